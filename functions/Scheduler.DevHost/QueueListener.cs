@@ -1,0 +1,103 @@
+using System.Text;
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Scheduler.DevHost;
+
+/// <summary>
+/// Polls one queue for one queue-triggered function, as the Functions host does: messages are base64; a failed
+/// message becomes visible again after <c>visibilityTimeout</c>; after <c>maxDequeueCount</c> failures it moves to
+/// <c>&lt;queue&gt;-poison</c> with the reason logged; an empty queue is polled less often, up to
+/// <c>maxPollingInterval</c>.
+/// </summary>
+public sealed class QueueListener(QueueFunctionEntry function, QueueServiceClient rawQueues, FunctionInvoker invoker,
+    HostSettings settings, ILogger<QueueListener> logger) : BackgroundService
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan MinPoll = TimeSpan.FromMilliseconds(100);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var queue = rawQueues.GetQueueClient(function.QueueName);
+        var poison = rawQueues.GetQueueClient(function.QueueName + "-poison");
+        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+        var delay = MinPoll;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            QueueMessage[] messages;
+            try
+            {
+                messages = (await queue.ReceiveMessagesAsync(settings.BatchSize, Lease, stoppingToken)).Value;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RequestFailedException e)
+            {
+                logger.LogWarning("Queue {Queue} could not be read ({Status}); retrying", function.QueueName, e.Status);
+                messages = [];
+            }
+            if (messages.Length == 0)
+            {
+                try
+                {
+                    await Task.Delay(delay, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxPollingInterval.Ticks));
+                continue;
+            }
+            delay = MinPoll;
+            await Task.WhenAll(messages.Select(m => ProcessAsync(queue, poison, m, stoppingToken)));
+        }
+    }
+
+    /// <summary>Processes one message; public so tests can drive a single delivery.</summary>
+    public async Task ProcessAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            string text;
+            try
+            {
+                text = Encoding.UTF8.GetString(Convert.FromBase64String(message.MessageText));
+            }
+            catch (FormatException)
+            {
+                throw new InvalidDataException("The message is not valid base64.");
+            }
+            await invoker.InvokeAsync(function, new TriggerInput(QueueMessage: text), cancellationToken);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: the message becomes visible again when its lease ends.
+        }
+        catch (Exception e)
+        {
+            var reason = e is DevHostSetupException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            if (message.DequeueCount >= settings.MaxDequeueCount)
+            {
+                logger.LogError("Function {Function} failed on message {MessageId} for the {Count}th time and it moves to queue {Poison}. Reason: {Reason}",
+                    function.Name, message.MessageId, message.DequeueCount, poison.Name, reason);
+                await poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
+                await poison.SendMessageAsync(message.MessageText, CancellationToken.None);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+            }
+            else
+            {
+                logger.LogWarning("Function {Function} failed on message {MessageId} (try {Count} of {Max}); it is retried after {Delay}. Reason: {Reason}",
+                    function.Name, message.MessageId, message.DequeueCount, settings.MaxDequeueCount, settings.VisibilityTimeout, reason);
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.VisibilityTimeout,
+                    cancellationToken: CancellationToken.None);
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Scheduler.Functions.Http;
+using Scheduler.Functions.Storage;
+
+namespace Scheduler.Functions.Api;
+
+public sealed record HealthReport(string Status, string Version, IReadOnlyDictionary<string, string> Checks);
+
+/// <summary><c>GET /api/health</c>: whether the app and the storage it needs answer.</summary>
+public sealed class HealthFunction(StorageClients storage, ILogger<HealthFunction> logger)
+{
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
+
+    public static string Version { get; } =
+        typeof(HealthFunction).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    [Function("Health")]
+    [ApiOperation("Health of the app and of the storage it needs.", Tag = "operations")]
+    [ApiResponse(200, "Healthy.", Type = typeof(HealthReport))]
+    [ApiResponse(503, "A dependency failed; the body names it.")]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var checks = new Dictionary<string, string>
+        {
+            ["tables"] = await CheckAsync("tables", ct => storage.Tables.GetPropertiesAsync(ct), cancellationToken),
+            ["queues"] = await CheckAsync("queues", ct => storage.Queues.GetPropertiesAsync(ct), cancellationToken),
+        };
+        var failed = checks.Where(c => c.Value != "ok").Select(c => c.Key).ToList();
+        if (failed.Count == 0) return new OkObjectResult(new HealthReport("healthy", Version, checks));
+        return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Unhealthy.", $"Not reachable: {string.Join(", ", failed)}.",
+            new Dictionary<string, object?> { ["version"] = Version, ["checks"] = checks, ["failed"] = failed });
+    }
+
+    private async Task<string> CheckAsync(string name, Func<CancellationToken, Task> probe, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(CheckTimeout);
+        try
+        {
+            await probe(timeout.Token);
+            return "ok";
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Health check {Check} failed: {Reason}", name, e.GetType().Name);
+            return e is OperationCanceledException ? "timeout" : "unreachable";
+        }
+    }
+}

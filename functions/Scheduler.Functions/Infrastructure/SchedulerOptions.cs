@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Scheduler.Functions.Infrastructure;
+
+/// <summary>Settings under <c>Scheduler</c> (app settings <c>Scheduler__Name</c>). Validated when the app starts.</summary>
+public sealed class SchedulerOptions : IValidatableObject
+{
+    public const string Section = "Scheduler";
+
+    /// <summary>The centre this app serves.</summary>
+    [Required, RegularExpression("^[a-z0-9-]{2,32}$")]
+    public string CentreId { get; set; } = "huli";
+
+    /// <summary>IANA zone for residents' local dates and times when a centre names none.</summary>
+    [Required]
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    /// <summary>The public base URL residents' links and Twilio webhooks are built on.</summary>
+    [Required, Url]
+    public string PublicBaseUrl { get; set; } = "http://localhost:7071";
+
+    /// <summary>Base64 key (32 bytes or more) that signs residents' tokens. From Key Vault in Azure.</summary>
+    [Required]
+    public string TokenSigningKey { get; set; } = "";
+
+    /// <summary>How long a resident's link stays valid, in hours.</summary>
+    [Range(1, 24 * 60)]
+    public int ResidentLinkHours { get; set; } = 24 * 30;
+
+    /// <summary>Load the demo centre into storage at start (idempotent). Local only.</summary>
+    public bool LoadDemoData { get; set; }
+
+    public byte[] SigningKeyBytes()
+    {
+        try
+        {
+            return Convert.FromBase64String(TokenSigningKey);
+        }
+        catch (FormatException)
+        {
+            return [];
+        }
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (SigningKeyBytes().Length < 32)
+            yield return new ValidationResult("Scheduler:TokenSigningKey must be base64 of at least 32 bytes.", [nameof(TokenSigningKey)]);
+        if (NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(TimeZone) is null)
+            yield return new ValidationResult($"Scheduler:TimeZone '{TimeZone}' is not an IANA time zone.", [nameof(TimeZone)]);
+    }
+}

@@ -1,0 +1,44 @@
+using Azure.Core.Serialization;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Scheduler.Core.Auditing;
+using Scheduler.Core.Identity;
+using Scheduler.Functions.Http;
+using Scheduler.Functions.Storage;
+
+namespace Scheduler.Functions.Infrastructure;
+
+/// <summary>
+/// The composition root of the app, shared by the Functions host (<c>Program.cs</c>) and the local dev host, so both
+/// run the same services. A caller may register its own <see cref="IClock"/> first (tests use a fake clock).
+/// </summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddScheduler(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SchedulerOptions>()
+            .Bind(configuration.GetSection(SchedulerOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton<IClock>(SystemClock.Instance);
+        services.TryAddSingleton(DateTimeZoneProviders.Tzdb);
+        services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));
+        services.AddSingleton<IAuditLog, TableAuditLog>();
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<CatalogueStore>();
+        services.AddSingleton(sp => new ResidentTokenService(
+            sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.SigningKeyBytes(), sp.GetRequiredService<IClock>()));
+        services.AddSingleton<CallerResolver>();
+        services.AddHostedService<StartupTasks>();
+
+        services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(Json.Options));
+        services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => Json.Configure(o.JsonSerializerOptions));
+        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => Json.Configure(o.SerializerOptions));
+        return services;
+    }
+}

@@ -1,0 +1,26 @@
+using NodaTime;
+
+namespace Scheduler.Core.Auditing;
+
+/// <summary>One state change: who made it, when, what and to what. Appended, never changed.</summary>
+/// <param name="Actor">Who made the change, as <see cref="Identity.Caller.AuditName"/> gives it.</param>
+/// <param name="Action">A dotted verb such as <c>resident-link.issued</c>.</param>
+/// <param name="Subject">What was changed, for example <c>resident/r-001</c>.</param>
+/// <param name="Detail">Short detail free of personal data.</param>
+public sealed record AuditEntry(Instant At, string CentreId, string Actor, string Action, string Subject, string? Detail);
+
+/// <summary>Where audit entries go. Implementations append only.</summary>
+public interface IAuditLog
+{
+    Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Entries of one centre on one UTC date, newest first.</summary>
+    Task<IReadOnlyList<AuditEntry>> ReadDayAsync(string centreId, LocalDate utcDate, int max, CancellationToken cancellationToken);
+}
+
+/// <summary>Records state changes with the time from the injected clock and the caller's audit name.</summary>
+public sealed class AuditTrail(IAuditLog log, IClock clock)
+{
+    public Task RecordAsync(string centreId, Identity.Caller caller, string action, string subject, string? detail, CancellationToken cancellationToken) =>
+        log.AppendAsync(new AuditEntry(clock.GetCurrentInstant(), centreId, caller.AuditName, action, subject, detail), cancellationToken);
+}

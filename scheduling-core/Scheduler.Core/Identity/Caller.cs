@@ -1,0 +1,38 @@
+using Scheduler.Core.Staffing;
+
+namespace Scheduler.Core.Identity;
+
+/// <summary>Who is calling. Resolved once per request and passed to the use case.</summary>
+public abstract record Caller
+{
+    /// <summary>The name written into the audit trail.</summary>
+    public abstract string AuditName { get; }
+
+    public virtual bool IsInRole(string role) => false;
+}
+
+/// <summary>Nobody signed in and no token.</summary>
+public sealed record AnonymousCaller : Caller
+{
+    public static readonly AnonymousCaller Instance = new();
+    public override string AuditName => "anonymous";
+}
+
+/// <summary>A resident (or someone acting for them) holding a valid token for one subject.</summary>
+public sealed record ResidentCaller(ResidentToken Token) : Caller
+{
+    public override string AuditName => $"resident:{Token.Subject}";
+}
+
+/// <summary>A signed-in member of staff; roles are those of <see cref="Roles"/>.</summary>
+public sealed record StaffCaller(string UserId, string DisplayName, IReadOnlySet<string> Roles) : Caller
+{
+    public override string AuditName => $"staff:{UserId}";
+    public override bool IsInRole(string role) => Roles.Contains(role) || Roles.Contains(Staffing.Roles.Administrator);
+}
+
+/// <summary>The system itself: timers, seeders, queue processors.</summary>
+public sealed record SystemCaller(string Component) : Caller
+{
+    public override string AuditName => $"system:{Component}";
+}
