@@ -16,7 +16,7 @@ namespace Scheduler.DevHost;
 public sealed class QueueListener(QueueFunctionEntry function, QueueServiceClient rawQueues, FunctionInvoker invoker,
     HostSettings settings, ILogger<QueueListener> logger) : BackgroundService
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan MinPoll = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -30,11 +30,13 @@ public sealed class QueueListener(QueueFunctionEntry function, QueueServiceClien
             QueueMessage[] messages;
             try
             {
-                messages = (await queue.ReceiveMessagesAsync(settings.BatchSize, Lease, stoppingToken)).Value;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
+                // Not cancelled midway: a receive the server completed would leave messages leased and unseen.
+                messages = (await queue.ReceiveMessagesAsync(settings.BatchSize, Lease, CancellationToken.None)).Value;
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    await Task.WhenAll(messages.Select(m => ReleaseAsync(queue, m)));
+                    return;
+                }
             }
             catch (RequestFailedException e)
             {
@@ -55,7 +57,15 @@ public sealed class QueueListener(QueueFunctionEntry function, QueueServiceClien
                 continue;
             }
             delay = MinPoll;
-            await Task.WhenAll(messages.Select(m => ProcessAsync(queue, poison, m, stoppingToken)));
+            try
+            {
+                await Task.WhenAll(messages.Select(m => ProcessAsync(queue, poison, m, stoppingToken)));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Settling a message failed (storage unreachable, lease lost): it becomes visible again by itself.
+                logger.LogWarning("Queue {Queue}: a message could not be settled ({Error}); it will be delivered again", function.QueueName, e.Message);
+            }
         }
     }
 
@@ -78,14 +88,15 @@ public sealed class QueueListener(QueueFunctionEntry function, QueueServiceClien
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down: the message becomes visible again when its lease ends.
+            // Shutting down: hand the message back at once for the next host to take.
+            await ReleaseAsync(queue, message);
         }
         catch (Exception e)
         {
             var reason = e is DevHostSetupException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             if (message.DequeueCount >= settings.MaxDequeueCount)
             {
-                logger.LogError("Function {Function} failed on message {MessageId} for the {Count}th time and it moves to queue {Poison}. Reason: {Reason}",
+                logger.LogError("Function {Function} failed on message {MessageId} after {Count} tries and moves to queue {Poison}. Reason: {Reason}",
                     function.Name, message.MessageId, message.DequeueCount, poison.Name, reason);
                 await poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
                 await poison.SendMessageAsync(message.MessageText, CancellationToken.None);
@@ -98,6 +109,18 @@ public sealed class QueueListener(QueueFunctionEntry function, QueueServiceClien
                 await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.VisibilityTimeout,
                     cancellationToken: CancellationToken.None);
             }
+        }
+    }
+
+    private async Task ReleaseAsync(QueueClient queue, QueueMessage message)
+    {
+        try
+        {
+            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+        }
+        catch (RequestFailedException e)
+        {
+            logger.LogWarning("Queue {Queue}: message {MessageId} could not be released ({Status}); it returns when its lease ends", function.QueueName, message.MessageId, e.Status);
         }
     }
 }

@@ -1,0 +1,44 @@
+using Scheduler.DevHost;
+using Xunit;
+
+namespace Scheduler.Testing;
+
+/// <summary>
+/// Real storage for a test assembly: an Azurite of its own on free ports (in memory), or the one named by the
+/// environment variable <c>SCHEDULER_TEST_STORAGE</c> (a connection string).
+/// </summary>
+public sealed class AzuriteFixture : IAsyncLifetime
+{
+    public const string Variable = "SCHEDULER_TEST_STORAGE";
+    private AzuriteLauncher? _launcher;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } given)
+        {
+            ConnectionString = given;
+            return;
+        }
+        var root = LocalSettings.FindRepositoryRoot();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _launcher = await AzuriteLauncher.StartAsync(root, AzuritePorts.Free(), null, _ => { }, CancellationToken.None);
+                ConnectionString = _launcher.ConnectionString;
+                return;
+            }
+            catch (DevHostSetupException) when (attempt < 3)
+            {
+                // Another process took one of the free ports between the check and Azurite's start: pick again.
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_launcher is not null) await _launcher.DisposeAsync();
+    }
+}
