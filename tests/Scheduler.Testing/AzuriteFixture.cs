@@ -14,9 +14,25 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    private readonly bool _fresh;
+
+    public AzuriteFixture() : this(fresh: false)
+    {
+    }
+
+    private AzuriteFixture(bool fresh) => _fresh = fresh;
+
+    /// <summary>An Azurite of its own, empty, whatever the environment names; for tests that need storage nobody else touched.</summary>
+    public static async Task<AzuriteFixture> StartFreshAsync()
+    {
+        var fixture = new AzuriteFixture(fresh: true);
+        await fixture.InitializeAsync();
+        return fixture;
+    }
+
     public async ValueTask InitializeAsync()
     {
-        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } given)
+        if (!_fresh && Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } given)
         {
             ConnectionString = given;
             return;

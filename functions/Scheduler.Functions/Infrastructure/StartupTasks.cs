@@ -14,7 +14,55 @@ namespace Scheduler.Functions.Infrastructure;
 public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogue, AuditTrail audit,
     IOptions<SchedulerOptions> options, ILogger<StartupTasks> logger) : IHostedService
 {
+    private CancellationTokenSource? _retry;
+
+    /// <summary>
+    /// Tries once while the app starts; if storage cannot be reached the app still starts (health then says what
+    /// failed) and the tasks are retried in the background until they succeed.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException or TimeoutException)
+        {
+            logger.LogError("Start-up tasks failed ({Error}); retrying in the background", e.Message);
+            _retry = new CancellationTokenSource();
+            _ = RetryAsync(_retry.Token);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _retry?.Cancel();
+        return Task.CompletedTask;
+    }
+
+    private async Task RetryAsync(CancellationToken cancellationToken)
+    {
+        for (var delay = TimeSpan.FromSeconds(5); !cancellationToken.IsCancellationRequested; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(5).Ticks)))
+        {
+            try
+            {
+                await Task.Delay(delay, cancellationToken);
+                await RunAsync(cancellationToken);
+                logger.LogInformation("Start-up tasks succeeded on retry");
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError("Start-up tasks failed again ({Error})", e.Message);
+            }
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
     {
         foreach (var table in StorageNames.Tables)
             await storage.Tables.CreateTableIfNotExistsAsync(table, cancellationToken);
@@ -23,8 +71,6 @@ public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogu
         if (options.Value.LoadDemoData)
             await LoadDemoDataAsync(cancellationToken);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task LoadDemoDataAsync(CancellationToken cancellationToken)
     {

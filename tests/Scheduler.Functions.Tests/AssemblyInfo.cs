@@ -1,0 +1,4 @@
+using Scheduler.Testing;
+using Xunit;
+
+[assembly: AssemblyFixture(typeof(AzuriteFixture))]

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using NodaTime;
+using NodaTime.Testing;
+using Scheduler.Testing;
+using Xunit;
+
+namespace Scheduler.Functions.Tests;
+
+public sealed class IdentityTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly FakeClock _clock = new(Instant.FromUtc(2026, 11, 27, 1, 0));
+    private TestDevHost _host = null!;
+
+    public async ValueTask InitializeAsync() => _host = await SchedulerHost.StartAsync(azurite.ConnectionString, _clock);
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private async Task<JsonElement> IssueAsync(HttpClient staff, string subject)
+    {
+        using var response = await staff.PostAsync("/api/resident-links", Json($$"""{"subject":"{{subject}}","purpose":"manage","validForHours":2}"""));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Fact]
+    public async Task Anonymous_callers_are_anonymous()
+    {
+        var me = await _host.Client.GetFromJsonAsync<JsonElement>("/api/me", TestContext.Current.CancellationToken);
+        Assert.Equal("anonymous", me.GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task Signed_in_staff_are_resolved_with_their_roles()
+    {
+        using var staff = await _host.SignedInClientAsync("王伟", "staff", "dispatcher");
+        var me = await staff.GetFromJsonAsync<JsonElement>("/api/me", TestContext.Current.CancellationToken);
+
+        Assert.Equal("staff", me.GetProperty("kind").GetString());
+        Assert.Equal("王伟", me.GetProperty("displayName").GetString());
+        Assert.Equal(["dispatcher", "staff"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ToList());
+        Assert.Equal("staff:local:王伟", me.GetProperty("auditName").GetString());
+    }
+
+    [Fact]
+    public async Task A_link_issued_by_staff_identifies_the_resident_until_it_expires()
+    {
+        using var staff = await _host.SignedInClientAsync("clerk", "staff");
+        var link = await IssueAsync(staff, "appointment/a-100");
+        var token = link.GetProperty("token").GetString()!;
+
+        var me = await _host.Client.GetFromJsonAsync<JsonElement>($"/api/me?token={Uri.EscapeDataString(token)}", TestContext.Current.CancellationToken);
+        Assert.Equal("resident", me.GetProperty("kind").GetString());
+        Assert.Equal("appointment/a-100", me.GetProperty("subject").GetString());
+        Assert.Equal("2026-11-27T03:00:00Z", link.GetProperty("expires").GetString());
+
+        using var viaHeader = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+        viaHeader.Headers.Add("X-Resident-Token", token);
+        using var headerResponse = await _host.Client.SendAsync(viaHeader, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, headerResponse.StatusCode);
+
+        _clock.Advance(Duration.FromHours(2));
+        using var expired = await _host.Client.GetAsync($"/api/me?token={Uri.EscapeDataString(token)}", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+        Assert.Contains("expired", await expired.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_forged_token_is_401()
+    {
+        using var staff = await _host.SignedInClientAsync("clerk", "staff");
+        var token = (await IssueAsync(staff, "appointment/a-101")).GetProperty("token").GetString()!;
+        var forged = token[..^2] + (token[^2] == 'A' ? "BB" : "AA");
+
+        using var response = await _host.Client.GetAsync($"/api/me?token={Uri.EscapeDataString(forged)}", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Issuing_a_link_needs_the_function_key_and_a_staff_sign_in()
+    {
+        var body = """{"subject":"appointment/a-1","purpose":"manage"}""";
+        using var noKey = await _host.Client.PostAsync("/api/resident-links", Json(body), TestContext.Current.CancellationToken);
+        using var keyed = _host.KeyedClient();
+        using var keyNoPrincipal = await keyed.PostAsync("/api/resident-links", Json(body), TestContext.Current.CancellationToken);
+        using var noRole = await _host.SignedInClientAsync("visitor");
+        using var keyNoRole = await noRole.PostAsync("/api/resident-links", Json(body), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, keyNoPrincipal.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, keyNoRole.StatusCode);
+    }
+
+    [Fact]
+    public async Task Issuing_a_link_is_recorded_in_the_audit_trail_with_who_and_when()
+    {
+        var subject = $"appointment/{Guid.NewGuid():N}";
+        using var staff = await _host.SignedInClientAsync("clerk-zhang", "staff");
+        await IssueAsync(staff, subject);
+
+        using var admin = await _host.SignedInClientAsync("admin-li", "admin");
+        var entries = await admin.GetFromJsonAsync<JsonElement>("/api/audit?date=2026-11-27", TestContext.Current.CancellationToken);
+        var entry = entries.EnumerateArray().Single(e => e.GetProperty("subject").GetString() == subject);
+        Assert.Equal("staff:local:clerk-zhang", entry.GetProperty("actor").GetString());
+        Assert.Equal("resident-link.issued", entry.GetProperty("action").GetString());
+        Assert.Equal("2026-11-27T01:00:00Z", entry.GetProperty("at").GetString());
+
+        using var staffReadsAudit = await staff.GetAsync("/api/audit", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, staffReadsAudit.StatusCode);
+    }
+}
