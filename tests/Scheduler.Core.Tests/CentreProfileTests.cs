@@ -1,4 +1,5 @@
 using NodaTime;
+using Scheduler.Core.Booking;
 using Scheduler.Core.Calendar;
 using Scheduler.Core.Catalogue;
 using Scheduler.Core.Residents;
@@ -21,11 +22,12 @@ public sealed class CentreProfileTests
         ],
         [new Bundle("ab", T("AB"), ["a", "b"])],
         [new WeeklyOpening(IsoDayOfWeek.Monday, new LocalTime(8, 30), new LocalTime(17, 30), [])],
-        new LunchPeriod(new LocalTime(12, 0), new LocalTime(13, 30), true),
-        [new ExtendedSession("thu", IsoDayOfWeek.Thursday, null, new LocalTime(17, 30), new LocalTime(20, 0), ["social"], T("late"))],
+        new LunchPeriod(new LocalTime(12, 0), new LocalTime(13, 30), true, 2),
+        [new ExtendedSession("thu", IsoDayOfWeek.Thursday, null, new LocalTime(17, 30), new LocalTime(20, 0), ["social"], T("late"), 2)],
         [new CalendarDay(new LocalDate(2027, 1, 1), DayKind.PublicHoliday, T("元旦"))],
         [new StaffMember("s1", "王伟", ["social"], ["civil-affairs"], true)],
-        [new Resident("r1", "李芳", "+8613800000001", new GeoPoint(24.5, 118.1), "somewhere", [EligibilityReason.Aged60Plus])]);
+        [new Resident("r1", "李芳", "+8613800000001", new GeoPoint(24.5, 118.1), "somewhere", [EligibilityReason.Aged60Plus])],
+        BookingRules.Default);
 
     [Fact]
     public void A_sound_profile_has_no_errors() => Assert.Empty(Sound().Validate());
@@ -56,9 +58,9 @@ public sealed class CentreProfileTests
         {
             Categories = [new WindowCategory("social", T("x"), 0, 1)],
             Items = [new ServiceItem("a", "social", T("A"), 0, false, null, [], null), p.Items[0]],
-            Lunch = new LunchPeriod(new LocalTime(13, 0), new LocalTime(12, 0), false),
+            Lunch = new LunchPeriod(new LocalTime(13, 0), new LocalTime(12, 0), false, 0),
             Residents = [new Resident("r1", "x", "+86", new GeoPoint(123, 500), "", [])],
-            ExtendedSessions = [new ExtendedSession("both", IsoDayOfWeek.Monday, new LocalDate(2026, 12, 12), new LocalTime(9, 0), new LocalTime(8, 0), [], T("x"))],
+            ExtendedSessions = [new ExtendedSession("both", IsoDayOfWeek.Monday, new LocalDate(2026, 12, 12), new LocalTime(9, 0), new LocalTime(8, 0), [], T("x"), 1)],
         };
         var errors = broken.Validate();
         Assert.Contains("category 'social' must have at least one window", errors);

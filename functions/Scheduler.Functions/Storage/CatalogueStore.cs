@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Scheduler.Core.Booking;
 using Scheduler.Core.Calendar;
 using Scheduler.Core.Catalogue;
 using Scheduler.Core.Residents;
@@ -24,7 +25,7 @@ public sealed class CatalogueStore
     public async Task SaveAsync(CentreProfile profile, CancellationToken cancellationToken)
     {
         var pk = profile.Centre.Id;
-        var rows = new List<TableEntity> { Row(pk, "centre", profile.Centre), Row(pk, "lunch", profile.Lunch) };
+        var rows = new List<TableEntity> { Row(pk, "centre", profile.Centre), Row(pk, "lunch", profile.Lunch), Row(pk, "booking", profile.Booking) };
         rows.AddRange(profile.Categories.Select(x => Row(pk, $"category|{x.Id}", x)));
         rows.AddRange(profile.Skills.Select(x => Row(pk, $"skill|{x.Id}", x)));
         rows.AddRange(profile.Items.Select(x => Row(pk, $"item|{x.Id}", x)));
@@ -55,7 +56,8 @@ public sealed class CatalogueStore
             JsonSerializer.Deserialize<Centre>(centre[0], Json.Options)!,
             All<WindowCategory>("category"), All<Skill>("skill"), All<ServiceItem>("item"), All<Bundle>("bundle"),
             All<WeeklyOpening>("opening"), All<LunchPeriod>("lunch").Single(), All<ExtendedSession>("extended"),
-            All<CalendarDay>("day"), All<StaffMember>("staff"), All<Resident>("resident"));
+            All<CalendarDay>("day"), All<StaffMember>("staff"), All<Resident>("resident"),
+            All<BookingRules>("booking").SingleOrDefault() ?? BookingRules.Default);
     }
 
     /// <summary>Whether a complete load of the named dataset has been recorded for the centre.</summary>

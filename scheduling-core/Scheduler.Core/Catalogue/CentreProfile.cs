@@ -16,7 +16,8 @@ public sealed record CentreProfile(
     IReadOnlyList<ExtendedSession> ExtendedSessions,
     IReadOnlyList<CalendarDay> CalendarDays,
     IReadOnlyList<StaffMember> Staff,
-    IReadOnlyList<Resident> Residents)
+    IReadOnlyList<Resident> Residents,
+    Booking.BookingRules Booking)
 {
     /// <summary>Every broken reference or impossible value, one message each; empty when the profile is sound.</summary>
     public IReadOnlyList<string> Validate()
@@ -88,6 +89,10 @@ public sealed record CentreProfile(
         }
         foreach (var r in Residents)
             if (!r.Home.IsValid()) errors.Add($"resident '{r.Id}' has invalid coordinates");
+        if (Lunch.Staffed && Lunch.Windows < 1) errors.Add("a staffed lunch period needs at least one window");
+        foreach (var e in ExtendedSessions.Where(e => e.Windows < 1))
+            errors.Add($"extended session '{e.Id}' needs at least one window");
+        errors.AddRange(Booking.Validate());
         return errors;
     }
 }
