@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Google.OrTools.ConstraintSolver;
+using Google.Protobuf.WellKnownTypes;
+using NodaTime;
+using Scheduler.Core.HomeVisits;
+using Scheduler.Optimization.Routing.Penalties;
+using Duration = NodaTime.Duration;
+
+namespace Scheduler.Optimization.Routing;
+
+/// <summary>
+/// Plans a day of home visits with the OR-Tools routing solver: one vehicle per staff member, one node per team
+/// member of each visit, a time dimension in seconds of the day (service time counted in the transit), and the
+/// named penalties of <c>Routing/Penalties</c> as the objective. Every plan it returns has been run through the
+/// independent <see cref="PlanChecker"/>; only <see cref="RoutePlanResult.Publishable"/> results may be published.
+/// </summary>
+public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
+{
+    public const string TimeDimension = "Time";
+    public const string LoadDimension = "Load";
+
+    public HomeVisitRoutePlanner() : this(new RoutePlannerOptions()) { }
+
+    public RoutePlannerOptions Options => options;
+
+    /// <summary>Asks the travel port for the request's places, then solves on a worker thread.</summary>
+    public async Task<RoutePlanResult> PlanAsync(HomeVisitPlanRequest request, ITravelTimeProvider travel,
+        CancellationToken cancellationToken = default)
+    {
+        var problems = PlanRequestValidator.Validate(request);
+        if (problems.Count > 0) return Invalid(problems);
+        var matrix = await travel.GetMatrixAsync(new PlanPlaces(request).Points, cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => Solve(request, matrix, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Solves with a matrix over <see cref="PlanPlaces.Points"/> of the request (in that order). Blocks for at most
+    /// the time limit (or until cancelled, keeping the best plan found so far).
+    /// </summary>
+    public RoutePlanResult Solve(HomeVisitPlanRequest request, TravelMatrix matrix, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var problems = PlanRequestValidator.Validate(request).ToList();
+        var places = problems.Count == 0 ? new PlanPlaces(request) : null;
+        if (places is not null && matrix.Size < places.Points.Count)
+            problems.Add($"the travel matrix has {matrix.Size} places, the request {places.Points.Count}");
+        if (problems.Count > 0) return Invalid(problems);
+
+        // Visits nobody could serve, even alone, are left out before solving, each with its reason.
+        var planned = new List<VisitToPlan>();
+        var dropped = new List<DroppedVisit>();
+        foreach (var v in request.Visits)
+        {
+            if (VisitFeasibility.WhyNot(request, places!, matrix, v) is not { } why) planned.Add(v);
+            else if (v.Pin is not null) problems.Add($"pinned visit {v.Id} cannot be kept: {why.Explanation}");
+            else dropped.Add(new DroppedVisit(v.Id, why.Reason, why.Explanation));
+        }
+        if (problems.Count > 0) return Invalid(problems);
+
+        var nodes = new RoutingNodes(request, places!, planned);
+        using var manager = new RoutingIndexManager(nodes.All.Count, request.Staff.Count, nodes.Starts, nodes.Ends);
+        using var model = new RoutingModel(manager);
+        var c = new RoutingContext(request, matrix, options.Weights, nodes, manager, model);
+
+        HardRules.Apply(c);
+        TravelPenalty.Apply(c);
+        OvertimePenalty.Apply(c);
+        DropPenalty.Apply(c);
+        StaffUsePenalty.Apply(c);
+
+        var solutions = new List<SolutionPoint>();
+        VoidToVoid onSolution = () =>
+        {
+            solutions.Add(new SolutionPoint(Duration.FromTimeSpan(clock.Elapsed), model.CostVar().Value()));
+            if (cancellationToken.IsCancellationRequested) model.CancelSearch();
+        };
+        c.Keep(onSolution);
+        model.AddAtSolutionCallback(onSolution);
+        using var cancel = cancellationToken.Register(model.CancelSearch);
+
+        var solution = model.SolveWithParameters(SearchParameters());
+        var status = model.GetStatus().ToString();
+        GC.KeepAlive(c.Kept);
+        if (solution is null)
+        {
+            var stats0 = new SolveStatistics(Duration.FromTimeSpan(clock.Elapsed), null, null, solutions, status);
+            return new RoutePlanResult(cancellationToken.IsCancellationRequested ? RoutePlanStatus.Cancelled : RoutePlanStatus.NoSolution,
+                null, [$"no plan keeps the pinned visits and the hard rules (solver status {status})"], [], null, stats0);
+        }
+
+        var plan = PlanReader.Read(c, solution, dropped);
+        var violations = PlanChecker.Check(request, matrix, plan);
+        var stats = new SolveStatistics(Duration.FromTimeSpan(clock.Elapsed), solution.ObjectiveValue(),
+            solutions.Count > 0 ? solutions[0].At : null, solutions, status);
+        return new RoutePlanResult(violations.Count == 0 ? RoutePlanStatus.Planned : RoutePlanStatus.CheckFailed,
+            plan, [], violations, PlanScore.Of(request, matrix, plan, options.Weights), stats);
+    }
+
+    private RoutingSearchParameters SearchParameters()
+    {
+        var p = operations_research_constraint_solver.DefaultRoutingSearchParameters();
+        p.FirstSolutionStrategy = options.FirstSolution switch
+        {
+            FirstSolution.PathCheapestArc => FirstSolutionStrategy.Types.Value.PathCheapestArc,
+            FirstSolution.ParallelCheapestInsertion => FirstSolutionStrategy.Types.Value.ParallelCheapestInsertion,
+            FirstSolution.LocalCheapestInsertion => FirstSolutionStrategy.Types.Value.LocalCheapestInsertion,
+            FirstSolution.GlobalCheapestArc => FirstSolutionStrategy.Types.Value.GlobalCheapestArc,
+            FirstSolution.Savings => FirstSolutionStrategy.Types.Value.Savings,
+            FirstSolution.Christofides => FirstSolutionStrategy.Types.Value.Christofides,
+            _ => FirstSolutionStrategy.Types.Value.Automatic,
+        };
+        p.LocalSearchMetaheuristic = options.Metaheuristic switch
+        {
+            Metaheuristic.GreedyDescent => LocalSearchMetaheuristic.Types.Value.GreedyDescent,
+            Metaheuristic.GuidedLocalSearch => LocalSearchMetaheuristic.Types.Value.GuidedLocalSearch,
+            Metaheuristic.SimulatedAnnealing => LocalSearchMetaheuristic.Types.Value.SimulatedAnnealing,
+            Metaheuristic.TabuSearch => LocalSearchMetaheuristic.Types.Value.TabuSearch,
+            _ => LocalSearchMetaheuristic.Types.Value.Automatic,
+        };
+        if (options.GuidedLocalSearchLambda is { } lambda) p.GuidedLocalSearchLambdaCoefficient = lambda;
+        p.TimeLimit = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(options.TimeLimit.ToTimeSpan());
+        if (options.SolutionLimit is { } limit) p.SolutionLimit = limit;
+        p.LogSearch = options.LogSearch;
+        return p;
+    }
+
+    private static RoutePlanResult Invalid(IReadOnlyList<string> problems) =>
+        new(RoutePlanStatus.InvalidRequest, null, problems, [], null,
+            new SolveStatistics(Duration.Zero, null, null, [], "not solved"));
+}

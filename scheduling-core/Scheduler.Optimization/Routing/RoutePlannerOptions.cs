@@ -1,0 +1,90 @@
+using NodaTime;
+
+namespace Scheduler.Optimization.Routing;
+
+/// <summary>How the first plan is built before it is improved (OR-Tools first solution strategies).</summary>
+public enum FirstSolution
+{
+    /// <summary>Let OR-Tools choose.</summary>
+    Automatic,
+    PathCheapestArc,
+    ParallelCheapestInsertion,
+    LocalCheapestInsertion,
+    GlobalCheapestArc,
+    Savings,
+    Christofides,
+}
+
+/// <summary>How a plan is improved after the first one (OR-Tools local search metaheuristics).</summary>
+public enum Metaheuristic
+{
+    Automatic,
+    GreedyDescent,
+    GuidedLocalSearch,
+    SimulatedAnnealing,
+    TabuSearch,
+}
+
+/// <summary>What a unit of travel costs: time (the default for staff) or distance (fuel, or a benchmark).</summary>
+public enum TravelCostBasis
+{
+    Seconds,
+    Metres,
+}
+
+/// <summary>
+/// Weights of the named penalties, in one currency: by default one unit is one second of staff travel. See each
+/// penalty class in <c>Routing/Penalties</c> for what it measures.
+/// </summary>
+public sealed record PenaltyWeights
+{
+    /// <summary>Cost of one second (or metre, see <see cref="TravelBasis"/>) of travel.</summary>
+    public long TravelPerUnit { get; init; } = 1;
+
+    public TravelCostBasis TravelBasis { get; init; } = TravelCostBasis.Seconds;
+
+    /// <summary>Cost of each second a staff member gets back after their shift end.</summary>
+    public long OvertimePerSecond { get; init; } = 3;
+
+    /// <summary>Cost of leaving out a routine visit: ten hours of travel, so a visit that fits is always served.</summary>
+    public long DropRoutine { get; init; } = 36_000;
+
+    /// <summary>Each urgency level multiplies the cost of leaving a visit out by this: one urgent visit outweighs many routine ones.</summary>
+    public long UrgencyFactor { get; init; } = 10;
+
+    /// <summary>Added to the cost of leaving a visit out for each day the resident has already waited.</summary>
+    public long PerDayWaited { get; init; } = 3_600;
+
+    /// <summary>Days waited beyond this count no more (keeps the weights bounded).</summary>
+    public int DaysWaitedCap { get; init; } = 60;
+
+    /// <summary>Cost of sending one more staff member out at all (they are then not at the windows); 0 by default.</summary>
+    public long PerStaffUsed { get; init; }
+}
+
+/// <summary>Search settings of the route planner. Always bounded by <see cref="TimeLimit"/>.</summary>
+public sealed record RoutePlannerOptions
+{
+    public Duration TimeLimit { get; init; } = Duration.FromSeconds(30);
+
+    public FirstSolution FirstSolution { get; init; } = FirstSolution.Automatic;
+
+    public Metaheuristic Metaheuristic { get; init; } = Metaheuristic.GuidedLocalSearch;
+
+    /// <summary>OR-Tools' guided local search lambda coefficient; null keeps its default (0.1).</summary>
+    public double? GuidedLocalSearchLambda { get; init; }
+
+    /// <summary>Stop after this many improving solutions (tests); null for no limit.</summary>
+    public long? SolutionLimit { get; init; }
+
+    public PenaltyWeights Weights { get; init; } = new();
+
+    /// <summary>Write OR-Tools' search log to standard error.</summary>
+    public bool LogSearch { get; init; }
+
+    /// <summary>
+    /// Solver threads. The OR-Tools routing search is single-threaded, so this is 1; it is here so that a
+    /// configuration says so explicitly.
+    /// </summary>
+    public int Threads => 1;
+}
