@@ -42,6 +42,10 @@ public sealed class SchedulerOptions : IValidatableObject
         }
     }
 
+    /// <summary>A key for another purpose (pseudonyms of phone numbers, ...) derived from the signing key, so one secret serves both.</summary>
+    public byte[] DerivedKey(string purpose) =>
+        System.Security.Cryptography.HMACSHA256.HashData(SigningKeyBytes(), System.Text.Encoding.UTF8.GetBytes("scheduler:" + purpose));
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (SigningKeyBytes().Length < 32)

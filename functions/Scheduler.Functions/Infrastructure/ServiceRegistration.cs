@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Scheduler.Core.Auditing;
+using Scheduler.Core.Booking;
 using Scheduler.Core.Identity;
 using Scheduler.Functions.Http;
 using Scheduler.Functions.Storage;
@@ -35,6 +36,16 @@ public static class ServiceRegistration
             sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.SigningKeyBytes(), sp.GetRequiredService<IClock>()));
         services.AddSingleton<CallerResolver>();
         services.AddHostedService<StartupTasks>();
+
+        services.AddSingleton<AppointmentEventPublisher>();
+        services.AddSingleton<IAppointmentStore, TableAppointmentStore>();
+        services.AddSingleton<IBookerLedger, TableBookerLedger>();
+        services.AddSingleton<TableExtendedHoursRequests>();
+        services.AddSingleton<IExtendedHoursRequests>(sp => sp.GetRequiredService<TableExtendedHoursRequests>());
+        services.AddSingleton<ICentreDirectory, CentreDirectory>();
+        services.AddSingleton<IPhoneNumbers, LibPhoneNumbers>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<BookingService>(sp,
+            sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.DerivedKey("pseudonyms")));
 
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(Json.Options));
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => Json.Configure(o.JsonSerializerOptions));

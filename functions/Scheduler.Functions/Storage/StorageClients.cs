@@ -52,10 +52,15 @@ public static class StorageNames
 {
     public const string CatalogueTable = "catalogue";
     public const string AuditTable = "audit";
+    public const string AppointmentsTable = "appointments";
+    public const string BookersTable = "bookers";
+    public const string ExtendedHoursTable = "extendedhours";
+    public const string AppointmentEventsQueue = "appointment-events";
 
-    public static readonly IReadOnlyList<string> Tables = [CatalogueTable, AuditTable];
-    /// <summary>Queues with a trigger; each has a <c>-poison</c> twin where failed messages end.</summary>
-    public static readonly IReadOnlyList<string> Queues = [];
+    public static readonly IReadOnlyList<string> Tables = [CatalogueTable, AuditTable, AppointmentsTable, BookersTable, ExtendedHoursTable];
+
+    /// <summary>Queues the app writes or reads; each has a <c>-poison</c> twin where failed messages end.</summary>
+    public static readonly IReadOnlyList<string> Queues = [AppointmentEventsQueue];
 
     public static IEnumerable<string> AllQueues => Queues.SelectMany(q => new[] { q, q + "-poison" });
 }
