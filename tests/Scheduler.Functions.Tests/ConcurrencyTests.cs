@@ -1,0 +1,114 @@
+using System.Net;
+using System.Text.Json;
+using NodaTime;
+using NodaTime.Testing;
+using Scheduler.Testing;
+using Xunit;
+using static Scheduler.Functions.Tests.BookingClient;
+
+namespace Scheduler.Functions.Tests;
+
+/// <summary>
+/// Capacity under concurrency, with two dev hosts on one Azurite so no in-process lock could help: a slot never
+/// takes more than its capacity, and its counter always agrees with the appointments that hold it.
+/// </summary>
+public sealed class ConcurrencyTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly FakeClock _clock = new(Instant.FromUtc(2026, 11, 27, 1, 0));
+    private TestDevHost _a = null!;
+    private TestDevHost _b = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _a = await SchedulerHost.StartAsync(azurite.ConnectionString, _clock);
+        _b = await SchedulerHost.StartAsync(azurite.ConnectionString, _clock);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+    }
+
+    private HttpClient Host(int i) => i % 2 == 0 ? _a.Client : _b.Client;
+
+    [Fact]
+    public async Task Simultaneous_bookings_for_one_slot_admit_exactly_its_capacity()
+    {
+        const int requests = 60;
+        var gate = new TaskCompletionSource();
+        var tasks = Enumerable.Range(0, requests).Select(async i =>
+        {
+            await gate.Task;
+            return await PostAsync(Host(i), "/api/appointments", Json(Booking("2026-12-07", "09:00", priority: "Elderly")));
+        }).ToList();
+        gate.SetResult();
+        var results = await Task.WhenAll(tasks);
+
+        Assert.Equal(8, results.Count(r => r.Status == HttpStatusCode.Created));
+        Assert.Equal(requests - 8, results.Count(r => r.Status == HttpStatusCode.Conflict));
+        Assert.All(results.Where(r => r.Status == HttpStatusCode.Conflict), r => Assert.Equal("slot-full", r.Body.GetProperty("code").GetString()));
+        Assert.Equal((8, 8), Slot(azurite.ConnectionString, "social", "2026-12-07", "09:00"));
+    }
+
+    [Fact]
+    public async Task Simultaneous_reschedules_into_the_last_free_seat_move_exactly_one()
+    {
+        var from = new List<(string Id, string Token)>();
+        for (var i = 0; i < 8; i++)
+        {
+            var (status, body) = await PostAsync(_a.Client, "/api/appointments", Json(Booking("2026-12-07", "10:00", priority: "Elderly")));
+            Assert.Equal(HttpStatusCode.Created, status);
+            from.Add((body.GetProperty("appointment").GetProperty("id").GetString()!, body.GetProperty("manageToken").GetString()!));
+        }
+        for (var i = 0; i < 7; i++)
+            Assert.Equal(HttpStatusCode.Created, (await PostAsync(_b.Client, "/api/appointments", Json(Booking("2026-12-07", "10:30", priority: "Elderly")))).Status);
+
+        var gate = new TaskCompletionSource();
+        var tasks = from.Select(async (a, i) =>
+        {
+            await gate.Task;
+            return await PostAsync(Host(i), $"/api/appointments/{a.Id}/reschedule?token={Uri.EscapeDataString(a.Token)}",
+                Json(new { date = "2026-12-07", start = "10:30" }));
+        }).ToList();
+        gate.SetResult();
+        var results = await Task.WhenAll(tasks);
+
+        Assert.Equal(1, results.Count(r => r.Status == HttpStatusCode.OK));
+        Assert.Equal(7, results.Count(r => r.Status == HttpStatusCode.Conflict));
+        Assert.Equal((7, 7), Slot(azurite.ConnectionString, "social", "2026-12-07", "10:00"));
+        Assert.Equal((8, 8), Slot(azurite.ConnectionString, "social", "2026-12-07", "10:30"));
+    }
+
+    [Fact]
+    public async Task Simultaneous_cancellations_and_bookings_keep_the_counter_and_the_appointments_in_agreement()
+    {
+        var booked = new List<(string Id, string Token)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var (_, body) = await PostAsync(_a.Client, "/api/appointments", Json(Booking("2026-12-07", "11:00")));
+            booked.Add((body.GetProperty("appointment").GetProperty("id").GetString()!, body.GetProperty("manageToken").GetString()!));
+        }
+        var gate = new TaskCompletionSource();
+        var cancels = booked.Take(3).Select(async (a, i) =>
+        {
+            await gate.Task;
+            return await PostAsync(Host(i), $"/api/appointments/{a.Id}/cancel?token={Uri.EscapeDataString(a.Token)}", Json(new { }));
+        });
+        var books = Enumerable.Range(0, 10).Select(async i =>
+        {
+            await gate.Task;
+            return await PostAsync(Host(i + 1), "/api/appointments", Json(Booking("2026-12-07", "11:00")));
+        }).ToList();
+        var cancelTasks = cancels.ToList();
+        gate.SetResult();
+        var cancelled = await Task.WhenAll(cancelTasks);
+        var newlyBooked = (await Task.WhenAll(books)).Count(r => r.Status == HttpStatusCode.Created);
+
+        Assert.All(cancelled, r => Assert.Equal(HttpStatusCode.OK, r.Status));
+        Assert.InRange(newlyBooked, 0, 3);
+        var (counted, holding) = Slot(azurite.ConnectionString, "social", "2026-12-07", "11:00");
+        Assert.Equal(holding, counted);
+        Assert.Equal(3 + newlyBooked, counted);
+    }
+}
