@@ -5,4 +5,6 @@ using Scheduler.Functions.Infrastructure;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddScheduler(builder.Configuration);
+if (Telemetry.IsConfigured(builder.Configuration))
+    builder.Services.AddSchedulerTelemetry(builder.Configuration);
 builder.Build().Run();

@@ -2,15 +2,20 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Scheduler.Functions.Http;
+using Scheduler.Functions.Infrastructure;
 using Scheduler.Functions.Storage;
 
 namespace Scheduler.Functions.Api;
 
 public sealed record HealthReport(string Status, string Version, IReadOnlyDictionary<string, string> Checks);
 
-/// <summary><c>GET /api/health</c>: whether the app and the storage it needs answer.</summary>
-public sealed class HealthFunction(StorageClients storage, ILogger<HealthFunction> logger)
+/// <summary>
+/// <c>GET /api/health</c>: whether the storage the app needs answers and whether SMS can be sent (with the
+/// <c>twilio</c> provider, every Twilio setting present and its Key Vault reference resolved).
+/// </summary>
+public sealed class HealthFunction(StorageClients storage, IOptions<SmsOptions> sms, IOptions<TwilioOptions> twilio, ILogger<HealthFunction> logger)
 {
     public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
 
@@ -19,7 +24,7 @@ public sealed class HealthFunction(StorageClients storage, ILogger<HealthFunctio
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     [Function("Health")]
-    [ApiOperation("Health of the app and of the storage it needs.", Tag = "operations")]
+    [ApiOperation("Health of the app, of the storage it needs and of its SMS configuration.", Tag = "operations")]
     [ApiResponse(200, "Healthy.", Type = typeof(HealthReport))]
     [ApiResponse(503, "A dependency failed; the body names it.")]
     public async Task<IActionResult> Run(
@@ -29,10 +34,13 @@ public sealed class HealthFunction(StorageClients storage, ILogger<HealthFunctio
         {
             ["tables"] = await CheckAsync("tables", ct => storage.Tables.GetPropertiesAsync(ct), cancellationToken),
             ["queues"] = await CheckAsync("queues", ct => storage.Queues.GetPropertiesAsync(ct), cancellationToken),
+            ["sms"] = sms.Value.Check(twilio.Value),
         };
         var failed = checks.Where(c => c.Value != "ok").Select(c => c.Key).ToList();
         if (failed.Count == 0) return new OkObjectResult(new HealthReport("healthy", Version, checks));
-        return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Unhealthy.", $"Not reachable: {string.Join(", ", failed)}.",
+        if (checks["sms"] != "ok") logger.LogWarning("Health check sms failed: {Reason}", checks["sms"]);
+        return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Unhealthy.",
+            "Failed: " + string.Join("; ", failed.Select(f => $"{f} ({checks[f]})")) + ".",
             new Dictionary<string, object?> { ["version"] = Version, ["checks"] = checks, ["failed"] = failed });
     }
 

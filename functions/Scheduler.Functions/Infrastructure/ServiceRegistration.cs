@@ -25,6 +25,11 @@ public static class ServiceRegistration
             .Bind(configuration.GetSection(SchedulerOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // SMS settings are not validated at start: a missing Twilio secret shows in GET /api/health instead.
+        services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.Section));
+        services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section));
+        services.AddMetrics();
+        services.TryAddSingleton<SchedulerMetrics>();
 
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton(DateTimeZoneProviders.Tzdb);

@@ -1,0 +1,196 @@
+// The function app on the Flex Consumption plan (Linux, dotnet-isolated, .NET 10) with its user-assigned identity,
+// every app setting the app reads, and, when an Entra ID app registration is given, App Service authentication.
+param name string
+param planName string
+param location string
+param tags object
+@description('The azd service this app hosts (azure.yaml).')
+param serviceName string
+param identityName string
+param hostStorageName string
+param deploymentContainerName string
+param dataStorageName string
+param keyVaultName string
+param applicationInsightsName string
+param instanceMemoryMB int
+param maximumInstanceCount int
+param centreId string
+param timeZone string
+param publicBaseUrl string
+param residentLinkHours int
+param loadDemoData bool
+param smsProvider string
+param twilioFromNumber string
+param twilioMessagingServiceSid string
+param entraClientId string
+
+var secretNames = loadJsonContent('secret-names.json')
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: identityName
+}
+
+resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: hostStorageName
+}
+
+resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: dataStorageName
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: keyVaultName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientCertEnabled: false
+    keyVaultReferenceIdentity: identity.id
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${hostStorage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identity.id
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+
+  // No publishing with user names and passwords: azd deploys with Entra ID.
+  resource ftpCredentials 'basicPublishingCredentialsPolicies' = {
+    name: 'ftp'
+    properties: { allow: false }
+  }
+
+  resource scmCredentials 'basicPublishingCredentialsPolicies' = {
+    name: 'scm'
+    properties: { allow: false }
+  }
+}
+
+var baseUrl = empty(publicBaseUrl) ? 'https://${site.properties.defaultHostName}' : publicBaseUrl
+var clientId = identity.properties.clientId
+
+// Every setting the app reads (local.settings.sample.json and the options classes); tests/Scheduler.Infra.Tests
+// checks that none is missing. FUNCTIONS_WORKER_RUNTIME is functionAppConfig.runtime on Flex Consumption.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: {
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: clientId
+    AzureWebJobsStorage__blobServiceUri: hostStorage.properties.primaryEndpoints.blob
+    AzureWebJobsStorage__queueServiceUri: hostStorage.properties.primaryEndpoints.queue
+    AzureWebJobsStorage__tableServiceUri: hostStorage.properties.primaryEndpoints.table
+    SchedulerStorage__credential: 'managedidentity'
+    SchedulerStorage__clientId: clientId
+    SchedulerStorage__tableServiceUri: dataStorage.properties.primaryEndpoints.table
+    SchedulerStorage__queueServiceUri: dataStorage.properties.primaryEndpoints.queue
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${clientId};Authorization=AAD'
+    Scheduler__CentreId: centreId
+    Scheduler__TimeZone: timeZone
+    Scheduler__PublicBaseUrl: baseUrl
+    Scheduler__TokenSigningKey: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretNames.tokenSigningKey})'
+    Scheduler__ResidentLinkHours: string(residentLinkHours)
+    Scheduler__LoadDemoData: string(loadDemoData)
+    Sms__Provider: smsProvider
+    Twilio__AccountSid: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretNames.twilioAccountSid})'
+    Twilio__AuthToken: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretNames.twilioAuthToken})'
+    Twilio__FromNumber: twilioFromNumber
+    Twilio__MessagingServiceSid: twilioMessagingServiceSid
+    // App Service authentication signs staff in with this identity as a federated credential: no client secret.
+    OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID: clientId
+  }
+}
+
+// Staff, dispatchers and administrators sign in with Entra ID; residents and Twilio are let through anonymously and
+// the app decides (signed links, Twilio signatures, roles from X-MS-CLIENT-PRINCIPAL).
+resource authentication 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(entraClientId)) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: entraClientId
+          clientSecretSettingName: 'OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID'
+          openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [ 'api://${entraClientId}' ]
+        }
+      }
+    }
+    login: {
+      // The app needs only the principal App Service passes on, not the user's tokens.
+      tokenStore: {
+        enabled: false
+      }
+    }
+  }
+  dependsOn: [ appSettings ]
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName
+output publicBaseUrl string = baseUrl

@@ -1,0 +1,214 @@
+// Scheduler in one resource group: the function app on Flex Consumption, its host storage, the app's data storage
+// (tables and queues) reached by a user-assigned managed identity, Key Vault for the secrets, and Application
+// Insights on a Log Analytics workspace. `azd up` deploys it; docs/operations.md explains every parameter.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; names the resource group and seeds the unique resource names.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region for every resource. Flex Consumption must be offered there.')
+param location string
+
+@description('Object id of the person or pipeline deploying; given Key Vault Secrets Officer so it can set and rotate the secrets. Empty: no such role.')
+param principalId string = ''
+
+@description('Kind of principal of principalId.')
+@allowed([ 'User', 'ServicePrincipal', 'Group' ])
+param principalType string = 'User'
+
+@description('The centre this app serves (Scheduler__CentreId).')
+@minLength(2)
+@maxLength(32)
+param centreId string
+
+@description('IANA time zone for residents\' local dates and times (Scheduler__TimeZone).')
+param timeZone string = 'Asia/Shanghai'
+
+@description('Public base URL of residents\' links and Twilio webhooks. Empty: https://<the app\'s default host name>.')
+param publicBaseUrl string = ''
+
+@secure()
+@description('Base64 of 32 random bytes or more that signs residents\' links; stored in Key Vault as scheduler-token-signing-key.')
+param tokenSigningKey string
+
+@description('Longest life of a resident\'s link, in hours (Scheduler__ResidentLinkHours).')
+@minValue(1)
+@maxValue(1440)
+param residentLinkHours int = 720
+
+@description('Load the demo centre at start (Scheduler__LoadDemoData). Off for a real centre.')
+param loadDemoData bool = false
+
+@description('Where SMS go: twilio sends them; console only logs them (a trial without an SMS account).')
+@allowed([ 'twilio', 'console' ])
+param smsProvider string = 'twilio'
+
+@secure()
+@description('Twilio account SID (AC...). Empty: set the Key Vault secret twilio-account-sid later.')
+param twilioAccountSid string = ''
+
+@secure()
+@description('Twilio auth token. Empty: set the Key Vault secret twilio-auth-token later.')
+param twilioAuthToken string = ''
+
+@description('Twilio sender number in E.164 form (+8613800000000); or give a Messaging Service SID instead.')
+param twilioFromNumber string = ''
+
+@description('Twilio Messaging Service SID (MG...), used instead of the sender number when set.')
+param twilioMessagingServiceSid string = ''
+
+@description('Memory of each Flex Consumption instance, in MB.')
+@allowed([ 512, 2048, 4096 ])
+param instanceMemoryMB int = 2048
+
+@description('Most Flex Consumption instances the app scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Redundancy of the storage account holding the app\'s tables and queues.')
+@allowed([ 'Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS', 'Standard_RAGRS', 'Standard_RAGZRS' ])
+param dataStorageSku string = 'Standard_ZRS'
+
+@description('Application (client) id of the Entra ID app registration for staff sign-in. Empty: App Service authentication is not configured.')
+param entraClientId string = ''
+
+@description('Days Log Analytics keeps logs and traces.')
+@minValue(30)
+@maxValue(730)
+param logRetentionDays int = 30
+
+var abbrs = loadJsonContent('abbreviations.json')
+var storageNames = loadJsonContent('storage-names.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName, app: 'scheduler', centre: centreId }
+var functionAppName = '${abbrs.functionApp}${resourceToken}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: '${abbrs.resourceGroup}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentity}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    workspaceName: '${abbrs.logAnalyticsWorkspace}${resourceToken}'
+    applicationInsightsName: '${abbrs.applicationInsights}${resourceToken}'
+    location: location
+    tags: tags
+    retentionInDays: logRetentionDays
+  }
+}
+
+module hostStorage 'app/storage.bicep' = {
+  name: 'host-storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageAccount}host${resourceToken}'
+    location: location
+    tags: tags
+    sku: 'Standard_LRS'
+    containers: [ 'deployment-package' ]
+    tables: []
+    queues: []
+  }
+}
+
+module dataStorage 'app/storage.bicep' = {
+  name: 'data-storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageAccount}data${resourceToken}'
+    location: location
+    tags: tags
+    sku: dataStorageSku
+    containers: []
+    tables: storageNames.tables
+    queues: flatten(map(storageNames.queues, q => [ q, '${q}-poison' ]))
+  }
+}
+
+module keyVault 'app/keyvault.bicep' = {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVault}${resourceToken}'
+    location: location
+    tags: tags
+    tokenSigningKey: tokenSigningKey
+    twilioAccountSid: twilioAccountSid
+    twilioAuthToken: twilioAuthToken
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    appPrincipalId: identity.outputs.principalId
+    hostStorageName: hostStorage.outputs.name
+    dataStorageName: dataStorage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
+  }
+}
+
+module api 'app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: '${abbrs.appServicePlan}${resourceToken}'
+    location: location
+    tags: tags
+    serviceName: 'api'
+    identityName: identity.outputs.name
+    hostStorageName: hostStorage.outputs.name
+    deploymentContainerName: 'deployment-package'
+    dataStorageName: dataStorage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    centreId: centreId
+    timeZone: timeZone
+    publicBaseUrl: publicBaseUrl
+    residentLinkHours: residentLinkHours
+    loadDemoData: loadDemoData
+    smsProvider: smsProvider
+    twilioFromNumber: twilioFromNumber
+    twilioMessagingServiceSid: twilioMessagingServiceSid
+    entraClientId: entraClientId
+  }
+  // The app starts only once its identity may read its secrets and storage.
+  dependsOn: [ rbac ]
+}
+
+// Names and addresses only: nothing secret is ever an output.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
+output AZURE_DATA_STORAGE_ACCOUNT string = dataStorage.outputs.name
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
+output SCHEDULER_PUBLIC_BASE_URL string = api.outputs.publicBaseUrl
