@@ -27,6 +27,75 @@ public sealed class HealthAndDocumentTests(AzuriteFixture azurite) : IAsyncLifet
         Assert.Matches(@"^\d+\.\d+\.\d+", body.GetProperty("version").GetString());
         Assert.Equal("ok", body.GetProperty("checks").GetProperty("tables").GetString());
         Assert.Equal("ok", body.GetProperty("checks").GetProperty("queues").GetString());
+        Assert.Equal("ok", body.GetProperty("checks").GetProperty("sms").GetString());
+    }
+
+    private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    private const string MessagingServiceSid = "MG0123456789abcdef0123456789abcdef";
+
+    public static TheoryData<string?, string?, string?, string?, string> BrokenTwilioSettings() => new()
+    {
+        { null, null, null, null, "missing: Twilio:AccountSid, Twilio:AuthToken, Twilio:FromNumber or Twilio:MessagingServiceSid" },
+        { AccountSid, null, "+8613800000000", null, "missing: Twilio:AuthToken" },
+        { AccountSid, "@Microsoft.KeyVault(VaultName=kv-x;SecretName=twilio-auth-token)", null, MessagingServiceSid,
+            "Key Vault reference not resolved: Twilio:AuthToken" },
+        { "not-a-sid", "token", "13800000000", null, "malformed: Twilio:AccountSid, Twilio:FromNumber" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenTwilioSettings))]
+    public async Task Health_is_503_naming_the_twilio_setting_that_is_missing_when_sms_go_through_twilio(
+        string? accountSid, string? authToken, string? fromNumber, string? messagingServiceSid, string expected)
+    {
+        await using var host = await SchedulerHost.StartAsync(azurite.ConnectionString, adjust: s =>
+        {
+            s["Sms__Provider"] = "twilio";
+            s["Twilio__AccountSid"] = accountSid;
+            s["Twilio__AuthToken"] = authToken;
+            s["Twilio__FromNumber"] = fromNumber;
+            s["Twilio__MessagingServiceSid"] = messagingServiceSid;
+        });
+
+        using var response = await host.Client.GetAsync("/api/health", TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var body = JsonDocument.Parse(text).RootElement;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(expected, body.GetProperty("checks").GetProperty("sms").GetString());
+        Assert.Equal(["sms"], body.GetProperty("failed").EnumerateArray().Select(e => e.GetString()).ToList());
+        Assert.Equal("ok", body.GetProperty("checks").GetProperty("tables").GetString());
+        Assert.DoesNotContain("SecretName", text);
+        if (authToken is { Length: > 0 } && !authToken.StartsWith('@')) Assert.DoesNotContain(authToken, text);
+    }
+
+    [Fact]
+    public async Task Health_is_200_when_every_twilio_setting_is_present()
+    {
+        await using var host = await SchedulerHost.StartAsync(azurite.ConnectionString, adjust: s =>
+        {
+            s["Sms__Provider"] = "twilio";
+            s["Twilio__AccountSid"] = AccountSid;
+            s["Twilio__AuthToken"] = "0123456789abcdef0123456789abcdef";
+            s["Twilio__MessagingServiceSid"] = MessagingServiceSid;
+        });
+
+        using var response = await host.Client.GetAsync("/api/health", TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ok", body.GetProperty("checks").GetProperty("sms").GetString());
+    }
+
+    [Fact]
+    public async Task Health_is_503_for_an_unknown_sms_provider()
+    {
+        await using var host = await SchedulerHost.StartAsync(azurite.ConnectionString, adjust: s => s["Sms__Provider"] = "carrier-pigeon");
+
+        using var response = await host.Client.GetAsync("/api/health", TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.StartsWith("unknown provider 'carrier-pigeon'", body.GetProperty("checks").GetProperty("sms").GetString());
     }
 
     [Fact]
