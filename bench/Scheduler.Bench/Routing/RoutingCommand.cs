@@ -38,6 +38,9 @@ public sealed class RoutingCommand : IBenchCommand
             Metaheuristic = args.Enum("meta", Metaheuristic.GuidedLocalSearch),
             GuidedLocalSearchLambda = args.Get("lambda") is { } l ? double.Parse(l, CultureInfo.InvariantCulture) : null,
             LogSearch = args.Has("log"),
+            Ruin = args.Enum("ruin", RuinStrategy.StringRemovals),
+            RuinSize = (int)args.Number("ruin-size", 10),
+            NeighborsRatio = args.Get("neighbors") is { } nr ? double.Parse(nr, CultureInfo.InvariantCulture) : null,
             Weights = new PenaltyWeights
             {
                 TravelPerUnit = 1,
@@ -50,7 +53,8 @@ public sealed class RoutingCommand : IBenchCommand
             },
         };
         Console.WriteLine($"routing: {files.Count} instances, {seconds} s each, convention {convention}, first {options.FirstSolution}, " +
-                          $"metaheuristic {options.Metaheuristic}, lambda {options.GuidedLocalSearchLambda?.ToString(CultureInfo.InvariantCulture) ?? "default"}, vehicle cost {args.Number("vehicle-cost", 0)}");
+                          $"metaheuristic {options.Metaheuristic}, lambda {options.GuidedLocalSearchLambda?.ToString(CultureInfo.InvariantCulture) ?? "default"}, vehicle cost {args.Number("vehicle-cost", 0)}, " +
+                          $"ruin {options.Ruin} {options.RuinSize}, neighbors {options.NeighborsRatio?.ToString(CultureInfo.InvariantCulture) ?? "all"}");
 
         var planner = new HomeVisitRoutePlanner(options);
         await using var output = new StreamWriter(outPath);
@@ -76,7 +80,7 @@ public sealed class RoutingCommand : IBenchCommand
             {
                 bksVehicles = best.Vehicles.ToString(CultureInfo.InvariantCulture);
                 bksDistance = best.Distance.ToString("0.00", CultureInfo.InvariantCulture);
-                var g = 100 * (distance - best.Distance) / best.Distance;
+                var g = Math.Round(100 * (distance - best.Distance) / best.Distance, 2) + 0.0;
                 gap = g.ToString("0.00", CultureInfo.InvariantCulture);
                 if (feasible) gaps.Add(g);
                 compared++;

@@ -45,8 +45,7 @@ internal static class HardRules
             long start = DayClock.Seconds(s.Start), latest = VisitFeasibility.LatestReturn(s);
             c.Time.CumulVar(c.Model.Start(v)).SetRange(start, latest);
             c.Time.CumulVar(c.Model.End(v)).SetRange(start, latest);
-            // Leave as late as the plan allows and come back as early: no idle time on the road.
-            c.Model.AddVariableMaximizedByFinalizer(c.Time.CumulVar(c.Model.Start(v)));
+            // Come back as early as the plan allows (the plan reader also leaves as late as it allows).
             c.Model.AddVariableMinimizedByFinalizer(c.Time.CumulVar(c.Model.End(v)));
         }
     }
@@ -87,6 +86,7 @@ internal static class HardRules
         {
             var windows = VisitFeasibility.StartWindows(node.Visit!);
             var cumul = c.Time.CumulVar(c.IndexOf(node));
+            c.Model.AddVariableMinimizedByFinalizer(cumul); // the earliest start the plan allows
             cumul.SetRange(windows[0].From, windows[^1].To);
             for (var i = 1; i < windows.Count; i++)
                 if (windows[i].From > windows[i - 1].To + 1)

@@ -115,8 +115,36 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
             Metaheuristic.GuidedLocalSearch => LocalSearchMetaheuristic.Types.Value.GuidedLocalSearch,
             Metaheuristic.SimulatedAnnealing => LocalSearchMetaheuristic.Types.Value.SimulatedAnnealing,
             Metaheuristic.TabuSearch => LocalSearchMetaheuristic.Types.Value.TabuSearch,
+            Metaheuristic.IteratedLocalSearch => LocalSearchMetaheuristic.Types.Value.GreedyDescent,
             _ => LocalSearchMetaheuristic.Types.Value.Automatic,
         };
+        if (options.Metaheuristic == Metaheuristic.IteratedLocalSearch)
+        {
+            p.LocalSearchMetaheuristic = LocalSearchMetaheuristic.Types.Value.GreedyDescent;
+            p.UseIteratedLocalSearch = true;
+            var ruin = new Google.OrTools.ConstraintSolver.RuinStrategy();
+            switch (options.Ruin)
+            {
+                case Routing.RuinStrategy.RandomWalk:
+                    ruin.RandomWalk = new RandomWalkRuinStrategy { NumRemovedVisits = (uint)options.RuinSize };
+                    break;
+                case Routing.RuinStrategy.SpatiallyCloseRoutes:
+                    ruin.SpatiallyCloseRoutes = new SpatiallyCloseRoutesRuinStrategy { NumRuinedRoutes = 2 };
+                    break;
+                default:
+                    ruin.Sisr = new SISRRuinStrategy { AvgNumRemovedVisits = (uint)options.RuinSize, MaxRemovedSequenceSize = 10, BypassFactor = 0.01 };
+                    break;
+            }
+            var rr = p.IteratedLocalSearchParameters.RuinRecreateParameters;
+            rr.RuinStrategies.Clear();
+            rr.RuinStrategies.Add(ruin);
+            p.IteratedLocalSearchParameters.ReferenceSolutionAcceptanceStrategy.SimulatedAnnealing.AutomaticTemperatures = true;
+        }
+        if (options.NeighborsRatio is { } ratio)
+        {
+            p.LsOperatorNeighborsRatio = ratio;
+            p.LsOperatorMinNeighbors = 10;
+        }
         if (options.GuidedLocalSearchLambda is { } lambda) p.GuidedLocalSearchLambdaCoefficient = lambda;
         p.TimeLimit = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(options.TimeLimit.ToTimeSpan());
         if (options.SolutionLimit is { } limit) p.SolutionLimit = limit;

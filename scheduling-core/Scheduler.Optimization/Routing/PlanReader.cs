@@ -24,9 +24,19 @@ internal static class PlanReader
                 index = solution.Value(c.Model.NextVar(index));
             }
             var back = (int)solution.Min(c.Time.CumulVar(index));
-            routes.Add(stops.Count == 0
-                ? new StaffRoute(shift.StaffId, shift.Start, shift.Start, [], null)
-                : Route(c, shift, departure, back, stops));
+            if (stops.Count == 0)
+            {
+                routes.Add(new StaffRoute(shift.StaffId, shift.Start, shift.Start, [], null));
+                continue;
+            }
+            // Leave as late and come back as early as the visits allow (the solver's start and end times may
+            // leave idle time on the road); keep its times if the break no longer fits that way.
+            var first = stops[0];
+            var last = stops[^1];
+            var latestDeparture = Math.Max(departure, first.Start - c.Matrix.Seconds(c.Nodes.All[c.Nodes.Starts[v]].Place, first.Node.Place));
+            var earliestReturn = Math.Min(back, last.Start + last.Node.ServiceSeconds + c.Matrix.Seconds(last.Node.Place, c.Nodes.All[c.Nodes.Ends[v]].Place));
+            var tight = Route(c, v, latestDeparture, earliestReturn, stops);
+            routes.Add(shift.Lunch is null || tight.Break is not null ? tight : Route(c, v, departure, back, stops));
         }
         var dropped = droppedBefore.ToList();
         foreach (var team in c.Nodes.Teams)
@@ -39,10 +49,11 @@ internal static class PlanReader
         return HomeVisitPlan.Assemble(c.Request, c.Matrix, routes, dropped);
     }
 
-    private static StaffRoute Route(RoutingContext c, StaffShift shift, int departure, int back, List<(RoutingNode Node, int Start)> stops)
+    private static StaffRoute Route(RoutingContext c, int vehicle, int departure, int back, List<(RoutingNode Node, int Start)> stops)
     {
+        var shift = c.Request.Staff[vehicle];
         // Gaps between what the staff member does: (free from, busy again at, travel in between).
-        var startPlace = c.Nodes.All[c.Nodes.Starts[c.Request.Staff.ToList().IndexOf(shift)]].Place;
+        var startPlace = c.Nodes.All[c.Nodes.Starts[vehicle]].Place;
         var gaps = new List<(int From, int To, int Travel)>();
         int at = startPlace, free = departure;
         foreach (var (node, start) in stops)
@@ -51,7 +62,7 @@ internal static class PlanReader
             free = start + node.ServiceSeconds;
             at = node.Place;
         }
-        var endPlace = c.Nodes.All[c.Nodes.Ends[c.Request.Staff.ToList().IndexOf(shift)]].Place;
+        var endPlace = c.Nodes.All[c.Nodes.Ends[vehicle]].Place;
         gaps.Add((free, back, c.Matrix.Seconds(at, endPlace)));
 
         var pause = shift.Lunch is { } lunch ? PlaceBreak(shift, lunch, departure, back, gaps) : null;

@@ -23,6 +23,19 @@ public enum Metaheuristic
     GuidedLocalSearch,
     SimulatedAnnealing,
     TabuSearch,
+    /// <summary>Iterated local search: ruin part of the plan, rebuild it by cheapest insertion, improve, accept by simulated annealing.</summary>
+    IteratedLocalSearch,
+}
+
+/// <summary>How iterated local search ruins a plan before rebuilding it.</summary>
+public enum RuinStrategy
+{
+    /// <summary>Slack induction by string removals (Christiaens and Vanden Berghe): strings of nearby visits from nearby routes.</summary>
+    StringRemovals,
+    /// <summary>A random walk of nearby visits.</summary>
+    RandomWalk,
+    /// <summary>Whole routes close to each other.</summary>
+    SpatiallyCloseRoutes,
 }
 
 /// <summary>What a unit of travel costs: time (the default for staff) or distance (fuel, or a benchmark).</summary>
@@ -73,6 +86,18 @@ public sealed record RoutePlannerOptions
 
     /// <summary>OR-Tools' guided local search lambda coefficient; null keeps its default (0.1).</summary>
     public double? GuidedLocalSearchLambda { get; init; }
+
+    /// <summary>Ruin strategy of <see cref="Metaheuristic.IteratedLocalSearch"/>.</summary>
+    public RuinStrategy Ruin { get; init; } = RuinStrategy.StringRemovals;
+
+    /// <summary>Visits removed by one ruin, on average (string removals) or exactly (random walk).</summary>
+    public int RuinSize { get; init; } = 10;
+
+    /// <summary>
+    /// Share of the nearest visits local search moves consider for each visit (OR-Tools ls_operator_neighbors_ratio);
+    /// null keeps OR-Tools' default (all of them). Smaller is faster per move, with fewer moves tried.
+    /// </summary>
+    public double? NeighborsRatio { get; init; }
 
     /// <summary>Stop after this many improving solutions (tests); null for no limit.</summary>
     public long? SolutionLimit { get; init; }
