@@ -3,12 +3,11 @@ using NodaTime.Testing;
 using Scheduler.DevHost;
 using Scheduler.Functions;
 using Scheduler.Functions.Infrastructure;
-using Scheduler.Testing;
 
-namespace Scheduler.Functions.Tests;
+namespace Scheduler.Testing;
 
 /// <summary>The real function app on a dev host against Azurite, with settings as in local.settings.sample.json.</summary>
-internal static class SchedulerHost
+public static class SchedulerHost
 {
     public const string SigningKey = "dGVzdC1vbmx5LXNpZ25pbmcta2V5LXRoYXQtaXMtbG9uZy1lbm91Z2g=";
 
