@@ -81,11 +81,13 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         var solution = model.SolveWithParameters(SearchParameters());
         var status = model.GetStatus().ToString();
         GC.KeepAlive(c.Kept);
+        // OR-Tools falls back on "every visit dropped" when its search found nothing: that is no plan either.
+        if (solution is not null && solutions.Count == 0 && nodes.Visits.Count > 0) solution = null;
         if (solution is null)
         {
             var stats0 = new SolveStatistics(Duration.FromTimeSpan(clock.Elapsed), null, null, solutions, status);
             return new RoutePlanResult(cancellationToken.IsCancellationRequested ? RoutePlanStatus.Cancelled : RoutePlanStatus.NoSolution,
-                null, [$"no plan keeps the pinned visits and the hard rules (solver status {status})"], [], null, stats0);
+                null, [$"the search found no plan within {options.TimeLimit.TotalSeconds:0.#} s (solver status {status})"], [], null, stats0);
         }
 
         var plan = PlanReader.Read(c, solution, dropped);
