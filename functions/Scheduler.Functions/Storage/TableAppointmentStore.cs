@@ -104,6 +104,18 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
         return found.HasValue ? new StoredAppointment(Read(found.Value!), found.Value!.ETag.ToString()) : null;
     }
 
+    public async Task<IReadOnlyList<Appointment>> ListByStatusAsync(string centreId, AppointmentStatus status, CancellationToken cancellationToken)
+    {
+        var low = $"{centreId}|";
+        var high = $"{centreId}|~";
+        var name = status.ToString();
+        var result = new List<Appointment>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey.CompareTo(low) > 0 && x.PartitionKey.CompareTo(high) < 0 && x.GetString("Status") == name,
+            cancellationToken: cancellationToken))
+            result.Add(Read(e));
+        return result;
+    }
+
     public async Task<IReadOnlyList<Appointment>> ListAsync(string centreId, string categoryId, LocalDate date, CancellationToken cancellationToken)
     {
         var pk = PartitionKey(centreId, categoryId);

@@ -105,7 +105,7 @@ public sealed class BookingService(
         var id = command.IdempotencyKey is { Length: > 0 } key
             ? $"{bookable.CategoryId}.{Pseudonym("idem|" + centreId + "|" + mobile + "|" + key)[..20]}"
             : $"{bookable.CategoryId}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(10)).ToLowerInvariant()}";
-        if (await store.GetAsync(centreId, id, cancellationToken) is { } existing)
+        if (command.IdempotencyKey is { Length: > 0 } && await store.GetAsync(centreId, id, cancellationToken) is { } existing)
             return Outcome<Booked>.Ok(new Booked(existing.Appointment, IssueToken(centre, existing.Appointment), Repeated: true));
 
         var mobileKey = Pseudonym("mobile|" + mobile)[..32];
@@ -206,6 +206,25 @@ public sealed class BookingService(
             : a.Status != AppointmentStatus.AwaitingConfirmation ? Error(409, "appointment", "not-awaiting-confirmation", "This appointment does not need confirming.")
             : now > a.ConfirmBy ? Error(409, "appointment", "confirmation-too-late", "The time to confirm has passed; please book again.")
             : null, AppointmentStatus.Booked, releaseSlots: false, cancellationToken);
+
+    /// <summary>
+    /// Lets every appointment that waited for a confirmation past its deadline lapse, giving its seats back.
+    /// Returns how many lapsed.
+    /// </summary>
+    public async Task<int> LapseUnconfirmedAsync(string centreId, Caller caller, CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        var lapsed = 0;
+        foreach (var a in await store.ListByStatusAsync(centreId, AppointmentStatus.AwaitingConfirmation, cancellationToken))
+        {
+            if (a.ConfirmBy is not { } deadline || now <= deadline) continue;
+            var result = await TransitionAsync(centreId, a.Id, caller, "appointment.lapsed", (_, current, at) =>
+                current.Status == AppointmentStatus.AwaitingConfirmation && at > current.ConfirmBy ? null
+                : Error(409, "appointment", "not-lapsing", "The appointment was confirmed or changed."), AppointmentStatus.Lapsed, releaseSlots: true, cancellationToken);
+            if (result.Error is null) lapsed++;
+        }
+        return lapsed;
+    }
 
     public Task<Outcome<Appointment>> CheckInAsync(string centreId, string appointmentId, Caller caller, CancellationToken cancellationToken) =>
         TransitionAsync(centreId, appointmentId, caller, "appointment.checked-in", (centre, a, now) =>

@@ -40,6 +40,9 @@ public interface IAppointmentStore
 
     Task<StoredAppointment?> GetAsync(string centreId, string appointmentId, CancellationToken cancellationToken);
 
+    /// <summary>Appointments of a centre, any category, in one status.</summary>
+    Task<IReadOnlyList<Appointment>> ListByStatusAsync(string centreId, AppointmentStatus status, CancellationToken cancellationToken);
+
     /// <summary>Appointments of one category on one date, for staff.</summary>
     Task<IReadOnlyList<Appointment>> ListAsync(string centreId, string categoryId, LocalDate date, CancellationToken cancellationToken);
 }

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using NodaTime.Testing;
+using Scheduler.Core.Catalogue;
+using Scheduler.DevHost;
+using Scheduler.Functions;
+using Scheduler.Functions.Infrastructure;
+using Scheduler.Functions.Storage;
+
+namespace Scheduler.Bench.Booking;
+
+/// <summary>
+/// A fresh in-memory Azurite and the real function app on the dev host, with the demo centre saved with a 60-day
+/// horizon and the clock fixed at Friday 2026-11-27 09:00 in Xiamen, so every run books the same slots.
+/// </summary>
+public sealed class BenchHost : IAsyncDisposable
+{
+    public static readonly Instant Now = Instant.FromUtc(2026, 11, 27, 1, 0);
+    private AzuriteLauncher _azurite = null!;
+    private WebApplication _app = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+    public string ConnectionString => _azurite.ConnectionString;
+    public CentreProfile Profile { get; private set; } = null!;
+
+    public static async Task<BenchHost> StartAsync()
+    {
+        var host = new BenchHost();
+        var root = LocalSettings.FindRepositoryRoot();
+        host._azurite = await AzuriteLauncher.StartAsync(root, AzuritePorts.Free(), null, Console.WriteLine, CancellationToken.None);
+        var settings = new Dictionary<string, string?>
+        {
+            ["SchedulerStorage"] = host._azurite.ConnectionString,
+            ["Scheduler__CentreId"] = "huli",
+            ["Scheduler__TimeZone"] = "Asia/Shanghai",
+            ["Scheduler__PublicBaseUrl"] = "http://localhost:7071",
+            ["Scheduler__TokenSigningKey"] = "YmVuY2htYXJrLW9ubHktc2lnbmluZy1rZXktbG9uZy1lbm91Z2gtdG8tdXNl",
+            ["Scheduler__LoadDemoData"] = "false",
+            ["Sms__Provider"] = "console",
+        };
+        host._app = await DevHostApp.BuildAsync(new DevHostOptions
+        {
+            FunctionsAssembly = typeof(ServiceRegistration).Assembly,
+            Metadata = new GeneratedFunctionMetadataProvider(),
+            ConfigureServices = (services, configuration) => services.AddScheduler(configuration),
+            HostJsonPath = Path.Combine(AppContext.BaseDirectory, "host.json"),
+            Settings = settings,
+            Keys = new FunctionKeys(FunctionKeys.NewKey(), FunctionKeys.NewKey()),
+            Urls = "http://127.0.0.1:0",
+            RunTimers = false,
+            Clock = new FakeClock(Now),
+            ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Error).AddSimpleConsole(),
+        });
+        await host._app.StartAsync();
+        host.BaseAddress = new Uri(host._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var demo = DemoData.Load();
+        host.Profile = demo with { Booking = demo.Booking with { HorizonDays = 60 } };
+        await host._app.Services.GetRequiredService<CatalogueStore>().SaveAsync(host.Profile, CancellationToken.None);
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _azurite.DisposeAsync();
+    }
+}

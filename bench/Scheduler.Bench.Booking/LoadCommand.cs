@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using NodaTime;
+using Scheduler.Functions.Storage;
+
+namespace Scheduler.Bench.Booking;
+
+/// <summary>
+/// Booking through HTTP on the dev host over a fresh Azurite: the races (many requests for one slot, reschedules
+/// between two full slots), throughput across many slots against the raw entity-group transaction rate Azurite
+/// sustains from the same machine, and the latency of 60-day availability.
+/// </summary>
+public static class LoadCommand
+{
+    private static int _mobile = 10000000;
+
+    public static async Task<int> RunAsync(int race, int bookings, int concurrency, int availabilityRequests)
+    {
+        await using var host = await BenchHost.StartAsync();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+
+        await RaceAsync(http, host, race);
+        await RescheduleRaceAsync(http, host);
+        var booked = await ThroughputAsync(http, bookings, concurrency);
+        var raw = await RawTransactionsAsync(host.ConnectionString, bookings, concurrency);
+        Console.WriteLine($"ratio booking/raw EGT: {booked / raw:F2}");
+        await AvailabilityAsync(http, host, availabilityRequests, concurrency);
+        return 0;
+    }
+
+    private static StringContent Json(object o) => new(JsonSerializer.Serialize(o, Scheduler.Functions.Infrastructure.Json.Options), Encoding.UTF8, "application/json");
+
+    private static string Mobile() => "139" + Interlocked.Increment(ref _mobile).ToString("D8");
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body, double Ms)> PostAsync(HttpClient http, string path, object body)
+    {
+        var watch = Stopwatch.StartNew();
+        using var response = await http.PostAsync(path, Json(body));
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default, watch.Elapsed.TotalMilliseconds);
+    }
+
+    private static (int Counted, int Holding) Slot(string connection, string category, LocalDate date, LocalTime start)
+    {
+        var table = new TableClient(connection, StorageNames.AppointmentsTable);
+        var pk = $"huli|{category}";
+        var counter = table.GetEntityIfExists<TableEntity>(pk, TableAppointmentStore.SlotRow(new(date, start)));
+        var counted = counter.HasValue ? (counter.Value!.GetInt32("General") ?? 0) + (counter.Value.GetInt32("Green") ?? 0) : 0;
+        var day = date.ToString("yyyy-MM-dd", null);
+        var holding = table.Query<TableEntity>(e => e.PartitionKey == pk && e.GetString("Date") == day)
+            .Select(e => JsonDocument.Parse(e.GetString("Json")).RootElement)
+            .Count(a => a.GetProperty("start").GetString() == start.ToString("HH:mm:ss", null) && a.GetProperty("status").GetString() is "Booked" or "AwaitingConfirmation" or "CheckedIn");
+        return (counted, holding);
+    }
+
+    private static async Task RaceAsync(HttpClient http, BenchHost host, int requests)
+    {
+        var date = new LocalDate(2026, 11, 30);
+        var start = new LocalTime(9, 30);
+        var gate = new TaskCompletionSource();
+        var tasks = Enumerable.Range(0, requests).Select(async _ =>
+        {
+            await gate.Task;
+            return await PostAsync(http, "/api/appointments", new { itemId = "invoice-application", date = "2026-11-30", start = "09:30", name = "王伟", mobile = Mobile() });
+        }).ToList();
+        var watch = Stopwatch.StartNew();
+        gate.SetResult();
+        var results = await Task.WhenAll(tasks);
+        var (counted, holding) = Slot(host.ConnectionString, "business", date, start);
+        Console.WriteLine($"race: {requests} simultaneous bookings for one slot of capacity 5 (business, 6 windows, 1 held for the green channel): " +
+                          $"{results.Count(r => r.Status == HttpStatusCode.Created)} created, {results.Count(r => r.Status == HttpStatusCode.Conflict)} answered 409, " +
+                          $"{results.Count(r => r.Status is not (HttpStatusCode.Created or HttpStatusCode.Conflict))} other; counter {counted}, appointments {holding}; {watch.Elapsed.TotalSeconds:F1} s");
+    }
+
+    private static async Task RescheduleRaceAsync(HttpClient http, BenchHost host)
+    {
+        var date = new LocalDate(2026, 11, 30);
+        var a = new LocalTime(9, 50);
+        var b = new LocalTime(10, 10);
+        var inA = new List<(string Id, string Token)>();
+        var inB = new List<(string Id, string Token)>();
+        for (var i = 0; i < 5; i++)
+        {
+            var r = await PostAsync(http, "/api/appointments", new { itemId = "invoice-application", date = "2026-11-30", start = "09:50", name = "李芳", mobile = Mobile() });
+            inA.Add((r.Body.GetProperty("appointment").GetProperty("id").GetString()!, r.Body.GetProperty("manageToken").GetString()!));
+            var s = await PostAsync(http, "/api/appointments", new { itemId = "invoice-application", date = "2026-11-30", start = "10:10", name = "李芳", mobile = Mobile() });
+            inB.Add((s.Body.GetProperty("appointment").GetProperty("id").GetString()!, s.Body.GetProperty("manageToken").GetString()!));
+        }
+        var gate = new TaskCompletionSource();
+        var moves = inA.Select(x => (x, "10:10")).Concat(inB.Select(x => (x, "09:50"))).Select(async m =>
+        {
+            await gate.Task;
+            return await PostAsync(http, $"/api/appointments/{m.x.Id}/reschedule?token={Uri.EscapeDataString(m.x.Token)}", new { date = "2026-11-30", start = m.Item2 });
+        }).ToList();
+        gate.SetResult();
+        var results = await Task.WhenAll(moves);
+        var sa = Slot(host.ConnectionString, "business", date, a);
+        var sb = Slot(host.ConnectionString, "business", date, b);
+        Console.WriteLine($"reschedule race: 10 simultaneous moves between two full slots: {results.Count(r => r.Status == HttpStatusCode.OK)} moved, " +
+                          $"{results.Count(r => r.Status == HttpStatusCode.Conflict)} answered 409; slot A counter {sa.Counted}/appointments {sa.Holding}, slot B counter {sb.Counted}/appointments {sb.Holding}");
+    }
+
+    private static async Task<double> ThroughputAsync(HttpClient http, int count, int concurrency)
+    {
+        var items = new[] { "pension-certification", "medical-insurance-enrolment", "elderly-allowance", "household-transfer", "id-card-renewal", "provident-fund-withdrawal" };
+        var slots = new List<(string Date, string Start)>();
+        for (var d = new LocalDate(2026, 12, 1); slots.Count < count; d = d.PlusDays(1))
+        {
+            if (d.DayOfWeek is IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday) continue;
+            for (var t = new LocalTime(8, 30); t < new LocalTime(17, 30) && slots.Count < count; t = t.PlusMinutes(15))
+                slots.Add((d.ToString("yyyy-MM-dd", null), t.ToString("HH:mm", null)));
+        }
+        var latencies = new double[count];
+        var statuses = new HttpStatusCode[count];
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                var r = await PostAsync(http, "/api/appointments", new { itemId = items[i % items.Length], date = slots[i].Date, start = slots[i].Start, name = "陈明", mobile = Mobile() });
+                latencies[i] = r.Ms;
+                statuses[i] = r.Status;
+            }
+        }));
+        var seconds = watch.Elapsed.TotalSeconds;
+        Array.Sort(latencies);
+        var rate = count / seconds;
+        Console.WriteLine($"throughput: {count} bookings over {slots.Select(s => s.Date).Distinct().Count()} days at concurrency {concurrency}: {rate:F0}/s, " +
+                          $"p50 {latencies[count / 2]:F1} ms, p99 {latencies[(int)(count * 0.99)]:F1} ms; {statuses.Count(s => s == HttpStatusCode.Created)} created");
+        return rate;
+    }
+
+    /// <summary>The same number of transactions of the same shape (a counter, an appointment and an event row in one partition), straight to Azurite.</summary>
+    private static async Task<double> RawTransactionsAsync(string connection, int count, int concurrency)
+    {
+        var table = new TableClient(connection, "rawbench");
+        await table.CreateIfNotExistsAsync();
+        var payload = new string('x', 900);
+        var next = -1;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                await table.SubmitTransactionAsync(
+                [
+                    new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("huli|raw", $"slot|{i:D8}") { ["General"] = 1, ["Green"] = 0 }),
+                    new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("huli|raw", $"appt|{i:D8}") { ["Json"] = payload, ["Date"] = "2026-12-01" }),
+                    new TableTransactionAction(TableTransactionActionType.Add, new TableEntity("huli|raw", $"event|{i:D8}") { ["Json"] = payload[..300] }),
+                ]);
+            }
+        }));
+        var rate = count / watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"raw entity-group transactions (3 rows each, one partition) at concurrency {concurrency}: {rate:F0}/s");
+        return rate;
+    }
+
+    private static async Task AvailabilityAsync(HttpClient http, BenchHost host, int requests, int concurrency)
+    {
+        var bookables = host.Profile.Items.Select(i => $"itemId={i.Id}").Concat(host.Profile.Bundles.Select(b => $"bundleId={b.Id}")).ToList();
+        var latencies = new double[requests];
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < requests)
+            {
+                var watch = Stopwatch.StartNew();
+                using var response = await http.GetAsync($"/api/availability?{bookables[i % bookables.Count]}&from=2026-11-27&to=2027-01-25");
+                await response.Content.ReadAsByteArrayAsync();
+                latencies[i] = watch.Elapsed.TotalMilliseconds;
+                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"availability answered {(int)response.StatusCode}");
+            }
+        }));
+        Array.Sort(latencies);
+        Console.WriteLine($"availability over HTTP, 60 days, every item and bundle in turn, concurrency {concurrency}: p50 {latencies[requests / 2]:F1} ms, p95 {latencies[(int)(requests * 0.95)]:F1} ms");
+    }
+}

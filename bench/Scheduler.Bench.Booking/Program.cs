@@ -1,0 +1,17 @@
+using BenchmarkDotNet.Running;
+using Scheduler.Bench.Booking;
+
+// dotnet run -c Release --project bench/Scheduler.Bench.Booking -- load [race] [bookings] [concurrency] [availability requests]
+// dotnet run -c Release --project bench/Scheduler.Bench.Booking -- availability [BenchmarkDotNet options]
+switch (args.FirstOrDefault())
+{
+    case "load":
+        int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
+        return await LoadCommand.RunAsync(Arg(1, 500), Arg(2, 2000), Arg(3, 32), Arg(4, 400));
+    case "availability":
+        BenchmarkSwitcher.FromTypes([typeof(AvailabilityBenchmark)]).Run(args.Skip(1).ToArray());
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: Scheduler.Bench.Booking load [race] [bookings] [concurrency] [availabilityRequests] | availability [BenchmarkDotNet options]");
+        return 2;
+}
