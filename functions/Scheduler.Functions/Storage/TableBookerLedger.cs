@@ -19,13 +19,14 @@ public sealed class TableBookerLedger(StorageClients storage) : IBookerLedger
 
     private sealed record Ledger(List<LedgerEntry> Active, List<string> NoShows);
 
-    public async Task<LedgerRefusal> ReserveAsync(string centreId, string mobileKey, LedgerEntry entry, int maxActive,
+    public async Task<LedgerReservation> ReserveAsync(string centreId, string mobileKey, LedgerEntry entry, int maxActive,
         Func<LedgerEntry, Task<bool>> isStillActive, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var (ledger, etag) = await ReadAsync(centreId, mobileKey, cancellationToken);
-            if (ledger.Active.Any(e => e.AppointmentId == entry.AppointmentId)) return LedgerRefusal.None;
+            var noShows = ledger.NoShows.Count;
+            if (ledger.Active.Any(e => e.AppointmentId == entry.AppointmentId)) return new(LedgerRefusal.None, noShows);
             if (ledger.Active.Count >= maxActive || ledger.Active.Any(e => Clashes(e, entry)))
             {
                 // Entries may be stale (a cancellation that could not update the ledger, a day gone by): check them.
@@ -33,11 +34,11 @@ public sealed class TableBookerLedger(StorageClients storage) : IBookerLedger
                 foreach (var e in ledger.Active)
                     if (e.ReservedAt > entry.ReservedAt - Duration.FromMinutes(2) || await isStillActive(e)) kept.Add(e);
                 ledger = ledger with { Active = kept };
-                if (ledger.Active.Any(e => Clashes(e, entry))) return LedgerRefusal.Duplicate;
-                if (ledger.Active.Count >= maxActive) return LedgerRefusal.TooManyActive;
+                if (ledger.Active.Any(e => Clashes(e, entry))) return new(LedgerRefusal.Duplicate, noShows);
+                if (ledger.Active.Count >= maxActive) return new(LedgerRefusal.TooManyActive, noShows);
             }
             ledger.Active.Add(entry);
-            if (await TryWriteAsync(centreId, mobileKey, ledger, etag, cancellationToken)) return LedgerRefusal.None;
+            if (await TryWriteAsync(centreId, mobileKey, ledger, etag, cancellationToken)) return new(LedgerRefusal.None, noShows);
         }
         throw new InvalidOperationException("The booker's ledger is too contended.");
     }
@@ -53,9 +54,6 @@ public sealed class TableBookerLedger(StorageClients storage) : IBookerLedger
             l.Active[i] = l.Active[i] with { Date = newDate };
             return true;
         }, cancellationToken);
-
-    public async Task<int> NoShowsAsync(string centreId, string mobileKey, CancellationToken cancellationToken) =>
-        (await ReadAsync(centreId, mobileKey, cancellationToken)).Ledger.NoShows.Count;
 
     public Task RecordNoShowAsync(string centreId, string mobileKey, string appointmentId, CancellationToken cancellationToken) =>
         ChangeAsync(centreId, mobileKey, l =>

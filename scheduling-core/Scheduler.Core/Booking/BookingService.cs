@@ -111,7 +111,7 @@ public sealed class BookingService(
         var mobileKey = Pseudonym("mobile|" + mobile)[..32];
         var residentKey = Pseudonym("resident|" + mobile + "|" + name.ToLowerInvariant())[..32];
         var today = centre.Calendar.Today(now);
-        var refusal = await ledger.ReserveAsync(centreId, mobileKey,
+        var (refusal, noShows) = await ledger.ReserveAsync(centreId, mobileKey,
             new LedgerEntry(id, run[0].Date, bookable.ItemIds, residentKey, now), centre.Rules.MaxActivePerPhone,
             async entry => entry.Date >= today && (await store.GetAsync(centreId, entry.AppointmentId, cancellationToken))?.Appointment.IsActive == true,
             cancellationToken);
@@ -124,7 +124,7 @@ public sealed class BookingService(
                 return Error(409, "itemId", "duplicate", "This resident already has an appointment for this service on that day.");
         }
 
-        var mustConfirm = await ledger.NoShowsAsync(centreId, mobileKey, cancellationToken) >= centre.Rules.NoShowsBeforeConfirmation;
+        var mustConfirm = noShows >= centre.Rules.NoShowsBeforeConfirmation;
         var startsAt = centre.Calendar.ToInstant(run[0].StartsAt);
         var confirmBy = mustConfirm ? Min(now + Duration.FromHours(centre.Rules.ConfirmWithinHours), startsAt - Duration.FromMinutes(centre.Rules.CutoffMinutes)) : (Instant?)null;
         var appointment = new Appointment(id, centreId, bookable.CategoryId, bookable.Id, bookable.IsBundle, bookable.ItemIds,

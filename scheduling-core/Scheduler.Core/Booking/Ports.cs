@@ -59,6 +59,9 @@ public enum LedgerRefusal
     Duplicate,
 }
 
+/// <summary>The ledger's answer to a reservation, with the number's no-shows read in the same look.</summary>
+public readonly record struct LedgerReservation(LedgerRefusal Refusal, int NoShows);
+
 /// <summary>
 /// Per mobile number: the appointments it holds (for the per-phone limits) and its no-shows. Kept apart from the
 /// slot counters (another partition), so a booking first reserves here, then commits the slots, and gives the
@@ -70,14 +73,12 @@ public interface IBookerLedger
     /// Adds <paramref name="entry"/> unless the number holds <paramref name="maxActive"/> entries already or one for the
     /// same resident, date and item. Entries <paramref name="isStillActive"/> denies are dropped first.
     /// </summary>
-    Task<LedgerRefusal> ReserveAsync(string centreId, string mobileKey, LedgerEntry entry, int maxActive,
+    Task<LedgerReservation> ReserveAsync(string centreId, string mobileKey, LedgerEntry entry, int maxActive,
         Func<LedgerEntry, Task<bool>> isStillActive, CancellationToken cancellationToken);
 
     Task ReleaseAsync(string centreId, string mobileKey, string appointmentId, CancellationToken cancellationToken);
 
     Task MoveAsync(string centreId, string mobileKey, string appointmentId, LocalDate newDate, CancellationToken cancellationToken);
-
-    Task<int> NoShowsAsync(string centreId, string mobileKey, CancellationToken cancellationToken);
 
     /// <summary>Counts a no-show once per appointment, however often it is recorded.</summary>
     Task RecordNoShowAsync(string centreId, string mobileKey, string appointmentId, CancellationToken cancellationToken);
