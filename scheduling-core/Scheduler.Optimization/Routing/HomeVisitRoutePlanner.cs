@@ -78,27 +78,71 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         model.AddAtSolutionCallback(onSolution);
         using var cancel = cancellationToken.Register(model.CancelSearch);
 
-        var solution = model.SolveWithParameters(SearchParameters());
+        var built = UsesInsertion(request) ? InsertionBuilder.Build(c, cancellationToken) : null;
+        HomeVisitPlan? builtPlan = null;
+        if (built is not null)
+        {
+            builtPlan = PlanReader.Read(c, built, dropped);
+            if (PlanChecker.Check(request, matrix, builtPlan).Count == 0)
+                solutions.Add(new SolutionPoint(Duration.FromTimeSpan(clock.Elapsed), PlanScore.Of(request, matrix, builtPlan, options.Weights).Total));
+            else builtPlan = null; // a defect of the builder: let the search start on its own
+        }
+        var parameters = SearchParameters(options.TimeLimit - Duration.FromTimeSpan(clock.Elapsed));
+        Assignment? solution;
+        if (builtPlan is not null)
+        {
+            model.CloseModelWithParameters(parameters);
+            // The routes as an assignment of the next variables only: the search restores the times itself (its
+            // first solution), where ReadAssignmentFromRoutes would spend the whole time limit optimising the times.
+            var initial = c.Solver.MakeAssignment();
+            c.Keep(initial);
+            if (!model.RoutesToAssignment(built!.Indices(c), true, true, initial)) initial = null;
+            solution = initial is null || cancellationToken.IsCancellationRequested ? null : model.SolveFromAssignmentWithParameters(initial, parameters);
+        }
+        else
+        {
+            solution = model.SolveWithParameters(parameters);
+        }
         var status = model.GetStatus().ToString();
         GC.KeepAlive(c.Kept);
         // OR-Tools falls back on "every visit dropped" when its search found nothing: that is no plan either.
         if (solution is not null && solutions.Count == 0 && nodes.Visits.Count > 0) solution = null;
-        if (solution is null)
+        HomeVisitPlan? plan = null;
+        IReadOnlyList<PlanViolation> violations = [];
+        if (solution is not null)
+        {
+            plan = PlanReader.Read(c, solution, dropped);
+            violations = PlanChecker.Check(request, matrix, plan);
+        }
+        // The built plan when the search kept nothing better (or, a defect, something the checker rejects).
+        if (builtPlan is not null && (plan is null || violations.Count > 0))
+        {
+            plan = builtPlan;
+            violations = [];
+        }
+        if (plan is null)
         {
             var stats0 = new SolveStatistics(Duration.FromTimeSpan(clock.Elapsed), null, null, solutions, status);
             return new RoutePlanResult(cancellationToken.IsCancellationRequested ? RoutePlanStatus.Cancelled : RoutePlanStatus.NoSolution,
                 null, [$"the search found no plan within {options.TimeLimit.TotalSeconds:0.#} s (solver status {status})"], [], null, stats0);
         }
 
-        var plan = PlanReader.Read(c, solution, dropped);
-        var violations = PlanChecker.Check(request, matrix, plan);
-        var stats = new SolveStatistics(Duration.FromTimeSpan(clock.Elapsed), solution.ObjectiveValue(),
+        var score = PlanScore.Of(request, matrix, plan, options.Weights);
+        var stats = new SolveStatistics(Duration.FromTimeSpan(clock.Elapsed), score.Total,
             solutions.Count > 0 ? solutions[0].At : null, solutions, status);
         return new RoutePlanResult(violations.Count == 0 ? RoutePlanStatus.Planned : RoutePlanStatus.CheckFailed,
-            plan, [], violations, PlanScore.Of(request, matrix, plan, options.Weights), stats);
+            plan, [], violations, score, stats);
     }
 
-    private RoutingSearchParameters SearchParameters()
+    /// <summary>Whether the search starts from the planner's own insertion (<see cref="InitialPlan"/>).</summary>
+    internal bool UsesInsertion(HomeVisitPlanRequest request) => options.InitialPlan switch
+    {
+        InitialPlan.Insertion => true,
+        InitialPlan.Search => false,
+        _ => request.Visits.Any(v => v.TeamSize > 1) || request.Staff.Any(s => s.Lunch is not null),
+    };
+
+    private RoutingSearchParameters SearchParameters(Duration timeLimit)
     {
         var p = operations_research_constraint_solver.DefaultRoutingSearchParameters();
         p.FirstSolutionStrategy = options.FirstSolution switch
@@ -148,7 +192,8 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
             p.LsOperatorMinNeighbors = 10;
         }
         if (options.GuidedLocalSearchLambda is { } lambda) p.GuidedLocalSearchLambdaCoefficient = lambda;
-        p.TimeLimit = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(options.TimeLimit.ToTimeSpan());
+        p.TimeLimit = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(
+            Duration.Max(timeLimit, Duration.FromMilliseconds(100)).ToTimeSpan());
         if (options.SolutionLimit is { } limit) p.SolutionLimit = limit;
         p.LogSearch = options.LogSearch;
         return p;

@@ -8,11 +8,9 @@ internal static class PlanReader
 {
     public static HomeVisitPlan Read(RoutingContext c, Assignment solution, IReadOnlyList<DroppedVisit> droppedBefore)
     {
-        var routes = new List<StaffRoute>();
-        var served = new HashSet<string>(StringComparer.Ordinal);
+        var timed = new List<(int Departure, int Back, List<(RoutingNode Node, int Start)> Stops)>();
         for (var v = 0; v < c.Request.Staff.Count; v++)
         {
-            var shift = c.Request.Staff[v];
             var stops = new List<(RoutingNode Node, int Start)>();
             var index = c.Model.Start(v);
             var departure = (int)solution.Min(c.Time.CumulVar(index));
@@ -20,10 +18,28 @@ internal static class PlanReader
             while (!c.Model.IsEnd(index))
             {
                 stops.Add((c.NodeAt(index), (int)solution.Min(c.Time.CumulVar(index))));
-                served.Add(c.NodeAt(index).Visit!.Id);
                 index = solution.Value(c.Model.NextVar(index));
             }
-            var back = (int)solution.Min(c.Time.CumulVar(index));
+            timed.Add((departure, (int)solution.Min(c.Time.CumulVar(index)), stops));
+        }
+        return Read(c, timed, droppedBefore);
+    }
+
+    /// <summary>A plan from routes built outside the solver (<see cref="InsertionBuilder"/>): each stop keeps its start.</summary>
+    public static HomeVisitPlan Read(RoutingContext c, InsertionBuilder.Result built, IReadOnlyList<DroppedVisit> droppedBefore) =>
+        Read(c, built.Routes.Select((r, v) => (DayClock.Seconds(c.Request.Staff[v].Start), VisitFeasibility.LatestReturn(c.Request.Staff[v]),
+            r.Select(s => (s.Node, s.Start)).ToList())).ToList(), droppedBefore);
+
+    private static HomeVisitPlan Read(RoutingContext c, List<(int Departure, int Back, List<(RoutingNode Node, int Start)> Stops)> timed,
+        IReadOnlyList<DroppedVisit> droppedBefore)
+    {
+        var routes = new List<StaffRoute>();
+        var served = new HashSet<string>(StringComparer.Ordinal);
+        for (var v = 0; v < c.Request.Staff.Count; v++)
+        {
+            var shift = c.Request.Staff[v];
+            var (departure, back, stops) = timed[v];
+            foreach (var (node, _) in stops) served.Add(node.Visit!.Id);
             if (stops.Count == 0)
             {
                 routes.Add(new StaffRoute(shift.StaffId, shift.Start, shift.Start, [], null));
@@ -81,7 +97,7 @@ internal static class PlanReader
     }
 
     /// <summary>The earliest place for the break: before leaving, in a gap that also leaves room for the trip, or after coming back.</summary>
-    private static (int Start, int End)? PlaceBreak(StaffShift shift, LunchBreak lunch, int departure, int back,
+    internal static (int Start, int End)? PlaceBreak(StaffShift shift, LunchBreak lunch, int departure, int back,
         List<(int From, int To, int Travel)> gaps)
     {
         int length = DayClock.Seconds(lunch.Length), earliest = DayClock.Seconds(lunch.EarliestStart), latestEnd = DayClock.Seconds(lunch.LatestEnd);

@@ -15,6 +15,23 @@ public enum FirstSolution
     Christofides,
 }
 
+/// <summary>Where the search starts from.</summary>
+public enum InitialPlan
+{
+    /// <summary>
+    /// <see cref="Insertion"/> when the day has team visits or lunch breaks (OR-Tools' own first-solution search
+    /// assigns those by backtracking and can find nothing on a large day), otherwise <see cref="Search"/>.
+    /// </summary>
+    Automatic,
+    /// <summary>OR-Tools' first-solution strategy (<see cref="RoutePlannerOptions.FirstSolution"/>).</summary>
+    Search,
+    /// <summary>
+    /// The planner's own insertion of whole visits (a team into all its members' routes at one start time), feasible
+    /// by construction, then improved by OR-Tools' local search. Always gives a plan (dropping what fits nowhere).
+    /// </summary>
+    Insertion,
+}
+
 /// <summary>How a plan is improved after the first one (OR-Tools local search metaheuristics).</summary>
 public enum Metaheuristic
 {
@@ -81,6 +98,9 @@ public sealed record RoutePlannerOptions
     public Duration TimeLimit { get; init; } = Duration.FromSeconds(30);
 
     public FirstSolution FirstSolution { get; init; } = FirstSolution.Automatic;
+
+    /// <summary>Where the search starts: OR-Tools' first solution, or the planner's own insertion (see <see cref="Routing.InitialPlan"/>).</summary>
+    public InitialPlan InitialPlan { get; init; } = InitialPlan.Automatic;
 
     public Metaheuristic Metaheuristic { get; init; } = Metaheuristic.GuidedLocalSearch;
 

@@ -1,0 +1,222 @@
+using Scheduler.Core.HomeVisits;
+using Scheduler.Optimization.Routing.Penalties;
+
+namespace Scheduler.Optimization.Routing;
+
+/// <summary>
+/// A first plan built without the CP search: visits are inserted one at a time (most urgent first, then the most
+/// costly to drop per hour of staff time, so a team visit for three comes after a visit for one of the same worth,
+/// then the tightest windows) at a fixed start time, into the staff routes where they add the least
+/// travel, overtime and staff use. A team visit is inserted into all its members' routes at once, at a start time
+/// every member can make, so teams are together by construction; after every insertion each route must still keep
+/// its shift, working time, capacity and a place for the lunch break (the same placement the plan reader uses).
+/// A visit that fits nowhere is left out. Every visit keeps its start once inserted, so the result is feasible by
+/// construction; OR-Tools' local search then improves it (re-timing, moving and exchanging visits).
+/// </summary>
+internal static class InsertionBuilder
+{
+    /// <summary>Candidate start times within a window are tried at least this often (seconds).</summary>
+    public const int GridSeconds = 600;
+
+    /// <summary>Staff time a visit is reckoned to take besides its service (travel), when ranking visits by value per staff hour.</summary>
+    public const int PerVisitOverhead = 900;
+
+    public sealed record Stop(RoutingNode Node, int Start)
+    {
+        public int End => Start + Node.ServiceSeconds;
+    }
+
+    /// <summary>The routes built (visit nodes in order with their starts, per staff member, by vehicle index).</summary>
+    public sealed record Result(IReadOnlyList<IReadOnlyList<Stop>> Routes)
+    {
+        /// <summary>The routes as routing indices per vehicle (OR-Tools' ReadAssignmentFromRoutes).</summary>
+        public long[][] Indices(RoutingContext c) =>
+            Routes.Select(r => r.Select(s => c.IndexOf(s.Node)).ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// Builds the routes; null when a pinned visit cannot be placed at its pinned start (the CP search then decides).
+    /// </summary>
+    public static Result? Build(RoutingContext c, CancellationToken cancellationToken = default)
+    {
+        var staff = c.Request.Staff;
+        var routes = staff.Select(_ => new List<Stop>()).ToList();
+        var vehicleOf = staff.Select((s, v) => (s.StaffId, v)).ToDictionary(x => x.StaffId, x => x.v, StringComparer.Ordinal);
+
+        // Pins first, where they are pinned.
+        foreach (var team in c.Nodes.Teams.Where(t => t[0].Visit!.Pin is not null))
+        {
+            var pin = team[0].Visit!.Pin!;
+            var start = DayClock.Seconds(pin.Start);
+            for (var i = 0; i < team.Count; i++)
+            {
+                var v = vehicleOf[pin.StaffIds[i]];
+                var at = InsertPosition(routes[v], start);
+                if (at is null) return null;
+                routes[v].Insert(at.Value, new Stop(team[i], start));
+                if (!Feasible(c, v, routes[v])) return null;
+            }
+        }
+
+        var order = c.Nodes.Teams.Where(t => t[0].Visit!.Pin is null)
+            .OrderByDescending(t => (int)t[0].Visit!.Urgency)
+            .ThenByDescending(t => (double)DropPenalty.Cost(t[0].Visit!, c.Weights) / (t.Count * (t[0].ServiceSeconds + PerVisitOverhead)))
+            .ThenBy(t => VisitFeasibility.StartWindows(t[0].Visit!).Sum(w => w.To - w.From))
+            .ThenBy(t => VisitFeasibility.StartWindows(t[0].Visit!)[0].From)
+            .ToList();
+        foreach (var team in order)
+        {
+            if (cancellationToken.IsCancellationRequested) break;
+            if (Best(c, routes, team) is not { } best) continue;
+            for (var i = 0; i < team.Count; i++)
+            {
+                var v = best.Vehicles[i];
+                routes[v].Insert(InsertPosition(routes[v], best.Start)!.Value, new Stop(team[i], best.Start));
+            }
+        }
+        return new Result(routes);
+    }
+
+    private sealed record Choice(int Start, int[] Vehicles, long Cost);
+
+    /// <summary>The cheapest start time and staff for a visit (one per team member), or null when it fits nowhere.</summary>
+    private static Choice? Best(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team)
+    {
+        var visit = team[0].Visit!;
+        var staff = c.Request.Staff;
+        var windows = VisitFeasibility.StartWindows(visit);
+        var place = team[0].Place;
+        var service = team[0].ServiceSeconds;
+
+        // Candidate starts: a grid over each window, and the earliest arrival after each stop of every route.
+        var starts = new SortedSet<int>();
+        foreach (var (from, to) in windows)
+        {
+            for (var t = from; t < to; t += GridSeconds) starts.Add(t);
+            starts.Add(to);
+        }
+        for (var v = 0; v < routes.Count; v++)
+        {
+            var startPlace = c.Nodes.All[c.Nodes.Starts[v]].Place;
+            starts.Add(DayClock.Seconds(staff[v].Start) + c.Matrix.Seconds(startPlace, place));
+            foreach (var s in routes[v]) starts.Add(s.End + c.Matrix.Seconds(s.Node.Place, place));
+        }
+
+        var eligible = Enumerable.Range(0, staff.Count)
+            .Where(v => team.Count > 1 || staff[v].Holds(visit.RequiredSkills)).ToArray();
+        Choice? best = null;
+        var options = new List<(int Vehicle, long Cost)>();
+        foreach (var t in starts)
+        {
+            if (!windows.Any(w => t >= w.From && t <= w.To)) continue;
+            options.Clear();
+            foreach (var v in eligible)
+                if (Delta(c, v, routes[v], team[0], t) is { } cost) options.Add((v, cost));
+            if (options.Count < team.Count) continue;
+            options.Sort((a, b) => a.Cost.CompareTo(b.Cost));
+            var pick = Pick(c, visit, options, team.Count);
+            if (pick is not null && (best is null || pick.Value.Cost < best.Cost))
+                best = new Choice(t, pick.Value.Vehicles, pick.Value.Cost);
+        }
+        return best;
+    }
+
+    /// <summary>The cheapest <paramref name="size"/> distinct staff (among the cheapest few) holding the skills between them.</summary>
+    private static (int[] Vehicles, long Cost)? Pick(RoutingContext c, VisitToPlan visit, List<(int Vehicle, long Cost)> options, int size)
+    {
+        if (size == 1) return ([options[0].Vehicle], options[0].Cost);
+        var staff = c.Request.Staff;
+        var top = options.Take(12).ToList();
+        (int[] Vehicles, long Cost)? best = null;
+        bool Covers(params int[] vs) => VisitFeasibility.Covers(vs.Select(v => staff[v]).ToList(), visit.RequiredSkills);
+        for (var i = 0; i < top.Count; i++)
+        for (var j = i + 1; j < top.Count; j++)
+        {
+            if (size == 2)
+            {
+                var cost = top[i].Cost + top[j].Cost;
+                if ((best is null || cost < best.Value.Cost) && Covers(top[i].Vehicle, top[j].Vehicle))
+                    best = ([top[i].Vehicle, top[j].Vehicle], cost);
+                continue;
+            }
+            for (var k = j + 1; k < top.Count; k++)
+            {
+                var cost = top[i].Cost + top[j].Cost + top[k].Cost;
+                if ((best is null || cost < best.Value.Cost) && Covers(top[i].Vehicle, top[j].Vehicle, top[k].Vehicle))
+                    best = ([top[i].Vehicle, top[j].Vehicle, top[k].Vehicle], cost);
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Where a stop starting at <paramref name="start"/> goes in a route kept in time order; null if one starts then.</summary>
+    private static int? InsertPosition(List<Stop> route, int start)
+    {
+        var i = 0;
+        while (i < route.Count && route[i].Start < start) i++;
+        return i < route.Count && route[i].Start == start ? null : i;
+    }
+
+    /// <summary>What inserting the node at <paramref name="start"/> adds to the objective, or null when the route would break a rule.</summary>
+    private static long? Delta(RoutingContext c, int v, List<Stop> route, RoutingNode node, int start)
+    {
+        if (InsertPosition(route, start) is not { } at) return null;
+        int startPlace = c.Nodes.All[c.Nodes.Starts[v]].Place, endPlace = c.Nodes.All[c.Nodes.Ends[v]].Place;
+        var prev = at > 0 ? route[at - 1].Node.Place : startPlace;
+        var next = at < route.Count ? route[at].Node.Place : endPlace;
+        // Quick rejections before the full check.
+        if (at > 0 && route[at - 1].End + c.Matrix.Seconds(prev, node.Place) > start) return null;
+        if (at < route.Count && start + node.ServiceSeconds + c.Matrix.Seconds(node.Place, next) > route[at].Start) return null;
+        route.Insert(at, new Stop(node, start));
+        try
+        {
+            if (!Feasible(c, v, route)) return null;
+        }
+        finally
+        {
+            route.RemoveAt(at);
+        }
+        long Travel(int a, int b) => TravelPenalty.Cost(c.Matrix.Seconds(a, b), c.Matrix.Metres(a, b), c.Weights);
+        var cost = Travel(prev, node.Place) + Travel(node.Place, next) - Travel(prev, next);
+        if (route.Count == 0) cost += StaffUsePenalty.Cost(1, c.Weights);
+        var shift = c.Request.Staff[v];
+        var oldBack = route.Count == 0 ? 0 : Return(c, v, route);
+        var last = at == route.Count ? node.Place : route[^1].Node.Place;
+        var lastEnd = at == route.Count ? start + node.ServiceSeconds : route[^1].End;
+        var newBack = lastEnd + c.Matrix.Seconds(last, endPlace);
+        cost += OvertimePenalty.Cost(newBack, shift, c.Weights) - (route.Count == 0 ? 0 : OvertimePenalty.Cost(oldBack, shift, c.Weights));
+        return cost;
+    }
+
+    private static int Return(RoutingContext c, int v, List<Stop> route) =>
+        route[^1].End + c.Matrix.Seconds(route[^1].Node.Place, c.Nodes.All[c.Nodes.Ends[v]].Place);
+
+    /// <summary>
+    /// Whether a route with fixed starts keeps the hard rules: travel between stops, leaving after the shift start,
+    /// back by the shift end plus overtime, the working time, the capacity, and room for the lunch break.
+    /// </summary>
+    public static bool Feasible(RoutingContext c, int v, IReadOnlyList<Stop> route)
+    {
+        if (route.Count == 0) return true;
+        var shift = c.Request.Staff[v];
+        int startPlace = c.Nodes.All[c.Nodes.Starts[v]].Place, endPlace = c.Nodes.All[c.Nodes.Ends[v]].Place;
+        var departure = route[0].Start - c.Matrix.Seconds(startPlace, route[0].Node.Place);
+        if (departure < DayClock.Seconds(shift.Start)) return false;
+        var back = route[^1].End + c.Matrix.Seconds(route[^1].Node.Place, endPlace);
+        if (back > VisitFeasibility.LatestReturn(shift)) return false;
+        if (shift.MaxWorkingTime is { } max && back - departure > DayClock.Seconds(max)) return false;
+        if (shift.Capacity is { } capacity && route.Sum(s => s.Node.Visit!.Load) > capacity) return false;
+        var gaps = new List<(int From, int To, int Travel)>(route.Count + 1);
+        int at = startPlace, free = departure;
+        foreach (var s in route)
+        {
+            var travel = c.Matrix.Seconds(at, s.Node.Place);
+            if (free + travel > s.Start) return false;
+            gaps.Add((free, s.Start, travel));
+            free = s.End;
+            at = s.Node.Place;
+        }
+        gaps.Add((free, back, c.Matrix.Seconds(at, endPlace)));
+        return shift.Lunch is not { } lunch || PlanReader.PlaceBreak(shift, lunch, departure, back, gaps) is not null;
+    }
+}
