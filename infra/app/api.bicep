@@ -143,6 +143,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Scheduler__ResidentLinkHours: string(residentLinkHours)
     Scheduler__LoadDemoData: string(loadDemoData)
     Sms__Provider: smsProvider
+    Planning__TimeLimitSeconds: '20'
+    Planning__TileUrl: ''
     Twilio__AccountSid: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretNames.twilioAccountSid})'
     Twilio__AuthToken: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretNames.twilioAuthToken})'
     Twilio__FromNumber: twilioFromNumber

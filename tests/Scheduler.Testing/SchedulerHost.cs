@@ -19,6 +19,7 @@ public static class SchedulerHost
         ["Scheduler__PublicBaseUrl"] = "http://localhost:7071",
         ["Scheduler__TokenSigningKey"] = SigningKey,
         ["Scheduler__LoadDemoData"] = "true",
+        ["Planning__TimeLimitSeconds"] = "2",
     };
 
     public static Task<TestDevHost> StartAsync(string connectionString, IClock? clock = null, Action<Dictionary<string, string?>>? adjust = null)

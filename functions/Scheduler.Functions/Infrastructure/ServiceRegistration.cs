@@ -7,6 +7,9 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using Scheduler.Core.Auditing;
 using Scheduler.Core.Booking;
+using Scheduler.Core.HomeVisits;
+using Scheduler.Core.HomeVisits.Requests;
+using Scheduler.Functions.HomeVisits;
 using Scheduler.Core.Identity;
 using Scheduler.Functions.Http;
 using Scheduler.Functions.Storage;
@@ -51,6 +54,16 @@ public static class ServiceRegistration
         services.AddSingleton<IPhoneNumbers, LibPhoneNumbers>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<BookingService>(sp,
             sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.DerivedKey("pseudonyms")));
+
+        services.AddOptions<PlanningOptions>().Bind(configuration.GetSection(PlanningOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IHomeVisitStore, TableHomeVisitStore>();
+        services.AddSingleton<IIdProtector, AesGcmIdProtector>();
+        services.AddSingleton<ISmsSender, OutboxSmsSender>();
+        services.AddSingleton<ITravelTimeProvider>(new GreatCircleTravelTimeProvider(new TravelEstimateOptions()));
+        services.AddSingleton(HomeVisitShiftRules.Default);
+        services.AddSingleton(EligibilityRules.Default);
+        services.AddSingleton<HomeVisitService>();
+        services.AddSingleton<PlanningService>();
 
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(Json.Options));
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => Json.Configure(o.JsonSerializerOptions));

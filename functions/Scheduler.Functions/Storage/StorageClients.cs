@@ -55,12 +55,19 @@ public static class StorageNames
     public const string AppointmentsTable = "appointments";
     public const string BookersTable = "bookers";
     public const string ExtendedHoursTable = "extendedhours";
+    public const string HomeVisitsTable = "homevisits";
+    public const string PlansTable = "plans";
+    public const string SmsTable = "sms";
+    public const string PoisonTable = "poison";
     public const string AppointmentEventsQueue = "appointment-events";
+    public const string HomeVisitRequestsQueue = "home-visit-requests";
+    public const string PlanRequestsQueue = "plan-requests";
 
-    public static readonly IReadOnlyList<string> Tables = [CatalogueTable, AuditTable, AppointmentsTable, BookersTable, ExtendedHoursTable];
+    public static readonly IReadOnlyList<string> Tables =
+        [CatalogueTable, AuditTable, AppointmentsTable, BookersTable, ExtendedHoursTable, HomeVisitsTable, PlansTable, SmsTable, PoisonTable];
 
     /// <summary>Queues the app writes or reads; each has a <c>-poison</c> twin where failed messages end.</summary>
-    public static readonly IReadOnlyList<string> Queues = [AppointmentEventsQueue];
+    public static readonly IReadOnlyList<string> Queues = [AppointmentEventsQueue, HomeVisitRequestsQueue, PlanRequestsQueue];
 
     public static IEnumerable<string> AllQueues => Queues.SelectMany(q => new[] { q, q + "-poison" });
 }

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Scheduler.Core.Booking;
+using Scheduler.Core.HomeVisits;
+using Scheduler.Core.HomeVisits.Requests;
+using Scheduler.Core.Identity;
+using Scheduler.Core.Privacy;
+using Scheduler.Core.Residents;
+using Scheduler.Core.Staffing;
+using Scheduler.Functions.Http;
+using Scheduler.Functions.Infrastructure;
+using Scheduler.Functions.Storage;
+
+namespace Scheduler.Functions.HomeVisits;
+
+public sealed record WindowBody(string? Date, string? From, string? To);
+
+public sealed record HomeVisitBody(
+    string? Name, string? Mobile, string? IdNumber, EligibilityReason? Reason, LocationInput? Location, string? Address,
+    string? ItemId, IReadOnlyList<WindowBody>? Windows, VisitUrgency? Urgency, string? Notes);
+
+public sealed record DecisionBody(DecisionKind? Decision, string? Reason);
+
+public sealed record PlanBody(string? Date);
+
+/// <summary>A request as a dispatcher sees it: no resident ID (only whether one was given and the age it showed).</summary>
+public sealed record HomeVisitView(
+    string Id, HomeVisitStatus Status, string ResidentName, string MobileMasked, bool IdGiven, int? Age, EligibilityReason Reason,
+    EligibilityAssessment Assessment, double Latitude, double Longitude, string Address, string ItemId, IReadOnlyList<VisitWindow> Windows,
+    VisitUrgency Urgency, string? Notes, string Channel, Decision? Decision, Instant CreatedAt)
+{
+    public static HomeVisitView Of(HomeVisitRequest r) => new(r.Id, r.Status, r.ResidentName, Redact.Phone(r.Mobile), r.ProtectedIdNumber is not null, r.Age,
+        r.Reason, r.Assessment, r.Location.Latitude, r.Location.Longitude, r.Address, r.ItemId, r.Windows, r.Urgency, r.Notes, r.Channel, r.Decision, r.CreatedAt);
+}
+
+/// <summary>The resident's confirmation: what was recorded and what happens next, without personal data echoed.</summary>
+public sealed record HomeVisitReceipt(string Id, HomeVisitStatus Status, EligibilityAssessment Assessment, string Message);
+
+/// <summary>Home-visit requests by HTTP and by queue, and the dispatcher's decisions; both channels run the same validation.</summary>
+public sealed class HomeVisitFunctions(HomeVisitService service, PlanningService planning, CallerResolver callers, StorageClients storage,
+    IOptions<SchedulerOptions> options, ILogger<HomeVisitFunctions> logger)
+{
+    private string Centre => options.Value.CentreId;
+
+    [Function("RequestHomeVisit")]
+    [ApiOperation("Ask for staff to come to a resident's home (residents, family members, community workers, dispatchers).", Tag = "home-visits",
+        RequestBody = typeof(HomeVisitBody))]
+    [ApiResponse(202, "Recorded for a dispatcher to decide; the resident is told by SMS.", Type = typeof(HomeVisitReceipt))]
+    [ApiResponse(400, "A field is not valid: coordinates, resident ID, reason, windows, or an item no staff can do.")]
+    [ApiResponse(404, "Unknown item.")]
+    [ApiResponse(409, "The same resident already asked for this item that day.")]
+    public async Task<IActionResult> Request([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "home-visits")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (caller, denied) = callers.Resolve(request);
+        if (denied is not null) return denied;
+        var (body, bad) = await RequestBody.ReadJsonAsync<HomeVisitBody>(request, cancellationToken);
+        if (bad is not null) return bad;
+        var (command, problem) = ToCommand(body!);
+        if (problem is not null) return Outcomes.Problem(problem);
+        var result = await service.SubmitAsync(Centre, command!, caller!, caller is StaffCaller ? "dispatcher" : "web", cancellationToken);
+        if (result.Error is { } error) return Outcomes.Problem(error);
+        return new ObjectResult(new HomeVisitReceipt(result.Value!.Id, result.Value.Status, result.Value.Assessment,
+            "收到您的上门服务申请，审核结果将短信通知。 We have your request; the decision will come by SMS.")) { StatusCode = StatusCodes.Status202Accepted };
+    }
+
+    /// <summary>
+    /// Requests from other systems. A message that cannot be read or fails validation throws with the reason (so the
+    /// host retries, then moves it to <c>home-visit-requests-poison</c>); the reason is also recorded in table
+    /// <c>poison</c> under the message id, without personal data.
+    /// </summary>
+    [Function("HomeVisitRequestFromQueue")]
+    public async Task FromQueue([QueueTrigger(StorageNames.HomeVisitRequestsQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken)
+    {
+        string? reason = null;
+        HomeVisitBody? body = null;
+        try
+        {
+            body = JsonSerializer.Deserialize<HomeVisitBody>(message, Json.Options);
+            if (body is null) reason = "The message is null.";
+        }
+        catch (JsonException e)
+        {
+            reason = $"Not valid JSON for a home-visit request at '{e.Path}': {e.Message.Split('.')[0]}.";
+        }
+        if (reason is null)
+        {
+            var (command, problem) = ToCommand(body!);
+            if (problem is not null) reason = $"{problem.Field}: {problem.Message}";
+            else
+            {
+                var result = await service.SubmitAsync(Centre, command!, new SystemCaller("queue"), "queue", cancellationToken);
+                if (result.Error is { Code: "duplicate" }) return;
+                if (result.Error is { } error) reason = $"{error.Field}: {error.Message}";
+            }
+        }
+        if (reason is null) return;
+        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(message)))[..32];
+        await storage.Tables.GetTableClient(StorageNames.PoisonTable).UpsertEntityAsync(
+            new TableEntity(StorageNames.HomeVisitRequestsQueue, key) { ["Reason"] = reason }, TableUpdateMode.Replace, cancellationToken);
+        logger.LogWarning("Home-visit request message {Key} refused: {Reason}", key[..8], reason);
+        throw new InvalidDataException(reason);
+    }
+
+    [Function("ListHomeVisits")]
+    [ApiOperation("Home-visit requests for dispatchers, oldest first.", Tag = "dispatch", Access = "dispatchers")]
+    [ApiResponse(200, "Requests.", Type = typeof(IReadOnlyList<HomeVisitView>))]
+    [ApiResponse(401, "Not signed in, or no function key.")]
+    [ApiResponse(403, "Not a dispatcher.")]
+    public async Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/home-visits")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (_, denied) = callers.RequireRole(request, Roles.Dispatcher);
+        if (denied is not null) return denied;
+        return new OkObjectResult((await service.ListAsync(Centre, cancellationToken)).Select(HomeVisitView.Of).ToList());
+    }
+
+    [Function("DecideHomeVisit")]
+    [ApiOperation("Approve, reject (with a reason) or ask for more information; the resident is told by SMS.", Tag = "dispatch",
+        RequestBody = typeof(DecisionBody), Access = "dispatchers")]
+    [ApiResponse(200, "Decided.", Type = typeof(HomeVisitView))]
+    [ApiResponse(400, "No decision, or no reason for a rejection or a question.")]
+    [ApiResponse(401, "Not signed in, or no function key.")]
+    [ApiResponse(403, "Not a dispatcher.")]
+    [ApiResponse(404, "No such request.")]
+    [ApiResponse(409, "Already decided.")]
+    public async Task<IActionResult> Decide([HttpTrigger(AuthorizationLevel.Function, "post", Route = "dispatch/home-visits/{id}/decision")] HttpRequest request,
+        string id, CancellationToken cancellationToken)
+    {
+        var (caller, denied) = callers.RequireRole(request, Roles.Dispatcher);
+        if (denied is not null) return denied;
+        var (body, bad) = await RequestBody.ReadJsonAsync<DecisionBody>(request, cancellationToken);
+        if (bad is not null) return bad;
+        if (body!.Decision is not { } decision) return Problems.Validation("decision", "decision must be Approve, Reject or AskForInformation.");
+        var result = await service.DecideAsync(Centre, id, decision, body.Reason, caller!, cancellationToken);
+        if (result.Error is { } error) return Outcomes.Problem(error);
+        if (decision == DecisionKind.Approve)
+            foreach (var date in result.Value!.Windows.Select(w => w.Date).Distinct())
+                if (await planning.PublishedAsync(Centre, date, cancellationToken) is not null)
+                    await planning.RequestAsync(Centre, date, new SystemCaller("replan-on-approval"), cancellationToken);
+        return new OkObjectResult(HomeVisitView.Of(result.Value!));
+    }
+
+    private static (SubmitHomeVisit? Command, BookingError? Problem) ToCommand(HomeVisitBody body)
+    {
+        var windows = new List<WindowInput>();
+        for (var i = 0; i < (body.Windows?.Count ?? 0); i++)
+        {
+            var w = body.Windows![i];
+            if (!Outcomes.TryDate(w.Date, $"windows[{i}].date", out var date, out _)) return (null, new(400, $"windows[{i}].date", "invalid-date", "The date must be yyyy-MM-dd."));
+            if (!Outcomes.TryTime(w.From, $"windows[{i}].from", out var from, out _)) return (null, new(400, $"windows[{i}].from", "invalid-time", "The time must be HH:mm."));
+            if (!Outcomes.TryTime(w.To, $"windows[{i}].to", out var to, out _)) return (null, new(400, $"windows[{i}].to", "invalid-time", "The time must be HH:mm."));
+            windows.Add(new WindowInput(date, from, to));
+        }
+        return (new SubmitHomeVisit(body.Name, body.Mobile, body.IdNumber, body.Reason, body.Location, body.Address, body.ItemId,
+            body.Windows is null ? null : windows, body.Urgency, body.Notes), null);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Scheduler.Core.HomeVisits.Requests;
+using Scheduler.Functions.Infrastructure;
+
+namespace Scheduler.Functions.HomeVisits;
+
+/// <summary>
+/// Resident IDs are stored encrypted with AES-GCM under a key derived from the signing key (Key Vault in Azure):
+/// <c>v1.base64(nonce|ciphertext|tag)</c>. Nothing in the app decrypts them; staff verify the card at the visit.
+/// </summary>
+public sealed class AesGcmIdProtector(IOptions<SchedulerOptions> options) : IIdProtector
+{
+    private readonly byte[] _key = options.Value.DerivedKey("resident-ids");
+
+    public string Protect(string idNumber)
+    {
+        var plain = Encoding.UTF8.GetBytes(idNumber);
+        var nonce = RandomNumberGenerator.GetBytes(AesGcm.NonceByteSizes.MaxSize);
+        var cipher = new byte[plain.Length];
+        var tag = new byte[AesGcm.TagByteSizes.MaxSize];
+        using var aes = new AesGcm(_key, tag.Length);
+        aes.Encrypt(nonce, plain, cipher, tag);
+        return "v1." + Convert.ToBase64String([.. nonce, .. cipher, .. tag]);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Scheduler.Core.HomeVisits.Requests;
+using Scheduler.Functions.Infrastructure;
+using Scheduler.Functions.Storage;
+
+namespace Scheduler.Functions.HomeVisits;
+
+/// <summary>
+/// Home-visit requests in table <c>homevisits</c>: partition the centre, row <c>req|{id}</c>, and a row
+/// <c>dup|{key}</c> per resident, item and day added in the same transaction, so a duplicate request fails whole.
+/// </summary>
+public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStore
+{
+    private readonly TableClient _table = storage.Tables.GetTableClient(StorageNames.HomeVisitsTable);
+
+    public async Task<bool> AddAsync(HomeVisitRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.Add, Entity(request)),
+                new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(request.CentreId, $"dup|{request.DuplicateKey}") { ["RequestId"] = request.Id }),
+            ], cancellationToken);
+            return true;
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public async Task<StoredRequest?> GetAsync(string centreId, string id, CancellationToken cancellationToken)
+    {
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(centreId, $"req|{id}", cancellationToken: cancellationToken);
+        return found.HasValue ? new StoredRequest(Read(found.Value!), found.Value!.ETag.ToString()) : null;
+    }
+
+    public async Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.UpdateEntityAsync(Entity(request), new ETag(etag), TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
+        }
+    }
+
+    public async Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken)
+    {
+        var result = new List<HomeVisitRequest>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo("req|") > 0 && x.RowKey.CompareTo("req|~") < 0,
+            cancellationToken: cancellationToken))
+            result.Add(Read(e));
+        return result.OrderBy(r => r.CreatedAt).ToList();
+    }
+
+    private static TableEntity Entity(HomeVisitRequest r) => new(r.CentreId, $"req|{r.Id}")
+    {
+        ["Json"] = JsonSerializer.Serialize(r, Json.Options),
+        ["Status"] = r.Status.ToString(),
+    };
+
+    private static HomeVisitRequest Read(TableEntity e) => JsonSerializer.Deserialize<HomeVisitRequest>(e.GetString("Json"), Json.Options)!;
+}

@@ -1,0 +1,159 @@
+using System.Security.Cryptography;
+using System.Text;
+using NodaTime;
+using Scheduler.Core.Auditing;
+using Scheduler.Core.Booking;
+using Scheduler.Core.Calendar;
+using Scheduler.Core.Catalogue;
+using Scheduler.Core.Identity;
+using Scheduler.Core.Residents;
+using Scheduler.Core.Staffing;
+
+namespace Scheduler.Core.HomeVisits.Requests;
+
+public sealed record LocationInput(double? Latitude, double? Longitude);
+
+public sealed record WindowInput(LocalDate? Date, LocalTime? From, LocalTime? To);
+
+public sealed record SubmitHomeVisit(
+    string? Name, string? Mobile, string? IdNumber, EligibilityReason? Reason, LocationInput? Location, string? Address,
+    string? ItemId, IReadOnlyList<WindowInput>? Windows, VisitUrgency? Urgency, string? Notes);
+
+public enum DecisionKind { Approve, Reject, AskForInformation }
+
+/// <summary>
+/// Home-visit requests: one validation for every channel (a resident's page, a community worker, a dispatcher, a
+/// queue message from another system), eligibility by the centre's rules, and the dispatcher's decision, told to the
+/// resident by SMS.
+/// </summary>
+public sealed class HomeVisitService(
+    IHomeVisitStore store,
+    ICentreDirectory centres,
+    IPhoneNumbers phones,
+    IIdProtector protector,
+    ISmsSender sms,
+    AuditTrail audit,
+    IClock clock,
+    HomeVisitShiftRules shifts,
+    EligibilityRules eligibility)
+{
+    public HomeVisitShiftRules Shifts => shifts;
+
+    public async Task<Outcome<HomeVisitRequest>> SubmitAsync(string centreId, SubmitHomeVisit c, Caller caller, string channel, CancellationToken cancellationToken)
+    {
+        var centre = await centres.GetAsync(centreId, cancellationToken);
+        if (centre is null) return Error(404, "centre", "unknown-centre", $"Centre '{centreId}' is not known.");
+        var name = c.Name?.Trim() ?? "";
+        if (name.Length is 0 or > 50 || name.Any(char.IsControl)) return Error(400, "name", "invalid-name", "The name must be 1 to 50 characters without control characters.");
+        var mobile = phones.NormalizeMobile(c.Mobile, out var phoneReason);
+        if (mobile is null) return Error(400, "mobile", "invalid-mobile", phoneReason);
+        var now = clock.GetCurrentInstant();
+        var today = centre.Calendar.Today(now);
+        int? age = null;
+        string? protectedId = null;
+        if (!string.IsNullOrWhiteSpace(c.IdNumber))
+        {
+            var birth = ResidentIdNumber.BirthDate(c.IdNumber, today, out var idReason);
+            if (birth is null) return Error(400, "idNumber", "invalid-id-number", idReason);
+            age = ResidentIdNumber.AgeOn(birth.Value, today);
+            protectedId = protector.Protect(c.IdNumber.Trim().ToUpperInvariant());
+        }
+        if (c.Reason is not { } reason || !Enum.IsDefined(reason)) return Error(400, "reason", "missing-reason", "Say why the resident cannot come to the hall (the eligibility reason).");
+        if (c.Location is not { Latitude: { } lat, Longitude: { } lon } || !new GeoPoint(lat, lon).IsValid())
+            return Error(400, "location", "invalid-location", "location needs numeric latitude and longitude.");
+        var home = new GeoPoint(lat, lon);
+        var distance = GreatCircleTravelTimeProvider.Haversine(centre.Profile.Centre.Location, home) / 1000;
+        if (distance > eligibility.ServiceRadiusKm)
+            return Error(400, "location", "outside-service-area", $"The home is {distance:F0} km from the centre, outside its {eligibility.ServiceRadiusKm:F0} km service area.");
+        var address = c.Address?.Trim() ?? "";
+        if (address.Length is 0 or > 200 || address.Any(char.IsControl)) return Error(400, "address", "invalid-address", "The address must be 1 to 200 characters.");
+        var item = centre.Profile.Items.FirstOrDefault(i => i.Id == c.ItemId);
+        if (item is null) return Error(404, "itemId", "unknown-item", $"Service item '{c.ItemId}' is not known.");
+        if (item.HomeVisit is not { } profile) return Error(400, "itemId", "not-home-visitable", $"'{item.Id}' cannot be done at home.");
+        var visitStaff = centre.Profile.Staff.Where(s => s.MakesHomeVisits).ToList();
+        var covered = visitStaff.SelectMany(s => s.Skills).ToHashSet();
+        if (profile.Skills.Any(s => !covered.Contains(s)))
+            return Error(400, "itemId", "no-skilled-staff", $"No member of staff who makes home visits has the skills '{item.Id}' needs.");
+        if (profile.TeamSize > visitStaff.Count)
+            return Error(400, "itemId", "team-too-large", $"'{item.Id}' needs {profile.TeamSize} staff; only {visitStaff.Count} make home visits.");
+        var shiftLength = (shifts.End - shifts.Start).ToDuration() - shifts.LunchLength;
+        if (Duration.FromMinutes(item.Minutes) > shiftLength)
+            return Error(400, "itemId", "longer-than-shift", $"'{item.Id}' takes {item.Minutes} minutes, longer than any shift.");
+        if (c.Notes is { Length: > 500 }) return Error(400, "notes", "notes-too-long", "Notes must be at most 500 characters.");
+
+        if (c.Windows is not { Count: > 0 } windows) return Error(400, "windows", "no-windows", "Give at least one time the resident can receive staff.");
+        if (windows.Count > 10) return Error(400, "windows", "too-many-windows", "Give at most 10 windows.");
+        var accepted = new List<VisitWindow>();
+        for (var i = 0; i < windows.Count; i++)
+        {
+            var w = windows[i];
+            var field = $"windows[{i}]";
+            if (w.Date is not { } date || w.From is not { } from || w.To is not { } to) return Error(400, field, "incomplete-window", "A window needs date, from and to.");
+            if (to <= from) return Error(400, field, "reversed-window", "A window must end after it starts.");
+            if (date < today || (date == today && centre.Calendar.ToInstant(date + to) <= now)) return Error(400, field, "window-in-the-past", "The window has passed.");
+            if (date > today.PlusDays(shifts.HorizonDays)) return Error(400, field, "beyond-horizon", $"Home visits are planned at most {shifts.HorizonDays} days ahead.");
+            if (!IsWorkingDay(centre.Calendar, date) || to <= shifts.Start || from >= shifts.End || (to - from).ToDuration() < Duration.FromMinutes(item.Minutes)
+                || Max(from, shifts.Start).PlusMinutes(item.Minutes) > Min(to, shifts.End))
+                return Error(400, field, "outside-every-shift", "No home-visit shift covers this window (weekdays and adjusted working days, " +
+                    $"{shifts.Start:HH:mm}-{shifts.End:HH:mm}, long enough for the visit).");
+            accepted.Add(new VisitWindow(date, from, to));
+        }
+
+        var duplicateKey = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{mobile}|{name.ToLowerInvariant()}|{item.Id}|{accepted[0].Date:yyyy-MM-dd}")))[..32];
+        var request = new HomeVisitRequest($"hv-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant()}", centreId, name, mobile, protectedId, age,
+            reason, home, address, item.Id, accepted, c.Urgency ?? VisitUrgency.Routine, c.Notes?.Trim(), channel, eligibility.Assess(reason, age),
+            HomeVisitStatus.Submitted, null, now, caller.AuditName, duplicateKey);
+        if (!await store.AddAsync(request, cancellationToken))
+            return Error(409, "itemId", "duplicate", "This resident already asked for this service on that day.");
+        await audit.RecordAsync(centreId, caller, "home-visit.requested", $"home-visit/{request.Id}", $"{item.Id} via {channel}", cancellationToken);
+        return Outcome<HomeVisitRequest>.Ok(request);
+    }
+
+    public async Task<Outcome<HomeVisitRequest>> DecideAsync(string centreId, string id, DecisionKind kind, string? reason, Caller caller, CancellationToken cancellationToken)
+    {
+        if (kind != DecisionKind.Approve && (string.IsNullOrWhiteSpace(reason) || reason.Length > 300))
+            return Error(400, "reason", "reason-required", "Give the resident a reason (at most 300 characters).");
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var stored = await store.GetAsync(centreId, id, cancellationToken);
+            if (stored is null) return Error(404, "id", "unknown-request", "No such home-visit request.");
+            var r = stored.Request;
+            var outcome = kind switch
+            {
+                DecisionKind.Approve => HomeVisitStatus.Approved,
+                DecisionKind.Reject => HomeVisitStatus.Rejected,
+                _ => HomeVisitStatus.NeedsInformation,
+            };
+            if (r.Status == outcome) return Outcome<HomeVisitRequest>.Ok(r);
+            if (r.Status is not (HomeVisitStatus.Submitted or HomeVisitStatus.NeedsInformation))
+                return Error(409, "id", "already-decided", $"The request is {r.Status}.");
+            var decided = r with { Status = outcome, Decision = new Decision(outcome, caller.AuditName, clock.GetCurrentInstant(), reason?.Trim()) };
+            if (!await store.ReplaceAsync(decided, stored.ETag, cancellationToken)) continue;
+            await audit.RecordAsync(centreId, caller, $"home-visit.{outcome.ToString().ToLowerInvariant()}", $"home-visit/{id}", reason, cancellationToken);
+            await sms.SendAsync(new SmsMessage($"{id}|{outcome}|{decided.Decision!.At.ToUnixTimeTicks()}", r.Mobile, DecisionText(decided)), cancellationToken);
+            return Outcome<HomeVisitRequest>.Ok(decided);
+        }
+        return Error(409, "id", "busy", "The request is being changed elsewhere; try again.");
+    }
+
+    public Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken) => store.ListAsync(centreId, cancellationToken);
+
+    public static bool IsWorkingDay(CentreCalendar calendar, LocalDate date) => calendar.Day(date)?.Kind switch
+    {
+        DayKind.PublicHoliday or DayKind.Closure => false,
+        DayKind.AdjustedWorkingDay => true,
+        _ => date.DayOfWeek is not (IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday),
+    };
+
+    private static string DecisionText(HomeVisitRequest r) => r.Status switch
+    {
+        HomeVisitStatus.Approved => $"【政务服务中心】{r.ResidentName}您好，您的上门服务申请已通过，我们会再发短信告知上门时间。",
+        HomeVisitStatus.Rejected => $"【政务服务中心】{r.ResidentName}您好，您的上门服务申请未通过：{r.Decision!.Reason}。如有疑问请致电中心。",
+        _ => $"【政务服务中心】{r.ResidentName}您好，您的上门服务申请需要补充信息：{r.Decision!.Reason}。",
+    };
+
+    private static LocalTime Max(LocalTime a, LocalTime b) => a > b ? a : b;
+    private static LocalTime Min(LocalTime a, LocalTime b) => a < b ? a : b;
+
+    private static BookingError Error(int status, string field, string code, string message) => new(status, field, code, message);
+}

@@ -1,0 +1,41 @@
+using NodaTime;
+
+namespace Scheduler.Core.HomeVisits.Requests;
+
+public sealed record StoredRequest(HomeVisitRequest Request, string ETag);
+
+/// <summary>Where home-visit requests live.</summary>
+public interface IHomeVisitStore
+{
+    /// <summary>Adds the request; false when one with the same duplicate key exists.</summary>
+    Task<bool> AddAsync(HomeVisitRequest request, CancellationToken cancellationToken);
+
+    Task<StoredRequest?> GetAsync(string centreId, string id, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the request if unchanged since read; false when someone changed it first.</summary>
+    Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken);
+}
+
+/// <summary>Encrypts a resident ID for storage; there is no way back through this port.</summary>
+public interface IIdProtector
+{
+    string Protect(string idNumber);
+}
+
+/// <summary>One SMS. The key makes sending it twice impossible: a second send with the same key does nothing.</summary>
+public sealed record SmsMessage(string IdempotencyKey, string To, string Text);
+
+/// <summary>The notifications port: SMS to residents and staff.</summary>
+public interface ISmsSender
+{
+    Task SendAsync(SmsMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>When home-visit staff work: a shift on working days, with a lunch break.</summary>
+public sealed record HomeVisitShiftRules(LocalTime Start, LocalTime End, LocalTime LunchFrom, LocalTime LunchTo, Duration LunchLength, Duration MaxWorkingTime, int HorizonDays)
+{
+    public static HomeVisitShiftRules Default { get; } =
+        new(new LocalTime(8, 30), new LocalTime(17, 30), new LocalTime(11, 30), new LocalTime(13, 30), Duration.FromMinutes(60), Duration.FromHours(8), 14);
+}

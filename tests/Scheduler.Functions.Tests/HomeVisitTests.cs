@@ -1,0 +1,239 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using NodaTime;
+using NodaTime.Testing;
+using Scheduler.Testing;
+using Xunit;
+using static Scheduler.Functions.Tests.BookingClient;
+
+namespace Scheduler.Functions.Tests;
+
+/// <summary>
+/// Home visits end to end on the dev host: requests by HTTP and by queue, the dispatcher's decision, a plan solved
+/// in the background by the real route planner, and publishing it. The clock stands at Friday 2026-11-27 09:00.
+/// </summary>
+public sealed class HomeVisitTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly FakeClock _clock = new(Instant.FromUtc(2026, 11, 27, 1, 0));
+    private TestDevHost _host = null!;
+    private HttpClient _dispatcher = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = await SchedulerHost.StartAsync(azurite.ConnectionString, _clock);
+        _dispatcher = await _host.SignedInClientAsync("dispatcher-wu", "dispatcher", "staff");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _dispatcher.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    private static Dictionary<string, object?> Request(string date = "2026-12-08", string? mobile = null, string item = "pension-certification",
+        double latitude = 24.52, double longitude = 118.12, string? idNumber = "350206195001011230", string? reason = "Aged60Plus") => new()
+    {
+        ["name"] = "林秀兰",
+        ["mobile"] = mobile ?? NewMobile(),
+        ["idNumber"] = idNumber,
+        ["reason"] = reason,
+        ["location"] = new { latitude, longitude },
+        ["address"] = "福建省厦门市湖里区县后社区12号301室",
+        ["itemId"] = item,
+        ["windows"] = new[] { new { date, from = "09:00", to = "11:00" } },
+        ["urgency"] = "Soon",
+        ["notes"] = "行动不便，请敲门后稍等",
+    };
+
+    private async Task<string> SubmitAsync(Dictionary<string, object?> body)
+    {
+        var (status, receipt) = await PostAsync(_host.Client, "/api/home-visits", Json(body));
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        return receipt.GetProperty("id").GetString()!;
+    }
+
+    private async Task<JsonElement> WaitForPlanAsync(string id)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var run = await _dispatcher.GetFromJsonAsync<JsonElement>($"/api/dispatch/plans/{id}");
+            if (run.GetProperty("status").GetString() is "Solved" or "Failed") return run;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("The plan was not solved in time.");
+    }
+
+    [Fact]
+    public async Task A_request_is_assessed_and_its_resident_id_is_kept_only_encrypted()
+    {
+        var id = await SubmitAsync(Request());
+        var list = await _dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/home-visits");
+        var mine = list.EnumerateArray().Single(r => r.GetProperty("id").GetString() == id);
+
+        Assert.Equal("Submitted", mine.GetProperty("status").GetString());
+        Assert.Equal(76, mine.GetProperty("age").GetInt32());
+        Assert.True(mine.GetProperty("assessment").GetProperty("eligible").GetBoolean());
+        Assert.True(mine.GetProperty("idGiven").GetBoolean());
+        Assert.DoesNotContain("350206195001011230", list.GetRawText());
+
+        var stored = new TableClient(azurite.ConnectionString, "homevisits").GetEntity<TableEntity>("huli", $"req|{id}");
+        Assert.DoesNotContain("350206195001011230", stored.Value.GetString("Json"));
+        Assert.Contains("\"protectedIdNumber\":\"v1.", stored.Value.GetString("Json"));
+    }
+
+    [Fact]
+    public async Task An_under_age_resident_is_recorded_as_not_eligible_with_the_reason()
+    {
+        var id = await SubmitAsync(Request(idNumber: "350206201001011239"));
+        var list = await _dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/home-visits");
+        var mine = list.EnumerateArray().Single(r => r.GetProperty("id").GetString() == id);
+        Assert.False(mine.GetProperty("assessment").GetProperty("eligible").GetBoolean());
+        Assert.Contains("under 60", mine.GetProperty("assessment").GetProperty("reason").GetString());
+    }
+
+    [Theory]
+    [InlineData("location", 31.23, 121.47, "350206195001011230", "Aged60Plus", "2026-12-08", "09:00", "11:00")]
+    [InlineData("idNumber", 24.52, 118.12, "350206195001011231", "Aged60Plus", "2026-12-08", "09:00", "11:00")]
+    [InlineData("idNumber", 24.52, 118.12, "35020619991340123X", "Aged60Plus", "2026-12-08", "09:00", "11:00")]
+    [InlineData("reason", 24.52, 118.12, null, null, "2026-12-08", "09:00", "11:00")]
+    [InlineData("windows[0]", 24.52, 118.12, null, "Disabled", "2026-11-26", "09:00", "11:00")]
+    [InlineData("windows[0]", 24.52, 118.12, null, "Disabled", "2026-12-08", "11:00", "09:00")]
+    [InlineData("windows[0]", 24.52, 118.12, null, "Disabled", "2026-12-05", "09:00", "11:00")]
+    [InlineData("windows[0]", 24.52, 118.12, null, "Disabled", "2026-12-08", "19:00", "21:00")]
+    [InlineData("windows[0]", 24.52, 118.12, null, "Disabled", "2027-01-01", "09:00", "11:00")]
+    [InlineData("windows[0].date", 24.52, 118.12, null, "Disabled", "tomorrow", "09:00", "11:00")]
+    public async Task Bad_requests_are_refused_naming_the_field_and_nothing_is_stored(string field, double lat, double lon, string? idNumber, string? reason,
+        string date, string from, string to)
+    {
+        var mobile = NewMobile();
+        var body = Request(mobile: mobile, latitude: lat, longitude: lon, idNumber: idNumber, reason: reason);
+        body["windows"] = new[] { new { date, from, to } };
+        var (status, problem) = await PostAsync(_host.Client, "/api/home-visits", Json(body));
+
+        Assert.True((int)status is >= 400 and < 500, $"got {(int)status}");
+        Assert.Equal(field, problem.GetProperty("field").GetString());
+        var list = await _dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/home-visits");
+        var masked = Scheduler.Core.Privacy.Redact.Phone("+86" + mobile);
+        Assert.DoesNotContain(list.EnumerateArray(), r => r.GetProperty("mobileMasked").GetString() == masked && r.GetProperty("createdAt").GetString() == "2026-11-27T01:00:00Z"
+            && r.GetProperty("windows")[0].GetProperty("date").GetString() == date);
+    }
+
+    [Theory]
+    [InlineData("""{"name":"林","mobile":"13912345678","reason":"Disabled","location":{"latitude":"north","longitude":118.1}}""", "$.location.latitude")]
+    [InlineData("""{"name":"林","mobile":"13912345678","reason":"Disabled","location":{"latitude":24.5,"longitude":118.1},"address":"县后","itemId":"pension-certification","windows":[]}""", "windows")]
+    [InlineData("""{"name":"林","mobile":"13912345678","reason":"Flying","location":{"latitude":24.5,"longitude":118.1}}""", "$.reason")]
+    public async Task Malformed_or_empty_fields_are_refused(string json, string field)
+    {
+        var (status, problem) = await PostAsync(_host.Client, "/api/home-visits", Raw(json));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(field, problem.GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task The_same_resident_item_and_day_is_a_duplicate()
+    {
+        var mobile = NewMobile();
+        await SubmitAsync(Request(mobile: mobile, date: "2026-12-09"));
+        var (status, problem) = await PostAsync(_host.Client, "/api/home-visits", Json(Request(mobile: mobile, date: "2026-12-09")));
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal("duplicate", problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_queue_message_runs_the_same_validation_and_a_bad_one_records_its_reason()
+    {
+        var queue = new QueueClient(azurite.ConnectionString, "home-visit-requests", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var mobile = NewMobile();
+        await queue.SendMessageAsync(JsonSerializer.Serialize(Request(mobile: mobile, date: "2026-12-10")));
+        var bad = JsonSerializer.Serialize(Request(idNumber: "350206195001011231", date: "2026-12-10"));
+        await queue.SendMessageAsync(bad);
+
+        JsonElement? mine = null;
+        for (var i = 0; i < 100 && mine is null; i++)
+        {
+            var list = await _dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/home-visits");
+            mine = list.EnumerateArray().Where(r => r.GetProperty("channel").GetString() == "queue" && r.GetProperty("windows")[0].GetProperty("date").GetString() == "2026-12-10")
+                .Cast<JsonElement?>().FirstOrDefault();
+            if (mine is null) await Task.Delay(200);
+        }
+        Assert.NotNull(mine);
+
+        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(bad)))[..32];
+        var poison = new TableClient(azurite.ConnectionString, "poison");
+        Azure.NullableResponse<TableEntity>? reason = null;
+        for (var i = 0; i < 100 && reason?.HasValue != true; i++)
+        {
+            reason = await poison.GetEntityIfExistsAsync<TableEntity>("home-visit-requests", key);
+            if (!reason.HasValue) await Task.Delay(200);
+        }
+        Assert.True(reason!.HasValue);
+        Assert.StartsWith("idNumber:", reason.Value!.GetString("Reason"));
+        Assert.DoesNotContain("350206195001011231", reason.Value.GetString("Reason"));
+    }
+
+    [Fact]
+    public async Task A_dispatcher_decides_the_resident_is_told_and_a_rejection_needs_a_reason()
+    {
+        var mobile = NewMobile();
+        var id = await SubmitAsync(Request(mobile: mobile, date: "2026-12-11"));
+        var (noReason, problem) = await PostAsync(_dispatcher, $"/api/dispatch/home-visits/{id}/decision", Json(new { decision = "Reject" }));
+        Assert.Equal(HttpStatusCode.BadRequest, noReason);
+        Assert.Equal("reason", problem.GetProperty("field").GetString());
+
+        var (anonymous, _) = await PostAsync(_host.KeyedClient(), $"/api/dispatch/home-visits/{id}/decision", Json(new { decision = "Approve" }));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
+
+        var (ok, decided) = await PostAsync(_dispatcher, $"/api/dispatch/home-visits/{id}/decision", Json(new { decision = "Approve" }));
+        Assert.Equal(HttpStatusCode.OK, ok);
+        Assert.Equal("Approved", decided.GetProperty("status").GetString());
+        await PostAsync(_dispatcher, $"/api/dispatch/home-visits/{id}/decision", Json(new { decision = "Approve" }));
+
+        var sms = new TableClient(azurite.ConnectionString, "sms").Query<TableEntity>().Where(e => e.GetString("To") == "+86" + mobile).ToList();
+        Assert.Single(sms);
+        Assert.Contains("已通过", sms[0].GetString("Text"));
+    }
+
+    [Fact]
+    public async Task A_day_is_planned_in_the_background_checked_and_published_to_residents()
+    {
+        var ids = new List<string>();
+        var mobiles = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var mobile = NewMobile();
+            mobiles.Add(mobile);
+            var body = Request(mobile: mobile, date: "2026-11-30", latitude: 24.50 + i * 0.01, longitude: 118.10 + i * 0.015,
+                item: i == 3 ? "subsistence-allowance" : "pension-certification", reason: "BedriddenOrSeriouslyIll", idNumber: null);
+            var id = await SubmitAsync(body);
+            ids.Add(id);
+            await PostAsync(_dispatcher, $"/api/dispatch/home-visits/{id}/decision", Json(new { decision = "Approve" }));
+        }
+
+        var (saturday, sat) = await PostAsync(_dispatcher, "/api/dispatch/plans", Json(new { date = "2026-11-28" }));
+        Assert.Equal(HttpStatusCode.BadRequest, saturday);
+        Assert.Equal("no-staff-on-duty", sat.GetProperty("code").GetString());
+
+        var (accepted, plan) = await PostAsync(_dispatcher, "/api/dispatch/plans", Json(new { date = "2026-11-30" }));
+        Assert.Equal(HttpStatusCode.Accepted, accepted);
+        var run = await WaitForPlanAsync(plan.GetProperty("id").GetString()!);
+        Assert.Equal("Solved", run.GetProperty("status").GetString());
+        var routes = run.GetProperty("plan").GetProperty("routes");
+        var visited = routes.EnumerateArray().SelectMany(r => r.GetProperty("stops").EnumerateArray().Select(s => s.GetProperty("visitId").GetString())).ToList();
+        Assert.All(ids, id => Assert.Contains(id, visited));
+        Assert.Equal(2, visited.Count(v => v == ids[3]));
+
+        var (published, _) = await PostAsync(_dispatcher, $"/api/dispatch/plans/{plan.GetProperty("id").GetString()}/publish", Json(new { }));
+        Assert.Equal(HttpStatusCode.OK, published);
+        var sms = new TableClient(azurite.ConnectionString, "sms").Query<TableEntity>().ToList();
+        Assert.All(mobiles, m => Assert.Contains(sms, e => e.GetString("To") == "+86" + m && e.GetString("Text").Contains("上门办理")));
+
+        var staffId = routes.EnumerateArray().First(r => r.GetProperty("stops").GetArrayLength() > 0).GetProperty("staffId").GetString();
+        var schedule = await _dispatcher.GetFromJsonAsync<JsonElement>($"/api/staff/schedule?date=2026-11-30&staffId={staffId}");
+        Assert.True(schedule.GetProperty("stops").GetArrayLength() > 0);
+        Assert.Contains("湖里区", schedule.GetProperty("stops")[0].GetProperty("address").GetString());
+    }
+}
