@@ -41,6 +41,10 @@ public sealed class RoutingCommand : IBenchCommand
             Ruin = args.Enum("ruin", RuinStrategy.StringRemovals),
             RuinSize = (int)args.Number("ruin-size", 10),
             NeighborsRatio = args.Get("neighbors") is { } nr ? double.Parse(nr, CultureInfo.InvariantCulture) : null,
+            InitialPlan = args.Enum("initial", InitialPlan.Automatic),
+            // --ops path_lns,no-cross: switch local search operators on (or off with a leading "no-").
+            LocalSearchOperators = (args.Get("ops") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+                .ToDictionary(o => o.StartsWith("no-", StringComparison.Ordinal) ? o[3..] : o, o => !o.StartsWith("no-", StringComparison.Ordinal), StringComparer.Ordinal),
             Weights = new PenaltyWeights
             {
                 TravelPerUnit = 1,
@@ -54,7 +58,8 @@ public sealed class RoutingCommand : IBenchCommand
         };
         Console.WriteLine($"routing: {files.Count} instances, {seconds} s each, convention {convention}, first {options.FirstSolution}, " +
                           $"metaheuristic {options.Metaheuristic}, lambda {options.GuidedLocalSearchLambda?.ToString(CultureInfo.InvariantCulture) ?? "default"}, vehicle cost {args.Number("vehicle-cost", 0)}, " +
-                          $"ruin {options.Ruin} {options.RuinSize}, neighbors {options.NeighborsRatio?.ToString(CultureInfo.InvariantCulture) ?? "all"}");
+                          $"ruin {options.Ruin} {options.RuinSize}, neighbors {options.NeighborsRatio?.ToString(CultureInfo.InvariantCulture) ?? "all"}, " +
+                          $"initial {options.InitialPlan}, ops {args.Get("ops") ?? "default"}");
 
         var planner = new HomeVisitRoutePlanner(options);
         await using var output = new StreamWriter(outPath);

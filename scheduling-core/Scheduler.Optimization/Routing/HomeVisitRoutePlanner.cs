@@ -134,6 +134,27 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
             plan, [], violations, score, stats);
     }
 
+    /// <summary>
+    /// The plan <see cref="InsertionBuilder"/> builds for a valid request, before any search (null when a pin cannot
+    /// be placed): to test the builder on its own.
+    /// </summary>
+    internal HomeVisitPlan? InsertionPlan(HomeVisitPlanRequest request, TravelMatrix matrix)
+    {
+        var places = new PlanPlaces(request);
+        var planned = new List<VisitToPlan>();
+        var dropped = new List<DroppedVisit>();
+        foreach (var v in request.Visits)
+        {
+            if (VisitFeasibility.WhyNot(request, places, matrix, v) is not { } why) planned.Add(v);
+            else dropped.Add(new DroppedVisit(v.Id, why.Reason, why.Explanation));
+        }
+        var nodes = new RoutingNodes(request, places, planned);
+        using var manager = new RoutingIndexManager(nodes.All.Count, request.Staff.Count, nodes.Starts, nodes.Ends);
+        using var model = new RoutingModel(manager);
+        var c = new RoutingContext(request, matrix, options.Weights, nodes, manager, model);
+        return InsertionBuilder.Build(c) is { } built ? PlanReader.Read(c, built, dropped) : null;
+    }
+
     /// <summary>Whether the search starts from the planner's own insertion (<see cref="InitialPlan"/>).</summary>
     internal bool UsesInsertion(HomeVisitPlanRequest request) => options.InitialPlan switch
     {
@@ -191,12 +212,21 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
             p.LsOperatorNeighborsRatio = ratio;
             p.LsOperatorMinNeighbors = 10;
         }
+        foreach (var (name, on) in options.LocalSearchOperators) SetOperator(p.LocalSearchOperators, name, on);
         if (options.GuidedLocalSearchLambda is { } lambda) p.GuidedLocalSearchLambdaCoefficient = lambda;
         p.TimeLimit = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(
             Duration.Max(timeLimit, Duration.FromMilliseconds(100)).ToTimeSpan());
         if (options.SolutionLimit is { } limit) p.SolutionLimit = limit;
         p.LogSearch = options.LogSearch;
         return p;
+    }
+
+    /// <summary>Sets OR-Tools' <c>use_&lt;name&gt;</c> local search operator flag.</summary>
+    internal static void SetOperator(RoutingSearchParameters.Types.LocalSearchNeighborhoodOperators operators, string name, bool on)
+    {
+        var field = RoutingSearchParameters.Types.LocalSearchNeighborhoodOperators.Descriptor.FindFieldByName("use_" + name)
+                    ?? throw new ArgumentException($"no local search operator use_{name} in OR-Tools' routing parameters", nameof(name));
+        field.Accessor.SetValue(operators, on ? Google.OrTools.Util.OptionalBoolean.BoolTrue : Google.OrTools.Util.OptionalBoolean.BoolFalse);
     }
 
     private static RoutePlanResult Invalid(IReadOnlyList<string> problems) =>

@@ -119,6 +119,13 @@ public sealed record RoutePlannerOptions
     /// </summary>
     public double? NeighborsRatio { get; init; }
 
+    /// <summary>
+    /// Local search operators to switch on or off beyond OR-Tools' defaults, by the snake_case name of their
+    /// <c>use_*</c> flag without the prefix (for example <c>path_lns</c>, <c>relocate_and_make_active</c>,
+    /// <c>cross_exchange</c>) mapped to on or off. Empty keeps the defaults.
+    /// </summary>
+    public IReadOnlyDictionary<string, bool> LocalSearchOperators { get; init; } = new Dictionary<string, bool>();
+
     /// <summary>Stop after this many improving solutions (tests); null for no limit.</summary>
     public long? SolutionLimit { get; init; }
 
