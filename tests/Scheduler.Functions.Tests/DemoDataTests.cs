@@ -52,7 +52,7 @@ public sealed class DemoDataTests(AzuriteFixture azurite)
                 var catalogue = new TableClient(fresh.ConnectionString, StorageNames.CatalogueTable);
                 var rows = catalogue.Query<TableEntity>(e => e.PartitionKey == "huli", cancellationToken: TestContext.Current.CancellationToken).Count();
                 var p = DemoData.Load();
-                var expected = 3 + p.Categories.Count + p.Skills.Count + p.Items.Count + p.Bundles.Count + p.Opening.Count +
+                var expected = 4 + p.Categories.Count + p.Skills.Count + p.Items.Count + p.Bundles.Count + p.Opening.Count +
                     p.ExtendedSessions.Count + p.CalendarDays.Count + p.Staff.Count + p.Residents.Count + 1;
                 Assert.Equal(expected, rows);
             }

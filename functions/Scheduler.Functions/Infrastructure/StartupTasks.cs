@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scheduler.Core.Auditing;
 using Scheduler.Core.Identity;
+using Scheduler.Core.HomeVisits.Requests;
 using Scheduler.Functions.Storage;
 
 namespace Scheduler.Functions.Infrastructure;
@@ -11,7 +12,7 @@ namespace Scheduler.Functions.Infrastructure;
 /// Runs once when the app starts, in Azure and in the dev host alike: creates the tables and queues that are
 /// missing and, where <c>Scheduler:LoadDemoData</c> is on, loads the demo centre unless it is already loaded.
 /// </summary>
-public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogue, AuditTrail audit,
+public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogue, AuditTrail audit, HomeVisitService homeVisits, NodaTime.IClock clock,
     IOptions<SchedulerOptions> options, ILogger<StartupTasks> logger) : IHostedService
 {
     private CancellationTokenSource? _retry;
@@ -69,7 +70,41 @@ public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogu
         foreach (var queue in StorageNames.AllQueues)
             await storage.Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         if (options.Value.LoadDemoData)
+        {
             await LoadDemoDataAsync(cancellationToken);
+            await LoadDemoHomeVisitsAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Demo home-visit requests from the demo residents for the next working day, made through the same validation as
+    /// any request, once per day (so a dispatcher always finds requests to approve and a day to plan).
+    /// </summary>
+    private async Task LoadDemoHomeVisitsAsync(CancellationToken cancellationToken)
+    {
+        var profile = DemoData.Load();
+        var calendar = new Core.Calendar.CentreCalendar(profile, PublicHolidays.Official.Days);
+        var day = calendar.Today(clock.GetCurrentInstant()).PlusDays(1);
+        while (!HomeVisitService.IsWorkingDay(calendar, day)) day = day.PlusDays(1);
+        var dataset = $"demo-home-visits-{day:yyyyMMdd}";
+        if (await catalogue.IsLoadedAsync(profile.Centre.Id, dataset, cancellationToken)) return;
+        string[] items = ["pension-certification", "elderly-allowance", "disability-subsidy", "medical-insurance-enrolment", "id-card-renewal",
+            "subsistence-allowance", "real-estate-registration", "household-transfer"];
+        (NodaTime.LocalTime From, NodaTime.LocalTime To)[] windows =
+            [(new(9, 0), new(11, 0)), (new(10, 0), new(12, 0)), (new(13, 30), new(15, 30)), (new(14, 30), new(16, 30)), (new(9, 30), new(11, 30)), (new(15, 0), new(17, 0))];
+        var created = 0;
+        foreach (var (resident, i) in profile.Residents.Where(r => r.Eligibility.Count > 0).Take(12).Select((r, i) => (r, i)))
+        {
+            var w = windows[i % windows.Length];
+            var result = await homeVisits.SubmitAsync(profile.Centre.Id, new SubmitHomeVisit(resident.Name, resident.Mobile, null, resident.Eligibility[0],
+                new LocationInput(resident.Home.Latitude, resident.Home.Longitude), resident.Address, items[i % items.Length],
+                [new WindowInput(day, w.From, w.To)], i % 5 == 0 ? Core.HomeVisits.VisitUrgency.Urgent : Core.HomeVisits.VisitUrgency.Routine, null),
+                new SystemCaller("demo-data"), "demo", cancellationToken);
+            if (result.Error is null) created++;
+            else logger.LogWarning("Demo home-visit request for {Resident} refused: {Reason}", resident.Id, result.Error.Message);
+        }
+        await catalogue.MarkLoadedAsync(profile.Centre.Id, dataset, cancellationToken);
+        logger.LogInformation("Demo home-visit requests for {Day}: {Count}", day, created);
     }
 
     private async Task LoadDemoDataAsync(CancellationToken cancellationToken)

@@ -1,0 +1,74 @@
+using Microsoft.Playwright;
+using NodaTime;
+using NodaTime.Testing;
+using Scheduler.Testing;
+using Xunit;
+
+namespace Scheduler.Browser.Tests;
+
+/// <summary>
+/// A dispatcher on the local centre signs in, approves demo requests, plans the next working day, sees the plan on
+/// the map and the timeline, and publishes it. The clock stands at Friday 2026-11-27 09:00, so the demo requests
+/// are for Monday 2026-11-30.
+/// </summary>
+public sealed class DispatcherPageTests(AzuriteFixture azurite, BrowserFixture browser) : IAsyncLifetime
+{
+    private readonly FakeClock _clock = new(Instant.FromUtc(2026, 11, 27, 1, 0));
+    private TestDevHost _host = null!;
+    private IBrowserContext _context = null!;
+    private IPage _page = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = await SchedulerHost.StartAsync(azurite.ConnectionString, _clock);
+        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1200, Height = 900 },
+            BaseURL = _host.BaseAddress.ToString().TrimEnd('/'),
+        });
+        _page = await _context.NewPageAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        await _host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Without_a_sign_in_the_page_asks_for_one()
+    {
+        var response = await _page.GotoAsync($"/api/pages/dispatch?code={Uri.EscapeDataString(_host.Keys.FunctionKey)}");
+        Assert.Equal(401, response!.Status);
+        await Assertions.Expect(_page.GetByRole(AriaRole.Link, new() { Name = "登录" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_dispatcher_approves_plans_sees_and_publishes_the_day()
+    {
+        await _page.GotoAsync("/.auth/login");
+        await _page.GetByLabel("Name").FillAsync("调度员吴");
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await _page.GotoAsync($"/api/pages/dispatch?code={Uri.EscapeDataString(_host.Keys.FunctionKey)}");
+        await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "调度台" })).ToBeVisibleAsync();
+        var approve = _page.GetByRole(AriaRole.Button, new() { Name = "批准", Exact = false });
+        await Assertions.Expect(approve.First).ToBeVisibleAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            var before = await approve.CountAsync();
+            await approve.First.ClickAsync();
+            await Assertions.Expect(approve).ToHaveCountAsync(before - 1);
+        }
+
+        await _page.GetByLabel("日期").FillAsync("2026-11-30");
+        await _page.GetByRole(AriaRole.Button, new() { Name = "开始规划" }).ClickAsync();
+        await Assertions.Expect(_page.GetByRole(AriaRole.Status)).ToContainTextAsync("规划完成", new() { Timeout = 60_000 });
+        Assert.True(await _page.Locator("#map path.leaflet-interactive").CountAsync() >= 1, "at least one route is drawn");
+        Assert.True(await _page.Locator("#timeline .blk:not(.lunch)").CountAsync() >= 3, "the approved visits are on the timeline");
+        await Assertions.Expect(_page.Locator("#kpis")).ToContainTextAsync("已安排");
+
+        await _page.GetByRole(AriaRole.Button, new() { Name = "发布并通知" }).ClickAsync();
+        await Assertions.Expect(_page.GetByRole(AriaRole.Status)).ToContainTextAsync("已发布");
+    }
+}
