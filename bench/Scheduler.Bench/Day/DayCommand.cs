@@ -7,7 +7,7 @@ namespace Scheduler.Bench.Day;
 
 /// <summary>
 /// A realistic day through the planner: <c>day [--visits 300] [--staff 30] [--seed 1] [--seconds 60]
-/// [--first ...] [--meta ...]</c>. Solves once for the full time and reports when the first plan came and when the
+/// [--initial Automatic|Search|Insertion] [--first ...] [--meta ...]</c>. Solves once for the full time and reports when the first plan came and when the
 /// objective first came within 1% of the final one, with the served and dropped counts and the check.
 /// </summary>
 public sealed class DayCommand : IBenchCommand
@@ -25,6 +25,7 @@ public sealed class DayCommand : IBenchCommand
         {
             TimeLimit = Duration.FromSeconds((long)args.Number("seconds", 60)),
             FirstSolution = args.Enum("first", FirstSolution.Automatic),
+            InitialPlan = args.Enum("initial", InitialPlan.Automatic),
             Metaheuristic = args.Enum("meta", Metaheuristic.GuidedLocalSearch),
             NeighborsRatio = args.Get("neighbors") is { } nr ? double.Parse(nr, CultureInfo.InvariantCulture) : null,
             LogSearch = args.Has("log"),
@@ -34,7 +35,7 @@ public sealed class DayCommand : IBenchCommand
         var s = result.Statistics;
         Console.WriteLine($"day: {request.Visits.Count} visits ({request.Visits.Count(v => v.TeamSize > 1)} for teams), " +
                           $"{request.Staff.Count} staff, seed {args.Number("seed", 1)}, {options.TimeLimit.TotalSeconds} s, " +
-                          $"first {options.FirstSolution}, metaheuristic {options.Metaheuristic}, neighbors {options.NeighborsRatio?.ToString(CultureInfo.InvariantCulture) ?? "all"}");
+                          $"initial {options.InitialPlan}, first {options.FirstSolution}, metaheuristic {options.Metaheuristic}, neighbors {options.NeighborsRatio?.ToString(CultureInfo.InvariantCulture) ?? "all"}");
         Console.WriteLine($"status {result.Status}, publishable {result.Publishable}, violations {result.Violations.Count}");
         if (result.Plan is null || s.Objective is null) return 1;
         var final = s.Objective.Value;

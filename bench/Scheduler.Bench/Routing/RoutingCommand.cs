@@ -34,9 +34,10 @@ public sealed class RoutingCommand : IBenchCommand
         var options = new RoutePlannerOptions
         {
             TimeLimit = Duration.FromMilliseconds((long)(seconds * 1000)),
-            FirstSolution = args.Enum("first", FirstSolution.Automatic),
+            // Defaults: the best settings found on the 56 instances (docs/benchmarks.md, "Route planner").
+            FirstSolution = args.Enum("first", FirstSolution.ParallelCheapestInsertion),
             Metaheuristic = args.Enum("meta", Metaheuristic.GuidedLocalSearch),
-            GuidedLocalSearchLambda = args.Get("lambda") is { } l ? double.Parse(l, CultureInfo.InvariantCulture) : null,
+            GuidedLocalSearchLambda = double.Parse(args.Get("lambda") ?? "0.2", CultureInfo.InvariantCulture),
             LogSearch = args.Has("log"),
             Ruin = args.Enum("ruin", RuinStrategy.StringRemovals),
             RuinSize = (int)args.Number("ruin-size", 10),
