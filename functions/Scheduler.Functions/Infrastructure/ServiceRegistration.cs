@@ -59,6 +59,12 @@ public static class ServiceRegistration
         services.AddSingleton<IHomeVisitStore, TableHomeVisitStore>();
         services.AddSingleton<IIdProtector, AesGcmIdProtector>();
         services.AddSingleton<ISmsSender, OutboxSmsSender>();
+        services.AddSingleton<ISmsGateway>(sp =>
+        {
+            if (!sp.GetRequiredService<IOptions<SmsOptions>>().Value.UsesTwilio) return new ConsoleSmsGateway();
+            var twilio = sp.GetRequiredService<IOptions<TwilioOptions>>();
+            return new TwilioSmsGateway(new Twilio.Clients.TwilioRestClient(twilio.Value.AccountSid, twilio.Value.AuthToken), twilio);
+        });
         services.AddSingleton<ITravelTimeProvider>(new GreatCircleTravelTimeProvider(new TravelEstimateOptions()));
         services.AddSingleton(HomeVisitShiftRules.Default);
         services.AddSingleton(EligibilityRules.Default);
