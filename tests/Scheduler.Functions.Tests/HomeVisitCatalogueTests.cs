@@ -1,0 +1,65 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Testing;
+using Scheduler.Core.Catalogue;
+using Scheduler.Functions.Storage;
+using Scheduler.Testing;
+using Xunit;
+using static Scheduler.Functions.Tests.BookingClient;
+
+namespace Scheduler.Functions.Tests;
+
+/// <summary>
+/// Requests the catalogue itself rules out, on a centre of its own: an item no home-visit staff member is skilled
+/// for, a visit longer than any shift, a team larger than the staff who make home visits.
+/// </summary>
+public sealed class HomeVisitCatalogueTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private TestDevHost _host = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = await SchedulerHost.StartAsync(azurite.ConnectionString, new FakeClock(Instant.FromUtc(2026, 11, 27, 1, 0)), s =>
+        {
+            s["Scheduler__CentreId"] = "siming";
+            s["Scheduler__LoadDemoData"] = "false";
+        });
+        var demo = DemoData.Load();
+        LocalizedText T(string s) => new(s, s);
+        var profile = demo with
+        {
+            Centre = demo.Centre with { Id = "siming" },
+            Skills = [.. demo.Skills, new Skill("sign-language", T("手语"))],
+            Items =
+            [
+                .. demo.Items,
+                new ServiceItem("sign-language-interview", "social", T("手语访谈"), 30, true, null, [], new HomeVisitProfile(1, ["sign-language"])),
+                new ServiceItem("all-day-survey", "construction", T("全天测绘"), 600, false, 10, [], new HomeVisitProfile(1, ["social-security"])),
+                new ServiceItem("big-team", "construction", T("大组"), 60, false, 10, [], new HomeVisitProfile(5, ["social-security"])),
+            ],
+            Staff = demo.Staff.Select((s, i) => s with { MakesHomeVisits = i < 4 }).ToList(),
+        };
+        await _host.Services.GetRequiredService<CatalogueStore>().SaveAsync(profile, CancellationToken.None);
+    }
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    [Theory]
+    [InlineData("sign-language-interview", "no-skilled-staff")]
+    [InlineData("all-day-survey", "longer-than-shift")]
+    [InlineData("big-team", "team-too-large")]
+    [InlineData("marriage-registration", "not-home-visitable")]
+    public async Task Items_that_cannot_be_done_at_home_by_this_centre_are_refused(string item, string code)
+    {
+        var (status, problem) = await PostAsync(_host.Client, "/api/home-visits", Json(new
+        {
+            name = "郑美玲", mobile = NewMobile(), reason = "Disabled", location = new { latitude = 24.52, longitude = 118.12 },
+            address = "湖里区殿前社区8号", itemId = item, windows = new[] { new { date = "2026-12-08", from = "09:00", to = "12:00" } },
+        }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("itemId", problem.GetProperty("field").GetString());
+        Assert.Equal(code, problem.GetProperty("code").GetString());
+    }
+}
