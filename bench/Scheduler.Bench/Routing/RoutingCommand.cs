@@ -35,7 +35,7 @@ public sealed class RoutingCommand : IBenchCommand
         {
             TimeLimit = Duration.FromMilliseconds((long)(seconds * 1000)),
             // Defaults: the best settings found on the 56 instances (docs/benchmarks.md, "Route planner").
-            FirstSolution = args.Enum("first", FirstSolution.ParallelCheapestInsertion),
+            FirstSolution = args.Enum("first", FirstSolution.Automatic),
             Metaheuristic = args.Enum("meta", Metaheuristic.GuidedLocalSearch),
             GuidedLocalSearchLambda = double.Parse(args.Get("lambda") ?? "0.2", CultureInfo.InvariantCulture),
             LogSearch = args.Has("log"),
