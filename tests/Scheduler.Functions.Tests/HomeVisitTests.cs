@@ -231,6 +231,22 @@ public sealed class HomeVisitTests(AzuriteFixture azurite) : IAsyncLifetime
         var sms = new TableClient(azurite.ConnectionString, "sms").Query<TableEntity>().ToList();
         Assert.All(mobiles, m => Assert.Contains(sms, e => e.GetString("To") == "+86" + m && e.GetString("Text").Contains("上门办理")));
 
+        // Cancelling a visit of the published day plans it again around the visits residents were told: same starts.
+        var starts = routes.EnumerateArray().SelectMany(r => r.GetProperty("stops").EnumerateArray())
+            .GroupBy(s => s.GetProperty("visitId").GetString()!).ToDictionary(g => g.Key, g => g.First().GetProperty("start").GetString(), StringComparer.Ordinal);
+        var runsBefore = new TableClient(azurite.ConnectionString, "plans").Query<TableEntity>(e => e.PartitionKey == "huli|20261130").Count();
+        var (cancelled, _) = await PostAsync(_dispatcher, $"/api/dispatch/home-visits/{ids[0]}/cancel", Json(new { reason = "家属已代办" }));
+        Assert.Equal(HttpStatusCode.OK, cancelled);
+        var replan = new TableClient(azurite.ConnectionString, "plans").Query<TableEntity>(e => e.PartitionKey == "huli|20261130" && e.RowKey.CompareTo("run|") > 0)
+            .Select(e => e.RowKey[4..]).OrderBy(x => x).ToList();
+        Assert.Equal(runsBefore + 1, new TableClient(azurite.ConnectionString, "plans").Query<TableEntity>(e => e.PartitionKey == "huli|20261130").Count());
+        var newest = replan.Single(x => x != plan.GetProperty("id").GetString());
+        var again = await WaitForPlanAsync(newest);
+        Assert.Equal("Solved", again.GetProperty("status").GetString());
+        var stopsAgain = again.GetProperty("plan").GetProperty("routes").EnumerateArray().SelectMany(r => r.GetProperty("stops").EnumerateArray()).ToList();
+        Assert.DoesNotContain(stopsAgain, s => s.GetProperty("visitId").GetString() == ids[0]);
+        Assert.All(stopsAgain, s => Assert.Equal(starts[s.GetProperty("visitId").GetString()!], s.GetProperty("start").GetString()));
+
         var staffId = routes.EnumerateArray().First(r => r.GetProperty("stops").GetArrayLength() > 0).GetProperty("staffId").GetString();
         var schedule = await _dispatcher.GetFromJsonAsync<JsonElement>($"/api/staff/schedule?date=2026-11-30&staffId={staffId}");
         Assert.True(schedule.GetProperty("stops").GetArrayLength() > 0);

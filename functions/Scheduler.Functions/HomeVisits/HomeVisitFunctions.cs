@@ -138,11 +138,38 @@ public sealed class HomeVisitFunctions(HomeVisitService service, PlanningService
         if (body!.Decision is not { } decision) return Problems.Validation("decision", "decision must be Approve, Reject or AskForInformation.");
         var result = await service.DecideAsync(Centre, id, decision, body.Reason, caller!, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
-        if (decision == DecisionKind.Approve)
-            foreach (var date in result.Value!.Windows.Select(w => w.Date).Distinct())
-                if (await planning.PublishedAsync(Centre, date, cancellationToken) is not null)
-                    await planning.RequestAsync(Centre, date, new SystemCaller("replan-on-approval"), cancellationToken);
+        if (decision == DecisionKind.Approve) await ReplanPublishedDaysAsync(result.Value!, "replan-on-approval", cancellationToken);
         return new OkObjectResult(HomeVisitView.Of(result.Value!));
+    }
+
+    [Function("CancelHomeVisit")]
+    [ApiOperation("Cancel a home visit; a day already published is planned again around the visits residents were told.", Tag = "dispatch",
+        RequestBody = typeof(DecisionBody), Access = "dispatchers")]
+    [ApiResponse(200, "Cancelled.", Type = typeof(HomeVisitView))]
+    [ApiResponse(400, "The reason is too long.")]
+    [ApiResponse(401, "Not signed in, or no function key.")]
+    [ApiResponse(403, "Not a dispatcher.")]
+    [ApiResponse(404, "No such request.")]
+    [ApiResponse(409, "The request was rejected.")]
+    public async Task<IActionResult> Cancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "dispatch/home-visits/{id}/cancel")] HttpRequest request,
+        string id, CancellationToken cancellationToken)
+    {
+        var (caller, denied) = callers.RequireRole(request, Roles.Dispatcher);
+        if (denied is not null) return denied;
+        var (body, bad) = await RequestBody.ReadJsonAsync<DecisionBody>(request, cancellationToken);
+        if (bad is not null) return bad;
+        var result = await service.CancelAsync(Centre, id, body!.Reason, caller!, cancellationToken);
+        if (result.Error is { } error) return Outcomes.Problem(error);
+        await ReplanPublishedDaysAsync(result.Value!, "replan-on-cancellation", cancellationToken);
+        return new OkObjectResult(HomeVisitView.Of(result.Value!));
+    }
+
+    /// <summary>Days of the request that already have a published plan are planned again, around the visits residents were told.</summary>
+    private async Task ReplanPublishedDaysAsync(HomeVisitRequest changed, string why, CancellationToken cancellationToken)
+    {
+        foreach (var date in changed.Windows.Select(w => w.Date).Distinct())
+            if (await planning.PublishedAsync(Centre, date, cancellationToken) is not null)
+                await planning.RequestAsync(Centre, date, new SystemCaller(why), cancellationToken);
     }
 
     private static (SubmitHomeVisit? Command, BookingError? Problem) ToCommand(HomeVisitBody body)

@@ -136,6 +136,26 @@ public sealed class HomeVisitService(
         return Error(409, "id", "busy", "The request is being changed elsewhere; try again.");
     }
 
+    /// <summary>Cancels a request that is not yet decided against or cancelled; the resident is told by SMS.</summary>
+    public async Task<Outcome<HomeVisitRequest>> CancelAsync(string centreId, string id, string? reason, Caller caller, CancellationToken cancellationToken)
+    {
+        if (reason is { Length: > 300 }) return Error(400, "reason", "reason-too-long", "The reason must be at most 300 characters.");
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var stored = await store.GetAsync(centreId, id, cancellationToken);
+            if (stored is null) return Error(404, "id", "unknown-request", "No such home-visit request.");
+            var r = stored.Request;
+            if (r.Status == HomeVisitStatus.Cancelled) return Outcome<HomeVisitRequest>.Ok(r);
+            if (r.Status == HomeVisitStatus.Rejected) return Error(409, "id", "already-decided", "The request was rejected.");
+            var cancelled = r with { Status = HomeVisitStatus.Cancelled, Decision = new Decision(HomeVisitStatus.Cancelled, caller.AuditName, clock.GetCurrentInstant(), reason?.Trim()) };
+            if (!await store.ReplaceAsync(cancelled, stored.ETag, cancellationToken)) continue;
+            await audit.RecordAsync(centreId, caller, "home-visit.cancelled", $"home-visit/{id}", reason, cancellationToken);
+            await sms.SendAsync(new SmsMessage($"{id}|Cancelled", r.Mobile, $"【政务服务中心】{r.ResidentName}您好，您的上门服务已取消。如需办理请重新申请。"), cancellationToken);
+            return Outcome<HomeVisitRequest>.Ok(cancelled);
+        }
+        return Error(409, "id", "busy", "The request is being changed elsewhere; try again.");
+    }
+
     public Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken) => store.ListAsync(centreId, cancellationToken);
 
     public static bool IsWorkingDay(CentreCalendar calendar, LocalDate date) => calendar.Day(date)?.Kind switch
