@@ -53,6 +53,8 @@ public static class DevHostApp
             Args = [],
         });
         builder.Configuration.AddInMemoryCollection(options.Settings.Select(kv => KeyValuePair.Create(kv.Key.Replace("__", ":"), kv.Value)));
+        // The dev host emulates App Service authentication (see LocalSignIn), so it says so as App Service does.
+        builder.Configuration.AddInMemoryCollection([KeyValuePair.Create<string, string?>("WEBSITE_AUTH_ENABLED", "True")]);
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.ClearProviders();
         if (options.ConfigureLogging is null) builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });

@@ -52,7 +52,8 @@ public static class LocalSignIn
             c.Response.Cookies.Append(CookieName, EncodePrincipal(name, roles),
                 new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/" });
             var redirect = form["redirect"].ToString();
-            return Results.Redirect(redirect.StartsWith('/') && !redirect.StartsWith("//") ? redirect : "/.auth/me");
+            var local = redirect.StartsWith('/') && !redirect.StartsWith("//") && !redirect.StartsWith("/\\") && !redirect.Contains('\\');
+            return Results.Redirect(local ? redirect : "/.auth/me");
         });
         app.MapGet("/.auth/logout", (HttpContext c) =>
         {

@@ -251,6 +251,9 @@ public sealed class BookingTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, move);
 
         _clock.Advance(Duration.FromDays(2));
+        using var stillValid = await _host.Client.GetAsync($"/api/appointments/{id}?token={token}");
+        Assert.Equal(HttpStatusCode.OK, stillValid.StatusCode);
+        _clock.Advance(Duration.FromDays(14));
         using var expired = await _host.Client.GetAsync($"/api/appointments/{id}?token={token}");
         Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
     }
@@ -319,6 +322,34 @@ public sealed class BookingTests(AzuriteFixture azurite) : IAsyncLifetime
             Json(new { itemId = "company-registration", date = "2026-12-05", wanted = "Regular", name = "陈明", mobile = NewMobile() }));
         Assert.Equal(HttpStatusCode.BadRequest, bad);
         Assert.Equal("wanted", badBody.GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task A_double_tap_on_the_last_seat_books_once_and_both_taps_see_the_booking()
+    {
+        for (var i = 0; i < 5; i++) Assert.Equal(HttpStatusCode.Created, (await Book(Booking("2026-12-04", "11:00"))).Status);
+        var body = Booking("2026-12-04", "11:00");
+        var taps = await Task.WhenAll(Book(body, key: "double-tap"), Book(body, key: "double-tap"));
+
+        Assert.All(taps, t => Assert.True(t.Status is HttpStatusCode.Created or HttpStatusCode.OK, $"got {t.Status}"));
+        Assert.Equal(taps[0].Body.GetProperty("appointment").GetProperty("id").GetString(), taps[1].Body.GetProperty("appointment").GetProperty("id").GetString());
+        Assert.Equal((6, 6), Slot(azurite.ConnectionString, "social", "2026-12-04", "11:00"));
+    }
+
+    [Fact]
+    public async Task Rescheduling_cannot_put_two_of_one_item_on_one_day_for_a_resident()
+    {
+        var mobile = NewMobile();
+        await Book(Booking("2026-12-08", "09:00", mobile));
+        var (_, second) = await Book(Booking("2026-12-09", "09:00", mobile));
+        var id = second.GetProperty("appointment").GetProperty("id").GetString()!;
+        var token = Uri.EscapeDataString(second.GetProperty("manageToken").GetString()!);
+
+        var (status, problem) = await PostAsync(_host.Client, $"/api/appointments/{id}/reschedule?token={token}", Json(new { date = "2026-12-08", start = "10:00" }));
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal("duplicate", problem.GetProperty("code").GetString());
+        Assert.Equal((1, 1), Slot(azurite.ConnectionString, "social", "2026-12-09", "09:00"));
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(_host.Client, $"/api/appointments/{id}/reschedule?token={token}", Json(new { date = "2026-12-10", start = "10:00" }))).Status);
     }
 
     [Fact]

@@ -198,6 +198,17 @@ public sealed class HomeVisitTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_a_cancellation_the_resident_can_ask_again_for_the_same_day()
+    {
+        var mobile = NewMobile();
+        var id = await SubmitAsync(Request(mobile: mobile, date: "2026-12-11"));
+        var (cancelled, _) = await PostAsync(_dispatcher, $"/api/dispatch/home-visits/{id}/cancel", Json(new { reason = "住院" }));
+        Assert.Equal(HttpStatusCode.OK, cancelled);
+        var again = await SubmitAsync(Request(mobile: mobile, date: "2026-12-11"));
+        Assert.NotEqual(id, again);
+    }
+
+    [Fact]
     public async Task A_day_is_planned_in_the_background_checked_and_published_to_residents()
     {
         var ids = new List<string>();

@@ -69,6 +69,14 @@ public sealed class IdentityTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_link_for_a_real_appointment_id_points_at_the_manage_page()
+    {
+        using var staff = await _host.SignedInClientAsync("clerk", "staff");
+        var link = await IssueAsync(staff, "appointment/social.0a1b2c3d4e5f60718293");
+        Assert.Contains("/api/pages/manage?token=", link.GetProperty("url").GetString());
+    }
+
+    [Fact]
     public async Task A_forged_token_is_401()
     {
         using var staff = await _host.SignedInClientAsync("clerk", "staff");

@@ -30,7 +30,7 @@ public sealed class AppointmentFunctions(BookingService booking, ICentreDirector
         if (green && !Enum.TryParse<PriorityReason>(q["priority"], ignoreCase: true, out _))
             return Problems.Validation("priority", $"priority must be one of: {string.Join(", ", Enum.GetNames<PriorityReason>())}.");
         var result = await booking.AvailabilityAsync(Centre, Empty(q["categoryId"]), Empty(q["itemId"]), Empty(q["bundleId"]),
-            from.Value, to ?? from.Value.PlusDays(13), green, cancellationToken);
+            from.Value, to ?? (from.Value < new NodaTime.LocalDate(9999, 12, 1) ? from.Value.PlusDays(13) : from.Value), green, cancellationToken);
         return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
     }
 

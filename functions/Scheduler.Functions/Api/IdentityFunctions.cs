@@ -55,7 +55,7 @@ public sealed class IdentityFunctions(CallerResolver callers, ResidentTokenServi
         var (body, bad) = await RequestBody.ReadJsonAsync<ResidentLinkRequest>(request, cancellationToken);
         if (bad is not null) return bad;
 
-        if (string.IsNullOrWhiteSpace(body!.Subject) || !System.Text.RegularExpressions.Regex.IsMatch(body.Subject, "^[a-z-]{2,32}/[A-Za-z0-9-]{1,64}$"))
+        if (string.IsNullOrWhiteSpace(body!.Subject) || !System.Text.RegularExpressions.Regex.IsMatch(body.Subject, "^[a-z-]{2,32}/[A-Za-z0-9.-]{1,64}$"))
             return Problems.Validation("subject", "subject must look like 'appointment/abc-123'.");
         if (body.Purpose is null || !Purposes.Contains(body.Purpose))
             return Problems.Validation("purpose", $"purpose must be one of: {string.Join(", ", Purposes.Order())}.");
@@ -67,7 +67,8 @@ public sealed class IdentityFunctions(CallerResolver callers, ResidentTokenServi
         var token = tokens.Issue(centre, body.Subject, body.Purpose, Duration.FromHours(hours));
         await audit.RecordAsync(centre, caller!, "resident-link.issued", body.Subject, $"purpose {body.Purpose}, {hours} h", cancellationToken);
         var expires = clock.GetCurrentInstant() + Duration.FromHours(hours);
-        var url = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/me?{CallerResolver.TokenQuery}={Uri.EscapeDataString(token)}";
+        var page = body.Purpose == "manage" && body.Subject.StartsWith("appointment/", StringComparison.Ordinal) ? "pages/manage" : "me";
+        var url = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/{page}?{CallerResolver.TokenQuery}={Uri.EscapeDataString(token)}";
         return new ObjectResult(new ResidentLink(token, url, expires)) { StatusCode = StatusCodes.Status201Created };
     }
 }

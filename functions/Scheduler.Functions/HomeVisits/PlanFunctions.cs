@@ -114,7 +114,7 @@ public sealed class PlanFunctions(PlanningService planning, HomeVisitService req
         var published = await planning.PublishedAsync(Centre, date.Value, cancellationToken);
         var route = published?.Plan?.Routes.FirstOrDefault(r => r.StaffId == staffId);
         if (route is null) return new OkObjectResult(new StaffSchedule(staffId, date.Value, published?.Id, null, null, null, []));
-        var byId = (await requests.ListAsync(Centre, cancellationToken)).ToDictionary(r => r.Id);
+        var byId = (await requests.ListAsync(Centre, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved).ToDictionary(r => r.Id);
         var stops = route.Stops.Where(s => byId.ContainsKey(s.VisitId)).Select(s =>
         {
             var r = byId[s.VisitId];

@@ -121,7 +121,12 @@ public sealed class PlanningService(
         var found = await GetAsync(centreId, planId, cancellationToken);
         if (found is null) return new BookingError(404, "id", "unknown-plan", "No such plan.");
         var run = found.Value.Run;
-        if (run.Status == PlanRunStatus.Published) return Outcome<PlanRun>.Ok(run);
+        if (run.Status == PlanRunStatus.Published)
+        {
+            // A retry after a failure part-way through the messages: send again; the outbox drops what was sent.
+            await NotifyResidentsAsync(centreId, run, cancellationToken);
+            return Outcome<PlanRun>.Ok(run);
+        }
         if (run.Status != PlanRunStatus.Solved || run.Plan is null)
             return new BookingError(409, "id", "not-publishable", $"The plan is {run.Status}; only a solved plan that passed the checker can be published.");
         var pk = Partition(centreId, run.Date);
@@ -144,15 +149,21 @@ public sealed class PlanningService(
             return new BookingError(409, "id", "busy", "Another plan was published at the same time; reload and try again.");
         }
         await audit.RecordAsync(centreId, caller, "plan.published", $"plan/{planId}", $"{run.Plan.Kpis.Served} visits", cancellationToken);
-        var byId = (await requests.ListAsync(centreId, cancellationToken)).ToDictionary(r => r.Id);
-        foreach (var visit in run.Plan.Routes.SelectMany(r => r.Stops).GroupBy(s => s.VisitId))
+        await NotifyResidentsAsync(centreId, run, cancellationToken);
+        return Outcome<PlanRun>.Ok(run with { Status = PlanRunStatus.Published });
+    }
+
+    /// <summary>Tells each resident of the plan their time, once: only requests still approved (one cancelled since the run is skipped).</summary>
+    private async Task NotifyResidentsAsync(string centreId, PlanRun run, CancellationToken cancellationToken)
+    {
+        var approved = (await requests.ListAsync(centreId, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved).ToDictionary(r => r.Id);
+        foreach (var visit in run.Plan!.Routes.SelectMany(r => r.Stops).GroupBy(s => s.VisitId))
         {
-            if (!byId.TryGetValue(visit.Key, out var request)) continue;
+            if (!approved.TryGetValue(visit.Key, out var request)) continue;
             var start = visit.First().Start;
             await sms.SendAsync(new SmsMessage($"{visit.Key}|{run.Date:yyyyMMdd}|{start:HHmm}", request.Mobile,
                 $"【政务服务中心】{request.ResidentName}您好，工作人员将于{run.Date.Month}月{run.Date.Day}日{start:HH:mm}左右上门办理，请在家等候。"), cancellationToken);
         }
-        return Outcome<PlanRun>.Ok(run with { Status = PlanRunStatus.Published });
     }
 
     private static bool TryDate(string planId, out LocalDate date)

@@ -40,12 +40,19 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
 
     public async Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken cancellationToken)
     {
+        // A request that ends without a visit (rejected, cancelled, or sent back for information) frees its
+        // resident-item-day key in the same transaction, so the resident can ask again.
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, Entity(request), new ETag(etag)) };
+        if (request.Status is HomeVisitStatus.Rejected or HomeVisitStatus.Cancelled or HomeVisitStatus.NeedsInformation
+            && await _table.GetEntityIfExistsAsync<TableEntity>(request.CentreId, $"dup|{request.DuplicateKey}", cancellationToken: cancellationToken) is { HasValue: true } dup
+            && dup.Value!.GetString("RequestId") == request.Id)
+            actions.Add(new(TableTransactionActionType.Delete, dup.Value, dup.Value.ETag));
         try
         {
-            await _table.UpdateEntityAsync(Entity(request), new ETag(etag), TableUpdateMode.Replace, cancellationToken);
+            await _table.SubmitTransactionAsync(actions, cancellationToken);
             return true;
         }
-        catch (RequestFailedException e) when (e.Status == 412)
+        catch (TableTransactionFailedException e) when (e.Status is 412 or 404)
         {
             return false;
         }

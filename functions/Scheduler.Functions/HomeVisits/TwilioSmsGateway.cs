@@ -36,5 +36,9 @@ public sealed class TwilioSmsGateway(ITwilioRestClient client, IOptions<TwilioOp
         {
             return new SmsDelivery(false, null, "failed", $"{e.Code}: {e.Message}");
         }
+        catch (TwilioException e)
+        {
+            return new SmsDelivery(false, null, "failed", $"{e.GetType().Name}: {e.Message}");
+        }
     }
 }

@@ -22,13 +22,25 @@ public sealed class CallerResolver
     public const string TokenHeader = "X-Resident-Token";
     public const string TokenQuery = "token";
 
-    private readonly ResidentTokenService _tokens;
+    /// <summary>Set by App Service when its authentication is on (and by the dev host, which emulates it).</summary>
+    public const string AuthEnabledSetting = "WEBSITE_AUTH_ENABLED";
 
-    public CallerResolver(ResidentTokenService tokens) => _tokens = tokens;
+    private readonly ResidentTokenService _tokens;
+    private readonly bool _trustPrincipal;
+
+    /// <param name="configuration">
+    /// The principal header is trusted only where App Service authentication is on: only then does the platform strip
+    /// what a client sends. Elsewhere the header is ignored and such a caller is anonymous.
+    /// </param>
+    public CallerResolver(ResidentTokenService tokens, Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        _tokens = tokens;
+        _trustPrincipal = string.Equals(configuration[AuthEnabledSetting], "true", StringComparison.OrdinalIgnoreCase);
+    }
 
     public CallerResult Resolve(HttpRequest request)
     {
-        if (request.Headers.TryGetValue(PrincipalHeader, out var principal) && !string.IsNullOrEmpty(principal))
+        if (_trustPrincipal && request.Headers.TryGetValue(PrincipalHeader, out var principal) && !string.IsNullOrEmpty(principal))
         {
             var staff = ReadPrincipal(principal.ToString(), request.Headers[PrincipalIdHeader].ToString());
             return staff is null

@@ -46,14 +46,25 @@ public sealed class TableBookerLedger(StorageClients storage) : IBookerLedger
     public Task ReleaseAsync(string centreId, string mobileKey, string appointmentId, CancellationToken cancellationToken) =>
         ChangeAsync(centreId, mobileKey, l => l.Active.RemoveAll(e => e.AppointmentId == appointmentId) > 0, cancellationToken);
 
-    public Task MoveAsync(string centreId, string mobileKey, string appointmentId, LocalDate newDate, CancellationToken cancellationToken) =>
-        ChangeAsync(centreId, mobileKey, l =>
+    public async Task<LedgerRefusal> MoveAsync(string centreId, string mobileKey, string appointmentId, LocalDate newDate, CancellationToken cancellationToken)
+    {
+        var refusal = LedgerRefusal.None;
+        await ChangeAsync(centreId, mobileKey, l =>
         {
+            refusal = LedgerRefusal.None;
             var i = l.Active.FindIndex(e => e.AppointmentId == appointmentId);
             if (i < 0) return false;
-            l.Active[i] = l.Active[i] with { Date = newDate };
+            var moved = l.Active[i] with { Date = newDate };
+            if (l.Active.Any(e => e.AppointmentId != appointmentId && Clashes(e, moved)))
+            {
+                refusal = LedgerRefusal.Duplicate;
+                return false;
+            }
+            l.Active[i] = moved;
             return true;
         }, cancellationToken);
+        return refusal;
+    }
 
     public Task RecordNoShowAsync(string centreId, string mobileKey, string appointmentId, CancellationToken cancellationToken) =>
         ChangeAsync(centreId, mobileKey, l =>

@@ -6,7 +6,8 @@ namespace Scheduler.Core.Booking;
 /// <param name="GreenChannelReleaseMinutes">Held capacity is released to everyone this long before the slot.</param>
 /// <param name="MaxActivePerPhone">Appointments one mobile number may hold at once.</param>
 /// <param name="HorizonDays">How many days ahead a slot may be booked (today counts as day 0).</param>
-/// <param name="CutoffMinutes">Booking, rescheduling into and cancelling close this long before a slot starts.</param>
+/// <param name="CutoffMinutes">Booking and rescheduling into a slot close this long before it starts. Cancelling stays
+/// open until the slot starts: a late cancellation still frees the seat for someone walking in.</param>
 /// <param name="NoShowsBeforeConfirmation">After this many no-shows a booking must be confirmed before it counts.</param>
 /// <param name="ConfirmWithinHours">How long such a booking waits for its confirmation before it lapses.</param>
 public sealed record BookingRules(

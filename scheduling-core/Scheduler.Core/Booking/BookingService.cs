@@ -137,6 +137,9 @@ public sealed class BookingService(
         switch (outcome)
         {
             case CommitOutcome.Full:
+                // A repeated request (same idempotency key) may have lost the race to its own first copy: answer with that.
+                if (command.IdempotencyKey is { Length: > 0 } && await store.GetAsync(centreId, id, cancellationToken) is { } first)
+                    return Outcome<Booked>.Ok(new Booked(first.Appointment, IssueToken(centre, first.Appointment), Repeated: true));
                 await ledger.ReleaseAsync(centreId, mobileKey, id, cancellationToken);
                 var alternatives = await AlternativesAsync(centre, bookable, run[0], appointment.Green, now, cancellationToken);
                 return new BookingError(409, "start", "slot-full", "That time is fully booked; here are the nearest free times.") { Alternatives = alternatives };
@@ -179,16 +182,19 @@ public sealed class BookingService(
             var release = oldKeys.Except(newKeys).ToList();
             var takeSlots = run.Where(s => take.Contains(new SlotKey(s.Date, s.Start))).ToList();
             var moved = current with { Date = run[0].Date, Start = run[0].Start, End = run[^1].End, Slots = run.Count, UpdatedAt = now };
+            if (moved.Date != current.Date &&
+                await ledger.MoveAsync(centreId, MobileKey(current), appointmentId, moved.Date, cancellationToken) == LedgerRefusal.Duplicate)
+                return Error(409, "date", "duplicate", "This resident already has an appointment for this service on that day.");
             var outcome = await store.CommitAsync(new SlotChange(moved, stored.ETag, take, release,
                 usage => Fits(centre, takeSlots, usage, moved.Green, now), Event("appointment.rescheduled", moved, caller, current)), cancellationToken);
+            if (outcome != CommitOutcome.Committed && moved.Date != current.Date)
+                await ledger.MoveAsync(centreId, MobileKey(current), appointmentId, current.Date, cancellationToken);
             if (outcome == CommitOutcome.Conflict) continue;
             if (outcome == CommitOutcome.Full)
                 return new BookingError(409, "start", "slot-full", "That time is fully booked; here are the nearest free times.")
                 {
                     Alternatives = await AlternativesAsync(centre, bookable, run[0], moved.Green, now, cancellationToken),
                 };
-            if (moved.Date != current.Date)
-                await ledger.MoveAsync(centreId, MobileKey(current), appointmentId, moved.Date, cancellationToken);
             await audit.RecordAsync(centreId, caller, "appointment.rescheduled", $"appointment/{appointmentId}",
                 $"{current.Date:yyyy-MM-dd} {current.Start:HH:mm} -> {moved.Date:yyyy-MM-dd} {moved.Start:HH:mm}", cancellationToken);
             return Outcome<Appointment>.Ok(moved);
@@ -299,6 +305,7 @@ public sealed class BookingService(
             var outcome = await store.CommitAsync(new SlotChange(changed, stored.ETag, [], releaseSlots ? OldKeys(centre, current) : [],
                 _ => true, Event(eventType, changed, caller, null)), cancellationToken);
             if (outcome == CommitOutcome.Conflict) continue;
+            if (outcome != CommitOutcome.Committed) return Error(409, "appointment", "busy", "The slot is very busy right now; try again in a moment.");
             if (releaseSlots) await ledger.ReleaseAsync(centreId, MobileKey(current), appointmentId, cancellationToken);
             await audit.RecordAsync(centreId, caller, eventType, $"appointment/{appointmentId}", null, cancellationToken);
             return Outcome<Appointment>.Ok(changed);
@@ -458,9 +465,17 @@ public sealed class BookingService(
 
     private static List<SlotKey> Keys(IEnumerable<Slot> slots) => slots.Select(s => new SlotKey(s.Date, s.Start)).ToList();
 
-    private string IssueToken(CentreSnapshot centre, Appointment a) =>
-        tokens.Issue(a.CentreId, $"appointment/{a.Id}", ManagePurpose,
-            centre.Calendar.ToInstant((a.Date + a.End).PlusDays(1)) - clock.GetCurrentInstant());
+    /// <summary>
+    /// The manage link lives until the day after the last date the appointment could be moved to (today plus the
+    /// horizon), so it still works after a reschedule to a later day.
+    /// </summary>
+    private string IssueToken(CentreSnapshot centre, Appointment a)
+    {
+        var now = clock.GetCurrentInstant();
+        var last = centre.Calendar.Today(now).PlusDays(centre.Rules.HorizonDays + 1);
+        var until = a.Date > last ? a.Date.PlusDays(1) : last;
+        return tokens.Issue(a.CentreId, $"appointment/{a.Id}", ManagePurpose, centre.Calendar.ToInstant(until + a.End) - now);
+    }
 
     private string MobileKey(Appointment a) => Pseudonym("mobile|" + a.Mobile)[..32];
 

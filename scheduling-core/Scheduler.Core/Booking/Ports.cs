@@ -78,7 +78,8 @@ public interface IBookerLedger
 
     Task ReleaseAsync(string centreId, string mobileKey, string appointmentId, CancellationToken cancellationToken);
 
-    Task MoveAsync(string centreId, string mobileKey, string appointmentId, LocalDate newDate, CancellationToken cancellationToken);
+    /// <summary>Moves an entry to another date; refuses with <see cref="LedgerRefusal.Duplicate"/> when the resident holds the same item that day.</summary>
+    Task<LedgerRefusal> MoveAsync(string centreId, string mobileKey, string appointmentId, LocalDate newDate, CancellationToken cancellationToken);
 
     /// <summary>Counts a no-show once per appointment, however often it is recorded.</summary>
     Task RecordNoShowAsync(string centreId, string mobileKey, string appointmentId, CancellationToken cancellationToken);

@@ -124,7 +124,12 @@ public sealed class HomeVisitService(
                 DecisionKind.Reject => HomeVisitStatus.Rejected,
                 _ => HomeVisitStatus.NeedsInformation,
             };
-            if (r.Status == outcome) return Outcome<HomeVisitRequest>.Ok(r);
+            if (r.Status == outcome && r.Decision is { } earlier)
+            {
+                // A retry: the message may not have gone out the first time; the same key makes a second send a no-op.
+                await sms.SendAsync(new SmsMessage($"{id}|{outcome}|{earlier.At.ToUnixTimeTicks()}", r.Mobile, DecisionText(r)), cancellationToken);
+                return Outcome<HomeVisitRequest>.Ok(r);
+            }
             if (r.Status is not (HomeVisitStatus.Submitted or HomeVisitStatus.NeedsInformation))
                 return Error(409, "id", "already-decided", $"The request is {r.Status}.");
             var decided = r with { Status = outcome, Decision = new Decision(outcome, caller.AuditName, clock.GetCurrentInstant(), reason?.Trim()) };
