@@ -95,7 +95,7 @@ public sealed class AzuriteLauncher : IAsyncDisposable
         process.BeginOutputReadLine();
         var launcher = new AzuriteLauncher(ports, started: true) { _process = process };
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var waiting = Stopwatch.StartNew();
         while (true)
         {
             if (process.HasExited)
@@ -108,7 +108,7 @@ public sealed class AzuriteLauncher : IAsyncDisposable
             foreach (var port in new[] { ports.Blob, ports.Queue, ports.Table })
                 ready &= await ProbeAsync(port, cancellationToken) == PortState.Azurite;
             if (ready) break;
-            if (DateTime.UtcNow > deadline)
+            if (waiting.Elapsed > TimeSpan.FromSeconds(60))
             {
                 await launcher.DisposeAsync();
                 throw new DevHostSetupException("Azurite did not answer within 60 seconds.");

@@ -30,7 +30,8 @@ public sealed class DevHostOptions
 
     public required FunctionKeys Keys { get; init; }
     public string Urls { get; init; } = "http://localhost:7071";
-    public IClock Clock { get; init; } = SystemClock.Instance;
+    /// <summary>A clock to use instead of the one the app registers (tests fix the time with it); the timers read it too.</summary>
+    public IClock? Clock { get; init; }
     public bool RunTimers { get; init; } = true;
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 }
@@ -62,7 +63,7 @@ public static class DevHostApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Azure.Core", LogLevel.Warning);
 
         var services = builder.Services;
-        services.AddSingleton(options.Clock);
+        if (options.Clock is not null) services.AddSingleton(options.Clock);
         options.ConfigureServices(services, builder.Configuration);
         services.AddMvcCore();
         services.AddRouting();

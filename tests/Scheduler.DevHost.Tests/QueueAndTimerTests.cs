@@ -62,7 +62,9 @@ public sealed class QueueAndTimerTests(AzuriteFixture azurite) : IAsyncLifetime
         await _work.SendMessageAsync(text);
 
         await Eventually(async () => (await PoisonTextsAsync()).Contains(text), "message in work-poison");
-        Assert.Equal(3, Observed.Attempts[id]);
+        // Three deliveries (maxDequeueCount). A host of another test that stops while holding the message hands it
+        // back unprocessed, and that delivery counts too, as it does in Azure: so two or three ran the function.
+        Assert.InRange(Observed.Attempts[id], 2, 3);
         Assert.DoesNotContain(id, Observed.Processed);
     }
 

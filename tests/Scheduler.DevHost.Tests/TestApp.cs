@@ -13,11 +13,12 @@ internal static class TestApp
             FunctionsAssembly = typeof(TestFunctions.TestFunctions).Assembly,
             Metadata = new GeneratedFunctionMetadataProvider(),
             ConfigureServices = (_, _) => { },
-            HostJsonPath = Path.Combine(AppContext.BaseDirectory, "host.json"),
+            HostJsonPath = Path.Combine(AppContext.BaseDirectory, "testfunctions.host.json"),
             Settings = new Dictionary<string, string?> { ["TestStorage"] = azurite.ConnectionString },
             Keys = TestDevHost.NewKeys(),
             Urls = "http://127.0.0.1:0",
             RunTimers = runTimers,
             ConfigureLogging = TestDevHost.QuietLogging,
+            Clock = new NodaTime.Testing.FakeClock(NodaTime.Instant.FromUtc(2026, 11, 27, 1, 0)),
         });
 }

@@ -24,11 +24,14 @@ public sealed class TwilioGatewayTests
     }
 
     private static ITwilioRestClient Client(TwilioAnswers answers) =>
-        new TwilioRestClient("AC00000000000000000000000000000000", "token", httpClient: answers);
+        new TwilioRestClient(FakeSid, "token", httpClient: answers);
+
+    /// <summary>A made-up SID of the right shape.</summary>
+    private static readonly string FakeSid = "AC" + new string('0', 32);
 
     private static IOptions<TwilioOptions> Options(string? service = null) => Microsoft.Extensions.Options.Options.Create(new TwilioOptions
     {
-        AccountSid = "AC00000000000000000000000000000000", AuthToken = "token", FromNumber = "+8613800000000", MessagingServiceSid = service ?? "",
+        AccountSid = FakeSid, AuthToken = "token", FromNumber = "+8613800000000", MessagingServiceSid = service ?? "",
     });
 
     [Fact]
