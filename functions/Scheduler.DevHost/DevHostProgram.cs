@@ -69,6 +69,8 @@ public static class DevHostProgram
         Console.WriteLine($"""
 
             Scheduler is running: the local centre (湖里区政务服务中心, demo data) on Azurite.
+              Book (residents) {b}/api/pages/book
+              Dispatch         {b}/.auth/login, then {b}/api/pages/dispatch?code={keys.FunctionKey}
               Health           {b}/api/health
               API document     {b}/api/openapi.json
               The centre       {b}/api/centre
