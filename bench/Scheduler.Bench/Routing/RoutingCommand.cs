@@ -10,7 +10,7 @@ namespace Scheduler.Bench.Routing;
 /// Solver quality on Solomon-format VRPTW instances, through the product's own planner and checker:
 /// <c>routing --instances &lt;files or folders&gt; --seconds &lt;per instance&gt; --bks &lt;csv&gt; --out &lt;csv&gt;
 /// [--routes &lt;file&gt;] [--convention dimacs|exact] [--first &lt;FirstSolution&gt;] [--meta &lt;Metaheuristic&gt;]
-/// [--lambda &lt;GLS lambda&gt;] [--vehicle-cost &lt;distance units&gt;]</c>.
+/// [--lambda &lt;GLS lambda&gt;] [--vehicle-cost &lt;distance units&gt;] [--portfolio &lt;FirstSolution,FirstSolution,...&gt;]</c>.
 /// </summary>
 public sealed class RoutingCommand : IBenchCommand
 {
@@ -43,6 +43,10 @@ public sealed class RoutingCommand : IBenchCommand
             RuinSize = (int)args.Number("ruin-size", 10),
             NeighborsRatio = args.Get("neighbors") is { } nr ? double.Parse(nr, CultureInfo.InvariantCulture) : null,
             InitialPlan = args.Enum("initial", InitialPlan.Automatic),
+            // --portfolio ParallelCheapestInsertion,Automatic: one search per first solution, sharing --seconds.
+            Portfolio = (args.Get("portfolio") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(f => Enum.TryParse<FirstSolution>(f, ignoreCase: true, out var v) ? v
+                    : throw new BenchUsageException($"--portfolio: no first solution {f}")).ToList(),
             // --ops path_lns,no-cross: switch local search operators on (or off with a leading "no-").
             LocalSearchOperators = (args.Get("ops") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
                 .ToDictionary(o => o.StartsWith("no-", StringComparison.Ordinal) ? o[3..] : o, o => !o.StartsWith("no-", StringComparison.Ordinal), StringComparer.Ordinal),
@@ -60,7 +64,8 @@ public sealed class RoutingCommand : IBenchCommand
         Console.WriteLine($"routing: {files.Count} instances, {seconds} s each, convention {convention}, first {options.FirstSolution}, " +
                           $"metaheuristic {options.Metaheuristic}, lambda {options.GuidedLocalSearchLambda?.ToString(CultureInfo.InvariantCulture) ?? "default"}, vehicle cost {args.Number("vehicle-cost", 0)}, " +
                           $"ruin {options.Ruin} {options.RuinSize}, neighbors {options.NeighborsRatio?.ToString(CultureInfo.InvariantCulture) ?? "all"}, " +
-                          $"initial {options.InitialPlan}, ops {args.Get("ops") ?? "default"}");
+                          $"initial {options.InitialPlan}, ops {args.Get("ops") ?? "default"}, " +
+                          $"portfolio {(options.Portfolio.Count > 0 ? string.Join(',', options.Portfolio) : "none")}");
 
         var planner = new HomeVisitRoutePlanner(options);
         await using var output = new StreamWriter(outPath);

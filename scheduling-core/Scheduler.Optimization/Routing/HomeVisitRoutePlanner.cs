@@ -39,6 +39,48 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
     /// </summary>
     public RoutePlanResult Solve(HomeVisitPlanRequest request, TravelMatrix matrix, CancellationToken cancellationToken = default)
     {
+        if (options.Portfolio.Count == 0 || UsesInsertion(request)) return SolveWith(options, request, matrix, cancellationToken);
+
+        // Portfolio: one search per first-solution strategy, in turn, sharing the time limit (each gets an equal
+        // share of what is left, so time a run does not use goes to the next); the best checked plan is kept.
+        var clock = Stopwatch.StartNew();
+        RoutePlanResult? best = null;
+        var solutions = new List<SolutionPoint>();
+        Duration? firstAfter = null;
+        for (var i = 0; i < options.Portfolio.Count && !cancellationToken.IsCancellationRequested; i++)
+        {
+            var started = Duration.FromTimeSpan(clock.Elapsed);
+            var share = (options.TimeLimit - started) / (options.Portfolio.Count - i);
+            var run = SolveWith(options with { FirstSolution = options.Portfolio[i], TimeLimit = share, Portfolio = [] },
+                request, matrix, cancellationToken);
+            if (run.Status == RoutePlanStatus.InvalidRequest) return run;
+            solutions.AddRange(run.Statistics.Solutions.Select(s => s with { At = started + s.At }));
+            if (firstAfter is null && run.Statistics.FirstSolutionAfter is { } f) firstAfter = started + f;
+            if (best is null || Better(run, best)) best = run;
+        }
+        if (best is null) return SolveWith(options with { Portfolio = [] }, request, matrix, cancellationToken);
+        return best with
+        {
+            Statistics = best.Statistics with
+            {
+                Elapsed = Duration.FromTimeSpan(clock.Elapsed),
+                FirstSolutionAfter = firstAfter,
+                Solutions = solutions,
+            },
+        };
+    }
+
+    /// <summary>A publishable plan beats any other result; between two, the lower objective.</summary>
+    private static bool Better(RoutePlanResult candidate, RoutePlanResult incumbent)
+    {
+        if (candidate.Publishable != incumbent.Publishable) return candidate.Publishable;
+        if (candidate.Score is null) return false;
+        return incumbent.Score is null || candidate.Score.Total < incumbent.Score.Total;
+    }
+
+    private RoutePlanResult SolveWith(RoutePlannerOptions options, HomeVisitPlanRequest request, TravelMatrix matrix,
+        CancellationToken cancellationToken)
+    {
         var clock = Stopwatch.StartNew();
         var problems = PlanRequestValidator.Validate(request).ToList();
         var places = problems.Count == 0 ? new PlanPlaces(request) : null;
@@ -87,7 +129,7 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
                 solutions.Add(new SolutionPoint(Duration.FromTimeSpan(clock.Elapsed), PlanScore.Of(request, matrix, builtPlan, options.Weights).Total));
             else builtPlan = null; // a defect of the builder: let the search start on its own
         }
-        var parameters = SearchParameters(options.TimeLimit - Duration.FromTimeSpan(clock.Elapsed));
+        var parameters = SearchParameters(options, options.TimeLimit - Duration.FromTimeSpan(clock.Elapsed));
         Assignment? solution;
         if (builtPlan is not null)
         {
@@ -163,7 +205,7 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         _ => request.Visits.Any(v => v.TeamSize > 1) || request.Staff.Any(s => s.Lunch is not null),
     };
 
-    private RoutingSearchParameters SearchParameters(Duration timeLimit)
+    private static RoutingSearchParameters SearchParameters(RoutePlannerOptions options, Duration timeLimit)
     {
         var p = operations_research_constraint_solver.DefaultRoutingSearchParameters();
         p.FirstSolutionStrategy = options.FirstSolution switch

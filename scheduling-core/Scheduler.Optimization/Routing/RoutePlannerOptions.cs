@@ -99,6 +99,14 @@ public sealed record RoutePlannerOptions
 
     public FirstSolution FirstSolution { get; init; } = FirstSolution.Automatic;
 
+    /// <summary>
+    /// A portfolio of first-solution strategies: when not empty, the planner runs one search per strategy, in this
+    /// order, sharing <see cref="TimeLimit"/> (each an equal share of the time left), and keeps the best checked plan;
+    /// <see cref="FirstSolution"/> is then not used. Only for searches that start from OR-Tools' first solution (see
+    /// <see cref="InitialPlan"/>); a day started by the planner's own insertion runs one search. Empty by default.
+    /// </summary>
+    public IReadOnlyList<FirstSolution> Portfolio { get; init; } = [];
+
     /// <summary>Where the search starts: OR-Tools' first solution, or the planner's own insertion (see <see cref="Routing.InitialPlan"/>).</summary>
     public InitialPlan InitialPlan { get; init; } = InitialPlan.Automatic;
 
