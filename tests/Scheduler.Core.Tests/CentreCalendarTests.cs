@@ -141,6 +141,19 @@ public sealed class CentreCalendarTests
         Assert.Equal(expected, Calendar().FindSlot("social", new LocalDate(2026, 11, 30), new LocalTime(hour, minute), out _));
 
     [Fact]
+    public void Working_days_are_weekdays_and_adjusted_days_but_not_holidays_or_closures()
+    {
+        var calendar = Calendar();
+        Assert.True(calendar.IsWorkingDay(new LocalDate(2026, 11, 30)));
+        Assert.False(calendar.IsWorkingDay(new LocalDate(2026, 11, 28)));
+        Assert.True(calendar.IsWorkingDay(new LocalDate(2026, 10, 10)));
+        Assert.False(calendar.IsWorkingDay(new LocalDate(2027, 1, 1)));
+        Assert.False(calendar.IsWorkingDay(new LocalDate(2026, 12, 1)));
+        Assert.Equal(new LocalDate(2026, 12, 2), calendar.NextWorkingDay(new LocalDate(2026, 11, 30)));
+        Assert.Equal(new LocalDate(2026, 11, 30), calendar.NextWorkingDay(new LocalDate(2026, 11, 27)));
+    }
+
+    [Fact]
     public void Local_times_become_instants_in_the_centres_zone()
     {
         var instant = Calendar().ToInstant(new LocalDateTime(2026, 11, 30, 9, 0));

@@ -64,7 +64,7 @@ public sealed class PlanFunctions(PlanningService planning, HomeVisitService req
         var centre = await centres.GetAsync(Centre, cancellationToken);
         if (centre is null) return;
         var tomorrow = centre.Calendar.Today(clock.GetCurrentInstant()).PlusDays(1);
-        if (HomeVisitService.IsWorkingDay(centre.Calendar, tomorrow))
+        if (centre.Calendar.IsWorkingDay(tomorrow))
             await planning.RequestAsync(Centre, tomorrow, new SystemCaller("nightly-plan"), cancellationToken);
     }
 

@@ -60,7 +60,7 @@ public sealed class PlanningService(
         var today = centre.Calendar.Today(clock.GetCurrentInstant());
         if (date < today) return new BookingError(400, "date", "in-the-past", "That day has passed.");
         if (date > today.PlusDays(requests.Shifts.HorizonDays)) return new BookingError(400, "date", "beyond-horizon", $"Plans are made at most {requests.Shifts.HorizonDays} days ahead.");
-        if (!HomeVisitService.IsWorkingDay(centre.Calendar, date) || !centre.Profile.Staff.Any(s => s.MakesHomeVisits))
+        if (!centre.Calendar.IsWorkingDay(date) || !centre.Profile.Staff.Any(s => s.MakesHomeVisits))
             return new BookingError(400, "date", "no-staff-on-duty", $"No home-visit staff work on {date:yyyy-MM-dd}.");
         var run = new PlanRun($"{date:yyyyMMdd}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}", centreId, date, PlanRunStatus.Queued,
             clock.GetCurrentInstant(), caller.AuditName, null, null, null, [], null, null);

@@ -12,7 +12,7 @@ namespace Scheduler.Functions.Infrastructure;
 /// Runs once when the app starts, in Azure and in the dev host alike: creates the tables and queues that are
 /// missing and, where <c>Scheduler:LoadDemoData</c> is on, loads the demo centre unless it is already loaded.
 /// </summary>
-public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogue, AuditTrail audit, HomeVisitService homeVisits, NodaTime.IClock clock,
+public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogue, AuditTrail audit, HomeVisitService homeVisits, Core.Booking.ICentreDirectory centres, NodaTime.IClock clock,
     IOptions<SchedulerOptions> options, ILogger<StartupTasks> logger) : IHostedService
 {
     private CancellationTokenSource? _retry;
@@ -82,10 +82,10 @@ public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogu
     /// </summary>
     private async Task LoadDemoHomeVisitsAsync(CancellationToken cancellationToken)
     {
-        var profile = DemoData.Load();
-        var calendar = new Core.Calendar.CentreCalendar(profile, PublicHolidays.Official.Days);
-        var day = calendar.Today(clock.GetCurrentInstant()).PlusDays(1);
-        while (!HomeVisitService.IsWorkingDay(calendar, day)) day = day.PlusDays(1);
+        var centre = await centres.GetAsync(DemoData.Load().Centre.Id, cancellationToken);
+        if (centre is null) return;
+        var profile = centre.Profile;
+        var day = centre.Calendar.NextWorkingDay(centre.Calendar.Today(clock.GetCurrentInstant()));
         var dataset = $"demo-home-visits-{day:yyyyMMdd}";
         if (await catalogue.IsLoadedAsync(profile.Centre.Id, dataset, cancellationToken)) return;
         string[] items = ["pension-certification", "elderly-allowance", "disability-subsidy", "medical-insurance-enrolment", "id-card-renewal",

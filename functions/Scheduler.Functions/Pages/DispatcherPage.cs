@@ -39,8 +39,7 @@ public sealed class DispatcherPage(ICentreDirectory centres, CallerResolver call
                 $"<p><a class=\"button primary\" href=\"/.auth/login?post_login_redirect_uri={H(Q(request.Path + request.QueryString))}\">{text.T("登录", "Sign in")}</a></p>",
                 name, "/api/pages/dispatch?lang=" + (text.English ? "zh" : "en") + "&code=" + Q(request.Query["code"]), status);
         }
-        var next = centre.Calendar.Today(clock.GetCurrentInstant()).PlusDays(1);
-        while (!HomeVisitService.IsWorkingDay(centre.Calendar, next)) next = next.PlusDays(1);
+        var next = centre.Calendar.NextWorkingDay(centre.Calendar.Today(clock.GetCurrentInstant()));
         var config = System.Text.Json.JsonSerializer.Serialize(new
         {
             lang = text.Language,

@@ -108,7 +108,7 @@ public sealed class BookingService(
         if (command.IdempotencyKey is { Length: > 0 } && await store.GetAsync(centreId, id, cancellationToken) is { } existing)
             return Outcome<Booked>.Ok(new Booked(existing.Appointment, IssueToken(centre, existing.Appointment), Repeated: true));
 
-        var mobileKey = Pseudonym("mobile|" + mobile)[..32];
+        var mobileKey = MobileKey(mobile);
         var residentKey = Pseudonym("resident|" + mobile + "|" + name.ToLowerInvariant())[..32];
         var today = centre.Calendar.Today(now);
         var (refusal, noShows) = await ledger.ReserveAsync(centreId, mobileKey,
@@ -477,7 +477,10 @@ public sealed class BookingService(
         return tokens.Issue(a.CentreId, $"appointment/{a.Id}", ManagePurpose, centre.Calendar.ToInstant(until + a.End) - now);
     }
 
-    private string MobileKey(Appointment a) => Pseudonym("mobile|" + a.Mobile)[..32];
+    private string MobileKey(Appointment a) => MobileKey(a.Mobile);
+
+    /// <summary>The ledger's key for a number: a keyed hash, so the ledger never holds the number itself.</summary>
+    private string MobileKey(string mobile) => Pseudonym("mobile|" + mobile)[..32];
 
     private string Pseudonym(string text) => Convert.ToHexString(HMACSHA256.HashData(pseudonymKey, Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
 

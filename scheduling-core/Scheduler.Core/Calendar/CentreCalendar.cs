@@ -66,6 +66,22 @@ public sealed class CentreCalendar
 
     public LocalDate Today(Instant now) => now.InZone(Zone).Date;
 
+    /// <summary>A weekday that is no holiday or closure, or an adjusted working day (调休).</summary>
+    public bool IsWorkingDay(LocalDate date) => Day(date)?.Kind switch
+    {
+        DayKind.PublicHoliday or DayKind.Closure => false,
+        DayKind.AdjustedWorkingDay => true,
+        _ => date.DayOfWeek is not (IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday),
+    };
+
+    /// <summary>The first working day after <paramref name="date"/>.</summary>
+    public LocalDate NextWorkingDay(LocalDate date)
+    {
+        var next = date.PlusDays(1);
+        while (!IsWorkingDay(next)) next = next.PlusDays(1);
+        return next;
+    }
+
     public IReadOnlyList<Session> Sessions(LocalDate date, string categoryId)
     {
         if (!_categories.TryGetValue(categoryId, out var category)) return [];

@@ -92,7 +92,7 @@ public sealed class HomeVisitService(
             if (to <= from) return Error(400, field, "reversed-window", "A window must end after it starts.");
             if (date < today || (date == today && centre.Calendar.ToInstant(date + to) <= now)) return Error(400, field, "window-in-the-past", "The window has passed.");
             if (date > today.PlusDays(shifts.HorizonDays)) return Error(400, field, "beyond-horizon", $"Home visits are planned at most {shifts.HorizonDays} days ahead.");
-            if (!IsWorkingDay(centre.Calendar, date) || to <= shifts.Start || from >= shifts.End || (to - from).ToDuration() < Duration.FromMinutes(item.Minutes)
+            if (!centre.Calendar.IsWorkingDay(date) || to <= shifts.Start || from >= shifts.End || (to - from).ToDuration() < Duration.FromMinutes(item.Minutes)
                 || Max(from, shifts.Start).PlusMinutes(item.Minutes) > Min(to, shifts.End))
                 return Error(400, field, "outside-every-shift", "No home-visit shift covers this window (weekdays and adjusted working days, " +
                     $"{shifts.Start:HH:mm}-{shifts.End:HH:mm}, long enough for the visit).");
@@ -162,13 +162,6 @@ public sealed class HomeVisitService(
     }
 
     public Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken) => store.ListAsync(centreId, cancellationToken);
-
-    public static bool IsWorkingDay(CentreCalendar calendar, LocalDate date) => calendar.Day(date)?.Kind switch
-    {
-        DayKind.PublicHoliday or DayKind.Closure => false,
-        DayKind.AdjustedWorkingDay => true,
-        _ => date.DayOfWeek is not (IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday),
-    };
 
     private static string DecisionText(HomeVisitRequest r) => r.Status switch
     {
