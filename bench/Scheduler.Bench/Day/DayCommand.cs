@@ -26,7 +26,7 @@ public sealed class DayCommand : IBenchCommand
             TimeLimit = Duration.FromSeconds((long)args.Number("seconds", 60)),
             FirstSolution = args.Enum("first", FirstSolution.Automatic),
             InitialPlan = args.Enum("initial", InitialPlan.Automatic),
-            Metaheuristic = args.Enum("meta", Metaheuristic.GuidedLocalSearch),
+            Metaheuristic = args.Enum("meta", Metaheuristic.Automatic),
             NeighborsRatio = args.Get("neighbors") is { } nr ? double.Parse(nr, CultureInfo.InvariantCulture) : null,
             LogSearch = args.Has("log"),
         };

@@ -36,11 +36,11 @@ public sealed class RoutingCommand : IBenchCommand
             TimeLimit = Duration.FromMilliseconds((long)(seconds * 1000)),
             // Defaults: the best settings found on the 56 instances (docs/benchmarks.md, "Route planner").
             FirstSolution = args.Enum("first", FirstSolution.Automatic),
-            Metaheuristic = args.Enum("meta", Metaheuristic.GuidedLocalSearch),
-            GuidedLocalSearchLambda = double.Parse(args.Get("lambda") ?? "0.2", CultureInfo.InvariantCulture),
+            Metaheuristic = args.Enum("meta", Metaheuristic.Automatic),
+            GuidedLocalSearchLambda = args.Get("lambda") is { } lambda ? double.Parse(lambda, CultureInfo.InvariantCulture) : new RoutePlannerOptions().GuidedLocalSearchLambda,
             LogSearch = args.Has("log"),
             Ruin = args.Enum("ruin", RuinStrategy.StringRemovals),
-            RuinSize = (int)args.Number("ruin-size", 10),
+            RuinSize = (int)args.Number("ruin-size", new RoutePlannerOptions().RuinSize),
             NeighborsRatio = args.Get("neighbors") is { } nr ? double.Parse(nr, CultureInfo.InvariantCulture) : null,
             InitialPlan = args.Enum("initial", InitialPlan.Automatic),
             // --portfolio ParallelCheapestInsertion,Automatic: one search per first solution, sharing --seconds.

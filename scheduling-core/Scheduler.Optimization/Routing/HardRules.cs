@@ -25,14 +25,10 @@ internal static class HardRules
     /// </summary>
     public static void TravelAndServiceTime(RoutingContext c)
     {
-        LongLongToLong transit = (from, to) =>
-        {
-            var a = c.NodeAt(from);
-            return a.ServiceSeconds + c.Matrix.Seconds(a.Place, c.NodeAt(to).Place);
-        };
-        c.Keep(transit);
+        // A native matrix over the model's nodes, so that the search never calls back into .NET for an arc.
+        var transit = RoutingContext.NodeMatrix(c.Nodes, (a, b) => a.ServiceSeconds + c.Matrix.Seconds(a.Place, b.Place));
         const int day = DayClock.SecondsPerDay - 1;
-        c.Model.AddDimension(c.Model.RegisterTransitCallback(transit), day, day, false, HomeVisitRoutePlanner.TimeDimension);
+        c.Model.AddDimension(c.Model.RegisterTransitMatrix(transit), day, day, false, HomeVisitRoutePlanner.TimeDimension);
         c.Time = c.Model.GetMutableDimension(HomeVisitRoutePlanner.TimeDimension);
     }
 
@@ -164,10 +160,9 @@ internal static class HardRules
     public static void Capacity(RoutingContext c)
     {
         if (c.Nodes.Visits.All(n => n.Visit!.Load == 0) || c.Request.Staff.All(s => s.Capacity is null)) return;
-        LongToLong load = index => c.NodeAt(index).Visit?.Load ?? 0;
-        c.Keep(load);
+        var load = c.Nodes.All.Select(n => (long)(n.Visit?.Load ?? 0)).ToArray();
         var capacities = c.Request.Staff.Select(s => (long)(s.Capacity ?? int.MaxValue)).ToArray();
-        c.Model.AddDimensionWithVehicleCapacity(c.Model.RegisterUnaryTransitCallback(load), 0, capacities, true,
+        c.Model.AddDimensionWithVehicleCapacity(c.Model.RegisterUnaryTransitVector(load), 0, capacities, true,
             HomeVisitRoutePlanner.LoadDimension);
     }
 }

@@ -129,7 +129,8 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
                 solutions.Add(new SolutionPoint(Duration.FromTimeSpan(clock.Elapsed), PlanScore.Of(request, matrix, builtPlan, options.Weights).Total));
             else builtPlan = null; // a defect of the builder: let the search start on its own
         }
-        var parameters = SearchParameters(options, options.TimeLimit - Duration.FromTimeSpan(clock.Elapsed));
+        var search = options.MetaheuristicFor(startsFromPlan: builtPlan is not null);
+        var parameters = SearchParameters(options, search, options.TimeLimit - Duration.FromTimeSpan(clock.Elapsed));
         Assignment? solution;
         if (builtPlan is not null)
         {
@@ -143,7 +144,10 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         }
         else
         {
-            solution = model.SolveWithParameters(parameters);
+            // OR-Tools runs iterated local search only through its own entry point (the flag alone is not enough).
+            solution = search == Metaheuristic.IteratedLocalSearch
+                ? model.SolveWithIteratedLocalSearch(parameters)
+                : model.SolveWithParameters(parameters);
         }
         var status = model.GetStatus().ToString();
         GC.KeepAlive(c.Kept);
@@ -164,14 +168,14 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         }
         if (plan is null)
         {
-            var stats0 = new SolveStatistics(Duration.FromTimeSpan(clock.Elapsed), null, null, solutions, status);
+            var stats0 = new SolveStatistics(Duration.FromTimeSpan(clock.Elapsed), null, null, solutions, status, search);
             return new RoutePlanResult(cancellationToken.IsCancellationRequested ? RoutePlanStatus.Cancelled : RoutePlanStatus.NoSolution,
                 null, [$"the search found no plan within {options.TimeLimit.TotalSeconds:0.#} s (solver status {status})"], [], null, stats0);
         }
 
         var score = PlanScore.Of(request, matrix, plan, options.Weights);
         var stats = new SolveStatistics(Duration.FromTimeSpan(clock.Elapsed), score.Total,
-            solutions.Count > 0 ? solutions[0].At : null, solutions, status);
+            solutions.Count > 0 ? solutions[0].At : null, solutions, status, search);
         return new RoutePlanResult(violations.Count == 0 ? RoutePlanStatus.Planned : RoutePlanStatus.CheckFailed,
             plan, [], violations, score, stats);
     }
@@ -205,7 +209,7 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         _ => request.Visits.Any(v => v.TeamSize > 1) || request.Staff.Any(s => s.Lunch is not null),
     };
 
-    private static RoutingSearchParameters SearchParameters(RoutePlannerOptions options, Duration timeLimit)
+    private static RoutingSearchParameters SearchParameters(RoutePlannerOptions options, Metaheuristic search, Duration timeLimit)
     {
         var p = operations_research_constraint_solver.DefaultRoutingSearchParameters();
         p.FirstSolutionStrategy = options.FirstSolution switch
@@ -218,18 +222,18 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
             FirstSolution.Christofides => FirstSolutionStrategy.Types.Value.Christofides,
             _ => FirstSolutionStrategy.Types.Value.Automatic,
         };
-        p.LocalSearchMetaheuristic = options.Metaheuristic switch
+        p.LocalSearchMetaheuristic = search switch
         {
             Metaheuristic.GreedyDescent => LocalSearchMetaheuristic.Types.Value.GreedyDescent,
             Metaheuristic.GuidedLocalSearch => LocalSearchMetaheuristic.Types.Value.GuidedLocalSearch,
             Metaheuristic.SimulatedAnnealing => LocalSearchMetaheuristic.Types.Value.SimulatedAnnealing,
             Metaheuristic.TabuSearch => LocalSearchMetaheuristic.Types.Value.TabuSearch,
+            // Each perturbed plan is improved by descent; the annealing acceptance is iterated local search's own.
             Metaheuristic.IteratedLocalSearch => LocalSearchMetaheuristic.Types.Value.GreedyDescent,
-            _ => LocalSearchMetaheuristic.Types.Value.Automatic,
+            _ => throw new ArgumentOutOfRangeException(nameof(search), search, "resolve Automatic first"),
         };
-        if (options.Metaheuristic == Metaheuristic.IteratedLocalSearch)
+        if (search == Metaheuristic.IteratedLocalSearch)
         {
-            p.LocalSearchMetaheuristic = LocalSearchMetaheuristic.Types.Value.GreedyDescent;
             p.UseIteratedLocalSearch = true;
             var ruin = new Google.OrTools.ConstraintSolver.RuinStrategy();
             switch (options.Ruin)
@@ -248,6 +252,7 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
             rr.RuinStrategies.Clear();
             rr.RuinStrategies.Add(ruin);
             p.IteratedLocalSearchParameters.ReferenceSolutionAcceptanceStrategy.SimulatedAnnealing.AutomaticTemperatures = true;
+            foreach (var name in RoutePlannerOptions.IteratedLocalSearchOff) SetOperator(p.LocalSearchOperators, name, false);
         }
         if (options.NeighborsRatio is { } ratio)
         {

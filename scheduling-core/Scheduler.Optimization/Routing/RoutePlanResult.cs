@@ -20,13 +20,14 @@ public enum RoutePlanStatus
 /// <summary>A solution found during the search: when, and its objective value.</summary>
 public readonly record struct SolutionPoint(Duration At, long Objective);
 
-/// <summary>How the search went: for progress pages and benchmarks.</summary>
+/// <summary>How the search went (and which metaheuristic ran): for progress pages and benchmarks.</summary>
 public sealed record SolveStatistics(
     Duration Elapsed,
     long? Objective,
     Duration? FirstSolutionAfter,
     IReadOnlyList<SolutionPoint> Solutions,
-    string SolverStatus);
+    string SolverStatus,
+    Metaheuristic? Search = null);
 
 /// <summary>
 /// What the route planner returns: the plan when one was found (with its check), or the reason there is none.

@@ -35,12 +35,21 @@ public enum InitialPlan
 /// <summary>How a plan is improved after the first one (OR-Tools local search metaheuristics).</summary>
 public enum Metaheuristic
 {
+    /// <summary>
+    /// The planner's choice, by where the search starts (<see cref="RoutePlannerOptions.MetaheuristicFor"/>):
+    /// <see cref="IteratedLocalSearch"/> from OR-Tools' first solution, <see cref="GuidedLocalSearch"/> from the
+    /// planner's own insertion (OR-Tools' iterated local search cannot start from a given plan). The best settings
+    /// measured; see docs/benchmarks.md and docs/decisions/0009-route-search.md.
+    /// </summary>
     Automatic,
     GreedyDescent,
     GuidedLocalSearch,
     SimulatedAnnealing,
     TabuSearch,
-    /// <summary>Iterated local search: ruin part of the plan, rebuild it by cheapest insertion, improve, accept by simulated annealing.</summary>
+    /// <summary>
+    /// Iterated local search: ruin part of the plan (<see cref="RoutePlannerOptions.Ruin"/>), rebuild it by cheapest
+    /// insertion, improve it by local search, and accept the result as the new reference by simulated annealing.
+    /// </summary>
     IteratedLocalSearch,
 }
 
@@ -110,16 +119,35 @@ public sealed record RoutePlannerOptions
     /// <summary>Where the search starts: OR-Tools' first solution, or the planner's own insertion (see <see cref="Routing.InitialPlan"/>).</summary>
     public InitialPlan InitialPlan { get; init; } = InitialPlan.Automatic;
 
-    public Metaheuristic Metaheuristic { get; init; } = Metaheuristic.GuidedLocalSearch;
+    public Metaheuristic Metaheuristic { get; init; } = Metaheuristic.Automatic;
 
-    /// <summary>OR-Tools' guided local search lambda coefficient; null keeps its default (0.1).</summary>
-    public double? GuidedLocalSearchLambda { get; init; }
+    /// <summary>
+    /// The metaheuristic a search runs, given whether it starts from a plan the planner built itself: the one rule
+    /// behind <see cref="Metaheuristic.Automatic"/>. OR-Tools' iterated local search builds its own first solution,
+    /// so a search that starts from a given plan runs guided local search instead, even when iterated local search
+    /// was asked for.
+    /// </summary>
+    public Metaheuristic MetaheuristicFor(bool startsFromPlan) => Metaheuristic switch
+    {
+        Metaheuristic.Automatic or Metaheuristic.IteratedLocalSearch when startsFromPlan => Metaheuristic.GuidedLocalSearch,
+        Metaheuristic.Automatic => Metaheuristic.IteratedLocalSearch,
+        var chosen => chosen,
+    };
+
+    /// <summary>
+    /// OR-Tools' guided local search lambda coefficient (how hard it penalises the arcs of local optima); null keeps
+    /// OR-Tools' default (0.1). 0.2 measured best on the Solomon instances.
+    /// </summary>
+    public double? GuidedLocalSearchLambda { get; init; } = 0.2;
 
     /// <summary>Ruin strategy of <see cref="Metaheuristic.IteratedLocalSearch"/>.</summary>
     public RuinStrategy Ruin { get; init; } = RuinStrategy.StringRemovals;
 
-    /// <summary>Visits removed by one ruin, on average (string removals) or exactly (random walk).</summary>
-    public int RuinSize { get; init; } = 10;
+    /// <summary>
+    /// Visits removed by one ruin, on average (string removals) or exactly (random walk). 20 measured best on the
+    /// Solomon instances (10, the paper's value, and 30 were worse).
+    /// </summary>
+    public int RuinSize { get; init; } = 20;
 
     /// <summary>
     /// Share of the nearest visits local search moves consider for each visit (OR-Tools ls_operator_neighbors_ratio);
@@ -130,9 +158,22 @@ public sealed record RoutePlannerOptions
     /// <summary>
     /// Local search operators to switch on or off beyond OR-Tools' defaults, by the snake_case name of their
     /// <c>use_*</c> flag without the prefix (for example <c>path_lns</c>, <c>relocate_and_make_active</c>,
-    /// <c>cross_exchange</c>) mapped to on or off. Empty keeps the defaults.
+    /// <c>cross_exchange</c>) mapped to on or off. Empty keeps the defaults: OR-Tools' own, except that iterated
+    /// local search switches off <see cref="IteratedLocalSearchOff"/>.
     /// </summary>
     public IReadOnlyDictionary<string, bool> LocalSearchOperators { get; init; } = new Dictionary<string, bool>();
+
+    /// <summary>
+    /// The operators iterated local search runs without: OR-Tools' insertion-based large neighbourhoods, which redo
+    /// what its ruin and recreate does and took most of each descent (mean gap 1.10% instead of 1.54% with them on
+    /// the Solomon instances). <see cref="LocalSearchOperators"/> can switch them back on.
+    /// </summary>
+    public static IReadOnlyList<string> IteratedLocalSearchOff { get; } =
+    [
+        "global_cheapest_insertion_path_lns",
+        "local_cheapest_insertion_path_lns",
+        "relocate_path_global_cheapest_insertion_insert_unperformed",
+    ];
 
     /// <summary>Stop after this many improving solutions (tests); null for no limit.</summary>
     public long? SolutionLimit { get; init; }

@@ -67,6 +67,22 @@ internal sealed class RoutingContext(
 
     public RoutingNode NodeAt(long index) => nodes.All[manager.IndexToNode(index)];
 
+    /// <summary>
+    /// A matrix over the model's nodes (OR-Tools' RegisterTransitMatrix takes node, not index, coordinates): held
+    /// natively, so the search does not call back into .NET for each arc it evaluates.
+    /// </summary>
+    public static long[][] NodeMatrix(RoutingNodes nodes, Func<RoutingNode, RoutingNode, long> arc)
+    {
+        var all = nodes.All;
+        var m = new long[all.Count][];
+        for (var i = 0; i < all.Count; i++)
+        {
+            m[i] = new long[all.Count];
+            for (var j = 0; j < all.Count; j++) m[i][j] = arc(all[i], all[j]);
+        }
+        return m;
+    }
+
     /// <summary>Keeps a callback (or anything the native solver points to) alive until the solve is over.</summary>
     public void Keep(object o) => _kept.Add(o);
 

@@ -14,12 +14,7 @@ public static class TravelPenalty
 
     internal static void Apply(RoutingContext c)
     {
-        LongLongToLong cost = (from, to) =>
-        {
-            int a = c.Nodes.All[c.Manager.IndexToNode(from)].Place, b = c.Nodes.All[c.Manager.IndexToNode(to)].Place;
-            return Cost(c.Matrix.Seconds(a, b), c.Matrix.Metres(a, b), c.Weights);
-        };
-        c.Keep(cost);
-        c.Model.SetArcCostEvaluatorOfAllVehicles(c.Model.RegisterTransitCallback(cost));
+        var cost = RoutingContext.NodeMatrix(c.Nodes, (a, b) => Cost(c.Matrix.Seconds(a.Place, b.Place), c.Matrix.Metres(a.Place, b.Place), c.Weights));
+        c.Model.SetArcCostEvaluatorOfAllVehicles(c.Model.RegisterTransitMatrix(cost));
     }
 }
