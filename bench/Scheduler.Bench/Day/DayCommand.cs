@@ -28,6 +28,7 @@ public sealed class DayCommand : IBenchCommand
             InitialPlan = args.Enum("initial", InitialPlan.Automatic),
             Metaheuristic = args.Enum("meta", Metaheuristic.Automatic),
             NeighborsRatio = args.Get("neighbors") is { } nr ? double.Parse(nr, CultureInfo.InvariantCulture) : null,
+            GuidedLocalSearchLambda = args.Get("lambda") is { } lambda ? double.Parse(lambda, CultureInfo.InvariantCulture) : new RoutePlannerOptions().GuidedLocalSearchLambda,
             LogSearch = args.Has("log"),
         };
         var matrix = await new GreatCircleTravelTimeProvider().GetMatrixAsync(new PlanPlaces(request).Points);
@@ -35,7 +36,7 @@ public sealed class DayCommand : IBenchCommand
         var s = result.Statistics;
         Console.WriteLine($"day: {request.Visits.Count} visits ({request.Visits.Count(v => v.TeamSize > 1)} for teams), " +
                           $"{request.Staff.Count} staff, seed {args.Number("seed", 1)}, {options.TimeLimit.TotalSeconds} s, " +
-                          $"initial {options.InitialPlan}, first {options.FirstSolution}, metaheuristic {options.Metaheuristic}, neighbors {options.NeighborsRatio?.ToString(CultureInfo.InvariantCulture) ?? "all"}");
+                          $"initial {options.InitialPlan}, first {options.FirstSolution}, metaheuristic {options.Metaheuristic} (ran {result.Statistics.Search}), lambda {options.GuidedLocalSearchLambda?.ToString(CultureInfo.InvariantCulture) ?? "default"}, neighbors {options.NeighborsRatio?.ToString(CultureInfo.InvariantCulture) ?? "all"}");
         Console.WriteLine($"status {result.Status}, publishable {result.Publishable}, violations {result.Violations.Count}");
         if (result.Plan is null || s.Objective is null) return 1;
         var final = s.Objective.Value;
