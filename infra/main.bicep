@@ -76,6 +76,13 @@ param dataStorageSku string = 'Standard_ZRS'
 @description('Application (client) id of the Entra ID app registration for staff sign-in. Empty: App Service authentication is not configured.')
 param entraClientId string = ''
 
+@description('Where travel times come from: azuremaps (an Azure Maps account, route matrix) or estimate (great-circle distance, no account).')
+@allowed([ 'azuremaps', 'estimate' ])
+param travelProvider string = 'azuremaps'
+
+@description('Region of the Azure Maps account\'s metadata (Azure Maps is a global service; pick one of its regions).')
+param mapsLocation string = 'eastus'
+
 @description('Days Log Analytics keeps logs and traces.')
 @minValue(30)
 @maxValue(730)
@@ -170,6 +177,17 @@ module rbac 'app/rbac.bicep' = {
   }
 }
 
+module maps 'app/maps.bicep' = if (travelProvider == 'azuremaps') {
+  name: 'maps'
+  scope: rg
+  params: {
+    name: '${abbrs.maps}${resourceToken}'
+    location: mapsLocation
+    tags: tags
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
@@ -196,6 +214,8 @@ module api 'app/api.bicep' = {
     twilioFromNumber: twilioFromNumber
     twilioMessagingServiceSid: twilioMessagingServiceSid
     entraClientId: entraClientId
+    travelProvider: travelProvider
+    mapsClientId: travelProvider == 'azuremaps' ? maps!.outputs.clientId : ''
   }
   // The app starts only once its identity may read its secrets and storage.
   dependsOn: [ rbac ]

@@ -23,6 +23,10 @@ param smsProvider string
 param twilioFromNumber string
 param twilioMessagingServiceSid string
 param entraClientId string
+@description('azuremaps or estimate (see TravelOptions).')
+param travelProvider string
+@description('The Azure Maps account\'s client id (uniqueId); empty when travel times are estimated.')
+param mapsClientId string
 
 var secretNames = loadJsonContent('secret-names.json')
 
@@ -145,6 +149,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Sms__Provider: smsProvider
     Planning__TimeLimitSeconds: '20'
     Planning__TileUrl: ''
+    Travel__Provider: travelProvider
+    Travel__AzureMapsEndpoint: 'https://atlas.microsoft.com/'
+    Travel__AzureMapsAccountClientId: mapsClientId
+    Travel__ManagedIdentityClientId: clientId
     Twilio__AccountSid: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretNames.twilioAccountSid})'
     Twilio__AuthToken: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretNames.twilioAuthToken})'
     Twilio__FromNumber: twilioFromNumber

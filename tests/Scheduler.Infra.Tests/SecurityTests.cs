@@ -23,6 +23,19 @@ public sealed partial class SecurityTests
     }
 
     [Fact]
+    public async Task The_maps_account_refuses_shared_keys_and_only_the_app_may_read_it()
+    {
+        var template = await CompiledTemplate.MainAsync();
+        var maps = template.OfType("Microsoft.Maps/accounts").Single();
+
+        Assert.True(maps.Properties?["disableLocalAuth"]?.GetValue<bool>(), "the Azure Maps account must refuse shared keys");
+        var readers = template.OfType("Microsoft.Authorization/roleAssignments").Where(r => r.Module == maps.Module).ToList();
+        var reader = Assert.Single(readers);
+        Assert.Contains("azureMapsDataReader", reader.Properties?["roleDefinitionId"]?.ToJsonString());
+        Assert.Contains("\"azureMapsDataReader\": \"423170ca-a8f6-4b0f-8487-9e4eb8f49bfa\"", template.Root.ToJsonString(new() { WriteIndented = true }));
+    }
+
+    [Fact]
     public async Task The_function_app_is_https_only_with_tls_1_2_and_no_password_publishing()
     {
         var template = await CompiledTemplate.MainAsync();

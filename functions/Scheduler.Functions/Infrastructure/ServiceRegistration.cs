@@ -1,8 +1,11 @@
+using Azure.Core;
 using Azure.Core.Serialization;
+using Azure.Identity;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Scheduler.Core.Auditing;
@@ -65,7 +68,20 @@ public static class ServiceRegistration
             var twilio = sp.GetRequiredService<IOptions<TwilioOptions>>();
             return new TwilioSmsGateway(new Twilio.Clients.TwilioRestClient(twilio.Value.AccountSid, twilio.Value.AuthToken), twilio);
         });
-        services.AddSingleton<ITravelTimeProvider>(new GreatCircleTravelTimeProvider(new TravelEstimateOptions()));
+        services.AddOptions<TravelOptions>().Bind(configuration.GetSection(TravelOptions.Section))
+            .Validate(o => o.Problem() is null, "Travel settings are invalid (see TravelOptions.Problem)").ValidateOnStart();
+        services.AddSingleton(new GreatCircleTravelTimeProvider(new TravelEstimateOptions()));
+        services.AddSingleton<ITravelTimeProvider>(sp =>
+        {
+            var estimate = sp.GetRequiredService<GreatCircleTravelTimeProvider>();
+            var travel = sp.GetRequiredService<IOptions<TravelOptions>>().Value;
+            if (!travel.UsesAzureMaps) return estimate;
+            TokenCredential credential = travel.ManagedIdentityClientId.Length > 0
+                    ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(travel.ManagedIdentityClientId))
+                    : new DefaultAzureCredential();
+            return new AzureMapsTravelTimeProvider(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, travel, credential, estimate,
+                sp.GetRequiredService<ILogger<AzureMapsTravelTimeProvider>>());
+        });
         services.AddSingleton(HomeVisitShiftRules.Default);
         services.AddSingleton(EligibilityRules.Default);
         services.AddSingleton<HomeVisitService>();
