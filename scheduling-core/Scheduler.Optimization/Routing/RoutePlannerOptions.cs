@@ -144,8 +144,9 @@ public sealed record RoutePlannerOptions
     public RuinStrategy Ruin { get; init; } = RuinStrategy.StringRemovals;
 
     /// <summary>
-    /// Visits removed by one ruin, on average (string removals) or exactly (random walk). 20 measured best on the
-    /// Solomon instances (10, the paper's value, and 30 were worse).
+    /// Visits removed by one ruin, on average (string removals) or exactly (random walk). On the Solomon instances
+    /// 15 to 30 did equally well within the noise and 5 was far worse; 20 is the setting of the best full run
+    /// (docs/benchmarks.md).
     /// </summary>
     public int RuinSize { get; init; } = 20;
 
@@ -165,8 +166,9 @@ public sealed record RoutePlannerOptions
 
     /// <summary>
     /// The operators iterated local search runs without: OR-Tools' insertion-based large neighbourhoods, which redo
-    /// what its ruin and recreate does and took most of each descent (mean gap 1.10% instead of 1.54% with them on
-    /// the Solomon instances). <see cref="LocalSearchOperators"/> can switch them back on.
+    /// what its ruin and recreate does and took most of each descent (on the Solomon instances: mean gap 1.10% with
+    /// them off and 20 removed visits, 1.54% with them on and 15). <see cref="LocalSearchOperators"/> can switch them
+    /// back on.
     /// </summary>
     public static IReadOnlyList<string> IteratedLocalSearchOff { get; } =
     [
