@@ -1,6 +1,4 @@
 using Microsoft.Playwright;
-using NodaTime;
-using NodaTime.Testing;
 using Scheduler.Testing;
 using Xunit;
 
@@ -11,48 +9,27 @@ namespace Scheduler.Browser.Tests;
 /// the map and the timeline, and publishes it. The clock stands at Friday 2026-11-27 09:00, so the demo requests
 /// are for Monday 2026-11-30.
 /// </summary>
-public sealed class DispatcherPageTests(AzuriteFixture azurite, BrowserFixture browser) : IAsyncLifetime
+public sealed class DispatcherPageTests(AzuriteFixture azurite, BrowserFixture browser)
+    : DemoCentrePageTest(azurite, browser, 1200, 900)
 {
-    private readonly FakeClock _clock = new(Instant.FromUtc(2026, 11, 27, 1, 0));
-    private TestDevHost _host = null!;
-    private IBrowserContext _context = null!;
-    private IPage _page = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _host = await SchedulerHost.StartAsync(azurite.ConnectionString, _clock);
-        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1200, Height = 900 },
-            BaseURL = _host.BaseAddress.ToString().TrimEnd('/'),
-        });
-        _page = await _context.NewPageAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _context.DisposeAsync();
-        await _host.DisposeAsync();
-    }
-
     [Fact]
     public async Task Without_a_sign_in_the_page_asks_for_one()
     {
-        var response = await _page.GotoAsync($"/api/pages/dispatch?code={Uri.EscapeDataString(_host.Keys.FunctionKey)}");
+        var response = await Page.GotoAsync($"/api/pages/dispatch?code={Uri.EscapeDataString(Host.Keys.FunctionKey)}");
         Assert.Equal(401, response!.Status);
-        await Assertions.Expect(_page.GetByRole(AriaRole.Link, new() { Name = "登录" })).ToBeVisibleAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Link, new() { Name = "登录" })).ToBeVisibleAsync();
     }
 
     [Fact]
     public async Task A_dispatcher_approves_plans_sees_and_publishes_the_day()
     {
-        await _page.GotoAsync("/.auth/login");
-        await _page.GetByLabel("Name").FillAsync("调度员吴");
-        await _page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Page.GotoAsync("/.auth/login");
+        await Page.GetByLabel("Name").FillAsync("调度员吴");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        await _page.GotoAsync($"/api/pages/dispatch?code={Uri.EscapeDataString(_host.Keys.FunctionKey)}");
-        await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "调度台" })).ToBeVisibleAsync();
-        var approve = _page.GetByRole(AriaRole.Button, new() { Name = "批准", Exact = false });
+        await Page.GotoAsync($"/api/pages/dispatch?code={Uri.EscapeDataString(Host.Keys.FunctionKey)}");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "调度台" })).ToBeVisibleAsync();
+        var approve = Page.GetByRole(AriaRole.Button, new() { Name = "批准", Exact = false });
         await Assertions.Expect(approve.First).ToBeVisibleAsync();
         for (var i = 0; i < 3; i++)
         {
@@ -61,14 +38,14 @@ public sealed class DispatcherPageTests(AzuriteFixture azurite, BrowserFixture b
             await Assertions.Expect(approve).ToHaveCountAsync(before - 1);
         }
 
-        await _page.GetByLabel("日期").FillAsync("2026-11-30");
-        await _page.GetByRole(AriaRole.Button, new() { Name = "开始规划" }).ClickAsync();
-        await Assertions.Expect(_page.GetByRole(AriaRole.Status)).ToContainTextAsync("规划完成", new() { Timeout = 60_000 });
-        Assert.True(await _page.Locator("#map path.leaflet-interactive").CountAsync() >= 1, "at least one route is drawn");
-        Assert.True(await _page.Locator("#timeline .blk:not(.lunch)").CountAsync() >= 3, "the approved visits are on the timeline");
-        await Assertions.Expect(_page.Locator("#kpis")).ToContainTextAsync("已安排");
+        await Page.GetByLabel("日期").FillAsync("2026-11-30");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "开始规划" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("规划完成", new() { Timeout = 60_000 });
+        Assert.True(await Page.Locator("#map path.leaflet-interactive").CountAsync() >= 1, "at least one route is drawn");
+        Assert.True(await Page.Locator("#timeline .blk:not(.lunch)").CountAsync() >= 3, "the approved visits are on the timeline");
+        await Assertions.Expect(Page.Locator("#kpis")).ToContainTextAsync("已安排");
 
-        await _page.GetByRole(AriaRole.Button, new() { Name = "发布并通知" }).ClickAsync();
-        await Assertions.Expect(_page.GetByRole(AriaRole.Status)).ToContainTextAsync("已发布");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "发布并通知" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("已发布");
     }
 }

@@ -18,7 +18,7 @@ namespace Scheduler.Functions.Tests;
 /// </summary>
 public sealed class BookingTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private readonly FakeClock _clock = new(Instant.FromUtc(2026, 11, 27, 1, 0));
+    private readonly FakeClock _clock = SchedulerHost.DemoClock();
     private TestDevHost _host = null!;
 
     public async ValueTask InitializeAsync() => _host = await SchedulerHost.StartAsync(azurite.ConnectionString, _clock);

@@ -1,10 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
-using NodaTime;
-using NodaTime.Testing;
 using Scheduler.Core.Identity;
 using Scheduler.DevHost;
 using Scheduler.Functions.Http;
+using Scheduler.Testing;
 using Xunit;
 
 namespace Scheduler.Functions.Tests;
@@ -14,7 +13,7 @@ public sealed class CallerResolverTests
     private static CallerResolver Resolver(string? authEnabled)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["WEBSITE_AUTH_ENABLED"] = authEnabled }).Build();
-        return new CallerResolver(new ResidentTokenService(new byte[32], new FakeClock(Instant.FromUtc(2026, 11, 27, 1, 0))), config);
+        return new CallerResolver(new ResidentTokenService(new byte[32], SchedulerHost.DemoClock()), config);
     }
 
     private static HttpRequest WithPrincipal()

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using NodaTime;
 using NodaTime.Testing;
 using Scheduler.Testing;
 using Xunit;
@@ -14,7 +13,7 @@ namespace Scheduler.Functions.Tests;
 /// </summary>
 public sealed class ConcurrencyTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private readonly FakeClock _clock = new(Instant.FromUtc(2026, 11, 27, 1, 0));
+    private readonly FakeClock _clock = SchedulerHost.DemoClock();
     private TestDevHost _a = null!;
     private TestDevHost _b = null!;
 

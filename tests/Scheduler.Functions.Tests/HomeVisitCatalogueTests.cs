@@ -1,7 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using NodaTime;
-using NodaTime.Testing;
 using Scheduler.Core.Catalogue;
 using Scheduler.Functions.Storage;
 using Scheduler.Testing;
@@ -20,7 +18,7 @@ public sealed class HomeVisitCatalogueTests(AzuriteFixture azurite) : IAsyncLife
 
     public async ValueTask InitializeAsync()
     {
-        _host = await SchedulerHost.StartAsync(azurite.ConnectionString, new FakeClock(Instant.FromUtc(2026, 11, 27, 1, 0)), s =>
+        _host = await SchedulerHost.StartAsync(azurite.ConnectionString, SchedulerHost.DemoClock(), s =>
         {
             s["Scheduler__CentreId"] = "siming";
             s["Scheduler__LoadDemoData"] = "false";

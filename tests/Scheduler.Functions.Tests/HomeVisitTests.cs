@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using NodaTime;
 using NodaTime.Testing;
 using Scheduler.Testing;
 using Xunit;
@@ -18,7 +17,7 @@ namespace Scheduler.Functions.Tests;
 /// </summary>
 public sealed class HomeVisitTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private readonly FakeClock _clock = new(Instant.FromUtc(2026, 11, 27, 1, 0));
+    private readonly FakeClock _clock = SchedulerHost.DemoClock();
     private TestDevHost _host = null!;
     private HttpClient _dispatcher = null!;
 

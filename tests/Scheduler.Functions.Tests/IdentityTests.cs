@@ -11,7 +11,7 @@ namespace Scheduler.Functions.Tests;
 
 public sealed class IdentityTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private readonly FakeClock _clock = new(Instant.FromUtc(2026, 11, 27, 1, 0));
+    private readonly FakeClock _clock = SchedulerHost.DemoClock();
     private TestDevHost _host = null!;
 
     public async ValueTask InitializeAsync() => _host = await SchedulerHost.StartAsync(azurite.ConnectionString, _clock);

@@ -9,6 +9,15 @@ namespace Scheduler.Testing;
 /// <summary>The real function app on a dev host against Azurite, with settings as in local.settings.sample.json.</summary>
 public static class SchedulerHost
 {
+    /// <summary>
+    /// "Now" for tests on the demo centre: Friday 2026-11-27 09:00 in Xiamen (the demo requests are for Monday
+    /// 2026-11-30, the next working day).
+    /// </summary>
+    public static readonly Instant DemoNow = Instant.FromUtc(2026, 11, 27, 1, 0);
+
+    /// <summary>A clock standing at <see cref="DemoNow"/>, for a test to move on.</summary>
+    public static FakeClock DemoClock() => new(DemoNow);
+
     public const string SigningKey = "dGVzdC1vbmx5LXNpZ25pbmcta2V5LXRoYXQtaXMtbG9uZy1lbm91Z2g=";
 
     public static Dictionary<string, string?> Settings(string connectionString) => new()
@@ -36,7 +45,7 @@ public static class SchedulerHost
             Keys = TestDevHost.NewKeys(),
             Urls = "http://127.0.0.1:0",
             RunTimers = false,
-            Clock = clock ?? new FakeClock(Instant.FromUtc(2026, 11, 27, 1, 0)),
+            Clock = clock ?? DemoClock(),
             ConfigureLogging = TestDevHost.QuietLogging,
         });
     }
