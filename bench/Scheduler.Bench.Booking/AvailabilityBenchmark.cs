@@ -1,23 +1,20 @@
 using BenchmarkDotNet.Attributes;
 using NodaTime;
 using NodaTime.Testing;
-using Scheduler.Core.Auditing;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Calendar;
-using Scheduler.Core.Identity;
-using Scheduler.Functions.Infrastructure;
 using Scheduler.Functions.Storage;
 
 namespace Scheduler.Bench.Booking;
 
 /// <summary>
-/// The in-process cost of availability: 60 days of every item and bundle of the demo centre, computed by the booking
-/// service from slot usage already read (a half-booked centre), without storage.
+/// The in-process cost of availability: 60 days of every item and bundle of the demo centre, computed by the availability
+/// query from slot usage already read (a half-booked centre), without storage.
 /// </summary>
 [MemoryDiagnoser]
 public class AvailabilityBenchmark
 {
-    private BookingService _service = null!;
+    private AvailabilityQuery _service = null!;
     private IReadOnlyList<Bookable> _bookables = null!;
 
     private sealed class Snapshot(CentreSnapshot snapshot) : ICentreDirectory
@@ -32,6 +29,7 @@ public class AvailabilityBenchmark
             Task.FromResult(usage[categoryId]);
         public Task<CommitOutcome> CommitAsync(SlotChange change, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<StoredAppointment?> GetAsync(string centreId, string appointmentId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<StoredLedger?> ReadLedgerAsync(string centreId, string mobileKey, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<Appointment>> ListByStatusAsync(string centreId, AppointmentStatus status, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<Appointment>> ListAsync(string centreId, string categoryId, LocalDate date, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
@@ -52,8 +50,7 @@ public class AvailabilityBenchmark
             return (IReadOnlyDictionary<SlotKey, SlotUsage>)d;
         });
         var clock = new FakeClock(BenchHost.Now);
-        _service = new BookingService(new ReadUsage(usage), null!, new Snapshot(new CentreSnapshot(profile, calendar, profile.Booking)), new LibPhoneNumbers(),
-            null!, new ResidentTokenService(new byte[32], clock), new AuditTrail(null!, clock), clock, new byte[32]);
+        _service = new AvailabilityQuery(new ReadUsage(usage), new Snapshot(new CentreSnapshot(profile, calendar, profile.Booking)), clock);
         _bookables = Bookable.All(profile).ToList();
     }
 
@@ -63,7 +60,7 @@ public class AvailabilityBenchmark
         var slots = 0;
         foreach (var b in _bookables)
         {
-            var r = await _service.AvailabilityAsync("huli", null, b.IsBundle ? null : b.Id, b.IsBundle ? b.Id : null,
+            var r = await _service.GetAsync("huli", null, b.IsBundle ? null : b.Id, b.IsBundle ? b.Id : null,
                 new LocalDate(2026, 11, 27), new LocalDate(2027, 1, 25), false, CancellationToken.None);
             slots += r.Value!.Sum(d => d.Slots.Count);
         }

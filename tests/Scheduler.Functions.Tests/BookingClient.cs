@@ -37,20 +37,18 @@ internal static class BookingClient
     public static (int Counted, int Appointments) Slot(string connectionString, string category, string date, string start)
     {
         var table = new TableClient(connectionString, StorageNames.AppointmentsTable);
-        var pk = $"huli|{category}";
-        var rowKey = $"slot|{date.Replace("-", "")}|{start.Replace(":", "")}";
-        var counter = table.GetEntityIfExists<TableEntity>(pk, rowKey);
+        const string pk = "huli";
+        var counter = table.GetEntityIfExists<TableEntity>(pk, $"slot|{category}|{date.Replace("-", "")}|{start.Replace(":", "")}");
         var counted = counter.HasValue ? (counter.Value!.GetInt32("General") ?? 0) + (counter.Value.GetInt32("Green") ?? 0) : 0;
-        var holding = table.Query<TableEntity>(e => e.PartitionKey == pk && e.GetString("Date") == date)
+        var holding = table.Query<TableEntity>(e => e.PartitionKey == pk && e.GetString("Date") == date && e.GetString("Category") == category)
             .Select(e => JsonDocument.Parse(e.GetString("Json")).RootElement)
             .Count(a => a.GetProperty("start").GetString()!.StartsWith(start) &&
                         a.GetProperty("status").GetString() is "Booked" or "AwaitingConfirmation" or "CheckedIn");
         return (counted, holding);
     }
 
-    /// <summary>Appointment rows that hold this mobile number (as typed, without +86).</summary>
-    public static int AppointmentsFor(string connectionString, string mobile) =>
-        new TableClient(connectionString, StorageNames.AppointmentsTable)
-            .Query<TableEntity>(e => e.RowKey.CompareTo("appt|") > 0 && e.RowKey.CompareTo("appt|~") < 0)
-            .Count(e => e.GetString("Json").Contains("+86" + mobile));
+    /// <summary>Rows of the appointments and audit tables, in any partition, with any text column that contains one of <paramref name="needles"/>.</summary>
+    public static int RowsMentioning(string connectionString, params string[] needles) =>
+        new[] { StorageNames.AppointmentsTable, StorageNames.AuditTable }.Sum(name => new TableClient(connectionString, name).Query<TableEntity>()
+            .Count(e => e.Select(p => p.Value).OfType<string>().Any(v => needles.Any(n => v.Contains(n, StringComparison.Ordinal)))));
 }

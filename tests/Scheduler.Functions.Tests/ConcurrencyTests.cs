@@ -110,4 +110,55 @@ public sealed class ConcurrencyTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(holding, counted);
         Assert.Equal(3 + newlyBooked, counted);
     }
+
+    [Fact]
+    public async Task Twenty_simultaneous_bookings_from_one_mobile_hold_exactly_three_and_each_is_audited_once()
+    {
+        var mobile = NewMobile();
+        var gate = new TaskCompletionSource();
+        // Twenty family members on one number, each a different slot, so only the per-number limit can refuse.
+        var tasks = Enumerable.Range(0, 20).Select(async i =>
+        {
+            await gate.Task;
+            var start = new NodaTime.LocalTime(9, 0).PlusMinutes(15 * i).ToString("HH:mm", null);
+            return await PostAsync(Host(i), "/api/appointments", Json(Booking("2026-12-10", start, mobile, name: $"张{i:D2}")));
+        }).ToList();
+        gate.SetResult();
+        var results = await Task.WhenAll(tasks);
+
+        Assert.Equal(3, results.Count(r => r.Status == HttpStatusCode.Created));
+        Assert.All(results.Where(r => r.Status != HttpStatusCode.Created), r =>
+        {
+            Assert.Equal(HttpStatusCode.Conflict, r.Status);
+            Assert.Equal("too-many-active", r.Body.GetProperty("code").GetString());
+        });
+        Assert.Equal(3, RowsMentioning(azurite.ConnectionString, "+86" + mobile));
+
+        // Every booking is audited from its event, exactly once, although two hosts consume the queue.
+        var ids = results.Where(r => r.Status == HttpStatusCode.Created).Select(r => r.Body.GetProperty("appointment").GetProperty("id").GetString()!).ToList();
+        var audit = new Azure.Data.Tables.TableClient(azurite.ConnectionString, "audit");
+        int[] Counts() => ids.Select(id => audit.Query<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == "huli|20261127" && e.GetString("Subject") == $"appointment/{id}")
+            .Count(e => e.GetString("Action") == "appointment.booked")).ToArray();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Counts().Any(c => c == 0) && waited.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(200);
+        Assert.All(Counts(), c => Assert.Equal(1, c));
+    }
+
+    [Fact]
+    public async Task Simultaneous_bookings_of_one_item_for_one_resident_on_one_day_book_exactly_one()
+    {
+        var mobile = NewMobile();
+        var gate = new TaskCompletionSource();
+        var tasks = Enumerable.Range(0, 10).Select(async i =>
+        {
+            await gate.Task;
+            var start = new NodaTime.LocalTime(14, 0).PlusMinutes(15 * i).ToString("HH:mm", null);
+            return await PostAsync(Host(i), "/api/appointments", Json(Booking("2026-12-10", start, mobile, item: "elderly-allowance", name: "王秀英")));
+        }).ToList();
+        gate.SetResult();
+        var results = await Task.WhenAll(tasks);
+
+        Assert.Equal(1, results.Count(r => r.Status == HttpStatusCode.Created));
+        Assert.All(results.Where(r => r.Status != HttpStatusCode.Created), r => Assert.Equal("duplicate", r.Body.GetProperty("code").GetString()));
+    }
 }

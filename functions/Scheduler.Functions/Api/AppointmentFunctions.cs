@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Identity;
+using Scheduler.Core.Results;
 using Scheduler.Core.Staffing;
 using Scheduler.Functions.Http;
 using Scheduler.Functions.Infrastructure;
@@ -11,12 +12,13 @@ using Scheduler.Functions.Infrastructure;
 namespace Scheduler.Functions.Api;
 
 /// <summary>Window appointments over HTTP: availability, book, and manage by the resident's link or by staff.</summary>
-public sealed class AppointmentFunctions(BookingService booking, ICentreDirectory centres, IAppointmentStore store, CallerResolver callers, IOptions<SchedulerOptions> options)
+public sealed class AppointmentFunctions(AvailabilityQuery availability, BookAppointment book, RescheduleAppointment reschedule, ChangeAppointmentStatus status,
+    RequestExtendedHours extendedHours, AppointmentQueries queries, ICentreDirectory centres, CallerResolver callers, IOptions<SchedulerOptions> options)
 {
     private string Centre => options.Value.CentreId;
 
     [Function("Availability")]
-    [ApiOperation("Free slots for a service item, bundle or window category over a date range (today to the booking horizon).", Tag = "appointments")]
+    [ApiOperation("Free slots for a service item, bundle or window category over a date range (today to the booking horizon; `to` defaults to the horizon's last day).", Tag = "appointments")]
     [ApiResponse(200, "Days with their free slots.", Type = typeof(IReadOnlyList<AvailabilityDay>))]
     [ApiResponse(400, "A parameter is not valid.")]
     [ApiResponse(404, "Unknown item, bundle or category.")]
@@ -29,8 +31,7 @@ public sealed class AppointmentFunctions(BookingService booking, ICentreDirector
         var green = !string.IsNullOrEmpty(q["priority"]);
         if (green && !Enum.TryParse<PriorityReason>(q["priority"], ignoreCase: true, out _))
             return Problems.Validation("priority", $"priority must be one of: {string.Join(", ", Enum.GetNames<PriorityReason>())}.");
-        var result = await booking.AvailabilityAsync(Centre, Empty(q["categoryId"]), Empty(q["itemId"]), Empty(q["bundleId"]),
-            from.Value, to ?? (from.Value < new NodaTime.LocalDate(9999, 12, 1) ? from.Value.PlusDays(13) : from.Value), green, cancellationToken);
+        var result = await availability.GetAsync(Centre, Empty(q["categoryId"]), Empty(q["itemId"]), Empty(q["bundleId"]), from.Value, to, green, cancellationToken);
         return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
     }
 
@@ -51,7 +52,7 @@ public sealed class AppointmentFunctions(BookingService booking, ICentreDirector
         if (bad is not null) return bad;
         if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem) || !Outcomes.TryTime(body.Start, "start", out var start, out problem)) return problem!;
         var key = request.Headers["Idempotency-Key"].ToString();
-        var result = await booking.BookAsync(Centre, new BookCommand(Empty(body.ItemId), Empty(body.BundleId), date, start, body.Name, body.Mobile,
+        var result = await book.BookAsync(Centre, new BookCommand(Empty(body.ItemId), Empty(body.BundleId), date, start, body.Name, body.Mobile,
             body.Priority, body.Proxy, Empty(body.Language), key.Length == 0 ? null : key), caller!, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
         var view = await BookedViewAsync(result.Value!, cancellationToken);
@@ -69,7 +70,7 @@ public sealed class AppointmentFunctions(BookingService booking, ICentreDirector
     {
         var (caller, denied) = Authorize(request, id);
         if (denied is not null) return denied;
-        var result = await booking.GetAsync(Centre, id, cancellationToken);
+        var result = await queries.GetAsync(Centre, id, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
         return new OkObjectResult(await ViewAsync(result.Value!.Appointment, cancellationToken));
     }
@@ -91,7 +92,7 @@ public sealed class AppointmentFunctions(BookingService booking, ICentreDirector
         var (body, bad) = await RequestBody.ReadJsonAsync<RescheduleRequest>(request, cancellationToken);
         if (bad is not null) return bad;
         if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem) || !Outcomes.TryTime(body.Start, "start", out var start, out problem)) return problem!;
-        return await Respond(booking.RescheduleAsync(Centre, id, date, start, caller!, cancellationToken), cancellationToken);
+        return await Respond(reschedule.RescheduleAsync(Centre, id, date, start, caller!, cancellationToken), cancellationToken);
     }
 
     [Function("CancelAppointment")]
@@ -106,7 +107,7 @@ public sealed class AppointmentFunctions(BookingService booking, ICentreDirector
     {
         var (caller, denied) = Authorize(request, id);
         if (denied is not null) return denied;
-        return await Respond(booking.CancelAsync(Centre, id, caller!, cancellationToken), cancellationToken);
+        return await Respond(status.ApplyAsync(Centre, id, AppointmentAction.Cancel, caller!, cancellationToken), cancellationToken);
     }
 
     [Function("ConfirmAppointment")]
@@ -120,7 +121,7 @@ public sealed class AppointmentFunctions(BookingService booking, ICentreDirector
     {
         var (caller, denied) = Authorize(request, id);
         if (denied is not null) return denied;
-        return await Respond(booking.ConfirmAsync(Centre, id, caller!, cancellationToken), cancellationToken);
+        return await Respond(status.ApplyAsync(Centre, id, AppointmentAction.Confirm, caller!, cancellationToken), cancellationToken);
     }
 
     [Function("StaffAppointmentAction")]
@@ -136,14 +137,16 @@ public sealed class AppointmentFunctions(BookingService booking, ICentreDirector
     {
         var (caller, denied) = callers.RequireRole(request, Roles.Staff);
         if (denied is not null) return denied;
-        Task<Outcome<Appointment>>? work = action switch
+        AppointmentAction? chosen = action switch
         {
-            "check-in" => booking.CheckInAsync(Centre, id, caller!, cancellationToken),
-            "served" => booking.MarkServedAsync(Centre, id, caller!, cancellationToken),
-            "no-show" => booking.MarkNoShowAsync(Centre, id, caller!, cancellationToken),
+            "check-in" => AppointmentAction.CheckIn,
+            "served" => AppointmentAction.Serve,
+            "no-show" => AppointmentAction.NoShow,
             _ => null,
         };
-        return work is null ? Problems.NotFound($"Unknown action '{action}': use check-in, served or no-show.") : await Respond(work, cancellationToken);
+        return chosen is not { } known
+            ? Problems.NotFound($"Unknown action '{action}': use check-in, served or no-show.")
+            : await Respond(status.ApplyAsync(Centre, id, known, caller!, cancellationToken), cancellationToken);
     }
 
     [Function("StaffAppointments")]
@@ -158,12 +161,10 @@ public sealed class AppointmentFunctions(BookingService booking, ICentreDirector
         var (_, denied) = callers.RequireRole(request, Roles.Staff);
         if (denied is not null) return denied;
         if (!Outcomes.TryDate(request.Query["date"], "date", out var date, out var bad)) return bad!;
-        var centre = await centres.GetAsync(Centre, cancellationToken);
-        var category = request.Query["categoryId"].ToString();
-        if (centre is null || date is null || centre.Profile.Categories.All(c => c.Id != category))
-            return Problems.Validation(date is null ? "date" : "categoryId", "date (yyyy-MM-dd) and a known categoryId are required.");
-        var list = await store.ListAsync(Centre, category, date.Value, cancellationToken);
-        return new OkObjectResult(list.Select(a => AppointmentView.Of(a, centre.Profile)).ToList());
+        var list = await queries.DayAsync(Centre, Empty(request.Query["categoryId"]), date, cancellationToken);
+        if (list.Error is { } error) return Outcomes.Problem(error);
+        var profile = (await centres.GetAsync(Centre, cancellationToken))!.Profile;
+        return new OkObjectResult(list.Value!.Select(a => AppointmentView.Of(a, profile)).ToList());
     }
 
     [Function("RequestExtendedHours")]
@@ -181,7 +182,7 @@ public sealed class AppointmentFunctions(BookingService booking, ICentreDirector
         var (body, bad) = await RequestBody.ReadJsonAsync<ExtendedHoursBody>(request, cancellationToken);
         if (bad is not null) return bad;
         if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem)) return problem!;
-        var result = await booking.RequestExtendedHoursAsync(Centre, new ExtendedHoursCommand(Empty(body.ItemId), Empty(body.BundleId), date, body.Wanted,
+        var result = await extendedHours.RequestAsync(Centre, new ExtendedHoursCommand(Empty(body.ItemId), Empty(body.BundleId), date, body.Wanted,
             body.Name, body.Mobile, Empty(body.Language)), caller!, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
         var view = result.Value!.Booked is { } booked
@@ -196,7 +197,7 @@ public sealed class AppointmentFunctions(BookingService booking, ICentreDirector
         if (resolved.Problem is not null) return resolved;
         return resolved.Caller switch
         {
-            ResidentCaller r when r.Token.Purpose == BookingService.ManagePurpose && r.Token.CentreId == Centre && r.Token.Subject == $"appointment/{appointmentId}" => resolved,
+            ResidentCaller r when ManageLinks.Allows(r, Centre, appointmentId) => resolved,
             ResidentCaller => new(null, Problems.Forbidden("The link is for another appointment.")),
             StaffCaller s when s.IsInRole(Roles.Staff) => resolved,
             StaffCaller => new(null, Problems.Forbidden("This needs the 'staff' role.")),

@@ -10,6 +10,7 @@ using Scheduler.Core.Booking;
 using Scheduler.Core.HomeVisits;
 using Scheduler.Core.HomeVisits.Requests;
 using Scheduler.Core.Identity;
+using Scheduler.Core.Results;
 using Scheduler.Core.Privacy;
 using Scheduler.Core.Residents;
 using Scheduler.Core.Staffing;
@@ -95,7 +96,7 @@ public sealed class HomeVisitFunctions(HomeVisitService service, PlanningService
             else
             {
                 var result = await service.SubmitAsync(Centre, command!, new SystemCaller("queue"), "queue", cancellationToken);
-                if (result.Error is { Code: "duplicate" }) return;
+                if (result.Error is { Code: ErrorCodes.Duplicate }) return;
                 if (result.Error is { } error) reason = $"{error.Field}: {error.Message}";
             }
         }
@@ -172,15 +173,15 @@ public sealed class HomeVisitFunctions(HomeVisitService service, PlanningService
                 await planning.RequestAsync(Centre, date, new SystemCaller(why), cancellationToken);
     }
 
-    private static (SubmitHomeVisit? Command, BookingError? Problem) ToCommand(HomeVisitBody body)
+    private static (SubmitHomeVisit? Command, Problem? Problem) ToCommand(HomeVisitBody body)
     {
         var windows = new List<WindowInput>();
         for (var i = 0; i < (body.Windows?.Count ?? 0); i++)
         {
             var w = body.Windows![i];
-            if (!Outcomes.TryDate(w.Date, $"windows[{i}].date", out var date, out _)) return (null, new(400, $"windows[{i}].date", "invalid-date", "The date must be yyyy-MM-dd."));
-            if (!Outcomes.TryTime(w.From, $"windows[{i}].from", out var from, out _)) return (null, new(400, $"windows[{i}].from", "invalid-time", "The time must be HH:mm."));
-            if (!Outcomes.TryTime(w.To, $"windows[{i}].to", out var to, out _)) return (null, new(400, $"windows[{i}].to", "invalid-time", "The time must be HH:mm."));
+            if (!Outcomes.TryDate(w.Date, $"windows[{i}].date", out var date, out _)) return (null, Problem.Invalid($"windows[{i}].date", ErrorCodes.InvalidDate, "The date must be yyyy-MM-dd."));
+            if (!Outcomes.TryTime(w.From, $"windows[{i}].from", out var from, out _)) return (null, Problem.Invalid($"windows[{i}].from", ErrorCodes.InvalidTime, "The time must be HH:mm."));
+            if (!Outcomes.TryTime(w.To, $"windows[{i}].to", out var to, out _)) return (null, Problem.Invalid($"windows[{i}].to", ErrorCodes.InvalidTime, "The time must be HH:mm."));
             windows.Add(new WindowInput(date, from, to));
         }
         return (new SubmitHomeVisit(body.Name, body.Mobile, body.IdNumber, body.Reason, body.Location, body.Address, body.ItemId,

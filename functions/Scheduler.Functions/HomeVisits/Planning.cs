@@ -10,6 +10,7 @@ using Scheduler.Core.Booking;
 using Scheduler.Core.HomeVisits;
 using Scheduler.Core.HomeVisits.Requests;
 using Scheduler.Core.Identity;
+using Scheduler.Core.Results;
 using Scheduler.Functions.Infrastructure;
 using Scheduler.Functions.Storage;
 using Scheduler.Optimization.Planning;
@@ -56,12 +57,12 @@ public sealed class PlanningService(
     public async Task<Outcome<PlanRun>> RequestAsync(string centreId, LocalDate date, Caller caller, CancellationToken cancellationToken)
     {
         var centre = await centres.GetAsync(centreId, cancellationToken);
-        if (centre is null) return new BookingError(404, "centre", "unknown-centre", $"Centre '{centreId}' is not known.");
+        if (centre is null) return Problem.NotFound("centre", ErrorCodes.UnknownCentre, $"Centre '{centreId}' is not known.");
         var today = centre.Calendar.Today(clock.GetCurrentInstant());
-        if (date < today) return new BookingError(400, "date", "in-the-past", "That day has passed.");
-        if (date > today.PlusDays(requests.Shifts.HorizonDays)) return new BookingError(400, "date", "beyond-horizon", $"Plans are made at most {requests.Shifts.HorizonDays} days ahead.");
+        if (date < today) return Problem.Invalid("date", ErrorCodes.InThePast, "That day has passed.");
+        if (date > today.PlusDays(requests.Shifts.HorizonDays)) return Problem.Invalid("date", ErrorCodes.BeyondHorizon, $"Plans are made at most {requests.Shifts.HorizonDays} days ahead.");
         if (!centre.Calendar.IsWorkingDay(date) || !centre.Profile.Staff.Any(s => s.MakesHomeVisits))
-            return new BookingError(400, "date", "no-staff-on-duty", $"No home-visit staff work on {date:yyyy-MM-dd}.");
+            return Problem.Invalid("date", ErrorCodes.NoStaffOnDuty, $"No home-visit staff work on {date:yyyy-MM-dd}.");
         var run = new PlanRun($"{date:yyyyMMdd}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant()}", centreId, date, PlanRunStatus.Queued,
             clock.GetCurrentInstant(), caller.AuditName, null, null, null, [], null, null);
         await _table.AddEntityAsync(Entity(run), cancellationToken);
@@ -119,7 +120,7 @@ public sealed class PlanningService(
     public async Task<Outcome<PlanRun>> PublishAsync(string centreId, string planId, Caller caller, CancellationToken cancellationToken)
     {
         var found = await GetAsync(centreId, planId, cancellationToken);
-        if (found is null) return new BookingError(404, "id", "unknown-plan", "No such plan.");
+        if (found is null) return Problem.NotFound("id", ErrorCodes.UnknownPlan, "No such plan.");
         var run = found.Value.Run;
         if (run.Status == PlanRunStatus.Published)
         {
@@ -128,7 +129,7 @@ public sealed class PlanningService(
             return Outcome<PlanRun>.Ok(run);
         }
         if (run.Status != PlanRunStatus.Solved || run.Plan is null)
-            return new BookingError(409, "id", "not-publishable", $"The plan is {run.Status}; only a solved plan that passed the checker can be published.");
+            return Problem.Conflict("id", ErrorCodes.NotPublishable, $"The plan is {run.Status}; only a solved plan that passed the checker can be published.");
         var pk = Partition(centreId, run.Date);
         var pointer = await _table.GetEntityIfExistsAsync<TableEntity>(pk, "published", cancellationToken: cancellationToken);
         var actions = new List<TableTransactionAction>
@@ -146,7 +147,7 @@ public sealed class PlanningService(
         }
         catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
         {
-            return new BookingError(409, "id", "busy", "Another plan was published at the same time; reload and try again.");
+            return Problem.Conflict("id", ErrorCodes.Busy, "Another plan was published at the same time; reload and try again.");
         }
         await audit.RecordAsync(centreId, caller, "plan.published", $"plan/{planId}", $"{run.Plan.Kpis.Served} visits", cancellationToken);
         await NotifyResidentsAsync(centreId, run, cancellationToken);

@@ -1,28 +1,35 @@
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using NodaTime.Text;
-using Scheduler.Core.Booking;
+using Scheduler.Core.Results;
 
 namespace Scheduler.Functions.Http;
 
-/// <summary>Turns a use case's refusal into a problem answer, and reads the dates and times people type.</summary>
+/// <summary>Turns a use case's refusal into a problem answer (its kind chooses the HTTP status: the one place that does), and reads the dates and times people type.</summary>
 public static class Outcomes
 {
-    public static ObjectResult Problem(BookingError error)
+    public static ObjectResult Problem(Problem error)
     {
         var extensions = new Dictionary<string, object?> { ["field"] = error.Field, ["code"] = error.Code };
         if (error.Alternatives is { } alternatives) extensions["alternatives"] = alternatives;
-        var title = error.Status switch
+        var title = error.Kind switch
         {
-            400 => "The request is not valid.",
-            401 => "Not signed in.",
-            403 => "Not allowed.",
-            404 => "Not found.",
-            409 => "Conflict.",
-            _ => "The request cannot be done.",
+            ProblemKind.Invalid => "The request is not valid.",
+            ProblemKind.Forbidden => "Not allowed.",
+            ProblemKind.NotFound => "Not found.",
+            _ => "Conflict.",
         };
-        return Problems.Of(error.Status, title, error.Message, extensions);
+        return Problems.Of(StatusOf(error), title, error.Message, extensions);
     }
+
+    public static int StatusOf(Problem error) => error.Kind switch
+    {
+        ProblemKind.Invalid => 400,
+        ProblemKind.Forbidden => 403,
+        ProblemKind.NotFound => 404,
+        ProblemKind.Conflict => 409,
+        _ => throw new ArgumentOutOfRangeException(nameof(error), error.Kind, null),
+    };
 
     private static readonly LocalTimePattern ShortTime = LocalTimePattern.CreateWithInvariantCulture("HH:mm");
 

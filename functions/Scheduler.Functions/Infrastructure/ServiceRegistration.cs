@@ -14,6 +14,7 @@ using Scheduler.Core.HomeVisits;
 using Scheduler.Core.HomeVisits.Requests;
 using Scheduler.Functions.HomeVisits;
 using Scheduler.Core.Identity;
+using Scheduler.Core.Privacy;
 using Scheduler.Functions.Http;
 using Scheduler.Functions.Storage;
 
@@ -49,14 +50,21 @@ public static class ServiceRegistration
         services.AddHostedService<StartupTasks>();
 
         services.AddSingleton<AppointmentEventPublisher>();
+        services.AddSingleton<IAppointmentEventOutbox>(sp => sp.GetRequiredService<AppointmentEventPublisher>());
         services.AddSingleton<IAppointmentStore, TableAppointmentStore>();
-        services.AddSingleton<IBookerLedger, TableBookerLedger>();
         services.AddSingleton<TableExtendedHoursRequests>();
         services.AddSingleton<IExtendedHoursRequests>(sp => sp.GetRequiredService<TableExtendedHoursRequests>());
         services.AddSingleton<ICentreDirectory, CentreDirectory>();
         services.AddSingleton<IPhoneNumbers, LibPhoneNumbers>();
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<BookingService>(sp,
-            sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.DerivedKey("pseudonyms")));
+        services.AddSingleton(sp => new Pseudonyms(sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.DerivedKey("pseudonyms")));
+        services.AddSingleton<ManageLinks>();
+        services.AddSingleton<AvailabilityQuery>();
+        services.AddSingleton<BookAppointment>();
+        services.AddSingleton<RescheduleAppointment>();
+        services.AddSingleton<ChangeAppointmentStatus>();
+        services.AddSingleton<RequestExtendedHours>();
+        services.AddSingleton<AppointmentQueries>();
+        services.AddSingleton<HandleAppointmentEvent>();
 
         services.AddOptions<PlanningOptions>().Bind(configuration.GetSection(PlanningOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IHomeVisitStore, TableHomeVisitStore>();

@@ -5,6 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Scheduler.Core.Booking;
+using Scheduler.Core.Results;
 using Scheduler.Core.Identity;
 using Scheduler.Functions.Http;
 using Scheduler.Functions.Infrastructure;
@@ -17,7 +18,8 @@ namespace Scheduler.Functions.Pages;
 /// mobile, see the confirmation; and from the SMS link, see, move or cancel the appointment. Plain HTML forms with no
 /// script, so they work on any phone browser; every step is a link or one form.
 /// </summary>
-public sealed class ResidentPages(BookingService booking, ICentreDirectory centres, CallerResolver callers, IClock clock, IOptions<SchedulerOptions> options)
+public sealed class ResidentPages(AvailabilityQuery availability, BookAppointment book, RescheduleAppointment reschedule, ChangeAppointmentStatus status,
+    AppointmentQueries queries, ICentreDirectory centres, CallerResolver callers, IClock clock, IOptions<SchedulerOptions> options)
 {
     private string CentreId => options.Value.CentreId;
 
@@ -58,7 +60,7 @@ public sealed class ResidentPages(BookingService booking, ICentreDirectory centr
         var today = centre.Calendar.Today(clock.GetCurrentInstant());
         Outcomes.TryDate(request.Query["date"], "date", out var chosen, out _);
         var green = Enum.TryParse<PriorityReason>(request.Query["priority"], out _);
-        var days = await booking.AvailabilityAsync(CentreId, null, itemId, bundleId, today, today.PlusDays(centre.Rules.HorizonDays), green, cancellationToken);
+        var days = await availability.GetAsync(CentreId, null, itemId, bundleId, today, null, green, cancellationToken);
         var list = days.Value ?? [];
         var day = list.FirstOrDefault(d => d.Date == chosen) ?? list.FirstOrDefault();
         var keep = $"service={Q(request.Query["service"])}&lang={text.Language}" + (token.Length > 0 ? $"&token={Q(token)}" : "");
@@ -121,7 +123,7 @@ public sealed class ResidentPages(BookingService booking, ICentreDirectory centr
         ProxyInput? proxy = form.GetValueOrDefault("proxy") == "on"
             ? new ProxyInput(form.GetValueOrDefault("proxyName"), form.GetValueOrDefault("proxyRelationship"), form.GetValueOrDefault("consent") == "on")
             : null;
-        var result = await booking.BookAsync(CentreId, new BookCommand(itemId, bundleId, date, start, form.GetValueOrDefault("name"), form.GetValueOrDefault("mobile"),
+        var result = await book.BookAsync(CentreId, new BookCommand(itemId, bundleId, date, start, form.GetValueOrDefault("name"), form.GetValueOrDefault("mobile"),
             priority, proxy, text.Language, form.GetValueOrDefault("requestId")), AnonymousCaller.Instance, cancellationToken);
         if (result.Error is { } error) return DetailsPage(text, centre, request, form, error, null);
 
@@ -196,22 +198,22 @@ public sealed class ResidentPages(BookingService booking, ICentreDirectory centr
             case "reschedule":
                 Outcomes.TryDate(form.GetValueOrDefault("date"), "date", out var date, out _);
                 Outcomes.TryTime(form.GetValueOrDefault("start"), "start", out var start, out _);
-                result = await booking.RescheduleAsync(CentreId, appointment!.Id, date, start, caller, cancellationToken);
+                result = await reschedule.RescheduleAsync(CentreId, appointment!.Id, date, start, caller, cancellationToken);
                 done = text.T("已改期。", "Your appointment has been moved.");
                 break;
             case "cancel":
-                result = await booking.CancelAsync(CentreId, appointment!.Id, caller, cancellationToken);
+                result = await status.ApplyAsync(CentreId, appointment!.Id, AppointmentAction.Cancel, caller, cancellationToken);
                 done = text.T("已取消。欢迎再次预约。", "Cancelled. You are welcome to book again.");
                 break;
             case "confirm":
-                result = await booking.ConfirmAsync(CentreId, appointment!.Id, caller, cancellationToken);
+                result = await status.ApplyAsync(CentreId, appointment!.Id, AppointmentAction.Confirm, caller, cancellationToken);
                 done = text.T("已确认，请按时到场。", "Confirmed. Please come on time.");
                 break;
             default:
                 return ErrorPage(text, centre, request, text.T("没有这个操作。", "There is no such action."), 404);
         }
         return result.Error is { } error
-            ? ManagePage(text, centre, request, appointment, Explain(text, error), error.Alternatives, error.Status)
+            ? ManagePage(text, centre, request, appointment, Explain(text, error), error.Alternatives, Outcomes.StatusOf(error))
             : ManagePage(text, centre, request, result.Value!, null, null, 200, done);
     }
 
@@ -239,7 +241,7 @@ public sealed class ResidentPages(BookingService booking, ICentreDirectory centr
         return Page(text, text.T("我的预约", "My appointment"), body.ToString(), text.Of(centre.Profile.Centre.Name), Switch(request, text), status);
     }
 
-    private IActionResult DetailsPage(PageText text, CentreSnapshot centre, HttpRequest request, IReadOnlyDictionary<string, string> form, BookingError? error, string? note)
+    private IActionResult DetailsPage(PageText text, CentreSnapshot centre, HttpRequest request, IReadOnlyDictionary<string, string> form, Problem? error, string? note)
     {
         var (itemId, bundleId) = ParseService(form.GetValueOrDefault("service"));
         var bookable = Bookable.Find(centre.Profile, itemId, bundleId);
@@ -285,7 +287,7 @@ public sealed class ResidentPages(BookingService booking, ICentreDirectory centr
             <button class="primary" type="submit">{text.T("确认预约", "Book")}</button>
             </form>
             """);
-        return Page(text, text.T("填写信息", "Your details"), body.ToString(), text.Of(centre.Profile.Centre.Name), Switch(request, text), error?.Status ?? 200);
+        return Page(text, text.T("填写信息", "Your details"), body.ToString(), text.Of(centre.Profile.Centre.Name), Switch(request, text), error is null ? 200 : Outcomes.StatusOf(error));
     }
 
     private string Summary(PageText text, CentreSnapshot centre, Appointment a)
@@ -305,28 +307,28 @@ public sealed class ResidentPages(BookingService booking, ICentreDirectory centr
             """;
     }
 
-    private static string Explain(PageText text, BookingError error) => error.Code switch
+    private static string Explain(PageText text, Problem error) => error.Code switch
     {
-        "slot-full" => text.T("这个时间已约满，请选择其他时间。", "That time is fully booked; please choose another."),
-        "invalid-mobile" => text.T("手机号码不正确，请检查。", "The mobile number is not right; please check it."),
-        "name-empty" => text.T("请填写姓名。", "Please enter the name."),
-        "name-too-long" => text.T("姓名太长（最多50个字）。", "The name is too long (50 characters at most)."),
-        "name-control-characters" => text.T("姓名中有无法识别的字符。", "The name contains characters that cannot be used."),
-        "too-many-active" => text.T("这个手机号的预约已达上限，请先取消一个。", "This mobile number has as many appointments as allowed; cancel one first."),
-        "duplicate" => text.T("当天已预约过这个事项。", "There is already an appointment for this service that day."),
-        "after-cutoff" => text.T("这个时间已停止预约。", "Booking for that time has closed."),
-        "in-the-past" => text.T("这个时间已经过去。", "That time has passed."),
-        "already-started" => text.T("预约已开始，无法更改。", "The appointment has started and cannot be changed."),
-        "consent-missing" => text.T("代为预约须经办事人同意，请勾选。", "Booking for someone needs their agreement: please tick the box."),
+        ErrorCodes.SlotFull => text.T("这个时间已约满，请选择其他时间。", "That time is fully booked; please choose another."),
+        ErrorCodes.InvalidMobile => text.T("手机号码不正确，请检查。", "The mobile number is not right; please check it."),
+        ErrorCodes.NameEmpty => text.T("请填写姓名。", "Please enter the name."),
+        ErrorCodes.NameTooLong => text.T("姓名太长（最多50个字）。", "The name is too long (50 characters at most)."),
+        ErrorCodes.NameControlCharacters => text.T("姓名中有无法识别的字符。", "The name contains characters that cannot be used."),
+        ErrorCodes.TooManyActive => text.T("这个手机号的预约已达上限，请先取消一个。", "This mobile number has as many appointments as allowed; cancel one first."),
+        ErrorCodes.Duplicate => text.T("当天已预约过这个事项。", "There is already an appointment for this service that day."),
+        ErrorCodes.AfterCutoff => text.T("这个时间已停止预约。", "Booking for that time has closed."),
+        ErrorCodes.InThePast => text.T("这个时间已经过去。", "That time has passed."),
+        ErrorCodes.AlreadyStarted => text.T("预约已开始，无法更改。", "The appointment has started and cannot be changed."),
+        ErrorCodes.ConsentMissing => text.T("代为预约须经办事人同意，请勾选。", "Booking for someone needs their agreement: please tick the box."),
         _ => text.English ? error.Message : text.T("无法完成，请检查后重试。", "") + " " + error.Message,
     };
 
     private async Task<(Appointment? Appointment, IActionResult? Refused)> AppointmentFromLinkAsync(HttpRequest request, PageText text, CentreSnapshot centre, CancellationToken cancellationToken)
     {
-        var (caller, problem) = callers.RequireResident(request, BookingService.ManagePurpose);
+        var (caller, problem) = callers.RequireResident(request, ManageLinks.Purpose);
         if (problem is not null || caller is not ResidentCaller r || !r.Token.Subject.StartsWith("appointment/", StringComparison.Ordinal) || r.Token.CentreId != CentreId)
             return (null, ErrorPage(text, centre, request, text.T("链接无效或已过期。请使用短信中的最新链接，或致电中心。", "This link is not valid or has expired. Use the latest SMS, or call the centre."), 401));
-        var found = await booking.GetAsync(CentreId, r.Token.Subject["appointment/".Length..], cancellationToken);
+        var found = await queries.GetAsync(CentreId, r.Token.Subject["appointment/".Length..], cancellationToken);
         return found.Error is null ? (found.Value!.Appointment, null) : (null, ErrorPage(text, centre, request, text.T("找不到这个预约。", "This appointment cannot be found."), 404));
     }
 

@@ -3,44 +3,74 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
+using NodaTime;
 using Scheduler.Core.Booking;
 using Scheduler.Functions.Infrastructure;
 
 namespace Scheduler.Functions.Storage;
 
 /// <summary>
-/// Moves appointment events from the outbox rows, written in the same transaction as the change, to the
-/// <c>appointment-events</c> queue. Right after a commit it sends the event and deletes its row; a row left behind
-/// (the send failed, or the process stopped) is sent by <see cref="FlushAsync"/> from the timer. An event may so be
-/// sent twice, never lost: consumers deduplicate by <see cref="AppointmentEvent.EventId"/>.
+/// The appointment events' outbox. A change writes its event as row <c>event|{id}</c> in the same transaction as the
+/// change; right after the commit the event is sent to the <c>appointment-events</c> queue, and its consumer removes
+/// the row once it has handled it (<see cref="AcknowledgeAsync"/>). A row left behind because the send failed or
+/// the process stopped is sent again by <see cref="SweepAsync"/>, from an hourly timer. An event may so be sent
+/// twice, never lost: its consumer is idempotent by <see cref="AppointmentEvent.EventId"/>.
 /// </summary>
-public sealed class AppointmentEventPublisher(StorageClients storage, ILogger<AppointmentEventPublisher> logger)
+public sealed class AppointmentEventPublisher(StorageClients storage, IClock clock, ILogger<AppointmentEventPublisher> logger) : IAppointmentEventOutbox
 {
+    public static readonly RowSchema<AppointmentEvent> EventSchema = new("appointment event", AppointmentEvent.CurrentVersion, o => o);
+
+    /// <summary>How old a row must be before the sweep sends it again: older than any send still under way.</summary>
+    public static readonly Duration SweepAge = Duration.FromMinutes(5);
+
     private readonly QueueClient _queue = storage.Queues.GetQueueClient(StorageNames.AppointmentEventsQueue);
     private readonly TableClient _table = storage.Tables.GetTableClient(StorageNames.AppointmentsTable);
 
-    public async Task PublishAsync(string partitionKey, AppointmentEvent appointmentEvent, CancellationToken cancellationToken)
+    public static string Row(string eventId) => $"event|{eventId}";
+
+    public static TableEntity OutboxRow(string partitionKey, AppointmentEvent appointmentEvent) =>
+        JsonRow.Write(new TableEntity(partitionKey, Row(appointmentEvent.EventId)), EventSchema, appointmentEvent);
+
+    /// <summary>Sends the event; a failure leaves its row for the sweep.</summary>
+    public async Task PublishAsync(AppointmentEvent appointmentEvent, CancellationToken cancellationToken)
     {
         try
         {
             await _queue.SendMessageAsync(JsonSerializer.Serialize(appointmentEvent, Json.Options), cancellationToken);
-            await _table.DeleteEntityAsync(partitionKey, $"event|{appointmentEvent.EventId}", ETag.All, cancellationToken);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or TimeoutException)
         {
-            logger.LogWarning("Event {EventId} stays in the outbox for the next flush ({Status})", appointmentEvent.EventId, e.Status);
+            logger.LogWarning("Event {EventId} stays in the outbox for the sweep ({Error})", appointmentEvent.EventId, e.Message);
         }
     }
 
-    /// <summary>Sends every event still in the outbox; returns how many.</summary>
-    public async Task<int> FlushAsync(CancellationToken cancellationToken)
+    /// <summary>The event's consumer has handled it: its outbox row goes.</summary>
+    public async Task AcknowledgeAsync(AppointmentEvent appointmentEvent, CancellationToken cancellationToken)
     {
-        var sent = 0;
-        await foreach (var row in _table.QueryAsync<TableEntity>(x => x.RowKey.CompareTo("event|") > 0 && x.RowKey.CompareTo("event|~") < 0, cancellationToken: cancellationToken))
+        try
         {
-            var e = JsonSerializer.Deserialize<AppointmentEvent>(row.GetString("Json"), Json.Options)!;
-            await PublishAsync(row.PartitionKey, e, cancellationToken);
-            sent++;
+            await _table.DeleteEntityAsync(appointmentEvent.CentreId, Row(appointmentEvent.EventId), ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
+    }
+
+    /// <summary>Sends again every event of <paramref name="centreIds"/> still in the outbox after <see cref="SweepAge"/>; returns how many.</summary>
+    public async Task<int> SweepAsync(IEnumerable<string> centreIds, CancellationToken cancellationToken)
+    {
+        var before = clock.GetCurrentInstant() - SweepAge;
+        var sent = 0;
+        foreach (var centreId in centreIds)
+        {
+            await foreach (var row in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo("event|") > 0 && x.RowKey.CompareTo("event|~") < 0,
+                               cancellationToken: cancellationToken))
+            {
+                var e = JsonRow.Read(row, EventSchema);
+                if (e.At > before) continue;
+                await PublishAsync(e, cancellationToken);
+                sent++;
+            }
         }
         return sent;
     }

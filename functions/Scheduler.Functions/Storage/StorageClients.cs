@@ -53,7 +53,6 @@ public static class StorageNames
     public const string CatalogueTable = "catalogue";
     public const string AuditTable = "audit";
     public const string AppointmentsTable = "appointments";
-    public const string BookersTable = "bookers";
     public const string ExtendedHoursTable = "extendedhours";
     public const string HomeVisitsTable = "homevisits";
     public const string PlansTable = "plans";
@@ -64,7 +63,7 @@ public static class StorageNames
     public const string PlanRequestsQueue = "plan-requests";
 
     public static readonly IReadOnlyList<string> Tables =
-        [CatalogueTable, AuditTable, AppointmentsTable, BookersTable, ExtendedHoursTable, HomeVisitsTable, PlansTable, SmsTable, PoisonTable];
+        [CatalogueTable, AuditTable, AppointmentsTable, ExtendedHoursTable, HomeVisitsTable, PlansTable, SmsTable, PoisonTable];
 
     /// <summary>Queues the app writes or reads; each has a <c>-poison</c> twin where failed messages end.</summary>
     public static readonly IReadOnlyList<string> Queues = [AppointmentEventsQueue, HomeVisitRequestsQueue, PlanRequestsQueue];

@@ -1,38 +1,38 @@
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using Scheduler.Core.Booking;
-using Scheduler.Functions.Infrastructure;
 
 namespace Scheduler.Functions.Storage;
 
 /// <summary>
-/// Appointments and the slot counters that guard capacity, in table <c>appointments</c>. One partition per centre
-/// and window category (<c>huli|social</c>) holds the counters (<c>slot|20261130|0900</c>, seats taken by everyone
-/// and by the green channel), the appointments (<c>appt|{id}</c>) and an outbox of their events (<c>event|{id}</c>).
-/// A booking, a reschedule (any two dates of one category) or a cancellation is one entity-group transaction: the
-/// counters it changes are replaced only if their ETag is unchanged since read, so two hosts racing for the last
-/// seat cannot both win; the loser re-reads and tries again, a bounded number of times.
+/// Appointments, the slot counters that guard capacity and the per-mobile ledgers, in table <c>appointments</c>,
+/// one partition per centre (<c>huli</c>): counters <c>slot|social|20261130|0900</c> (seats taken by everyone and by
+/// the green channel), appointments <c>appt|{id}</c>, ledgers <c>booker|{mobile key}</c> (a keyed hash: the table
+/// never holds a number as a key) and an outbox of events <c>event|{id}</c> that their consumer removes.
+/// A booking, a reschedule or a status change is one entity-group transaction: the counters it changes are replaced
+/// only if their ETag is unchanged since read, so two hosts racing for the last seat cannot both win, and the
+/// ledger and the appointment only if unchanged since read (or added only if absent). A booking from a number with
+/// no ledger yet is three storage calls: the counter read, the transaction and the event's queue send.
+/// See ADR 0010.
 /// </summary>
 public sealed class TableAppointmentStore(StorageClients storage, AppointmentEventPublisher events, ILogger<TableAppointmentStore> logger) : IAppointmentStore
 {
     public const int MaxAttempts = 25;
+    public static readonly RowSchema<Appointment> AppointmentSchema = new("appointment", 1);
+    public static readonly RowSchema<BookerLedger> LedgerSchema = new("booker ledger", 1);
+
     private readonly TableClient _table = storage.Tables.GetTableClient(StorageNames.AppointmentsTable);
 
-    public static string PartitionKey(string centreId, string categoryId) => $"{centreId}|{categoryId}";
-    public static string SlotRow(SlotKey key) => $"slot|{key.Date:yyyyMMdd}|{key.Start:HHmm}";
+    public static string SlotRow(string categoryId, SlotKey key) => $"slot|{categoryId}|{key.Date:yyyyMMdd}|{key.Start:HHmm}";
     public static string AppointmentRow(string id) => $"appt|{id}";
+    public static string LedgerRow(string mobileKey) => $"booker|{mobileKey}";
 
     public async Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadUsageAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken)
     {
-        var pk = PartitionKey(centreId, categoryId);
-        var low = $"slot|{from:yyyyMMdd}|";
-        var high = $"slot|{to:yyyyMMdd}|~";
         var result = new Dictionary<SlotKey, SlotUsage>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(low) > 0 && x.RowKey.CompareTo(high) < 0,
-            select: ["RowKey", "General", "Green"], cancellationToken: cancellationToken))
+        await foreach (var e in Range(centreId, $"slot|{categoryId}|{from:yyyyMMdd}|", $"slot|{categoryId}|{to:yyyyMMdd}|~", cancellationToken))
             result[ParseSlot(e.RowKey)] = Usage(e);
         return result;
     }
@@ -40,43 +40,52 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
     public async Task<CommitOutcome> CommitAsync(SlotChange change, CancellationToken cancellationToken)
     {
         var a = change.Appointment;
-        var pk = PartitionKey(a.CentreId, a.CategoryId);
-        var green = a.Green;
+        var pk = a.CentreId;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var takeRows = await Task.WhenAll(change.Take.Select(k => _table.GetEntityIfExistsAsync<TableEntity>(pk, SlotRow(k), cancellationToken: cancellationToken)));
-            var releaseRows = await Task.WhenAll(change.Release.Select(k => _table.GetEntityIfExistsAsync<TableEntity>(pk, SlotRow(k), cancellationToken: cancellationToken)));
-            if (!change.Admit(takeRows.Select(r => r.HasValue ? Usage(r.Value!) : SlotUsage.Empty).ToList()))
+            var counters = await ReadCountersAsync(pk, a.CategoryId, change.Take.Concat(change.Release).ToList(), cancellationToken);
+            if (!change.Admit(change.Take.Select(k => counters.TryGetValue(k, out var row) ? Usage(row) : SlotUsage.Empty).ToList()))
                 return CommitOutcome.Full;
 
             var actions = new List<TableTransactionAction>();
-            for (var i = 0; i < change.Take.Count; i++)
+            var appointment = JsonRow.Write(new TableEntity(pk, AppointmentRow(a.Id))
             {
-                var row = takeRows[i];
-                var usage = (row.HasValue ? Usage(row.Value!) : SlotUsage.Empty).Add(green, +1);
-                var entity = Counter(pk, change.Take[i], usage);
-                actions.Add(row.HasValue
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, row.Value!.ETag)
-                    : new TableTransactionAction(TableTransactionActionType.Add, entity));
-            }
-            for (var i = 0; i < change.Release.Count; i++)
-            {
-                if (!releaseRows[i].HasValue)
-                {
-                    logger.LogWarning("Appointment {Id}: counter {Row} to release is missing", a.Id, SlotRow(change.Release[i]));
-                    continue;
-                }
-                var usage = Usage(releaseRows[i].Value!).Add(green, -1);
-                actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace,
-                    Counter(pk, change.Release[i], usage with { General = Math.Max(0, usage.General), Green = Math.Max(0, usage.Green) }), releaseRows[i].Value!.ETag));
-            }
-            var appointmentIndex = actions.Count;
-            var appointment = AppointmentEntity(pk, a);
+                ["Category"] = a.CategoryId,
+                ["Date"] = a.Date.ToString("yyyy-MM-dd", null),
+                ["Status"] = a.Status.ToString(),
+            }, AppointmentSchema, a);
             actions.Add(change.ExpectedETag is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, appointment)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, appointment, new ETag(change.ExpectedETag)));
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Add,
-                new TableEntity(pk, $"event|{change.Event.EventId}") { ["Json"] = JsonSerializer.Serialize(change.Event, Json.Options) }));
+            var ledgerIndex = -1;
+            if (change.Ledger is { } ledger)
+            {
+                ledgerIndex = actions.Count;
+                var entity = JsonRow.Write(new TableEntity(pk, LedgerRow(ledger.MobileKey)), LedgerSchema, ledger.Next);
+                actions.Add(ledger.ExpectedETag is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(ledger.ExpectedETag)));
+            }
+            foreach (var key in change.Take)
+            {
+                var usage = (counters.TryGetValue(key, out var row) ? Usage(row) : SlotUsage.Empty).Add(a.Green, +1);
+                var entity = Counter(pk, a.CategoryId, key, usage);
+                actions.Add(row is not null
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, row.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, entity));
+            }
+            foreach (var key in change.Release)
+            {
+                if (!counters.TryGetValue(key, out var row))
+                {
+                    logger.LogWarning("Appointment {Id}: counter {Row} to release is missing", a.Id, SlotRow(a.CategoryId, key));
+                    continue;
+                }
+                var usage = Usage(row).Add(a.Green, -1);
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace,
+                    Counter(pk, a.CategoryId, key, usage with { General = Math.Max(0, usage.General), Green = Math.Max(0, usage.Green) }), row.ETag));
+            }
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, AppointmentEventPublisher.OutboxRow(pk, change.Event)));
 
             try
             {
@@ -84,12 +93,13 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
             {
-                if (e.FailedTransactionActionIndex == appointmentIndex) return CommitOutcome.Conflict;
+                if (e.FailedTransactionActionIndex == 0) return CommitOutcome.Conflict;
+                if (e.FailedTransactionActionIndex == ledgerIndex) return CommitOutcome.LedgerChanged;
                 // A counter changed or appeared since it was read: another booking won that race. Read again.
                 await Task.Delay(Random.Shared.Next(1, 5 * Math.Min(attempt, 10)), cancellationToken);
                 continue;
             }
-            await events.PublishAsync(pk, change.Event, cancellationToken);
+            await events.PublishAsync(change.Event, cancellationToken);
             return CommitOutcome.Committed;
         }
         logger.LogWarning("Appointment {Id}: gave up after {Attempts} contended attempts", a.Id, MaxAttempts);
@@ -98,45 +108,70 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
 
     public async Task<StoredAppointment?> GetAsync(string centreId, string appointmentId, CancellationToken cancellationToken)
     {
-        var dot = appointmentId.IndexOf('.');
-        if (dot <= 0 || appointmentId.Length > 100) return null;
-        var found = await _table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(centreId, appointmentId[..dot]), AppointmentRow(appointmentId), cancellationToken: cancellationToken);
-        return found.HasValue ? new StoredAppointment(Read(found.Value!), found.Value!.ETag.ToString()) : null;
+        if (!IsKeySafe(appointmentId)) return null;
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(centreId, AppointmentRow(appointmentId), cancellationToken: cancellationToken);
+        return found.HasValue ? new StoredAppointment(JsonRow.Read(found.Value!, AppointmentSchema), found.Value!.ETag.ToString()) : null;
+    }
+
+    public async Task<StoredLedger?> ReadLedgerAsync(string centreId, string mobileKey, CancellationToken cancellationToken)
+    {
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(centreId, LedgerRow(mobileKey), cancellationToken: cancellationToken);
+        return found.HasValue ? new StoredLedger(JsonRow.Read(found.Value!, LedgerSchema), found.Value!.ETag.ToString()) : null;
     }
 
     public async Task<IReadOnlyList<Appointment>> ListByStatusAsync(string centreId, AppointmentStatus status, CancellationToken cancellationToken)
     {
-        var low = $"{centreId}|";
-        var high = $"{centreId}|~";
         var name = status.ToString();
         var result = new List<Appointment>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey.CompareTo(low) > 0 && x.PartitionKey.CompareTo(high) < 0 && x.GetString("Status") == name,
-            cancellationToken: cancellationToken))
-            result.Add(Read(e));
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo("appt|") > 0 && x.RowKey.CompareTo("appt|~") < 0
+                           && x.GetString("Status") == name, cancellationToken: cancellationToken))
+            result.Add(JsonRow.Read(e, AppointmentSchema));
         return result;
     }
 
     public async Task<IReadOnlyList<Appointment>> ListAsync(string centreId, string categoryId, LocalDate date, CancellationToken cancellationToken)
     {
-        var pk = PartitionKey(centreId, categoryId);
         var day = date.ToString("yyyy-MM-dd", null);
         var result = new List<Appointment>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo("appt|") > 0 && x.RowKey.CompareTo("appt|~") < 0 && x.GetString("Date") == day,
-            cancellationToken: cancellationToken))
-            result.Add(Read(e));
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo("appt|") > 0 && x.RowKey.CompareTo("appt|~") < 0
+                           && x.GetString("Date") == day && x.GetString("Category") == categoryId, cancellationToken: cancellationToken))
+            result.Add(JsonRow.Read(e, AppointmentSchema));
         return result.OrderBy(x => x.Start).ThenBy(x => x.CreatedAt).ToList();
     }
 
-    private static TableEntity AppointmentEntity(string pk, Appointment a) => new(pk, AppointmentRow(a.Id))
+    /// <summary>The counters of <paramref name="keys"/> that exist: one point read for one slot, one range read per day otherwise.</summary>
+    private async Task<Dictionary<SlotKey, TableEntity>> ReadCountersAsync(string pk, string categoryId, IReadOnlyList<SlotKey> keys, CancellationToken cancellationToken)
     {
-        ["Json"] = JsonSerializer.Serialize(a, Json.Options),
-        ["Date"] = a.Date.ToString("yyyy-MM-dd", null),
-        ["Status"] = a.Status.ToString(),
-    };
+        var found = new Dictionary<SlotKey, TableEntity>();
+        if (keys.Count == 1)
+        {
+            var row = await _table.GetEntityIfExistsAsync<TableEntity>(pk, SlotRow(categoryId, keys[0]), cancellationToken: cancellationToken);
+            if (row.HasValue) found[keys[0]] = row.Value!;
+            return found;
+        }
+        var wanted = keys.ToHashSet();
+        var reads = keys.GroupBy(k => k.Date).Select(async day =>
+        {
+            var rows = new List<TableEntity>();
+            await foreach (var e in Range(pk, SlotRow(categoryId, new SlotKey(day.Key, day.Min(k => k.Start))), SlotRow(categoryId, new SlotKey(day.Key, day.Max(k => k.Start))) + "~", cancellationToken))
+                rows.Add(e);
+            return rows;
+        });
+        foreach (var e in (await Task.WhenAll(reads)).SelectMany(r => r))
+            if (wanted.Contains(ParseSlot(e.RowKey))) found[ParseSlot(e.RowKey)] = e;
+        return found;
+    }
 
-    private static Appointment Read(TableEntity e) => JsonSerializer.Deserialize<Appointment>(e.GetString("Json"), Json.Options)!;
+    private IAsyncEnumerable<TableEntity> Range(string pk, string fromInclusive, string toExclusive, CancellationToken cancellationToken) =>
+        _table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(fromInclusive) >= 0 && x.RowKey.CompareTo(toExclusive) < 0,
+            cancellationToken: cancellationToken);
 
-    private static TableEntity Counter(string pk, SlotKey key, SlotUsage usage) => new(pk, SlotRow(key)) { ["General"] = usage.General, ["Green"] = usage.Green };
+    /// <summary>Ids from links and paths: short, and free of the characters a row key may not hold.</summary>
+    private static bool IsKeySafe(string id) =>
+        id.Length is > 0 and <= 100 && !id.Any(c => char.IsControl(c) || c is '/' or '\\' or '#' or '?' or '|');
+
+    private static TableEntity Counter(string pk, string categoryId, SlotKey key, SlotUsage usage) =>
+        new(pk, SlotRow(categoryId, key)) { ["General"] = usage.General, ["Green"] = usage.Green };
 
     private static SlotUsage Usage(TableEntity e) => new(e.GetInt32("General") ?? 0, e.GetInt32("Green") ?? 0);
 
@@ -144,7 +179,7 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
     {
         var parts = rowKey.Split('|');
         return new SlotKey(
-            new LocalDate(int.Parse(parts[1][..4]), int.Parse(parts[1][4..6]), int.Parse(parts[1][6..8])),
-            new LocalTime(int.Parse(parts[2][..2]), int.Parse(parts[2][2..4])));
+            new LocalDate(int.Parse(parts[2][..4]), int.Parse(parts[2][4..6]), int.Parse(parts[2][6..8])),
+            new LocalTime(int.Parse(parts[3][..2]), int.Parse(parts[3][2..4])));
     }
 }

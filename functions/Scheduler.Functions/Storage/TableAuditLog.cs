@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using NodaTime;
 using NodaTime.Text;
@@ -7,7 +8,8 @@ namespace Scheduler.Functions.Storage;
 
 /// <summary>
 /// The audit trail in table <c>audit</c>: partition <c>centre|yyyyMMdd</c> (UTC day), row key the inverted time
-/// plus a random suffix so a day reads newest first and two entries in one tick never collide.
+/// plus the entry's key (an event id, so a redelivered event is recorded once) or a random suffix, so a day reads
+/// newest first and two entries in one tick never collide.
 /// </summary>
 public sealed class TableAuditLog : IAuditLog
 {
@@ -18,7 +20,7 @@ public sealed class TableAuditLog : IAuditLog
     public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
         var ticks = entry.At.ToUnixTimeTicks();
-        var entity = new TableEntity(PartitionKey(entry.CentreId, entry.At.InUtc().Date), $"{long.MaxValue - ticks:D19}-{Guid.NewGuid():N}")
+        var entity = new TableEntity(PartitionKey(entry.CentreId, entry.At.InUtc().Date), $"{long.MaxValue - ticks:D19}-{entry.Key ?? Guid.NewGuid().ToString("N")}")
         {
             ["At"] = InstantPattern.ExtendedIso.Format(entry.At),
             ["Actor"] = entry.Actor,
@@ -26,7 +28,14 @@ public sealed class TableAuditLog : IAuditLog
             ["Subject"] = entry.Subject,
             ["Detail"] = entry.Detail,
         };
-        await _table.AddEntityAsync(entity, cancellationToken);
+        try
+        {
+            await _table.AddEntityAsync(entity, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409 && entry.Key is not null)
+        {
+            // Recorded before: the same event delivered again.
+        }
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ReadDayAsync(string centreId, LocalDate utcDate, int max, CancellationToken cancellationToken)

@@ -7,7 +7,8 @@ namespace Scheduler.Core.Auditing;
 /// <param name="Action">A dotted verb such as <c>resident-link.issued</c>.</param>
 /// <param name="Subject">What was changed, for example <c>resident/r-001</c>.</param>
 /// <param name="Detail">Short detail free of personal data.</param>
-public sealed record AuditEntry(Instant At, string CentreId, string Actor, string Action, string Subject, string? Detail);
+/// <param name="Key">When given, the entry is recorded once however often it is appended (an event's id).</param>
+public sealed record AuditEntry(Instant At, string CentreId, string Actor, string Action, string Subject, string? Detail, string? Key = null);
 
 /// <summary>Where audit entries go. Implementations append only.</summary>
 public interface IAuditLog
@@ -23,4 +24,8 @@ public sealed class AuditTrail(IAuditLog log, IClock clock)
 {
     public Task RecordAsync(string centreId, Identity.Caller caller, string action, string subject, string? detail, CancellationToken cancellationToken) =>
         log.AppendAsync(new AuditEntry(clock.GetCurrentInstant(), centreId, caller.AuditName, action, subject, detail), cancellationToken);
+
+    /// <summary>Records what an event says happened, at the event's time, once per event however often it is delivered.</summary>
+    public Task RecordEventAsync(string centreId, string eventId, Instant at, string actor, string action, string subject, string? detail, CancellationToken cancellationToken) =>
+        log.AppendAsync(new AuditEntry(at, centreId, actor, action, subject, detail, eventId), cancellationToken);
 }

@@ -1,4 +1,7 @@
 using NodaTime;
+using Scheduler.Core.Calendar;
+using Scheduler.Core.Identity;
+using Scheduler.Core.Results;
 
 namespace Scheduler.Core.Booking;
 
@@ -50,6 +53,101 @@ public sealed record Appointment(
     public bool Green => Priority is not null;
     public bool HoldsCapacity => Status is AppointmentStatus.Booked or AppointmentStatus.AwaitingConfirmation or AppointmentStatus.CheckedIn;
     public bool IsActive => Status is AppointmentStatus.Booked or AppointmentStatus.AwaitingConfirmation;
+
+    /// <summary>Null when the resident may still move or cancel the appointment at <paramref name="now"/>, else why not.</summary>
+    public Problem? ChangeableAt(Instant now, CentreCalendar calendar)
+    {
+        if (!IsActive) return Problem.Conflict("appointment", ErrorCodes.NotActive, $"The appointment is {Status} and cannot be changed.");
+        if (now >= calendar.ToInstant(Date + Start))
+            return Problem.Conflict("appointment", ErrorCodes.AlreadyStarted, "The appointment has started; it can no longer be changed.");
+        return null;
+    }
+
+    /// <summary>
+    /// The state machine: the appointment after <paramref name="action"/> at <paramref name="now"/>, unchanged when it
+    /// is already in the state the action leads to (so a repeated request is harmless), or why the action is refused.
+    /// </summary>
+    public Outcome<Appointment> Apply(AppointmentAction action, Instant now, CentreCalendar calendar)
+    {
+        var to = action.Target();
+        if (Status == to) return Outcome<Appointment>.Ok(this);
+        var refused = action switch
+        {
+            AppointmentAction.Cancel => ChangeableAt(now, calendar),
+            AppointmentAction.Confirm =>
+                Status != AppointmentStatus.AwaitingConfirmation ? Problem.Conflict("appointment", ErrorCodes.NotAwaitingConfirmation, "This appointment does not need confirming.")
+                : now > ConfirmBy ? Problem.Conflict("appointment", ErrorCodes.ConfirmationTooLate, "The time to confirm has passed; please book again.")
+                : null,
+            AppointmentAction.CheckIn =>
+                !IsActive ? Problem.Conflict("appointment", ErrorCodes.NotActive, $"The appointment is {Status}.")
+                : calendar.Today(now) != Date ? Problem.Conflict("appointment", ErrorCodes.NotToday, "Check-in is on the day of the appointment.")
+                : null,
+            AppointmentAction.Serve =>
+                Status is AppointmentStatus.CheckedIn or AppointmentStatus.Booked ? null
+                : Problem.Conflict("appointment", ErrorCodes.NotServable, $"The appointment is {Status}."),
+            AppointmentAction.NoShow =>
+                !IsActive ? Problem.Conflict("appointment", ErrorCodes.NotActive, $"The appointment is {Status}.")
+                : now < calendar.ToInstant(Date + Start) ? Problem.Conflict("appointment", ErrorCodes.NotStarted, "A no-show can be marked once the slot has started.")
+                : null,
+            AppointmentAction.Lapse =>
+                Status == AppointmentStatus.AwaitingConfirmation && now > ConfirmBy ? null
+                : Problem.Conflict("appointment", ErrorCodes.NotLapsing, "The appointment was confirmed or changed."),
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
+        };
+        return refused ?? Outcome<Appointment>.Ok(this with { Status = to, UpdatedAt = now });
+    }
+}
+
+/// <summary>What residents, staff and the lapse timer do to an appointment after it is booked (moving it is <see cref="RescheduleAppointment"/>).</summary>
+public enum AppointmentAction
+{
+    Cancel,
+    Confirm,
+    CheckIn,
+    Serve,
+    NoShow,
+    Lapse,
+}
+
+public static class AppointmentActions
+{
+    public static AppointmentStatus Target(this AppointmentAction action) => action switch
+    {
+        AppointmentAction.Cancel => AppointmentStatus.Cancelled,
+        AppointmentAction.Confirm => AppointmentStatus.Booked,
+        AppointmentAction.CheckIn => AppointmentStatus.CheckedIn,
+        AppointmentAction.Serve => AppointmentStatus.Served,
+        AppointmentAction.NoShow => AppointmentStatus.NoShow,
+        AppointmentAction.Lapse => AppointmentStatus.Lapsed,
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
+    };
+
+    /// <summary>Whether the action gives the appointment's seats back.</summary>
+    public static bool ReleasesSlots(this AppointmentAction action) => action is AppointmentAction.Cancel or AppointmentAction.Lapse;
+
+    public static string EventType(this AppointmentAction action) => action switch
+    {
+        AppointmentAction.Cancel => AppointmentEventTypes.Cancelled,
+        AppointmentAction.Confirm => AppointmentEventTypes.Confirmed,
+        AppointmentAction.CheckIn => AppointmentEventTypes.CheckedIn,
+        AppointmentAction.Serve => AppointmentEventTypes.Served,
+        AppointmentAction.NoShow => AppointmentEventTypes.NoShow,
+        AppointmentAction.Lapse => AppointmentEventTypes.Lapsed,
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
+    };
+}
+
+/// <summary>The <see cref="AppointmentEvent.Type"/> values.</summary>
+public static class AppointmentEventTypes
+{
+    public const string Booked = "appointment.booked";
+    public const string Rescheduled = "appointment.rescheduled";
+    public const string Cancelled = "appointment.cancelled";
+    public const string Confirmed = "appointment.confirmed";
+    public const string CheckedIn = "appointment.checked-in";
+    public const string Served = "appointment.served";
+    public const string NoShow = "appointment.no-show";
+    public const string Lapsed = "appointment.lapsed";
 }
 
 /// <summary>An event on the <c>appointment-events</c> queue, for notifications and planning.</summary>
@@ -65,7 +163,14 @@ public sealed record AppointmentEvent(
     LocalDate Date,
     LocalTime Start,
     LocalDate? PreviousDate,
-    LocalTime? PreviousStart)
+    LocalTime? PreviousStart,
+    string? BookableId = null)
 {
-    public const int CurrentVersion = 1;
+    /// <summary>Version 2 added <see cref="BookableId"/>; version 1 events read with it null.</summary>
+    public const int CurrentVersion = 2;
+
+    /// <summary>The event of <paramref name="type"/> for <paramref name="a"/> as it is now, with where it was before a move.</summary>
+    public static AppointmentEvent Of(string type, Appointment a, Caller caller, Instant at, Appointment? previous = null) =>
+        new(Ids.New($"{a.Id}-", 6), type, CurrentVersion, a.CentreId, a.Id, at, caller.AuditName, a.Status, a.Date, a.Start,
+            previous?.Date, previous?.Start, a.BookableId);
 }

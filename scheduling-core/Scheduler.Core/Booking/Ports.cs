@@ -8,9 +8,16 @@ namespace Scheduler.Core.Booking;
 public readonly record struct SlotKey(LocalDate Date, LocalTime Start);
 
 /// <summary>
-/// One atomic change to a category's appointments: take the <see cref="Take"/> slots if <see cref="Admit"/> says
-/// the fresh usage allows it, give back the <see cref="Release"/> slots, and write the appointment (insert when
-/// <see cref="ExpectedETag"/> is null, else replace only if unchanged since read) together with its event.
+/// The booker's ledger as it should be after a change: replaced only if unchanged since read
+/// (<see cref="ExpectedETag"/>), or added when <see cref="ExpectedETag"/> is null because none was known.
+/// </summary>
+public sealed record LedgerWrite(string MobileKey, BookerLedger Next, string? ExpectedETag);
+
+/// <summary>
+/// One atomic change to a centre's appointments: take the <see cref="Take"/> slots if <see cref="Admit"/> says
+/// the fresh usage allows it, give back the <see cref="Release"/> slots, write the appointment (insert when
+/// <see cref="ExpectedETag"/> is null, else replace only if unchanged since read), the booker's ledger when
+/// <see cref="Ledger"/> is given, and the event, all or nothing.
 /// </summary>
 public sealed record SlotChange(
     Appointment Appointment,
@@ -18,7 +25,8 @@ public sealed record SlotChange(
     IReadOnlyList<SlotKey> Take,
     IReadOnlyList<SlotKey> Release,
     Func<IReadOnlyList<SlotUsage>, bool> Admit,
-    AppointmentEvent Event);
+    AppointmentEvent Event,
+    LedgerWrite? Ledger = null);
 
 public enum CommitOutcome
 {
@@ -29,9 +37,15 @@ public enum CommitOutcome
 
     /// <summary>The appointment changed since it was read, or an appointment with this id exists already.</summary>
     Conflict,
+
+    /// <summary>The booker's ledger changed since it was read, or exists although none was known: read it and decide again.</summary>
+    LedgerChanged,
 }
 
-/// <summary>Where appointments and the slot counters that guard capacity live.</summary>
+/// <summary>
+/// Where appointments, the slot counters that guard capacity and the per-mobile ledgers live: all of a centre in
+/// one place, so that one change to any of them is atomic.
+/// </summary>
 public interface IAppointmentStore
 {
     Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadUsageAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken);
@@ -39,6 +53,9 @@ public interface IAppointmentStore
     Task<CommitOutcome> CommitAsync(SlotChange change, CancellationToken cancellationToken);
 
     Task<StoredAppointment?> GetAsync(string centreId, string appointmentId, CancellationToken cancellationToken);
+
+    /// <summary>The ledger of a mobile number (by its pseudonymous key), or null when the number never booked here.</summary>
+    Task<StoredLedger?> ReadLedgerAsync(string centreId, string mobileKey, CancellationToken cancellationToken);
 
     /// <summary>Appointments of a centre, any category, in one status.</summary>
     Task<IReadOnlyList<Appointment>> ListByStatusAsync(string centreId, AppointmentStatus status, CancellationToken cancellationToken);
@@ -49,41 +66,7 @@ public interface IAppointmentStore
 
 public sealed record StoredAppointment(Appointment Appointment, string ETag);
 
-/// <summary>An appointment a mobile number holds, as the ledger remembers it.</summary>
-public sealed record LedgerEntry(string AppointmentId, LocalDate Date, IReadOnlyList<string> ItemIds, string ResidentKey, Instant ReservedAt);
-
-public enum LedgerRefusal
-{
-    None,
-    TooManyActive,
-    Duplicate,
-}
-
-/// <summary>The ledger's answer to a reservation, with the number's no-shows read in the same look.</summary>
-public readonly record struct LedgerReservation(LedgerRefusal Refusal, int NoShows);
-
-/// <summary>
-/// Per mobile number: the appointments it holds (for the per-phone limits) and its no-shows. Kept apart from the
-/// slot counters (another partition), so a booking first reserves here, then commits the slots, and gives the
-/// reservation back if the slots are full.
-/// </summary>
-public interface IBookerLedger
-{
-    /// <summary>
-    /// Adds <paramref name="entry"/> unless the number holds <paramref name="maxActive"/> entries already or one for the
-    /// same resident, date and item. Entries <paramref name="isStillActive"/> denies are dropped first.
-    /// </summary>
-    Task<LedgerReservation> ReserveAsync(string centreId, string mobileKey, LedgerEntry entry, int maxActive,
-        Func<LedgerEntry, Task<bool>> isStillActive, CancellationToken cancellationToken);
-
-    Task ReleaseAsync(string centreId, string mobileKey, string appointmentId, CancellationToken cancellationToken);
-
-    /// <summary>Moves an entry to another date; refuses with <see cref="LedgerRefusal.Duplicate"/> when the resident holds the same item that day.</summary>
-    Task<LedgerRefusal> MoveAsync(string centreId, string mobileKey, string appointmentId, LocalDate newDate, CancellationToken cancellationToken);
-
-    /// <summary>Counts a no-show once per appointment, however often it is recorded.</summary>
-    Task RecordNoShowAsync(string centreId, string mobileKey, string appointmentId, CancellationToken cancellationToken);
-}
+public sealed record StoredLedger(BookerLedger Ledger, string ETag);
 
 /// <summary>A centre's profile with its calendar, as the booking rules see it.</summary>
 public sealed record CentreSnapshot(CentreProfile Profile, CentreCalendar Calendar, BookingRules Rules);

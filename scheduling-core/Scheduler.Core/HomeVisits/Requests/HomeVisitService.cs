@@ -7,6 +7,7 @@ using Scheduler.Core.Calendar;
 using Scheduler.Core.Catalogue;
 using Scheduler.Core.Identity;
 using Scheduler.Core.Residents;
+using Scheduler.Core.Results;
 using Scheduler.Core.Staffing;
 
 namespace Scheduler.Core.HomeVisits.Requests;
@@ -42,11 +43,11 @@ public sealed class HomeVisitService(
     public async Task<Outcome<HomeVisitRequest>> SubmitAsync(string centreId, SubmitHomeVisit c, Caller caller, string channel, CancellationToken cancellationToken)
     {
         var centre = await centres.GetAsync(centreId, cancellationToken);
-        if (centre is null) return Error(404, "centre", "unknown-centre", $"Centre '{centreId}' is not known.");
+        if (centre is null) return Problem.NotFound("centre", ErrorCodes.UnknownCentre, $"Centre '{centreId}' is not known.");
         var name = c.Name?.Trim() ?? "";
-        if (name.Length is 0 or > 50 || name.Any(char.IsControl)) return Error(400, "name", "invalid-name", "The name must be 1 to 50 characters without control characters.");
+        if (name.Length is 0 or > 50 || name.Any(char.IsControl)) return Problem.Invalid("name", ErrorCodes.InvalidName, "The name must be 1 to 50 characters without control characters.");
         var mobile = phones.NormalizeMobile(c.Mobile, out var phoneReason);
-        if (mobile is null) return Error(400, "mobile", "invalid-mobile", phoneReason);
+        if (mobile is null) return Problem.Invalid("mobile", ErrorCodes.InvalidMobile, phoneReason);
         var now = clock.GetCurrentInstant();
         var today = centre.Calendar.Today(now);
         int? age = null;
@@ -54,57 +55,57 @@ public sealed class HomeVisitService(
         if (!string.IsNullOrWhiteSpace(c.IdNumber))
         {
             var birth = ResidentIdNumber.BirthDate(c.IdNumber, today, out var idReason);
-            if (birth is null) return Error(400, "idNumber", "invalid-id-number", idReason);
+            if (birth is null) return Problem.Invalid("idNumber", ErrorCodes.InvalidIdNumber, idReason);
             age = ResidentIdNumber.AgeOn(birth.Value, today);
             protectedId = protector.Protect(c.IdNumber.Trim().ToUpperInvariant());
         }
-        if (c.Reason is not { } reason || !Enum.IsDefined(reason)) return Error(400, "reason", "missing-reason", "Say why the resident cannot come to the hall (the eligibility reason).");
+        if (c.Reason is not { } reason || !Enum.IsDefined(reason)) return Problem.Invalid("reason", ErrorCodes.MissingReason, "Say why the resident cannot come to the hall (the eligibility reason).");
         if (c.Location is not { Latitude: { } lat, Longitude: { } lon } || !new GeoPoint(lat, lon).IsValid())
-            return Error(400, "location", "invalid-location", "location needs numeric latitude and longitude.");
+            return Problem.Invalid("location", ErrorCodes.InvalidLocation, "location needs numeric latitude and longitude.");
         var home = new GeoPoint(lat, lon);
         var distance = GreatCircleTravelTimeProvider.Haversine(centre.Profile.Centre.Location, home) / 1000;
         if (distance > eligibility.ServiceRadiusKm)
-            return Error(400, "location", "outside-service-area", $"The home is {distance:F0} km from the centre, outside its {eligibility.ServiceRadiusKm:F0} km service area.");
+            return Problem.Invalid("location", ErrorCodes.OutsideServiceArea, $"The home is {distance:F0} km from the centre, outside its {eligibility.ServiceRadiusKm:F0} km service area.");
         var address = c.Address?.Trim() ?? "";
-        if (address.Length is 0 or > 200 || address.Any(char.IsControl)) return Error(400, "address", "invalid-address", "The address must be 1 to 200 characters.");
+        if (address.Length is 0 or > 200 || address.Any(char.IsControl)) return Problem.Invalid("address", ErrorCodes.InvalidAddress, "The address must be 1 to 200 characters.");
         var item = centre.Profile.Items.FirstOrDefault(i => i.Id == c.ItemId);
-        if (item is null) return Error(404, "itemId", "unknown-item", $"Service item '{c.ItemId}' is not known.");
-        if (item.HomeVisit is not { } profile) return Error(400, "itemId", "not-home-visitable", $"'{item.Id}' cannot be done at home.");
+        if (item is null) return Problem.NotFound("itemId", ErrorCodes.UnknownItem, $"Service item '{c.ItemId}' is not known.");
+        if (item.HomeVisit is not { } profile) return Problem.Invalid("itemId", ErrorCodes.NotHomeVisitable, $"'{item.Id}' cannot be done at home.");
         var visitStaff = centre.Profile.Staff.Where(s => s.MakesHomeVisits).ToList();
         var covered = visitStaff.SelectMany(s => s.Skills).ToHashSet();
         if (profile.Skills.Any(s => !covered.Contains(s)))
-            return Error(400, "itemId", "no-skilled-staff", $"No member of staff who makes home visits has the skills '{item.Id}' needs.");
+            return Problem.Invalid("itemId", ErrorCodes.NoSkilledStaff, $"No member of staff who makes home visits has the skills '{item.Id}' needs.");
         if (profile.TeamSize > visitStaff.Count)
-            return Error(400, "itemId", "team-too-large", $"'{item.Id}' needs {profile.TeamSize} staff; only {visitStaff.Count} make home visits.");
+            return Problem.Invalid("itemId", ErrorCodes.TeamTooLarge, $"'{item.Id}' needs {profile.TeamSize} staff; only {visitStaff.Count} make home visits.");
         var shiftLength = (shifts.End - shifts.Start).ToDuration() - shifts.LunchLength;
         if (Duration.FromMinutes(item.Minutes) > shiftLength)
-            return Error(400, "itemId", "longer-than-shift", $"'{item.Id}' takes {item.Minutes} minutes, longer than any shift.");
-        if (c.Notes is { Length: > 500 }) return Error(400, "notes", "notes-too-long", "Notes must be at most 500 characters.");
+            return Problem.Invalid("itemId", ErrorCodes.LongerThanShift, $"'{item.Id}' takes {item.Minutes} minutes, longer than any shift.");
+        if (c.Notes is { Length: > 500 }) return Problem.Invalid("notes", ErrorCodes.NotesTooLong, "Notes must be at most 500 characters.");
 
-        if (c.Windows is not { Count: > 0 } windows) return Error(400, "windows", "no-windows", "Give at least one time the resident can receive staff.");
-        if (windows.Count > 10) return Error(400, "windows", "too-many-windows", "Give at most 10 windows.");
+        if (c.Windows is not { Count: > 0 } windows) return Problem.Invalid("windows", ErrorCodes.NoWindows, "Give at least one time the resident can receive staff.");
+        if (windows.Count > 10) return Problem.Invalid("windows", ErrorCodes.TooManyWindows, "Give at most 10 windows.");
         var accepted = new List<VisitWindow>();
         for (var i = 0; i < windows.Count; i++)
         {
             var w = windows[i];
             var field = $"windows[{i}]";
-            if (w.Date is not { } date || w.From is not { } from || w.To is not { } to) return Error(400, field, "incomplete-window", "A window needs date, from and to.");
-            if (to <= from) return Error(400, field, "reversed-window", "A window must end after it starts.");
-            if (date < today || (date == today && centre.Calendar.ToInstant(date + to) <= now)) return Error(400, field, "window-in-the-past", "The window has passed.");
-            if (date > today.PlusDays(shifts.HorizonDays)) return Error(400, field, "beyond-horizon", $"Home visits are planned at most {shifts.HorizonDays} days ahead.");
+            if (w.Date is not { } date || w.From is not { } from || w.To is not { } to) return Problem.Invalid(field, ErrorCodes.IncompleteWindow, "A window needs date, from and to.");
+            if (to <= from) return Problem.Invalid(field, ErrorCodes.ReversedWindow, "A window must end after it starts.");
+            if (date < today || (date == today && centre.Calendar.ToInstant(date + to) <= now)) return Problem.Invalid(field, ErrorCodes.WindowInThePast, "The window has passed.");
+            if (date > today.PlusDays(shifts.HorizonDays)) return Problem.Invalid(field, ErrorCodes.BeyondHorizon, $"Home visits are planned at most {shifts.HorizonDays} days ahead.");
             if (!centre.Calendar.IsWorkingDay(date) || to <= shifts.Start || from >= shifts.End || (to - from).ToDuration() < Duration.FromMinutes(item.Minutes)
                 || Max(from, shifts.Start).PlusMinutes(item.Minutes) > Min(to, shifts.End))
-                return Error(400, field, "outside-every-shift", "No home-visit shift covers this window (weekdays and adjusted working days, " +
+                return Problem.Invalid(field, ErrorCodes.OutsideEveryShift, "No home-visit shift covers this window (weekdays and adjusted working days, " +
                     $"{shifts.Start:HH:mm}-{shifts.End:HH:mm}, long enough for the visit).");
             accepted.Add(new VisitWindow(date, from, to));
         }
 
         var duplicateKey = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{mobile}|{name.ToLowerInvariant()}|{item.Id}|{accepted[0].Date:yyyy-MM-dd}")))[..32];
-        var request = new HomeVisitRequest($"hv-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant()}", centreId, name, mobile, protectedId, age,
+        var request = new HomeVisitRequest(Ids.New("hv-"), centreId, name, mobile, protectedId, age,
             reason, home, address, item.Id, accepted, c.Urgency ?? VisitUrgency.Routine, c.Notes?.Trim(), channel, eligibility.Assess(reason, age),
             HomeVisitStatus.Submitted, null, now, caller.AuditName, duplicateKey);
         if (!await store.AddAsync(request, cancellationToken))
-            return Error(409, "itemId", "duplicate", "This resident already asked for this service on that day.");
+            return Problem.Conflict("itemId", ErrorCodes.Duplicate, "This resident already asked for this service on that day.");
         await audit.RecordAsync(centreId, caller, "home-visit.requested", $"home-visit/{request.Id}", $"{item.Id} via {channel}", cancellationToken);
         return Outcome<HomeVisitRequest>.Ok(request);
     }
@@ -112,11 +113,11 @@ public sealed class HomeVisitService(
     public async Task<Outcome<HomeVisitRequest>> DecideAsync(string centreId, string id, DecisionKind kind, string? reason, Caller caller, CancellationToken cancellationToken)
     {
         if (kind != DecisionKind.Approve && (string.IsNullOrWhiteSpace(reason) || reason.Length > 300))
-            return Error(400, "reason", "reason-required", "Give the resident a reason (at most 300 characters).");
+            return Problem.Invalid("reason", ErrorCodes.ReasonRequired, "Give the resident a reason (at most 300 characters).");
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var stored = await store.GetAsync(centreId, id, cancellationToken);
-            if (stored is null) return Error(404, "id", "unknown-request", "No such home-visit request.");
+            if (stored is null) return Problem.NotFound("id", ErrorCodes.UnknownRequest, "No such home-visit request.");
             var r = stored.Request;
             var outcome = kind switch
             {
@@ -131,34 +132,34 @@ public sealed class HomeVisitService(
                 return Outcome<HomeVisitRequest>.Ok(r);
             }
             if (r.Status is not (HomeVisitStatus.Submitted or HomeVisitStatus.NeedsInformation))
-                return Error(409, "id", "already-decided", $"The request is {r.Status}.");
+                return Problem.Conflict("id", ErrorCodes.AlreadyDecided, $"The request is {r.Status}.");
             var decided = r with { Status = outcome, Decision = new Decision(outcome, caller.AuditName, clock.GetCurrentInstant(), reason?.Trim()) };
             if (!await store.ReplaceAsync(decided, stored.ETag, cancellationToken)) continue;
             await audit.RecordAsync(centreId, caller, $"home-visit.{outcome.ToString().ToLowerInvariant()}", $"home-visit/{id}", reason, cancellationToken);
             await sms.SendAsync(new SmsMessage($"{id}|{outcome}|{decided.Decision!.At.ToUnixTimeTicks()}", r.Mobile, DecisionText(decided)), cancellationToken);
             return Outcome<HomeVisitRequest>.Ok(decided);
         }
-        return Error(409, "id", "busy", "The request is being changed elsewhere; try again.");
+        return Problem.Conflict("id", ErrorCodes.Busy, "The request is being changed elsewhere; try again.");
     }
 
     /// <summary>Cancels a request that is not yet decided against or cancelled; the resident is told by SMS.</summary>
     public async Task<Outcome<HomeVisitRequest>> CancelAsync(string centreId, string id, string? reason, Caller caller, CancellationToken cancellationToken)
     {
-        if (reason is { Length: > 300 }) return Error(400, "reason", "reason-too-long", "The reason must be at most 300 characters.");
+        if (reason is { Length: > 300 }) return Problem.Invalid("reason", ErrorCodes.ReasonTooLong, "The reason must be at most 300 characters.");
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var stored = await store.GetAsync(centreId, id, cancellationToken);
-            if (stored is null) return Error(404, "id", "unknown-request", "No such home-visit request.");
+            if (stored is null) return Problem.NotFound("id", ErrorCodes.UnknownRequest, "No such home-visit request.");
             var r = stored.Request;
             if (r.Status == HomeVisitStatus.Cancelled) return Outcome<HomeVisitRequest>.Ok(r);
-            if (r.Status == HomeVisitStatus.Rejected) return Error(409, "id", "already-decided", "The request was rejected.");
+            if (r.Status == HomeVisitStatus.Rejected) return Problem.Conflict("id", ErrorCodes.AlreadyDecided, "The request was rejected.");
             var cancelled = r with { Status = HomeVisitStatus.Cancelled, Decision = new Decision(HomeVisitStatus.Cancelled, caller.AuditName, clock.GetCurrentInstant(), reason?.Trim()) };
             if (!await store.ReplaceAsync(cancelled, stored.ETag, cancellationToken)) continue;
             await audit.RecordAsync(centreId, caller, "home-visit.cancelled", $"home-visit/{id}", reason, cancellationToken);
             await sms.SendAsync(new SmsMessage($"{id}|Cancelled", r.Mobile, $"【政务服务中心】{r.ResidentName}您好，您的上门服务已取消。如需办理请重新申请。"), cancellationToken);
             return Outcome<HomeVisitRequest>.Ok(cancelled);
         }
-        return Error(409, "id", "busy", "The request is being changed elsewhere; try again.");
+        return Problem.Conflict("id", ErrorCodes.Busy, "The request is being changed elsewhere; try again.");
     }
 
     public Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken) => store.ListAsync(centreId, cancellationToken);
@@ -173,5 +174,4 @@ public sealed class HomeVisitService(
     private static LocalTime Max(LocalTime a, LocalTime b) => a > b ? a : b;
     private static LocalTime Min(LocalTime a, LocalTime b) => a < b ? a : b;
 
-    private static BookingError Error(int status, string field, string code, string message) => new(status, field, code, message);
 }

@@ -1,0 +1,27 @@
+using Scheduler.Core.Auditing;
+
+namespace Scheduler.Core.Booking;
+
+/// <summary>Where appointment events wait from their commit until their consumer has handled them.</summary>
+public interface IAppointmentEventOutbox
+{
+    /// <summary>The event is handled: it need not be sent again.</summary>
+    Task AcknowledgeAsync(AppointmentEvent appointmentEvent, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What follows an appointment change, off the request's path: the audit entry (once per event however often it
+/// is delivered), then the event leaves the outbox.
+/// </summary>
+public sealed class HandleAppointmentEvent(AuditTrail audit, IAppointmentEventOutbox outbox)
+{
+    public async Task HandleAsync(AppointmentEvent e, CancellationToken cancellationToken)
+    {
+        await audit.RecordEventAsync(e.CentreId, e.EventId, e.At, e.Actor, e.Type, ManageLinks.Subject(e.AppointmentId), Detail(e), cancellationToken);
+        await outbox.AcknowledgeAsync(e, cancellationToken);
+    }
+
+    private static string Detail(AppointmentEvent e) => e.PreviousDate is { } before
+        ? $"{before:yyyy-MM-dd} {e.PreviousStart:HH:mm} -> {e.Date:yyyy-MM-dd} {e.Start:HH:mm}"
+        : $"{e.BookableId}{(e.BookableId is null ? "" : " ")}{e.Date:yyyy-MM-dd} {e.Start:HH:mm}".Trim();
+}

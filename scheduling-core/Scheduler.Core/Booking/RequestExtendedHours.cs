@@ -1,0 +1,50 @@
+using NodaTime;
+using Scheduler.Core.Auditing;
+using Scheduler.Core.Calendar;
+using Scheduler.Core.Identity;
+using Scheduler.Core.Results;
+
+namespace Scheduler.Core.Booking;
+
+public sealed record ExtendedHoursCommand(string? ItemId, string? BundleId, LocalDate? Date, SlotKind? Wanted, string? Name, string? Mobile, string? Language);
+
+/// <summary>Either the appointment the request was booked into, or the request recorded for the centre to decide on.</summary>
+public sealed record ExtendedHoursOutcome(Booked? Booked, ExtendedHoursRequest? Recorded);
+
+/// <summary>A wish for a lunch, evening or weekend slot: booked into such a session when one has room, else recorded for the centre.</summary>
+public sealed class RequestExtendedHours(IAppointmentStore store, ICentreDirectory centres, IPhoneNumbers phones, IExtendedHoursRequests extendedHours,
+    BookAppointment book, AuditTrail audit, IClock clock)
+{
+    public async Task<Outcome<ExtendedHoursOutcome>> RequestAsync(string centreId, ExtendedHoursCommand command, Caller caller, CancellationToken cancellationToken)
+    {
+        var centre = await centres.GetAsync(centreId, cancellationToken);
+        if (centre is null) return Problem.UnknownCentre(centreId);
+        if (command.Wanted is not (SlotKind.Lunch or SlotKind.Evening or SlotKind.Weekend))
+            return Problem.Invalid("wanted", ErrorCodes.UnknownPeriod, "wanted must be Lunch, Evening or Weekend.");
+        if (BookingChecks.ValidateName(command.Name, "name") is { } nameError) return nameError;
+        var mobile = phones.NormalizeMobile(command.Mobile, out var phoneReason);
+        if (mobile is null) return Problem.Invalid("mobile", ErrorCodes.InvalidMobile, phoneReason);
+        var bookable = BookingChecks.ResolveBookable(centre, null, command.ItemId, command.BundleId, out var bookableError);
+        if (bookable is null) return bookableError!;
+        if (command.Date is not { } date) return Problem.Invalid("date", ErrorCodes.Missing, "date is required.");
+        var now = clock.GetCurrentInstant();
+        var today = centre.Calendar.Today(now);
+        if (date < today) return Problem.Invalid("date", ErrorCodes.InThePast, "The date has passed.");
+        if (date > today.PlusDays(centre.Rules.HorizonDays)) return Problem.Invalid("date", ErrorCodes.BeyondHorizon, $"Appointments open {centre.Rules.HorizonDays} days ahead.");
+
+        var usage = await store.ReadUsageAsync(centreId, bookable.CategoryId, date, date, cancellationToken);
+        var wanted = command.Wanted.Value;
+        var offer = BookingChecks.Offers(centre, bookable, date, date, green: false, now, usage).SelectMany(d => d.Slots)
+            .FirstOrDefault(s => s.Kind == wanted || (wanted == SlotKind.Weekend && s.Kind == SlotKind.SpecialDate && date.DayOfWeek >= IsoDayOfWeek.Saturday));
+        if (offer is not null)
+        {
+            var booked = await book.BookAsync(centreId, new BookCommand(command.ItemId, command.BundleId, date, offer.Start, command.Name, command.Mobile, null, null, command.Language, null), caller, cancellationToken);
+            if (booked.Error is null) return Outcome<ExtendedHoursOutcome>.Ok(new ExtendedHoursOutcome(booked.Value, null));
+            if (booked.Error.Code != ErrorCodes.SlotFull) return booked.Error;
+        }
+        var request = new ExtendedHoursRequest(Ids.New("xh-"), centreId, bookable.CategoryId, bookable.Id, date, wanted, command.Name!.Trim(), mobile, now, caller.AuditName);
+        await extendedHours.AddAsync(request, cancellationToken);
+        await audit.RecordAsync(centreId, caller, "extended-hours.requested", $"extended-hours/{request.Id}", $"{bookable.Id} {date:yyyy-MM-dd} {wanted}", cancellationToken);
+        return Outcome<ExtendedHoursOutcome>.Ok(new ExtendedHoursOutcome(null, request));
+    }
+}

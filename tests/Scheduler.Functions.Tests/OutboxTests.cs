@@ -1,0 +1,137 @@
+using System.Text.Json;
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
+using NodaTime.Testing;
+using Scheduler.Core.Auditing;
+using Scheduler.Core.Booking;
+using Scheduler.Core.Identity;
+using Scheduler.Functions.Api;
+using Scheduler.Functions.Infrastructure;
+using Scheduler.Functions.Storage;
+using Scheduler.Testing;
+using Xunit;
+
+namespace Scheduler.Functions.Tests;
+
+/// <summary>
+/// The appointment events' outbox on Azurite: an event whose queue send fails is not lost (the sweep sends it),
+/// a redelivered event is audited once, and a message that is not an event is refused with its reason.
+/// Each test uses a centre id of its own, so its partition is its own.
+/// </summary>
+public sealed class OutboxTests(AzuriteFixture azurite)
+{
+    private static readonly Instant Now = SchedulerHost.DemoNow;
+
+    private static Appointment NewAppointment(string centreId) => new(
+        $"social.{Guid.NewGuid():N}"[..27], centreId, "social", "pension-certification", false, ["pension-certification"],
+        new LocalDate(2026, 12, 1), new LocalTime(9, 0), new LocalTime(9, 15), 1, "Asia/Shanghai", "李芳", "+8613900000001", "resident-key",
+        null, null, "zh", AppointmentStatus.Booked, Now, "anonymous", null, Now);
+
+    private StorageClients Clients(bool queuesReachable)
+    {
+        var tables = new TableServiceClient(azurite.ConnectionString);
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        queueOptions.Retry.MaxRetries = 0;
+        queueOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(2);
+        // Port 1 refuses connections: every queue send fails before anything is sent.
+        var queues = queuesReachable
+            ? new QueueServiceClient(azurite.ConnectionString, queueOptions)
+            : new QueueServiceClient(System.Text.RegularExpressions.Regex.Replace(azurite.ConnectionString, @"QueueEndpoint=http://127\.0\.0\.1:\d+", "QueueEndpoint=http://127.0.0.1:1"), queueOptions);
+        return new StorageClients(tables, queues);
+    }
+
+    private async Task<TableClient> AppointmentsAsync()
+    {
+        var table = new TableClient(azurite.ConnectionString, StorageNames.AppointmentsTable);
+        await table.CreateIfNotExistsAsync();
+        return table;
+    }
+
+    [Fact]
+    public async Task An_event_whose_queue_send_fails_stays_in_the_outbox_and_the_sweep_sends_it_once_old_enough()
+    {
+        var table = await AppointmentsAsync();
+        var clock = new FakeClock(Now);
+        var broken = Clients(queuesReachable: false);
+        var store = new TableAppointmentStore(broken, new AppointmentEventPublisher(broken, clock, NullLogger<AppointmentEventPublisher>.Instance),
+            NullLogger<TableAppointmentStore>.Instance);
+        var centre = $"outbox{Guid.NewGuid():N}"[..20];
+        var a = NewAppointment(centre);
+        var e = AppointmentEvent.Of(AppointmentEventTypes.Booked, a, AnonymousCaller.Instance, Now);
+
+        var outcome = await store.CommitAsync(new SlotChange(a, null, [new SlotKey(a.Date, a.Start)], [], _ => true, e,
+            new LedgerWrite("mobile-key", BookerLedger.Empty, null)), CancellationToken.None);
+
+        Assert.Equal(CommitOutcome.Committed, outcome);
+        Assert.True((await table.GetEntityIfExistsAsync<TableEntity>(centre, AppointmentEventPublisher.Row(e.EventId))).HasValue, "the event waits in the outbox");
+
+        var working = Clients(queuesReachable: true);
+        await working.Queues.GetQueueClient(StorageNames.AppointmentEventsQueue).CreateIfNotExistsAsync();
+        var sweeper = new AppointmentEventPublisher(working, clock, NullLogger<AppointmentEventPublisher>.Instance);
+        clock.Advance(AppointmentEventPublisher.SweepAge - Duration.FromSeconds(1));
+        Assert.Equal(0, await sweeper.SweepAsync([centre], CancellationToken.None));
+        clock.Advance(Duration.FromSeconds(2));
+        Assert.Equal(1, await sweeper.SweepAsync([centre], CancellationToken.None));
+
+        // The queue is shared with the dev hosts of other tests, which may have handled the event already.
+        var queue = working.Queues.GetQueueClient(StorageNames.AppointmentEventsQueue);
+        var seen = false;
+        for (var i = 0; i < 50 && !seen; i++)
+        {
+            var messages = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(5))).Value;
+            seen = messages.Any(m => AppointmentEventFunctions.Parse(m.Body.ToString()).EventId == e.EventId)
+                   || !(await table.GetEntityIfExistsAsync<TableEntity>(centre, AppointmentEventPublisher.Row(e.EventId))).HasValue;
+            if (!seen) await Task.Delay(100);
+        }
+        Assert.True(seen, "the swept event reached the queue");
+    }
+
+    [Fact]
+    public async Task An_event_delivered_twice_is_audited_once_and_leaves_the_outbox()
+    {
+        var table = await AppointmentsAsync();
+        var clients = Clients(queuesReachable: true);
+        await clients.Tables.GetTableClient(StorageNames.AuditTable).CreateIfNotExistsAsync();
+        var clock = new FakeClock(Now);
+        var publisher = new AppointmentEventPublisher(clients, clock, NullLogger<AppointmentEventPublisher>.Instance);
+        var centre = $"outbox{Guid.NewGuid():N}"[..20];
+        var e = AppointmentEvent.Of(AppointmentEventTypes.Cancelled, NewAppointment(centre), AnonymousCaller.Instance, Now);
+        await table.AddEntityAsync(AppointmentEventPublisher.OutboxRow(centre, e));
+        var audit = new TableAuditLog(clients);
+        var handle = new HandleAppointmentEvent(new AuditTrail(audit, clock), publisher);
+
+        await handle.HandleAsync(e, CancellationToken.None);
+        await handle.HandleAsync(e, CancellationToken.None);
+
+        var entries = await audit.ReadDayAsync(centre, new LocalDate(2026, 11, 27), 10, CancellationToken.None);
+        var entry = Assert.Single(entries);
+        Assert.Equal(("appointment.cancelled", $"appointment/{e.AppointmentId}", "anonymous", Now), (entry.Action, entry.Subject, entry.Actor, entry.At));
+        Assert.False((await table.GetEntityIfExistsAsync<TableEntity>(centre, AppointmentEventPublisher.Row(e.EventId))).HasValue);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("null")]
+    [InlineData("""{"type":"appointment.booked","version":2,"centreId":"huli","appointmentId":"social.1"}""")]
+    [InlineData("""{"eventId":"e1","type":"plan.requested","version":2,"centreId":"huli","appointmentId":"social.1"}""")]
+    [InlineData("""{"eventId":"e1","type":"appointment.booked","version":9,"centreId":"huli","appointmentId":"social.1","at":"2026-11-27T01:00:00Z"}""")]
+    public void A_message_that_is_not_an_appointment_event_is_refused_with_the_reason(string message)
+    {
+        var refused = Assert.Throws<InvalidDataException>(() => AppointmentEventFunctions.Parse(message));
+        Assert.False(string.IsNullOrWhiteSpace(refused.Message));
+    }
+
+    [Fact]
+    public void An_event_of_version_1_reads_without_the_item()
+    {
+        var e = AppointmentEventFunctions.Parse("""
+            {"eventId":"social.1-aa","type":"appointment.booked","version":1,"centreId":"huli","appointmentId":"social.1","at":"2026-11-27T01:00:00Z",
+             "actor":"anonymous","status":"Booked","date":"2026-12-01","start":"09:00:00"}
+            """);
+        Assert.Null(e.BookableId);
+        Assert.Equal(new LocalDate(2026, 12, 1), e.Date);
+    }
+}
