@@ -9,9 +9,10 @@ $site = "/subscriptions/$env:AZURE_SUBSCRIPTION_ID/resourceGroups/$env:AZURE_RES
 $limit = if ($env:SCHEDULER_HEALTH_WAIT_SECONDS) { [int]$env:SCHEDULER_HEALTH_WAIT_SECONDS } else { 900 }
 $haveAz = (Get-Command az -ErrorAction SilentlyContinue) -and $(az account show --output none 2>$null; $LASTEXITCODE -eq 0)
 if (-not $haveAz) { Write-Warning 'postdeploy: the Azure CLI is missing or not signed in (az login): checking health without restarting the app.' }
-$settled = 'Resolved', 'SecretNotFound', 'SecretVersionNotFound'
+$settledStatuses = 'Resolved', 'SecretNotFound', 'SecretVersionNotFound'
 $clock = [Diagnostics.Stopwatch]::StartNew()
 $lastRestart = [TimeSpan]::FromDays(-1)
+$settled = 0 # 1: every reference App Service can resolve is resolved; 2: and the app was restarted since
 
 while ($true) {
     $code = 0; $body = ''
@@ -27,8 +28,10 @@ while ($true) {
         if ($body -match 'Key Vault reference not resolved' -and $haveAz) {
             $json = az rest --method get --url "$site/config/configreferences/appsettings?api-version=2022-03-01" 2>$null
             if ($LASTEXITCODE -eq 0 -and $json) {
-                $refused = @(($json | Out-String | ConvertFrom-Json).value | Where-Object { $settled -notcontains $_.properties.status })
-                if ($refused.Count -eq 0) { $transient = $false }
+                $refused = @(($json | Out-String | ConvertFrom-Json).value | Where-Object { $settledStatuses -notcontains $_.properties.status })
+                if ($refused.Count -eq 0) {
+                    if ($settled -eq 2) { $transient = $false } else { $settled = 1; $lastRestart = [TimeSpan]::FromDays(-1) }
+                }
             }
         } elseif ($body -notmatch 'Key Vault reference not resolved') { $transient = $false }
     }
@@ -46,6 +49,7 @@ while ($true) {
         az rest --method post --url "$site/config/configreferences/appsettings/refresh?api-version=2022-03-01" --output none 2>$null | Out-Null
         az functionapp restart --resource-group $env:AZURE_RESOURCE_GROUP --name $env:AZURE_FUNCTION_APP_NAME --output none
         $lastRestart = $clock.Elapsed
+        if ($settled -eq 1) { $settled = 2 }
     } else {
         Write-Host "postdeploy: waiting for $url (HTTP $code, $([int]$elapsed.TotalSeconds)s)"
     }

@@ -4,6 +4,7 @@
 # its literal text, an identity without a token, storage answering 403) or does not answer yet, it asks App Service
 # to resolve the Key Vault references again and restarts the app, every few minutes, since the app reads its
 # settings only when it starts.
+# Once App Service has resolved every reference it can, one more restart hands them to the app.
 # A configuration gap that waiting does not close (a Twilio secret or setting not given yet) ends the wait with a
 # warning naming it; the deployment itself is done. Gives up after SCHEDULER_HEALTH_WAIT_SECONDS (default 900)
 # and fails, naming what is still wrong.
@@ -24,6 +25,7 @@ body=$(mktemp)
 trap 'rm -f "$body"' EXIT
 start=$(date +%s)
 last_restart=0
+settled=0 # 1: restarted once since App Service resolved every reference it can
 
 while :; do
   code=$(curl --silent --max-time 30 --output "$body" --write-out '%{http_code}' "$url" || true)
@@ -42,7 +44,11 @@ while :; do
       refused=$(az rest --method get --url "$site/config/configreferences/appsettings?api-version=2022-03-01" \
         --query "length(value[?properties.status != 'Resolved' && properties.status != 'SecretNotFound' && properties.status != 'SecretVersionNotFound'])" \
         --output tsv 2>/dev/null || echo 1)
-      [ "$refused" = "0" ] && transient=0
+      if [ "$refused" = "0" ]; then
+        # App Service resolves what it can; the running app got the literal text at start and needs one restart
+        # to see it. After that restart, what is still unresolved is a secret nobody has set.
+        if [ "$settled" = 2 ]; then transient=0; else settled=1; last_restart=0; fi
+      fi
     elif ! grep -q 'Key Vault reference not resolved' "$body"; then
       transient=0
     fi
@@ -64,6 +70,7 @@ while :; do
     az rest --method post --url "$site/config/configreferences/appsettings/refresh?api-version=2022-03-01" --output none >/dev/null 2>&1 || true
     az functionapp restart --resource-group "$AZURE_RESOURCE_GROUP" --name "$AZURE_FUNCTION_APP_NAME" --output none || true
     last_restart=$(date +%s)
+    [ "$settled" = 1 ] && settled=2
   else
     echo "postdeploy: waiting for $url (HTTP $code, ${elapsed}s)"
   fi
