@@ -60,14 +60,18 @@ param twilioFromNumber string = ''
 @description('Twilio Messaging Service SID (MG...), used instead of the sender number when set.')
 param twilioMessagingServiceSid string = ''
 
-@description('Memory of each Flex Consumption instance, in MB.')
-@allowed([ 512, 2048, 4096 ])
-param instanceMemoryMB int = 2048
+@description('Memory of each Flex Consumption instance, in MB: 4096 gives two cores, which the planner\'s two parallel OR-Tools searches use; 2048 gives one.')
+@allowed([ 2048, 4096 ])
+param instanceMemoryMB int = 4096
 
-@description('Most Flex Consumption instances the app scales out to.')
-@minValue(1)
+@description('Most Flex Consumption instances the app scales out to. Flex Consumption refuses fewer than 40 in most regions.')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
+
+@description('default creates the Key Vault; recover brings back this environment\'s soft-deleted vault after `azd down` (purge protection keeps its name for 90 days). infra/hooks/preprovision sets it before every provision.')
+@allowed([ 'default', 'recover' ])
+param keyVaultCreateMode string = 'default'
 
 @description('Redundancy of the storage account holding the app\'s tables and queues.')
 @allowed([ 'Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS', 'Standard_RAGRS', 'Standard_RAGZRS' ])
@@ -157,6 +161,7 @@ module keyVault 'app/keyvault.bicep' = {
     name: '${abbrs.keyVault}${resourceToken}'
     location: location
     tags: tags
+    createMode: keyVaultCreateMode
     tokenSigningKey: tokenSigningKey
     twilioAccountSid: twilioAccountSid
     twilioAuthToken: twilioAuthToken
@@ -226,6 +231,7 @@ output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output AZURE_FUNCTION_APP_HOST_NAME string = api.outputs.defaultHostName
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_URI string = keyVault.outputs.uri
 output AZURE_DATA_STORAGE_ACCOUNT string = dataStorage.outputs.name

@@ -10,7 +10,8 @@ namespace Scheduler.DevHost;
 /// Emulates App Service authentication locally. In Azure, App Service signs staff in with Entra ID, strips any
 /// <c>X-MS-CLIENT-PRINCIPAL</c> header a client sends and sets its own. Here, <c>/.auth/login</c> is a plain page
 /// that asks for a name and roles (no password: it is for a developer's machine) and keeps them in a cookie, and
-/// every request gets the header made from that cookie, never from the client.
+/// every request gets the header made from that cookie, never from the client. <c>/.auth/login/aad</c>, the address
+/// of Entra ID sign-in in Azure that the app's pages link to, shows the same local page.
 /// </summary>
 public static class LocalSignIn
 {
@@ -41,7 +42,9 @@ public static class LocalSignIn
 
     public static void MapSignIn(this WebApplication app)
     {
-        app.MapGet("/.auth/login", (HttpContext c) => Results.Content(Page(c.Request.Query["post_login_redirect_uri"]), "text/html; charset=utf-8"));
+        // /.auth/login/aad is where the app's pages send people (Easy Auth's Entra ID provider); here it is the same local page.
+        foreach (var path in new[] { "/.auth/login", "/.auth/login/aad" })
+            app.MapGet(path, (HttpContext c) => Results.Content(Page(c.Request.Query["post_login_redirect_uri"]), "text/html; charset=utf-8"));
         app.MapPost("/.auth/login/local", async (HttpContext c) =>
         {
             var form = await c.Request.ReadFormAsync();

@@ -83,7 +83,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
+      // No ftpsState: Flex Consumption rejects it; FTP is off through basicPublishingCredentialsPolicies/ftp below.
       http20Enabled: true
     }
     functionAppConfig: {

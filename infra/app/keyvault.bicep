@@ -1,9 +1,14 @@
 // Key Vault (Azure RBAC, soft delete and purge protection) holding the app's secrets. A secret whose parameter is
 // empty is not written, so a later deployment never blanks a secret set by hand; the app's Key Vault references
-// then stay unresolved until it is set, and /api/health names what is missing.
+// then stay unresolved until it is set, and /api/health names what is missing. A vault deleted with its resource group
+// (`azd down`) stays soft-deleted for 90 days under the same name: createMode 'recover' brings it back, secrets and all.
 param name string
 param location string
 param tags object
+
+@description('default, or recover to bring back the soft-deleted vault of the same name (after `azd down`; purge protection keeps the name for 90 days).')
+@allowed([ 'default', 'recover' ])
+param createMode string = 'default'
 
 @secure()
 param tokenSigningKey string
@@ -22,6 +27,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   tags: tags
   properties: {
     tenantId: subscription().tenantId
+    createMode: createMode
     sku: { family: 'A', name: 'standard' }
     enableRbacAuthorization: true
     enableSoftDelete: true

@@ -13,11 +13,20 @@ public sealed class DispatcherPageTests(AzuriteFixture azurite, BrowserFixture b
     : DemoCentrePageTest(azurite, browser, 1200, 900)
 {
     [Fact]
-    public async Task Without_a_sign_in_the_page_asks_for_one()
+    public async Task Without_a_sign_in_the_page_asks_for_one_and_the_link_signs_in_and_comes_back()
     {
         var response = await Page.GotoAsync($"/api/pages/dispatch?code={Uri.EscapeDataString(Host.Keys.FunctionKey)}");
         Assert.Equal(401, response!.Status);
-        await Assertions.Expect(Page.GetByRole(AriaRole.Link, new() { Name = "登录" })).ToBeVisibleAsync();
+        var signIn = Page.GetByRole(AriaRole.Link, new() { Name = "登录" });
+        await Assertions.Expect(signIn).ToBeVisibleAsync();
+        // Easy Auth's Entra ID sign-in in Azure; the dev host answers it with its local page.
+        Assert.StartsWith("/.auth/login/aad?", await signIn.GetAttributeAsync("href"));
+
+        await signIn.ClickAsync();
+        await Page.GetByLabel("Name").FillAsync("调度员吴");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "调度台" })).ToBeVisibleAsync();
     }
 
     [Fact]

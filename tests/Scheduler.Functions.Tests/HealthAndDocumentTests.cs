@@ -2,8 +2,17 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Scheduler.DevHost;
 using Scheduler.Functions.Http;
+using Scheduler.Functions.Storage;
 using Scheduler.Testing;
 using Xunit;
 
@@ -112,6 +121,124 @@ public sealed class HealthAndDocumentTests(AzuriteFixture azurite) : IAsyncLifet
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var failed = body.GetProperty("failed").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.Equal(["tables", "queues"], failed);
+    }
+
+    /// <summary>What App Service leaves in a setting whose Key Vault reference it could not resolve.</summary>
+    private const string UnresolvedSigningKey = "@Microsoft.KeyVault(VaultName=kv-x;SecretName=scheduler-token-signing-key)";
+
+    [Fact]
+    public async Task The_app_starts_with_the_signing_key_left_as_a_key_vault_reference_and_health_names_it()
+    {
+        await using var host = await SchedulerHost.StartAsync(azurite.ConnectionString, adjust: s => s["Scheduler__TokenSigningKey"] = UnresolvedSigningKey);
+
+        using var response = await host.Client.GetAsync("/api/health", TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var body = JsonDocument.Parse(text).RootElement;
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("Key Vault reference not resolved: Scheduler:TokenSigningKey", body.GetProperty("checks").GetProperty("settings").GetString());
+        Assert.Equal(["settings"], body.GetProperty("failed").EnumerateArray().Select(e => e.GetString()).ToList());
+        Assert.Equal("ok", body.GetProperty("checks").GetProperty("tables").GetString());
+        Assert.DoesNotContain("SecretName", text);
+
+        // What needs the key fails on its own (never signs with a made-up key); what does not, keeps serving.
+        using var centre = await host.Client.GetAsync("/api/centre", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, centre.StatusCode);
+        var error = Assert.Throws<Scheduler.Functions.Infrastructure.SettingUnavailableException>(() => host.Services.GetRequiredService<CallerResolver>());
+        Assert.Equal("Scheduler:TokenSigningKey", error.Setting);
+    }
+
+    [Fact]
+    public async Task A_signing_key_that_is_there_but_too_short_still_stops_the_app()
+    {
+        await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            SchedulerHost.StartAsync(azurite.ConnectionString, adjust: s => s["Scheduler__TokenSigningKey"] = "Microsoft.KeyVault(not-a-reference)"));
+    }
+
+    [Fact]
+    public async Task The_app_starts_when_its_identity_gets_no_token_and_health_says_so()
+    {
+        var nowhere = new Uri("https://127.0.0.1:1/devstoreaccount1");
+        await using var host = await SchedulerHost.StartAsync(azurite.ConnectionString,
+            adjust: s => s["Scheduler__LoadDemoData"] = "false",
+            replace: services => services.AddSingleton(new StorageClients(
+                new Azure.Data.Tables.TableServiceClient(nowhere, new TokenlessCredential()),
+                new Azure.Storage.Queues.QueueServiceClient(nowhere, new TokenlessCredential()))));
+
+        using var response = await host.Client.GetAsync("/api/health", TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(["tables", "queues"], body.GetProperty("failed").EnumerateArray().Select(e => e.GetString()).ToList());
+        Assert.Equal("identity: the app's managed identity got no token (CredentialUnavailableException)",
+            body.GetProperty("checks").GetProperty("tables").GetString());
+    }
+
+    [Fact]
+    public async Task The_app_starts_when_storage_refuses_its_identity_and_health_says_forbidden()
+    {
+        await using var refusing = await RefusingStorage.StartAsync();
+        await using var host = await SchedulerHost.StartAsync(refusing.ConnectionString);
+
+        using var response = await host.Client.GetAsync("/api/health", TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(["tables", "queues"], body.GetProperty("failed").EnumerateArray().Select(e => e.GetString()).ToList());
+        Assert.StartsWith("forbidden: the app's identity may not use it (HTTP 403", body.GetProperty("checks").GetProperty("tables").GetString());
+        Assert.StartsWith("forbidden: the app's identity may not use it (HTTP 403", body.GetProperty("checks").GetProperty("queues").GetString());
+    }
+
+    /// <summary>A managed identity with nothing to get a token from (outside Azure, or before it is ready).</summary>
+    private sealed class TokenlessCredential : Azure.Core.TokenCredential
+    {
+        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new Azure.Identity.CredentialUnavailableException("No managed identity endpoint found.");
+
+        public override ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new Azure.Identity.CredentialUnavailableException("No managed identity endpoint found.");
+    }
+
+    /// <summary>A storage endpoint that answers every request as Azure Storage does before a role assignment applies.</summary>
+    private sealed class RefusingStorage : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+
+        private RefusingStorage(WebApplication app, int port)
+        {
+            _app = app;
+            ConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+                "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+                $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;" +
+                $"TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        }
+
+        public string ConnectionString { get; }
+
+        public static async Task<RefusingStorage> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            app.Run(async context =>
+            {
+                context.Response.StatusCode = 403;
+                context.Response.Headers["x-ms-error-code"] = "AuthorizationPermissionMismatch";
+                context.Response.ContentType = "application/xml";
+                await context.Response.WriteAsync("<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>AuthorizationPermissionMismatch</Code>" +
+                    "<Message>This request is not authorized to perform this operation using this permission.</Message></Error>");
+            });
+            await app.StartAsync();
+            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            return new RefusingStorage(app, address.Port);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
     }
 
     [Fact]

@@ -44,10 +44,13 @@ public sealed partial class SecurityTests
         Assert.True(site.Properties?["httpsOnly"]?.GetValue<bool>());
         Assert.Equal("1.2", site.Properties?["siteConfig"]?["minTlsVersion"]?.GetValue<string>());
         Assert.Equal("1.2", site.Properties?["siteConfig"]?["scmMinTlsVersion"]?.GetValue<string>());
-        Assert.Equal("Disabled", site.Properties?["siteConfig"]?["ftpsState"]?.GetValue<string>());
+        // Flex Consumption refuses siteConfig.ftpsState (error 51021); FTP is off through the publishing policy below.
+        Assert.False(site.Properties?["siteConfig"]?.AsObject().ContainsKey("ftpsState"), "the Flex Consumption site must not set ftpsState");
+        Assert.DoesNotContain("ftpsState", site.Json.ToJsonString(), StringComparison.OrdinalIgnoreCase);
         Assert.Equal("UserAssigned", site.Json["identity"]?["type"]?.GetValue<string>());
         var publishing = template.OfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies").ToList();
         Assert.Equal(2, publishing.Count);
+        Assert.Contains(publishing, p => p.Name.Contains("'ftp'", StringComparison.Ordinal));
         Assert.All(publishing, p => Assert.False(p.Properties?["allow"]?.GetValue<bool>()));
     }
 

@@ -31,7 +31,12 @@ public static class SchedulerHost
         ["Planning__TimeLimitSeconds"] = "2",
     };
 
-    public static Task<TestDevHost> StartAsync(string connectionString, IClock? clock = null, Action<Dictionary<string, string?>>? adjust = null)
+    /// <summary>
+    /// Starts the app; <paramref name="adjust"/> changes settings, <paramref name="replace"/> registers services over
+    /// the app's own (a storage client whose identity is refused, say).
+    /// </summary>
+    public static Task<TestDevHost> StartAsync(string connectionString, IClock? clock = null, Action<Dictionary<string, string?>>? adjust = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? replace = null)
     {
         var settings = Settings(connectionString);
         adjust?.Invoke(settings);
@@ -39,7 +44,11 @@ public static class SchedulerHost
         {
             FunctionsAssembly = typeof(ServiceRegistration).Assembly,
             Metadata = new GeneratedFunctionMetadataProvider(),
-            ConfigureServices = (services, configuration) => services.AddScheduler(configuration),
+            ConfigureServices = (services, configuration) =>
+            {
+                services.AddScheduler(configuration);
+                replace?.Invoke(services);
+            },
             HostJsonPath = Path.Combine(AppContext.BaseDirectory, "host.json"),
             Settings = settings,
             Keys = TestDevHost.NewKeys(),

@@ -12,10 +12,13 @@ namespace Scheduler.Functions.Api;
 public sealed record HealthReport(string Status, string Version, IReadOnlyDictionary<string, string> Checks);
 
 /// <summary>
-/// <c>GET /api/health</c>: whether the storage the app needs answers and whether SMS can be sent (with the
-/// <c>twilio</c> provider, every Twilio setting present and its Key Vault reference resolved).
+/// <c>GET /api/health</c>: whether the storage the app needs answers to the app's identity, whether the app's own
+/// settings are resolved (the token-signing key's Key Vault reference) and whether SMS can be sent (with the
+/// <c>twilio</c> provider, every Twilio setting present and its Key Vault reference resolved). A failure names the
+/// check and its kind (unreachable, identity without a token, forbidden, unresolved reference), never a secret.
 /// </summary>
-public sealed class HealthFunction(StorageClients storage, IOptions<SmsOptions> sms, IOptions<TwilioOptions> twilio, ILogger<HealthFunction> logger)
+public sealed class HealthFunction(StorageClients storage, IOptions<SchedulerOptions> scheduler, IOptions<SmsOptions> sms, IOptions<TwilioOptions> twilio,
+    ILogger<HealthFunction> logger)
 {
     public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
 
@@ -34,11 +37,13 @@ public sealed class HealthFunction(StorageClients storage, IOptions<SmsOptions> 
         {
             ["tables"] = await CheckAsync("tables", ct => storage.Tables.GetPropertiesAsync(ct), cancellationToken),
             ["queues"] = await CheckAsync("queues", ct => storage.Queues.GetPropertiesAsync(ct), cancellationToken),
+            ["settings"] = scheduler.Value.Check(),
             ["sms"] = sms.Value.Check(twilio.Value),
         };
         var failed = checks.Where(c => c.Value != "ok").Select(c => c.Key).ToList();
         if (failed.Count == 0) return new OkObjectResult(new HealthReport("healthy", Version, checks));
-        if (checks["sms"] != "ok") logger.LogWarning("Health check sms failed: {Reason}", checks["sms"]);
+        foreach (var check in new[] { "settings", "sms" }.Where(c => checks[c] != "ok"))
+            logger.LogWarning("Health check {Check} failed: {Reason}", check, checks[check]);
         return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Unhealthy.",
             "Failed: " + string.Join("; ", failed.Select(f => $"{f} ({checks[f]})")) + ".",
             new Dictionary<string, object?> { ["version"] = Version, ["checks"] = checks, ["failed"] = failed });
@@ -55,8 +60,9 @@ public sealed class HealthFunction(StorageClients storage, IOptions<SmsOptions> 
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Health check {Check} failed: {Reason}", name, e.GetType().Name);
-            return e is OperationCanceledException ? "timeout" : "unreachable";
+            var reason = DependencyProblems.Describe(e);
+            logger.LogWarning("Health check {Check} failed: {Reason} ({Exception})", name, reason, e.GetType().Name);
+            return reason;
         }
     }
 }

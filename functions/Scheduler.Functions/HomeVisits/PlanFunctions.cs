@@ -58,6 +58,7 @@ public sealed class PlanFunctions(PlanningService planning, HomeVisitService req
         return planning.SolveAsync(requested, cancellationToken);
     }
 
+    /// <summary>Plans the next working day every evening: 12:00 UTC (Flex Consumption runs timers in UTC) is 20:00 in Asia/Shanghai.</summary>
     [Function("PlanTomorrow")]
     public async Task Nightly([TimerTrigger("0 0 12 * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {

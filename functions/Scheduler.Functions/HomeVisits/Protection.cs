@@ -12,7 +12,8 @@ namespace Scheduler.Functions.HomeVisits;
 /// </summary>
 public sealed class AesGcmIdProtector(IOptions<SchedulerOptions> options) : IIdProtector
 {
-    private readonly byte[] _key = options.Value.DerivedKey("resident-ids");
+    // Derived on first use, so that an unresolved signing key fails the request that needs it, not the app's start.
+    private readonly Lazy<byte[]> _key = new(() => options.Value.DerivedKey("resident-ids"), LazyThreadSafetyMode.PublicationOnly);
 
     public string Protect(string idNumber)
     {
@@ -20,7 +21,7 @@ public sealed class AesGcmIdProtector(IOptions<SchedulerOptions> options) : IIdP
         var nonce = RandomNumberGenerator.GetBytes(AesGcm.NonceByteSizes.MaxSize);
         var cipher = new byte[plain.Length];
         var tag = new byte[AesGcm.TagByteSizes.MaxSize];
-        using var aes = new AesGcm(_key, tag.Length);
+        using var aes = new AesGcm(_key.Value, tag.Length);
         aes.Encrypt(nonce, plain, cipher, tag);
         return "v1." + Convert.ToBase64String([.. nonce, .. cipher, .. tag]);
     }

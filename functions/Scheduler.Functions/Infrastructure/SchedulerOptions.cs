@@ -30,8 +30,11 @@ public sealed class SchedulerOptions : IValidatableObject
     /// <summary>Load the demo centre into storage at start (idempotent). Local only.</summary>
     public bool LoadDemoData { get; set; }
 
+    /// <summary>The signing key, decoded; throws <see cref="SettingUnavailableException"/> while it is an unresolved Key Vault reference.</summary>
     public byte[] SigningKeyBytes()
     {
+        if (KeyVaultReference.IsUnresolved(TokenSigningKey))
+            throw new SettingUnavailableException($"{Section}:{nameof(TokenSigningKey)}", "Key Vault reference not resolved");
         try
         {
             return Convert.FromBase64String(TokenSigningKey);
@@ -46,9 +49,15 @@ public sealed class SchedulerOptions : IValidatableObject
     public byte[] DerivedKey(string purpose) =>
         System.Security.Cryptography.HMACSHA256.HashData(SigningKeyBytes(), System.Text.Encoding.UTF8.GetBytes("scheduler:" + purpose));
 
+    /// <summary>"ok", or the settings that are unresolved Key Vault references, by name (for <c>GET /api/health</c>).</summary>
+    public string Check() =>
+        KeyVaultReference.IsUnresolved(TokenSigningKey) ? $"Key Vault reference not resolved: {Section}:{nameof(TokenSigningKey)}" : "ok";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (SigningKeyBytes().Length < 32)
+        // An unresolved Key Vault reference does not stop the app (a new deployment's role assignments may still be
+        // spreading): health reports it and what needs the key fails naming it. A key that is there but too short does.
+        if (!KeyVaultReference.IsUnresolved(TokenSigningKey) && SigningKeyBytes().Length < 32)
             yield return new ValidationResult("Scheduler:TokenSigningKey must be base64 of at least 32 bytes.", [nameof(TokenSigningKey)]);
         if (NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(TimeZone) is null)
             yield return new ValidationResult($"Scheduler:TimeZone '{TimeZone}' is not an IANA time zone.", [nameof(TimeZone)]);

@@ -18,8 +18,9 @@ public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogu
     private CancellationTokenSource? _retry;
 
     /// <summary>
-    /// Tries once while the app starts; if storage cannot be reached the app still starts (health then says what
-    /// failed) and the tasks are retried in the background until they succeed.
+    /// Tries once while the app starts; if storage cannot be reached, or the app's identity cannot get a token or is
+    /// refused (a new deployment whose role assignments are still spreading), or a Key Vault reference is not resolved,
+    /// the app still starts (health then says what failed) and the tasks are retried in the background until they succeed.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -27,9 +28,9 @@ public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogu
         {
             await RunAsync(cancellationToken);
         }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException or TimeoutException)
+        catch (Exception e) when (DependencyProblems.IsDependencyFailure(e))
         {
-            logger.LogError("Start-up tasks failed ({Error}); retrying in the background", e.Message);
+            logger.LogError("Start-up tasks failed ({Error}); retrying in the background", DependencyProblems.Describe(e));
             _retry = new CancellationTokenSource();
             _ = RetryAsync(_retry.Token);
         }
@@ -58,7 +59,7 @@ public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogu
             }
             catch (Exception e)
             {
-                logger.LogError("Start-up tasks failed again ({Error})", e.Message);
+                logger.LogError("Start-up tasks failed again ({Error})", DependencyProblems.IsDependencyFailure(e) ? DependencyProblems.Describe(e) : e.Message);
             }
         }
     }

@@ -33,7 +33,7 @@ public sealed partial class TwilioOptions
         {
             if (string.IsNullOrWhiteSpace(value)) missing.Add(name);
             // App Service leaves a Key Vault reference it cannot resolve in place, as the literal text.
-            else if (value.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)) unresolved.Add(name);
+            else if (KeyVaultReference.IsUnresolved(value)) unresolved.Add(name);
             else if (shape is not null && !shape.IsMatch(value.Trim())) invalid.Add(name);
         }
 

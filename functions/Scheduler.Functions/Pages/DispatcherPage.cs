@@ -36,7 +36,7 @@ public sealed class DispatcherPage(ICentreDirectory centres, CallerResolver call
         {
             var status = (denied as ObjectResult)?.StatusCode ?? 401;
             return Page(text, text.T("调度台", "Dispatch"), $"<p class=\"error\" role=\"alert\">{text.T("请先以调度员身份登录。", "Sign in as a dispatcher first.")}</p>" +
-                $"<p><a class=\"button primary\" href=\"/.auth/login?post_login_redirect_uri={H(Q(request.Path + request.QueryString))}\">{text.T("登录", "Sign in")}</a></p>",
+                $"<p><a class=\"button primary\" href=\"/.auth/login/aad?post_login_redirect_uri={H(Q(request.Path + request.QueryString))}\">{text.T("登录", "Sign in")}</a></p>",
                 name, "/api/pages/dispatch?lang=" + (text.English ? "zh" : "en") + "&code=" + Q(request.Query["code"]), status);
         }
         var next = centre.Calendar.NextWorkingDay(centre.Calendar.Today(clock.GetCurrentInstant()));
