@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using Scheduler.Core.Booking;
 using Scheduler.Core.HomeVisits;
+using Scheduler.Core.HomeVisits.Planning;
 using Scheduler.Core.HomeVisits.Requests;
 using Scheduler.Core.Identity;
 using Scheduler.Core.Results;
@@ -44,7 +45,7 @@ public sealed record HomeVisitView(
 public sealed record HomeVisitReceipt(string Id, HomeVisitStatus Status, EligibilityAssessment Assessment, string Message);
 
 /// <summary>Home-visit requests by HTTP and by queue, and the dispatcher's decisions; both channels run the same validation.</summary>
-public sealed class HomeVisitFunctions(HomeVisitService service, PlanningService planning, CallerResolver callers, StorageClients storage,
+public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisions decisions, CallerResolver callers, StorageClients storage,
     IOptions<SchedulerOptions> options, ILogger<HomeVisitFunctions> logger)
 {
     private string Centre => options.Value.CentreId;
@@ -137,9 +138,8 @@ public sealed class HomeVisitFunctions(HomeVisitService service, PlanningService
         var (body, bad) = await RequestBody.ReadJsonAsync<DecisionBody>(request, cancellationToken);
         if (bad is not null) return bad;
         if (body!.Decision is not { } decision) return Problems.Validation("decision", "decision must be Approve, Reject or AskForInformation.");
-        var result = await service.DecideAsync(Centre, id, decision, body.Reason, caller!, cancellationToken);
+        var result = await decisions.DecideAsync(Centre, id, decision, body.Reason, caller!, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
-        if (decision == DecisionKind.Approve) await ReplanPublishedDaysAsync(result.Value!, "replan-on-approval", cancellationToken);
         return new OkObjectResult(HomeVisitView.Of(result.Value!));
     }
 
@@ -159,19 +159,11 @@ public sealed class HomeVisitFunctions(HomeVisitService service, PlanningService
         if (denied is not null) return denied;
         var (body, bad) = await RequestBody.ReadJsonAsync<DecisionBody>(request, cancellationToken);
         if (bad is not null) return bad;
-        var result = await service.CancelAsync(Centre, id, body!.Reason, caller!, cancellationToken);
+        var result = await decisions.CancelAsync(Centre, id, body!.Reason, caller!, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
-        await ReplanPublishedDaysAsync(result.Value!, "replan-on-cancellation", cancellationToken);
         return new OkObjectResult(HomeVisitView.Of(result.Value!));
     }
 
-    /// <summary>Days of the request that already have a published plan are planned again, around the visits residents were told.</summary>
-    private async Task ReplanPublishedDaysAsync(HomeVisitRequest changed, string why, CancellationToken cancellationToken)
-    {
-        foreach (var date in changed.Windows.Select(w => w.Date).Distinct())
-            if (await planning.PublishedAsync(Centre, date, cancellationToken) is not null)
-                await planning.RequestAsync(Centre, date, new SystemCaller(why), cancellationToken);
-    }
 
     private static (SubmitHomeVisit? Command, Problem? Problem) ToCommand(HomeVisitBody body)
     {

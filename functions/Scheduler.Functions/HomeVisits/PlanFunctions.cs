@@ -3,10 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
-using NodaTime;
-using Scheduler.Core.Booking;
 using Scheduler.Core.HomeVisits;
-using Scheduler.Core.HomeVisits.Requests;
+using Scheduler.Core.HomeVisits.Planning;
+using Microsoft.Extensions.Logging;
 using Scheduler.Core.Identity;
 using Scheduler.Core.Staffing;
 using Scheduler.Functions.Http;
@@ -17,15 +16,9 @@ namespace Scheduler.Functions.HomeVisits;
 
 public sealed record PlanAccepted(string Id, PlanRunStatus Status, string StatusUrl);
 
-/// <summary>One stop of a staff member's day, with what they need at the door.</summary>
-public sealed record ScheduleStop(string VisitId, LocalTime Arrival, LocalTime Start, LocalTime End, string ResidentName, string Address,
-    double Latitude, double Longitude, string ItemId, IReadOnlyList<string> TeamWith, string? Notes);
-
-public sealed record StaffSchedule(string StaffId, LocalDate Date, string? PlanId, LocalTime? Departure, LocalTime? Return, PlannedBreak? Break, IReadOnlyList<ScheduleStop> Stops);
-
 /// <summary>Planning days of home visits: request a run, follow it, publish it; the nightly timer plans tomorrow.</summary>
-public sealed class PlanFunctions(PlanningService planning, HomeVisitService requests, ICentreDirectory centres, CallerResolver callers, IClock clock,
-    IOptions<SchedulerOptions> options)
+public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery schedules, CallerResolver callers, IOptions<SchedulerOptions> options,
+    ILogger<PlanFunctions> logger)
 {
     private string Centre => options.Value.CentreId;
 
@@ -50,23 +43,31 @@ public sealed class PlanFunctions(PlanningService planning, HomeVisitService req
     }
 
     [Function("SolvePlan")]
-    public Task Solve([QueueTrigger(StorageNames.PlanRequestsQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken)
+    public async Task Solve([QueueTrigger(StorageNames.PlanRequestsQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken)
     {
-        var requested = JsonSerializer.Deserialize<PlanRequested>(message, Json.Options);
-        if (requested is not { Type: "plan.requested", Version: 1 } || string.IsNullOrEmpty(requested.PlanId))
-            throw new InvalidDataException("Not a plan.requested message of version 1.");
-        return planning.SolveAsync(requested, cancellationToken);
+        PlanRequested? requested;
+        try
+        {
+            requested = JsonSerializer.Deserialize<PlanRequested>(message, Json.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Not valid JSON for a plan request at '{e.Path}'.");
+        }
+        if (requested is not { Type: PlanRequested.TypeName, Version: PlanRequested.CurrentVersion } || string.IsNullOrEmpty(requested.PlanId) || string.IsNullOrEmpty(requested.CentreId))
+            throw new InvalidDataException($"Not a {PlanRequested.TypeName} message of version {PlanRequested.CurrentVersion}.");
+        var finished = await planning.SolveAsync(requested, cancellationToken);
+        if (finished is not null)
+            logger.LogInformation("Plan run {PlanId}: {Status}, {Served} served, {Dropped} dropped; {Search}{Failure}", finished.Id, finished.Status,
+                finished.Plan?.Kpis.Served ?? 0, finished.Plan?.Kpis.Dropped ?? 0, finished.Search, finished.Failure is null ? "" : "; " + finished.Failure);
     }
 
     /// <summary>Plans the next working day every evening: 12:00 UTC (Flex Consumption runs timers in UTC) is 20:00 in Asia/Shanghai.</summary>
     [Function("PlanTomorrow")]
     public async Task Nightly([TimerTrigger("0 0 12 * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        var centre = await centres.GetAsync(Centre, cancellationToken);
-        if (centre is null) return;
-        var tomorrow = centre.Calendar.Today(clock.GetCurrentInstant()).PlusDays(1);
-        if (centre.Calendar.IsWorkingDay(tomorrow))
-            await planning.RequestAsync(Centre, tomorrow, new SystemCaller("nightly-plan"), cancellationToken);
+        if (await planning.PlanNextWorkingDayAsync(Centre, new SystemCaller("nightly-plan"), cancellationToken) is { Error: { } error })
+            logger.LogWarning("The nightly plan was not requested: {Code} {Message}", error.Code, error.Message);
     }
 
     [Function("GetPlan")]
@@ -80,7 +81,7 @@ public sealed class PlanFunctions(PlanningService planning, HomeVisitService req
         var (_, denied) = callers.RequireRole(request, Roles.Dispatcher);
         if (denied is not null) return denied;
         var found = await planning.GetAsync(Centre, id, cancellationToken);
-        return found is null ? Problems.NotFound("No such plan.") : new OkObjectResult(found.Value.Run);
+        return found.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(found.Value);
     }
 
     [Function("PublishPlan")]
@@ -110,18 +111,7 @@ public sealed class PlanFunctions(PlanningService planning, HomeVisitService req
         var (_, denied) = callers.RequireRole(request, Roles.Staff);
         if (denied is not null) return denied;
         if (!Outcomes.TryDate(request.Query["date"], "date", out var date, out var bad)) return bad!;
-        var staffId = request.Query["staffId"].ToString();
-        if (date is null || staffId.Length == 0) return Problems.Validation(date is null ? "date" : "staffId", "date (yyyy-MM-dd) and staffId are required.");
-        var published = await planning.PublishedAsync(Centre, date.Value, cancellationToken);
-        var route = published?.Plan?.Routes.FirstOrDefault(r => r.StaffId == staffId);
-        if (route is null) return new OkObjectResult(new StaffSchedule(staffId, date.Value, published?.Id, null, null, null, []));
-        var byId = (await requests.ListAsync(Centre, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved).ToDictionary(r => r.Id);
-        var stops = route.Stops.Where(s => byId.ContainsKey(s.VisitId)).Select(s =>
-        {
-            var r = byId[s.VisitId];
-            var team = published!.Plan!.Routes.Where(o => o.StaffId != staffId && o.Stops.Any(x => x.VisitId == s.VisitId)).Select(o => o.StaffId).ToList();
-            return new ScheduleStop(s.VisitId, s.Arrival, s.Start, s.End, r.ResidentName, r.Address, r.Location.Latitude, r.Location.Longitude, r.ItemId, team, r.Notes);
-        }).ToList();
-        return new OkObjectResult(new StaffSchedule(staffId, date.Value, published!.Id, route.Departure, route.Return, route.Break, stops));
+        var schedule = await schedules.GetAsync(Centre, request.Query["staffId"].ToString(), date, cancellationToken);
+        return schedule.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(schedule.Value);
     }
 }

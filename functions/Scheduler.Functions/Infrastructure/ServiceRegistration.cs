@@ -11,6 +11,7 @@ using NodaTime;
 using Scheduler.Core.Auditing;
 using Scheduler.Core.Booking;
 using Scheduler.Core.HomeVisits;
+using Scheduler.Core.HomeVisits.Planning;
 using Scheduler.Core.HomeVisits.Requests;
 using Scheduler.Functions.HomeVisits;
 using Scheduler.Core.Identity;
@@ -93,7 +94,13 @@ public static class ServiceRegistration
         services.AddSingleton(HomeVisitShiftRules.Default);
         services.AddSingleton(EligibilityRules.Default);
         services.AddSingleton<HomeVisitService>();
-        services.AddSingleton<PlanningService>();
+        services.AddSingleton<IPlanRunStore, TablePlanRunStore>();
+        services.AddSingleton<IPlanQueue, QueuePlanQueue>();
+        services.AddSingleton<IDayPlanSolver, Scheduler.Optimization.Planning.DayPlanSolver>();
+        services.AddSingleton(sp => new PlanningSettings(Duration.FromSeconds(sp.GetRequiredService<IOptions<PlanningOptions>>().Value.TimeLimitSeconds)));
+        services.AddSingleton<HomeVisitPlanning>();
+        services.AddSingleton<HomeVisitDecisions>();
+        services.AddSingleton<StaffScheduleQuery>();
 
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(Json.Options));
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => Json.Configure(o.JsonSerializerOptions));

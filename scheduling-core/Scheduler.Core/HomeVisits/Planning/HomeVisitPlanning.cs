@@ -1,0 +1,129 @@
+using NodaTime;
+using Scheduler.Core.Auditing;
+using Scheduler.Core.Booking;
+using Scheduler.Core.HomeVisits.Requests;
+using Scheduler.Core.Identity;
+using Scheduler.Core.Results;
+
+namespace Scheduler.Core.HomeVisits.Planning;
+
+/// <summary>How long the solver searches for one day's plan.</summary>
+public sealed record PlanningSettings(Duration TimeLimit);
+
+/// <summary>
+/// Planning a day of home visits: a request queues a run (the caller answers 202 with its id), the queue's consumer
+/// solves it within the time limit, the run is stored with its plan and KPIs, and only a plan the independent checker
+/// passed can be published. Publishing tells residents their time by SMS; the previous published plan stays until
+/// then. A day already published is planned again when one of its requests is approved or cancelled.
+/// </summary>
+public sealed class HomeVisitPlanning(
+    IPlanRunStore runs, IPlanQueue queue, IDayPlanSolver solver, HomeVisitService requests, ICentreDirectory centres, ISmsSender sms,
+    AuditTrail audit, IClock clock, PlanningSettings settings)
+{
+    public async Task<Outcome<PlanRun>> RequestAsync(string centreId, LocalDate date, Caller caller, CancellationToken cancellationToken)
+    {
+        var centre = await centres.GetAsync(centreId, cancellationToken);
+        if (centre is null) return Problem.UnknownCentre(centreId);
+        var now = clock.GetCurrentInstant();
+        var today = centre.Calendar.Today(now);
+        if (date < today) return Problem.Invalid("date", ErrorCodes.InThePast, "That day has passed.");
+        if (date > today.PlusDays(requests.Shifts.HorizonDays)) return Problem.Invalid("date", ErrorCodes.BeyondHorizon, $"Plans are made at most {requests.Shifts.HorizonDays} days ahead.");
+        if (!centre.Calendar.IsWorkingDay(date) || !centre.Profile.Staff.Any(s => s.MakesHomeVisits))
+            return Problem.Invalid("date", ErrorCodes.NoStaffOnDuty, $"No home-visit staff work on {date:yyyy-MM-dd}.");
+        var run = new PlanRun(Ids.New($"{date:yyyyMMdd}-", 6), centreId, date, PlanRunStatus.Queued, now, caller.AuditName, null, null, null, [], null, null);
+        await runs.AddAsync(run, cancellationToken);
+        await queue.EnqueueAsync(new PlanRequested(PlanRequested.TypeName, PlanRequested.CurrentVersion, centreId, run.Id), cancellationToken);
+        await audit.RecordAsync(centreId, caller, "plan.requested", $"plan/{run.Id}", $"{date:yyyy-MM-dd}", cancellationToken);
+        return Outcome<PlanRun>.Ok(run);
+    }
+
+    /// <summary>The nightly run: the next working day, if home-visit staff work then.</summary>
+    public async Task<Outcome<PlanRun>?> PlanNextWorkingDayAsync(string centreId, Caller caller, CancellationToken cancellationToken)
+    {
+        var centre = await centres.GetAsync(centreId, cancellationToken);
+        if (centre is null) return Problem.UnknownCentre(centreId);
+        var tomorrow = centre.Calendar.Today(clock.GetCurrentInstant()).PlusDays(1);
+        return centre.Calendar.IsWorkingDay(tomorrow) ? await RequestAsync(centreId, tomorrow, caller, cancellationToken) : (Outcome<PlanRun>?)null;
+    }
+
+    public async Task<Outcome<PlanRun>> GetAsync(string centreId, string planId, CancellationToken cancellationToken) =>
+        await runs.GetAsync(centreId, planId, cancellationToken) is { } found
+            ? Outcome<PlanRun>.Ok(found.Run)
+            : Problem.NotFound("id", ErrorCodes.UnknownPlan, "No such plan.");
+
+    /// <summary>
+    /// Solves a queued run and returns it finished (solved or failed, with why), or null when there was nothing to do:
+    /// a redelivered message for a run already finished, or one another consumer took.
+    /// </summary>
+    public async Task<PlanRun?> SolveAsync(PlanRequested message, CancellationToken cancellationToken)
+    {
+        var found = await runs.GetAsync(message.CentreId, message.PlanId, cancellationToken) ?? throw new InvalidDataException($"Plan run '{message.PlanId}' does not exist.");
+        if (found.Run.Status is not (PlanRunStatus.Queued or PlanRunStatus.Solving)) return null;
+        var solving = found.Run with { Status = PlanRunStatus.Solving };
+        if (!await runs.ReplaceAsync(solving, found.ETag, cancellationToken)) return null;
+        var started = clock.GetCurrentInstant();
+        PlanRun finished;
+        try
+        {
+            var centre = await centres.GetAsync(message.CentreId, cancellationToken) ?? throw new InvalidDataException("The centre has no profile.");
+            var approved = await requests.ListAsync(message.CentreId, cancellationToken);
+            var published = (await runs.PublishedAsync(message.CentreId, solving.Date, cancellationToken))?.Run.Plan;
+            var result = await solver.SolveAsync(centre.Profile, solving.Date, approved, requests.Shifts, published, settings.TimeLimit, cancellationToken);
+            var now = clock.GetCurrentInstant();
+            var seconds = (now - started).TotalSeconds;
+            finished = result.Publishable
+                ? solving with { Status = PlanRunStatus.Solved, Plan = result.Plan, FinishedAt = now, SolveSeconds = seconds, FirstSolutionSeconds = result.FirstSolutionSeconds, Search = result.Search }
+                : solving with { Status = PlanRunStatus.Failed, FinishedAt = now, SolveSeconds = seconds, Plan = result.Plan, Failure = result.Failure,
+                    Violations = result.Violations, Search = result.Search };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            finished = solving with { Status = PlanRunStatus.Failed, FinishedAt = clock.GetCurrentInstant(), Failure = $"{e.GetType().Name}: {e.Message}" };
+        }
+        var current = await runs.GetAsync(message.CentreId, message.PlanId, cancellationToken);
+        // Another consumer of a redelivered message may have finished the run meanwhile: its result stands.
+        return current is not null && current.Run.Status == PlanRunStatus.Solving && await runs.ReplaceAsync(finished, current.ETag, cancellationToken) ? finished : null;
+    }
+
+    public async Task<Outcome<PlanRun>> PublishAsync(string centreId, string planId, Caller caller, CancellationToken cancellationToken)
+    {
+        var found = await runs.GetAsync(centreId, planId, cancellationToken);
+        if (found is null) return Problem.NotFound("id", ErrorCodes.UnknownPlan, "No such plan.");
+        var run = found.Run;
+        if (run.Status == PlanRunStatus.Published)
+        {
+            // A retry after a failure part-way through the messages: send again; the outbox drops what was sent.
+            await NotifyResidentsAsync(centreId, run, cancellationToken);
+            return Outcome<PlanRun>.Ok(run);
+        }
+        if (run.Status != PlanRunStatus.Solved || run.Plan is null)
+            return Problem.Conflict("id", ErrorCodes.NotPublishable, $"The plan is {run.Status}; only a solved plan that passed the checker can be published.");
+        var previous = await runs.PublishedAsync(centreId, run.Date, cancellationToken);
+        if (!await runs.PublishAsync(found, previous, cancellationToken))
+            return Problem.Conflict("id", ErrorCodes.Busy, "Another plan was published at the same time; reload and try again.");
+        await audit.RecordAsync(centreId, caller, "plan.published", $"plan/{planId}", $"{run.Plan.Kpis.Served} visits", cancellationToken);
+        await NotifyResidentsAsync(centreId, run, cancellationToken);
+        return Outcome<PlanRun>.Ok(run with { Status = PlanRunStatus.Published });
+    }
+
+    /// <summary>Days of <paramref name="changed"/> that already have a published plan are planned again, around the visits residents were told.</summary>
+    public async Task ReplanPublishedDaysAsync(string centreId, HomeVisitRequest changed, Caller caller, CancellationToken cancellationToken)
+    {
+        foreach (var date in changed.Windows.Select(w => w.Date).Distinct())
+            if (await runs.PublishedAsync(centreId, date, cancellationToken) is not null)
+                await RequestAsync(centreId, date, caller, cancellationToken);
+    }
+
+    /// <summary>Tells each resident of the plan their time, once: only requests still approved (one cancelled since the run is skipped).</summary>
+    private async Task NotifyResidentsAsync(string centreId, PlanRun run, CancellationToken cancellationToken)
+    {
+        var approved = (await requests.ListAsync(centreId, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved).ToDictionary(r => r.Id);
+        foreach (var visit in run.Plan!.Routes.SelectMany(r => r.Stops).GroupBy(s => s.VisitId))
+        {
+            if (!approved.TryGetValue(visit.Key, out var request)) continue;
+            var start = visit.First().Start;
+            await sms.SendAsync(new SmsMessage($"{visit.Key}|{run.Date:yyyyMMdd}|{start:HHmm}", request.Mobile,
+                $"【政务服务中心】{request.ResidentName}您好，工作人员将于{run.Date.Month}月{run.Date.Day}日{start:HH:mm}左右上门办理，请在家等候。"), cancellationToken);
+        }
+    }
+}

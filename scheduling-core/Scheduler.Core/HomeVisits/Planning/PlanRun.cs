@@ -1,0 +1,59 @@
+using NodaTime;
+
+namespace Scheduler.Core.HomeVisits.Planning;
+
+public enum PlanRunStatus { Queued, Solving, Solved, Failed, Published, Superseded }
+
+/// <summary>One run of the planner for one day: what was asked, how it went, and the plan when there is one.</summary>
+/// <param name="Search">How the search went, in words for the dispatcher ("searched 20 s, 310 improvements" or why it stopped).</param>
+public sealed record PlanRun(
+    string Id, string CentreId, LocalDate Date, PlanRunStatus Status, Instant RequestedAt, string RequestedBy,
+    Instant? FinishedAt, string? Failure, HomeVisitPlan? Plan, IReadOnlyList<string> Violations, double? SolveSeconds, double? FirstSolutionSeconds,
+    string? Search = null);
+
+/// <summary>The message on <c>plan-requests</c>.</summary>
+public sealed record PlanRequested(string Type, int Version, string CentreId, string PlanId)
+{
+    public const string TypeName = "plan.requested";
+    public const int CurrentVersion = 1;
+}
+
+/// <summary>A stored run and the version it was read at.</summary>
+public sealed record StoredPlanRun(PlanRun Run, string ETag);
+
+/// <summary>Where plan runs and each day's published plan live.</summary>
+public interface IPlanRunStore
+{
+    Task AddAsync(PlanRun run, CancellationToken cancellationToken);
+
+    Task<StoredPlanRun?> GetAsync(string centreId, string planId, CancellationToken cancellationToken);
+
+    /// <summary>The run published for the day, if any.</summary>
+    Task<StoredPlanRun?> PublishedAsync(string centreId, LocalDate date, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the run if unchanged since read; false when it changed.</summary>
+    Task<bool> ReplaceAsync(PlanRun run, string etag, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks <paramref name="run"/> published and the day's previous published run (<paramref name="previous"/>)
+    /// superseded, all or nothing; false when either changed since read or another run was published meanwhile.
+    /// </summary>
+    Task<bool> PublishAsync(StoredPlanRun run, StoredPlanRun? previous, CancellationToken cancellationToken);
+}
+
+/// <summary>Where requested runs wait for the solver.</summary>
+public interface IPlanQueue
+{
+    Task EnqueueAsync(PlanRequested message, CancellationToken cancellationToken);
+}
+
+/// <summary>What the solver made of a day.</summary>
+/// <param name="Search">How the search went, in words (see <see cref="PlanRun.Search"/>).</param>
+public sealed record DayPlanOutcome(bool Publishable, HomeVisitPlan? Plan, string? Failure, IReadOnlyList<string> Violations, double? FirstSolutionSeconds, string? Search);
+
+/// <summary>Plans a day of home visits around the visits already published for it.</summary>
+public interface IDayPlanSolver
+{
+    Task<DayPlanOutcome> SolveAsync(Catalogue.CentreProfile profile, LocalDate date, IReadOnlyList<Requests.HomeVisitRequest> requests,
+        Requests.HomeVisitShiftRules shifts, HomeVisitPlan? published, Duration timeLimit, CancellationToken cancellationToken);
+}
