@@ -1,0 +1,80 @@
+using Azure.Data.Tables;
+using NodaTime;
+using Scheduler.Core.Booking;
+using Scheduler.Core.HomeVisits.Planning;
+using Scheduler.Functions.HomeVisits;
+using Scheduler.Functions.Storage;
+using Xunit;
+
+namespace Scheduler.Functions.Tests;
+
+/// <summary>
+/// Rows as today's code writes them (kept as fixtures in <c>StoredRows/</c>) stay readable: a renamed or removed
+/// property fails here rather than silently losing what residents and dispatchers stored. A change to a stored type
+/// adds a schema version with an upgrade step and a fixture of the new version; the old fixtures stay.
+/// </summary>
+public sealed class StoredRowTests
+{
+    private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "StoredRows", name));
+
+    [Fact]
+    public void An_appointment_row_of_schema_1_reads_whole()
+    {
+        var a = JsonRow.Read(Fixture("appointment.v1.json"), 1, TableAppointmentStore.AppointmentSchema);
+        Assert.Equal(("social.0123456789abcdef0123", AppointmentStatus.AwaitingConfirmation, PriorityReason.Elderly), (a.Id, a.Status, a.Priority));
+        Assert.Equal((new LocalDate(2026, 12, 1), new LocalTime(9, 0), "+8613900000001"), (a.Date, a.Start, a.Mobile));
+        Assert.Equal(("李明", true), (a.Proxy!.Name, a.Proxy.ResidentConsented));
+        Assert.Equal(Instant.FromUtc(2026, 11, 27, 13, 0), a.ConfirmBy);
+    }
+
+    [Fact]
+    public void A_ledger_row_of_schema_1_reads_whole()
+    {
+        var l = JsonRow.Read(Fixture("booker-ledger.v1.json"), 1, TableAppointmentStore.LedgerSchema);
+        Assert.Equal("social.0123456789abcdef0123", Assert.Single(l.Active).AppointmentId);
+        Assert.Equal(2, l.NoShows.Count);
+    }
+
+    [Fact]
+    public void Event_rows_of_versions_1_and_2_read_and_an_unversioned_row_counts_as_1()
+    {
+        var v2 = JsonRow.Read(Fixture("appointment-event.v2.json"), 2, AppointmentEventPublisher.EventSchema);
+        Assert.Equal(("pension-certification", new LocalDate(2026, 12, 1)), (v2.BookableId, v2.PreviousDate!.Value));
+        var v1 = JsonRow.Read(Fixture("appointment-event.v1.json"), null, AppointmentEventPublisher.EventSchema);
+        Assert.Equal((AppointmentEventTypes.Booked, (string?)null), (v1.Type, v1.BookableId));
+    }
+
+    [Fact]
+    public void A_plan_run_row_of_schema_1_reads_whole()
+    {
+        var r = JsonRow.Read(Fixture("plan-run.v1.json"), 1, TablePlanRunStore.Schema);
+        Assert.Equal((PlanRunStatus.Failed, "s01 works past the end of the shift"), (r.Status, Assert.Single(r.Violations)));
+        Assert.StartsWith("searched 20.0 s", r.Search);
+    }
+
+    [Fact]
+    public void A_property_the_type_does_not_know_and_a_newer_schema_are_refused()
+    {
+        var renamed = Fixture("booker-ledger.v1.json").Replace("\"noShows\"", "\"noShowIds\"");
+        Assert.Throws<System.Text.Json.JsonException>(() => JsonRow.Read(renamed, 1, TableAppointmentStore.LedgerSchema));
+        Assert.Throws<InvalidDataException>(() => JsonRow.Read(Fixture("booker-ledger.v1.json"), 2, TableAppointmentStore.LedgerSchema));
+    }
+
+    [Fact]
+    public void A_row_written_is_read_back_with_its_schema()
+    {
+        var ledger = JsonRow.Read(Fixture("booker-ledger.v1.json"), 1, TableAppointmentStore.LedgerSchema);
+        var entity = JsonRow.Write(new TableEntity("huli", "booker|k"), TableAppointmentStore.LedgerSchema, ledger);
+        Assert.Equal(1, entity.GetInt32(JsonRow.SchemaColumn));
+        Assert.Equal(ledger.NoShows, JsonRow.Read(entity, TableAppointmentStore.LedgerSchema).NoShows);
+    }
+
+    [Fact]
+    public void Every_schema_has_an_upgrade_step_per_version_below_its_current()
+    {
+        Assert.Equal(AppointmentEventPublisher.EventSchema.Current - 1, AppointmentEventPublisher.EventSchema.Upgrades.Length);
+        Assert.Empty(TableAppointmentStore.AppointmentSchema.Upgrades);
+        Assert.Empty(TableAppointmentStore.LedgerSchema.Upgrades);
+        Assert.Empty(TablePlanRunStore.Schema.Upgrades);
+    }
+}
