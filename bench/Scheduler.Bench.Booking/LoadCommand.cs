@@ -4,7 +4,12 @@ using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
 using NodaTime;
-using Scheduler.Functions.Storage;
+using Scheduler.Functions.Appointments;
+using Scheduler.Functions.Catalogue;
+using Scheduler.Functions.HomeVisits;
+using Scheduler.Functions.Identity;
+using Scheduler.Functions.Notifications;
+using Scheduler.Functions.Platform;
 
 namespace Scheduler.Bench.Booking;
 
@@ -33,7 +38,7 @@ public static class LoadCommand
         return 0;
     }
 
-    private static StringContent Json(object o) => new(JsonSerializer.Serialize(o, Scheduler.Functions.Infrastructure.Json.Options), Encoding.UTF8, "application/json");
+    private static StringContent Json(object o) => new(JsonSerializer.Serialize(o, Scheduler.Functions.Platform.Json.Options), Encoding.UTF8, "application/json");
 
     private static string Mobile() => "139" + Interlocked.Increment(ref _mobile).ToString("D8");
 

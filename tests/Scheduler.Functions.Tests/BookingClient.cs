@@ -3,7 +3,12 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Scheduler.Functions.Storage;
+using Scheduler.Functions.Appointments;
+using Scheduler.Functions.Catalogue;
+using Scheduler.Functions.HomeVisits;
+using Scheduler.Functions.Identity;
+using Scheduler.Functions.Notifications;
+using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;
 
@@ -16,7 +21,7 @@ internal static class BookingClient
     public static string NewMobile() => "139" + Interlocked.Increment(ref _next).ToString("D8");
 
     public static StringContent Json(object body) =>
-        new(JsonSerializer.Serialize(body, Infrastructure.Json.Options), Encoding.UTF8, "application/json");
+        new(JsonSerializer.Serialize(body, Platform.Json.Options), Encoding.UTF8, "application/json");
 
     public static StringContent Raw(string json) => new(json, Encoding.UTF8, "application/json");
 

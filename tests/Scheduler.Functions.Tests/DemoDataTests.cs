@@ -2,9 +2,14 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
-using Scheduler.Functions.Storage;
 using Scheduler.Testing;
 using Xunit;
+using Scheduler.Functions.Appointments;
+using Scheduler.Functions.Catalogue;
+using Scheduler.Functions.HomeVisits;
+using Scheduler.Functions.Identity;
+using Scheduler.Functions.Notifications;
+using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;
 

@@ -11,10 +11,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scheduler.DevHost;
-using Scheduler.Functions.Http;
-using Scheduler.Functions.Storage;
 using Scheduler.Testing;
 using Xunit;
+using Scheduler.Functions.Appointments;
+using Scheduler.Functions.Catalogue;
+using Scheduler.Functions.HomeVisits;
+using Scheduler.Functions.Identity;
+using Scheduler.Functions.Notifications;
+using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;
 
@@ -144,7 +148,7 @@ public sealed class HealthAndDocumentTests(AzuriteFixture azurite) : IAsyncLifet
         // What needs the key fails on its own (never signs with a made-up key); what does not, keeps serving.
         using var centre = await host.Client.GetAsync("/api/centre", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, centre.StatusCode);
-        var error = Assert.Throws<Scheduler.Functions.Infrastructure.SettingUnavailableException>(() => host.Services.GetRequiredService<CallerResolver>());
+        var error = Assert.Throws<Scheduler.Functions.Platform.SettingUnavailableException>(() => host.Services.GetRequiredService<CallerResolver>());
         Assert.Equal("Scheduler:TokenSigningKey", error.Setting);
     }
 

@@ -1,10 +1,15 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Scheduler.Core.Catalogue;
-using Scheduler.Functions.Storage;
 using Scheduler.Testing;
 using Xunit;
 using static Scheduler.Functions.Tests.BookingClient;
+using Scheduler.Functions.Appointments;
+using Scheduler.Functions.Catalogue;
+using Scheduler.Functions.HomeVisits;
+using Scheduler.Functions.Identity;
+using Scheduler.Functions.Notifications;
+using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;
 

@@ -8,11 +8,14 @@ using NodaTime.Testing;
 using Scheduler.Core.Auditing;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Identity;
-using Scheduler.Functions.Api;
-using Scheduler.Functions.Infrastructure;
-using Scheduler.Functions.Storage;
 using Scheduler.Testing;
 using Xunit;
+using Scheduler.Functions.Appointments;
+using Scheduler.Functions.Catalogue;
+using Scheduler.Functions.HomeVisits;
+using Scheduler.Functions.Identity;
+using Scheduler.Functions.Notifications;
+using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;
 

@@ -1,8 +1,13 @@
 using System.Text.Json;
 using Scheduler.Core.Calendar;
 using Scheduler.DevHost;
-using Scheduler.Functions.Storage;
 using Xunit;
+using Scheduler.Functions.Appointments;
+using Scheduler.Functions.Catalogue;
+using Scheduler.Functions.HomeVisits;
+using Scheduler.Functions.Identity;
+using Scheduler.Functions.Notifications;
+using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;
 

@@ -2,9 +2,13 @@ using Azure.Data.Tables;
 using NodaTime;
 using Scheduler.Core.Booking;
 using Scheduler.Core.HomeVisits.Planning;
-using Scheduler.Functions.HomeVisits;
-using Scheduler.Functions.Storage;
 using Xunit;
+using Scheduler.Functions.Appointments;
+using Scheduler.Functions.Catalogue;
+using Scheduler.Functions.HomeVisits;
+using Scheduler.Functions.Identity;
+using Scheduler.Functions.Notifications;
+using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;
 

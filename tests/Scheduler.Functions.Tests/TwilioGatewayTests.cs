@@ -1,11 +1,15 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Scheduler.Core.HomeVisits.Requests;
-using Scheduler.Functions.HomeVisits;
-using Scheduler.Functions.Infrastructure;
 using Twilio.Clients;
 using Twilio.Http;
 using Xunit;
+using Scheduler.Functions.Appointments;
+using Scheduler.Functions.Catalogue;
+using Scheduler.Functions.HomeVisits;
+using Scheduler.Functions.Identity;
+using Scheduler.Functions.Notifications;
+using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;
 

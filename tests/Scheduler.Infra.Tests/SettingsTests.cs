@@ -1,9 +1,13 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Scheduler.Functions.Infrastructure;
-using Scheduler.Functions.Storage;
 using Xunit;
+using Scheduler.Functions.Appointments;
+using Scheduler.Functions.Catalogue;
+using Scheduler.Functions.HomeVisits;
+using Scheduler.Functions.Identity;
+using Scheduler.Functions.Notifications;
+using Scheduler.Functions.Platform;
 
 namespace Scheduler.Infra.Tests;
 

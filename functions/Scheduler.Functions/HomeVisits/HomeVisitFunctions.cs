@@ -15,9 +15,6 @@ using Scheduler.Core.Results;
 using Scheduler.Core.Privacy;
 using Scheduler.Core.Residents;
 using Scheduler.Core.Staffing;
-using Scheduler.Functions.Http;
-using Scheduler.Functions.Infrastructure;
-using Scheduler.Functions.Storage;
 
 namespace Scheduler.Functions.HomeVisits;
 

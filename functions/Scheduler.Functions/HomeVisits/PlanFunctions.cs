@@ -8,9 +8,6 @@ using Scheduler.Core.HomeVisits.Planning;
 using Microsoft.Extensions.Logging;
 using Scheduler.Core.Identity;
 using Scheduler.Core.Staffing;
-using Scheduler.Functions.Http;
-using Scheduler.Functions.Infrastructure;
-using Scheduler.Functions.Storage;
 
 namespace Scheduler.Functions.HomeVisits;
 

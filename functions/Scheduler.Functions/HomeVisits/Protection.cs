@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Scheduler.Core.HomeVisits.Requests;
-using Scheduler.Functions.Infrastructure;
 
 namespace Scheduler.Functions.HomeVisits;
 

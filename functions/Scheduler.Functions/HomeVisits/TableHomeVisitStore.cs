@@ -2,8 +2,6 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Scheduler.Core.HomeVisits.Requests;
-using Scheduler.Functions.Infrastructure;
-using Scheduler.Functions.Storage;
 
 namespace Scheduler.Functions.HomeVisits;
 

@@ -4,8 +4,6 @@ using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using NodaTime;
 using Scheduler.Core.HomeVisits.Planning;
-using Scheduler.Functions.Infrastructure;
-using Scheduler.Functions.Storage;
 
 namespace Scheduler.Functions.HomeVisits;
 

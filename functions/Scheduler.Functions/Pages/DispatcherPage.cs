@@ -7,9 +7,6 @@ using Scheduler.Core.Booking;
 using Scheduler.Core.HomeVisits.Requests;
 using Scheduler.Core.Identity;
 using Scheduler.Core.Staffing;
-using Scheduler.Functions.Http;
-using Scheduler.Functions.HomeVisits;
-using Scheduler.Functions.Infrastructure;
 using static Scheduler.Functions.Pages.PageLayout;
 
 namespace Scheduler.Functions.Pages;

@@ -7,8 +7,6 @@ using NodaTime;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Results;
 using Scheduler.Core.Identity;
-using Scheduler.Functions.Http;
-using Scheduler.Functions.Infrastructure;
 using static Scheduler.Functions.Pages.PageLayout;
 
 namespace Scheduler.Functions.Pages;
@@ -292,7 +290,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
 
     private string Summary(PageText text, CentreSnapshot centre, Appointment a)
     {
-        var view = Api.AppointmentView.Of(a, centre.Profile);
+        var view = AppointmentView.Of(a, centre.Profile);
         var documents = view.Documents.Count == 0 ? "" :
             $"<dt>{text.T("请带上", "Please bring")}</dt><dd><ul>{string.Join("", view.Documents.Select(d => $"<li>{H(text.Of(d))}</li>"))}</ul></dd>";
         return $"""

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Scheduler.Core.Booking;
+using Scheduler.Core.Identity;
+
+namespace Scheduler.Functions.Appointments;
+
+/// <summary>
+/// The <c>appointment-events</c> queue: each event is handled once (audit, then it leaves the outbox). A message
+/// that is not an appointment event of a version this code knows throws with the reason, so the host retries it
+/// and then moves it to <c>appointment-events-poison</c>.
+/// </summary>
+public sealed class AppointmentEventFunctions(HandleAppointmentEvent handle, AppointmentEventPublisher publisher, IOptions<SchedulerOptions> options,
+    ILogger<AppointmentEventFunctions> logger)
+{
+    [Function("AppointmentEvent")]
+    public Task Handle([QueueTrigger(StorageNames.AppointmentEventsQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken) =>
+        handle.HandleAsync(Parse(message), cancellationToken);
+
+    /// <summary>
+    /// Hourly at minute 7 (UTC, as every timer on Flex Consumption; any local hour): sends again the events whose
+    /// send failed right after their commit. Events normally reach the queue from the commit itself.
+    /// </summary>
+    [Function("SweepAppointmentEvents")]
+    public async Task Sweep([TimerTrigger("0 7 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var sent = await publisher.SweepAsync([options.Value.CentreId], cancellationToken);
+        if (sent > 0) logger.LogWarning("Sent {Count} appointment events left in the outbox", sent);
+    }
+
+    public static AppointmentEvent Parse(string message)
+    {
+        AppointmentEvent? e;
+        try
+        {
+            e = JsonSerializer.Deserialize<AppointmentEvent>(message, Json.Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"Not valid JSON for an appointment event at '{ex.Path}'.");
+        }
+        if (e is null || string.IsNullOrEmpty(e.EventId) || string.IsNullOrEmpty(e.AppointmentId) || string.IsNullOrEmpty(e.CentreId)
+            || e.Type?.StartsWith("appointment.", StringComparison.Ordinal) != true)
+            throw new InvalidDataException("Not an appointment event: eventId, type, centreId and appointmentId are required.");
+        if (e.Version is < 1 or > AppointmentEvent.CurrentVersion)
+            throw new InvalidDataException($"Appointment event version {e.Version} is not one this code reads (1 to {AppointmentEvent.CurrentVersion}).");
+        return e;
+    }
+}
+
+/// <summary>Every five minutes (UTC schedule; any local time): appointments that waited for a confirmation (after repeated no-shows) past their deadline lapse and free their seats.</summary>
+public sealed class LapseFunction(ChangeAppointmentStatus status, IOptions<SchedulerOptions> options, ILogger<LapseFunction> logger)
+{
+    [Function("LapseUnconfirmedAppointments")]
+    public async Task Run([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var lapsed = await status.LapseUnconfirmedAsync(options.Value.CentreId, new SystemCaller("lapse-timer"), cancellationToken);
+        if (lapsed > 0) logger.LogInformation("{Count} unconfirmed appointments lapsed", lapsed);
+    }
+}

@@ -1,0 +1,52 @@
+using NodaTime;
+using Scheduler.Core.Booking;
+using Scheduler.Core.Catalogue;
+using Scheduler.Core.Privacy;
+
+namespace Scheduler.Functions.Appointments;
+
+public sealed record BookRequest(
+    string? ItemId, string? BundleId, string? Date, string? Start, string? Name, string? Mobile,
+    PriorityReason? Priority, ProxyInput? Proxy, string? Language);
+
+public sealed record RescheduleRequest(string? Date, string? Start);
+
+public sealed record ExtendedHoursBody(string? ItemId, string? BundleId, string? Date, Scheduler.Core.Calendar.SlotKind? Wanted, string? Name, string? Mobile, string? Language);
+
+/// <summary>An appointment as the resident and staff see it. The mobile number is shown masked.</summary>
+public sealed record AppointmentView(
+    string Id,
+    AppointmentStatus Status,
+    string CategoryId,
+    string ServiceId,
+    bool IsBundle,
+    LocalizedText ServiceName,
+    LocalDate Date,
+    LocalTime Start,
+    LocalTime End,
+    string ResidentName,
+    string MobileMasked,
+    PriorityReason? Priority,
+    ProxyBooker? Proxy,
+    string Language,
+    Instant? ConfirmBy,
+    IReadOnlyList<LocalizedText> Documents,
+    LocalizedText CentreName,
+    string CentreAddress)
+{
+    public static AppointmentView Of(Appointment a, CentreProfile profile)
+    {
+        var name = a.IsBundle
+            ? profile.Bundles.FirstOrDefault(b => b.Id == a.BookableId)?.Name
+            : profile.Items.FirstOrDefault(i => i.Id == a.BookableId)?.Name;
+        var documents = a.ItemIds.SelectMany(id => profile.Items.FirstOrDefault(i => i.Id == id)?.Documents ?? [])
+            .DistinctBy(d => d.Zh).ToList();
+        return new AppointmentView(a.Id, a.Status, a.CategoryId, a.BookableId, a.IsBundle, name ?? new LocalizedText(a.BookableId, a.BookableId),
+            a.Date, a.Start, a.End, a.ResidentName, Redact.Phone(a.Mobile), a.Priority, a.Proxy, a.Language, a.ConfirmBy, documents,
+            profile.Centre.Name, profile.Centre.Address);
+    }
+}
+
+public sealed record BookedView(AppointmentView Appointment, string ManageToken, string ManageUrl);
+
+public sealed record ExtendedHoursView(string Outcome, BookedView? Booked, string? RequestId, string Message);

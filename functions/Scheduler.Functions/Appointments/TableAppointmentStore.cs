@@ -1,0 +1,185 @@
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Scheduler.Core.Booking;
+
+namespace Scheduler.Functions.Appointments;
+
+/// <summary>
+/// Appointments, the slot counters that guard capacity and the per-mobile ledgers, in table <c>appointments</c>,
+/// one partition per centre (<c>huli</c>): counters <c>slot|social|20261130|0900</c> (seats taken by everyone and by
+/// the green channel), appointments <c>appt|{id}</c>, ledgers <c>booker|{mobile key}</c> (a keyed hash: the table
+/// never holds a number as a key) and an outbox of events <c>event|{id}</c> that their consumer removes.
+/// A booking, a reschedule or a status change is one entity-group transaction: the counters it changes are replaced
+/// only if their ETag is unchanged since read, so two hosts racing for the last seat cannot both win, and the
+/// ledger and the appointment only if unchanged since read (or added only if absent). A booking from a number with
+/// no ledger yet is three storage calls: the counter read, the transaction and the event's queue send.
+/// See ADR 0010.
+/// </summary>
+public sealed class TableAppointmentStore(StorageClients storage, AppointmentEventPublisher events, ILogger<TableAppointmentStore> logger) : IAppointmentStore
+{
+    public const int MaxAttempts = 25;
+    public static readonly RowSchema<Appointment> AppointmentSchema = new("appointment", 1);
+    public static readonly RowSchema<BookerLedger> LedgerSchema = new("booker ledger", 1);
+
+    private readonly TableClient _table = storage.Tables.GetTableClient(StorageNames.AppointmentsTable);
+
+    public static string SlotRow(string categoryId, SlotKey key) => $"slot|{categoryId}|{key.Date:yyyyMMdd}|{key.Start:HHmm}";
+    public static string AppointmentRow(string id) => $"appt|{id}";
+    public static string LedgerRow(string mobileKey) => $"booker|{mobileKey}";
+
+    public async Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadUsageAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<SlotKey, SlotUsage>();
+        await foreach (var e in Range(centreId, $"slot|{categoryId}|{from:yyyyMMdd}|", $"slot|{categoryId}|{to:yyyyMMdd}|~", cancellationToken))
+            result[ParseSlot(e.RowKey)] = Usage(e);
+        return result;
+    }
+
+    public async Task<CommitOutcome> CommitAsync(SlotChange change, CancellationToken cancellationToken)
+    {
+        var a = change.Appointment;
+        var pk = a.CentreId;
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var counters = await ReadCountersAsync(pk, a.CategoryId, change.Take.Concat(change.Release).ToList(), cancellationToken);
+            if (!change.Admit(change.Take.Select(k => counters.TryGetValue(k, out var row) ? Usage(row) : SlotUsage.Empty).ToList()))
+                return CommitOutcome.Full;
+
+            var actions = new List<TableTransactionAction>();
+            var appointment = JsonRow.Write(new TableEntity(pk, AppointmentRow(a.Id))
+            {
+                ["Category"] = a.CategoryId,
+                ["Date"] = a.Date.ToString("yyyy-MM-dd", null),
+                ["Status"] = a.Status.ToString(),
+            }, AppointmentSchema, a);
+            actions.Add(change.ExpectedETag is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, appointment)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, appointment, new ETag(change.ExpectedETag)));
+            var ledgerIndex = -1;
+            if (change.Ledger is { } ledger)
+            {
+                ledgerIndex = actions.Count;
+                var entity = JsonRow.Write(new TableEntity(pk, LedgerRow(ledger.MobileKey)), LedgerSchema, ledger.Next);
+                actions.Add(ledger.ExpectedETag is null
+                    ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                    : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(ledger.ExpectedETag)));
+            }
+            foreach (var key in change.Take)
+            {
+                var usage = (counters.TryGetValue(key, out var row) ? Usage(row) : SlotUsage.Empty).Add(a.Green, +1);
+                var entity = Counter(pk, a.CategoryId, key, usage);
+                actions.Add(row is not null
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, row.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, entity));
+            }
+            foreach (var key in change.Release)
+            {
+                if (!counters.TryGetValue(key, out var row))
+                {
+                    logger.LogWarning("Appointment {Id}: counter {Row} to release is missing", a.Id, SlotRow(a.CategoryId, key));
+                    continue;
+                }
+                var usage = Usage(row).Add(a.Green, -1);
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace,
+                    Counter(pk, a.CategoryId, key, usage with { General = Math.Max(0, usage.General), Green = Math.Max(0, usage.Green) }), row.ETag));
+            }
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, AppointmentEventPublisher.OutboxRow(pk, change.Event)));
+
+            try
+            {
+                await _table.SubmitTransactionAsync(actions, cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+            {
+                if (e.FailedTransactionActionIndex == 0) return CommitOutcome.Conflict;
+                if (e.FailedTransactionActionIndex == ledgerIndex) return CommitOutcome.LedgerChanged;
+                // A counter changed or appeared since it was read: another booking won that race. Read again.
+                await Task.Delay(Random.Shared.Next(1, 5 * Math.Min(attempt, 10)), cancellationToken);
+                continue;
+            }
+            await events.PublishAsync(change.Event, cancellationToken);
+            return CommitOutcome.Committed;
+        }
+        logger.LogWarning("Appointment {Id}: gave up after {Attempts} contended attempts", a.Id, MaxAttempts);
+        return CommitOutcome.Full;
+    }
+
+    public async Task<StoredAppointment?> GetAsync(string centreId, string appointmentId, CancellationToken cancellationToken)
+    {
+        if (!IsKeySafe(appointmentId)) return null;
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(centreId, AppointmentRow(appointmentId), cancellationToken: cancellationToken);
+        return found.HasValue ? new StoredAppointment(JsonRow.Read(found.Value!, AppointmentSchema), found.Value!.ETag.ToString()) : null;
+    }
+
+    public async Task<StoredLedger?> ReadLedgerAsync(string centreId, string mobileKey, CancellationToken cancellationToken)
+    {
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(centreId, LedgerRow(mobileKey), cancellationToken: cancellationToken);
+        return found.HasValue ? new StoredLedger(JsonRow.Read(found.Value!, LedgerSchema), found.Value!.ETag.ToString()) : null;
+    }
+
+    public async Task<IReadOnlyList<Appointment>> ListByStatusAsync(string centreId, AppointmentStatus status, CancellationToken cancellationToken)
+    {
+        var name = status.ToString();
+        var result = new List<Appointment>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo("appt|") > 0 && x.RowKey.CompareTo("appt|~") < 0
+                           && x.GetString("Status") == name, cancellationToken: cancellationToken))
+            result.Add(JsonRow.Read(e, AppointmentSchema));
+        return result;
+    }
+
+    public async Task<IReadOnlyList<Appointment>> ListAsync(string centreId, string categoryId, LocalDate date, CancellationToken cancellationToken)
+    {
+        var day = date.ToString("yyyy-MM-dd", null);
+        var result = new List<Appointment>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo("appt|") > 0 && x.RowKey.CompareTo("appt|~") < 0
+                           && x.GetString("Date") == day && x.GetString("Category") == categoryId, cancellationToken: cancellationToken))
+            result.Add(JsonRow.Read(e, AppointmentSchema));
+        return result.OrderBy(x => x.Start).ThenBy(x => x.CreatedAt).ToList();
+    }
+
+    /// <summary>The counters of <paramref name="keys"/> that exist: one point read for one slot, one range read per day otherwise.</summary>
+    private async Task<Dictionary<SlotKey, TableEntity>> ReadCountersAsync(string pk, string categoryId, IReadOnlyList<SlotKey> keys, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<SlotKey, TableEntity>();
+        if (keys.Count == 1)
+        {
+            var row = await _table.GetEntityIfExistsAsync<TableEntity>(pk, SlotRow(categoryId, keys[0]), cancellationToken: cancellationToken);
+            if (row.HasValue) found[keys[0]] = row.Value!;
+            return found;
+        }
+        var wanted = keys.ToHashSet();
+        var reads = keys.GroupBy(k => k.Date).Select(async day =>
+        {
+            var rows = new List<TableEntity>();
+            await foreach (var e in Range(pk, SlotRow(categoryId, new SlotKey(day.Key, day.Min(k => k.Start))), SlotRow(categoryId, new SlotKey(day.Key, day.Max(k => k.Start))) + "~", cancellationToken))
+                rows.Add(e);
+            return rows;
+        });
+        foreach (var e in (await Task.WhenAll(reads)).SelectMany(r => r))
+            if (wanted.Contains(ParseSlot(e.RowKey))) found[ParseSlot(e.RowKey)] = e;
+        return found;
+    }
+
+    private IAsyncEnumerable<TableEntity> Range(string pk, string fromInclusive, string toExclusive, CancellationToken cancellationToken) =>
+        _table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(fromInclusive) >= 0 && x.RowKey.CompareTo(toExclusive) < 0,
+            cancellationToken: cancellationToken);
+
+    /// <summary>Ids from links and paths: short, and free of the characters a row key may not hold.</summary>
+    private static bool IsKeySafe(string id) =>
+        id.Length is > 0 and <= 100 && !id.Any(c => char.IsControl(c) || c is '/' or '\\' or '#' or '?' or '|');
+
+    private static TableEntity Counter(string pk, string categoryId, SlotKey key, SlotUsage usage) =>
+        new(pk, SlotRow(categoryId, key)) { ["General"] = usage.General, ["Green"] = usage.Green };
+
+    private static SlotUsage Usage(TableEntity e) => new(e.GetInt32("General") ?? 0, e.GetInt32("Green") ?? 0);
+
+    private static SlotKey ParseSlot(string rowKey)
+    {
+        var parts = rowKey.Split('|');
+        return new SlotKey(
+            new LocalDate(int.Parse(parts[2][..4]), int.Parse(parts[2][4..6]), int.Parse(parts[2][6..8])),
+            new LocalTime(int.Parse(parts[3][..2]), int.Parse(parts[3][2..4])));
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Scheduler.Core.Booking;
+using Scheduler.Core.Calendar;
+using Scheduler.Core.Catalogue;
+using Scheduler.Core.Residents;
+using Scheduler.Core.Staffing;
+
+namespace Scheduler.Functions.Catalogue;
+
+/// <summary>
+/// A centre's profile in table <c>catalogue</c>: one partition per centre, one row per thing
+/// (<c>item|pension-certification</c>, <c>staff|s01</c>, ...), its value as JSON. Written in entity-group
+/// transactions of at most 100 rows, each row an upsert, so a write can be repeated safely.
+/// </summary>
+public sealed class CatalogueStore
+{
+    private const string Marker = "loaded";
+    private readonly TableClient _table;
+
+    public CatalogueStore(StorageClients storage) => _table = storage.Tables.GetTableClient(StorageNames.CatalogueTable);
+
+    public async Task SaveAsync(CentreProfile profile, CancellationToken cancellationToken)
+    {
+        var pk = profile.Centre.Id;
+        var rows = new List<TableEntity> { Row(pk, "centre", profile.Centre), Row(pk, "lunch", profile.Lunch), Row(pk, "booking", profile.Booking) };
+        rows.AddRange(profile.Categories.Select(x => Row(pk, $"category|{x.Id}", x)));
+        rows.AddRange(profile.Skills.Select(x => Row(pk, $"skill|{x.Id}", x)));
+        rows.AddRange(profile.Items.Select(x => Row(pk, $"item|{x.Id}", x)));
+        rows.AddRange(profile.Bundles.Select(x => Row(pk, $"bundle|{x.Id}", x)));
+        rows.AddRange(profile.Opening.Select((x, i) => Row(pk, $"opening|{i:D3}", x)));
+        rows.AddRange(profile.ExtendedSessions.Select(x => Row(pk, $"extended|{x.Id}", x)));
+        rows.AddRange(profile.CalendarDays.Select(x => Row(pk, $"day|{x.Date:yyyy-MM-dd}", x)));
+        rows.AddRange(profile.Staff.Select(x => Row(pk, $"staff|{x.Id}", x)));
+        rows.AddRange(profile.Residents.Select(x => Row(pk, $"resident|{x.Id}", x)));
+        foreach (var chunk in rows.Chunk(100))
+            await _table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
+    }
+
+    /// <summary>The centre's profile, or null when it has never been saved.</summary>
+    public async Task<CentreProfile?> LoadAsync(string centreId, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId, select: ["RowKey", "Json"], cancellationToken: cancellationToken))
+        {
+            var kind = e.RowKey.Split('|')[0];
+            if (!rows.TryGetValue(kind, out var list)) rows[kind] = list = [];
+            if (e.GetString("Json") is { } json) list.Add(json);
+        }
+        if (!rows.TryGetValue("centre", out var centre) || centre.Count == 0) return null;
+
+        List<T> All<T>(string kind) => rows.TryGetValue(kind, out var l) ? l.Select(j => JsonSerializer.Deserialize<T>(j, Json.Options)!).ToList() : [];
+        return new CentreProfile(
+            JsonSerializer.Deserialize<Centre>(centre[0], Json.Options)!,
+            All<WindowCategory>("category"), All<Skill>("skill"), All<ServiceItem>("item"), All<Bundle>("bundle"),
+            All<WeeklyOpening>("opening"), All<LunchPeriod>("lunch").Single(), All<ExtendedSession>("extended"),
+            All<CalendarDay>("day"), All<StaffMember>("staff"), All<Resident>("resident"),
+            All<BookingRules>("booking").SingleOrDefault() ?? BookingRules.Default);
+    }
+
+    /// <summary>Whether a complete load of the named dataset has been recorded for the centre.</summary>
+    public async Task<bool> IsLoadedAsync(string centreId, string dataset, CancellationToken cancellationToken)
+    {
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(centreId, $"{Marker}|{dataset}", cancellationToken: cancellationToken);
+        return found.HasValue;
+    }
+
+    /// <summary>Records that the dataset is fully loaded; false when another process recorded it first.</summary>
+    public async Task<bool> MarkLoadedAsync(string centreId, string dataset, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.AddEntityAsync(new TableEntity(centreId, $"{Marker}|{dataset}"), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    private static TableEntity Row<T>(string pk, string rk, T value) => new(pk, rk) { ["Json"] = JsonSerializer.Serialize(value, Json.Options) };
+}

@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using NodaTime;
+using Scheduler.Core.Booking;
+using Scheduler.Core.Calendar;
+
+namespace Scheduler.Functions.Catalogue;
+
+/// <summary>The official public holidays and adjusted working days, shipped as <c>Calendars/cn-public-holidays.json</c>.</summary>
+public static class PublicHolidays
+{
+    public sealed record File(string Source, IReadOnlyList<int> Years, IReadOnlyList<CalendarDay> Days);
+
+    private static readonly Lazy<File> Loaded = new(() =>
+    {
+        using var stream = typeof(PublicHolidays).Assembly.GetManifestResourceStream("Scheduler.Functions.Calendars.cn-public-holidays.json")
+            ?? throw new InvalidOperationException("The public holiday file is not embedded.");
+        return JsonSerializer.Deserialize<File>(stream, Json.Options)!;
+    });
+
+    public static File Official => Loaded.Value;
+}
+
+/// <summary>
+/// Centres with their calendars, read from the catalogue and kept for <see cref="CacheFor"/> so a burst of bookings
+/// does not re-read the profile each time. A change to a profile shows within that time.
+/// </summary>
+public sealed class CentreDirectory(CatalogueStore catalogue, IClock clock) : ICentreDirectory
+{
+    public static readonly Duration CacheFor = Duration.FromSeconds(30);
+    private readonly ConcurrentDictionary<string, (Instant At, CentreSnapshot? Snapshot)> _cache = new();
+
+    public async Task<CentreSnapshot?> GetAsync(string centreId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        if (_cache.TryGetValue(centreId, out var cached) && now - cached.At < CacheFor && now >= cached.At) return cached.Snapshot;
+        var profile = await catalogue.LoadAsync(centreId, cancellationToken);
+        var snapshot = profile is null ? null : new CentreSnapshot(profile, new CentreCalendar(profile, PublicHolidays.Official.Days), profile.Booking);
+        _cache[centreId] = (now, snapshot);
+        return snapshot;
+    }
+}

@@ -1,0 +1,107 @@
+using Azure.Core;
+using Azure.Core.Serialization;
+using Azure.Identity;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Scheduler.Core.Auditing;
+using Scheduler.Core.Booking;
+using Scheduler.Core.HomeVisits;
+using Scheduler.Core.HomeVisits.Planning;
+using Scheduler.Core.HomeVisits.Requests;
+using Scheduler.Core.Identity;
+using Scheduler.Core.Privacy;
+
+namespace Scheduler.Functions.Platform;
+
+/// <summary>
+/// The composition root of the app, shared by the Functions host (<c>Program.cs</c>) and the local dev host, so both
+/// run the same services. A caller may register its own <see cref="IClock"/> first (tests use a fake clock).
+/// </summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddScheduler(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SchedulerOptions>()
+            .Bind(configuration.GetSection(SchedulerOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // SMS settings are not validated at start: a missing Twilio secret shows in GET /api/health instead.
+        services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.Section));
+        services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section));
+        services.AddMetrics();
+        services.TryAddSingleton<SchedulerMetrics>();
+
+        services.TryAddSingleton<IClock>(SystemClock.Instance);
+        services.TryAddSingleton(DateTimeZoneProviders.Tzdb);
+        services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));
+        services.AddSingleton<IAuditLog, TableAuditLog>();
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<CatalogueStore>();
+        services.AddSingleton(sp => new ResidentTokenService(
+            sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.SigningKeyBytes(), sp.GetRequiredService<IClock>()));
+        services.AddSingleton<CallerResolver>();
+        services.AddHostedService<StartupTasks>();
+
+        services.AddSingleton<AppointmentEventPublisher>();
+        services.AddSingleton<IAppointmentEventOutbox>(sp => sp.GetRequiredService<AppointmentEventPublisher>());
+        services.AddSingleton<IAppointmentStore, TableAppointmentStore>();
+        services.AddSingleton<TableExtendedHoursRequests>();
+        services.AddSingleton<IExtendedHoursRequests>(sp => sp.GetRequiredService<TableExtendedHoursRequests>());
+        services.AddSingleton<ICentreDirectory, CentreDirectory>();
+        services.AddSingleton<IPhoneNumbers, LibPhoneNumbers>();
+        services.AddSingleton(sp => new Pseudonyms(sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.DerivedKey("pseudonyms")));
+        services.AddSingleton<ManageLinks>();
+        services.AddSingleton<AvailabilityQuery>();
+        services.AddSingleton<BookAppointment>();
+        services.AddSingleton<RescheduleAppointment>();
+        services.AddSingleton<ChangeAppointmentStatus>();
+        services.AddSingleton<RequestExtendedHours>();
+        services.AddSingleton<AppointmentQueries>();
+        services.AddSingleton<HandleAppointmentEvent>();
+
+        services.AddOptions<PlanningOptions>().Bind(configuration.GetSection(PlanningOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IHomeVisitStore, TableHomeVisitStore>();
+        services.AddSingleton<IIdProtector, AesGcmIdProtector>();
+        services.AddSingleton<ISmsSender, OutboxSmsSender>();
+        services.AddSingleton<ISmsGateway>(sp =>
+        {
+            if (!sp.GetRequiredService<IOptions<SmsOptions>>().Value.UsesTwilio) return new ConsoleSmsGateway();
+            var twilio = sp.GetRequiredService<IOptions<TwilioOptions>>();
+            return new TwilioSmsGateway(new Twilio.Clients.TwilioRestClient(twilio.Value.AccountSid, twilio.Value.AuthToken), twilio);
+        });
+        services.AddOptions<TravelOptions>().Bind(configuration.GetSection(TravelOptions.Section))
+            .Validate(o => o.Problem() is null, "Travel settings are invalid (see TravelOptions.Problem)").ValidateOnStart();
+        services.AddSingleton(new GreatCircleTravelTimeProvider(new TravelEstimateOptions()));
+        services.AddSingleton<ITravelTimeProvider>(sp =>
+        {
+            var estimate = sp.GetRequiredService<GreatCircleTravelTimeProvider>();
+            var travel = sp.GetRequiredService<IOptions<TravelOptions>>().Value;
+            if (!travel.UsesAzureMaps) return estimate;
+            TokenCredential credential = travel.ManagedIdentityClientId.Length > 0
+                    ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(travel.ManagedIdentityClientId))
+                    : new DefaultAzureCredential();
+            return new AzureMapsTravelTimeProvider(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, travel, credential, estimate,
+                sp.GetRequiredService<ILogger<AzureMapsTravelTimeProvider>>());
+        });
+        services.AddSingleton(HomeVisitShiftRules.Default);
+        services.AddSingleton(EligibilityRules.Default);
+        services.AddSingleton<HomeVisitService>();
+        services.AddSingleton<IPlanRunStore, TablePlanRunStore>();
+        services.AddSingleton<IPlanQueue, QueuePlanQueue>();
+        services.AddSingleton<IDayPlanSolver, Scheduler.Optimization.Planning.DayPlanSolver>();
+        services.AddSingleton(sp => new PlanningSettings(Duration.FromSeconds(sp.GetRequiredService<IOptions<PlanningOptions>>().Value.TimeLimitSeconds)));
+        services.AddSingleton<HomeVisitPlanning>();
+        services.AddSingleton<HomeVisitDecisions>();
+        services.AddSingleton<StaffScheduleQuery>();
+
+        services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(Json.Options));
+        services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => Json.Configure(o.JsonSerializerOptions));
+        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => Json.Configure(o.SerializerOptions));
+        return services;
+    }
+}

@@ -1,0 +1,72 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+
+namespace Scheduler.Functions.Platform;
+
+/// <summary>
+/// Builds the Table and Queue clients for the <c>SchedulerStorage</c> connection the way the Functions host reads
+/// a connection: a connection string locally, or <c>__tableServiceUri</c>/<c>__queueServiceUri</c> (or
+/// <c>__accountName</c>) with <c>__credential=managedidentity</c> and <c>__clientId</c> in Azure.
+/// </summary>
+public sealed class StorageClients
+{
+    public const string ConnectionName = "SchedulerStorage";
+
+    public StorageClients(TableServiceClient tables, QueueServiceClient queues)
+    {
+        Tables = tables;
+        Queues = queues;
+    }
+
+    public TableServiceClient Tables { get; }
+    public QueueServiceClient Queues { get; }
+
+    public static StorageClients FromConfiguration(IConfiguration configuration, string name = ConnectionName)
+    {
+        var section = configuration.GetSection(name);
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        if (!string.IsNullOrWhiteSpace(section.Value))
+            return new StorageClients(new TableServiceClient(section.Value), new QueueServiceClient(section.Value, queueOptions));
+
+        var account = section["accountName"];
+        var tableUri = section["tableServiceUri"] ?? (account is null ? null : $"https://{account}.table.core.windows.net");
+        var queueUri = section["queueServiceUri"] ?? (account is null ? null : $"https://{account}.queue.core.windows.net");
+        if (tableUri is null || queueUri is null)
+            throw new InvalidOperationException(
+                $"Storage connection '{name}' is not configured: set '{name}' to a connection string, or '{name}__accountName' " +
+                $"(or '{name}__tableServiceUri' and '{name}__queueServiceUri') with '{name}__credential'.");
+        TokenCredential credential = string.Equals(section["credential"], "managedidentity", StringComparison.OrdinalIgnoreCase)
+            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(section["clientId"] ?? ""))
+            : new DefaultAzureCredential();
+        if (string.Equals(section["credential"], "managedidentity", StringComparison.OrdinalIgnoreCase) && section["clientId"] is null)
+            credential = new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned);
+        return new StorageClients(new TableServiceClient(new Uri(tableUri), credential), new QueueServiceClient(new Uri(queueUri), credential, queueOptions));
+    }
+}
+
+/// <summary>Names of every table and queue the app uses; created at start when missing.</summary>
+public static class StorageNames
+{
+    public const string CatalogueTable = "catalogue";
+    public const string AuditTable = "audit";
+    public const string AppointmentsTable = "appointments";
+    public const string ExtendedHoursTable = "extendedhours";
+    public const string HomeVisitsTable = "homevisits";
+    public const string PlansTable = "plans";
+    public const string SmsTable = "sms";
+    public const string PoisonTable = "poison";
+    public const string AppointmentEventsQueue = "appointment-events";
+    public const string HomeVisitRequestsQueue = "home-visit-requests";
+    public const string PlanRequestsQueue = "plan-requests";
+
+    public static readonly IReadOnlyList<string> Tables =
+        [CatalogueTable, AuditTable, AppointmentsTable, ExtendedHoursTable, HomeVisitsTable, PlansTable, SmsTable, PoisonTable];
+
+    /// <summary>Queues the app writes or reads; each has a <c>-poison</c> twin where failed messages end.</summary>
+    public static readonly IReadOnlyList<string> Queues = [AppointmentEventsQueue, HomeVisitRequestsQueue, PlanRequestsQueue];
+
+    public static IEnumerable<string> AllQueues => Queues.SelectMany(q => new[] { q, q + "-poison" });
+}
