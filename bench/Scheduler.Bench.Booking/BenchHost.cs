@@ -31,7 +31,8 @@ public sealed class BenchHost : IAsyncDisposable
     public string ConnectionString => _azurite.ConnectionString;
     public CentreProfile Profile { get; private set; } = null!;
 
-    public static async Task<BenchHost> StartAsync()
+    /// <param name="runQueues">Whether the queue functions (the appointment events' consumer) run beside the HTTP functions.</param>
+    public static async Task<BenchHost> StartAsync(bool runQueues = true)
     {
         var host = new BenchHost();
         var root = LocalSettings.FindRepositoryRoot();
@@ -56,6 +57,7 @@ public sealed class BenchHost : IAsyncDisposable
             Keys = new FunctionKeys(FunctionKeys.NewKey(), FunctionKeys.NewKey()),
             Urls = "http://127.0.0.1:0",
             RunTimers = false,
+            RunQueues = runQueues,
             Clock = new FakeClock(Now),
             ConfigureLogging = logging => logging.SetMinimumLevel(LogLevel.Error).AddSimpleConsole(),
         });

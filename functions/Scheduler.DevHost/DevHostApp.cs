@@ -33,6 +33,8 @@ public sealed class DevHostOptions
     /// <summary>A clock to use instead of the one the app registers (tests fix the time with it); the timers read it too.</summary>
     public IClock? Clock { get; init; }
     public bool RunTimers { get; init; } = true;
+    /// <summary>Poll the queues the functions read (off only where a benchmark measures the HTTP path alone).</summary>
+    public bool RunQueues { get; init; } = true;
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 }
 
@@ -75,7 +77,8 @@ public static class DevHostApp
         {
             var connection = builder.Configuration[queue.Connection]
                 ?? throw new DevHostSetupException($"Function '{queue.Name}' reads queue '{queue.QueueName}' through setting '{queue.Connection}', which is not set.");
-            services.AddSingleton<IHostedService>(sp => new QueueListener(queue, new QueueServiceClient(connection),
+            if (options.RunQueues)
+                services.AddSingleton<IHostedService>(sp => new QueueListener(queue, new QueueServiceClient(connection),
                 sp.GetRequiredService<FunctionInvoker>(), settings, sp.GetRequiredService<ILogger<QueueListener>>()));
         }
         foreach (var timer in model.Timers)

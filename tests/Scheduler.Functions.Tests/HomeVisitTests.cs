@@ -163,17 +163,38 @@ public sealed class HomeVisitTests(AzuriteFixture azurite) : IAsyncLifetime
         }
         Assert.NotNull(mine);
 
-        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(bad)))[..32];
+        var key = Scheduler.Core.Operations.PoisonWatch.KeyOf(bad);
         var poison = new TableClient(azurite.ConnectionString, "poison");
         Azure.NullableResponse<TableEntity>? reason = null;
         for (var i = 0; i < 100 && reason?.HasValue != true; i++)
         {
-            reason = await poison.GetEntityIfExistsAsync<TableEntity>("home-visit-requests", key);
+            reason = await poison.GetEntityIfExistsAsync<TableEntity>("failure|home-visit-requests", key);
             if (!reason.HasValue) await Task.Delay(200);
         }
         Assert.True(reason!.HasValue);
-        Assert.StartsWith("idNumber:", reason.Value!.GetString("Reason"));
+        Assert.StartsWith("InvalidDataException: idNumber:", reason.Value!.GetString("Reason"));
         Assert.DoesNotContain("350206195001011231", reason.Value.GetString("Reason"));
+
+        // When the host gives up, the message reaches the poison queue: it is recorded with that reason for
+        // dispatchers (and health), described by its type and ids only.
+        var poisonQueue = new QueueClient(azurite.ConnectionString, "home-visit-requests-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        await poisonQueue.SendMessageAsync(bad);
+        JsonElement? listed = null;
+        for (var i = 0; i < 100 && listed is null; i++)
+        {
+            var poisoned = await _dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/poisoned");
+            listed = poisoned.EnumerateArray().Where(p => p.GetProperty("key").GetString() == key).Cast<JsonElement?>().FirstOrDefault();
+            if (listed is null) await Task.Delay(200);
+        }
+        Assert.NotNull(listed);
+        Assert.Equal("home-visit-requests", listed.Value.GetProperty("queue").GetString());
+        Assert.StartsWith("InvalidDataException: idNumber:", listed.Value.GetProperty("reason").GetString());
+        Assert.DoesNotContain("350206195001011231", listed.Value.ToString());
+        Assert.DoesNotContain("林", listed.Value.ToString());
+        var health = await _host.Client.GetFromJsonAsync<JsonElement>("/api/health");
+        Assert.Contains(health.GetProperty("alerts").EnumerateArray(), a => a.GetString()!.Contains("home-visit-requests"));
+        var (anonymous, _) = (await _host.KeyedClient().GetAsync("/api/dispatch/poisoned")).StatusCode switch { var c => (c, 0) };
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
     }
 
     [Fact]

@@ -4,20 +4,21 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Identity;
+using Scheduler.Core.Operations;
 
 namespace Scheduler.Functions.Appointments;
 
 /// <summary>
 /// The <c>appointment-events</c> queue: each event is handled once (audit, then it leaves the outbox). A message
 /// that is not an appointment event of a version this code knows throws with the reason, so the host retries it
-/// and then moves it to <c>appointment-events-poison</c>.
+/// and then moves it to <c>appointment-events-poison</c> (see <see cref="PoisonFunctions"/>).
 /// </summary>
-public sealed class AppointmentEventFunctions(HandleAppointmentEvent handle, AppointmentEventPublisher publisher, IOptions<SchedulerOptions> options,
+public sealed class AppointmentEventFunctions(HandleAppointmentEvent handle, AppointmentEventPublisher publisher, PoisonWatch poison, IOptions<SchedulerOptions> options,
     ILogger<AppointmentEventFunctions> logger)
 {
     [Function("AppointmentEvent")]
     public Task Handle([QueueTrigger(StorageNames.AppointmentEventsQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken) =>
-        handle.HandleAsync(Parse(message), cancellationToken);
+        poison.GuardAsync(StorageNames.AppointmentEventsQueue, message, () => handle.HandleAsync(Parse(message), cancellationToken), cancellationToken);
 
     /// <summary>
     /// Hourly at minute 7 (UTC, as every timer on Flex Consumption; any local hour): sends again the events whose

@@ -11,6 +11,7 @@ using Scheduler.Core.HomeVisits;
 using Scheduler.Core.HomeVisits.Planning;
 using Scheduler.Core.HomeVisits.Requests;
 using Scheduler.Core.Identity;
+using Scheduler.Core.Operations;
 using Scheduler.Core.Results;
 using Scheduler.Core.Privacy;
 using Scheduler.Core.Residents;
@@ -42,8 +43,8 @@ public sealed record HomeVisitView(
 public sealed record HomeVisitReceipt(string Id, HomeVisitStatus Status, EligibilityAssessment Assessment, string Message);
 
 /// <summary>Home-visit requests by HTTP and by queue, and the dispatcher's decisions; both channels run the same validation.</summary>
-public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisions decisions, CallerResolver callers, StorageClients storage,
-    IOptions<SchedulerOptions> options, ILogger<HomeVisitFunctions> logger)
+public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisions decisions, CallerResolver callers, PoisonWatch poison,
+    IOptions<SchedulerOptions> options)
 {
     private string Centre => options.Value.CentreId;
 
@@ -69,42 +70,29 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
     }
 
     /// <summary>
-    /// Requests from other systems. A message that cannot be read or fails validation throws with the reason (so the
-    /// host retries, then moves it to <c>home-visit-requests-poison</c>); the reason is also recorded in table
-    /// <c>poison</c> under the message id, without personal data.
+    /// Requests from other systems. A message that cannot be read or fails validation throws with the reason (noted
+    /// without personal data by <see cref="PoisonWatch"/>), so the host retries it and then moves it to
+    /// <c>home-visit-requests-poison</c>, where <see cref="PoisonFunctions"/> records it for dispatchers.
     /// </summary>
     [Function("HomeVisitRequestFromQueue")]
-    public async Task FromQueue([QueueTrigger(StorageNames.HomeVisitRequestsQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken)
-    {
-        string? reason = null;
-        HomeVisitBody? body = null;
-        try
+    public Task FromQueue([QueueTrigger(StorageNames.HomeVisitRequestsQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken) =>
+        poison.GuardAsync(StorageNames.HomeVisitRequestsQueue, message, async () =>
         {
-            body = JsonSerializer.Deserialize<HomeVisitBody>(message, Json.Options);
-            if (body is null) reason = "The message is null.";
-        }
-        catch (JsonException e)
-        {
-            reason = $"Not valid JSON for a home-visit request at '{e.Path}': {e.Message.Split('.')[0]}.";
-        }
-        if (reason is null)
-        {
-            var (command, problem) = ToCommand(body!);
-            if (problem is not null) reason = $"{problem.Field}: {problem.Message}";
-            else
+            HomeVisitBody? body;
+            try
             {
-                var result = await service.SubmitAsync(Centre, command!, new SystemCaller("queue"), "queue", cancellationToken);
-                if (result.Error is { Code: ErrorCodes.Duplicate }) return;
-                if (result.Error is { } error) reason = $"{error.Field}: {error.Message}";
+                body = JsonSerializer.Deserialize<HomeVisitBody>(message, Json.Options);
             }
-        }
-        if (reason is null) return;
-        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(message)))[..32];
-        await storage.Tables.GetTableClient(StorageNames.PoisonTable).UpsertEntityAsync(
-            new TableEntity(StorageNames.HomeVisitRequestsQueue, key) { ["Reason"] = reason }, TableUpdateMode.Replace, cancellationToken);
-        logger.LogWarning("Home-visit request message {Key} refused: {Reason}", key[..8], reason);
-        throw new InvalidDataException(reason);
-    }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"Not valid JSON for a home-visit request at '{e.Path}'.");
+            }
+            if (body is null) throw new InvalidDataException("The message is null.");
+            var (command, problem) = ToCommand(body);
+            if (problem is not null) throw new InvalidDataException($"{problem.Field}: {problem.Message}");
+            var result = await service.SubmitAsync(Centre, command!, new SystemCaller("queue"), "queue", cancellationToken);
+            if (result.Error is { Code: not ErrorCodes.Duplicate } error) throw new InvalidDataException($"{error.Field}: {error.Message}");
+        }, cancellationToken);
 
     [Function("ListHomeVisits")]
     [ApiOperation("Home-visit requests for dispatchers, oldest first.", Tag = "dispatch", Access = "dispatchers")]

@@ -7,6 +7,7 @@ using Scheduler.Core.HomeVisits;
 using Scheduler.Core.HomeVisits.Planning;
 using Microsoft.Extensions.Logging;
 using Scheduler.Core.Identity;
+using Scheduler.Core.Operations;
 using Scheduler.Core.Staffing;
 
 namespace Scheduler.Functions.HomeVisits;
@@ -14,7 +15,7 @@ namespace Scheduler.Functions.HomeVisits;
 public sealed record PlanAccepted(string Id, PlanRunStatus Status, string StatusUrl);
 
 /// <summary>Planning days of home visits: request a run, follow it, publish it; the nightly timer plans tomorrow.</summary>
-public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery schedules, CallerResolver callers, IOptions<SchedulerOptions> options,
+public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery schedules, CallerResolver callers, PoisonWatch poison, IOptions<SchedulerOptions> options,
     ILogger<PlanFunctions> logger)
 {
     private string Centre => options.Value.CentreId;
@@ -40,7 +41,10 @@ public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery
     }
 
     [Function("SolvePlan")]
-    public async Task Solve([QueueTrigger(StorageNames.PlanRequestsQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken)
+    public Task Solve([QueueTrigger(StorageNames.PlanRequestsQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken) =>
+        poison.GuardAsync(StorageNames.PlanRequestsQueue, message, () => SolveAsync(message, cancellationToken), cancellationToken);
+
+    private async Task SolveAsync(string message, CancellationToken cancellationToken)
     {
         PlanRequested? requested;
         try

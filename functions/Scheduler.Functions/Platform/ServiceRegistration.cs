@@ -14,6 +14,7 @@ using Scheduler.Core.HomeVisits;
 using Scheduler.Core.HomeVisits.Planning;
 using Scheduler.Core.HomeVisits.Requests;
 using Scheduler.Core.Identity;
+using Scheduler.Core.Operations;
 using Scheduler.Core.Privacy;
 
 namespace Scheduler.Functions.Platform;
@@ -63,6 +64,8 @@ public static class ServiceRegistration
         services.AddSingleton<RequestExtendedHours>();
         services.AddSingleton<AppointmentQueries>();
         services.AddSingleton<HandleAppointmentEvent>();
+        services.AddSingleton<IPoisonLog, TablePoisonLog>();
+        services.AddSingleton<PoisonWatch>();
 
         services.AddOptions<PlanningOptions>().Bind(configuration.GetSection(PlanningOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IHomeVisitStore, TableHomeVisitStore>();
