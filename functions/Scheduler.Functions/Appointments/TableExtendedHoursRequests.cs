@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Azure.Data.Tables;
 using Scheduler.Core.Booking;
 
@@ -7,22 +6,22 @@ namespace Scheduler.Functions.Appointments;
 /// <summary>Extended-hours requests waiting for the centre, in table <c>extendedhours</c>: partition centre, row the request id.</summary>
 public sealed class TableExtendedHoursRequests(StorageClients storage) : IExtendedHoursRequests
 {
+    public static readonly RowSchema<ExtendedHoursRequest> Schema = new("extended-hours request", 1);
     private readonly TableClient _table = storage.Tables.GetTableClient(StorageNames.ExtendedHoursTable);
 
     public Task AddAsync(ExtendedHoursRequest request, CancellationToken cancellationToken) =>
-        _table.AddEntityAsync(new TableEntity(request.CentreId, request.Id)
+        _table.AddEntityAsync(JsonRow.Write(new TableEntity(request.CentreId, request.Id)
         {
-            ["Json"] = JsonSerializer.Serialize(request, Json.Options),
             ["Date"] = request.Date.ToString("yyyy-MM-dd", null),
             ["CategoryId"] = request.CategoryId,
             ["Wanted"] = request.Wanted.ToString(),
-        }, cancellationToken);
+        }, Schema, request), cancellationToken);
 
     public async Task<IReadOnlyList<ExtendedHoursRequest>> ListAsync(string centreId, CancellationToken cancellationToken)
     {
         var result = new List<ExtendedHoursRequest>();
         await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId, cancellationToken: cancellationToken))
-            result.Add(JsonSerializer.Deserialize<ExtendedHoursRequest>(e.GetString("Json"), Json.Options)!);
+            result.Add(JsonRow.Read(e, Schema));
         return result;
     }
 }

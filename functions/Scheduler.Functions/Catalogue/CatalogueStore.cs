@@ -41,18 +41,18 @@ public sealed class CatalogueStore
     /// <summary>The centre's profile, or null when it has never been saved.</summary>
     public async Task<CentreProfile?> LoadAsync(string centreId, CancellationToken cancellationToken)
     {
-        var rows = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId, select: ["RowKey", "Json"], cancellationToken: cancellationToken))
+        var rows = new Dictionary<string, List<TableEntity>>(StringComparer.Ordinal);
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId, select: ["RowKey", JsonRow.JsonColumn, JsonRow.SchemaColumn], cancellationToken: cancellationToken))
         {
             var kind = e.RowKey.Split('|')[0];
             if (!rows.TryGetValue(kind, out var list)) rows[kind] = list = [];
-            if (e.GetString("Json") is { } json) list.Add(json);
+            if (e.GetString(JsonRow.JsonColumn) is not null) list.Add(e);
         }
         if (!rows.TryGetValue("centre", out var centre) || centre.Count == 0) return null;
 
-        List<T> All<T>(string kind) => rows.TryGetValue(kind, out var l) ? l.Select(j => JsonSerializer.Deserialize<T>(j, Json.Options)!).ToList() : [];
+        List<T> All<T>(string kind) => rows.TryGetValue(kind, out var l) ? l.Select(e => JsonRow.Read(e, Schema<T>(kind))).ToList() : [];
         return new CentreProfile(
-            JsonSerializer.Deserialize<Centre>(centre[0], Json.Options)!,
+            JsonRow.Read(centre[0], Schema<Centre>("centre")),
             All<WindowCategory>("category"), All<Skill>("skill"), All<ServiceItem>("item"), All<Bundle>("bundle"),
             All<WeeklyOpening>("opening"), All<LunchPeriod>("lunch").Single(), All<ExtendedSession>("extended"),
             All<CalendarDay>("day"), All<StaffMember>("staff"), All<Resident>("resident"),
@@ -80,5 +80,8 @@ public sealed class CatalogueStore
         }
     }
 
-    private static TableEntity Row<T>(string pk, string rk, T value) => new(pk, rk) { ["Json"] = JsonSerializer.Serialize(value, Json.Options) };
+    /// <summary>Every kind of catalogue row is at schema 1; a kind that changes gets its own schema with an upgrade step.</summary>
+    private static RowSchema<T> Schema<T>(string kind) => new($"catalogue {kind}", 1);
+
+    private static TableEntity Row<T>(string pk, string rk, T value) => JsonRow.Write(new TableEntity(pk, rk), Schema<T>(rk.Split('|')[0]), value);
 }

@@ -65,11 +65,10 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
         return result.OrderBy(r => r.CreatedAt).ToList();
     }
 
-    private static TableEntity Entity(HomeVisitRequest r) => new(r.CentreId, $"req|{r.Id}")
-    {
-        ["Json"] = JsonSerializer.Serialize(r, Json.Options),
-        ["Status"] = r.Status.ToString(),
-    };
+    public static readonly RowSchema<HomeVisitRequest> Schema = new("home-visit request", 1);
 
-    private static HomeVisitRequest Read(TableEntity e) => JsonSerializer.Deserialize<HomeVisitRequest>(e.GetString("Json"), Json.Options)!;
+    private static TableEntity Entity(HomeVisitRequest r) =>
+        JsonRow.Write(new TableEntity(r.CentreId, $"req|{r.Id}") { ["Status"] = r.Status.ToString() }, Schema, r);
+
+    private static HomeVisitRequest Read(TableEntity e) => JsonRow.Read(e, Schema);
 }
