@@ -44,7 +44,7 @@ public class AvailabilityBenchmark
     {
         var demo = DemoData.Load();
         var profile = demo with { Booking = demo.Booking with { HorizonDays = 60 } };
-        var calendar = new CentreCalendar(profile, PublicHolidays.Official.Days);
+        var calendar = new CentreCalendar(profile, PublicHolidays.Official.Days, DateTimeZoneProviders.Tzdb[profile.Centre.TimeZoneId]);
         var start = new LocalDate(2026, 11, 27);
         var usage = profile.Categories.ToDictionary(c => c.Id, c =>
         {

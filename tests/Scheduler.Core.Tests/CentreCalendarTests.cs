@@ -40,7 +40,7 @@ public sealed class CentreCalendarTests
         new(new LocalDate(2026, 10, 10), DayKind.AdjustedWorkingDay, T("调休")),
     ];
 
-    private static CentreCalendar Calendar(bool lunchStaffed = true) => new(Profile(lunchStaffed), Official);
+    private static CentreCalendar Calendar(bool lunchStaffed = true) => new(Profile(lunchStaffed), Official, DateTimeZoneProviders.Tzdb["Asia/Shanghai"]);
 
     [Fact]
     public void A_weekday_with_a_staffed_lunch_has_slots_all_day_and_fewer_windows_at_lunch()

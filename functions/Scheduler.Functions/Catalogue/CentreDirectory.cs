@@ -3,6 +3,7 @@ using System.Text.Json;
 using NodaTime;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Calendar;
+using Scheduler.Core.Catalogue;
 
 namespace Scheduler.Functions.Catalogue;
 
@@ -23,9 +24,11 @@ public static class PublicHolidays
 
 /// <summary>
 /// Centres with their calendars, read from the catalogue and kept for <see cref="CacheFor"/> so a burst of bookings
-/// does not re-read the profile each time. A change to a profile shows within that time.
+/// does not re-read the profile each time. A change to a profile shows within that time. A centre's zone is the one
+/// its profile names, or <c>Scheduler:TimeZone</c> when it names none, from the injected zone provider.
 /// </summary>
-public sealed class CentreDirectory(CatalogueStore catalogue, IClock clock) : ICentreDirectory
+public sealed class CentreDirectory(CatalogueStore catalogue, IClock clock, IDateTimeZoneProvider zones, Microsoft.Extensions.Options.IOptions<SchedulerOptions> options)
+    : ICentreDirectory
 {
     public static readonly Duration CacheFor = Duration.FromSeconds(30);
     private readonly ConcurrentDictionary<string, (Instant At, CentreSnapshot? Snapshot)> _cache = new();
@@ -35,8 +38,12 @@ public sealed class CentreDirectory(CatalogueStore catalogue, IClock clock) : IC
         var now = clock.GetCurrentInstant();
         if (_cache.TryGetValue(centreId, out var cached) && now - cached.At < CacheFor && now >= cached.At) return cached.Snapshot;
         var profile = await catalogue.LoadAsync(centreId, cancellationToken);
-        var snapshot = profile is null ? null : new CentreSnapshot(profile, new CentreCalendar(profile, PublicHolidays.Official.Days), profile.Booking);
+        var snapshot = profile is null ? null : new CentreSnapshot(profile, new CentreCalendar(profile, PublicHolidays.Official.Days, ZoneOf(profile)), profile.Booking);
         _cache[centreId] = (now, snapshot);
         return snapshot;
     }
+
+    private DateTimeZone ZoneOf(CentreProfile profile) =>
+        zones.GetZoneOrNull(string.IsNullOrWhiteSpace(profile.Centre.TimeZoneId) ? options.Value.TimeZone : profile.Centre.TimeZoneId)
+        ?? throw new InvalidDataException($"Centre '{profile.Centre.Id}' names time zone '{profile.Centre.TimeZoneId}', which is not an IANA zone.");
 }

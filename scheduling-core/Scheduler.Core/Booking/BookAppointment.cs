@@ -73,7 +73,7 @@ public sealed class BookAppointment(IAppointmentStore store, ICentreDirectory ce
             var mustConfirm = ledger.NoShows.Count >= centre.Rules.NoShowsBeforeConfirmation;
             var confirmBy = mustConfirm ? Min(now + Duration.FromHours(centre.Rules.ConfirmWithinHours), startsAt - Duration.FromMinutes(centre.Rules.CutoffMinutes)) : (Instant?)null;
             var appointment = new Appointment(id, centreId, bookable.CategoryId, bookable.Id, bookable.IsBundle, bookable.ItemIds,
-                run[0].Date, run[0].Start, run[^1].End, run.Count, centre.Profile.Centre.TimeZoneId, name, mobile, entry.ResidentKey,
+                run[0].Date, run[0].Start, run[^1].End, run.Count, centre.Calendar.Zone.Id, name, mobile, entry.ResidentKey,
                 command.Priority, command.Proxy is { } p ? new ProxyBooker(p.Name!.Trim(), p.Relationship!.Trim(), true, now) : null,
                 language, mustConfirm ? AppointmentStatus.AwaitingConfirmation : AppointmentStatus.Booked, now, caller.AuditName, confirmBy, now);
 

@@ -48,13 +48,14 @@ public sealed class CentreCalendar
     private readonly Dictionary<LocalDate, CalendarDay> _days;
     private readonly Dictionary<string, WindowCategory> _categories;
 
-    public CentreCalendar(CentreProfile profile, IEnumerable<CalendarDay> officialDays)
+    /// <param name="zone">The centre's zone, resolved by the caller from its injected zone provider.</param>
+    public CentreCalendar(CentreProfile profile, IEnumerable<CalendarDay> officialDays, DateTimeZone zone)
     {
         _profile = profile;
         _days = officialDays.ToDictionary(d => d.Date);
         foreach (var own in profile.CalendarDays) _days[own.Date] = own;
         _categories = profile.Categories.ToDictionary(c => c.Id, StringComparer.Ordinal);
-        Zone = DateTimeZoneProviders.Tzdb[profile.Centre.TimeZoneId];
+        Zone = zone;
     }
 
     public DateTimeZone Zone { get; }
