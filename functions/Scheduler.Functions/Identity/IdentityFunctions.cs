@@ -17,11 +17,8 @@ public sealed record ResidentLinkRequest(string? Subject, string? Purpose, int? 
 public sealed record ResidentLink(string Token, string Url, Instant Expires);
 
 /// <summary>Who is calling, and links for residents.</summary>
-public sealed class IdentityFunctions(CallerResolver callers, ResidentTokenService tokens, AuditTrail audit, IClock clock, IOptions<SchedulerOptions> options)
+public sealed class IdentityFunctions(CallerResolver callers, IssueResidentLink links, IOptions<SchedulerOptions> options)
 {
-    /// <summary>What a resident's link may be for.</summary>
-    public static readonly IReadOnlySet<string> Purposes = new HashSet<string>(StringComparer.Ordinal) { "manage", "book", "home-visit" };
-
     [Function("WhoAmI")]
     [ApiOperation("Who the request is made as: anonymous, a resident's link or a signed-in member of staff.", Tag = "identity")]
     [ApiResponse(200, "The caller.", Type = typeof(WhoAmI))]
@@ -52,21 +49,10 @@ public sealed class IdentityFunctions(CallerResolver callers, ResidentTokenServi
         if (denied is not null) return denied;
         var (body, bad) = await RequestBody.ReadJsonAsync<ResidentLinkRequest>(request, cancellationToken);
         if (bad is not null) return bad;
-
-        if (string.IsNullOrWhiteSpace(body!.Subject) || !System.Text.RegularExpressions.Regex.IsMatch(body.Subject, "^[a-z-]{2,32}/[A-Za-z0-9.-]{1,64}$"))
-            return Problems.Validation("subject", "subject must look like 'appointment/abc-123'.");
-        if (body.Purpose is null || !Purposes.Contains(body.Purpose))
-            return Problems.Validation("purpose", $"purpose must be one of: {string.Join(", ", Purposes.Order())}.");
-        var hours = body.ValidForHours ?? options.Value.ResidentLinkHours;
-        if (hours < 1 || hours > options.Value.ResidentLinkHours)
-            return Problems.Validation("validForHours", $"validForHours must be between 1 and {options.Value.ResidentLinkHours}.");
-
-        var centre = options.Value.CentreId;
-        var token = tokens.Issue(centre, body.Subject, body.Purpose, Duration.FromHours(hours));
-        await audit.RecordAsync(centre, caller!, "resident-link.issued", body.Subject, $"purpose {body.Purpose}, {hours} h", cancellationToken);
-        var expires = clock.GetCurrentInstant() + Duration.FromHours(hours);
-        var page = body.Purpose == "manage" && body.Subject.StartsWith("appointment/", StringComparison.Ordinal) ? "pages/manage" : "me";
-        var url = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/{page}?{CallerResolver.TokenQuery}={Uri.EscapeDataString(token)}";
-        return new ObjectResult(new ResidentLink(token, url, expires)) { StatusCode = StatusCodes.Status201Created };
+        var issued = await links.IssueAsync(options.Value.CentreId, body!.Subject, body.Purpose, body.ValidForHours, caller!, cancellationToken);
+        if (issued.Error is { } error) return Outcomes.Problem(error);
+        var link = issued.Value!;
+        var url = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/{(link.OpensManagePage ? "pages/manage" : "me")}?{CallerResolver.TokenQuery}={Uri.EscapeDataString(link.Token)}";
+        return new ObjectResult(new ResidentLink(link.Token, url, link.Expires)) { StatusCode = StatusCodes.Status201Created };
     }
 }

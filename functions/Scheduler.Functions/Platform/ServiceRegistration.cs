@@ -46,6 +46,8 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new ResidentTokenService(
             sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.SigningKeyBytes(), sp.GetRequiredService<IClock>()));
         services.AddSingleton<CallerResolver>();
+        services.AddSingleton(sp => new ResidentLinkSettings(sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.ResidentLinkHours));
+        services.AddSingleton<IssueResidentLink>();
         services.AddHostedService<StartupTasks>();
 
         services.AddSingleton<AppointmentEventPublisher>();

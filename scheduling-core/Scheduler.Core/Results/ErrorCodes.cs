@@ -18,6 +18,9 @@ public static class ErrorCodes
     public const string IncompleteWindow = "incomplete-window";
     public const string InvalidAddress = "invalid-address";
     public const string InvalidDate = "invalid-date";
+    public const string InvalidSubject = "invalid-subject";
+    public const string UnknownPurpose = "unknown-purpose";
+    public const string InvalidValidity = "invalid-validity";
     public const string InvalidTime = "invalid-time";
     public const string InvalidIdNumber = "invalid-id-number";
     public const string InvalidLocation = "invalid-location";
