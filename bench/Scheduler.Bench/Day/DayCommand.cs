@@ -37,7 +37,7 @@ public sealed class DayCommand : IBenchCommand
         Console.WriteLine($"day: {request.Visits.Count} visits ({request.Visits.Count(v => v.TeamSize > 1)} for teams), " +
                           $"{request.Staff.Count} staff, seed {args.Number("seed", 1)}, {options.TimeLimit.TotalSeconds} s, " +
                           $"initial {options.InitialPlan}, first {options.FirstSolution}, metaheuristic {options.Metaheuristic} (ran {result.Statistics.Search}), lambda {options.GuidedLocalSearchLambda?.ToString(CultureInfo.InvariantCulture) ?? "default"}, neighbors {options.NeighborsRatio?.ToString(CultureInfo.InvariantCulture) ?? "all"}");
-        Console.WriteLine($"status {result.Status}, publishable {result.Publishable}, violations {result.Violations.Count}");
+        Console.WriteLine($"solver {result.Statistics.SolverStatus}; status {result.Status}, publishable {result.Publishable}, violations {result.Violations.Count}");
         if (result.Plan is null || s.Objective is null) return 1;
         var final = s.Objective.Value;
         var within = s.Solutions.FirstOrDefault(p => p.Objective <= final * 1.01);

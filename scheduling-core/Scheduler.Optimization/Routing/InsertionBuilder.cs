@@ -58,23 +58,55 @@ internal static class InsertionBuilder
             }
         }
 
-        var order = c.Nodes.Teams.Where(t => t[0].Visit!.Pin is null)
-            .OrderByDescending(t => (int)t[0].Visit!.Urgency)
-            .ThenByDescending(t => (double)DropPenalty.Cost(t[0].Visit!, c.Weights) / (t.Count * (t[0].ServiceSeconds + PerVisitOverhead)))
-            .ThenBy(t => VisitFeasibility.StartWindows(t[0].Visit!).Sum(w => w.To - w.From))
-            .ThenBy(t => VisitFeasibility.StartWindows(t[0].Visit!)[0].From)
-            .ToList();
+        var order = InOrder(c, c.Nodes.Teams.Where(t => t[0].Visit!.Pin is null)).ToList();
         foreach (var team in order)
         {
             if (cancellationToken.IsCancellationRequested) break;
-            if (Best(c, routes, team) is not { } best) continue;
-            for (var i = 0; i < team.Count; i++)
-            {
-                var v = best.Vehicles[i];
-                routes[v].Insert(InsertPosition(routes[v], best.Start)!.Value, new Stop(team[i], best.Start));
-            }
+            TryInsert(c, routes, team);
         }
         return new Result(routes);
+    }
+
+    /// <summary>
+    /// The order visits are inserted in: most urgent first, then the most costly to drop per hour of staff time,
+    /// then the tightest windows, then the earliest.
+    /// </summary>
+    public static IOrderedEnumerable<List<RoutingNode>> InOrder(RoutingContext c, IEnumerable<List<RoutingNode>> teams) =>
+        teams.OrderByDescending(t => (int)t[0].Visit!.Urgency)
+            .ThenByDescending(t => (double)DropPenalty.Cost(t[0].Visit!, c.Weights) / (t.Count * (t[0].ServiceSeconds + PerVisitOverhead)))
+            .ThenBy(t => VisitFeasibility.StartWindows(t[0].Visit!).Sum(w => w.To - w.From))
+            .ThenBy(t => VisitFeasibility.StartWindows(t[0].Visit!)[0].From);
+
+    /// <summary>Inserts a visit (all its team members) where it adds the least; false when it fits nowhere.</summary>
+    public static bool TryInsert(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team)
+    {
+        if (Best(c, routes, team) is not { } best) return false;
+        for (var i = 0; i < team.Count; i++)
+        {
+            var v = best.Vehicles[i];
+            routes[v].Insert(InsertPosition(routes[v], best.Start)!.Value, new Stop(team[i], best.Start));
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// What a route adds to the objective as it stands: its travel, its overtime and sending its staff member out
+    /// (the same terms as <see cref="PlanScore"/>, with the return as early as the last visit allows).
+    /// </summary>
+    public static long RouteCost(RoutingContext c, int v, IReadOnlyList<Stop> route)
+    {
+        if (route.Count == 0) return 0;
+        long Travel(int a, int b) => TravelPenalty.Cost(c.Matrix.Seconds(a, b), c.Matrix.Metres(a, b), c.Weights);
+        var at = c.Nodes.All[c.Nodes.Starts[v]].Place;
+        long cost = StaffUsePenalty.Cost(route.Count, c.Weights);
+        foreach (var s in route)
+        {
+            cost += Travel(at, s.Node.Place);
+            at = s.Node.Place;
+        }
+        var end = c.Nodes.All[c.Nodes.Ends[v]].Place;
+        cost += Travel(at, end);
+        return cost + OvertimePenalty.Cost(route[^1].End + c.Matrix.Seconds(at, end), c.Request.Staff[v], c.Weights);
     }
 
     private sealed record Choice(int Start, int[] Vehicles, long Cost);
