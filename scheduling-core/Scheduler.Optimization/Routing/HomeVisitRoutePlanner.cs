@@ -175,7 +175,12 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
 
         VoidToVoid onSolution = () =>
         {
-            solutions.Add(new SolutionPoint(Duration.FromTimeSpan(clock.Elapsed), model.CostVar().Value()));
+            // OR-Tools also calls back from inner searches where the objective is not yet fixed: those are no solutions
+            // (and IntVar.Value() of an unbound variable aborts the process).
+            var cost = model.CostVar();
+            // Only improving ones are kept (iterated local search also reports the worse plans it accepts).
+            if (cost.Bound() && (solutions.Count == 0 || cost.Value() < solutions[^1].Objective))
+                solutions.Add(new SolutionPoint(Duration.FromTimeSpan(clock.Elapsed), cost.Value()));
             if (cancellationToken.IsCancellationRequested) model.CancelSearch();
         };
         c.Keep(onSolution);
@@ -244,7 +249,7 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
     /// Why an OR-Tools search ended, from its status and the time it took. A search that ends well inside its time
     /// limit always gets a reason.
     /// </summary>
-    private static (SearchEnd Ended, string? Reason) HowItEnded(RoutePlannerOptions options, RoutingSearchStatus.Types.Value status,
+    internal static (SearchEnd Ended, string? Reason) HowItEnded(RoutePlannerOptions options, RoutingSearchStatus.Types.Value status,
         Duration elapsed, int solutionsFound, bool fromPlan, bool keptBuilt, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested) return (SearchEnd.Cancelled, "cancelled");

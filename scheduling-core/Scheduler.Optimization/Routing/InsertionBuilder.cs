@@ -77,10 +77,14 @@ internal static class InsertionBuilder
             .ThenBy(t => VisitFeasibility.StartWindows(t[0].Visit!).Sum(w => w.To - w.From))
             .ThenBy(t => VisitFeasibility.StartWindows(t[0].Visit!)[0].From);
 
-    /// <summary>Inserts a visit (all its team members) where it adds the least; false when it fits nowhere.</summary>
-    public static bool TryInsert(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team)
+    /// <summary>
+    /// Inserts a visit (all its team members) where it adds the least; false when it fits nowhere. With
+    /// <paramref name="justInTime"/> it also tries starting the visit just in time for each stop already planned (more
+    /// candidate starts, tighter days: what the improvement search uses).
+    /// </summary>
+    public static bool TryInsert(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team, bool justInTime = false)
     {
-        if (Best(c, routes, team) is not { } best) return false;
+        if (Best(c, routes, team, justInTime) is not { } best) return false;
         for (var i = 0; i < team.Count; i++)
         {
             var v = best.Vehicles[i];
@@ -112,7 +116,7 @@ internal static class InsertionBuilder
     private sealed record Choice(int Start, int[] Vehicles, long Cost);
 
     /// <summary>The cheapest start time and staff for a visit (one per team member), or null when it fits nowhere.</summary>
-    private static Choice? Best(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team)
+    private static Choice? Best(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team, bool justInTime)
     {
         var visit = team[0].Visit!;
         var staff = c.Request.Staff;
@@ -120,22 +124,30 @@ internal static class InsertionBuilder
         var place = team[0].Place;
         var service = team[0].ServiceSeconds;
 
-        // Candidate starts: a grid over each window, and the earliest arrival after each stop of every route.
-        var starts = new SortedSet<int>();
+        // Candidate starts: a grid over each window, and the earliest arrival after each stop of every route (and, just
+        // in time, the latest start before each).
+        var grid = new List<int>();
         foreach (var (from, to) in windows)
         {
-            for (var t = from; t < to; t += GridSeconds) starts.Add(t);
-            starts.Add(to);
+            for (var t = from; t < to; t += GridSeconds) grid.Add(t);
+            grid.Add(to);
         }
+        var eligible = Enumerable.Range(0, staff.Count)
+            .Where(v => team.Count > 1 || staff[v].Holds(visit.RequiredSkills)).ToArray();
+        if (justInTime && team.Count == 1) return BestAlone(c, routes, team[0], windows, grid, eligible);
+        var starts = new SortedSet<int>(grid);
         for (var v = 0; v < routes.Count; v++)
         {
             var startPlace = c.Nodes.All[c.Nodes.Starts[v]].Place;
             starts.Add(DayClock.Seconds(staff[v].Start) + c.Matrix.Seconds(startPlace, place));
-            foreach (var s in routes[v]) starts.Add(s.End + c.Matrix.Seconds(s.Node.Place, place));
+            foreach (var s in routes[v])
+            {
+                starts.Add(s.End + c.Matrix.Seconds(s.Node.Place, place));
+                // Just in time for the next stop: packs the day where the earliest arrival would leave a gap.
+                if (justInTime) starts.Add(s.Start - service - c.Matrix.Seconds(place, s.Node.Place));
+            }
         }
 
-        var eligible = Enumerable.Range(0, staff.Count)
-            .Where(v => team.Count > 1 || staff[v].Holds(visit.RequiredSkills)).ToArray();
         Choice? best = null;
         var options = new List<(int Vehicle, long Cost)>();
         foreach (var t in starts)
@@ -149,6 +161,41 @@ internal static class InsertionBuilder
             var pick = Pick(c, visit, options, team.Count);
             if (pick is not null && (best is null || pick.Value.Cost < best.Cost))
                 best = new Choice(t, pick.Value.Vehicles, pick.Value.Cost);
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// <see cref="Best"/> for a visit for one, faster: each route is tried only at its own candidate starts (the grid,
+    /// and the earliest arrival after and the latest start before each of its stops), since a start another route
+    /// suggests adds the same travel to this one as one of its own in the same gap.
+    /// </summary>
+    private static Choice? BestAlone(RoutingContext c, List<List<Stop>> routes, RoutingNode node, IReadOnlyList<(int From, int To)> windows,
+        List<int> grid, int[] eligible)
+    {
+        Choice? best = null;
+        var own = new List<int>(grid.Count + 64);
+        foreach (var v in eligible)
+        {
+            own.Clear();
+            own.AddRange(grid);
+            own.Add(DayClock.Seconds(c.Request.Staff[v].Start) + c.Matrix.Seconds(c.Nodes.All[c.Nodes.Starts[v]].Place, node.Place));
+            foreach (var s in routes[v])
+            {
+                own.Add(s.End + c.Matrix.Seconds(s.Node.Place, node.Place));
+                own.Add(s.Start - node.ServiceSeconds - c.Matrix.Seconds(node.Place, s.Node.Place));
+            }
+            own.Sort();
+            var previous = int.MinValue;
+            foreach (var t in own)
+            {
+                if (t == previous) continue;
+                previous = t;
+                var inWindow = false;
+                foreach (var w in windows) inWindow |= t >= w.From && t <= w.To;
+                if (!inWindow) continue;
+                if (Delta(c, v, routes[v], node, t) is { } cost && (best is null || cost < best.Cost)) best = new Choice(t, [v], cost);
+            }
         }
         return best;
     }

@@ -19,7 +19,7 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed)
     public const int MinRemoved = 5, MaxRemoved = 25;
 
     /// <summary>Visits left out that each rebuild also tries to put back (beyond those the ruin removed).</summary>
-    public const int RetriedLeftOut = 12;
+    public const int RetriedLeftOut = 6;
 
     /// <summary>
     /// Annealing temperature in objective units (one unit is one second of travel by default): it starts each cycle at
@@ -27,7 +27,7 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed)
     /// iterations, then starts again from the best plan. Fixed numbers of iterations, not fractions of the time limit,
     /// so a longer limit runs the same search further and a plan at 20 s of a 60 s run is the plan of a 20 s run.
     /// </summary>
-    public const double HotTemperature = 600, ColdTemperature = 5;
+    public const double HotTemperature = 300, ColdTemperature = 5;
 
     public const int CycleIterations = 1500;
 
@@ -68,8 +68,7 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed)
             iteration++;
 
             var candidate = Copy(current);
-            var removed = Ruin(candidate, movable);
-            Recreate(candidate, removed, movable);
+            Recreate(candidate, Ruin(candidate, movable), movable);
             var cost = Cost(candidate);
             if (cost < currentCost || _random.NextDouble() < Math.Exp((currentCost - cost) / temperature))
             {
@@ -116,61 +115,75 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed)
         return _teamOf[node.Id];
     }
 
-    /// <summary>Removes related served visits (all of a team's stops); returns the teams removed.</summary>
-    private List<int> Ruin(List<List<Stop>> routes, int[] movable)
+    /// <summary>
+    /// Removes related served visits (all of a team's stops) and returns them, with the place the ruin centred on: the
+    /// visits nearest a random served one, or nearest a random visit left out (to make room for it), or a stretch of
+    /// one route and the visits nearest it.
+    /// </summary>
+    private (List<int> Removed, int Centre) Ruin(List<List<Stop>> routes, int[] movable)
     {
         var served = new HashSet<int>();
         foreach (var r in routes)
             foreach (var s in r)
                 if (s.Node.Visit!.Pin is null) served.Add(TeamOf(s.Node));
-        if (served.Count == 0) return [];
+        if (served.Count == 0) return ([], c.Nodes.Teams[movable[0]][0].Place);
         var count = Math.Min(served.Count, _random.Next(MinRemoved, MaxRemoved + 1));
+        var list = served.Order().ToList();
+        List<int> Nearest(int place, IEnumerable<int> teams, int n) =>
+            teams.OrderBy(t => c.Matrix.Seconds(place, c.Nodes.Teams[t][0].Place)).ThenBy(t => t).Take(n).ToList();
+        var draw = _random.NextDouble();
         List<int> chosen;
-        if (_random.NextDouble() < 0.5)
+        int centre;
+        var leftOut = movable.Where(t => !served.Contains(t)).ToList();
+        if (draw < 0.3 && leftOut.Count > 0)
         {
-            // The visits nearest a random served one (by travel time from it), that one included.
-            var list = served.ToList();
-            var seedTeam = list[_random.Next(list.Count)];
-            var from = c.Nodes.Teams[seedTeam][0].Place;
-            chosen = list.OrderBy(t => c.Matrix.Seconds(from, c.Nodes.Teams[t][0].Place)).ThenBy(t => t).Take(count).ToList();
+            centre = c.Nodes.Teams[leftOut[_random.Next(leftOut.Count)]][0].Place;
+            chosen = Nearest(centre, list, count);
+        }
+        else if (draw < 0.65)
+        {
+            centre = c.Nodes.Teams[list[_random.Next(list.Count)]][0].Place;
+            chosen = Nearest(centre, list, count);
         }
         else
         {
-            // A stretch of one route and of the routes of the staff serving visits near it.
             var nonEmpty = Enumerable.Range(0, routes.Count).Where(v => routes[v].Any(s => s.Node.Visit!.Pin is null)).ToList();
-            var v0 = nonEmpty[_random.Next(nonEmpty.Count)];
-            var route = routes[v0];
+            var route = routes[nonEmpty[_random.Next(nonEmpty.Count)]];
             var length = Math.Min(route.Count, Math.Max(1, count / 2));
             var at = _random.Next(route.Count - length + 1);
             chosen = route.Skip(at).Take(length).Where(s => s.Node.Visit!.Pin is null).Select(s => TeamOf(s.Node)).Distinct().ToList();
-            if (chosen.Count > 0)
-            {
-                var from = c.Nodes.Teams[chosen[0]][0].Place;
-                chosen.AddRange(served.Except(chosen).OrderBy(t => c.Matrix.Seconds(from, c.Nodes.Teams[t][0].Place)).ThenBy(t => t)
-                    .Take(count - chosen.Count));
-            }
+            centre = c.Nodes.Teams[chosen[0]][0].Place;
+            chosen.AddRange(Nearest(centre, list.Except(chosen), count - chosen.Count));
         }
         var removed = chosen.ToHashSet();
         foreach (var r in routes) r.RemoveAll(s => removed.Contains(TeamOf(s.Node)));
-        return chosen;
+        return (chosen, centre);
     }
 
-    /// <summary>Puts back the removed visits and some of those left out, in insertion order with a little noise.</summary>
-    private void Recreate(List<List<Stop>> routes, List<int> removed, int[] movable)
+    /// <summary>
+    /// Puts back the removed visits and some of those left out (every urgent one first, then those nearest the ruin,
+    /// then a random one or two), most valuable first with a little noise so that rebuilds differ.
+    /// </summary>
+    private void Recreate(List<List<Stop>> routes, (List<int> Removed, int Centre) ruin, int[] movable)
     {
         var served = new HashSet<int>();
         foreach (var r in routes)
             foreach (var s in r) served.Add(TeamOf(s.Node));
-        var leftOut = movable.Where(t => !served.Contains(t) && !removed.Contains(t)).ToList();
-        // A random few of those left out, every urgent one among them first.
-        var retry = leftOut.OrderByDescending(t => (int)c.Nodes.Teams[t][0].Visit!.Urgency).ThenBy(_ => _random.Next())
-            .Take(RetriedLeftOut);
-        var teams = removed.Concat(retry).Select(t => (Team: t, Noise: 0.8 + 0.4 * _random.NextDouble())).ToList();
+        var removedSet = ruin.Removed.ToHashSet();
+        var leftOut = movable.Where(t => !served.Contains(t) && !removedSet.Contains(t)).ToList();
+        var retry = leftOut.OrderByDescending(t => (int)c.Nodes.Teams[t][0].Visit!.Urgency)
+            .ThenBy(t => c.Matrix.Seconds(ruin.Centre, c.Nodes.Teams[t][0].Place)).ThenBy(t => t)
+            .Take(RetriedLeftOut - 2).ToList();
+        for (var i = 0; i < 2 && leftOut.Count > 0; i++) retry.Add(leftOut[_random.Next(leftOut.Count)]);
+        var teams = ruin.Removed.Concat(retry.Distinct()).Select(t => (Team: t, Noise: 0.8 + 0.4 * _random.NextDouble())).ToList();
+        // Most valuable first (as the insertion builds), or, one rebuild in three, in the order of the windows (packs a day).
+        var byWindow = _random.NextDouble() < 1.0 / 3;
         var ordered = teams
             .OrderByDescending(x => (int)c.Nodes.Teams[x.Team][0].Visit!.Urgency)
+            .ThenBy(x => byWindow ? x.Noise * VisitFeasibility.StartWindows(c.Nodes.Teams[x.Team][0].Visit!)[0].From : 0)
             .ThenByDescending(x => x.Noise * DropPenalty.Cost(c.Nodes.Teams[x.Team][0].Visit!, c.Weights) /
                                    (c.Nodes.Teams[x.Team].Count * (c.Nodes.Teams[x.Team][0].ServiceSeconds + InsertionBuilder.PerVisitOverhead)))
             .ThenBy(x => x.Team);
-        foreach (var (team, _) in ordered) InsertionBuilder.TryInsert(c, routes, c.Nodes.Teams[team]);
+        foreach (var (team, _) in ordered) InsertionBuilder.TryInsert(c, routes, c.Nodes.Teams[team], justInTime: true);
     }
 }
