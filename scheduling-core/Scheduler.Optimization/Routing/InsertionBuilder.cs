@@ -79,8 +79,8 @@ internal static class InsertionBuilder
 
     /// <summary>
     /// Inserts a visit (all its team members) where it adds the least; false when it fits nowhere. With
-    /// <paramref name="justInTime"/> it also tries starting the visit just in time for each stop already planned (more
-    /// candidate starts, tighter days: what the improvement search uses).
+    /// <paramref name="justInTime"/> a visit for one also tries starting just in time for each stop already planned
+    /// (tighter days: what the improvement search uses; for teams the extra starts cost more time than they gained).
     /// </summary>
     public static bool TryInsert(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team, bool justInTime = false)
     {
@@ -124,8 +124,7 @@ internal static class InsertionBuilder
         var place = team[0].Place;
         var service = team[0].ServiceSeconds;
 
-        // Candidate starts: a grid over each window, and the earliest arrival after each stop of every route (and, just
-        // in time, the latest start before each).
+        // Candidate starts: a grid over each window, and the earliest arrival after each stop of every route.
         var grid = new List<int>();
         foreach (var (from, to) in windows)
         {
@@ -140,12 +139,7 @@ internal static class InsertionBuilder
         {
             var startPlace = c.Nodes.All[c.Nodes.Starts[v]].Place;
             starts.Add(DayClock.Seconds(staff[v].Start) + c.Matrix.Seconds(startPlace, place));
-            foreach (var s in routes[v])
-            {
-                starts.Add(s.End + c.Matrix.Seconds(s.Node.Place, place));
-                // Just in time for the next stop: packs the day where the earliest arrival would leave a gap.
-                if (justInTime) starts.Add(s.Start - service - c.Matrix.Seconds(place, s.Node.Place));
-            }
+            foreach (var s in routes[v]) starts.Add(s.End + c.Matrix.Seconds(s.Node.Place, place));
         }
 
         Choice? best = null;

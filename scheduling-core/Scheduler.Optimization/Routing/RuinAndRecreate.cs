@@ -16,7 +16,7 @@ namespace Scheduler.Optimization.Routing;
 internal sealed class RuinAndRecreate(RoutingContext c, int seed)
 {
     /// <summary>Visits removed by one ruin: between these, drawn uniformly.</summary>
-    public const int MinRemoved = 5, MaxRemoved = 25;
+    public const int MinRemoved = 3, MaxRemoved = 15;
 
     /// <summary>Visits left out that each rebuild also tries to put back (beyond those the ruin removed).</summary>
     public const int RetriedLeftOut = 6;
