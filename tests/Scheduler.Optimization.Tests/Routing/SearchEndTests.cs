@@ -59,8 +59,14 @@ public sealed class SearchEndTests
     [Fact]
     public void The_same_request_seed_and_time_limit_give_the_same_plan_when_reproducible()
     {
+        // A reproducible run budgets iterations by its time limit instead of watching the clock.
+        Assert.Equal(2 * RoutePlannerOptions.ReproducibleIterationsPerSecond,
+            new RoutePlannerOptions { TimeLimit = Duration.FromSeconds(2), Reproducible = true }.IterationBudget);
+        Assert.Null(new RoutePlannerOptions { TimeLimit = Duration.FromSeconds(2) }.IterationBudget);
+
+        // A small budget with a generous time limit, so that a busy test machine still runs all of it.
         var request = InsertionStartTests.BusyDay(2);
-        var options = new RoutePlannerOptions { TimeLimit = Duration.FromSeconds(1), Reproducible = true, Seed = 7, Searches = 2 };
+        var options = new RoutePlannerOptions { TimeLimit = Duration.FromSeconds(30), IterationLimit = 40, Seed = 7, Searches = 2 };
 
         var first = Plan(request, options);
         var second = Plan(request, options);
