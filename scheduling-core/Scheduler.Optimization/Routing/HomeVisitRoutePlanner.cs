@@ -39,7 +39,10 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
     /// </summary>
     public RoutePlanResult Solve(HomeVisitPlanRequest request, TravelMatrix matrix, CancellationToken cancellationToken = default)
     {
-        if (options.Portfolio.Count == 0 || UsesInsertion(request)) return SolveWith(options, request, matrix, cancellationToken);
+        // A day started by the planner's insertion runs its searches side by side inside SolveWith.
+        if (UsesInsertion(request)) return SolveWith(options, request, matrix, cancellationToken);
+        if (options.Portfolio.Count == 0)
+            return options.Searches > 1 ? SolveSideBySide(request, matrix, cancellationToken) : SolveWith(options, request, matrix, cancellationToken);
 
         // Portfolio: one search per first-solution strategy, in turn, sharing the time limit (each gets an equal
         // share of what is left, so time a run does not use goes to the next); the best checked plan is kept.
@@ -68,6 +71,48 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
                 Solutions = solutions,
             },
         };
+    }
+
+    /// <summary>
+    /// OR-Tools searches from its own first solution, one per core and differently started (<see cref="RoutePlannerOptions.FirstSolution"/>
+    /// and <see cref="RoutePlannerOptions.SecondFirstSolution"/>), each with the whole time limit; the better checked plan is kept.
+    /// </summary>
+    private RoutePlanResult SolveSideBySide(HomeVisitPlanRequest request, TravelMatrix matrix, CancellationToken cancellationToken)
+    {
+        var variants = Enumerable.Range(0, options.Searches).Select(i => options with
+        {
+            Searches = 1,
+            FirstSolution = i == 0 ? options.FirstSolution : i == 1 ? options.SecondFirstSolution : FirstSolution.Automatic,
+            RuinSize = i < 2 ? options.RuinSize : options.RuinSize + 10 * (i - 1),
+        }).ToList();
+        var runs = new RoutePlanResult[variants.Count];
+        Parallel.For(0, variants.Count, new ParallelOptions { MaxDegreeOfParallelism = variants.Count },
+            i => runs[i] = SolveWith(variants[i], request, matrix, cancellationToken));
+        var best = runs[0];
+        foreach (var run in runs.Skip(1))
+            if (Better(run, best)) best = run;
+        if (best.Status == RoutePlanStatus.InvalidRequest) return best;
+        return best with
+        {
+            Statistics = best.Statistics with
+            {
+                Searches = runs.Length,
+                Solutions = Improving(runs.SelectMany(r => r.Statistics.Solutions)),
+                FirstSolutionAfter = runs.Select(r => r.Statistics.FirstSolutionAfter).Where(f => f is not null).DefaultIfEmpty().Min(),
+                // The side-by-side searches that failed say so even when another one's plan is kept.
+                EndReason = string.Join("; ", runs.Where(r => r.Statistics.Ended == SearchEnd.SolverFailed).Select(r => r.Statistics.EndReason)
+                    .Prepend(best.Statistics.EndReason).Where(x => x is not null).Distinct()) is { Length: > 0 } reasons ? reasons : null,
+            },
+        };
+    }
+
+    /// <summary>The solutions that improved on all earlier ones, in time order (several searches' solutions merged).</summary>
+    private static List<SolutionPoint> Improving(IEnumerable<SolutionPoint> points)
+    {
+        var result = new List<SolutionPoint>();
+        foreach (var p in points.OrderBy(p => p.At).ThenBy(p => p.Objective))
+            if (result.Count == 0 || p.Objective < result[^1].Objective) result.Add(p);
+        return result;
     }
 
     /// <summary>A publishable plan beats any other result; between two, the lower objective.</summary>
@@ -104,32 +149,45 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         using var model = new RoutingModel(manager);
         var c = new RoutingContext(request, matrix, options.Weights, nodes, manager, model);
 
+        var solutions = new List<SolutionPoint>();
+        var built = UsesInsertion(request) ? InsertionBuilder.Build(c, cancellationToken) : null;
+        HomeVisitPlan? builtPlan = null;
+        PlanScore? builtScore = null;
+        if (built is not null)
+        {
+            builtPlan = PlanReader.Read(c, built, dropped);
+            if (PlanChecker.Check(request, matrix, builtPlan).Count == 0)
+            {
+                builtScore = PlanScore.Of(request, matrix, builtPlan, options.Weights);
+                solutions.Add(new SolutionPoint(Duration.FromTimeSpan(clock.Elapsed), builtScore.Total));
+            }
+            else builtPlan = null; // a defect of the builder: let the search start on its own
+        }
+        var search = options.MetaheuristicFor(startsFromPlan: builtPlan is not null);
+        if (search == Metaheuristic.RuinAndRecreate)
+            return Improve(options, c, built!, builtPlan!, builtScore!, dropped, solutions, clock, cancellationToken);
+
         HardRules.Apply(c);
         TravelPenalty.Apply(c);
         OvertimePenalty.Apply(c);
         DropPenalty.Apply(c);
         StaffUsePenalty.Apply(c);
 
-        var solutions = new List<SolutionPoint>();
         VoidToVoid onSolution = () =>
         {
-            solutions.Add(new SolutionPoint(Duration.FromTimeSpan(clock.Elapsed), model.CostVar().Value()));
+            // OR-Tools also calls back from inner searches where the objective is not yet fixed: those are no solutions
+            // (and IntVar.Value() of an unbound variable aborts the process).
+            var cost = model.CostVar();
+            // Only improving ones are kept (iterated local search also reports the worse plans it accepts).
+            if (cost.Bound() && (solutions.Count == 0 || cost.Value() < solutions[^1].Objective))
+                solutions.Add(new SolutionPoint(Duration.FromTimeSpan(clock.Elapsed), cost.Value()));
             if (cancellationToken.IsCancellationRequested) model.CancelSearch();
         };
         c.Keep(onSolution);
         model.AddAtSolutionCallback(onSolution);
         using var cancel = cancellationToken.Register(model.CancelSearch);
 
-        var built = UsesInsertion(request) ? InsertionBuilder.Build(c, cancellationToken) : null;
-        HomeVisitPlan? builtPlan = null;
-        if (built is not null)
-        {
-            builtPlan = PlanReader.Read(c, built, dropped);
-            if (PlanChecker.Check(request, matrix, builtPlan).Count == 0)
-                solutions.Add(new SolutionPoint(Duration.FromTimeSpan(clock.Elapsed), PlanScore.Of(request, matrix, builtPlan, options.Weights).Total));
-            else builtPlan = null; // a defect of the builder: let the search start on its own
-        }
-        var search = options.MetaheuristicFor(startsFromPlan: builtPlan is not null);
+        var searchedFrom = solutions.Count;
         var parameters = SearchParameters(options, search, options.TimeLimit - Duration.FromTimeSpan(clock.Elapsed));
         Assignment? solution;
         if (builtPlan is not null)
@@ -149,10 +207,12 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
                 ? model.SolveWithIteratedLocalSearch(parameters)
                 : model.SolveWithParameters(parameters);
         }
-        var status = model.GetStatus().ToString();
+        var solverStatus = model.GetStatus();
+        var status = solverStatus.ToString();
+        var searchEnded = Duration.FromTimeSpan(clock.Elapsed);
         GC.KeepAlive(c.Kept);
         // OR-Tools falls back on "every visit dropped" when its search found nothing: that is no plan either.
-        if (solution is not null && solutions.Count == 0 && nodes.Visits.Count > 0) solution = null;
+        if (solution is not null && solutions.Count == searchedFrom && nodes.Visits.Count > 0) solution = null;
         HomeVisitPlan? plan = null;
         IReadOnlyList<PlanViolation> violations = [];
         if (solution is not null)
@@ -161,23 +221,98 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
             violations = PlanChecker.Check(request, matrix, plan);
         }
         // The built plan when the search kept nothing better (or, a defect, something the checker rejects).
-        if (builtPlan is not null && (plan is null || violations.Count > 0))
+        var keptBuilt = false;
+        if (builtPlan is not null && (plan is null || violations.Count > 0 ||
+                                      PlanScore.Of(request, matrix, plan, options.Weights).Total > builtScore!.Total))
         {
             plan = builtPlan;
             violations = [];
+            keptBuilt = true;
         }
+        var (ended, reason) = HowItEnded(options, solverStatus, searchEnded, solutions.Count - searchedFrom, builtPlan is not null,
+            keptBuilt, cancellationToken);
         if (plan is null)
         {
-            var stats0 = new SolveStatistics(Duration.FromTimeSpan(clock.Elapsed), null, null, solutions, status, search);
+            var stats0 = new SolveStatistics(searchEnded, null, null, solutions, status, search, ended, reason);
             return new RoutePlanResult(cancellationToken.IsCancellationRequested ? RoutePlanStatus.Cancelled : RoutePlanStatus.NoSolution,
                 null, [$"the search found no plan within {options.TimeLimit.TotalSeconds:0.#} s (solver status {status})"], [], null, stats0);
         }
 
         var score = PlanScore.Of(request, matrix, plan, options.Weights);
-        var stats = new SolveStatistics(Duration.FromTimeSpan(clock.Elapsed), score.Total,
-            solutions.Count > 0 ? solutions[0].At : null, solutions, status, search);
+        var stats = new SolveStatistics(searchEnded, score.Total,
+            solutions.Count > 0 ? solutions[0].At : null, solutions, status, search, ended, reason);
         return new RoutePlanResult(violations.Count == 0 ? RoutePlanStatus.Planned : RoutePlanStatus.CheckFailed,
             plan, [], violations, score, stats);
+    }
+
+    /// <summary>
+    /// Why an OR-Tools search ended, from its status and the time it took. A search that ends well inside its time
+    /// limit always gets a reason.
+    /// </summary>
+    internal static (SearchEnd Ended, string? Reason) HowItEnded(RoutePlannerOptions options, RoutingSearchStatus.Types.Value status,
+        Duration elapsed, int solutionsFound, bool fromPlan, bool keptBuilt, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested) return (SearchEnd.Cancelled, "cancelled");
+        var limit = options.TimeLimit.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+        switch (status)
+        {
+            case RoutingSearchStatus.Types.Value.RoutingFail or RoutingSearchStatus.Types.Value.RoutingFailTimeout
+                or RoutingSearchStatus.Types.Value.RoutingInfeasible or RoutingSearchStatus.Types.Value.RoutingInvalid:
+                return (SearchEnd.SolverFailed, fromPlan
+                    ? $"OR-Tools could not take over the insertion plan (status {status}): completing its times and breaks did " +
+                      "not finish within OR-Tools' time limit per move, so the insertion plan is kept as built"
+                    : $"OR-Tools found no plan of its own (status {status})");
+            case RoutingSearchStatus.Types.Value.RoutingOptimal:
+                return (SearchEnd.Exhausted, "OR-Tools proved the plan optimal");
+            case RoutingSearchStatus.Types.Value.RoutingSuccess:
+                return (SearchEnd.Exhausted, keptBuilt ? "OR-Tools reached a local optimum no better than the insertion plan" : "OR-Tools reached a local optimum");
+        }
+        if (options.SolutionLimit is { } l && solutionsFound >= l) return (SearchEnd.SolutionLimit, null);
+        if (elapsed >= options.TimeLimit * 0.9) return (SearchEnd.TimeLimit, keptBuilt ? "OR-Tools found nothing better than the insertion plan" : null);
+        return (SearchEnd.Exhausted, $"OR-Tools ended after {elapsed.TotalSeconds:0.0} of {limit} s with status {status}");
+    }
+
+    /// <summary>
+    /// Improves the insertion plan with the planner's own ruin and recreate (<see cref="Routing.RuinAndRecreate"/>),
+    /// <see cref="RoutePlannerOptions.Searches"/> searches side by side with consecutive seeds; the best checked plan
+    /// is kept (the insertion plan if none is better).
+    /// </summary>
+    private static RoutePlanResult Improve(RoutePlannerOptions options, RoutingContext c, InsertionBuilder.Result built,
+        HomeVisitPlan builtPlan, PlanScore builtScore, IReadOnlyList<DroppedVisit> dropped, List<SolutionPoint> solutions,
+        Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var searches = Math.Max(1, options.Searches);
+        var budget = options.IterationBudget;
+        var outcomes = new RuinAndRecreate.Outcome[searches];
+        Parallel.For(0, searches, new ParallelOptions { MaxDegreeOfParallelism = searches }, i =>
+            outcomes[i] = new RuinAndRecreate(c, options.Seed + i).Run(built.Routes, clock, options.TimeLimit, budget, cancellationToken));
+        var searchEnded = Duration.FromTimeSpan(clock.Elapsed);
+
+        // The best outcome the checker passes (lowest cost first; the first search on a tie, so the result is reproducible).
+        HomeVisitPlan plan = builtPlan;
+        var score = builtScore;
+        foreach (var o in outcomes.OrderBy(o => o.Cost).ThenBy(o => Array.IndexOf(outcomes, o)))
+        {
+            var candidate = PlanReader.Read(c, new InsertionBuilder.Result(o.Routes), dropped);
+            if (PlanChecker.Check(c.Request, c.Matrix, candidate).Count > 0) continue; // a defect: try the next one
+            var candidateScore = PlanScore.Of(c.Request, c.Matrix, candidate, options.Weights);
+            if (candidateScore.Total < score.Total) (plan, score) = (candidate, candidateScore);
+            break;
+        }
+        var iterations = outcomes.Sum(o => o.Iterations);
+        var ended = outcomes.Select(o => o.Ended).Distinct().Count() == 1 ? outcomes[0].Ended
+            : outcomes.Any(o => o.Ended == SearchEnd.Cancelled) ? SearchEnd.Cancelled : SearchEnd.TimeLimit;
+        string? reason = ended switch
+        {
+            SearchEnd.NothingToImprove => "every visit is pinned",
+            // A reproducible run whose budget did not fit in the time limit: its plan depends on the machine.
+            SearchEnd.TimeLimit when budget is not null => $"the time limit came before the reproducible budget of {budget} iterations a search",
+            _ => null,
+        };
+        var all = Improving(solutions.Concat(outcomes.SelectMany(o => o.Solutions)));
+        var stats = new SolveStatistics(searchEnded, score.Total, solutions[0].At, all, $"ruin and recreate: {iterations} iterations",
+            Metaheuristic.RuinAndRecreate, ended, reason, searches, iterations, options.Seed);
+        return new RoutePlanResult(RoutePlanStatus.Planned, plan, [], [], score, stats);
     }
 
     /// <summary>
@@ -278,5 +413,5 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
 
     private static RoutePlanResult Invalid(IReadOnlyList<string> problems) =>
         new(RoutePlanStatus.InvalidRequest, null, problems, [], null,
-            new SolveStatistics(Duration.Zero, null, null, [], "not solved"));
+            new SolveStatistics(Duration.Zero, null, null, [], "not solved", null, SearchEnd.NotSolved, "the request is not valid"));
 }

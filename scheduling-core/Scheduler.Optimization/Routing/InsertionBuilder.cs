@@ -58,29 +58,65 @@ internal static class InsertionBuilder
             }
         }
 
-        var order = c.Nodes.Teams.Where(t => t[0].Visit!.Pin is null)
-            .OrderByDescending(t => (int)t[0].Visit!.Urgency)
-            .ThenByDescending(t => (double)DropPenalty.Cost(t[0].Visit!, c.Weights) / (t.Count * (t[0].ServiceSeconds + PerVisitOverhead)))
-            .ThenBy(t => VisitFeasibility.StartWindows(t[0].Visit!).Sum(w => w.To - w.From))
-            .ThenBy(t => VisitFeasibility.StartWindows(t[0].Visit!)[0].From)
-            .ToList();
+        var order = InOrder(c, c.Nodes.Teams.Where(t => t[0].Visit!.Pin is null)).ToList();
         foreach (var team in order)
         {
             if (cancellationToken.IsCancellationRequested) break;
-            if (Best(c, routes, team) is not { } best) continue;
-            for (var i = 0; i < team.Count; i++)
-            {
-                var v = best.Vehicles[i];
-                routes[v].Insert(InsertPosition(routes[v], best.Start)!.Value, new Stop(team[i], best.Start));
-            }
+            TryInsert(c, routes, team);
         }
         return new Result(routes);
+    }
+
+    /// <summary>
+    /// The order visits are inserted in: most urgent first, then the most costly to drop per hour of staff time,
+    /// then the tightest windows, then the earliest.
+    /// </summary>
+    public static IOrderedEnumerable<List<RoutingNode>> InOrder(RoutingContext c, IEnumerable<List<RoutingNode>> teams) =>
+        teams.OrderByDescending(t => (int)t[0].Visit!.Urgency)
+            .ThenByDescending(t => (double)DropPenalty.Cost(t[0].Visit!, c.Weights) / (t.Count * (t[0].ServiceSeconds + PerVisitOverhead)))
+            .ThenBy(t => VisitFeasibility.StartWindows(t[0].Visit!).Sum(w => w.To - w.From))
+            .ThenBy(t => VisitFeasibility.StartWindows(t[0].Visit!)[0].From);
+
+    /// <summary>
+    /// Inserts a visit (all its team members) where it adds the least; false when it fits nowhere. With
+    /// <paramref name="justInTime"/> a visit for one also tries starting just in time for each stop already planned
+    /// (tighter days: what the improvement search uses; for teams the extra starts cost more time than they gained).
+    /// </summary>
+    public static bool TryInsert(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team, bool justInTime = false)
+    {
+        if (Best(c, routes, team, justInTime) is not { } best) return false;
+        for (var i = 0; i < team.Count; i++)
+        {
+            var v = best.Vehicles[i];
+            routes[v].Insert(InsertPosition(routes[v], best.Start)!.Value, new Stop(team[i], best.Start));
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// What a route adds to the objective as it stands: its travel, its overtime and sending its staff member out
+    /// (the same terms as <see cref="PlanScore"/>, with the return as early as the last visit allows).
+    /// </summary>
+    public static long RouteCost(RoutingContext c, int v, IReadOnlyList<Stop> route)
+    {
+        if (route.Count == 0) return 0;
+        long Travel(int a, int b) => TravelPenalty.Cost(c.Matrix.Seconds(a, b), c.Matrix.Metres(a, b), c.Weights);
+        var at = c.Nodes.All[c.Nodes.Starts[v]].Place;
+        long cost = StaffUsePenalty.Cost(route.Count, c.Weights);
+        foreach (var s in route)
+        {
+            cost += Travel(at, s.Node.Place);
+            at = s.Node.Place;
+        }
+        var end = c.Nodes.All[c.Nodes.Ends[v]].Place;
+        cost += Travel(at, end);
+        return cost + OvertimePenalty.Cost(route[^1].End + c.Matrix.Seconds(at, end), c.Request.Staff[v], c.Weights);
     }
 
     private sealed record Choice(int Start, int[] Vehicles, long Cost);
 
     /// <summary>The cheapest start time and staff for a visit (one per team member), or null when it fits nowhere.</summary>
-    private static Choice? Best(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team)
+    private static Choice? Best(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team, bool justInTime)
     {
         var visit = team[0].Visit!;
         var staff = c.Request.Staff;
@@ -89,12 +125,16 @@ internal static class InsertionBuilder
         var service = team[0].ServiceSeconds;
 
         // Candidate starts: a grid over each window, and the earliest arrival after each stop of every route.
-        var starts = new SortedSet<int>();
+        var grid = new List<int>();
         foreach (var (from, to) in windows)
         {
-            for (var t = from; t < to; t += GridSeconds) starts.Add(t);
-            starts.Add(to);
+            for (var t = from; t < to; t += GridSeconds) grid.Add(t);
+            grid.Add(to);
         }
+        var eligible = Enumerable.Range(0, staff.Count)
+            .Where(v => team.Count > 1 || staff[v].Holds(visit.RequiredSkills)).ToArray();
+        if (justInTime && team.Count == 1) return BestAlone(c, routes, team[0], windows, grid, eligible);
+        var starts = new SortedSet<int>(grid);
         for (var v = 0; v < routes.Count; v++)
         {
             var startPlace = c.Nodes.All[c.Nodes.Starts[v]].Place;
@@ -102,8 +142,6 @@ internal static class InsertionBuilder
             foreach (var s in routes[v]) starts.Add(s.End + c.Matrix.Seconds(s.Node.Place, place));
         }
 
-        var eligible = Enumerable.Range(0, staff.Count)
-            .Where(v => team.Count > 1 || staff[v].Holds(visit.RequiredSkills)).ToArray();
         Choice? best = null;
         var options = new List<(int Vehicle, long Cost)>();
         foreach (var t in starts)
@@ -117,6 +155,41 @@ internal static class InsertionBuilder
             var pick = Pick(c, visit, options, team.Count);
             if (pick is not null && (best is null || pick.Value.Cost < best.Cost))
                 best = new Choice(t, pick.Value.Vehicles, pick.Value.Cost);
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// <see cref="Best"/> for a visit for one, faster: each route is tried only at its own candidate starts (the grid,
+    /// and the earliest arrival after and the latest start before each of its stops), since a start another route
+    /// suggests adds the same travel to this one as one of its own in the same gap.
+    /// </summary>
+    private static Choice? BestAlone(RoutingContext c, List<List<Stop>> routes, RoutingNode node, IReadOnlyList<(int From, int To)> windows,
+        List<int> grid, int[] eligible)
+    {
+        Choice? best = null;
+        var own = new List<int>(grid.Count + 64);
+        foreach (var v in eligible)
+        {
+            own.Clear();
+            own.AddRange(grid);
+            own.Add(DayClock.Seconds(c.Request.Staff[v].Start) + c.Matrix.Seconds(c.Nodes.All[c.Nodes.Starts[v]].Place, node.Place));
+            foreach (var s in routes[v])
+            {
+                own.Add(s.End + c.Matrix.Seconds(s.Node.Place, node.Place));
+                own.Add(s.Start - node.ServiceSeconds - c.Matrix.Seconds(node.Place, s.Node.Place));
+            }
+            own.Sort();
+            var previous = int.MinValue;
+            foreach (var t in own)
+            {
+                if (t == previous) continue;
+                previous = t;
+                var inWindow = false;
+                foreach (var w in windows) inWindow |= t >= w.From && t <= w.To;
+                if (!inWindow) continue;
+                if (Delta(c, v, routes[v], node, t) is { } cost && (best is null || cost < best.Cost)) best = new Choice(t, [v], cost);
+            }
         }
         return best;
     }

@@ -37,9 +37,9 @@ public enum Metaheuristic
 {
     /// <summary>
     /// The planner's choice, by where the search starts (<see cref="RoutePlannerOptions.MetaheuristicFor"/>):
-    /// <see cref="IteratedLocalSearch"/> from OR-Tools' first solution, <see cref="GuidedLocalSearch"/> from the
-    /// planner's own insertion (OR-Tools' iterated local search cannot start from a given plan). The best settings
-    /// measured; see docs/benchmarks.md and docs/decisions/0009-route-search.md.
+    /// <see cref="IteratedLocalSearch"/> from OR-Tools' first solution, <see cref="RuinAndRecreate"/> from the
+    /// planner's own insertion. The best settings measured; see docs/benchmarks.md and
+    /// docs/decisions/0009-route-search.md and 0011-own-search-for-team-and-lunch-days.md.
     /// </summary>
     Automatic,
     GreedyDescent,
@@ -51,6 +51,13 @@ public enum Metaheuristic
     /// insertion, improve it by local search, and accept the result as the new reference by simulated annealing.
     /// </summary>
     IteratedLocalSearch,
+    /// <summary>
+    /// The planner's own ruin and recreate from its insertion plan (<c>RuinAndRecreate</c>): remove related visits,
+    /// re-insert them and some left out with the insertion's rules (whole teams at one start), accept by simulated
+    /// annealing. Needs no OR-Tools completion search, so it runs on days with lunch breaks and teams where OR-Tools'
+    /// local search cannot (ADR 0011). Only from the planner's insertion; elsewhere <see cref="IteratedLocalSearch"/> runs.
+    /// </summary>
+    RuinAndRecreate,
 }
 
 /// <summary>How iterated local search ruins a plan before rebuilding it.</summary>
@@ -129,8 +136,8 @@ public sealed record RoutePlannerOptions
     /// </summary>
     public Metaheuristic MetaheuristicFor(bool startsFromPlan) => Metaheuristic switch
     {
-        Metaheuristic.Automatic or Metaheuristic.IteratedLocalSearch when startsFromPlan => Metaheuristic.GuidedLocalSearch,
-        Metaheuristic.Automatic => Metaheuristic.IteratedLocalSearch,
+        Metaheuristic.Automatic or Metaheuristic.IteratedLocalSearch or Metaheuristic.RuinAndRecreate when startsFromPlan => Metaheuristic.RuinAndRecreate,
+        Metaheuristic.Automatic or Metaheuristic.RuinAndRecreate => Metaheuristic.IteratedLocalSearch,
         var chosen => chosen,
     };
 
@@ -177,8 +184,48 @@ public sealed record RoutePlannerOptions
         "relocate_path_global_cheapest_insertion_insert_unperformed",
     ];
 
-    /// <summary>Stop after this many improving solutions (tests); null for no limit.</summary>
+    /// <summary>Stop after this many improving solutions (OR-Tools' searches; tests); null for no limit.</summary>
     public long? SolutionLimit { get; init; }
+
+    /// <summary>
+    /// Searches run side by side, each on its own thread (the OR-Tools routing search is single-threaded), keeping
+    /// the better checked plan: differently seeded ruin and recreate searches (<see cref="Seed"/>, then the next
+    /// seeds), or, from OR-Tools' first solution, differently started ones (<see cref="SecondFirstSolution"/>).
+    /// By default one per core, at most two (the size the plan runs are deployed with, docs/benchmarks.md).
+    /// </summary>
+    public int Searches { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 2);
+
+    /// <summary>
+    /// The first solution of the second search side by side when the search starts from OR-Tools' first solution
+    /// (the first search uses <see cref="FirstSolution"/>).
+    /// </summary>
+    public FirstSolution SecondFirstSolution { get; init; } = FirstSolution.ParallelCheapestInsertion;
+
+    /// <summary>Seed of the planner's own search (<see cref="Metaheuristic.RuinAndRecreate"/>): the same seed, the same moves.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Iterations of each ruin and recreate search; null to search until <see cref="TimeLimit"/>. With a limit, the
+    /// same request and seed give the same plan on any machine (as long as the limit is reached within the time limit).
+    /// </summary>
+    public long? IterationLimit { get; init; }
+
+    /// <summary>
+    /// Reproducible plans: the ruin and recreate searches run a fixed budget of iterations derived from
+    /// <see cref="TimeLimit"/> (<see cref="ReproducibleIterationsPerSecond"/> a second) instead of the clock, so the
+    /// same request, seed and time limit give the same plan; the time limit still bounds the run (a machine too slow
+    /// for the budget ends at the limit, and the result says so). Off by default: a plan run uses all its time.
+    /// </summary>
+    public bool Reproducible { get; init; }
+
+    /// <summary>
+    /// Iterations a second a reproducible run budgets for: about half of what the shared bench machine did on the
+    /// 300-visit Huli day (320 a second a search), so the budget fits in the time limit with room for a busier machine.
+    /// </summary>
+    public const int ReproducibleIterationsPerSecond = 150;
+
+    /// <summary>The iteration budget of each ruin and recreate search: <see cref="IterationLimit"/>, or the reproducible one.</summary>
+    public long? IterationBudget => IterationLimit ?? (Reproducible ? (long)Math.Ceiling(TimeLimit.TotalSeconds * ReproducibleIterationsPerSecond) : null);
 
     public PenaltyWeights Weights { get; init; } = new();
 

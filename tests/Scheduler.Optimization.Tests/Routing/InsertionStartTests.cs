@@ -13,10 +13,10 @@ namespace Scheduler.Optimization.Tests.Routing;
 /// </summary>
 public sealed class InsertionStartTests
 {
-    private static readonly LunchBreak Lunch = new(T(11, 30), T(13, 30), Duration.FromHours(1));
+    internal static readonly LunchBreak Lunch = new(T(11, 30), T(13, 30), Duration.FromHours(1));
 
     /// <summary>A busy seeded day on the line: teams of 2 and 3, skills, two windows for some, lunch, homes, limits.</summary>
-    private static HomeVisitPlanRequest BusyDay(int seed, int visits = 40, int staff = 6)
+    internal static HomeVisitPlanRequest BusyDay(int seed, int visits = 40, int staff = 6)
     {
         var random = new Random(seed);
         string[] skills = ["notary", "registry", "medical"];

@@ -45,6 +45,8 @@ internal static class LineWorld
         TimeLimit = Duration.FromSeconds(2),
         Metaheuristic = Metaheuristic.GreedyDescent,
         Weights = weights ?? new PenaltyWeights(),
+        // One search: tests stay light and their plans comparable; searches side by side have tests of their own.
+        Searches = 1,
     };
 
     public static RoutePlanResult Plan(HomeVisitPlanRequest request, RoutePlannerOptions? options = null)

@@ -17,8 +17,10 @@ public sealed class SearchChoiceTests
 
     [Theory]
     [InlineData(Metaheuristic.Automatic, false, Metaheuristic.IteratedLocalSearch)]
-    [InlineData(Metaheuristic.Automatic, true, Metaheuristic.GuidedLocalSearch)]
-    [InlineData(Metaheuristic.IteratedLocalSearch, true, Metaheuristic.GuidedLocalSearch)]
+    [InlineData(Metaheuristic.Automatic, true, Metaheuristic.RuinAndRecreate)]
+    [InlineData(Metaheuristic.IteratedLocalSearch, true, Metaheuristic.RuinAndRecreate)]
+    [InlineData(Metaheuristic.RuinAndRecreate, false, Metaheuristic.IteratedLocalSearch)]
+    [InlineData(Metaheuristic.GuidedLocalSearch, true, Metaheuristic.GuidedLocalSearch)]
     [InlineData(Metaheuristic.TabuSearch, false, Metaheuristic.TabuSearch)]
     [InlineData(Metaheuristic.GreedyDescent, true, Metaheuristic.GreedyDescent)]
     public void The_metaheuristic_follows_where_the_search_starts(Metaheuristic asked, bool startsFromPlan, Metaheuristic runs) =>
@@ -29,7 +31,7 @@ public sealed class SearchChoiceTests
     {
         var request = SoloDay(5);
         var descent = Plan(request, Quick() with { InitialPlan = InitialPlan.Search });
-        var iterated = Plan(request, new RoutePlannerOptions { TimeLimit = Duration.FromSeconds(2) });
+        var iterated = Plan(request, new RoutePlannerOptions { TimeLimit = Duration.FromSeconds(2), Searches = 1 });
 
         Assert.True(iterated.Publishable, string.Join("; ", iterated.Violations.Concat<object>(iterated.Problems)));
         Assert.Equal(Metaheuristic.IteratedLocalSearch, iterated.Statistics.Search);
@@ -41,14 +43,14 @@ public sealed class SearchChoiceTests
     }
 
     [Fact]
-    public void A_day_with_a_team_visit_starts_from_the_insertion_and_runs_guided_local_search()
+    public void A_day_with_a_team_visit_starts_from_the_insertion_and_runs_ruin_and_recreate()
     {
         var request = SoloDay(6, visits: 10);
         request = request with { Visits = request.Visits.Select((v, i) => i == 0 ? v with { TeamSize = 2 } : v).ToList() };
 
-        var result = Plan(request, new RoutePlannerOptions { TimeLimit = Duration.FromSeconds(1) });
+        var result = Plan(request, new RoutePlannerOptions { TimeLimit = Duration.FromSeconds(1), Searches = 1 });
 
         Assert.True(result.Publishable, string.Join("; ", result.Violations.Concat<object>(result.Problems)));
-        Assert.Equal(Metaheuristic.GuidedLocalSearch, result.Statistics.Search);
+        Assert.Equal(Metaheuristic.RuinAndRecreate, result.Statistics.Search);
     }
 }

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using NodaTime;
+using Scheduler.Optimization.Routing.Penalties;
+using Stop = Scheduler.Optimization.Routing.InsertionBuilder.Stop;
+
+namespace Scheduler.Optimization.Routing;
+
+/// <summary>
+/// The planner's own improvement search for days it starts from its insertion (team visits, lunch breaks): remove a
+/// handful of related visits (those near a random one, or a stretch of one route), put them back together with some
+/// of the visits left out by <see cref="InsertionBuilder"/>'s cheapest insertion (whole teams at one start, every
+/// route checked after each insertion), and accept the result by simulated annealing. Every plan it holds keeps the
+/// hard rules by construction, so it needs no completion search and never stops early: it runs until its time limit,
+/// its iteration budget, or cancellation. Its randomness comes only from its seed.
+/// </summary>
+internal sealed class RuinAndRecreate(RoutingContext c, int seed)
+{
+    /// <summary>Visits removed by one ruin: between these, drawn uniformly.</summary>
+    public const int MinRemoved = 3, MaxRemoved = 15;
+
+    /// <summary>Visits left out that each rebuild also tries to put back (beyond those the ruin removed).</summary>
+    public const int RetriedLeftOut = 6;
+
+    /// <summary>
+    /// Annealing temperature in objective units (one unit is one second of travel by default): it starts each cycle at
+    /// <see cref="HotTemperature"/> and cools to <see cref="ColdTemperature"/> over <see cref="CycleIterations"/>
+    /// iterations, then starts again from the best plan. Fixed numbers of iterations, not fractions of the time limit,
+    /// so a longer limit runs the same search further and a plan at 20 s of a 60 s run is the plan of a 20 s run.
+    /// </summary>
+    public const double HotTemperature = 300, ColdTemperature = 5;
+
+    public const int CycleIterations = 1500;
+
+    private readonly Random _random = new(seed);
+
+    public sealed record Outcome(List<List<Stop>> Routes, long Cost, long Iterations, SearchEnd Ended, List<SolutionPoint> Solutions);
+
+    /// <summary>
+    /// Improves <paramref name="start"/> until the deadline, the iteration limit or cancellation. Solution times are
+    /// measured on <paramref name="clock"/>.
+    /// </summary>
+    public Outcome Run(IReadOnlyList<IReadOnlyList<Stop>> start, Stopwatch clock, Duration deadline, long? iterationLimit,
+        CancellationToken cancellationToken)
+    {
+        var teams = c.Nodes.Teams;
+        var movable = Enumerable.Range(0, teams.Count).Where(t => teams[t][0].Visit!.Pin is null).ToArray();
+        var current = start.Select(r => r.ToList()).ToList();
+        var currentCost = Cost(current);
+        var best = Copy(current);
+        var bestCost = currentCost;
+        var solutions = new List<SolutionPoint>();
+        long iteration = 0;
+        var ended = SearchEnd.TimeLimit;
+        if (movable.Length == 0) return new Outcome(best, bestCost, 0, SearchEnd.NothingToImprove, solutions);
+
+        while (true)
+        {
+            if (cancellationToken.IsCancellationRequested) { ended = SearchEnd.Cancelled; break; }
+            if (iterationLimit is { } limit && iteration >= limit) { ended = SearchEnd.IterationLimit; break; }
+            if (Duration.FromTimeSpan(clock.Elapsed) >= deadline) { ended = SearchEnd.TimeLimit; break; }
+            var cycle = iteration % CycleIterations;
+            if (cycle == 0 && iteration > 0)
+            {
+                current = Copy(best);
+                currentCost = bestCost;
+            }
+            var temperature = HotTemperature * Math.Pow(ColdTemperature / HotTemperature, (double)cycle / CycleIterations);
+            iteration++;
+
+            var candidate = Copy(current);
+            Recreate(candidate, Ruin(candidate, movable), movable);
+            var cost = Cost(candidate);
+            if (cost < currentCost || _random.NextDouble() < Math.Exp((currentCost - cost) / temperature))
+            {
+                current = candidate;
+                currentCost = cost;
+                if (cost < bestCost)
+                {
+                    best = Copy(candidate);
+                    bestCost = cost;
+                    solutions.Add(new SolutionPoint(Duration.FromTimeSpan(clock.Elapsed), cost));
+                }
+            }
+        }
+        return new Outcome(best, bestCost, iteration, ended, solutions);
+    }
+
+    /// <summary>The objective of routes: their travel, overtime and staff use, and the visits left out.</summary>
+    public long Cost(List<List<Stop>> routes)
+    {
+        long cost = 0;
+        var served = new bool[c.Nodes.Teams.Count];
+        for (var v = 0; v < routes.Count; v++)
+        {
+            cost += InsertionBuilder.RouteCost(c, v, routes[v]);
+            foreach (var s in routes[v]) served[TeamOf(s.Node)] = true;
+        }
+        for (var t = 0; t < served.Length; t++)
+            if (!served[t]) cost += DropPenalty.Cost(c.Nodes.Teams[t][0].Visit!, c.Weights);
+        return cost;
+    }
+
+    private static List<List<Stop>> Copy(List<List<Stop>> routes) => routes.Select(r => r.ToList()).ToList();
+
+    private int[]? _teamOf;
+
+    private int TeamOf(RoutingNode node)
+    {
+        if (_teamOf is null)
+        {
+            _teamOf = new int[c.Nodes.All.Count];
+            for (var t = 0; t < c.Nodes.Teams.Count; t++)
+                foreach (var n in c.Nodes.Teams[t]) _teamOf[n.Id] = t;
+        }
+        return _teamOf[node.Id];
+    }
+
+    /// <summary>
+    /// Removes related served visits (all of a team's stops) and returns them, with the place the ruin centred on: the
+    /// visits nearest a random served one, or nearest a random visit left out (to make room for it), or a stretch of
+    /// one route and the visits nearest it.
+    /// </summary>
+    private (List<int> Removed, int Centre) Ruin(List<List<Stop>> routes, int[] movable)
+    {
+        var served = new HashSet<int>();
+        foreach (var r in routes)
+            foreach (var s in r)
+                if (s.Node.Visit!.Pin is null) served.Add(TeamOf(s.Node));
+        if (served.Count == 0) return ([], c.Nodes.Teams[movable[0]][0].Place);
+        var count = Math.Min(served.Count, _random.Next(MinRemoved, MaxRemoved + 1));
+        var list = served.Order().ToList();
+        List<int> Nearest(int place, IEnumerable<int> teams, int n) =>
+            teams.OrderBy(t => c.Matrix.Seconds(place, c.Nodes.Teams[t][0].Place)).ThenBy(t => t).Take(n).ToList();
+        var draw = _random.NextDouble();
+        List<int> chosen;
+        int centre;
+        var leftOut = movable.Where(t => !served.Contains(t)).ToList();
+        if (draw < 0.3 && leftOut.Count > 0)
+        {
+            centre = c.Nodes.Teams[leftOut[_random.Next(leftOut.Count)]][0].Place;
+            chosen = Nearest(centre, list, count);
+        }
+        else if (draw < 0.65)
+        {
+            centre = c.Nodes.Teams[list[_random.Next(list.Count)]][0].Place;
+            chosen = Nearest(centre, list, count);
+        }
+        else
+        {
+            var nonEmpty = Enumerable.Range(0, routes.Count).Where(v => routes[v].Any(s => s.Node.Visit!.Pin is null)).ToList();
+            var route = routes[nonEmpty[_random.Next(nonEmpty.Count)]];
+            var length = Math.Min(route.Count, Math.Max(1, count / 2));
+            var at = _random.Next(route.Count - length + 1);
+            chosen = route.Skip(at).Take(length).Where(s => s.Node.Visit!.Pin is null).Select(s => TeamOf(s.Node)).Distinct().ToList();
+            centre = c.Nodes.Teams[chosen[0]][0].Place;
+            chosen.AddRange(Nearest(centre, list.Except(chosen), count - chosen.Count));
+        }
+        var removed = chosen.ToHashSet();
+        foreach (var r in routes) r.RemoveAll(s => removed.Contains(TeamOf(s.Node)));
+        return (chosen, centre);
+    }
+
+    /// <summary>
+    /// Puts back the removed visits and some of those left out (every urgent one first, then those nearest the ruin,
+    /// then a random one or two), most valuable first with a little noise so that rebuilds differ.
+    /// </summary>
+    private void Recreate(List<List<Stop>> routes, (List<int> Removed, int Centre) ruin, int[] movable)
+    {
+        var served = new HashSet<int>();
+        foreach (var r in routes)
+            foreach (var s in r) served.Add(TeamOf(s.Node));
+        var removedSet = ruin.Removed.ToHashSet();
+        var leftOut = movable.Where(t => !served.Contains(t) && !removedSet.Contains(t)).ToList();
+        var retry = leftOut.OrderByDescending(t => (int)c.Nodes.Teams[t][0].Visit!.Urgency)
+            .ThenBy(t => c.Matrix.Seconds(ruin.Centre, c.Nodes.Teams[t][0].Place)).ThenBy(t => t)
+            .Take(RetriedLeftOut - 2).ToList();
+        for (var i = 0; i < 2 && leftOut.Count > 0; i++) retry.Add(leftOut[_random.Next(leftOut.Count)]);
+        var teams = ruin.Removed.Concat(retry.Distinct()).Select(t => (Team: t, Noise: 0.8 + 0.4 * _random.NextDouble())).ToList();
+        // Most valuable first (as the insertion builds), or, one rebuild in three, in the order of the windows (packs a day).
+        var byWindow = _random.NextDouble() < 1.0 / 3;
+        var ordered = teams
+            .OrderByDescending(x => (int)c.Nodes.Teams[x.Team][0].Visit!.Urgency)
+            .ThenBy(x => byWindow ? x.Noise * VisitFeasibility.StartWindows(c.Nodes.Teams[x.Team][0].Visit!)[0].From : 0)
+            .ThenByDescending(x => x.Noise * DropPenalty.Cost(c.Nodes.Teams[x.Team][0].Visit!, c.Weights) /
+                                   (c.Nodes.Teams[x.Team].Count * (c.Nodes.Teams[x.Team][0].ServiceSeconds + InsertionBuilder.PerVisitOverhead)))
+            .ThenBy(x => x.Team);
+        foreach (var (team, _) in ordered) InsertionBuilder.TryInsert(c, routes, c.Nodes.Teams[team], justInTime: true);
+    }
+}
