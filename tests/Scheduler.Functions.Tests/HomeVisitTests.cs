@@ -254,6 +254,8 @@ public sealed class HomeVisitTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, accepted);
         var run = await WaitForPlanAsync(plan.GetProperty("id").GetString()!);
         Assert.Equal("Solved", run.GetProperty("status").GetString());
+        // How the search went is kept with the run and shown to the dispatcher: it searched (2 s here), or says why it stopped.
+        Assert.Matches(@"^(searched \d|stopped)", run.GetProperty("search").GetString());
         var routes = run.GetProperty("plan").GetProperty("routes");
         var visited = routes.EnumerateArray().SelectMany(r => r.GetProperty("stops").EnumerateArray().Select(s => s.GetProperty("visitId").GetString())).ToList();
         Assert.All(ids, id => Assert.Contains(id, visited));

@@ -188,9 +188,10 @@ public sealed class DispatcherPage(ICentreDirectory centres, CallerResolver call
                   await new Promise(r => setTimeout(r, 700));
                   continue;
                 }
-                progress.textContent = run.status === 'Failed'
+                progress.textContent = (run.status === 'Failed'
                   ? t('规划失败，已保留原发布的方案：', 'Planning failed; the published plan stays: ') + run.failure
-                  : t('规划完成，请查看后发布。', 'Planned: check it, then publish.');
+                  : t('规划完成，请查看后发布。', 'Planned: check it, then publish.'))
+                  + (run.search ? t('（搜索：', ' (search: ') + run.search + t('）', ')') : '');
                 document.getElementById('publish').disabled = run.status !== 'Solved';
                 show(run);
                 return;

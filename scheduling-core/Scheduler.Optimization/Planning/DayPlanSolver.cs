@@ -1,5 +1,5 @@
 using NodaTime;
-using Scheduler.Core.Catalogue;
+using Scheduler.Core.Booking;
 using Scheduler.Core.HomeVisits;
 using Scheduler.Core.HomeVisits.Planning;
 using Scheduler.Core.HomeVisits.Requests;
@@ -9,14 +9,13 @@ namespace Scheduler.Optimization.Planning;
 /// <summary>The planning use case's solver port, answered by the OR-Tools route planner through <see cref="DayPlanner"/>.</summary>
 public sealed class DayPlanSolver(ITravelTimeProvider travel) : IDayPlanSolver
 {
-    public async Task<DayPlanOutcome> SolveAsync(CentreProfile profile, LocalDate date, IReadOnlyList<HomeVisitRequest> requests, HomeVisitShiftRules shifts,
+    public async Task<DayPlanOutcome> SolveAsync(CentreSnapshot centre, LocalDate date, IReadOnlyList<HomeVisitRequest> requests, HomeVisitShiftRules shifts,
         HomeVisitPlan? published, Duration timeLimit, CancellationToken cancellationToken)
     {
-        var result = await DayPlanner.SolveAsync(DayPlanner.BuildRequest(profile, date, requests, shifts, published), travel, timeLimit, cancellationToken);
-        var s = result.Statistics;
-        var search = s is null ? null : $"searched {s.Elapsed.TotalSeconds:F1} s, {s.Solutions.Count} improving solutions ({s.SolverStatus})";
+        var request = DayPlanner.BuildRequest(centre.Profile, centre.Calendar.Zone, date, requests, shifts, published);
+        var result = await DayPlanner.SolveAsync(request, travel, timeLimit, cancellationToken);
         return new DayPlanOutcome(result.Publishable, result.Plan,
             result.Publishable ? null : $"{result.Status}: {string.Join("; ", result.Problems.Take(5))}",
-            result.Violations.Select(v => v.Message).ToList(), s?.FirstSolutionAfter?.TotalSeconds, search);
+            result.Violations.Select(v => v.Message).ToList(), result.Statistics?.FirstSolutionAfter?.TotalSeconds, result.Statistics?.Summary);
     }
 }

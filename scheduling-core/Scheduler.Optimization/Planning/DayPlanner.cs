@@ -13,7 +13,8 @@ namespace Scheduler.Optimization.Planning;
 /// </summary>
 public static class DayPlanner
 {
-    public static HomeVisitPlanRequest BuildRequest(CentreProfile profile, LocalDate date, IEnumerable<HomeVisitRequest> approved,
+    /// <param name="zone">The centre's zone: the day a request was made, for how long it waited, is the centre's day.</param>
+    public static HomeVisitPlanRequest BuildRequest(CentreProfile profile, DateTimeZone zone, LocalDate date, IEnumerable<HomeVisitRequest> approved,
         HomeVisitShiftRules shifts, HomeVisitPlan? published)
     {
         var pins = new Dictionary<string, VisitPin>(StringComparer.Ordinal);
@@ -27,13 +28,13 @@ public static class DayPlanner
         {
             var windows = r.Windows.Where(w => w.Date == date).Select(w => new TimeWindow(w.From, w.To)).ToList();
             if (windows.Count == 0 || !items.TryGetValue(r.ItemId, out var item) || item.HomeVisit is not { } hv) continue;
-            var waited = Period.Between(r.CreatedAt.InUtc().Date, date, PeriodUnits.Days).Days;
+            var waited = Period.Between(r.CreatedAt.InZone(zone).Date, date, PeriodUnits.Days).Days;
             visits.Add(new VisitToPlan(r.Id, r.Location, Duration.FromMinutes(item.Minutes), windows, hv.TeamSize, hv.Skills, r.Urgency,
                 Math.Max(0, waited), pins.GetValueOrDefault(r.Id)));
         }
         var staff = profile.Staff.Where(s => s.MakesHomeVisits).Select(s => new StaffShift(s.Id, s.Skills, shifts.Start, shifts.End,
             new LunchBreak(shifts.LunchFrom, shifts.LunchTo, shifts.LunchLength), StaffPlace.Centre, StaffPlace.Centre, shifts.MaxWorkingTime)).ToList();
-        return new HomeVisitPlanRequest(profile.Centre.Id, profile.Centre.TimeZoneId, profile.Centre.Location, date, visits, staff);
+        return new HomeVisitPlanRequest(profile.Centre.Id, zone.Id, profile.Centre.Location, date, visits, staff);
     }
 
     public static Task<RoutePlanResult> SolveAsync(HomeVisitPlanRequest request, ITravelTimeProvider travel, Duration timeLimit, CancellationToken cancellationToken) =>

@@ -68,7 +68,7 @@ public sealed class HomeVisitPlanning(
             var centre = await centres.GetAsync(message.CentreId, cancellationToken) ?? throw new InvalidDataException("The centre has no profile.");
             var approved = await requests.ListAsync(message.CentreId, cancellationToken);
             var published = (await runs.PublishedAsync(message.CentreId, solving.Date, cancellationToken))?.Run.Plan;
-            var result = await solver.SolveAsync(centre.Profile, solving.Date, approved, requests.Shifts, published, settings.TimeLimit, cancellationToken);
+            var result = await solver.SolveAsync(centre, solving.Date, approved, requests.Shifts, published, settings.TimeLimit, cancellationToken);
             var now = clock.GetCurrentInstant();
             var seconds = (now - started).TotalSeconds;
             finished = result.Publishable

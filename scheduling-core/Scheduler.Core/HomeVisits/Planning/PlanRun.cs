@@ -54,6 +54,6 @@ public sealed record DayPlanOutcome(bool Publishable, HomeVisitPlan? Plan, strin
 /// <summary>Plans a day of home visits around the visits already published for it.</summary>
 public interface IDayPlanSolver
 {
-    Task<DayPlanOutcome> SolveAsync(Catalogue.CentreProfile profile, LocalDate date, IReadOnlyList<Requests.HomeVisitRequest> requests,
+    Task<DayPlanOutcome> SolveAsync(Booking.CentreSnapshot centre, LocalDate date, IReadOnlyList<Requests.HomeVisitRequest> requests,
         Requests.HomeVisitShiftRules shifts, HomeVisitPlan? published, Duration timeLimit, CancellationToken cancellationToken);
 }
