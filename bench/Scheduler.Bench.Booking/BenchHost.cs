@@ -52,6 +52,7 @@ public sealed class BenchHost : IAsyncDisposable
             FunctionsAssembly = typeof(ServiceRegistration).Assembly,
             Metadata = new GeneratedFunctionMetadataProvider(),
             ConfigureServices = (services, configuration) => services.AddScheduler(configuration),
+            BeforeHttpFunction = RoleGate.BeforeHttpFunctionAsync,
             HostJsonPath = Path.Combine(AppContext.BaseDirectory, "host.json"),
             Settings = settings,
             Keys = new FunctionKeys(FunctionKeys.NewKey(), FunctionKeys.NewKey()),

@@ -33,6 +33,12 @@ public sealed class DevHostOptions
     /// <summary>A clock to use instead of the one the app registers (tests fix the time with it); the timers read it too.</summary>
     public IClock? Clock { get; init; }
     public bool RunTimers { get; init; } = true;
+    /// <summary>
+    /// The app's own step before an HTTP function runs, as its worker middleware is in the Functions host: false when
+    /// it has answered the request itself (the function then does not run).
+    /// </summary>
+    public Func<IServiceProvider, HttpContext, System.Reflection.MethodInfo, Task<bool>>? BeforeHttpFunction { get; init; }
+
     /// <summary>Poll the queues the functions read (off only where a benchmark measures the HTTP path alone).</summary>
     public bool RunQueues { get; init; } = true;
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
@@ -73,6 +79,7 @@ public static class DevHostApp
         services.AddSingleton(settings);
         services.AddSingleton(options.Keys);
         services.AddSingleton<FunctionInvoker>();
+        services.AddSingleton(options);
         foreach (var queue in model.Queues)
         {
             var connection = builder.Configuration[queue.Connection]
@@ -111,6 +118,9 @@ public static class DevHostApp
                 "A valid function key is required in the x-functions-key header or the code query parameter.");
             return;
         }
+        if (context.RequestServices.GetRequiredService<DevHostOptions>().BeforeHttpFunction is { } before
+            && !await before(context.RequestServices, context, function.Method))
+            return;
         var invoker = context.RequestServices.GetRequiredService<FunctionInvoker>();
         object? result;
         try

@@ -38,6 +38,7 @@ public static class DevHostProgram
                 FunctionsAssembly = typeof(ServiceRegistration).Assembly,
                 Metadata = new GeneratedFunctionMetadataProvider(),
                 ConfigureServices = (services, configuration) => services.AddScheduler(configuration),
+                BeforeHttpFunction = RoleGate.BeforeHttpFunctionAsync,
                 HostJsonPath = Path.Combine(AppContext.BaseDirectory, "host.json"),
                 Settings = settings,
                 Keys = keys,

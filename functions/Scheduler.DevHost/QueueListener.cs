@@ -1,3 +1,4 @@
+using Azure.Identity;
 using System.Text;
 using Azure;
 using Azure.Storage.Queues;
@@ -23,8 +24,33 @@ public sealed class QueueListener(QueueFunctionEntry function, QueueServiceClien
     {
         var queue = rawQueues.GetQueueClient(function.QueueName);
         var poison = rawQueues.GetQueueClient(function.QueueName + "-poison");
-        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
         var delay = MinPoll;
+        // As the Functions host does, a queue that cannot be reached yet (storage down, the identity refused) is tried
+        // again rather than stopping the host.
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                break;
+            }
+            catch (Exception e) when (e is RequestFailedException or HttpRequestException or AuthenticationFailedException or CredentialUnavailableException)
+            {
+                logger.LogWarning("Queue {Queue} could not be created ({Error}); retrying", function.QueueName, e.GetType().Name);
+                try
+                {
+                    await Task.Delay(settings.MaxPollingInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             QueueMessage[] messages;

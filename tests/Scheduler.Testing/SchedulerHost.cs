@@ -54,6 +54,7 @@ public static class SchedulerHost
                 services.AddScheduler(configuration);
                 replace?.Invoke(services);
             },
+            BeforeHttpFunction = Scheduler.Functions.Identity.RoleGate.BeforeHttpFunctionAsync,
             HostJsonPath = Path.Combine(AppContext.BaseDirectory, "host.json"),
             Settings = settings,
             Keys = TestDevHost.NewKeys(),

@@ -122,19 +122,17 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         return await Respond(status.ApplyAsync(Centre, id, AppointmentAction.Confirm, caller!, cancellationToken), cancellationToken);
     }
 
+    [RequireRole(Roles.Staff)]
     [Function("StaffAppointmentAction")]
     [ApiOperation("Staff at the window: check a resident in, mark served, or mark a no-show.", Tag = "staff", Access = "staff")]
     [ApiResponse(200, "Done.", Type = typeof(AppointmentView))]
-    [ApiResponse(401, "Not signed in, or no function key.")]
-    [ApiResponse(403, "Not a member of staff.")]
     [ApiResponse(404, "No such appointment or action.")]
     [ApiResponse(409, "The appointment is not in a state for this action.")]
     public async Task<IActionResult> StaffAction(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/appointments/{id}/{action}")] HttpRequest request, string id, string action,
         CancellationToken cancellationToken)
     {
-        var (caller, denied) = callers.RequireRole(request, Roles.Staff);
-        if (denied is not null) return denied;
+        var caller = RoleGate.Caller(request);
         AppointmentAction? chosen = action switch
         {
             "check-in" => AppointmentAction.CheckIn,
@@ -147,17 +145,14 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
             : await Respond(status.ApplyAsync(Centre, id, known, caller!, cancellationToken), cancellationToken);
     }
 
+    [RequireRole(Roles.Staff)]
     [Function("StaffAppointments")]
     [ApiOperation("The day's appointments of one window category, for staff.", Tag = "staff", Access = "staff")]
     [ApiResponse(200, "Appointments in order of time.", Type = typeof(IReadOnlyList<AppointmentView>))]
     [ApiResponse(400, "A parameter is not valid.")]
-    [ApiResponse(401, "Not signed in, or no function key.")]
-    [ApiResponse(403, "Not a member of staff.")]
     public async Task<IActionResult> StaffList(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/appointments")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (_, denied) = callers.RequireRole(request, Roles.Staff);
-        if (denied is not null) return denied;
         if (!Outcomes.TryDate(request.Query["date"], "date", out var date, out var bad)) return bad!;
         var list = await queries.DayAsync(Centre, Empty(request.Query["categoryId"]), date, cancellationToken);
         if (list.Error is { } error) return Outcomes.Problem(error);

@@ -94,32 +94,27 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
             if (result.Error is { Code: not ErrorCodes.Duplicate } error) throw new InvalidDataException($"{error.Field}: {error.Message}");
         }, cancellationToken);
 
+    [RequireRole(Roles.Dispatcher)]
     [Function("ListHomeVisits")]
     [ApiOperation("Home-visit requests for dispatchers, oldest first.", Tag = "dispatch", Access = "dispatchers")]
     [ApiResponse(200, "Requests.", Type = typeof(IReadOnlyList<HomeVisitView>))]
-    [ApiResponse(401, "Not signed in, or no function key.")]
-    [ApiResponse(403, "Not a dispatcher.")]
     public async Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/home-visits")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (_, denied) = callers.RequireRole(request, Roles.Dispatcher);
-        if (denied is not null) return denied;
         return new OkObjectResult((await service.ListAsync(Centre, cancellationToken)).Select(HomeVisitView.Of).ToList());
     }
 
+    [RequireRole(Roles.Dispatcher)]
     [Function("DecideHomeVisit")]
     [ApiOperation("Approve, reject (with a reason) or ask for more information; the resident is told by SMS.", Tag = "dispatch",
         RequestBody = typeof(DecisionBody), Access = "dispatchers")]
     [ApiResponse(200, "Decided.", Type = typeof(HomeVisitView))]
     [ApiResponse(400, "No decision, or no reason for a rejection or a question.")]
-    [ApiResponse(401, "Not signed in, or no function key.")]
-    [ApiResponse(403, "Not a dispatcher.")]
     [ApiResponse(404, "No such request.")]
     [ApiResponse(409, "Already decided.")]
     public async Task<IActionResult> Decide([HttpTrigger(AuthorizationLevel.Function, "post", Route = "dispatch/home-visits/{id}/decision")] HttpRequest request,
         string id, CancellationToken cancellationToken)
     {
-        var (caller, denied) = callers.RequireRole(request, Roles.Dispatcher);
-        if (denied is not null) return denied;
+        var caller = RoleGate.Caller(request);
         var (body, bad) = await RequestBody.ReadJsonAsync<DecisionBody>(request, cancellationToken);
         if (bad is not null) return bad;
         if (body!.Decision is not { } decision) return Problems.Validation("decision", "decision must be Approve, Reject or AskForInformation.");
@@ -128,20 +123,18 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
         return new OkObjectResult(HomeVisitView.Of(result.Value!));
     }
 
+    [RequireRole(Roles.Dispatcher)]
     [Function("CancelHomeVisit")]
     [ApiOperation("Cancel a home visit; a day already published is planned again around the visits residents were told.", Tag = "dispatch",
         RequestBody = typeof(DecisionBody), Access = "dispatchers")]
     [ApiResponse(200, "Cancelled.", Type = typeof(HomeVisitView))]
     [ApiResponse(400, "The reason is too long.")]
-    [ApiResponse(401, "Not signed in, or no function key.")]
-    [ApiResponse(403, "Not a dispatcher.")]
     [ApiResponse(404, "No such request.")]
     [ApiResponse(409, "The request was rejected.")]
     public async Task<IActionResult> Cancel([HttpTrigger(AuthorizationLevel.Function, "post", Route = "dispatch/home-visits/{id}/cancel")] HttpRequest request,
         string id, CancellationToken cancellationToken)
     {
-        var (caller, denied) = callers.RequireRole(request, Roles.Dispatcher);
-        if (denied is not null) return denied;
+        var caller = RoleGate.Caller(request);
         var (body, bad) = await RequestBody.ReadJsonAsync<DecisionBody>(request, cancellationToken);
         if (bad is not null) return bad;
         var result = await decisions.CancelAsync(Centre, id, body!.Reason, caller!, cancellationToken);

@@ -15,22 +15,20 @@ namespace Scheduler.Functions.HomeVisits;
 public sealed record PlanAccepted(string Id, PlanRunStatus Status, string StatusUrl);
 
 /// <summary>Planning days of home visits: request a run, follow it, publish it; the nightly timer plans tomorrow.</summary>
-public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery schedules, CallerResolver callers, PoisonWatch poison, IOptions<SchedulerOptions> options,
+public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery schedules, PoisonWatch poison, IOptions<SchedulerOptions> options,
     ILogger<PlanFunctions> logger)
 {
     private string Centre => options.Value.CentreId;
 
+    [RequireRole(Roles.Dispatcher)]
     [Function("RequestPlan")]
     [ApiOperation("Plan a day of home visits: answers at once with the run's id; the plan is solved in the background.", Tag = "dispatch",
         RequestBody = typeof(PlanBody), Access = "dispatchers")]
     [ApiResponse(202, "Queued.", Type = typeof(PlanAccepted))]
     [ApiResponse(400, "No date, a past date, or a day with no home-visit staff on duty.")]
-    [ApiResponse(401, "Not signed in, or no function key.")]
-    [ApiResponse(403, "Not a dispatcher.")]
     public async Task<IActionResult> RequestPlan([HttpTrigger(AuthorizationLevel.Function, "post", Route = "dispatch/plans")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (caller, denied) = callers.RequireRole(request, Roles.Dispatcher);
-        if (denied is not null) return denied;
+        var caller = RoleGate.Caller(request);
         var (body, bad) = await RequestBody.ReadJsonAsync<PlanBody>(request, cancellationToken);
         if (bad is not null) return bad;
         if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem)) return problem!;
@@ -71,46 +69,38 @@ public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery
             logger.LogWarning("The nightly plan was not requested: {Code} {Message}", error.Code, error.Message);
     }
 
+    [RequireRole(Roles.Dispatcher)]
     [Function("GetPlan")]
     [ApiOperation("A plan run: status, the plan with routes and dropped visits, and its KPIs.", Tag = "dispatch", Access = "dispatchers")]
     [ApiResponse(200, "The run.", Type = typeof(PlanRun))]
-    [ApiResponse(401, "Not signed in, or no function key.")]
-    [ApiResponse(403, "Not a dispatcher.")]
     [ApiResponse(404, "No such plan.")]
     public async Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/plans/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var (_, denied) = callers.RequireRole(request, Roles.Dispatcher);
-        if (denied is not null) return denied;
         var found = await planning.GetAsync(Centre, id, cancellationToken);
         return found.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(found.Value);
     }
 
+    [RequireRole(Roles.Dispatcher)]
     [Function("PublishPlan")]
     [ApiOperation("Publish a solved plan: it replaces the day's published plan and residents get their times by SMS.", Tag = "dispatch", Access = "dispatchers")]
     [ApiResponse(200, "Published.", Type = typeof(PlanRun))]
-    [ApiResponse(401, "Not signed in, or no function key.")]
-    [ApiResponse(403, "Not a dispatcher.")]
     [ApiResponse(404, "No such plan.")]
     [ApiResponse(409, "The plan is not solved, failed its check, or another was published at the same time.")]
     public async Task<IActionResult> Publish([HttpTrigger(AuthorizationLevel.Function, "post", Route = "dispatch/plans/{id}/publish")] HttpRequest request, string id,
         CancellationToken cancellationToken)
     {
-        var (caller, denied) = callers.RequireRole(request, Roles.Dispatcher);
-        if (denied is not null) return denied;
+        var caller = RoleGate.Caller(request);
         var result = await planning.PublishAsync(Centre, id, caller!, cancellationToken);
         return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
     }
 
+    [RequireRole(Roles.Staff)]
     [Function("StaffSchedule")]
     [ApiOperation("A staff member's published day: visits in order with times and addresses.", Tag = "staff", Access = "staff")]
     [ApiResponse(200, "The schedule (empty when nothing is published).", Type = typeof(StaffSchedule))]
     [ApiResponse(400, "No date or staff id.")]
-    [ApiResponse(401, "Not signed in, or no function key.")]
-    [ApiResponse(403, "Not a member of staff.")]
     public async Task<IActionResult> Schedule([HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/schedule")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (_, denied) = callers.RequireRole(request, Roles.Staff);
-        if (denied is not null) return denied;
         if (!Outcomes.TryDate(request.Query["date"], "date", out var date, out var bad)) return bad!;
         var schedule = await schedules.GetAsync(Centre, request.Query["staffId"].ToString(), date, cancellationToken);
         return schedule.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(schedule.Value);

@@ -35,18 +35,16 @@ public sealed class IdentityFunctions(CallerResolver callers, IssueResidentLink 
         });
     }
 
+    [RequireRole(Roles.Staff)]
     [Function("IssueResidentLink")]
     [ApiOperation("Issue a signed, expiring link that lets a resident act on one subject.", Tag = "identity",
         RequestBody = typeof(ResidentLinkRequest), Access = "staff")]
     [ApiResponse(201, "The link.", Type = typeof(ResidentLink))]
     [ApiResponse(400, "A field is missing or not valid.")]
-    [ApiResponse(401, "Not signed in, or no function key.")]
-    [ApiResponse(403, "Not a member of staff.")]
     public async Task<IActionResult> IssueLink(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "resident-links")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (caller, denied) = callers.RequireRole(request, Roles.Staff);
-        if (denied is not null) return denied;
+        var caller = RoleGate.Caller(request);
         var (body, bad) = await RequestBody.ReadJsonAsync<ResidentLinkRequest>(request, cancellationToken);
         if (bad is not null) return bad;
         var issued = await links.IssueAsync(options.Value.CentreId, body!.Subject, body.Purpose, body.ValidForHours, caller!, cancellationToken);

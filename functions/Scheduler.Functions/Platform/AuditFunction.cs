@@ -10,19 +10,16 @@ using Scheduler.Core.Staffing;
 namespace Scheduler.Functions.Platform;
 
 /// <summary><c>GET /api/audit?date=yyyy-MM-dd</c>: the audit trail of one UTC day, newest first. Administrators only.</summary>
-public sealed class AuditFunction(CallerResolver callers, IAuditLog log, IClock clock, IOptions<SchedulerOptions> options)
+public sealed class AuditFunction(IAuditLog log, IClock clock, IOptions<SchedulerOptions> options)
 {
+    [RequireRole(Roles.Administrator)]
     [Function("AuditTrail")]
     [ApiOperation("The audit trail of one UTC day, newest first.", Tag = "operations", Access = "administrators")]
     [ApiResponse(200, "Entries.", Type = typeof(IReadOnlyList<AuditEntry>))]
     [ApiResponse(400, "The date is not yyyy-MM-dd.")]
-    [ApiResponse(401, "Not signed in, or no function key.")]
-    [ApiResponse(403, "Not an administrator.")]
     public async Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "audit")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (_, denied) = callers.RequireRole(request, Roles.Administrator);
-        if (denied is not null) return denied;
         var text = request.Query["date"].ToString();
         LocalDate date;
         if (string.IsNullOrEmpty(text)) date = clock.GetCurrentInstant().InUtc().Date;

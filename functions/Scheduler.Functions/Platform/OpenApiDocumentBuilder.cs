@@ -98,7 +98,14 @@ public static class OpenApiDocumentBuilder
                         Required = true,
                         Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = schemas.For(body) } },
                     };
-                foreach (var r in f.Method.GetCustomAttributes<ApiResponseAttribute>().OrderBy(r => r.Status))
+                var declared = f.Method.GetCustomAttributes<ApiResponseAttribute>().ToList();
+                if (f.Method.GetCustomAttribute<Identity.RequireRoleAttribute>() is { } role)
+                    declared.AddRange(new ApiResponseAttribute[]
+                    {
+                        new(401, "Not signed in, or no function key."),
+                        new(403, $"Signed in without the '{role.Role}' role."),
+                    }.Where(d => declared.All(x => x.Status != d.Status)));
+                foreach (var r in declared.OrderBy(r => r.Status))
                 {
                     var response = new OpenApiResponse { Description = r.Description };
                     var mediaType = r.ContentType ?? (r.Status >= 400 ? Problems.ContentType : "application/json");

@@ -11,7 +11,7 @@ namespace Scheduler.Functions.Platform;
 /// Messages the host gave up on: each <c>&lt;queue&gt;-poison</c> queue is read and every message recorded with the
 /// last reason its function failed, for the dispatchers' list and for health. Recording never fails a message again.
 /// </summary>
-public sealed class PoisonFunctions(PoisonWatch watch, CallerResolver callers, ILogger<PoisonFunctions> logger)
+public sealed class PoisonFunctions(PoisonWatch watch, ILogger<PoisonFunctions> logger)
 {
     [Function("PoisonedAppointmentEvent")]
     public Task AppointmentEvent([QueueTrigger(StorageNames.AppointmentEventsQueue + "-poison", Connection = StorageClients.ConnectionName)] string message,
@@ -25,15 +25,12 @@ public sealed class PoisonFunctions(PoisonWatch watch, CallerResolver callers, I
     public Task PlanRequest([QueueTrigger(StorageNames.PlanRequestsQueue + "-poison", Connection = StorageClients.ConnectionName)] string message,
         CancellationToken cancellationToken) => RecordAsync(StorageNames.PlanRequestsQueue, message, cancellationToken);
 
+    [RequireRole(Roles.Dispatcher)]
     [Function("ListPoisonedMessages")]
     [ApiOperation("Queue messages the app gave up on in the last day: queue, when, why, and their type and ids (never their content).", Tag = "dispatch", Access = "dispatchers")]
     [ApiResponse(200, "Newest first.", Type = typeof(IReadOnlyList<PoisonedMessage>))]
-    [ApiResponse(401, "Not signed in, or no function key.")]
-    [ApiResponse(403, "Not a dispatcher.")]
     public async Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/poisoned")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (_, denied) = callers.RequireRole(request, Roles.Dispatcher);
-        if (denied is not null) return denied;
         return new OkObjectResult(await watch.RecentAsync(cancellationToken));
     }
 

@@ -46,6 +46,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new ResidentTokenService(
             sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.SigningKeyBytes(), sp.GetRequiredService<IClock>()));
         services.AddSingleton<CallerResolver>();
+        services.AddSingleton<RoleGate>();
         services.AddSingleton(sp => new ResidentLinkSettings(sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.ResidentLinkHours));
         services.AddSingleton<IssueResidentLink>();
         services.AddHostedService<StartupTasks>();
