@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Xunit;
 
-[assembly: AssemblyFixture(typeof(Scheduler.Infra.Tests.BicepServerLifetime))]
+[assembly: AssemblyFixture(typeof(Scheduler.Infra.Tests.InfraProcesses))]
 
 namespace Scheduler.Infra.Tests;
 
@@ -53,7 +53,7 @@ public sealed class BicepServer : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
-    /// <summary>The test run's server, started on first use and stopped by <see cref="BicepServerLifetime"/>.</summary>
+    /// <summary>The test run's server, started on first use and stopped by <see cref="InfraProcesses"/>.</summary>
     public static Task<BicepServer> SharedAsync() => SharedServer.Value;
 
     internal static bool Started => SharedServer.IsValueCreated;
@@ -180,10 +180,22 @@ public sealed class BicepServer : IAsyncDisposable
     }
 }
 
-/// <summary>Stops the shared <see cref="BicepServer"/> when the test run ends.</summary>
-public sealed class BicepServerLifetime : IAsyncLifetime
+/// <summary>
+/// The processes the tests wait for, started together when the test run starts (the Bicep server warming up on
+/// main.bicep, the linter over infra/ and over its own sample, the msbuild evaluations), so they overlap instead of
+/// running one after another as the tests come to them; the Bicep server is stopped when the run ends.
+/// </summary>
+public sealed class InfraProcesses : IAsyncLifetime
 {
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public ValueTask InitializeAsync()
+    {
+        // Not awaited: each test awaits what it needs, and sees its failure there.
+        _ = CompiledTemplate.MainAsync();
+        _ = TemplateBuildTests.LintAll.Value;
+        _ = TemplateBuildTests.LintSample.Value;
+        _ = PublishTests.Evaluations.Value;
+        return ValueTask.CompletedTask;
+    }
 
     public async ValueTask DisposeAsync()
     {

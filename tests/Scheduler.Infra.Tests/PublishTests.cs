@@ -18,7 +18,7 @@ public sealed class PublishTests
     /// The three evaluations the tests need, started together on first use: each is a process of its own (one global
     /// property set per evaluation), so they run side by side rather than one after another.
     /// </summary>
-    private static readonly Lazy<Task<Dictionary<string, string>[]>> Evaluations = new(() => Task.WhenAll(
+    internal static readonly Lazy<Task<Dictionary<string, string>[]>> Evaluations = new(() => Task.WhenAll(
         EvaluateAsync("-p:_IsPublishing=true", "-p:Configuration=Release"),
         EvaluateAsync(),
         EvaluateAsync("-p:_IsPublishing=true", "-p:RuntimeIdentifier=linux-arm64")));
