@@ -42,6 +42,8 @@ public sealed class AppointmentStateMachineTests
         { AppointmentAction.CheckIn, AppointmentStatus.Booked, 1, null },
         { AppointmentAction.CheckIn, AppointmentStatus.AwaitingConfirmation, 1, null },
         { AppointmentAction.CheckIn, AppointmentStatus.Booked, 0, ErrorCodes.NotToday },
+        { AppointmentAction.CheckIn, AppointmentStatus.Booked, 3, ErrorCodes.NotToday },
+        { AppointmentAction.CheckIn, AppointmentStatus.Booked, 4, ErrorCodes.NotToday },
         { AppointmentAction.CheckIn, AppointmentStatus.Cancelled, 1, ErrorCodes.NotActive },
         // Serve: checked in, or booked (served straight away).
         { AppointmentAction.Serve, AppointmentStatus.CheckedIn, 1, null },
@@ -58,13 +60,14 @@ public sealed class AppointmentStateMachineTests
         { AppointmentAction.Lapse, AppointmentStatus.Booked, 3, ErrorCodes.NotLapsing },
     };
 
-    /// <summary>0: Friday 09:00; 1: Monday 09:59; 2: Monday 10:00; 3: Sunday 12:01 (a minute past the deadline).</summary>
+    /// <summary>0: Friday 09:00; 1: Monday 09:59; 2: Monday 10:00; 3: Sunday 12:01 (a minute past the deadline); 4: Tuesday 00:30.</summary>
     private static Instant When(int at) => at switch
     {
         0 => Friday,
         1 => MondayBefore,
         2 => MondayStart,
-        _ => Local(29, 12, 1),
+        3 => Local(29, 12, 1),
+        _ => Instant.FromUtc(2026, 11, 30, 16, 30),
     };
 
     [Theory]
