@@ -23,13 +23,20 @@ public sealed class QueueListener(QueueFunctionEntry function, QueueServiceClien
     {
         var queue = rawQueues.GetQueueClient(function.QueueName);
         var poison = rawQueues.GetQueueClient(function.QueueName + "-poison");
-        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+        var created = false;
         var delay = MinPoll;
         while (!stoppingToken.IsCancellationRequested)
         {
             QueueMessage[] messages;
             try
             {
+                // Storage that refuses the app (a role assignment not applied yet) is retried, as a read is: a
+                // listener that gave up would stop the whole host.
+                if (!created)
+                {
+                    await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                    created = true;
+                }
                 // Not cancelled midway: a receive the server completed would leave messages leased and unseen.
                 messages = (await queue.ReceiveMessagesAsync(settings.BatchSize, Lease, CancellationToken.None)).Value;
                 if (stoppingToken.IsCancellationRequested)
