@@ -1,4 +1,3 @@
-using Azure.Identity;
 using System.Text;
 using Azure;
 using Azure.Storage.Queues;
@@ -24,38 +23,20 @@ public sealed class QueueListener(QueueFunctionEntry function, QueueServiceClien
     {
         var queue = rawQueues.GetQueueClient(function.QueueName);
         var poison = rawQueues.GetQueueClient(function.QueueName + "-poison");
+        var created = false;
         var delay = MinPoll;
-        // As the Functions host does, a queue that cannot be reached yet (storage down, the identity refused) is tried
-        // again rather than stopping the host.
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
-                break;
-            }
-            catch (Exception e) when (e is RequestFailedException or HttpRequestException or AuthenticationFailedException or CredentialUnavailableException)
-            {
-                logger.LogWarning("Queue {Queue} could not be created ({Error}); retrying", function.QueueName, e.GetType().Name);
-                try
-                {
-                    await Task.Delay(settings.MaxPollingInterval, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
         while (!stoppingToken.IsCancellationRequested)
         {
             QueueMessage[] messages;
             try
             {
+                // Storage that refuses the app (a role assignment not applied yet) is retried, as a read is: a
+                // listener that gave up would stop the whole host.
+                if (!created)
+                {
+                    await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                    created = true;
+                }
                 // Not cancelled midway: a receive the server completed would leave messages leased and unseen.
                 messages = (await queue.ReceiveMessagesAsync(settings.BatchSize, Lease, CancellationToken.None)).Value;
                 if (stoppingToken.IsCancellationRequested)

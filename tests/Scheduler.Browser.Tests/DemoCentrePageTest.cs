@@ -5,21 +5,21 @@ using Xunit;
 namespace Scheduler.Browser.Tests;
 
 /// <summary>
-/// A browser page on a fresh dev host with the demo centre, its clock at <see cref="SchedulerHost.DemoNow"/>: the
-/// set-up every page test shares.
+/// A browser page of its own for each test, on the test class's dev host with the demo centre (a class fixture),
+/// its clock at <see cref="SchedulerHost.DemoNow"/>: the set-up every page test shares. Each concrete class
+/// declares <c>IClassFixture&lt;DemoHostFixture&gt;</c>.
 /// </summary>
-public abstract class DemoCentrePageTest(AzuriteFixture azurite, BrowserFixture browser, int width, int height, string? locale = null)
+public abstract class DemoCentrePageTest(DemoHostFixture demo, BrowserFixture browser, int width, int height, string? locale = null)
     : IAsyncLifetime
 {
     private IBrowserContext _context = null!;
 
     protected BrowserFixture Browser => browser;
-    protected TestDevHost Host { get; private set; } = null!;
+    protected TestDevHost Host { get; } = demo.Host;
     protected IPage Page { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
-        Host = await SchedulerHost.StartAsync(azurite.ConnectionString, SchedulerHost.DemoClock());
         _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = width, Height = height },
@@ -32,7 +32,6 @@ public abstract class DemoCentrePageTest(AzuriteFixture azurite, BrowserFixture 
     public async ValueTask DisposeAsync()
     {
         await _context.DisposeAsync();
-        await Host.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 }

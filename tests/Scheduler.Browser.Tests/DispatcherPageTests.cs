@@ -9,8 +9,8 @@ namespace Scheduler.Browser.Tests;
 /// the map and the timeline, and publishes it. The clock stands at Friday 2026-11-27 09:00, so the demo requests
 /// are for Monday 2026-11-30.
 /// </summary>
-public sealed class DispatcherPageTests(AzuriteFixture azurite, BrowserFixture browser)
-    : DemoCentrePageTest(azurite, browser, 1200, 900)
+public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture browser)
+    : DemoCentrePageTest(demo, browser, 1200, 900), IClassFixture<DemoHostFixture>
 {
     [Fact]
     public async Task Without_a_sign_in_the_page_asks_for_one_and_the_link_signs_in_and_comes_back()

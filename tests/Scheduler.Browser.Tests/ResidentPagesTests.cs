@@ -9,8 +9,8 @@ namespace Scheduler.Browser.Tests;
 /// A resident books, moves and cancels through the pages in a real browser against the dev host, on a 320 px wide
 /// phone; every page passes axe-core's WCAG 2 A and AA rules. The clock stands at Friday 2026-11-27 09:00 in Xiamen.
 /// </summary>
-public sealed class ResidentPagesTests(AzuriteFixture azurite, BrowserFixture browser)
-    : DemoCentrePageTest(azurite, browser, 320, 640, "zh-CN")
+public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture browser)
+    : DemoCentrePageTest(demo, browser, 320, 640, "zh-CN"), IClassFixture<DemoHostFixture>
 {
     private async Task<List<string>> ViolationsAsync()
     {

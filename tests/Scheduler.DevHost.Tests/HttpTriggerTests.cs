@@ -7,12 +7,22 @@ using Xunit;
 
 namespace Scheduler.DevHost.Tests;
 
-public sealed class HttpTriggerTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class HttpTriggerTests(HttpTriggerTests.Fixture fixture) : IClassFixture<HttpTriggerTests.Fixture>
 {
-    private TestDevHost _host = null!;
+    /// <summary>One host of the test app for the class: these tests only send requests, and each names its own tag.</summary>
+    public sealed class Fixture(AzuriteFixture azurite) : IAsyncLifetime
+    {
+        public TestDevHost Host { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync() => _host = await TestApp.StartAsync(azurite);
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+        public async ValueTask InitializeAsync() => Host = await TestApp.StartAsync(azurite);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Host is not null) await Host.DisposeAsync();
+        }
+    }
+
+    private readonly TestDevHost _host = fixture.Host;
 
     [Fact]
     public async Task Function_level_route_without_a_key_is_401_and_the_function_does_not_run()

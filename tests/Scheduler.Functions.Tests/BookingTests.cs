@@ -14,18 +14,18 @@ namespace Scheduler.Functions.Tests;
 /// <summary>
 /// Booking through HTTP on the dev host against Azurite. The clock stands at Friday 2026-11-27 09:00 in Xiamen;
 /// the demo centre books 14 days ahead with a 30-minute cut-off, social slots are 15 minutes with 8 windows
-/// (a quarter held for the green channel). Each test uses slots no other test uses.
+/// (a quarter held for the green channel). Each test uses slots no other test uses. The tests share one host; the
+/// two that move the clock start their own.
 /// </summary>
-public sealed class BookingTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class BookingTests(DemoHostFixture demo) : IClassFixture<DemoHostFixture>
 {
-    private readonly FakeClock _clock = SchedulerHost.DemoClock();
-    private TestDevHost _host = null!;
-
-    public async ValueTask InitializeAsync() => _host = await SchedulerHost.StartAsync(azurite.ConnectionString, _clock);
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    private readonly TestDevHost _host = demo.Host;
 
     private Task<(HttpStatusCode Status, JsonElement Body)> Book(object body, string? key = null) =>
         PostAsync(_host.Client, "/api/appointments", Json(body), key);
+
+    private static Task<(HttpStatusCode Status, JsonElement Body)> Book(TestDevHost host, object body) =>
+        PostAsync(host.Client, "/api/appointments", Json(body));
 
     private async Task<JsonElement> Availability(string query) =>
         await _host.Client.GetFromJsonAsync<JsonElement>("/api/availability?" + query);
@@ -70,12 +70,12 @@ public sealed class BookingTests(AzuriteFixture azurite) : IAsyncLifetime
         var viewed = await _host.Client.GetFromJsonAsync<JsonElement>($"/api/appointments/{id}?token={Uri.EscapeDataString(token)}");
         Assert.Equal(id, viewed.GetProperty("id").GetString());
 
-        Assert.True(RowsMentioning(azurite.ConnectionString, mobile) >= 1, "the appointment row holds the number (the check the bad-input test relies on can see it)");
+        Assert.True(RowsMentioning(demo.ConnectionString, mobile) >= 1, "the appointment row holds the number (the check the bad-input test relies on can see it)");
 
         // The event goes through the appointment-events queue to its consumer, which writes the audit entry and
         // empties the outbox.
-        var audit = new TableClient(azurite.ConnectionString, "audit");
-        var appointments = new TableClient(azurite.ConnectionString, "appointments");
+        var audit = new TableClient(demo.ConnectionString, "audit");
+        var appointments = new TableClient(demo.ConnectionString, "appointments");
         bool Audited() => audit.Query<TableEntity>(e => e.PartitionKey == "huli|20261127" && e.GetString("Subject") == $"appointment/{id}")
             .Any(e => e.GetString("Action") == "appointment.booked" && e.GetString("Detail") == "pension-certification 2026-11-30 10:00");
         bool InOutbox() => appointments.Query<TableEntity>(e => e.PartitionKey == "huli" && e.RowKey.CompareTo($"event|{id}-") > 0 && e.RowKey.CompareTo($"event|{id}-~") < 0).Any();
@@ -110,7 +110,7 @@ public sealed class BookingTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.True((int)status is >= 400 and < 500, $"got {(int)status}");
         Assert.Equal(field, body.GetProperty("field").GetString());
         var needles = field == "name" ? new[] { mobile } : [name];
-        Assert.Equal(0, RowsMentioning(azurite.ConnectionString, needles));
+        Assert.Equal(0, RowsMentioning(demo.ConnectionString, needles));
     }
 
     [Fact]
@@ -132,8 +132,8 @@ public sealed class BookingTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, status);
         Assert.Equal("14:45:00", body.GetProperty("appointment").GetProperty("end").GetString());
         Assert.True(body.GetProperty("appointment").GetProperty("isBundle").GetBoolean());
-        Assert.Equal((1, 1), Slot(azurite.ConnectionString, "social", "2026-11-30", "14:00"));
-        Assert.Equal(1, Slot(azurite.ConnectionString, "social", "2026-11-30", "14:30").Counted);
+        Assert.Equal((1, 1), Slot(demo.ConnectionString, "social", "2026-11-30", "14:00"));
+        Assert.Equal(1, Slot(demo.ConnectionString, "social", "2026-11-30", "14:30").Counted);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class BookingTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, (await Book(Booking("2026-11-30", "11:00", priority: "Elderly"))).Status);
         Assert.Equal(HttpStatusCode.Created, (await Book(Booking("2026-11-30", "11:00", priority: "Pregnant"))).Status);
         Assert.Equal(HttpStatusCode.Conflict, (await Book(Booking("2026-11-30", "11:00", priority: "Disabled"))).Status);
-        Assert.Equal((8, 8), Slot(azurite.ConnectionString, "social", "2026-11-30", "11:00"));
+        Assert.Equal((8, 8), Slot(demo.ConnectionString, "social", "2026-11-30", "11:00"));
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class BookingTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, first.Status);
         Assert.Equal(HttpStatusCode.OK, second.Status);
         Assert.Equal(first.Body.GetProperty("appointment").GetProperty("id").GetString(), second.Body.GetProperty("appointment").GetProperty("id").GetString());
-        Assert.Equal((1, 1), Slot(azurite.ConnectionString, "social", "2026-12-01", "10:00"));
+        Assert.Equal((1, 1), Slot(demo.ConnectionString, "social", "2026-12-01", "10:00"));
     }
 
     [Fact]
@@ -197,8 +197,8 @@ public sealed class BookingTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("2026-12-02", moved.GetProperty("date").GetString());
-        Assert.Equal((0, 0), Slot(azurite.ConnectionString, "social", "2026-12-01", "10:30"));
-        Assert.Equal((1, 1), Slot(azurite.ConnectionString, "social", "2026-12-02", "15:00"));
+        Assert.Equal((0, 0), Slot(demo.ConnectionString, "social", "2026-12-01", "10:30"));
+        Assert.Equal((1, 1), Slot(demo.ConnectionString, "social", "2026-12-02", "15:00"));
     }
 
     [Fact]
@@ -213,8 +213,8 @@ public sealed class BookingTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal(3, body.GetProperty("alternatives").GetArrayLength());
-        Assert.Equal((1, 1), Slot(azurite.ConnectionString, "social", "2026-12-02", "11:30"));
-        Assert.Equal((6, 6), Slot(azurite.ConnectionString, "social", "2026-12-02", "11:00"));
+        Assert.Equal((1, 1), Slot(demo.ConnectionString, "social", "2026-12-02", "11:30"));
+        Assert.Equal((6, 6), Slot(demo.ConnectionString, "social", "2026-12-02", "11:00"));
     }
 
     [Fact]
@@ -236,46 +236,52 @@ public sealed class BookingTests(AzuriteFixture azurite) : IAsyncLifetime
         var (status, cancelled) = await PostAsync(_host.Client, $"/api/appointments/{idA}/cancel?token={tokenA}", Json(new { }));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Cancelled", cancelled.GetProperty("status").GetString());
-        Assert.Equal((0, 0), Slot(azurite.ConnectionString, "social", "2026-12-02", "14:00"));
-        Assert.Equal((1, 1), Slot(azurite.ConnectionString, "social", "2026-12-02", "14:15"));
+        Assert.Equal((0, 0), Slot(demo.ConnectionString, "social", "2026-12-02", "14:00"));
+        Assert.Equal((1, 1), Slot(demo.ConnectionString, "social", "2026-12-02", "14:15"));
     }
 
     [Fact]
     public async Task Nothing_can_be_changed_once_the_slot_has_started_and_an_expired_link_is_refused()
     {
-        var (_, booked) = await Book(Booking("2026-11-27", "16:00"));
+        // The clock moves: a host of this test's own, so the shared one keeps standing at the demo's "now".
+        var clock = SchedulerHost.DemoClock();
+        await using var host = await SchedulerHost.StartAsync(demo.ConnectionString, clock);
+        var (_, booked) = await Book(host, Booking("2026-11-27", "16:00"));
         var id = booked.GetProperty("appointment").GetProperty("id").GetString()!;
         var token = Uri.EscapeDataString(booked.GetProperty("manageToken").GetString()!);
 
-        _clock.Advance(Duration.FromHours(7));
-        var (cancel, body) = await PostAsync(_host.Client, $"/api/appointments/{id}/cancel?token={token}", Json(new { }));
-        var (move, _) = await PostAsync(_host.Client, $"/api/appointments/{id}/reschedule?token={token}", Json(new { date = "2026-11-30", start = "16:00" }));
+        clock.Advance(Duration.FromHours(7));
+        var (cancel, body) = await PostAsync(host.Client, $"/api/appointments/{id}/cancel?token={token}", Json(new { }));
+        var (move, _) = await PostAsync(host.Client, $"/api/appointments/{id}/reschedule?token={token}", Json(new { date = "2026-11-30", start = "16:00" }));
         Assert.Equal(HttpStatusCode.Conflict, cancel);
         Assert.Equal("already-started", body.GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.Conflict, move);
 
-        _clock.Advance(Duration.FromDays(2));
-        using var stillValid = await _host.Client.GetAsync($"/api/appointments/{id}?token={token}");
+        clock.Advance(Duration.FromDays(2));
+        using var stillValid = await host.Client.GetAsync($"/api/appointments/{id}?token={token}");
         Assert.Equal(HttpStatusCode.OK, stillValid.StatusCode);
-        _clock.Advance(Duration.FromDays(14));
-        using var expired = await _host.Client.GetAsync($"/api/appointments/{id}?token={token}");
+        clock.Advance(Duration.FromDays(14));
+        using var expired = await host.Client.GetAsync($"/api/appointments/{id}?token={token}");
         Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
     }
 
     [Fact]
     public async Task Staff_check_in_and_serve_and_repeated_no_shows_make_the_next_booking_wait_for_confirmation()
     {
-        using var staff = await _host.SignedInClientAsync("window-3", "staff");
+        // The clock moves: a host of this test's own, so the shared one keeps standing at the demo's "now".
+        var clock = SchedulerHost.DemoClock();
+        await using var host = await SchedulerHost.StartAsync(demo.ConnectionString, clock);
+        using var staff = await host.SignedInClientAsync("window-3", "staff");
         var mobile = NewMobile();
-        var (_, first) = await Book(Booking("2026-11-27", "10:00", mobile));
-        var (_, second) = await Book(Booking("2026-11-27", "10:15", mobile, item: "elderly-allowance"));
-        var (_, third) = await Book(Booking("2026-11-27", "10:30", mobile, item: "household-transfer"));
+        var (_, first) = await Book(host, Booking("2026-11-27", "10:00", mobile));
+        var (_, second) = await Book(host, Booking("2026-11-27", "10:15", mobile, item: "elderly-allowance"));
+        var (_, third) = await Book(host, Booking("2026-11-27", "10:30", mobile, item: "household-transfer"));
         string Id(JsonElement b) => b.GetProperty("appointment").GetProperty("id").GetString()!;
 
         var (early, _) = await PostAsync(staff, $"/api/staff/appointments/{Id(first)}/no-show", Json(new { }));
         Assert.Equal(HttpStatusCode.Conflict, early);
 
-        _clock.Advance(Duration.FromMinutes(75));
+        clock.Advance(Duration.FromMinutes(75));
         var (checkedIn, c) = await PostAsync(staff, $"/api/staff/appointments/{Id(third)}/check-in", Json(new { }));
         Assert.Equal(HttpStatusCode.OK, checkedIn);
         Assert.Equal("CheckedIn", c.GetProperty("status").GetString());
@@ -283,28 +289,28 @@ public sealed class BookingTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("NoShow", (await PostAsync(staff, $"/api/staff/appointments/{Id(first)}/no-show", Json(new { }))).Body.GetProperty("status").GetString());
         Assert.Equal("NoShow", (await PostAsync(staff, $"/api/staff/appointments/{Id(second)}/no-show", Json(new { }))).Body.GetProperty("status").GetString());
 
-        var (status, next) = await Book(Booking("2026-12-03", "09:00", mobile));
+        var (status, next) = await Book(host, Booking("2026-12-03", "09:00", mobile));
         Assert.Equal(HttpStatusCode.Created, status);
         Assert.Equal("AwaitingConfirmation", next.GetProperty("appointment").GetProperty("status").GetString());
         var token = Uri.EscapeDataString(next.GetProperty("manageToken").GetString()!);
-        var (confirmed, body) = await PostAsync(_host.Client, $"/api/appointments/{Id(next)}/confirm?token={token}", Json(new { }));
+        var (confirmed, body) = await PostAsync(host.Client, $"/api/appointments/{Id(next)}/confirm?token={token}", Json(new { }));
         Assert.Equal(HttpStatusCode.OK, confirmed);
         Assert.Equal("Booked", body.GetProperty("status").GetString());
 
-        var (anonymous, _) = await PostAsync(_host.Client, $"/api/staff/appointments/{Id(next)}/check-in", Json(new { }));
+        var (anonymous, _) = await PostAsync(host.Client, $"/api/staff/appointments/{Id(next)}/check-in", Json(new { }));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
 
-        var (_, unconfirmed) = await Book(Booking("2026-12-04", "16:45", mobile));
+        var (_, unconfirmed) = await Book(host, Booking("2026-12-04", "16:45", mobile));
         Assert.Equal("AwaitingConfirmation", unconfirmed.GetProperty("appointment").GetProperty("status").GetString());
-        Assert.Equal(1, Slot(azurite.ConnectionString, "social", "2026-12-04", "16:45").Counted);
-        _clock.Advance(Duration.FromHours(13));
-        using var master = _host.KeyedClient(_host.Keys.MasterKey);
+        Assert.Equal(1, Slot(demo.ConnectionString, "social", "2026-12-04", "16:45").Counted);
+        clock.Advance(Duration.FromHours(13));
+        using var master = host.KeyedClient(host.Keys.MasterKey);
         using var fired = await master.PostAsync("/admin/functions/LapseUnconfirmedAppointments", null);
         Assert.Equal(HttpStatusCode.Accepted, fired.StatusCode);
         var lapsedToken = Uri.EscapeDataString(unconfirmed.GetProperty("manageToken").GetString()!);
-        var lapsed = await _host.Client.GetFromJsonAsync<JsonElement>($"/api/appointments/{Id(unconfirmed)}?token={lapsedToken}");
+        var lapsed = await host.Client.GetFromJsonAsync<JsonElement>($"/api/appointments/{Id(unconfirmed)}?token={lapsedToken}");
         Assert.Equal("Lapsed", lapsed.GetProperty("status").GetString());
-        Assert.Equal((0, 0), Slot(azurite.ConnectionString, "social", "2026-12-04", "16:45"));
+        Assert.Equal((0, 0), Slot(demo.ConnectionString, "social", "2026-12-04", "16:45"));
     }
 
     [Fact]
@@ -337,7 +343,7 @@ public sealed class BookingTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.All(taps, t => Assert.True(t.Status is HttpStatusCode.Created or HttpStatusCode.OK, $"got {t.Status}"));
         Assert.Equal(taps[0].Body.GetProperty("appointment").GetProperty("id").GetString(), taps[1].Body.GetProperty("appointment").GetProperty("id").GetString());
-        Assert.Equal((6, 6), Slot(azurite.ConnectionString, "social", "2026-12-04", "11:00"));
+        Assert.Equal((6, 6), Slot(demo.ConnectionString, "social", "2026-12-04", "11:00"));
     }
 
     [Fact]
@@ -352,7 +358,7 @@ public sealed class BookingTests(AzuriteFixture azurite) : IAsyncLifetime
         var (status, problem) = await PostAsync(_host.Client, $"/api/appointments/{id}/reschedule?token={token}", Json(new { date = "2026-12-08", start = "10:00" }));
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal("duplicate", problem.GetProperty("code").GetString());
-        Assert.Equal((1, 1), Slot(azurite.ConnectionString, "social", "2026-12-09", "09:00"));
+        Assert.Equal((1, 1), Slot(demo.ConnectionString, "social", "2026-12-09", "09:00"));
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(_host.Client, $"/api/appointments/{id}/reschedule?token={token}", Json(new { date = "2026-12-10", start = "10:00" }))).Status);
     }
 

@@ -11,23 +11,24 @@ namespace Scheduler.Functions.Tests;
 /// Capacity under concurrency, with two dev hosts on one Azurite so no in-process lock could help: a slot never
 /// takes more than its capacity, and its counter always agrees with the appointments that hold it.
 /// </summary>
-public sealed class ConcurrencyTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class ConcurrencyTests(ConcurrencyTests.Fixture fixture) : IClassFixture<ConcurrencyTests.Fixture>
 {
-    private readonly FakeClock _clock = SchedulerHost.DemoClock();
-    private TestDevHost _a = null!;
-    private TestDevHost _b = null!;
-
-    public async ValueTask InitializeAsync()
+    /// <summary>Two hosts on one Azurite for the class, their clocks standing at the demo's "now".</summary>
+    public sealed class Fixture(AzuriteFixture azurite) : DemoHostFixture(azurite)
     {
-        _a = await SchedulerHost.StartAsync(azurite.ConnectionString, _clock);
-        _b = await SchedulerHost.StartAsync(azurite.ConnectionString, _clock);
+        public TestDevHost Second { get; private set; } = null!;
+
+        protected override async Task OnStartedAsync(TestDevHost host) => Second = await SchedulerHost.StartAsync(ConnectionString);
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (Second is not null) await Second.DisposeAsync();
+            await base.DisposeAsync();
+        }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-    }
+    private readonly TestDevHost _a = fixture.Host;
+    private readonly TestDevHost _b = fixture.Second;
 
     private HttpClient Host(int i) => i % 2 == 0 ? _a.Client : _b.Client;
 
@@ -47,7 +48,7 @@ public sealed class ConcurrencyTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal(8, results.Count(r => r.Status == HttpStatusCode.Created));
         Assert.Equal(requests - 8, results.Count(r => r.Status == HttpStatusCode.Conflict));
         Assert.All(results.Where(r => r.Status == HttpStatusCode.Conflict), r => Assert.Equal("slot-full", r.Body.GetProperty("code").GetString()));
-        Assert.Equal((8, 8), Slot(azurite.ConnectionString, "social", "2026-12-07", "09:00"));
+        Assert.Equal((8, 8), Slot(fixture.ConnectionString, "social", "2026-12-07", "09:00"));
     }
 
     [Fact]
@@ -75,8 +76,8 @@ public sealed class ConcurrencyTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.Equal(1, results.Count(r => r.Status == HttpStatusCode.OK));
         Assert.Equal(7, results.Count(r => r.Status == HttpStatusCode.Conflict));
-        Assert.Equal((7, 7), Slot(azurite.ConnectionString, "social", "2026-12-07", "10:00"));
-        Assert.Equal((8, 8), Slot(azurite.ConnectionString, "social", "2026-12-07", "10:30"));
+        Assert.Equal((7, 7), Slot(fixture.ConnectionString, "social", "2026-12-07", "10:00"));
+        Assert.Equal((8, 8), Slot(fixture.ConnectionString, "social", "2026-12-07", "10:30"));
     }
 
     [Fact]
@@ -106,7 +107,7 @@ public sealed class ConcurrencyTests(AzuriteFixture azurite) : IAsyncLifetime
 
         Assert.All(cancelled, r => Assert.Equal(HttpStatusCode.OK, r.Status));
         Assert.InRange(newlyBooked, 0, 3);
-        var (counted, holding) = Slot(azurite.ConnectionString, "social", "2026-12-07", "11:00");
+        var (counted, holding) = Slot(fixture.ConnectionString, "social", "2026-12-07", "11:00");
         Assert.Equal(holding, counted);
         Assert.Equal(3 + newlyBooked, counted);
     }
@@ -132,11 +133,11 @@ public sealed class ConcurrencyTests(AzuriteFixture azurite) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Conflict, r.Status);
             Assert.Equal("too-many-active", r.Body.GetProperty("code").GetString());
         });
-        Assert.Equal(3, RowsMentioning(azurite.ConnectionString, "+86" + mobile));
+        Assert.Equal(3, RowsMentioning(fixture.ConnectionString, "+86" + mobile));
 
         // Every booking is audited from its event, exactly once, although two hosts consume the queue.
         var ids = results.Where(r => r.Status == HttpStatusCode.Created).Select(r => r.Body.GetProperty("appointment").GetProperty("id").GetString()!).ToList();
-        var audit = new Azure.Data.Tables.TableClient(azurite.ConnectionString, "audit");
+        var audit = new Azure.Data.Tables.TableClient(fixture.ConnectionString, "audit");
         int[] Counts() => ids.Select(id => audit.Query<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == "huli|20261127" && e.GetString("Subject") == $"appointment/{id}")
             .Count(e => e.GetString("Action") == "appointment.booked")).ToArray();
         var waited = System.Diagnostics.Stopwatch.StartNew();

@@ -22,12 +22,9 @@ using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;
 
-public sealed class HealthAndDocumentTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class HealthAndDocumentTests(DemoHostFixture demo) : IClassFixture<DemoHostFixture>
 {
-    private TestDevHost _host = null!;
-
-    public async ValueTask InitializeAsync() => _host = await SchedulerHost.StartAsync(azurite.ConnectionString);
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    private readonly TestDevHost _host = demo.Host;
 
     [Fact]
     public async Task Health_is_200_with_version_and_storage_checks_when_storage_answers()
@@ -61,7 +58,7 @@ public sealed class HealthAndDocumentTests(AzuriteFixture azurite) : IAsyncLifet
     public async Task Health_is_503_naming_the_twilio_setting_that_is_missing_when_sms_go_through_twilio(
         string? accountSid, string? authToken, string? fromNumber, string? messagingServiceSid, string expected)
     {
-        await using var host = await SchedulerHost.StartAsync(azurite.ConnectionString, adjust: s =>
+        await using var host = await SchedulerHost.StartAsync(demo.ConnectionString, adjust: s =>
         {
             s["Sms__Provider"] = "twilio";
             s["Twilio__AccountSid"] = accountSid;
@@ -85,7 +82,7 @@ public sealed class HealthAndDocumentTests(AzuriteFixture azurite) : IAsyncLifet
     [Fact]
     public async Task Health_is_200_when_every_twilio_setting_is_present()
     {
-        await using var host = await SchedulerHost.StartAsync(azurite.ConnectionString, adjust: s =>
+        await using var host = await SchedulerHost.StartAsync(demo.ConnectionString, adjust: s =>
         {
             s["Sms__Provider"] = "twilio";
             s["Twilio__AccountSid"] = AccountSid;
@@ -103,7 +100,7 @@ public sealed class HealthAndDocumentTests(AzuriteFixture azurite) : IAsyncLifet
     [Fact]
     public async Task Health_is_503_for_an_unknown_sms_provider()
     {
-        await using var host = await SchedulerHost.StartAsync(azurite.ConnectionString, adjust: s => s["Sms__Provider"] = "carrier-pigeon");
+        await using var host = await SchedulerHost.StartAsync(demo.ConnectionString, adjust: s => s["Sms__Provider"] = "carrier-pigeon");
 
         using var response = await host.Client.GetAsync("/api/health", TestContext.Current.CancellationToken);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
@@ -133,7 +130,7 @@ public sealed class HealthAndDocumentTests(AzuriteFixture azurite) : IAsyncLifet
     [Fact]
     public async Task The_app_starts_with_the_signing_key_left_as_a_key_vault_reference_and_health_names_it()
     {
-        await using var host = await SchedulerHost.StartAsync(azurite.ConnectionString, adjust: s => s["Scheduler__TokenSigningKey"] = UnresolvedSigningKey);
+        await using var host = await SchedulerHost.StartAsync(demo.ConnectionString, adjust: s => s["Scheduler__TokenSigningKey"] = UnresolvedSigningKey);
 
         using var response = await host.Client.GetAsync("/api/health", TestContext.Current.CancellationToken);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
@@ -156,14 +153,14 @@ public sealed class HealthAndDocumentTests(AzuriteFixture azurite) : IAsyncLifet
     public async Task A_signing_key_that_is_there_but_too_short_still_stops_the_app()
     {
         await Assert.ThrowsAsync<OptionsValidationException>(() =>
-            SchedulerHost.StartAsync(azurite.ConnectionString, adjust: s => s["Scheduler__TokenSigningKey"] = "Microsoft.KeyVault(not-a-reference)"));
+            SchedulerHost.StartAsync(demo.ConnectionString, adjust: s => s["Scheduler__TokenSigningKey"] = "Microsoft.KeyVault(not-a-reference)"));
     }
 
     [Fact]
     public async Task The_app_starts_when_its_identity_gets_no_token_and_health_says_so()
     {
         var nowhere = new Uri("https://127.0.0.1:1/devstoreaccount1");
-        await using var host = await SchedulerHost.StartAsync(azurite.ConnectionString,
+        await using var host = await SchedulerHost.StartAsync(demo.ConnectionString,
             adjust: s => s["Scheduler__LoadDemoData"] = "false",
             replace: services => services.AddSingleton(new StorageClients(
                 new Azure.Data.Tables.TableServiceClient(nowhere, new TokenlessCredential()),

@@ -17,36 +17,40 @@ namespace Scheduler.Functions.Tests;
 /// Requests the catalogue itself rules out, on a centre of its own: an item no home-visit staff member is skilled
 /// for, a visit longer than any shift, a team larger than the staff who make home visits.
 /// </summary>
-public sealed class HomeVisitCatalogueTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class HomeVisitCatalogueTests(HomeVisitCatalogueTests.Fixture fixture) : IClassFixture<HomeVisitCatalogueTests.Fixture>
 {
-    private TestDevHost _host = null!;
-
-    public async ValueTask InitializeAsync()
+    /// <summary>The class's host, for centre "siming": the demo centre with the items and staff above.</summary>
+    public sealed class Fixture(AzuriteFixture azurite) : DemoHostFixture(azurite)
     {
-        _host = await SchedulerHost.StartAsync(azurite.ConnectionString, SchedulerHost.DemoClock(), s =>
+        protected override Task<TestDevHost> StartAsync(string connectionString) =>
+            SchedulerHost.StartAsync(connectionString, SchedulerHost.DemoClock(), s =>
+            {
+                s["Scheduler__CentreId"] = "siming";
+                s["Scheduler__LoadDemoData"] = "false";
+            });
+
+        protected override async Task OnStartedAsync(TestDevHost host)
         {
-            s["Scheduler__CentreId"] = "siming";
-            s["Scheduler__LoadDemoData"] = "false";
-        });
-        var demo = DemoData.Load();
-        LocalizedText T(string s) => new(s, s);
-        var profile = demo with
-        {
-            Centre = demo.Centre with { Id = "siming" },
-            Skills = [.. demo.Skills, new Skill("sign-language", T("手语"))],
-            Items =
-            [
-                .. demo.Items,
-                new ServiceItem("sign-language-interview", "social", T("手语访谈"), 30, true, null, [], new HomeVisitProfile(1, ["sign-language"])),
-                new ServiceItem("all-day-survey", "construction", T("全天测绘"), 600, false, 10, [], new HomeVisitProfile(1, ["social-security"])),
-                new ServiceItem("big-team", "construction", T("大组"), 60, false, 10, [], new HomeVisitProfile(5, ["social-security"])),
-            ],
-            Staff = demo.Staff.Select((s, i) => s with { MakesHomeVisits = i < 4 }).ToList(),
-        };
-        await _host.Services.GetRequiredService<CatalogueStore>().SaveAsync(profile, CancellationToken.None);
+            var demo = DemoData.Load();
+            LocalizedText T(string s) => new(s, s);
+            var profile = demo with
+            {
+                Centre = demo.Centre with { Id = "siming" },
+                Skills = [.. demo.Skills, new Skill("sign-language", T("手语"))],
+                Items =
+                [
+                    .. demo.Items,
+                    new ServiceItem("sign-language-interview", "social", T("手语访谈"), 30, true, null, [], new HomeVisitProfile(1, ["sign-language"])),
+                    new ServiceItem("all-day-survey", "construction", T("全天测绘"), 600, false, 10, [], new HomeVisitProfile(1, ["social-security"])),
+                    new ServiceItem("big-team", "construction", T("大组"), 60, false, 10, [], new HomeVisitProfile(5, ["social-security"])),
+                ],
+                Staff = demo.Staff.Select((s, i) => s with { MakesHomeVisits = i < 4 }).ToList(),
+            };
+            await host.Services.GetRequiredService<CatalogueStore>().SaveAsync(profile, CancellationToken.None);
+        }
     }
 
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    private readonly TestDevHost _host = fixture.Host;
 
     [Theory]
     [InlineData("sign-language-interview", "no-skilled-staff")]

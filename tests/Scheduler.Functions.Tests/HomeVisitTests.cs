@@ -15,23 +15,24 @@ namespace Scheduler.Functions.Tests;
 /// Home visits end to end on the dev host: requests by HTTP and by queue, the dispatcher's decision, a plan solved
 /// in the background by the real route planner, and publishing it. The clock stands at Friday 2026-11-27 09:00.
 /// </summary>
-public sealed class HomeVisitTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class HomeVisitTests(HomeVisitTests.Fixture fixture) : IClassFixture<HomeVisitTests.Fixture>
 {
-    private readonly FakeClock _clock = SchedulerHost.DemoClock();
-    private TestDevHost _host = null!;
-    private HttpClient _dispatcher = null!;
-
-    public async ValueTask InitializeAsync()
+    /// <summary>The class's host, with a dispatcher signed in.</summary>
+    public sealed class Fixture(AzuriteFixture azurite) : DemoHostFixture(azurite)
     {
-        _host = await SchedulerHost.StartAsync(azurite.ConnectionString, _clock);
-        _dispatcher = await _host.SignedInClientAsync("dispatcher-wu", "dispatcher", "staff");
+        public HttpClient Dispatcher { get; private set; } = null!;
+
+        protected override async Task OnStartedAsync(TestDevHost host) => Dispatcher = await host.SignedInClientAsync("dispatcher-wu", "dispatcher", "staff");
+
+        public override async ValueTask DisposeAsync()
+        {
+            Dispatcher?.Dispose();
+            await base.DisposeAsync();
+        }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _dispatcher.Dispose();
-        await _host.DisposeAsync();
-    }
+    private readonly TestDevHost _host = fixture.Host;
+    private readonly HttpClient _dispatcher = fixture.Dispatcher;
 
     private static Dictionary<string, object?> Request(string date = "2026-12-08", string? mobile = null, string item = "pension-certification",
         double latitude = 24.52, double longitude = 118.12, string? idNumber = "350206195001011230", string? reason = "Aged60Plus") => new()
@@ -79,7 +80,7 @@ public sealed class HomeVisitTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.True(mine.GetProperty("idGiven").GetBoolean());
         Assert.DoesNotContain("350206195001011230", list.GetRawText());
 
-        var stored = new TableClient(azurite.ConnectionString, "homevisits").GetEntity<TableEntity>("huli", $"req|{id}");
+        var stored = new TableClient(fixture.ConnectionString, "homevisits").GetEntity<TableEntity>("huli", $"req|{id}");
         Assert.DoesNotContain("350206195001011230", stored.Value.GetString("Json"));
         Assert.Contains("\"protectedIdNumber\":\"v1.", stored.Value.GetString("Json"));
     }
@@ -147,7 +148,7 @@ public sealed class HomeVisitTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task A_queue_message_runs_the_same_validation_and_a_bad_one_records_its_reason()
     {
-        var queue = new QueueClient(azurite.ConnectionString, "home-visit-requests", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queue = new QueueClient(fixture.ConnectionString, "home-visit-requests", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var mobile = NewMobile();
         await queue.SendMessageAsync(JsonSerializer.Serialize(Request(mobile: mobile, date: "2026-12-10")));
         var bad = JsonSerializer.Serialize(Request(idNumber: "350206195001011231", date: "2026-12-10"));
@@ -164,7 +165,7 @@ public sealed class HomeVisitTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.NotNull(mine);
 
         var key = Scheduler.Core.Operations.PoisonWatch.KeyOf(bad);
-        var poison = new TableClient(azurite.ConnectionString, "poison");
+        var poison = new TableClient(fixture.ConnectionString, "poison");
         Azure.NullableResponse<TableEntity>? reason = null;
         for (var i = 0; i < 100 && reason?.HasValue != true; i++)
         {
@@ -177,7 +178,7 @@ public sealed class HomeVisitTests(AzuriteFixture azurite) : IAsyncLifetime
 
         // When the host gives up, the message reaches the poison queue: it is recorded with that reason for
         // dispatchers (and health), described by its type and ids only.
-        var poisonQueue = new QueueClient(azurite.ConnectionString, "home-visit-requests-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var poisonQueue = new QueueClient(fixture.ConnectionString, "home-visit-requests-poison", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await poisonQueue.SendMessageAsync(bad);
         JsonElement? listed = null;
         for (var i = 0; i < 100 && listed is null; i++)
@@ -214,7 +215,7 @@ public sealed class HomeVisitTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("Approved", decided.GetProperty("status").GetString());
         await PostAsync(_dispatcher, $"/api/dispatch/home-visits/{id}/decision", Json(new { decision = "Approve" }));
 
-        var sms = new TableClient(azurite.ConnectionString, "sms").Query<TableEntity>().Where(e => e.GetString("To") == "+86" + mobile).ToList();
+        var sms = new TableClient(fixture.ConnectionString, "sms").Query<TableEntity>().Where(e => e.GetString("To") == "+86" + mobile).ToList();
         Assert.Single(sms);
         Assert.Contains("已通过", sms[0].GetString("Text"));
     }
@@ -263,18 +264,18 @@ public sealed class HomeVisitTests(AzuriteFixture azurite) : IAsyncLifetime
 
         var (published, _) = await PostAsync(_dispatcher, $"/api/dispatch/plans/{plan.GetProperty("id").GetString()}/publish", Json(new { }));
         Assert.Equal(HttpStatusCode.OK, published);
-        var sms = new TableClient(azurite.ConnectionString, "sms").Query<TableEntity>().ToList();
+        var sms = new TableClient(fixture.ConnectionString, "sms").Query<TableEntity>().ToList();
         Assert.All(mobiles, m => Assert.Contains(sms, e => e.GetString("To") == "+86" + m && e.GetString("Text").Contains("上门办理")));
 
         // Cancelling a visit of the published day plans it again around the visits residents were told: same starts.
         var starts = routes.EnumerateArray().SelectMany(r => r.GetProperty("stops").EnumerateArray())
             .GroupBy(s => s.GetProperty("visitId").GetString()!).ToDictionary(g => g.Key, g => g.First().GetProperty("start").GetString(), StringComparer.Ordinal);
-        var runsBefore = new TableClient(azurite.ConnectionString, "plans").Query<TableEntity>(e => e.PartitionKey == "huli|20261130").Count();
+        var runsBefore = new TableClient(fixture.ConnectionString, "plans").Query<TableEntity>(e => e.PartitionKey == "huli|20261130").Count();
         var (cancelled, _) = await PostAsync(_dispatcher, $"/api/dispatch/home-visits/{ids[0]}/cancel", Json(new { reason = "家属已代办" }));
         Assert.Equal(HttpStatusCode.OK, cancelled);
-        var replan = new TableClient(azurite.ConnectionString, "plans").Query<TableEntity>(e => e.PartitionKey == "huli|20261130" && e.RowKey.CompareTo("run|") > 0)
+        var replan = new TableClient(fixture.ConnectionString, "plans").Query<TableEntity>(e => e.PartitionKey == "huli|20261130" && e.RowKey.CompareTo("run|") > 0)
             .Select(e => e.RowKey[4..]).OrderBy(x => x).ToList();
-        Assert.Equal(runsBefore + 1, new TableClient(azurite.ConnectionString, "plans").Query<TableEntity>(e => e.PartitionKey == "huli|20261130").Count());
+        Assert.Equal(runsBefore + 1, new TableClient(fixture.ConnectionString, "plans").Query<TableEntity>(e => e.PartitionKey == "huli|20261130").Count());
         var newest = replan.Single(x => x != plan.GetProperty("id").GetString());
         var again = await WaitForPlanAsync(newest);
         Assert.Equal("Solved", again.GetProperty("status").GetString());

@@ -9,13 +9,9 @@ using Xunit;
 
 namespace Scheduler.Functions.Tests;
 
-public sealed class IdentityTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class IdentityTests(DemoHostFixture demo) : IClassFixture<DemoHostFixture>
 {
-    private readonly FakeClock _clock = SchedulerHost.DemoClock();
-    private TestDevHost _host = null!;
-
-    public async ValueTask InitializeAsync() => _host = await SchedulerHost.StartAsync(azurite.ConnectionString, _clock);
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    private readonly TestDevHost _host = demo.Host;
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
@@ -48,22 +44,25 @@ public sealed class IdentityTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task A_link_issued_by_staff_identifies_the_resident_until_it_expires()
     {
-        using var staff = await _host.SignedInClientAsync("clerk", "staff");
+        // The clock moves: a host of this test's own, so the shared one keeps standing at the demo's "now".
+        var clock = SchedulerHost.DemoClock();
+        await using var host = await SchedulerHost.StartAsync(demo.ConnectionString, clock);
+        using var staff = await host.SignedInClientAsync("clerk", "staff");
         var link = await IssueAsync(staff, "appointment/a-100");
         var token = link.GetProperty("token").GetString()!;
 
-        var me = await _host.Client.GetFromJsonAsync<JsonElement>($"/api/me?token={Uri.EscapeDataString(token)}", TestContext.Current.CancellationToken);
+        var me = await host.Client.GetFromJsonAsync<JsonElement>($"/api/me?token={Uri.EscapeDataString(token)}", TestContext.Current.CancellationToken);
         Assert.Equal("resident", me.GetProperty("kind").GetString());
         Assert.Equal("appointment/a-100", me.GetProperty("subject").GetString());
         Assert.Equal("2026-11-27T03:00:00Z", link.GetProperty("expires").GetString());
 
         using var viaHeader = new HttpRequestMessage(HttpMethod.Get, "/api/me");
         viaHeader.Headers.Add("X-Resident-Token", token);
-        using var headerResponse = await _host.Client.SendAsync(viaHeader, TestContext.Current.CancellationToken);
+        using var headerResponse = await host.Client.SendAsync(viaHeader, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, headerResponse.StatusCode);
 
-        _clock.Advance(Duration.FromHours(2));
-        using var expired = await _host.Client.GetAsync($"/api/me?token={Uri.EscapeDataString(token)}", TestContext.Current.CancellationToken);
+        clock.Advance(Duration.FromHours(2));
+        using var expired = await host.Client.GetAsync($"/api/me?token={Uri.EscapeDataString(token)}", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
         Assert.Contains("expired", await expired.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }

@@ -8,22 +8,24 @@ using Xunit;
 namespace Scheduler.Functions.Tests;
 
 /// <summary>Bad bodies on a POST: each is a 4xx problem naming what is wrong, and nothing is written.</summary>
-public sealed class RequestBodyTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class RequestBodyTests(RequestBodyTests.Fixture fixture) : IClassFixture<RequestBodyTests.Fixture>
 {
-    private TestDevHost _host = null!;
-    private HttpClient _staff = null!;
-
-    public async ValueTask InitializeAsync()
+    /// <summary>The class's host, with a member of staff signed in.</summary>
+    public sealed class Fixture(AzuriteFixture azurite) : DemoHostFixture(azurite)
     {
-        _host = await SchedulerHost.StartAsync(azurite.ConnectionString);
-        _staff = await _host.SignedInClientAsync("clerk-body-tests", "staff", "admin");
+        public HttpClient Staff { get; private set; } = null!;
+
+        protected override async Task OnStartedAsync(TestDevHost host) => Staff = await host.SignedInClientAsync("clerk-body-tests", "staff", "admin");
+
+        public override async ValueTask DisposeAsync()
+        {
+            Staff?.Dispose();
+            await base.DisposeAsync();
+        }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _staff.Dispose();
-        await _host.DisposeAsync();
-    }
+    private readonly TestDevHost _host = fixture.Host;
+    private readonly HttpClient _staff = fixture.Staff;
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(HttpContent content)
     {

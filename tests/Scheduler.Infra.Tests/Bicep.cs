@@ -5,7 +5,7 @@ namespace Scheduler.Infra.Tests;
 
 public sealed record BicepRun(int ExitCode, string Output, string Errors)
 {
-    /// <summary>Diagnostics the CLI printed (it writes warnings and errors to standard error, one a line).</summary>
+    /// <summary>Diagnostics the CLI printed (it writes warnings and errors to standard error, one a line, each starting with the file's path).</summary>
     public IReadOnlyList<string> Diagnostics =>
         Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => l.Contains(" : Warning ", StringComparison.Ordinal) || l.Contains(" : Error ", StringComparison.Ordinal)).ToList();
@@ -18,14 +18,17 @@ public static class Bicep
 
     public static string ExecutablePath { get; } = Locate();
 
-    public static async Task<BicepRun> RunAsync(params string[] arguments)
+    public static Task<BicepRun> RunAsync(params string[] arguments) => RunInAsync(Repo.Root, arguments);
+
+    /// <summary>Runs the CLI in <paramref name="workingDirectory"/> (where a <c>--pattern</c> glob starts).</summary>
+    public static async Task<BicepRun> RunInAsync(string workingDirectory, params string[] arguments)
     {
         var start = new ProcessStartInfo(ExecutablePath)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Repo.Root,
+            WorkingDirectory = workingDirectory,
         };
         foreach (var a in arguments) start.ArgumentList.Add(a);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {ExecutablePath}");
@@ -67,6 +70,7 @@ public static class Repo
     public static string Infra => Path.Combine(Root, "infra");
     public static string MainTemplate => Path.Combine(Infra, "main.bicep");
 
+    /// <summary>Every template, found as the glob <c>**/*.bicep</c> from <see cref="Infra"/> finds them.</summary>
     public static IReadOnlyList<string> Templates() =>
         Directory.EnumerateFiles(Infra, "*.bicep", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
 

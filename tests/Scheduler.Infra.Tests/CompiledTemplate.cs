@@ -11,7 +11,7 @@ public sealed record ArmResource(string Type, string Name, JsonObject Json, stri
 /// <summary>An output of the compiled template or of one of its modules.</summary>
 public sealed record ArmOutput(string Name, string Type, string Value, string Module);
 
-/// <summary><c>infra/main.bicep</c> compiled to ARM JSON once per test run, with its modules flattened.</summary>
+/// <summary><c>infra/main.bicep</c> compiled to ARM JSON once per test run (by the shared <see cref="BicepServer"/>), with its modules flattened.</summary>
 public sealed class CompiledTemplate
 {
     private static readonly Lazy<Task<CompiledTemplate>> Main = new(() => CompileAsync(Repo.MainTemplate));
@@ -40,9 +40,9 @@ public sealed class CompiledTemplate
 
     public static async Task<CompiledTemplate> CompileAsync(string path)
     {
-        var run = await Bicep.RunAsync("build", path, "--stdout");
-        if (run.ExitCode != 0) throw new InvalidOperationException($"bicep build {path} failed:\n{run.Errors}");
-        return new CompiledTemplate(JsonNode.Parse(run.Output)!.AsObject());
+        var compiled = await (await BicepServer.SharedAsync()).CompileAsync(path);
+        if (!compiled.Success) throw new InvalidOperationException($"bicep build {path} failed:\n{compiled.Describe()}");
+        return new CompiledTemplate(JsonNode.Parse(compiled.Contents!)!.AsObject());
     }
 
     private static void Walk(JsonObject template, string module, List<ArmResource> resources, List<ArmOutput> outputs,

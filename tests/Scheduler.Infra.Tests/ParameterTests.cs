@@ -4,10 +4,13 @@ using Xunit;
 
 namespace Scheduler.Infra.Tests;
 
-/// <summary>A deployment without a required value stops before anything is created, naming the value.</summary>
+/// <summary>
+/// A deployment without a required value stops before anything is created, naming the value. Parameter files are
+/// built as <c>bicep build-params</c> builds them, by the shared <see cref="BicepServer"/>.
+/// </summary>
 public sealed partial class ParameterTests
 {
-    private static async Task<BicepRun> BuildParamsAsync(string body)
+    private static async Task<BicepCompilation> BuildParamsAsync(string body)
     {
         var dir = Directory.CreateTempSubdirectory("bicepparam-").FullName;
         try
@@ -16,7 +19,7 @@ public sealed partial class ParameterTests
             // Bicep wants a relative path in `using`.
             var main = Path.GetRelativePath(dir, Repo.MainTemplate).Replace('\\', '/');
             await File.WriteAllTextAsync(file, $"using '{main}'\n{body}");
-            return await Bicep.RunAsync("build-params", file, "--stdout");
+            return await (await BicepServer.SharedAsync()).CompileParamsAsync(file);
         }
         finally
         {
@@ -29,10 +32,11 @@ public sealed partial class ParameterTests
     {
         var run = await BuildParamsAsync("param environmentName = 'test'\nparam location = 'eastasia'\n");
 
-        Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("BCP258", run.Errors);
-        Assert.Contains("\"centreId\"", run.Errors);
-        Assert.Contains("\"tokenSigningKey\"", run.Errors);
+        Assert.False(run.Success);
+        var missing = Assert.Single(run.WarningsAndErrors, d => d.Code == "BCP258");
+        Assert.Equal("Error", missing.Level);
+        Assert.Contains("\"centreId\"", missing.Message);
+        Assert.Contains("\"tokenSigningKey\"", missing.Message);
     }
 
     [Fact]
@@ -42,8 +46,8 @@ public sealed partial class ParameterTests
             "param environmentName = 'test'\nparam location = 'eastasia'\nparam centreId = 'huli'\n" +
             "param tokenSigningKey = readEnvironmentVariable('SCHEDULER_TEST_UNSET_SIGNING_KEY')\n");
 
-        Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("SCHEDULER_TEST_UNSET_SIGNING_KEY", run.Errors);
+        Assert.False(run.Success);
+        Assert.Contains(run.WarningsAndErrors, d => d.Level == "Error" && d.Message.Contains("SCHEDULER_TEST_UNSET_SIGNING_KEY", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -52,7 +56,8 @@ public sealed partial class ParameterTests
         var run = await BuildParamsAsync(
             "param environmentName = 'test'\nparam location = 'eastasia'\nparam centreId = 'huli'\nparam tokenSigningKey = 'not-a-real-key'\n");
 
-        Assert.True(run.ExitCode == 0, run.Errors);
+        Assert.True(run.Success, run.Describe());
+        Assert.Empty(run.WarningsAndErrors);
     }
 
     [Fact]

@@ -1,0 +1,105 @@
+using NodaTime;
+using Scheduler.Core.HomeVisits;
+using Scheduler.Core.HomeVisits.Requests;
+using Scheduler.Core.Identity;
+using Scheduler.Core.Residents;
+using Scheduler.Core.Results;
+using Scheduler.Core.Tests.Support;
+using Xunit;
+using static Scheduler.Core.Tests.HomeVisits.PlanningWorld;
+
+namespace Scheduler.Core.Tests.HomeVisits;
+
+/// <summary>Home-visit requests: one validation for every channel, eligibility, and the dispatcher's decision.</summary>
+public sealed class HomeVisitRequestTests
+{
+    private readonly PlanningWorld _w = new();
+    private static readonly LocalDate Monday = TestCentre.Monday;
+
+    /// <summary>A valid resident ID of someone born 1950-01-01: aged 76 on the test's day.</summary>
+    private const string IdNumber = "350206195001011230";
+
+    private static SubmitHomeVisit Submit(LocalDate? date = null, string? idNumber = IdNumber, string item = TestCentre.HomeItem, int from = 9, int to = 11,
+        double latitude = 24.52, string mobile = "13900000031") =>
+        new("林秀兰", mobile, idNumber, EligibilityReason.Aged60Plus, new LocationInput(latitude, 118.12), " 湖里区华泰路1号 ", item,
+            [new WindowInput(date ?? Monday, new LocalTime(from, 0), new LocalTime(to, 0))], VisitUrgency.Soon, " 行动不便 ");
+
+    private Task<Outcome<HomeVisitRequest>> SubmitAsync(SubmitHomeVisit command) =>
+        _w.Requests.SubmitAsync(TestCentre.Id, command, new SystemCaller("test"), "web", CancellationToken.None);
+
+    [Fact]
+    public async Task A_request_is_assessed_by_the_age_in_the_id_which_is_kept_only_protected_and_it_is_audited()
+    {
+        var outcome = await SubmitAsync(Submit());
+
+        var r = outcome.Value!;
+        Assert.Equal((HomeVisitStatus.Submitted, 76, "+8613900000031", "湖里区华泰路1号", "行动不便", "web"), (r.Status, r.Age, r.Mobile, r.Address, r.Notes, r.Channel));
+        Assert.Equal(new EligibilityAssessment(true, "Aged 76 by the resident ID."), r.Assessment);
+        Assert.Equal("enc:" + new string(IdNumber.Reverse().ToArray()), r.ProtectedIdNumber);
+        Assert.Equal(("home-visit.requested", $"home-visit/{r.Id}"), (Assert.Single(_w.Audit.Entries).Action, _w.Audit.Entries[0].Subject));
+    }
+
+    [Fact]
+    public async Task The_same_resident_item_and_day_is_a_duplicate_until_the_first_is_cancelled()
+    {
+        var first = await SubmitAsync(Submit());
+
+        var duplicate = await SubmitAsync(Submit(from: 13, to: 16));
+        await _w.Requests.CancelAsync(TestCentre.Id, first.Value!.Id, null, Dispatcher, CancellationToken.None);
+        var again = await SubmitAsync(Submit(from: 13, to: 16));
+
+        Assert.Equal(ErrorCodes.Duplicate, duplicate.Error?.Code);
+        Assert.Null(again.Error);
+    }
+
+    [Theory]
+    [InlineData("id", "idNumber", ErrorCodes.InvalidIdNumber)]
+    [InlineData("far", "location", ErrorCodes.OutsideServiceArea)]
+    [InlineData("hall only", "itemId", ErrorCodes.NotHomeVisitable)]
+    [InlineData("past", "windows[0]", ErrorCodes.WindowInThePast)]
+    [InlineData("horizon", "windows[0]", ErrorCodes.BeyondHorizon)]
+    [InlineData("weekend", "windows[0]", ErrorCodes.OutsideEveryShift)]
+    [InlineData("evening", "windows[0]", ErrorCodes.OutsideEveryShift)]
+    [InlineData("reversed", "windows[0]", ErrorCodes.ReversedWindow)]
+    [InlineData("mobile", "mobile", ErrorCodes.InvalidMobile)]
+    public async Task Bad_requests_are_refused_naming_the_field_and_nothing_is_stored(string bad, string field, string code)
+    {
+        var command = bad switch
+        {
+            "id" => Submit(idNumber: "350206195001011231"),
+            "far" => Submit(latitude: 25.2),
+            "hall only" => Submit(item: TestCentre.Pension),
+            "past" => Submit(date: Monday.PlusDays(-4)),
+            "horizon" => Submit(date: Monday.PlusDays(12)),
+            "weekend" => Submit(date: Monday.PlusDays(-2)),
+            "evening" => Submit(from: 18, to: 20),
+            "reversed" => Submit(from: 11, to: 9),
+            _ => Submit(mobile: "12345"),
+        };
+
+        var outcome = await SubmitAsync(command);
+
+        Assert.Equal((field, code), (outcome.Error?.Field, outcome.Error?.Code));
+        Assert.Empty(await _w.Requests.ListAsync(TestCentre.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_decision_is_told_to_the_resident_once_and_a_rejection_needs_a_reason()
+    {
+        var r = (await SubmitAsync(Submit())).Value!;
+
+        var noReason = await _w.Requests.DecideAsync(TestCentre.Id, r.Id, DecisionKind.Reject, " ", Dispatcher, CancellationToken.None);
+        var approved = await _w.Requests.DecideAsync(TestCentre.Id, r.Id, DecisionKind.Approve, null, Dispatcher, CancellationToken.None);
+        var repeated = await _w.Requests.DecideAsync(TestCentre.Id, r.Id, DecisionKind.Approve, null, Dispatcher, CancellationToken.None);
+        var rejectLater = await _w.Requests.DecideAsync(TestCentre.Id, r.Id, DecisionKind.Reject, "too late", Dispatcher, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.ReasonRequired, noReason.Error?.Code);
+        Assert.Equal((HomeVisitStatus.Approved, "staff:dispatch"), (approved.Value!.Status, approved.Value.Decision!.By));
+        Assert.Equal(approved.Value, repeated.Value);
+        Assert.Equal(ErrorCodes.AlreadyDecided, rejectLater.Error?.Code);
+        var sms = Assert.Single(_w.Sms.Sent);
+        Assert.Equal("+8613900000031", sms.To);
+        Assert.Contains("已通过", sms.Text, StringComparison.Ordinal);
+        Assert.Equal(2, _w.Sms.Attempts);
+    }
+}

@@ -1,0 +1,69 @@
+using NodaTime;
+using NodaTime.Testing;
+using Scheduler.Core.Auditing;
+using Scheduler.Core.Booking;
+using Scheduler.Core.Catalogue;
+using Scheduler.Core.HomeVisits;
+using Scheduler.Core.HomeVisits.Planning;
+using Scheduler.Core.HomeVisits.Requests;
+using Scheduler.Core.Residents;
+using Scheduler.Core.Tests.Support;
+
+namespace Scheduler.Core.Tests.HomeVisits;
+
+/// <summary>Home-visit requests and planning wired to in-memory ports, the clock at Friday 2026-11-27 09:00.</summary>
+public sealed class PlanningWorld
+{
+    public PlanningWorld(CentreProfile? profile = null)
+    {
+        var centres = new OneCentre(TestCentre.Snapshot(profile));
+        var audit = new AuditTrail(Audit, Clock);
+        Requests = new HomeVisitService(RequestStore, centres, new ChineseMobiles(), new ReversingProtector(), Sms, audit, Clock,
+            HomeVisitShiftRules.Default, EligibilityRules.Default);
+        Planning = new HomeVisitPlanning(Runs, Queue, Solver, Requests, centres, Sms, audit, Clock, new PlanningSettings(Duration.FromSeconds(2)));
+        Decisions = new HomeVisitDecisions(Requests, Planning);
+        Schedules = new StaffScheduleQuery(Runs, Requests);
+    }
+
+    public FakeClock Clock { get; } = new(TestCentre.Now);
+    public InMemoryPlanRunStore Runs { get; } = new();
+    public RecordingPlanQueue Queue { get; } = new();
+    public StubSolver Solver { get; } = new();
+    public InMemoryHomeVisitStore RequestStore { get; } = new();
+    public RecordingSms Sms { get; } = new();
+    public InMemoryAuditLog Audit { get; } = new();
+    public HomeVisitService Requests { get; }
+    public HomeVisitPlanning Planning { get; }
+    public HomeVisitDecisions Decisions { get; }
+    public StaffScheduleQuery Schedules { get; }
+
+    public static readonly Identity.Caller Dispatcher = new Identity.StaffCaller("dispatch", "Dispatcher", new HashSet<string> { "dispatcher" });
+
+    /// <summary>A request stored as if submitted earlier, with one window 09:00-11:00 on <paramref name="date"/>.</summary>
+    public HomeVisitRequest Stored(string id, LocalDate date, HomeVisitStatus status, string name = "王秀英", string mobile = "+8613900000011")
+    {
+        var request = new HomeVisitRequest(id, TestCentre.Id, name, mobile, null, 82, EligibilityReason.Aged60Plus, new GeoPoint(24.50, 118.15),
+            $"湖里区{id}号", TestCentre.HomeItem, [new VisitWindow(date, new LocalTime(9, 0), new LocalTime(11, 0))], VisitUrgency.Routine, $"notes of {id}",
+            "web", new EligibilityAssessment(true, "Aged 82."), status, null, TestCentre.Now, "anonymous", id);
+        RequestStore.Put(request);
+        return request;
+    }
+
+    /// <summary>A plan of <paramref name="date"/>: s01 visits a then b; s02 joins s01 at a.</summary>
+    public static HomeVisitPlan Plan(LocalDate date, string a, string b) => new(TestCentre.Id, date,
+        [
+            new StaffRoute("s01", new LocalTime(8, 30), new LocalTime(11, 30),
+                [new RouteStop(a, new LocalTime(9, 10), new LocalTime(9, 15), new LocalTime(9, 45)), new RouteStop(b, new LocalTime(10, 0), new LocalTime(10, 0), new LocalTime(10, 30))],
+                new PlannedBreak(new LocalTime(12, 0), new LocalTime(13, 0))),
+            new StaffRoute("s02", new LocalTime(8, 45), new LocalTime(10, 15), [new RouteStop(a, new LocalTime(9, 12), new LocalTime(9, 15), new LocalTime(9, 45))], null),
+        ],
+        [], new PlanKpis(2, 0, Duration.FromMinutes(40), 12_000, Duration.Zero, []));
+
+    /// <summary>A run of <paramref name="date"/> stored in <paramref name="status"/> with <paramref name="plan"/>.</summary>
+    public PlanRun Run(string id, LocalDate date, PlanRunStatus status, HomeVisitPlan? plan = null)
+    {
+        var run = new PlanRun(id, TestCentre.Id, date, status, TestCentre.Now, "staff:dispatch", null, null, plan, [], null, null);
+        Runs.Put(run);
+        return run;
+    }
+}

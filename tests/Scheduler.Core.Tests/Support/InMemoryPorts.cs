@@ -1,0 +1,192 @@
+using NodaTime;
+using Scheduler.Core.Auditing;
+using Scheduler.Core.Booking;
+using Scheduler.Core.Catalogue;
+using Scheduler.Core.HomeVisits;
+using Scheduler.Core.HomeVisits.Planning;
+using Scheduler.Core.HomeVisits.Requests;
+
+namespace Scheduler.Core.Tests.Support;
+
+/// <summary>One centre, or none for any other id.</summary>
+public sealed class OneCentre(CentreSnapshot centre) : ICentreDirectory
+{
+    public Task<CentreSnapshot?> GetAsync(string centreId, CancellationToken cancellationToken) =>
+        Task.FromResult(centreId == centre.Profile.Centre.Id ? centre : null);
+}
+
+/// <summary>Chinese mobile numbers only: 11 digits starting 13-19, given with or without +86.</summary>
+public sealed class ChineseMobiles : IPhoneNumbers
+{
+    public string? NormalizeMobile(string? input, out string reason)
+    {
+        var digits = input?.Trim().Replace(" ", "", StringComparison.Ordinal) ?? "";
+        if (digits.StartsWith("+86", StringComparison.Ordinal)) digits = digits[3..];
+        if (digits.Length == 11 && digits[0] == '1' && digits[1] is >= '3' and <= '9' && digits.All(char.IsAsciiDigit))
+        {
+            reason = "";
+            return "+86" + digits;
+        }
+        reason = "Not a Chinese mobile number.";
+        return null;
+    }
+}
+
+/// <summary>An append-only audit log; an entry with a key is kept once, as the table log does.</summary>
+public sealed class InMemoryAuditLog : IAuditLog
+{
+    public List<AuditEntry> Entries { get; } = [];
+
+    public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
+    {
+        lock (Entries)
+            if (entry.Key is null || Entries.All(e => e.Key != entry.Key || e.CentreId != entry.CentreId)) Entries.Add(entry);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<AuditEntry>> ReadDayAsync(string centreId, LocalDate utcDate, int max, CancellationToken cancellationToken)
+    {
+        lock (Entries)
+            return Task.FromResult<IReadOnlyList<AuditEntry>>(Entries.Where(e => e.CentreId == centreId && e.At.InUtc().Date == utcDate)
+                .OrderByDescending(e => e.At).Take(max).ToList());
+    }
+}
+
+public sealed class RecordingOutbox : IAppointmentEventOutbox
+{
+    public List<string> Acknowledged { get; } = [];
+
+    public Task AcknowledgeAsync(AppointmentEvent appointmentEvent, CancellationToken cancellationToken)
+    {
+        Acknowledged.Add(appointmentEvent.EventId);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Messages sent, in order; a key sent before is not sent again (the outbox sender's promise).</summary>
+public sealed class RecordingSms : ISmsSender
+{
+    public List<SmsMessage> Sent { get; } = [];
+    public int Attempts { get; private set; }
+
+    public Task SendAsync(SmsMessage message, CancellationToken cancellationToken)
+    {
+        Attempts++;
+        if (Sent.All(m => m.IdempotencyKey != message.IdempotencyKey)) Sent.Add(message);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class ReversingProtector : IIdProtector
+{
+    public string Protect(string idNumber) => "enc:" + new string(idNumber.Reverse().ToArray());
+}
+
+/// <summary>Home-visit requests in memory, ETag-guarded, one per duplicate key.</summary>
+public sealed class InMemoryHomeVisitStore : IHomeVisitStore
+{
+    private readonly Dictionary<string, StoredRequest> _requests = [];
+    private int _version;
+
+    public Task<bool> AddAsync(HomeVisitRequest request, CancellationToken cancellationToken)
+    {
+        if (_requests.Values.Any(s => s.Request.CentreId == request.CentreId && s.Request.DuplicateKey == request.DuplicateKey
+                                      && s.Request.Status != HomeVisitStatus.Cancelled))
+            return Task.FromResult(false);
+        _requests[request.Id] = new StoredRequest(request, $"{++_version}");
+        return Task.FromResult(true);
+    }
+
+    public Task<StoredRequest?> GetAsync(string centreId, string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_requests.TryGetValue(id, out var s) && s.Request.CentreId == centreId ? s : null);
+
+    public Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken cancellationToken)
+    {
+        if (!_requests.TryGetValue(request.Id, out var s) || s.ETag != etag) return Task.FromResult(false);
+        _requests[request.Id] = new StoredRequest(request, $"{++_version}");
+        return Task.FromResult(true);
+    }
+
+    public Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HomeVisitRequest>>(_requests.Values.Select(s => s.Request).Where(r => r.CentreId == centreId).ToList());
+
+    public void Put(HomeVisitRequest request) => _requests[request.Id] = new StoredRequest(request, $"{++_version}");
+}
+
+/// <summary>Plan runs in memory: ETag-guarded replaces, and one published run per day at most.</summary>
+public sealed class InMemoryPlanRunStore : IPlanRunStore
+{
+    private readonly Dictionary<string, StoredPlanRun> _runs = [];
+    private int _version;
+
+    /// <summary>Runs before a replace decides: where a test makes another consumer's change.</summary>
+    public Action<PlanRun>? BeforeReplace { get; set; }
+
+    public IEnumerable<PlanRun> All => _runs.Values.Select(s => s.Run);
+
+    public PlanRun this[string id] => _runs[id].Run;
+
+    public Task AddAsync(PlanRun run, CancellationToken cancellationToken)
+    {
+        _runs.Add(run.Id, new StoredPlanRun(run, $"{++_version}"));
+        return Task.CompletedTask;
+    }
+
+    public Task<StoredPlanRun?> GetAsync(string centreId, string planId, CancellationToken cancellationToken) =>
+        Task.FromResult(_runs.TryGetValue(planId, out var s) && s.Run.CentreId == centreId ? s : null);
+
+    public Task<StoredPlanRun?> PublishedAsync(string centreId, LocalDate date, CancellationToken cancellationToken) =>
+        Task.FromResult(_runs.Values.SingleOrDefault(s => s.Run.CentreId == centreId && s.Run.Date == date && s.Run.Status == PlanRunStatus.Published));
+
+    public Task<bool> ReplaceAsync(PlanRun run, string etag, CancellationToken cancellationToken)
+    {
+        BeforeReplace?.Invoke(run);
+        if (!_runs.TryGetValue(run.Id, out var s) || s.ETag != etag) return Task.FromResult(false);
+        _runs[run.Id] = new StoredPlanRun(run, $"{++_version}");
+        return Task.FromResult(true);
+    }
+
+    public Task<bool> PublishAsync(StoredPlanRun run, StoredPlanRun? previous, CancellationToken cancellationToken)
+    {
+        if (_runs[run.Run.Id].ETag != run.ETag) return Task.FromResult(false);
+        if (previous is not null && _runs[previous.Run.Id].ETag != previous.ETag) return Task.FromResult(false);
+        var other = _runs.Values.FirstOrDefault(s => s.Run.Date == run.Run.Date && s.Run.Status == PlanRunStatus.Published && s.Run.Id != previous?.Run.Id);
+        if (other is not null) return Task.FromResult(false);
+        _runs[run.Run.Id] = new StoredPlanRun(run.Run with { Status = PlanRunStatus.Published }, $"{++_version}");
+        if (previous is not null) _runs[previous.Run.Id] = new StoredPlanRun(previous.Run with { Status = PlanRunStatus.Superseded }, $"{++_version}");
+        return Task.FromResult(true);
+    }
+
+    /// <summary>Changes a run behind the use case's back, as another consumer would.</summary>
+    public void Put(PlanRun run) => _runs[run.Id] = new StoredPlanRun(run, $"{++_version}");
+}
+
+public sealed class RecordingPlanQueue : IPlanQueue
+{
+    public List<PlanRequested> Messages { get; } = [];
+
+    public Task EnqueueAsync(PlanRequested message, CancellationToken cancellationToken)
+    {
+        Messages.Add(message);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A solver that answers what the test tells it to, and remembers what it was asked.</summary>
+public sealed class StubSolver : IDayPlanSolver
+{
+    public Func<LocalDate, IReadOnlyList<HomeVisitRequest>, DayPlanOutcome> Answer { get; set; } =
+        (date, _) => new DayPlanOutcome(true, EmptyPlan(date), null, [], 0.1, "searched 2 s");
+
+    public List<(LocalDate Date, int Requests, HomeVisitPlan? Published, Duration TimeLimit)> Calls { get; } = [];
+
+    public Task<DayPlanOutcome> SolveAsync(CentreSnapshot centre, LocalDate date, IReadOnlyList<HomeVisitRequest> requests, HomeVisitShiftRules shifts,
+        HomeVisitPlan? published, Duration timeLimit, CancellationToken cancellationToken)
+    {
+        Calls.Add((date, requests.Count, published, timeLimit));
+        return Task.FromResult(Answer(date, requests));
+    }
+
+    public static HomeVisitPlan EmptyPlan(LocalDate date) =>
+        new(TestCentre.Id, date, [], [], new PlanKpis(0, 0, Duration.Zero, 0, Duration.Zero, []));
+}
