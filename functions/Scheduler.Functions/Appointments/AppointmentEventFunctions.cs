@@ -16,8 +16,12 @@ public sealed class AppointmentEventFunctions(HandleAppointmentEvent handle, App
     ILogger<AppointmentEventFunctions> logger)
 {
     [Function("AppointmentEvent")]
-    public Task Handle([QueueTrigger(StorageNames.AppointmentEventsQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken) =>
-        handle.HandleAsync(Parse(message), cancellationToken);
+    public async Task Handle([QueueTrigger(StorageNames.AppointmentEventsQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken)
+    {
+        var e = Parse(message);
+        var notified = await handle.HandleAsync(e, cancellationToken);
+        if (notified.Skipped is not null && notified.Kind is not null) logger.LogWarning("Event {Event}: {Skipped}", e.EventId, notified.Skipped);
+    }
 
     /// <summary>
     /// Hourly at minute 7 (UTC, as every timer on Flex Consumption; any local hour): sends again the events whose
