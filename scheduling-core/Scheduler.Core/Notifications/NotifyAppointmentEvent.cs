@@ -29,9 +29,9 @@ public sealed class NotifyAppointmentEvent(IAppointmentStore store, ICentreDirec
             _ => null,
         };
         if (kind is null) return new(null, null, $"no message for {e.Type}");
-        var centre = await centres.GetAsync(e.CentreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{e.CentreId}' of event {e.EventId} is not known.");
         var stored = await store.GetAsync(e.CentreId, e.AppointmentId, cancellationToken);
         if (stored is null) return new(kind, null, $"appointment {e.AppointmentId} no longer exists; nobody to tell");
+        var centre = await centres.GetAsync(e.CentreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{e.CentreId}' of event {e.EventId} is not known.");
         var a = stored.Appointment;
         var lang = a.Language;
         var now = clock.GetCurrentInstant();

@@ -82,7 +82,7 @@ public static class SmsTemplates
         new(SmsKinds.BookingConfirmation,
             "【{sign}】{name}您好，已为您预约{time}办理{service}。查看、改期或取消：{link} 也可回复：2取消，3改期。咨询电话{phone}",
             "[{sign}] {name}, you are booked for {service} at {time}. See, move or cancel: {link} or reply 2 to cancel, 3 to change. Call us: {phone}",
-            4, Urgent: true),
+            5, Urgent: true),
         new(SmsKinds.ConfirmationRequested,
             "【{sign}】{name}您好，已为您预约{time}办理{service}。因此前有未到记录，请在{deadline}前回复1确认，否则预约将自动取消。也可打开{link} 咨询电话{phone}",
             "[{sign}] {name}, you are booked for {service} at {time}. As you missed earlier appointments, reply 1 by {deadline} to confirm or it lapses. Or open {link} Call us: {phone}",
@@ -153,7 +153,7 @@ public static class SmsTemplates
             2, Urgent: true),
         new(SmsKinds.VerificationCode,
             "【{sign}】验证码{code}，{minutes}分钟内有效。请勿告诉他人。",
-            "[{sign}] Your code is {code}, valid for {minutes} minutes. Do not share it.",
+            "[{sign}] Code {code}, valid {minutes} min. Do not share it.",
             1, Urgent: true),
         new(SmsKinds.ReplyHelp,
             "【{sign}】回复：1确认 2取消 3改期 预约 再次预约 退订 停止短信。咨询电话{phone}",
@@ -161,7 +161,7 @@ public static class SmsTemplates
             2, Urgent: true),
         new(SmsKinds.ReplyChoices,
             "【{sign}】可改到：{choices} 回复序号即可改期（30分钟内有效），或打开{link}",
-            "[{sign}] You can move to: {choices} Reply the number to move (for 30 minutes), or open {link}",
+            "[{sign}] Move to: {choices} Reply the number (valid 30 min) or open {link}",
             4, Urgent: true),
         new(SmsKinds.ReplyBookChoices,
             "【{sign}】{service}可约时间：{choices} 回复序号即可预约（30分钟内有效）。咨询电话{phone}",
@@ -186,6 +186,31 @@ public static class SmsTemplates
     ];
 
     private static readonly Dictionary<string, SmsTemplate> ByKind = All.ToDictionary(t => t.Kind);
+
+    /// <summary>
+    /// The longest rendering of a template in a language: every variable at its longest, once in Latin letters and
+    /// once in Chinese where the variable may hold Chinese (a Chinese name makes an English message UCS-2).
+    /// </summary>
+    public static (string Text, SmsLength Length) Longest(SmsTemplate template, string language)
+    {
+        (string, SmsLength) Render(bool chinese)
+        {
+            var values = SmsVariables.All.ToDictionary(v => v.Key, v => (string?)new string(chinese && v.Value.FreeText ? '鑫' : 'W', v.Value.MaxLength));
+            var text = SmsRenderer.Render(template, language, values);
+            return (text, SmsSegments.Count(text));
+        }
+        var latin = Render(false);
+        var chinese = Render(true);
+        return chinese.Item2.Segments >= latin.Item2.Segments ? chinese : latin;
+    }
+
+    /// <summary>The templates whose longest rendering takes more parts than their budget, with the count.</summary>
+    public static IEnumerable<(SmsTemplate Template, string Language, int Segments)> OverBudget(IEnumerable<SmsTemplate> templates) =>
+        from t in templates
+        from lang in new[] { "zh", "en" }
+        let segments = Longest(t, lang).Length.Segments
+        where segments > t.MaxSegments
+        select (t, lang, segments);
 
     public static SmsTemplate Get(string kind) => ByKind.TryGetValue(kind, out var t) ? t : throw new ArgumentException($"No SMS template '{kind}'.", nameof(kind));
 }
