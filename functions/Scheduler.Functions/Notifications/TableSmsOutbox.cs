@@ -168,6 +168,7 @@ public sealed class TableSmsOutbox(StorageClients storage, Pseudonyms pseudonyms
     {
         ["To"] = row.Message.To,
         ["Kind"] = row.Message.Kind,
+        ["Text"] = row.Message.Text,
         ["At"] = row.Message.At.ToString(),
         ["Status"] = row.Status,
         ["ProviderId"] = row.ProviderId,

@@ -55,6 +55,14 @@ public sealed class TwilioSmsGateway(ITwilioRestClient client, IOptions<TwilioOp
         {
             return new ProviderResult(ProviderOutcome.Ambiguous, null, null, $"no answer after sending: {Innermost(e).GetType().Name}");
         }
+        catch (HttpRequestException e) when (NotSent(new AggregateException(e)))
+        {
+            return new ProviderResult(ProviderOutcome.Retryable, null, null, $"no connection: {e.Message}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new ProviderResult(ProviderOutcome.Ambiguous, null, null, $"no answer after sending: {e.GetType().Name}");
+        }
     }
 
     /// <summary>Twilio's latest messages to the number, matched by text and creation time.</summary>
@@ -67,7 +75,7 @@ public sealed class TwilioSmsGateway(ITwilioRestClient client, IOptions<TwilioOp
             var found = page.FirstOrDefault(m => m.Body == message.Text && (m.DateCreated is null || m.DateCreated.Value.ToUniversalTime() >= after));
             return new ProviderLookup(true, found?.Sid, found?.Status?.ToString());
         }
-        catch (TwilioException)
+        catch (Exception e) when (e is TwilioException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return new ProviderLookup(false, null, null);
         }
@@ -110,4 +118,12 @@ public sealed class LocalSmsProvider : ISmsProvider
 
     public Task<ProviderLookup> FindAsync(OutboundSms message, Instant since, CancellationToken cancellationToken) =>
         Task.FromResult(new ProviderLookup(true, null, null));
+}
+
+/// <summary>A provider that cannot work until a setting is fixed: every send fails naming it (the queue retries, then the poison queue keeps the message).</summary>
+public sealed class UnavailableSmsProvider(SettingUnavailableException problem) : ISmsProvider
+{
+    public Task<ProviderResult> SendAsync(OutboundSms message, CancellationToken cancellationToken) => throw problem;
+
+    public Task<ProviderLookup> FindAsync(OutboundSms message, Instant since, CancellationToken cancellationToken) => throw problem;
 }

@@ -55,7 +55,9 @@ public static class ServiceRegistration
             if (!sp.GetRequiredService<IOptions<SmsOptions>>().Value.UsesTwilio) return new LocalSmsProvider();
             var twilio = sp.GetRequiredService<IOptions<TwilioOptions>>();
             var t = twilio.Value;
-            if (t.UsesLocalToken) throw new SettingUnavailableException($"{TwilioOptions.Section}:{nameof(TwilioOptions.AuthToken)}", "the local development token is refused with Sms:Provider 'twilio'");
+            if (t.UsesLocalToken)
+                return new UnavailableSmsProvider(new SettingUnavailableException($"{TwilioOptions.Section}:{nameof(TwilioOptions.AuthToken)}",
+                    "the local development token is refused with Sms:Provider 'twilio'"));
             var http = new HttpClient(string.IsNullOrWhiteSpace(t.ApiBaseUrl) ? new SocketsHttpHandler() : new TwilioBaseAddressHandler(new Uri(t.ApiBaseUrl)))
             {
                 Timeout = TimeSpan.FromSeconds(Math.Clamp(t.TimeoutSeconds, 1, 120)),
