@@ -29,8 +29,15 @@ public sealed record SmsSendMessage(string Type, int Version, string To, string 
 /// handled (<c>in-xx</c>). A taken message is put on queue <c>sms-send</c>; a retry of the same key finds it
 /// pending and puts it on the queue again (the sender's in-flight mark keeps that from sending twice).
 /// </summary>
-public sealed class TableSmsOutbox(StorageClients storage, Pseudonyms pseudonyms) : ISmsOutbox, ISmsStore, ISmsSendQueue, ISmsContacts
+public sealed class TableSmsOutbox(StorageClients storage, Func<Pseudonyms> pseudonymsOf) : ISmsOutbox, ISmsStore, ISmsSendQueue, ISmsContacts
 {
+    public TableSmsOutbox(StorageClients storage, Pseudonyms pseudonyms) : this(storage, () => pseudonyms)
+    {
+    }
+
+    /// <summary>Read when first needed: the key behind it may be an unresolved Key Vault reference at start (health reports it).</summary>
+    private Pseudonyms pseudonyms => pseudonymsOf();
+
     public static readonly RowSchema<SmsRow> SmsSchema = new("sms", 1);
     public static readonly RowSchema<Conversation> ConversationSchema = new("sms conversation", 1);
 

@@ -27,7 +27,7 @@ public static class ServiceRegistration
 {
     private static void AddNotifications(IServiceCollection services)
     {
-        services.AddSingleton<TableSmsOutbox>();
+        services.AddSingleton(sp => new TableSmsOutbox(sp.GetRequiredService<StorageClients>(), () => sp.GetRequiredService<Pseudonyms>()));
         services.AddSingleton<ISmsOutbox>(sp => sp.GetRequiredService<TableSmsOutbox>());
         services.AddSingleton<ISmsStore>(sp => sp.GetRequiredService<TableSmsOutbox>());
         services.AddSingleton<ISmsSendQueue>(sp => sp.GetRequiredService<TableSmsOutbox>());
@@ -73,6 +73,11 @@ public static class ServiceRegistration
         services.AddSingleton<RecordSmsStatus>();
         services.AddSingleton<Ratings>(sp => new Ratings(sp.GetRequiredService<IRatingStore>(), sp.GetRequiredService<ICentreDirectory>(), sp.GetRequiredService<IClock>()));
         services.AddSingleton<HandleInboundSms>();
+        services.AddSingleton<IStaffFeeds, TableStaffFeeds>();
+        services.AddSingleton<StaffDays>();
+        services.AddSingleton<SendDayBeforeReminders>();
+        services.AddSingleton(sp => new SendStaffDaySchedules(sp.GetRequiredService<ICentreDirectory>(), sp.GetRequiredService<StaffDays>(), sp.GetRequiredService<IStaffFeeds>(),
+            sp.GetRequiredService<SmsNotifier>(), sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.PublicBaseUrl, sp.GetRequiredService<IClock>()));
     }
 
     public static IServiceCollection AddScheduler(this IServiceCollection services, IConfiguration configuration)
