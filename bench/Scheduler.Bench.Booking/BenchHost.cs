@@ -31,7 +31,9 @@ public sealed class BenchHost : IAsyncDisposable
     public string ConnectionString => _azurite.ConnectionString;
     public CentreProfile Profile { get; private set; } = null!;
 
-    public static async Task<BenchHost> StartAsync()
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<BenchHost> StartAsync(IReadOnlyDictionary<string, string?>? extra = null, Action<IServiceCollection>? replace = null)
     {
         var host = new BenchHost();
         var root = LocalSettings.FindRepositoryRoot();
@@ -44,13 +46,18 @@ public sealed class BenchHost : IAsyncDisposable
             ["Scheduler__PublicBaseUrl"] = "http://localhost:7071",
             ["Scheduler__TokenSigningKey"] = "YmVuY2htYXJrLW9ubHktc2lnbmluZy1rZXktbG9uZy1lbm91Z2gtdG8tdXNl",
             ["Scheduler__LoadDemoData"] = "false",
-            ["Sms__Provider"] = "console",
+            ["Sms__Provider"] = "local",
         };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
         host._app = await DevHostApp.BuildAsync(new DevHostOptions
         {
             FunctionsAssembly = typeof(ServiceRegistration).Assembly,
             Metadata = new GeneratedFunctionMetadataProvider(),
-            ConfigureServices = (services, configuration) => services.AddScheduler(configuration),
+            ConfigureServices = (services, configuration) =>
+            {
+                services.AddScheduler(configuration);
+                replace?.Invoke(services);
+            },
             HostJsonPath = Path.Combine(AppContext.BaseDirectory, "host.json"),
             Settings = settings,
             Keys = new FunctionKeys(FunctionKeys.NewKey(), FunctionKeys.NewKey()),

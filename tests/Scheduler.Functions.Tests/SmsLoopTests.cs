@@ -79,7 +79,7 @@ public sealed class SmsLoopTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
-    private async Task<(string Mobile, string Id, string Token)> BookAsync(string start = "10:00", string date = "2026-12-02", string? mobile = null)
+    private async Task<(string Mobile, string Id, string Token)> BookAsync(string start = "10:00", string date = "2026-12-11", string? mobile = null)
     {
         mobile ??= NewMobile();
         var (status, body) = await PostAsync(_host.Client, "/api/appointments", Json(Booking(date, start, mobile)));
@@ -171,7 +171,7 @@ public sealed class SmsLoopTests(AzuriteFixture azurite) : IAsyncLifetime
     [Fact]
     public async Task A_choice_taken_meanwhile_gets_fresh_choices_instead()
     {
-        var (to, _, _) = await BookAsync("14:00", "2026-12-03");
+        var (to, _, _) = await BookAsync("14:00", "2026-12-11");
         await Sms.WaitForAsync(_host.Client, to, "booking-confirmation");
         await Sms.ReplyAsync(_host.Client, to, "CHANGE");
         var inbox = await Sms.WaitForAsync(_host.Client, to, "reply-choices");

@@ -21,13 +21,18 @@ public sealed record LocalSmsView(string To, string Text, Instant At, string Sta
 /// </summary>
 public sealed class SmsFunctions(DeliverSms deliver, RecordSmsStatus statuses, HandleInboundSms inbound, TwilioSignature signature, TableSmsOutbox outbox,
     ShortLinks links, ManageLinks manage, ICentreDirectory centres, IAppointmentStore appointments, IOptions<SmsOptions> sms, IOptions<SchedulerOptions> options,
-    ILogger<SmsFunctions> logger)
+    SchedulerMetrics metrics, ILogger<SmsFunctions> logger)
 {
     [Function("SendSms")]
     public async Task Send([QueueTrigger(StorageNames.SmsSendQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken)
     {
         var step = await deliver.RunAsync(Parse(message), cancellationToken);
         logger.LogInformation("SMS step: {Status} {Detail}", step.Status, step.Detail);
+        if (step.Ended is { } m)
+        {
+            if (step.Status == SmsStatuses.Sent) metrics.SmsSent(m.CentreId, m.Kind, SmsSegments.Count(m.Text).Segments);
+            else metrics.SmsFailed(m.CentreId, m.Kind, step.Status == SmsStatuses.OptedOut ? "21610" : step.Status);
+        }
     }
 
     public static SmsRef Parse(string message)

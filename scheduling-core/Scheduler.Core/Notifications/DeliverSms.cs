@@ -92,8 +92,8 @@ public sealed record SmsRetryPolicy(IReadOnlyList<Duration> Backoff, Duration In
         Duration.FromMinutes(2));
 }
 
-/// <summary>What one delivery step did.</summary>
-public sealed record DeliveryStep(string Status, string Detail);
+/// <summary>What one delivery step did; <see cref="Ended"/> is the message when this step gave it its final status.</summary>
+public sealed record DeliveryStep(string Status, string Detail, OutboundSms? Ended = null);
 
 /// <summary>
 /// Sends one message of the outbox, never twice: an attempt first marks the message in flight (guarded by its ETag,
@@ -174,7 +174,7 @@ public sealed class DeliverSms(ISmsStore store, ISmsSendQueue queue, ISmsProvide
     private async Task<DeliveryStep> EndAsync(SmsRef r, StoredSms s, CancellationToken cancellationToken)
     {
         await store.ReplaceAsync(r, s, cancellationToken);
-        return new(s.Status, s.Error ?? s.ProviderStatus ?? "");
+        return new(s.Status, s.Error ?? s.ProviderStatus ?? "", s.Message);
     }
 }
 
