@@ -233,6 +233,19 @@ public sealed class SmsLoopTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains(summary.GetProperty("byItem").EnumerateArray(), g => g.GetProperty("key").GetString() == "pension-certification");
         using var bad = await staff.GetAsync("/api/ratings/summary?from=2026-11-27", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+
+        var followUps = await staff.GetFromJsonAsync<List<JsonElement>>("/api/dispatch/follow-ups", TestContext.Current.CancellationToken);
+        var mine = followUps!.Single(f => f.GetProperty("subject").GetString() == $"appointment/{id}");
+        Assert.Equal(("Open", false, "等了很久"), (mine.GetProperty("status").GetString(), mine.GetProperty("overdue").GetBoolean(), mine.GetProperty("reason").GetString()));
+        _clock.Advance(Duration.FromDays(7));
+        followUps = await staff.GetFromJsonAsync<List<JsonElement>>("/api/dispatch/follow-ups", TestContext.Current.CancellationToken);
+        Assert.True(followUps!.Single(f => f.GetProperty("subject").GetString() == $"appointment/{id}").GetProperty("overdue").GetBoolean());
+        var (noNote, _) = await PostAsync(staff, "/api/dispatch/follow-ups/close", Json(new { subject = $"appointment/{id}" }));
+        Assert.Equal(HttpStatusCode.BadRequest, noNote);
+        var (closed, closedBody) = await PostAsync(staff, "/api/dispatch/follow-ups/close", Json(new { subject = $"appointment/{id}", note = "已电话回访并致歉" }));
+        Assert.Equal(HttpStatusCode.OK, closed);
+        Assert.Equal("Closed", closedBody.GetProperty("status").GetString());
+        _clock.Advance(Duration.FromDays(-7));
     }
 
     [Fact]

@@ -70,6 +70,23 @@ public sealed class Ratings(IRatingStore store, Booking.ICentreDirectory centres
             followUps.Count(f => f.Status == FollowUpStatus.Open), followUps.Count(f => f.Status == FollowUpStatus.Closed), followUps.Count(f => f.OverdueAt(now))));
     }
 
+    /// <summary>A centre's follow-ups, open ones first and the most overdue first among them.</summary>
+    public async Task<IReadOnlyList<FollowUp>> FollowUpsAsync(string centreId, CancellationToken cancellationToken) =>
+        (await store.ListFollowUpsAsync(centreId, cancellationToken))
+            .OrderBy(f => f.Status).ThenBy(f => f.Due).ToList();
+
+    /// <summary>A dispatcher closes a follow-up with what was done.</summary>
+    public async Task<Outcome<FollowUp>> CloseAsync(string centreId, string? subject, string? note, Identity.Caller caller, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(note) || note.Length > 500) return Problem.Invalid("note", ErrorCodes.ReasonRequired, "Say what was done (at most 500 characters).");
+        var found = (await store.ListFollowUpsAsync(centreId, cancellationToken)).FirstOrDefault(f => f.Subject == subject);
+        if (found is null) return Problem.NotFound("subject", ErrorCodes.UnknownRequest, "No follow-up for this subject.");
+        if (found.Status == FollowUpStatus.Closed) return Outcome<FollowUp>.Ok(found);
+        var closed = found with { Status = FollowUpStatus.Closed, Note = note.Trim(), ClosedBy = caller.AuditName, ClosedAt = clock.GetCurrentInstant() };
+        await store.AddFollowUpAsync(closed, cancellationToken);
+        return Outcome<FollowUp>.Ok(closed);
+    }
+
     /// <summary>The end of the <paramref name="days"/>-th working day after <paramref name="at"/>.</summary>
     public static Instant DueAfterWorkingDays(CentreCalendar calendar, Instant at, int days)
     {
