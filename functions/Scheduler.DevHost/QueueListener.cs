@@ -23,7 +23,15 @@ public sealed class QueueListener(QueueFunctionEntry function, QueueServiceClien
     {
         var queue = rawQueues.GetQueueClient(function.QueueName);
         var poison = rawQueues.GetQueueClient(function.QueueName + "-poison");
-        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+        try
+        {
+            await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+        }
+        catch (RequestFailedException)
+        {
+            // Storage refuses or is unreachable (a new deployment's role assignments still spreading): like the
+            // Functions host, keep the app up and keep polling; the receive below reports the failure.
+        }
         var delay = MinPoll;
         while (!stoppingToken.IsCancellationRequested)
         {

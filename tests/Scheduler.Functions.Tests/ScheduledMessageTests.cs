@@ -134,7 +134,7 @@ public sealed class ScheduledMessageTests(AzuriteFixture azurite) : IAsyncLifeti
             _clock.Advance(Duration.FromSeconds(1));
             await Sms.ReplyAsync(_host.Client, to, "确认");
             inbox = await Sms.WaitForAsync(_host.Client, to, "confirmed");
-            Assert.Equal(1, Sms.Count(inbox, "confirmed"));
+            Assert.True(Sms.Count(inbox, "confirmed") == 1, string.Join(" | ", inbox.Select(m => $"{m.GetProperty("kind")}: {m.GetProperty("text")}")));
             var view = await _staff.GetFromJsonAsync<JsonElement>($"/api/appointments/{third}", TestContext.Current.CancellationToken);
             Assert.Equal("Booked", view.GetProperty("status").GetString());
         }

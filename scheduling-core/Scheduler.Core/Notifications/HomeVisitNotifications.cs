@@ -9,7 +9,7 @@ namespace Scheduler.Core.Notifications;
 /// a plan is published, and a cancellation. Requests carry no language: their messages are in Chinese. Each key
 /// names the request and the decision (or the planned time), so a retried decision or publish sends nothing twice.
 /// </summary>
-public sealed class HomeVisitNotifications(SmsNotifier notifier, ICentreDirectory centres)
+public sealed class HomeVisitNotifications(SmsNotifier notifier, ICentreDirectory centres, IClock clock)
 {
     private const string Language = "zh";
 
@@ -48,7 +48,8 @@ public sealed class HomeVisitNotifications(SmsNotifier notifier, ICentreDirector
             ["reason"] = r.Decision?.Reason,
             ["time"] = time,
         };
+        var now = clock.GetCurrentInstant();
         await notifier.SendAsync(centre, key, r.Mobile, kind, Language, values,
-            new Conversation(r.CentreId, $"home-visit/{r.Id}", Language, ChoiceMode.None, [], default, null, null, default), cancellationToken);
+            new Conversation(r.CentreId, $"home-visit/{r.Id}", Language, ChoiceMode.None, [], now, null, null, now), cancellationToken);
     }
 }

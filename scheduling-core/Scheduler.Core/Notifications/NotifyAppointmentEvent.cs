@@ -45,7 +45,8 @@ public sealed class NotifyAppointmentEvent(IAppointmentStore store, ICentreDirec
             ["address"] = centre.Profile.Centre.Address,
         };
         var subject = ManageLinks.Subject(a.Id);
-        var conversation = new Conversation(a.CentreId, subject, lang, ChoiceMode.None, [], now, null, null, now);
+        // The conversation dates from the event, not from its handling: a late event must not take over a newer one.
+        var conversation = new Conversation(a.CentreId, subject, lang, ChoiceMode.None, [], now, null, null, e.At);
         switch (kind)
         {
             case SmsKinds.ConfirmationRequested:
@@ -66,7 +67,7 @@ public sealed class NotifyAppointmentEvent(IAppointmentStore store, ICentreDirec
                 conversation = conversation with { RatingOf = subject, RatingUntil = now + notifier.Settings.RatingFor };
                 break;
         }
-        var result = await notifier.SendAsync(centre, $"{e.EventId}|{kind}", a.Mobile, kind, lang, values, conversation, cancellationToken);
+        var result = await notifier.SendAsync(centre, $"{e.EventId}|{kind}", a.Mobile, kind, lang, values, conversation, cancellationToken, e.At);
         return new(kind, result);
     }
 }

@@ -7,7 +7,7 @@ namespace Scheduler.Core.Notifications;
 /// <summary>
 /// Renders a template for one recipient with the centre's signature and phone number, decides when it may go (quiet
 /// hours) and whether it may go at all (opt-out), and puts it in the outbox under its key. The conversation it opens
-/// (what a reply will be about) is kept when the message is taken.
+/// (what a reply will be about) is kept before the message is taken, so no reply can outrun it.
 /// </summary>
 public sealed partial class SmsNotifier(ISmsOutbox outbox, ISmsContacts contacts, IClock clock, NotificationSettings settings)
 {
@@ -16,8 +16,9 @@ public sealed partial class SmsNotifier(ISmsOutbox outbox, ISmsContacts contacts
 
     public NotificationSettings Settings => settings;
 
+    /// <param name="decidedAt">When what the message tells happened (an event's time); now when not given. The inbox orders by it.</param>
     public async Task<OutboxResult> SendAsync(CentreSnapshot centre, string key, string to, string kind, string language,
-        IReadOnlyDictionary<string, string?> values, Conversation? conversation, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string?> values, Conversation? conversation, CancellationToken cancellationToken, Instant? decidedAt = null)
     {
         if (string.IsNullOrEmpty(to) || !E164().IsMatch(to))
             throw new InvalidDataException($"Message '{kind}' ({key}) has a recipient that is not a phone number in E.164 form.");
@@ -30,10 +31,12 @@ public sealed partial class SmsNotifier(ISmsOutbox outbox, ISmsContacts contacts
         var text = SmsRenderer.Render(template, language, all);
         var now = clock.GetCurrentInstant();
         var optedOut = !AllowedWhenOptedOut.Contains(kind) && await contacts.IsOptedOutAsync(to, cancellationToken);
-        var result = await outbox.EnqueueAsync(new OutboundSms(key, centre.Profile.Centre.Id, to, text, kind, language, now,
+        // The conversation first: a reply can come as soon as the message is out. Events are handled in any order,
+        // so a message about something older than what the number last heard about does not take the conversation over.
+        if (conversation is not null && !optedOut && !((await contacts.GetConversationAsync(to, cancellationToken))?.At > conversation.At))
+            await contacts.SaveConversationAsync(to, conversation, cancellationToken);
+        return await outbox.EnqueueAsync(new OutboundSms(key, centre.Profile.Centre.Id, to, text, kind, language, decidedAt ?? now,
             settings.SendAt(now, centre.Calendar.Zone, template.Urgent)), optedOut, cancellationToken);
-        if (result == OutboxResult.Queued && conversation is not null) await contacts.SaveConversationAsync(to, conversation, cancellationToken);
-        return result;
     }
 
     [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]

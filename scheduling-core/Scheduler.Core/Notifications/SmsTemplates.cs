@@ -142,7 +142,7 @@ public static class SmsTemplates
         new(SmsKinds.StaffDaySchedule,
             "【{sign}】{name}，{time}共{count}项：{items} 详情：{link}",
             "[{sign}] {name}, {time}, {count} items: {items} Details: {link}",
-            10),
+            10, Urgent: true), // the staff's own day at 07:30: quiet hours protect residents, not the start of a shift
         new(SmsKinds.RatingRequest,
             "【{sign}】{name}您好，请为您{time}办理的{service}评价：回复1至5（5为很满意），可附原因。咨询电话{phone}",
             "[{sign}] {name}, please rate {service} of {time}: reply 1 to 5 (5 = very good), with a reason if you like. Call us: {phone}",

@@ -105,8 +105,11 @@ public sealed class SmsTemplateTests
     }
 
     [Fact]
-    public void A_verification_code_is_never_delayed()
+    public void A_verification_code_and_the_staffs_0730_day_are_never_delayed_and_reminders_are()
     {
+        Assert.True(SmsTemplates.Get(SmsKinds.StaffDaySchedule).Urgent);
+        Assert.False(SmsTemplates.Get(SmsKinds.DayBeforeReminder).Urgent);
+        Assert.False(SmsTemplates.Get(SmsKinds.CancelledByCentre).Urgent);
         Assert.True(SmsTemplates.Get(SmsKinds.VerificationCode).Urgent);
         Assert.Equal(1, SmsTemplates.Get(SmsKinds.VerificationCode).MaxSegments);
     }
