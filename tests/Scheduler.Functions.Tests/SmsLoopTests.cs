@@ -249,6 +249,28 @@ public sealed class SmsLoopTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_home_visit_request_is_acknowledged_by_sms_and_replying_2_cancels_it()
+    {
+        var mobile = NewMobile();
+        var (status, receipt) = await PostAsync(_host.Client, "/api/home-visits", Json(new Dictionary<string, object?>
+        {
+            ["name"] = "林秀兰", ["mobile"] = mobile, ["reason"] = "BedriddenOrSeriouslyIll", ["location"] = new { latitude = 24.52, longitude = 118.12 },
+            ["address"] = "福建省厦门市湖里区县后社区12号301室", ["itemId"] = "pension-certification",
+            ["windows"] = new[] { new { date = "2026-12-11", from = "09:00", to = "11:00" } },
+        }));
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        var to = "+86" + mobile;
+        await Sms.WaitForAsync(_host.Client, to, "home-visit-received");
+        _clock.Advance(Duration.FromSeconds(1));
+        await Sms.ReplyAsync(_host.Client, to, "取消");
+        var inbox = await Sms.WaitForAsync(_host.Client, to, "visit-cancelled");
+        Assert.Equal(1, Sms.Count(inbox, "visit-cancelled"));
+        using var dispatcher = await _host.SignedInClientAsync("dispatcher-he", "dispatcher");
+        var list = await dispatcher.GetFromJsonAsync<List<JsonElement>>("/api/dispatch/home-visits", TestContext.Current.CancellationToken);
+        Assert.Equal("Cancelled", list!.Single(r => r.GetProperty("id").GetString() == receipt.GetProperty("id").GetString()).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task The_phone_page_shows_the_inbox_and_the_local_inbox_refuses_a_malformed_number()
     {
         var (to, _, _) = await BookAsync("16:30");

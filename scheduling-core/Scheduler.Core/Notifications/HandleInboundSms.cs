@@ -19,7 +19,7 @@ public sealed record InboundOutcome(string Understood, string? Reply, string? Pr
 /// Two-way SMS for residents with any phone. A reply is about what the number was last messaged about: 1/确认/CONFIRM
 /// confirms, 2/取消/CANCEL cancels, 3/改期/CHANGE offers the three nearest free times as numbered choices (reply the
 /// number to move), 预约/BOOK offers times for the last service (reply the number to book), 帮助/HELP, 退订/STOP and
-/// START. Numbered choices last 30 minutes; a 1-5 after a rating request is a rating. Anything else, and any reply
+/// START; about a home-visit request, 2/取消/CANCEL cancels it. Numbered choices last 30 minutes; a 1-5 after a rating request is a rating. Anything else, and any reply
 /// from a number the centre never wrote to, gets a short help text. A message delivered twice is handled once.
 /// Changes are made by the booking use cases; the messages they cause (cancelled, moved, booked) follow from their
 /// events, so a reply answers here only when nothing else will.
@@ -27,7 +27,7 @@ public sealed record InboundOutcome(string Understood, string? Reply, string? Pr
 public sealed class HandleInboundSms(
     ISmsContacts contacts, SmsNotifier notifier, ICentreDirectory centres, IAppointmentStore store, IPhoneNumbers phones, Pseudonyms pseudonyms,
     ChangeAppointmentStatus status, RescheduleAppointment reschedule, BookAppointment book, AvailabilityQuery availability, Ratings ratings,
-    ShortLinks links, IClock clock)
+    HomeVisits.Planning.HomeVisitDecisions visits, ShortLinks links, IClock clock)
 {
     public async Task<InboundOutcome> HandleAsync(string centreId, InboundSms message, CancellationToken cancellationToken)
     {
@@ -83,6 +83,13 @@ public sealed class HandleInboundSms(
         }
 
         var command = word ?? digit switch { 1 => "CONFIRM", 2 => "CANCEL", 3 => "CHANGE", _ => null };
+        if (command == "CANCEL" && conversation.Subject.StartsWith("home-visit/", StringComparison.Ordinal))
+        {
+            // A home visit is cancelled by reply too; its cancellation message follows from the decision.
+            var cancelled = await visits.CancelAsync(centreId, conversation.Subject["home-visit/".Length..], "cancelled by the resident's SMS reply", caller, cancellationToken);
+            if (cancelled.Error is { } refused) return await NotPossibleAsync(Reply, lang, refused.Code, refused.Message, command);
+            return new("cancel-visit", null);
+        }
         var appointmentId = conversation.Subject.StartsWith("appointment/", StringComparison.Ordinal) ? conversation.Subject["appointment/".Length..] : null;
         if (command is null || appointmentId is null)
         {
