@@ -218,6 +218,8 @@ public sealed class SmsLoopTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task After_service_a_rating_request_is_answered_by_reply_and_a_low_rating_opens_a_follow_up_in_the_summary()
     {
         var (to, id, _) = await BookAsync("16:00");
+        await Sms.WaitForAsync(_host.Client, to, "booking-confirmation");
+        _clock.Advance(Duration.FromSeconds(1));
         using var staff = await _host.SignedInClientAsync("staff-chen", "staff", "dispatcher");
         var (served, _) = await PostAsync(staff, $"/api/staff/appointments/{id}/served", Json(new { }));
         Assert.Equal(HttpStatusCode.OK, served);
