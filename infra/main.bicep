@@ -42,8 +42,8 @@ param residentLinkHours int = 720
 @description('Load the demo centre at start (Scheduler__LoadDemoData). Off for a real centre.')
 param loadDemoData bool = false
 
-@description('Where SMS go: twilio sends them; console only logs them (a trial without an SMS account).')
-@allowed([ 'twilio', 'console' ])
+@description('Where SMS go: twilio sends them; local only keeps them in the outbox (a trial without an SMS account; console is the older name of local).')
+@allowed([ 'twilio', 'local', 'console' ])
 param smsProvider string = 'twilio'
 
 @secure()

@@ -31,8 +31,10 @@ public sealed class BenchHost : IAsyncDisposable
     public string ConnectionString => _azurite.ConnectionString;
     public CentreProfile Profile { get; private set; } = null!;
 
+    public IServiceProvider Services => _app.Services;
+
     /// <param name="runQueues">Whether the queue functions (the appointment events' consumer) run beside the HTTP functions.</param>
-    public static async Task<BenchHost> StartAsync(bool runQueues = true)
+    public static async Task<BenchHost> StartAsync(IReadOnlyDictionary<string, string?>? extra = null, Action<IServiceCollection>? replace = null, bool runQueues = true)
     {
         var host = new BenchHost();
         var root = LocalSettings.FindRepositoryRoot();
@@ -45,13 +47,18 @@ public sealed class BenchHost : IAsyncDisposable
             ["Scheduler__PublicBaseUrl"] = "http://localhost:7071",
             ["Scheduler__TokenSigningKey"] = "YmVuY2htYXJrLW9ubHktc2lnbmluZy1rZXktbG9uZy1lbm91Z2gtdG8tdXNl",
             ["Scheduler__LoadDemoData"] = "false",
-            ["Sms__Provider"] = "console",
+            ["Sms__Provider"] = "local",
         };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
         host._app = await DevHostApp.BuildAsync(new DevHostOptions
         {
             FunctionsAssembly = typeof(ServiceRegistration).Assembly,
             Metadata = new GeneratedFunctionMetadataProvider(),
-            ConfigureServices = (services, configuration) => services.AddScheduler(configuration),
+            ConfigureServices = (services, configuration) =>
+            {
+                services.AddScheduler(configuration);
+                replace?.Invoke(services);
+            },
             BeforeHttpFunction = RoleGate.BeforeHttpFunctionAsync,
             HostJsonPath = Path.Combine(AppContext.BaseDirectory, "host.json"),
             Settings = settings,

@@ -2,16 +2,20 @@ using BenchmarkDotNet.Running;
 using Scheduler.Bench.Booking;
 
 // dotnet run -c Release --project bench/Scheduler.Bench.Booking -- load [race] [bookings] [concurrency] [availability requests]
+// dotnet run -c Release --project bench/Scheduler.Bench.Booking -- sms [events] [concurrency] [latency samples]
 // dotnet run -c Release --project bench/Scheduler.Bench.Booking -- availability [BenchmarkDotNet options]
 switch (args.FirstOrDefault())
 {
     case "load":
         int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
         return await LoadCommand.RunAsync(Arg(1, 500), Arg(2, 2000), Arg(3, 32), Arg(4, 400));
+    case "sms":
+        int SmsArg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
+        return await SmsCommand.RunAsync(SmsArg(1, 1000), SmsArg(2, 16), SmsArg(3, 200));
     case "availability":
         BenchmarkSwitcher.FromTypes([typeof(AvailabilityBenchmark)]).Run(args.Skip(1).ToArray());
         return 0;
     default:
-        Console.Error.WriteLine("usage: Scheduler.Bench.Booking load [race] [bookings] [concurrency] [availabilityRequests] | availability [BenchmarkDotNet options]");
+        Console.Error.WriteLine("usage: Scheduler.Bench.Booking load [race] [bookings] [concurrency] [availabilityRequests] | sms [events] [concurrency] [latencySamples] | availability [BenchmarkDotNet options]");
         return 2;
 }

@@ -147,6 +147,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Scheduler__ResidentLinkHours: string(residentLinkHours)
     Scheduler__LoadDemoData: string(loadDemoData)
     Sms__Provider: smsProvider
+    Sms__QuietFrom: '21:00'
+    Sms__QuietUntil: '08:00'
+    Sms__ChoicesMinutes: '30'
     Planning__TimeLimitSeconds: '20'
     Planning__TileUrl: ''
     Travel__Provider: travelProvider
@@ -157,6 +160,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Twilio__AuthToken: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretNames.twilioAuthToken})'
     Twilio__FromNumber: twilioFromNumber
     Twilio__MessagingServiceSid: twilioMessagingServiceSid
+    Twilio__ApiBaseUrl: ''
+    Twilio__TimeoutSeconds: '15'
     // App Service authentication signs staff in with this identity as a federated credential: no client secret.
     OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID: clientId
   }

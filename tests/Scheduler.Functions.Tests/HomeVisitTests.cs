@@ -216,8 +216,8 @@ public sealed class HomeVisitTests(HomeVisitTests.Fixture fixture) : IClassFixtu
         await PostAsync(_dispatcher, $"/api/dispatch/home-visits/{id}/decision", Json(new { decision = "Approve" }));
 
         var sms = new TableClient(fixture.ConnectionString, "sms").Query<TableEntity>().Where(e => e.GetString("To") == "+86" + mobile).ToList();
-        Assert.Single(sms);
-        Assert.Contains("已通过", sms[0].GetString("Text"));
+        Assert.Equal(["home-visit-approved", "home-visit-received"], sms.Select(e => e.GetString("Kind")).Order());
+        Assert.Contains("已通过", sms.Single(e => e.GetString("Kind") == "home-visit-approved").GetString("Text"));
     }
 
     [Fact]

@@ -104,15 +104,33 @@ public sealed class OutboxTests(AzuriteFixture azurite)
         var e = AppointmentEvent.Of(AppointmentEventTypes.Cancelled, NewAppointment(centre), AnonymousCaller.Instance, Now);
         await table.AddEntityAsync(AppointmentEventPublisher.OutboxRow(centre, e));
         var audit = new TableAuditLog(clients);
-        var handle = new HandleAppointmentEvent(new AuditTrail(audit, clock), publisher);
+        var handle = new HandleAppointmentEvent(new AuditTrail(audit, clock), publisher, Notify(clients, publisher, clock));
 
+        var first = await handle.HandleAsync(e, CancellationToken.None);
         await handle.HandleAsync(e, CancellationToken.None);
-        await handle.HandleAsync(e, CancellationToken.None);
+
+        // The appointment itself was never stored: nobody to tell, and no reason to retry.
+        Assert.Contains("no longer exists", first.Skipped);
 
         var entries = await audit.ReadDayAsync(centre, new LocalDate(2026, 11, 27), 10, CancellationToken.None);
         var entry = Assert.Single(entries);
         Assert.Equal(("appointment.cancelled", $"appointment/{e.AppointmentId}", "anonymous", Now), (entry.Action, entry.Subject, entry.Actor, entry.At));
         Assert.False((await table.GetEntityIfExistsAsync<TableEntity>(centre, AppointmentEventPublisher.Row(e.EventId))).HasValue);
+    }
+
+    private sealed class NoCentres : ICentreDirectory
+    {
+        public Task<CentreSnapshot?> GetAsync(string centreId, CancellationToken cancellationToken) => Task.FromResult<CentreSnapshot?>(null);
+    }
+
+    private static Scheduler.Core.Notifications.NotifyAppointmentEvent Notify(StorageClients clients, AppointmentEventPublisher publisher, IClock clock)
+    {
+        var store = new TableAppointmentStore(clients, publisher, NullLogger<TableAppointmentStore>.Instance);
+        var pseudonyms = new Scheduler.Core.Privacy.Pseudonyms(new byte[32]);
+        var outbox = new TableSmsOutbox(clients, pseudonyms);
+        return new Scheduler.Core.Notifications.NotifyAppointmentEvent(store, new NoCentres(), new AvailabilityQuery(store, new NoCentres(), clock),
+            new Scheduler.Core.Notifications.SmsNotifier(outbox, outbox, clock, Scheduler.Core.Notifications.NotificationSettings.Default),
+            new Scheduler.Core.Notifications.ShortLinks(new byte[32], "http://localhost:7071"), clock);
     }
 
     [Theory]

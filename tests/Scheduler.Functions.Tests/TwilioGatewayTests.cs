@@ -1,70 +1,97 @@
-using System.Net;
 using Microsoft.Extensions.Options;
-using Scheduler.Core.HomeVisits.Requests;
+using NodaTime;
+using Scheduler.Core.Notifications;
+using Scheduler.Testing;
 using Twilio.Clients;
-using Twilio.Http;
 using Xunit;
-using Scheduler.Functions.Appointments;
-using Scheduler.Functions.Catalogue;
-using Scheduler.Functions.HomeVisits;
-using Scheduler.Functions.Identity;
 using Scheduler.Functions.Notifications;
 using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;
 
 /// <summary>
-/// The Twilio gateway through the real Twilio SDK: the SDK builds the API request and parses the answer; only the
-/// HTTP exchange is answered here, as Twilio answers it.
+/// The Twilio gateway through the real Twilio SDK and a real HTTP exchange with a local stub of Twilio's REST API:
+/// the exact request, and what each answer means for the sender.
 /// </summary>
-public sealed class TwilioGatewayTests
+public sealed class TwilioGatewayTests : IAsyncLifetime
 {
-    /// <summary>Answers the SDK's HTTP requests as Twilio would; the SDK's own client turns errors into exceptions.</summary>
-    private sealed class TwilioAnswers(HttpStatusCode status, string body) : Twilio.Http.HttpClient
-    {
-        public List<Request> Requests { get; } = [];
-        public override Response MakeRequest(Request request) { Requests.Add(request); return new Response(status, body); }
-        public override Task<Response> MakeRequestAsync(Request request) { Requests.Add(request); return Task.FromResult(new Response(status, body)); }
-    }
-
-    private static ITwilioRestClient Client(TwilioAnswers answers) =>
-        new TwilioRestClient(FakeSid, "token", httpClient: answers);
-
-    /// <summary>A made-up SID of the right shape.</summary>
     private static readonly string FakeSid = "AC" + new string('0', 32);
+    private TwilioStub _stub = null!;
 
-    private static IOptions<TwilioOptions> Options(string? service = null) => Microsoft.Extensions.Options.Options.Create(new TwilioOptions
+    public async ValueTask InitializeAsync() => _stub = await TwilioStub.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _stub.DisposeAsync();
+
+    private static TwilioSmsGateway Gateway(Uri api, string? service = null)
     {
-        AccountSid = FakeSid, AuthToken = "token", FromNumber = "+8613800000000", MessagingServiceSid = service ?? "",
-    });
+        var http = new HttpClient(new TwilioBaseAddressHandler(api)) { Timeout = TimeSpan.FromSeconds(1) };
+        ITwilioRestClient client = new TwilioRestClient(FakeSid, "token", httpClient: new Twilio.Http.SystemNetHttpClient(http));
+        return new TwilioSmsGateway(client, Options.Create(new TwilioOptions { AccountSid = FakeSid, AuthToken = "token", FromNumber = "+8613800000000", MessagingServiceSid = service ?? "" }),
+            Options.Create(new SchedulerOptions { PublicBaseUrl = "https://scheduler.example.cn" }));
+    }
+
+    private static OutboundSms Message(string text = "【湖里政务】您好") =>
+        new("k", "huli", "+8613912345678", text, SmsKinds.BookingConfirmation, "zh", SystemClock.Instance.GetCurrentInstant(), SystemClock.Instance.GetCurrentInstant());
 
     [Fact]
-    public async Task A_message_is_created_from_the_messaging_service_and_its_sid_recorded()
+    public async Task A_201_is_accepted_with_the_messaging_service_the_text_and_the_status_callback()
     {
-        var twilio = new TwilioAnswers(HttpStatusCode.Created, """{"sid":"SM0123456789abcdef0123456789abcdef","status":"queued","to":"+8613912345678"}""");
-        var gateway = new TwilioSmsGateway(Client(twilio), Options("MG0123456789abcdef0123456789abcdef"));
+        var result = await Gateway(_stub.BaseAddress, "MG0123456789abcdef0123456789abcdef").SendAsync(Message(), CancellationToken.None);
 
-        var delivery = await gateway.DeliverAsync(new SmsMessage("k1", "+8613912345678", "【政务服务中心】您好"), CancellationToken.None);
-
-        Assert.True(delivery.Sent);
-        Assert.Equal("SM0123456789abcdef0123456789abcdef", delivery.ProviderId);
-        var request = Assert.Single(twilio.Requests);
-        Assert.EndsWith("/Messages.json", request.ConstructUrl().AbsolutePath);
-        var form = request.PostParams.ToDictionary(p => p.Key, p => p.Value);
-        Assert.Equal("+8613912345678", form["To"]);
-        Assert.Equal("MG0123456789abcdef0123456789abcdef", form["MessagingServiceSid"]);
-        Assert.False(form.ContainsKey("From"));
-        Assert.Equal("【政务服务中心】您好", form["Body"]);
+        Assert.Equal(ProviderOutcome.Accepted, result.Outcome);
+        var taken = Assert.Single(_stub.Taken);
+        Assert.Equal(taken.Sid, result.ProviderId);
+        Assert.Equal(("+8613912345678", "【湖里政务】您好", "MG0123456789abcdef0123456789abcdef", (string?)null), (taken.To, taken.Body, taken.MessagingServiceSid, taken.From));
+        Assert.Equal("https://scheduler.example.cn/api/sms/status", taken.StatusCallback);
     }
 
     [Fact]
-    public async Task An_opted_out_recipient_is_recorded_not_retried()
+    public async Task Without_a_messaging_service_the_number_sends()
     {
-        var twilio = new TwilioAnswers(HttpStatusCode.BadRequest, """{"code":21610,"message":"Attempt to send to unsubscribed recipient","status":400}""");
-        var delivery = await new TwilioSmsGateway(Client(twilio), Options()).DeliverAsync(new SmsMessage("k2", "+8613912345678", "x"), CancellationToken.None);
+        await Gateway(_stub.BaseAddress).SendAsync(Message(), CancellationToken.None);
+        Assert.Equal("+8613800000000", Assert.Single(_stub.Taken).From);
+    }
 
-        Assert.False(delivery.Sent);
-        Assert.Equal("opted-out", delivery.Status);
-        Assert.Equal("+8613800000000", twilio.Requests.Single().PostParams.Single(p => p.Key == "From").Value);
+    [Theory]
+    [InlineData(StubAnswer.ServerError, ProviderOutcome.Retryable, "500")]
+    [InlineData(StubAnswer.TooManyRequests, ProviderOutcome.Retryable, "429")]
+    [InlineData(StubAnswer.BadRequest, ProviderOutcome.Rejected, "21211")]
+    [InlineData(StubAnswer.Unsubscribed, ProviderOutcome.OptedOut, "21610")]
+    public async Task Each_refusal_says_whether_a_retry_is_safe(StubAnswer answer, ProviderOutcome outcome, string code)
+    {
+        _stub.Script.Enqueue(answer);
+        var result = await Gateway(_stub.BaseAddress).SendAsync(Message(), CancellationToken.None);
+        Assert.Equal(outcome, result.Outcome);
+        Assert.Contains(code, result.Error);
+        Assert.Empty(_stub.Taken);
+    }
+
+    [Fact]
+    public async Task A_timeout_after_acceptance_is_ambiguous_and_the_look_up_finds_the_message()
+    {
+        _stub.Script.Enqueue(StubAnswer.TimeoutAfterAccept);
+        var gateway = Gateway(_stub.BaseAddress);
+        var message = Message("【湖里政务】超时测试");
+        var result = await gateway.SendAsync(message, CancellationToken.None);
+
+        Assert.Equal(ProviderOutcome.Ambiguous, result.Outcome);
+        var found = await gateway.FindAsync(message, message.At - Duration.FromMinutes(1), CancellationToken.None);
+        Assert.True(found.Succeeded);
+        Assert.Equal(Assert.Single(_stub.Taken).Sid, found.ProviderId);
+    }
+
+    [Fact]
+    public async Task A_failed_look_up_says_so()
+    {
+        _stub.FailLookups = true;
+        var found = await Gateway(_stub.BaseAddress).FindAsync(Message(), Instant.MinValue, CancellationToken.None);
+        Assert.False(found.Succeeded);
+    }
+
+    [Fact]
+    public async Task No_connection_before_sending_is_safe_to_retry()
+    {
+        var result = await Gateway(new Uri("http://127.0.0.1:1")).SendAsync(Message(), CancellationToken.None);
+        Assert.Equal(ProviderOutcome.Retryable, result.Outcome);
     }
 }

@@ -18,7 +18,12 @@ public sealed class AppointmentEventFunctions(HandleAppointmentEvent handle, App
 {
     [Function("AppointmentEvent")]
     public Task Handle([QueueTrigger(StorageNames.AppointmentEventsQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken) =>
-        poison.GuardAsync(StorageNames.AppointmentEventsQueue, message, () => handle.HandleAsync(Parse(message), cancellationToken), cancellationToken);
+        poison.GuardAsync(StorageNames.AppointmentEventsQueue, message, async () =>
+        {
+            var e = Parse(message);
+            var notified = await handle.HandleAsync(e, cancellationToken);
+            if (notified.Skipped is not null && notified.Kind is not null) logger.LogWarning("Event {Event}: {Skipped}", e.EventId, notified.Skipped);
+        }, cancellationToken);
 
     /// <summary>
     /// Hourly at minute 7 (UTC, as every timer on Flex Consumption; any local hour): sends again the events whose

@@ -23,6 +23,20 @@ public sealed partial class TwilioOptions
     /// <summary>A Messaging Service SID, <c>MG</c> and 32 hex digits; preferred over <see cref="FromNumber"/> when set.</summary>
     public string MessagingServiceSid { get; set; } = "";
 
+    /// <summary>
+    /// The auth token of local development (in <c>local.settings.sample.json</c>): the local phone page signs its
+    /// replies with it. Public, so a deployment that sends through Twilio refuses it (health reports it, webhooks answer 403).
+    /// </summary>
+    public const string LocalAuthToken = "local-development-only-twilio-token";
+
+    /// <summary>Twilio's REST API; another address only for a local stub of it.</summary>
+    public string ApiBaseUrl { get; set; } = "";
+
+    /// <summary>Seconds to wait for Twilio's answer before the request counts as unanswered (then looked up before any resend).</summary>
+    public int TimeoutSeconds { get; set; } = 15;
+
+    public bool UsesLocalToken => string.Equals(AuthToken?.Trim(), LocalAuthToken, StringComparison.Ordinal);
+
     /// <summary>"ok", or the settings that are missing, unresolved or malformed, by name (values are never shown).</summary>
     public string Check()
     {
@@ -47,6 +61,7 @@ public sealed partial class TwilioOptions
             Inspect($"{Section}:{nameof(FromNumber)}", FromNumber, E164());
 
         var problems = new List<string>();
+        if (UsesLocalToken) problems.Add($"{Section}:{nameof(AuthToken)} is the local development token: set the deployment's own");
         if (missing.Count > 0) problems.Add("missing: " + string.Join(", ", missing));
         if (unresolved.Count > 0) problems.Add("Key Vault reference not resolved: " + string.Join(", ", unresolved));
         if (invalid.Count > 0) problems.Add("malformed: " + string.Join(", ", invalid));

@@ -14,6 +14,7 @@ using Scheduler.Core.HomeVisits;
 using Scheduler.Core.HomeVisits.Planning;
 using Scheduler.Core.HomeVisits.Requests;
 using Scheduler.Core.Identity;
+using Scheduler.Core.Notifications;
 using Scheduler.Core.Operations;
 using Scheduler.Core.Privacy;
 
@@ -25,6 +26,61 @@ namespace Scheduler.Functions.Platform;
 /// </summary>
 public static class ServiceRegistration
 {
+    private static void AddNotifications(IServiceCollection services)
+    {
+        services.AddSingleton(sp => new TableSmsOutbox(sp.GetRequiredService<StorageClients>(), () => sp.GetRequiredService<Pseudonyms>()));
+        services.AddSingleton<ISmsOutbox>(sp => sp.GetRequiredService<TableSmsOutbox>());
+        services.AddSingleton<ISmsStore>(sp => sp.GetRequiredService<TableSmsOutbox>());
+        services.AddSingleton<ISmsSendQueue>(sp => sp.GetRequiredService<TableSmsOutbox>());
+        services.AddSingleton<ISmsContacts>(sp => sp.GetRequiredService<TableSmsOutbox>());
+        services.AddSingleton<IRatingStore, TableRatingStore>();
+        services.TryAddSingleton(SmsRetryPolicy.Default);
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<SmsOptions>>().Value;
+            var d = NotificationSettings.Default;
+            return d with
+            {
+                QuietFrom = SmsOptions.TryTime(o.QuietFrom, out var from) ? from : d.QuietFrom,
+                QuietUntil = SmsOptions.TryTime(o.QuietUntil, out var until) ? until : d.QuietUntil,
+                ChoicesFor = Duration.FromMinutes(Math.Clamp(o.ChoicesMinutes, 1, 24 * 60)),
+            };
+        });
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<SchedulerOptions>>().Value;
+            return new ShortLinks(o.DerivedKey("short-links"), o.PublicBaseUrl);
+        });
+        services.AddSingleton<ISmsProvider>(sp =>
+        {
+            if (!sp.GetRequiredService<IOptions<SmsOptions>>().Value.UsesTwilio) return new LocalSmsProvider();
+            var twilio = sp.GetRequiredService<IOptions<TwilioOptions>>();
+            var t = twilio.Value;
+            if (t.UsesLocalToken)
+                return new UnavailableSmsProvider(new SettingUnavailableException($"{TwilioOptions.Section}:{nameof(TwilioOptions.AuthToken)}",
+                    "the local development token is refused with Sms:Provider 'twilio'"));
+            var http = new HttpClient(string.IsNullOrWhiteSpace(t.ApiBaseUrl) ? new SocketsHttpHandler() : new TwilioBaseAddressHandler(new Uri(t.ApiBaseUrl)))
+            {
+                Timeout = TimeSpan.FromSeconds(Math.Clamp(t.TimeoutSeconds, 1, 120)),
+            };
+            var client = new Twilio.Clients.TwilioRestClient(t.AccountSid, t.AuthToken, httpClient: new Twilio.Http.SystemNetHttpClient(http));
+            return new TwilioSmsGateway(client, twilio, sp.GetRequiredService<IOptions<SchedulerOptions>>());
+        });
+        services.AddSingleton<TwilioSignature>();
+        services.AddSingleton<SmsNotifier>();
+        services.AddSingleton<NotifyAppointmentEvent>();
+        services.AddSingleton<HomeVisitNotifications>();
+        services.AddSingleton<DeliverSms>();
+        services.AddSingleton<RecordSmsStatus>();
+        services.AddSingleton<Ratings>(sp => new Ratings(sp.GetRequiredService<IRatingStore>(), sp.GetRequiredService<ICentreDirectory>(), sp.GetRequiredService<IClock>()));
+        services.AddSingleton<HandleInboundSms>();
+        services.AddSingleton<IStaffFeeds, TableStaffFeeds>();
+        services.AddSingleton<StaffDays>();
+        services.AddSingleton<SendDayBeforeReminders>();
+        services.AddSingleton(sp => new SendStaffDaySchedules(sp.GetRequiredService<ICentreDirectory>(), sp.GetRequiredService<StaffDays>(), sp.GetRequiredService<IStaffFeeds>(),
+            sp.GetRequiredService<SmsNotifier>(), sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.PublicBaseUrl, sp.GetRequiredService<IClock>()));
+    }
+
     public static IServiceCollection AddScheduler(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SchedulerOptions>()
@@ -73,13 +129,7 @@ public static class ServiceRegistration
         services.AddOptions<PlanningOptions>().Bind(configuration.GetSection(PlanningOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IHomeVisitStore, TableHomeVisitStore>();
         services.AddSingleton<IIdProtector, AesGcmIdProtector>();
-        services.AddSingleton<ISmsSender, OutboxSmsSender>();
-        services.AddSingleton<ISmsGateway>(sp =>
-        {
-            if (!sp.GetRequiredService<IOptions<SmsOptions>>().Value.UsesTwilio) return new ConsoleSmsGateway();
-            var twilio = sp.GetRequiredService<IOptions<TwilioOptions>>();
-            return new TwilioSmsGateway(new Twilio.Clients.TwilioRestClient(twilio.Value.AccountSid, twilio.Value.AuthToken), twilio);
-        });
+        AddNotifications(services);
         services.AddOptions<TravelOptions>().Bind(configuration.GetSection(TravelOptions.Section))
             .Validate(o => o.Problem() is null, "Travel settings are invalid (see TravelOptions.Problem)").ValidateOnStart();
         services.AddSingleton(new GreatCircleTravelTimeProvider(new TravelEstimateOptions()));

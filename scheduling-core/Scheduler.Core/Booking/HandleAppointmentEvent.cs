@@ -1,4 +1,5 @@
 using Scheduler.Core.Auditing;
+using Scheduler.Core.Notifications;
 
 namespace Scheduler.Core.Booking;
 
@@ -11,14 +12,16 @@ public interface IAppointmentEventOutbox
 
 /// <summary>
 /// What follows an appointment change, off the request's path: the audit entry (once per event however often it
-/// is delivered), then the event leaves the outbox.
+/// is delivered), the resident's message (once per event: its key is the event's id), then the event leaves the outbox.
 /// </summary>
-public sealed class HandleAppointmentEvent(AuditTrail audit, IAppointmentEventOutbox outbox)
+public sealed class HandleAppointmentEvent(AuditTrail audit, IAppointmentEventOutbox outbox, NotifyAppointmentEvent notify)
 {
-    public async Task HandleAsync(AppointmentEvent e, CancellationToken cancellationToken)
+    public async Task<NotificationOutcome> HandleAsync(AppointmentEvent e, CancellationToken cancellationToken)
     {
         await audit.RecordEventAsync(e.CentreId, e.EventId, e.At, e.Actor, e.Type, ManageLinks.Subject(e.AppointmentId), Detail(e), cancellationToken);
+        var notified = await notify.HandleAsync(e, cancellationToken);
         await outbox.AcknowledgeAsync(e, cancellationToken);
+        return notified;
     }
 
     private static string Detail(AppointmentEvent e) => e.PreviousDate is { } before

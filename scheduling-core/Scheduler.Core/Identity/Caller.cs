@@ -36,3 +36,9 @@ public sealed record SystemCaller(string Component) : Caller
 {
     public override string AuditName => $"system:{Component}";
 }
+
+/// <summary>A resident acting by replying to an SMS from the number the message went to (named in the audit by its pseudonym).</summary>
+public sealed record SmsReplyCaller(string MobileKey) : Caller
+{
+    public override string AuditName => $"sms:{MobileKey[..Math.Min(12, MobileKey.Length)]}";
+}

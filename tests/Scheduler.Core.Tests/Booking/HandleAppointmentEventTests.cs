@@ -13,8 +13,19 @@ public sealed class HandleAppointmentEventTests
     private readonly RecordingOutbox _outbox = new();
     private readonly HandleAppointmentEvent _handle;
 
-    /// <summary>The clock is far from the event's time: the audit entry must carry the event's.</summary>
-    public HandleAppointmentEventTests() => _handle = new HandleAppointmentEvent(new AuditTrail(_log, new FakeClock(Instant.FromUtc(2030, 1, 1, 0, 0))), _outbox);
+    /// <summary>The clock is far from the event's time: the audit entry must carry the event's.
+    /// The appointments are not in the store, so no message follows (notifications have tests of their own).</summary>
+    public HandleAppointmentEventTests()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2030, 1, 1, 0, 0));
+        var store = new InMemoryAppointmentStore();
+        var centres = new OneCentre(TestCentre.Snapshot());
+        var sms = new RecordingSms();
+        var notify = new Scheduler.Core.Notifications.NotifyAppointmentEvent(store, centres, new AvailabilityQuery(store, centres, clock),
+            new Scheduler.Core.Notifications.SmsNotifier(sms, sms, clock, Scheduler.Core.Notifications.NotificationSettings.Default),
+            new Scheduler.Core.Notifications.ShortLinks(new byte[32], "http://localhost:7071"), clock);
+        _handle = new HandleAppointmentEvent(new AuditTrail(_log, clock), _outbox, notify);
+    }
 
     private static AppointmentEvent Event(string id, string type = AppointmentEventTypes.Booked, LocalDate? previous = null) => new(
         id, type, AppointmentEvent.CurrentVersion, TestCentre.Id, "social.a1", TestCentre.Now, "resident:appointment/social.a1", AppointmentStatus.Booked,

@@ -205,9 +205,9 @@ public sealed class HomeVisitPlanningTests
         Assert.Equal(PlanRunStatus.Superseded, _w.Runs[previous.Id].Status);
         Assert.Equal(PlanRunStatus.Published, again.Value!.Status);
         var sms = Assert.Single(_w.Sms.Sent);
-        Assert.Equal(("hv-a|20261130|0915", "+8613900000021"), (sms.IdempotencyKey, sms.To));
+        Assert.Equal(("visit-time-published", "+8613900000021"), (sms.Kind, sms.To));
         Assert.Contains("王秀英", sms.Text, StringComparison.Ordinal);
-        Assert.Contains("11月30日09:15", sms.Text, StringComparison.Ordinal);
+        Assert.Contains("11月30日(周一)09:15", sms.Text, StringComparison.Ordinal);
         Assert.Equal(2, _w.Sms.Attempts); // the repeat sends again with the same key: the sender drops it
         var audit = Assert.Single(_w.Audit.Entries);
         Assert.Equal(("plan.published", "plan/solved", "2 visits"), (audit.Action, audit.Subject, audit.Detail));

@@ -18,9 +18,10 @@ public sealed class PlanningWorld
     {
         var centres = new OneCentre(TestCentre.Snapshot(profile));
         var audit = new AuditTrail(Audit, Clock);
-        Requests = new HomeVisitService(RequestStore, centres, new ChineseMobiles(), new ReversingProtector(), Sms, audit, Clock,
+        var notifications = new Scheduler.Core.Notifications.HomeVisitNotifications(new Scheduler.Core.Notifications.SmsNotifier(Sms, Sms, Clock, Scheduler.Core.Notifications.NotificationSettings.Default), centres, Clock);
+        Requests = new HomeVisitService(RequestStore, centres, new ChineseMobiles(), new ReversingProtector(), notifications, audit, Clock,
             HomeVisitShiftRules.Default, EligibilityRules.Default);
-        Planning = new HomeVisitPlanning(Runs, Queue, Solver, Requests, centres, Sms, audit, Clock, new PlanningSettings(Duration.FromSeconds(2)));
+        Planning = new HomeVisitPlanning(Runs, Queue, Solver, Requests, centres, notifications, audit, Clock, new PlanningSettings(Duration.FromSeconds(2)));
         Decisions = new HomeVisitDecisions(Requests, Planning);
         Schedules = new StaffScheduleQuery(Runs, Requests);
     }

@@ -5,6 +5,7 @@ using Scheduler.Core.Catalogue;
 using Scheduler.Core.HomeVisits;
 using Scheduler.Core.HomeVisits.Planning;
 using Scheduler.Core.HomeVisits.Requests;
+using Scheduler.Core.Notifications;
 
 namespace Scheduler.Core.Tests.Support;
 
@@ -63,18 +64,28 @@ public sealed class RecordingOutbox : IAppointmentEventOutbox
     }
 }
 
-/// <summary>Messages sent, in order; a key sent before is not sent again (the outbox sender's promise).</summary>
-public sealed class RecordingSms : ISmsSender
+/// <summary>A message the outbox took: its key, recipient and text.</summary>
+public sealed record RecordedSms(string IdempotencyKey, string To, string Text, string Kind);
+
+/// <summary>Messages taken, in order; a key taken before is not taken again (the outbox's promise); nobody is opted out.</summary>
+public sealed class RecordingSms : ISmsOutbox, ISmsContacts
 {
-    public List<SmsMessage> Sent { get; } = [];
+    public List<RecordedSms> Sent { get; } = [];
     public int Attempts { get; private set; }
 
-    public Task SendAsync(SmsMessage message, CancellationToken cancellationToken)
+    public Task<OutboxResult> EnqueueAsync(OutboundSms message, bool optedOut, CancellationToken cancellationToken)
     {
         Attempts++;
-        if (Sent.All(m => m.IdempotencyKey != message.IdempotencyKey)) Sent.Add(message);
-        return Task.CompletedTask;
+        if (Sent.Any(m => m.IdempotencyKey == message.Key)) return Task.FromResult(OutboxResult.AlreadyTaken);
+        Sent.Add(new RecordedSms(message.Key, message.To, message.Text, message.Kind));
+        return Task.FromResult(OutboxResult.Queued);
     }
+
+    public Task<Conversation?> GetConversationAsync(string e164, CancellationToken cancellationToken) => Task.FromResult<Conversation?>(null);
+    public Task SaveConversationAsync(string e164, Conversation conversation, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<bool> IsOptedOutAsync(string e164, CancellationToken cancellationToken) => Task.FromResult(false);
+    public Task SetOptedOutAsync(string e164, bool optedOut, Instant at, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<bool> ClaimInboundAsync(string messageSid, Instant at, CancellationToken cancellationToken) => Task.FromResult(true);
 }
 
 public sealed class ReversingProtector : IIdProtector

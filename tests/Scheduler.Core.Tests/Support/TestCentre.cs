@@ -40,7 +40,7 @@ public static class TestCentre
     private static LocalizedText T(string s) => new(s, s);
 
     public static CentreProfile Profile(bool homeVisitStaff = true) => new(
-        new Centre(Id, T("湖里区政务服务中心"), "Asia/Shanghai", new GeoPoint(24.5126, 118.1465), "湖里大道"),
+        new Centre(Id, T("湖里区政务服务中心"), "Asia/Shanghai", new GeoPoint(24.5126, 118.1465), "湖里大道", Phone: "12345"),
         [new WindowCategory(Social, T("社会民生"), 4, 15), new WindowCategory(Business, T("经营管理"), 2, 20)],
         [new Skill("notary", T("公证"))],
         [

@@ -17,7 +17,7 @@ public sealed record PlanningSettings(Duration TimeLimit);
 /// then. A day already published is planned again when one of its requests is approved or cancelled.
 /// </summary>
 public sealed class HomeVisitPlanning(
-    IPlanRunStore runs, IPlanQueue queue, IDayPlanSolver solver, HomeVisitService requests, ICentreDirectory centres, ISmsSender sms,
+    IPlanRunStore runs, IPlanQueue queue, IDayPlanSolver solver, HomeVisitService requests, ICentreDirectory centres, Notifications.HomeVisitNotifications notifications,
     AuditTrail audit, IClock clock, PlanningSettings settings)
 {
     public async Task<Outcome<PlanRun>> RequestAsync(string centreId, LocalDate date, Caller caller, CancellationToken cancellationToken)
@@ -122,8 +122,7 @@ public sealed class HomeVisitPlanning(
         {
             if (!approved.TryGetValue(visit.Key, out var request)) continue;
             var start = visit.First().Start;
-            await sms.SendAsync(new SmsMessage($"{visit.Key}|{run.Date:yyyyMMdd}|{start:HHmm}", request.Mobile,
-                $"【政务服务中心】{request.ResidentName}您好，工作人员将于{run.Date.Month}月{run.Date.Day}日{start:HH:mm}左右上门办理，请在家等候。"), cancellationToken);
+            await notifications.VisitTimeAsync(request, run.Date, start, cancellationToken);
         }
     }
 }

@@ -6,6 +6,7 @@ using Scheduler.Core.Booking;
 using Scheduler.Core.Calendar;
 using Scheduler.Core.Catalogue;
 using Scheduler.Core.Identity;
+using Scheduler.Core.Notifications;
 using Scheduler.Core.Residents;
 using Scheduler.Core.Results;
 using Scheduler.Core.Staffing;
@@ -32,7 +33,7 @@ public sealed class HomeVisitService(
     ICentreDirectory centres,
     IPhoneNumbers phones,
     IIdProtector protector,
-    ISmsSender sms,
+    HomeVisitNotifications notifications,
     AuditTrail audit,
     IClock clock,
     HomeVisitShiftRules shifts,
@@ -107,6 +108,7 @@ public sealed class HomeVisitService(
         if (!await store.AddAsync(request, cancellationToken))
             return Problem.Conflict("itemId", ErrorCodes.Duplicate, "This resident already asked for this service on that day.");
         await audit.RecordAsync(centreId, caller, "home-visit.requested", $"home-visit/{request.Id}", $"{item.Id} via {channel}", cancellationToken);
+        await notifications.ReceivedAsync(request, cancellationToken);
         return Outcome<HomeVisitRequest>.Ok(request);
     }
 
@@ -128,7 +130,7 @@ public sealed class HomeVisitService(
             if (r.Status == outcome && r.Decision is { } earlier)
             {
                 // A retry: the message may not have gone out the first time; the same key makes a second send a no-op.
-                await sms.SendAsync(new SmsMessage($"{id}|{outcome}|{earlier.At.ToUnixTimeTicks()}", r.Mobile, DecisionText(r)), cancellationToken);
+                await notifications.DecidedAsync(r, cancellationToken);
                 return Outcome<HomeVisitRequest>.Ok(r);
             }
             if (r.Status is not (HomeVisitStatus.Submitted or HomeVisitStatus.NeedsInformation))
@@ -136,7 +138,7 @@ public sealed class HomeVisitService(
             var decided = r with { Status = outcome, Decision = new Decision(outcome, caller.AuditName, clock.GetCurrentInstant(), reason?.Trim()) };
             if (!await store.ReplaceAsync(decided, stored.ETag, cancellationToken)) continue;
             await audit.RecordAsync(centreId, caller, $"home-visit.{outcome.ToString().ToLowerInvariant()}", $"home-visit/{id}", reason, cancellationToken);
-            await sms.SendAsync(new SmsMessage($"{id}|{outcome}|{decided.Decision!.At.ToUnixTimeTicks()}", r.Mobile, DecisionText(decided)), cancellationToken);
+            await notifications.DecidedAsync(decided, cancellationToken);
             return Outcome<HomeVisitRequest>.Ok(decided);
         }
         return Problem.Conflict("id", ErrorCodes.Busy, "The request is being changed elsewhere; try again.");
@@ -156,20 +158,13 @@ public sealed class HomeVisitService(
             var cancelled = r with { Status = HomeVisitStatus.Cancelled, Decision = new Decision(HomeVisitStatus.Cancelled, caller.AuditName, clock.GetCurrentInstant(), reason?.Trim()) };
             if (!await store.ReplaceAsync(cancelled, stored.ETag, cancellationToken)) continue;
             await audit.RecordAsync(centreId, caller, "home-visit.cancelled", $"home-visit/{id}", reason, cancellationToken);
-            await sms.SendAsync(new SmsMessage($"{id}|Cancelled", r.Mobile, $"【政务服务中心】{r.ResidentName}您好，您的上门服务已取消。如需办理请重新申请。"), cancellationToken);
+            await notifications.CancelledAsync(cancelled, cancellationToken);
             return Outcome<HomeVisitRequest>.Ok(cancelled);
         }
         return Problem.Conflict("id", ErrorCodes.Busy, "The request is being changed elsewhere; try again.");
     }
 
     public Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken) => store.ListAsync(centreId, cancellationToken);
-
-    private static string DecisionText(HomeVisitRequest r) => r.Status switch
-    {
-        HomeVisitStatus.Approved => $"【政务服务中心】{r.ResidentName}您好，您的上门服务申请已通过，我们会再发短信告知上门时间。",
-        HomeVisitStatus.Rejected => $"【政务服务中心】{r.ResidentName}您好，您的上门服务申请未通过：{r.Decision!.Reason}。如有疑问请致电中心。",
-        _ => $"【政务服务中心】{r.ResidentName}您好，您的上门服务申请需要补充信息：{r.Decision!.Reason}。",
-    };
 
     private static LocalTime Max(LocalTime a, LocalTime b) => a > b ? a : b;
     private static LocalTime Min(LocalTime a, LocalTime b) => a < b ? a : b;

@@ -24,15 +24,6 @@ public interface IIdProtector
     string Protect(string idNumber);
 }
 
-/// <summary>One SMS. The key makes sending it twice impossible: a second send with the same key does nothing.</summary>
-public sealed record SmsMessage(string IdempotencyKey, string To, string Text);
-
-/// <summary>The notifications port: SMS to residents and staff.</summary>
-public interface ISmsSender
-{
-    Task SendAsync(SmsMessage message, CancellationToken cancellationToken);
-}
-
 /// <summary>When home-visit staff work: a shift on working days, with a lunch break.</summary>
 public sealed record HomeVisitShiftRules(LocalTime Start, LocalTime End, LocalTime LunchFrom, LocalTime LunchTo, Duration LunchLength, Duration MaxWorkingTime, int HorizonDays)
 {

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+using Scheduler.Core.Notifications;
+using Scheduler.Core.Staffing;
+
+namespace Scheduler.Functions.Notifications;
+
+/// <summary>Ratings (好差评) for dispatchers: counts and averages, and the follow-ups of low ratings.</summary>
+public sealed record FollowUpView(string Subject, int Score, string? Reason, NodaTime.Instant OpenedAt, NodaTime.Instant Due, FollowUpStatus Status, bool Overdue, string? Note,
+    string? ClosedBy, NodaTime.Instant? ClosedAt);
+
+public sealed record CloseFollowUpRequest(string? Subject, string? Note);
+
+public sealed class RatingFunctions(Ratings ratings, CallerResolver callers, NodaTime.IClock clock, IOptions<SchedulerOptions> options)
+{
+    [Function("ListFollowUps")]
+    [ApiOperation("Follow-ups of ratings 1 and 2: open first, the most overdue first; overdue ones are marked.", Tag = "dispatch", Access = "dispatcher")]
+    [ApiResponse(200, "The follow-ups.", Type = typeof(IReadOnlyList<FollowUpView>))]
+    [ApiResponse(401, "Not signed in, or no function key.")]
+    [ApiResponse(403, "Not a dispatcher.")]
+    public async Task<IActionResult> FollowUps([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/follow-ups")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (_, denied) = callers.RequireRole(request, Roles.Dispatcher);
+        if (denied is not null) return denied;
+        var now = clock.GetCurrentInstant();
+        return new OkObjectResult((await ratings.FollowUpsAsync(options.Value.CentreId, cancellationToken))
+            .Select(f => new FollowUpView(f.Subject, f.Score, f.Reason, f.OpenedAt, f.Due, f.Status, f.OverdueAt(now), f.Note, f.ClosedBy, f.ClosedAt)).ToList());
+    }
+
+    [Function("CloseFollowUp")]
+    [ApiOperation("Close a follow-up with a note of what was done.", Tag = "dispatch", RequestBody = typeof(CloseFollowUpRequest), Access = "dispatcher")]
+    [ApiResponse(200, "Closed.", Type = typeof(FollowUp))]
+    [ApiResponse(400, "No note.")]
+    [ApiResponse(404, "No follow-up for this subject.")]
+    public async Task<IActionResult> Close([HttpTrigger(AuthorizationLevel.Function, "post", Route = "dispatch/follow-ups/close")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (caller, denied) = callers.RequireRole(request, Roles.Dispatcher);
+        if (denied is not null) return denied;
+        var (body, bad) = await RequestBody.ReadJsonAsync<CloseFollowUpRequest>(request, cancellationToken);
+        if (bad is not null) return bad;
+        var result = await ratings.CloseAsync(options.Value.CentreId, body!.Subject, body.Note, caller!, cancellationToken);
+        return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
+    }
+
+    [Function("RatingSummary")]
+    [ApiOperation("Ratings between two local dates: counts and averages by category and item, and follow-ups open, closed and overdue.", Tag = "dispatch", Access = "dispatcher")]
+    [ApiResponse(200, "The summary.", Type = typeof(RatingSummary))]
+    [ApiResponse(400, "from or to missing or not valid.")]
+    [ApiResponse(401, "Not signed in, or no function key.")]
+    [ApiResponse(403, "Not a dispatcher.")]
+    public async Task<IActionResult> Summary([HttpTrigger(AuthorizationLevel.Function, "get", Route = "ratings/summary")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (_, denied) = callers.RequireRole(request, Roles.Dispatcher);
+        if (denied is not null) return denied;
+        if (!Outcomes.TryDate(request.Query["from"], "from", out var from, out var bad) || !Outcomes.TryDate(request.Query["to"], "to", out var to, out bad)) return bad!;
+        var result = await ratings.SummaryAsync(options.Value.CentreId, from, to, cancellationToken);
+        return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Scheduler.Core.Booking;
+using Scheduler.Core.Identity;
+using Scheduler.Core.Notifications;
+using Scheduler.Core.Privacy;
+
+namespace Scheduler.Functions.Notifications;
+
+/// <summary>A message as the local inbox lists it.</summary>
+public sealed record LocalSmsView(string To, string Text, Instant At, string Status, string Kind);
+
+/// <summary>
+/// SMS: the sender (queue <c>sms-send</c>), Twilio's webhooks (delivery status and replies, both signed), the short
+/// links in messages, and locally the inbox of a number.
+/// </summary>
+public sealed class SmsFunctions(DeliverSms deliver, RecordSmsStatus statuses, HandleInboundSms inbound, TwilioSignature signature, TableSmsOutbox outbox,
+    ShortLinks links, ManageLinks manage, ICentreDirectory centres, IAppointmentStore appointments, IOptions<SmsOptions> sms, IOptions<SchedulerOptions> options,
+    SchedulerMetrics metrics, ILogger<SmsFunctions> logger)
+{
+    [Function("SendSms")]
+    public async Task Send([QueueTrigger(StorageNames.SmsSendQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken)
+    {
+        var step = await deliver.RunAsync(Parse(message), cancellationToken);
+        logger.LogInformation("SMS step: {Status} {Detail}", step.Status, step.Detail);
+        if (step.Ended is { } m)
+        {
+            if (step.Status == SmsStatuses.Sent) metrics.SmsSent(m.CentreId, m.Kind, SmsSegments.Count(m.Text).Segments);
+            else metrics.SmsFailed(m.CentreId, m.Kind, step.Status == SmsStatuses.OptedOut ? "21610" : step.Status);
+        }
+    }
+
+    public static SmsRef Parse(string message)
+    {
+        SmsSendMessage? m;
+        try
+        {
+            m = JsonSerializer.Deserialize<SmsSendMessage>(message, Json.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Not valid JSON for an SMS to send at '{e.Path}'.");
+        }
+        if (m is null || m.Type != SmsSendMessage.TypeName || string.IsNullOrEmpty(m.To) || string.IsNullOrEmpty(m.Key))
+            throw new InvalidDataException("Not an SMS to send: type 'sms.send', to and key are required.");
+        if (m.Version is < 1 or > SmsSendMessage.CurrentVersion)
+            throw new InvalidDataException($"SMS message version {m.Version} is not one this code reads (1 to {SmsSendMessage.CurrentVersion}).");
+        return new SmsRef(m.To, m.Key);
+    }
+
+    [Function("SmsStatus")]
+    [ApiOperation("Twilio's delivery status callback: the message's status moves forward only.", Tag = "sms", Access = "Twilio (X-Twilio-Signature)")]
+    [ApiResponse(204, "Recorded (or nothing to change).")]
+    [ApiResponse(403, "Missing or wrong signature.")]
+    public async Task<IActionResult> Status([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sms/status")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (signed, refused) = await SignedFormAsync(request, cancellationToken);
+        if (signed is not { } form) return refused!;
+        var sid = form.GetValueOrDefault("MessageSid") ?? form.GetValueOrDefault("SmsSid");
+        var status = form.GetValueOrDefault("MessageStatus") ?? form.GetValueOrDefault("SmsStatus");
+        if (string.IsNullOrEmpty(sid) || string.IsNullOrEmpty(status)) return Problems.Validation("MessageSid", "MessageSid and MessageStatus are required.");
+        var moved = await statuses.RecordAsync(sid, status, form.GetValueOrDefault("ErrorCode"), cancellationToken);
+        logger.LogInformation("SMS status {Status} for {Sid}: {Moved}", status, sid[..Math.Min(10, sid.Length)], moved ? "recorded" : "unchanged");
+        return new NoContentResult();
+    }
+
+    [Function("SmsInbound")]
+    [ApiOperation("Twilio's inbound SMS webhook: a resident's reply (1 confirm, 2 cancel, 3 change, BOOK, HELP, STOP, START, a choice's number, a 1-5 rating). Answers are sent as SMS.",
+        Tag = "sms", Access = "Twilio (X-Twilio-Signature)")]
+    [ApiResponse(200, "Empty TwiML; the answer goes out through the outbox.", ContentType = "text/xml")]
+    [ApiResponse(403, "Missing or wrong signature.")]
+    public async Task<IActionResult> Inbound([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sms/inbound")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (signed, refused) = await SignedFormAsync(request, cancellationToken);
+        if (signed is not { } form) return refused!;
+        var sid = form.GetValueOrDefault("MessageSid") ?? form.GetValueOrDefault("SmsSid");
+        if (string.IsNullOrEmpty(sid) || string.IsNullOrEmpty(form.GetValueOrDefault("From")))
+            return Problems.Validation("MessageSid", "MessageSid and From are required.");
+        var outcome = await inbound.HandleAsync(options.Value.CentreId, new InboundSms(sid, form["From"], form.GetValueOrDefault("Body") ?? ""), cancellationToken);
+        logger.LogInformation("SMS reply understood as {Understood}; answered {Reply} {Problem}", outcome.Understood, outcome.Reply ?? "by its event", outcome.Problem);
+        return new ContentResult { StatusCode = 200, ContentType = "text/xml; charset=utf-8", Content = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>" };
+    }
+
+    [Function("LocalSms")]
+    [ApiOperation("Local development only (Sms:Provider local): the messages to a number, newest first.", Tag = "sms")]
+    [ApiResponse(200, "The messages.", Type = typeof(IReadOnlyList<LocalSmsView>))]
+    [ApiResponse(400, "to is not a number in E.164 form.")]
+    [ApiResponse(404, "SMS are sent through Twilio here.")]
+    public async Task<IActionResult> Local([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "local/sms")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!sms.Value.UsesLocal) return Problems.NotFound("The local inbox exists only with Sms:Provider 'local'.");
+        var to = request.Query["to"].ToString().Trim();
+        if (!System.Text.RegularExpressions.Regex.IsMatch(to, @"^\+[1-9][0-9]{6,14}$")) return Problems.Validation("to", "to must be a number in E.164 form, like +8613912345678.");
+        var list = await outbox.ListToAsync(to, 100, cancellationToken);
+        return new OkObjectResult(list.Select(s => new LocalSmsView(s.Message.To, s.Message.Text, s.Message.At, s.ProviderStatus ?? s.Status, s.Message.Kind)).ToList());
+    }
+
+    [Function("ShortLink")]
+    [ApiOperation("A short link from an SMS: redirects to the page it names with a fresh signed token.", Tag = "pages")]
+    [ApiResponse(302, "To the page.")]
+    [ApiResponse(404, "Not a link the centre made, or its subject is gone.")]
+    public async Task<IActionResult> Short([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "l/{kind}/{id}/{mac}")] HttpRequest request, string kind, string id, string mac,
+        CancellationToken cancellationToken)
+    {
+        if (!links.Verify(kind, id, mac)) return Problems.NotFound("This link is not valid.");
+        if (kind != ShortLinks.AppointmentKind) return Problems.NotFound("This link is not valid.");
+        var centre = await centres.GetAsync(options.Value.CentreId, cancellationToken);
+        var stored = centre is null ? null : await appointments.GetAsync(options.Value.CentreId, id, cancellationToken);
+        if (stored is null) return Problems.NotFound("This appointment no longer exists.");
+        var token = manage.Issue(centre!, stored.Appointment);
+        request.HttpContext.Response.Headers.CacheControl = "no-store";
+        return new RedirectResult($"/api/pages/manage?{CallerResolver.TokenQuery}={Uri.EscapeDataString(token)}&lang={stored.Appointment.Language}");
+    }
+
+    private async Task<(Dictionary<string, string>? Form, IActionResult? Refused)> SignedFormAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType) return (null, Problems.Forbidden("Twilio posts a signed form."));
+        var read = await request.ReadFormAsync(cancellationToken);
+        var form = read.ToDictionary(p => p.Key, p => p.Value.ToString());
+        if (!signature.IsValid(request, form))
+        {
+            logger.LogWarning("A request to {Path} without a valid Twilio signature was refused", request.Path);
+            return (null, Problems.Forbidden("The request is not signed by Twilio for this URL."));
+        }
+        return (form, null);
+    }
+}

@@ -1,0 +1,55 @@
+using NodaTime;
+using Scheduler.Core.Booking;
+using Scheduler.Core.HomeVisits.Requests;
+
+namespace Scheduler.Core.Notifications;
+
+/// <summary>
+/// The messages of a home-visit request: received, approved, rejected, more information needed, the visit time once
+/// a plan is published, and a cancellation. Requests carry no language: their messages are in Chinese. Each key
+/// names the request and the decision (or the planned time), so a retried decision or publish sends nothing twice.
+/// </summary>
+public sealed class HomeVisitNotifications(SmsNotifier notifier, ICentreDirectory centres, IClock clock)
+{
+    private const string Language = "zh";
+
+    public Task ReceivedAsync(HomeVisitRequest r, CancellationToken cancellationToken) =>
+        SendAsync(r, $"{r.Id}|received", SmsKinds.HomeVisitReceived, null, cancellationToken);
+
+    public Task DecidedAsync(HomeVisitRequest r, CancellationToken cancellationToken)
+    {
+        var kind = r.Status switch
+        {
+            HomeVisitStatus.Approved => SmsKinds.HomeVisitApproved,
+            HomeVisitStatus.Rejected => SmsKinds.HomeVisitRejected,
+            HomeVisitStatus.NeedsInformation => SmsKinds.HomeVisitMoreInformation,
+            _ => throw new ArgumentException($"A request that is {r.Status} has no decision message.", nameof(r)),
+        };
+        return SendAsync(r, $"{r.Id}|{r.Status}|{r.Decision!.At.ToUnixTimeTicks()}", kind, null, cancellationToken);
+    }
+
+    public Task CancelledAsync(HomeVisitRequest r, CancellationToken cancellationToken) =>
+        SendAsync(r, $"{r.Id}|Cancelled", SmsKinds.VisitCancelled, null, cancellationToken);
+
+    public Task VisitTimeAsync(HomeVisitRequest r, LocalDate date, LocalTime start, CancellationToken cancellationToken) =>
+        SendAsync(r, $"{r.Id}|{date:yyyyMMdd}|{start:HHmm}", SmsKinds.VisitTimePublished, SmsFormat.When(date, start, Language), cancellationToken);
+
+    public Task ReminderAsync(HomeVisitRequest r, LocalDate date, LocalTime start, CancellationToken cancellationToken) =>
+        SendAsync(r, $"{r.Id}|reminder|{date:yyyyMMdd}", SmsKinds.VisitReminder, $"{start:HH:mm}", cancellationToken);
+
+    private async Task SendAsync(HomeVisitRequest r, string key, string kind, string? time, CancellationToken cancellationToken)
+    {
+        var centre = await centres.GetAsync(r.CentreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{r.CentreId}' is not known.");
+        var service = centre.Profile.Items.FirstOrDefault(i => i.Id == r.ItemId)?.Name.For(Language) ?? r.ItemId;
+        var values = new Dictionary<string, string?>
+        {
+            ["name"] = r.ResidentName,
+            ["service"] = service,
+            ["reason"] = r.Decision?.Reason,
+            ["time"] = time,
+        };
+        var now = clock.GetCurrentInstant();
+        await notifier.SendAsync(centre, key, r.Mobile, kind, Language, values,
+            new Conversation(r.CentreId, $"home-visit/{r.Id}", Language, ChoiceMode.None, [], now, null, null, now), cancellationToken);
+    }
+}

@@ -1,0 +1,101 @@
+using NodaTime;
+using Scheduler.Core.Calendar;
+using Scheduler.Core.Results;
+
+namespace Scheduler.Core.Notifications;
+
+/// <summary>A resident's rating (好差评) of one appointment or visit: 1 to 5 with an optional reason.</summary>
+public sealed record Rating(string CentreId, string Subject, string CategoryId, string ItemId, int Score, string? Reason, string Channel, Instant At);
+
+public enum FollowUpStatus { Open, Closed }
+
+/// <summary>What a rating of 1 or 2 opens: a dispatcher acts on it by <see cref="Due"/> and closes it with a note.</summary>
+public sealed record FollowUp(string CentreId, string Subject, int Score, string? Reason, Instant OpenedAt, Instant Due, FollowUpStatus Status, string? Note, string? ClosedBy, Instant? ClosedAt)
+{
+    public bool OverdueAt(Instant now) => Status == FollowUpStatus.Open && now > Due;
+}
+
+public interface IRatingStore
+{
+    /// <summary>Adds the rating; false when the subject was rated before (one rating each).</summary>
+    Task<bool> AddAsync(Rating rating, CancellationToken cancellationToken);
+
+    Task AddFollowUpAsync(FollowUp followUp, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Rating>> ListAsync(string centreId, Instant from, Instant to, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<FollowUp>> ListFollowUpsAsync(string centreId, CancellationToken cancellationToken);
+}
+
+public sealed record RatingGroup(string Key, int Count, double Average);
+
+public sealed record RatingSummary(LocalDate From, LocalDate To, int Count, double Average, IReadOnlyList<RatingGroup> ByCategory, IReadOnlyList<RatingGroup> ByItem,
+    int FollowUpsOpen, int FollowUpsClosed, int FollowUpsOverdue);
+
+/// <summary>
+/// Ratings: one per appointment or visit; a 1 or 2 opens a follow-up due in a number of working days (default 3)
+/// by the centre's calendar; the summary counts and averages by category and item over local dates.
+/// </summary>
+public sealed class Ratings(IRatingStore store, Booking.ICentreDirectory centres, IClock clock, int followUpWorkingDays = 3)
+{
+    public async Task<Outcome<Rating>> RecordAsync(Rating rating, CancellationToken cancellationToken)
+    {
+        if (rating.Score is < 1 or > 5) return Problem.Invalid("score", ErrorCodes.Missing, "A rating is 1 to 5.");
+        if (!await store.AddAsync(rating, cancellationToken))
+            return Problem.Conflict("subject", ErrorCodes.Duplicate, "This was rated already.");
+        if (rating.Score <= 2)
+        {
+            var calendar = (await centres.GetAsync(rating.CentreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{rating.CentreId}' is not known.")).Calendar;
+            await store.AddFollowUpAsync(new FollowUp(rating.CentreId, rating.Subject, rating.Score, rating.Reason, rating.At,
+                DueAfterWorkingDays(calendar, rating.At, followUpWorkingDays), FollowUpStatus.Open, null, null, null), cancellationToken);
+        }
+        return Outcome<Rating>.Ok(rating);
+    }
+
+    public async Task<Outcome<RatingSummary>> SummaryAsync(string centreId, LocalDate? from, LocalDate? to, CancellationToken cancellationToken)
+    {
+        if (from is null || to is null) return Problem.Invalid(from is null ? "from" : "to", ErrorCodes.Missing, "from and to (yyyy-MM-dd) are required.");
+        if (to < from) return Problem.Invalid("to", ErrorCodes.RangeReversed, "to is before from.");
+        if (Period.Between(from.Value, to.Value, PeriodUnits.Days).Days > 366) return Problem.Invalid("to", ErrorCodes.RangeTooLong, "At most a year at a time.");
+        var centre = await centres.GetAsync(centreId, cancellationToken);
+        if (centre is null) return Problem.UnknownCentre(centreId);
+        var calendar = centre.Calendar;
+        var list = await store.ListAsync(centreId, calendar.ToInstant(from.Value.AtMidnight()), calendar.ToInstant(to.Value.PlusDays(1).AtMidnight()), cancellationToken);
+        var followUps = await store.ListFollowUpsAsync(centreId, cancellationToken);
+        var now = clock.GetCurrentInstant();
+        static IReadOnlyList<RatingGroup> By(IEnumerable<Rating> rs, Func<Rating, string> key) =>
+            rs.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new RatingGroup(g.Key, g.Count(), Math.Round(g.Average(r => r.Score), 2))).ToList();
+        return Outcome<RatingSummary>.Ok(new RatingSummary(from.Value, to.Value, list.Count, list.Count == 0 ? 0 : Math.Round(list.Average(r => r.Score), 2),
+            By(list, r => r.CategoryId), By(list, r => r.ItemId),
+            followUps.Count(f => f.Status == FollowUpStatus.Open), followUps.Count(f => f.Status == FollowUpStatus.Closed), followUps.Count(f => f.OverdueAt(now))));
+    }
+
+    /// <summary>A centre's follow-ups, open ones first and the most overdue first among them.</summary>
+    public async Task<IReadOnlyList<FollowUp>> FollowUpsAsync(string centreId, CancellationToken cancellationToken) =>
+        (await store.ListFollowUpsAsync(centreId, cancellationToken))
+            .OrderBy(f => f.Status).ThenBy(f => f.Due).ToList();
+
+    /// <summary>A dispatcher closes a follow-up with what was done.</summary>
+    public async Task<Outcome<FollowUp>> CloseAsync(string centreId, string? subject, string? note, Identity.Caller caller, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(note) || note.Length > 500) return Problem.Invalid("note", ErrorCodes.ReasonRequired, "Say what was done (at most 500 characters).");
+        var found = (await store.ListFollowUpsAsync(centreId, cancellationToken)).FirstOrDefault(f => f.Subject == subject);
+        if (found is null) return Problem.NotFound("subject", ErrorCodes.UnknownRequest, "No follow-up for this subject.");
+        if (found.Status == FollowUpStatus.Closed) return Outcome<FollowUp>.Ok(found);
+        var closed = found with { Status = FollowUpStatus.Closed, Note = note.Trim(), ClosedBy = caller.AuditName, ClosedAt = clock.GetCurrentInstant() };
+        await store.AddFollowUpAsync(closed, cancellationToken);
+        return Outcome<FollowUp>.Ok(closed);
+    }
+
+    /// <summary>The end of the <paramref name="days"/>-th working day after <paramref name="at"/>.</summary>
+    public static Instant DueAfterWorkingDays(CentreCalendar calendar, Instant at, int days)
+    {
+        var date = calendar.Today(at);
+        for (var n = 0; n < days;)
+        {
+            date = date.PlusDays(1);
+            if (calendar.IsWorkingDay(date)) n++;
+        }
+        return calendar.ToInstant(date.PlusDays(1).AtMidnight());
+    }
+}

@@ -1,0 +1,141 @@
+using NodaTime;
+using Scheduler.Core.Booking;
+using Scheduler.Core.HomeVisits.Planning;
+using Scheduler.Core.HomeVisits.Requests;
+using Scheduler.Core.Staffing;
+
+namespace Scheduler.Core.Notifications;
+
+/// <summary>
+/// The day-before reminders: every appointment of tomorrow still active, and every visit of tomorrow's published
+/// plan, once (the key names the appointment or request and the day). Run by a timer at the configured local time.
+/// </summary>
+public sealed class SendDayBeforeReminders(IAppointmentStore store, ICentreDirectory centres, IPlanRunStore runs, HomeVisitService requests,
+    SmsNotifier notifier, HomeVisitNotifications visits, ShortLinks links, IClock clock)
+{
+    public async Task<int> RunAsync(string centreId, CancellationToken cancellationToken)
+    {
+        var centre = await centres.GetAsync(centreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{centreId}' is not known.");
+        var now = clock.GetCurrentInstant();
+        var tomorrow = centre.Calendar.Today(now).PlusDays(1);
+        var sent = 0;
+        var active = (await store.ListByStatusAsync(centreId, AppointmentStatus.Booked, cancellationToken))
+            .Concat(await store.ListByStatusAsync(centreId, AppointmentStatus.AwaitingConfirmation, cancellationToken))
+            .Where(a => a.Date == tomorrow);
+        foreach (var a in active)
+        {
+            var lang = a.Language;
+            var values = new Dictionary<string, string?>
+            {
+                ["name"] = a.ResidentName,
+                ["service"] = Bookable.Find(centre.Profile, a.IsBundle ? null : a.BookableId, a.IsBundle ? a.BookableId : null)?.Name.For(lang) ?? a.BookableId,
+                ["time"] = $"{a.Start:HH:mm}",
+                ["address"] = centre.Profile.Centre.Address,
+                ["link"] = links.Appointment(a.Id),
+            };
+            var conversation = new Conversation(centreId, ManageLinks.Subject(a.Id), lang, ChoiceMode.None, [], now, null, null, now);
+            if (await notifier.SendAsync(centre, $"reminder|{a.Id}|{a.Date:yyyyMMdd}", a.Mobile, SmsKinds.DayBeforeReminder, lang, values, conversation, cancellationToken)
+                == OutboxResult.Queued) sent++;
+        }
+        if ((await runs.PublishedAsync(centreId, tomorrow, cancellationToken))?.Run.Plan is { } plan)
+        {
+            var approved = (await requests.ListAsync(centreId, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved).ToDictionary(r => r.Id);
+            foreach (var visit in plan.Routes.SelectMany(r => r.Stops).GroupBy(s => s.VisitId))
+                if (approved.TryGetValue(visit.Key, out var request))
+                {
+                    await visits.ReminderAsync(request, tomorrow, visit.Min(s => s.Start), cancellationToken);
+                    sent++;
+                }
+        }
+        return sent;
+    }
+}
+
+/// <summary>A staff member's calendar feed: an unguessable token that can be revoked.</summary>
+public sealed record StaffFeed(string CentreId, string StaffId, string Token, bool Revoked, Instant IssuedAt);
+
+public interface IStaffFeeds
+{
+    /// <summary>The staff member's feed, made on first use.</summary>
+    Task<StaffFeed> GetOrCreateAsync(string centreId, string staffId, CancellationToken cancellationToken);
+
+    /// <summary>A new token for the staff member (the old one stops working).</summary>
+    Task<StaffFeed> RenewAsync(string centreId, string staffId, CancellationToken cancellationToken);
+
+    Task<bool> RevokeAsync(string centreId, string staffId, CancellationToken cancellationToken);
+
+    /// <summary>The feed a token opens, or null when unknown or revoked.</summary>
+    Task<StaffFeed?> FindAsync(string token, CancellationToken cancellationToken);
+}
+
+/// <summary>One entry of a staff member's day: a window session or a visit.</summary>
+public sealed record StaffDayEntry(LocalDate Date, LocalTime Start, LocalTime End, string Title, string? Address, string? VisitId);
+
+/// <summary>
+/// A staff member's days: the window categories they sit at on working days (from their profile: the centre keeps no
+/// per-day window roster yet) and the visits of published plans, in order. The SMS, the page and the calendar feed
+/// all read this one list.
+/// </summary>
+public sealed class StaffDays(ICentreDirectory centres, StaffScheduleQuery schedules)
+{
+    public async Task<IReadOnlyList<StaffDayEntry>> DayAsync(CentreSnapshot centre, StaffMember staff, LocalDate date, CancellationToken cancellationToken)
+    {
+        var entries = new List<StaffDayEntry>();
+        if (!centre.Calendar.IsWorkingDay(date)) return entries;
+        var schedule = (await schedules.GetAsync(centre.Profile.Centre.Id, staff.Id, date, cancellationToken)).Value;
+        foreach (var stop in schedule?.Stops ?? [])
+            entries.Add(new StaffDayEntry(date, stop.Start, stop.End, $"上门 {stop.ResidentName} {Item(centre, stop.ItemId)}", stop.Address, stop.VisitId));
+        var opening = centre.Profile.Opening.FirstOrDefault(o => o.Day == date.DayOfWeek) ?? centre.Profile.Opening.FirstOrDefault(o => o.Day == IsoDayOfWeek.Monday);
+        if (staff.CategoryIds.Count > 0 && opening is not null)
+        {
+            var names = string.Join("/", staff.CategoryIds.Select(c => centre.Profile.Categories.FirstOrDefault(x => x.Id == c)?.Name.Zh ?? c));
+            var busy = entries.Count > 0;
+            entries.Add(new StaffDayEntry(date, opening.Opens, opening.Closes, busy ? $"窗口 {names}（上门之外）" : $"窗口 {names}", null, null));
+        }
+        return entries.OrderBy(e => e.Start).ToList();
+    }
+
+    public async Task<IReadOnlyList<StaffDayEntry>> DaysAsync(string centreId, string staffId, LocalDate from, int days, CancellationToken cancellationToken)
+    {
+        var centre = await centres.GetAsync(centreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{centreId}' is not known.");
+        var staff = centre.Profile.Staff.FirstOrDefault(s => s.Id == staffId);
+        if (staff is null) return [];
+        var all = new List<StaffDayEntry>();
+        for (var d = 0; d < days; d++) all.AddRange(await DayAsync(centre, staff, from.PlusDays(d), cancellationToken));
+        return all;
+    }
+
+    private static string Item(CentreSnapshot centre, string itemId) => centre.Profile.Items.FirstOrDefault(i => i.Id == itemId)?.Name.Zh ?? itemId;
+}
+
+/// <summary>
+/// Each working morning, each member of staff with a mobile number gets the day by SMS: the entries in order, with
+/// addresses for visits, and the link to their schedule page (which also offers the calendar feed). Once per day.
+/// </summary>
+public sealed class SendStaffDaySchedules(ICentreDirectory centres, StaffDays days, IStaffFeeds feeds, SmsNotifier notifier, string publicBaseUrl, IClock clock)
+{
+    public async Task<int> RunAsync(string centreId, CancellationToken cancellationToken)
+    {
+        var centre = await centres.GetAsync(centreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{centreId}' is not known.");
+        var today = centre.Calendar.Today(clock.GetCurrentInstant());
+        if (!centre.Calendar.IsWorkingDay(today)) return 0;
+        var sent = 0;
+        foreach (var staff in centre.Profile.Staff.Where(s => !string.IsNullOrEmpty(s.Mobile)))
+        {
+            var entries = await days.DayAsync(centre, staff, today, cancellationToken);
+            var feed = await feeds.GetOrCreateAsync(centreId, staff.Id, cancellationToken);
+            var items = string.Join("；", entries.Select((e, i) => $"{i + 1}.{e.Start:HH:mm}-{e.End:HH:mm} {e.Title}{(e.Address is null ? "" : " " + e.Address)}"));
+            var values = new Dictionary<string, string?>
+            {
+                ["name"] = staff.Name,
+                ["time"] = SmsFormat.Day(today, "zh"),
+                ["count"] = entries.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["items"] = entries.Count == 0 ? "无安排" : items,
+                ["link"] = $"{publicBaseUrl.TrimEnd('/')}/api/pages/staff-day?t={feed.Token}",
+            };
+            if (await notifier.SendAsync(centre, $"staff-day|{staff.Id}|{today:yyyyMMdd}", staff.Mobile!, SmsKinds.StaffDaySchedule, "zh", values, null, cancellationToken)
+                == OutboxResult.Queued) sent++;
+        }
+        return sent;
+    }
+}

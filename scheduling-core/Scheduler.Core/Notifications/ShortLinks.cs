@@ -1,0 +1,27 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Scheduler.Core.Notifications;
+
+/// <summary>
+/// Short links for SMS: <c>{base}/api/l/{kind}/{id}/{mac}</c>, where the MAC (HMAC-SHA256, 64 bits, base64url) makes
+/// the path unguessable. The path grants nothing by itself: it redirects to the page with a fresh signed token,
+/// issued for what the path names. No state is stored, so a link works as long as its subject does.
+/// </summary>
+public sealed class ShortLinks(byte[] key, string publicBaseUrl)
+{
+    public const string AppointmentKind = "a";
+    public const string StaffDayKind = "s";
+
+    private readonly string _base = publicBaseUrl.TrimEnd('/');
+
+    public string Appointment(string appointmentId) => Link(AppointmentKind, appointmentId);
+
+    public string Link(string kind, string id) => $"{_base}/api/l/{kind}/{id}/{Mac(kind, id)}";
+
+    public bool Verify(string kind, string id, string mac) =>
+        mac.Length == 11 && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Mac(kind, id)), Encoding.ASCII.GetBytes(mac));
+
+    private string Mac(string kind, string id) =>
+        Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"short|{kind}|{id}"))[..8]).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using NodaTime;
+using NodaTime.Testing;
+using Scheduler.Testing;
+using Xunit;
+using static Scheduler.Functions.Tests.BookingClient;
+
+namespace Scheduler.Functions.Tests;
+
+/// <summary>
+/// Messages the centre starts: the day-before reminder, the staff's day with its page and calendar feed, a
+/// cancellation by the centre answered by a number, and the no-show rule's request to confirm answered by 1.
+/// </summary>
+public sealed class ScheduledMessageTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly FakeClock _clock = SchedulerHost.DemoClock();
+    private TestDevHost _host = null!;
+    private HttpClient _staff = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = await SchedulerHost.StartAsync(azurite.ConnectionString, _clock, s => { s["Sms__Provider"] = "local"; s["Twilio__AuthToken"] = Sms.LocalToken; });
+        _staff = await _host.SignedInClientAsync("dispatcher-lin", "staff", "dispatcher");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _staff.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    private async Task<(string To, string Id)> BookAnyAsync(string date, string mobile, string name = "李芳", string item = "pension-certification")
+    {
+        foreach (var start in new[] { "15:45", "16:00", "16:15", "15:30", "15:15", "15:00", "14:45", "14:30" })
+        {
+            var (status, body) = await PostAsync(_host.Client, "/api/appointments", Json(Booking(date, start, mobile, item, name)));
+            if (status == HttpStatusCode.Created) return ("+86" + mobile, body.GetProperty("appointment").GetProperty("id").GetString()!);
+        }
+        throw new InvalidOperationException($"No free slot on {date}.");
+    }
+
+    private async Task RunTimerAsync(string name)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/admin/functions/{name}") { Content = JsonContent.Create(new { }) };
+        request.Headers.Add("x-functions-key", _host.Keys.MasterKey);
+        using var response = await _host.Client.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"{name}: {(int)response.StatusCode}");
+    }
+
+    [Fact]
+    public async Task The_evening_before_a_reminder_goes_out_once_with_the_time_and_the_centres_phone()
+    {
+        var (to, _) = await BookAnyAsync("2026-12-01", NewMobile());
+        _clock.Reset(Instant.FromUtc(2026, 11, 30, 10, 0)); // Monday 18:00 in Xiamen
+        await RunTimerAsync("SendDayBeforeReminders");
+        await RunTimerAsync("SendDayBeforeReminders");
+        var inbox = await Sms.WaitForAsync(_host.Client, to, "day-before-reminder");
+        Assert.Equal(1, Sms.Count(inbox, "day-before-reminder"));
+        var text = Sms.Latest(inbox, "day-before-reminder").GetProperty("text").GetString()!;
+        Assert.Contains("明天", text);
+        Assert.Contains("12345", text);
+        _clock.Reset(SchedulerHost.DemoNow);
+    }
+
+    [Fact]
+    public async Task Staff_get_their_day_by_sms_with_a_page_and_a_calendar_feed_that_404s_once_revoked()
+    {
+        _clock.Reset(Instant.FromUtc(2026, 11, 29, 23, 30)); // Monday 07:30 in Xiamen
+        try
+        {
+            await RunTimerAsync("SendStaffDaySchedules");
+            var inbox = await Sms.WaitForAsync(_host.Client, "+8613900001001", "staff-day-schedule");
+            var text = Sms.Latest(inbox, "staff-day-schedule").GetProperty("text").GetString()!;
+            Assert.Contains("王伟", text);
+            var link = new Uri(System.Text.RegularExpressions.Regex.Match(text, @"https?://\S+/api/pages/staff-day\?t=[A-Za-z0-9_-]+").Value);
+            var page = await _host.Client.GetStringAsync(link.PathAndQuery, TestContext.Current.CancellationToken);
+            Assert.Contains("窗口", page);
+            var feed = System.Text.RegularExpressions.Regex.Match(page, "/api/calendar/[A-Za-z0-9_-]+\\.ics").Value;
+            var ics = await _host.Client.GetStringAsync(feed, TestContext.Current.CancellationToken);
+            Assert.Contains("BEGIN:VCALENDAR", ics);
+            Assert.Contains("BEGIN:VEVENT", ics);
+
+            using var revoke = new HttpRequestMessage(HttpMethod.Delete, "/api/dispatch/staff/s01/feed");
+            using var revoked = await _staff.SendAsync(revoke, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+            using var gone = await _host.Client.GetAsync(feed, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+            using var pageGone = await _host.Client.GetAsync(link.PathAndQuery, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.NotFound, pageGone.StatusCode);
+        }
+        finally
+        {
+            _clock.Reset(SchedulerHost.DemoNow);
+        }
+    }
+
+    [Fact]
+    public async Task A_cancellation_by_the_centre_offers_three_times_and_replying_a_number_books_one()
+    {
+        var (to, id) = await BookAnyAsync("2026-12-04", NewMobile());
+        await Sms.WaitForAsync(_host.Client, to, "booking-confirmation");
+        _clock.Advance(Duration.FromSeconds(1));
+        var (cancelled, _) = await PostAsync(_staff, $"/api/appointments/{id}/cancel", Json(new { }));
+        Assert.Equal(HttpStatusCode.OK, cancelled);
+        var inbox = await Sms.WaitForAsync(_host.Client, to, "cancelled-by-centre");
+        Assert.Contains("1) ", Sms.Latest(inbox, "cancelled-by-centre").GetProperty("text").GetString());
+
+        _clock.Advance(Duration.FromSeconds(1));
+        await Sms.ReplyAsync(_host.Client, to, "1");
+        inbox = await Sms.WaitForAsync(_host.Client, to, "booking-confirmation", 2);
+        Assert.Equal(2, Sms.Count(inbox, "booking-confirmation"));
+    }
+
+    [Fact]
+    public async Task After_two_no_shows_a_booking_asks_to_be_confirmed_and_replying_1_confirms_it()
+    {
+        var mobile = NewMobile();
+        var (to, first) = await BookAnyAsync("2026-11-30", mobile, "陈明");
+        var (_, second) = await BookAnyAsync("2026-11-30", mobile, "陈亮");
+        _clock.Reset(Instant.FromUtc(2026, 11, 30, 9, 0)); // Monday 17:00
+        try
+        {
+            foreach (var id in new[] { first, second })
+            {
+                var (status, _) = await PostAsync(_staff, $"/api/staff/appointments/{id}/no-show", Json(new { }));
+                Assert.Equal(HttpStatusCode.OK, status);
+            }
+            var (_, third) = await BookAnyAsync("2026-12-02", mobile, "陈明");
+            var inbox = await Sms.WaitForAsync(_host.Client, to, "confirmation-requested");
+            Assert.Contains("1", Sms.Latest(inbox, "confirmation-requested").GetProperty("text").GetString());
+
+            _clock.Advance(Duration.FromSeconds(1));
+            await Sms.ReplyAsync(_host.Client, to, "确认");
+            inbox = await Sms.WaitForAsync(_host.Client, to, "confirmed");
+            Assert.True(Sms.Count(inbox, "confirmed") == 1, string.Join(" | ", inbox.Select(m => $"{m.GetProperty("kind")}: {m.GetProperty("text")}")));
+            var view = await _staff.GetFromJsonAsync<JsonElement>($"/api/appointments/{third}", TestContext.Current.CancellationToken);
+            Assert.Equal("Booked", view.GetProperty("status").GetString());
+        }
+        finally
+        {
+            _clock.Reset(SchedulerHost.DemoNow);
+        }
+    }
+}

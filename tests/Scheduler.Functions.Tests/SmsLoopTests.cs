@@ -1,0 +1,289 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using NodaTime;
+using NodaTime.Testing;
+using Scheduler.Testing;
+using Xunit;
+using Scheduler.Functions.Notifications;
+using Scheduler.Functions.Platform;
+using static Scheduler.Functions.Tests.BookingClient;
+
+namespace Scheduler.Functions.Tests;
+
+/// <summary>Signed Twilio webhooks and the local inbox, for tests.</summary>
+internal static partial class Sms
+{
+    public const string LocalToken = "local-development-only-twilio-token";
+    public const string PublicBase = "http://localhost:7071";
+
+    /// <summary>Twilio's signature: HMAC-SHA1 with the auth token over the URL and every form field sorted by name, name then value.</summary>
+    public static string Sign(string url, IReadOnlyDictionary<string, string> form, string token)
+    {
+        var data = new StringBuilder(url);
+        foreach (var (k, v) in form.OrderBy(p => p.Key, StringComparer.Ordinal)) data.Append(k).Append(v);
+        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(data.ToString())));
+    }
+
+    public static async Task<HttpStatusCode> PostAsync(HttpClient client, string path, Dictionary<string, string> form, string? signature)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
+        if (signature is not null) request.Headers.Add("X-Twilio-Signature", signature);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    public static Task<HttpStatusCode> ReplyAsync(HttpClient client, string from, string body, string? sid = null, string token = LocalToken)
+    {
+        var form = new Dictionary<string, string> { ["MessageSid"] = sid ?? "SM" + Guid.NewGuid().ToString("N"), ["From"] = from, ["To"] = "+8613800000000", ["Body"] = body };
+        return PostAsync(client, "/api/sms/inbound", form, Sign(PublicBase + "/api/sms/inbound", form, token));
+    }
+
+    public static async Task<List<JsonElement>> InboxAsync(HttpClient client, string to) =>
+        (await client.GetFromJsonAsync<List<JsonElement>>($"/api/local/sms?to={Uri.EscapeDataString(to)}"))!;
+
+    /// <summary>Waits (at most <paramref name="seconds"/>) until the number's inbox holds <paramref name="count"/> messages of the kind; the inbox then.</summary>
+    public static async Task<List<JsonElement>> WaitForAsync(HttpClient client, string to, string kind, int count = 1, double seconds = 15)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var inbox = await InboxAsync(client, to);
+            if (inbox.Count(m => m.GetProperty("kind").GetString() == kind) >= count || DateTime.UtcNow > until) return inbox;
+            await Task.Delay(200);
+        }
+    }
+
+    public static int Count(List<JsonElement> inbox, string kind) => inbox.Count(m => m.GetProperty("kind").GetString() == kind);
+
+    public static JsonElement Latest(List<JsonElement> inbox, string kind) => inbox.First(m => m.GetProperty("kind").GetString() == kind);
+
+    [GeneratedRegex(@"https?://\S+/api/l/\S+")]
+    public static partial Regex Link();
+}
+
+/// <summary>
+/// The SMS loop on the dev host with the local provider: a booking's confirmation in the local inbox with a short
+/// link to its manage page; replies that cancel, move, book and rate; signatures; retries of the same webhook.
+/// </summary>
+public sealed class SmsLoopTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private readonly FakeClock _clock = SchedulerHost.DemoClock();
+    private TestDevHost _host = null!;
+
+    public async ValueTask InitializeAsync() =>
+        _host = await SchedulerHost.StartAsync(azurite.ConnectionString, _clock, s => { s["Sms__Provider"] = "local"; s["Twilio__AuthToken"] = Sms.LocalToken; });
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    private async Task<(string Mobile, string Id, string Token)> BookAsync(string start = "10:00", string date = "2026-12-11", string? mobile = null)
+    {
+        mobile ??= NewMobile();
+        var (status, body) = await PostAsync(_host.Client, "/api/appointments", Json(Booking(date, start, mobile)));
+        Assert.Equal(HttpStatusCode.Created, status);
+        return ("+86" + mobile, body.GetProperty("appointment").GetProperty("id").GetString()!, body.GetProperty("manageToken").GetString()!);
+    }
+
+    private async Task<string> StatusAsync(string id, string token) =>
+        (await _host.Client.GetFromJsonAsync<JsonElement>($"/api/appointments/{id}?token={Uri.EscapeDataString(token)}")).GetProperty("status").GetString()!;
+
+    [Fact]
+    public async Task A_booking_gets_a_confirmation_whose_short_link_opens_its_manage_page_and_a_signed_reply_2_cancels_it()
+    {
+        var (to, id, token) = await BookAsync();
+
+        var inbox = await Sms.WaitForAsync(_host.Client, to, "booking-confirmation");
+        var confirmation = Sms.Latest(inbox, "booking-confirmation");
+        var text = confirmation.GetProperty("text").GetString()!;
+        Assert.Contains("12345", text);
+        Assert.Equal(to, confirmation.GetProperty("to").GetString());
+        var link = new Uri(Sms.Link().Match(text).Value);
+        Assert.StartsWith(Sms.PublicBase, link.ToString());
+
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _host.BaseAddress };
+        using var redirect = await noRedirect.GetAsync(link.PathAndQuery, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        var page = await _host.Client.GetStringAsync(redirect.Headers.Location!.OriginalString, TestContext.Current.CancellationToken);
+        Assert.Contains("李芳", page);
+        using var forged = await noRedirect.GetAsync(link.PathAndQuery[..^2] + "xx", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
+
+        var form = new Dictionary<string, string> { ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"), ["From"] = to, ["To"] = "+8613800000000", ["Body"] = "2" };
+        Assert.Equal(HttpStatusCode.Forbidden, await Sms.PostAsync(_host.Client, "/api/sms/inbound", form, null));
+        Assert.Equal(HttpStatusCode.Forbidden, await Sms.PostAsync(_host.Client, "/api/sms/inbound", form, Sms.Sign(Sms.PublicBase + "/api/sms/inbound", form, "another-token")));
+        Assert.Equal(HttpStatusCode.Forbidden, await Sms.PostAsync(_host.Client, "/api/sms/inbound", form, Sms.Sign("http://elsewhere/api/sms/inbound", form, Sms.LocalToken)));
+        Assert.Equal("Booked", await StatusAsync(id, token));
+
+        _clock.Advance(Duration.FromSeconds(1));
+        var signature = Sms.Sign(Sms.PublicBase + "/api/sms/inbound", form, Sms.LocalToken);
+        Assert.Equal(HttpStatusCode.OK, await Sms.PostAsync(_host.Client, "/api/sms/inbound", form, signature));
+        // Twilio retries the same MessageSid: handled once.
+        Assert.Equal(HttpStatusCode.OK, await Sms.PostAsync(_host.Client, "/api/sms/inbound", form, signature));
+
+        Assert.Equal("Cancelled", await StatusAsync(id, token));
+        inbox = await Sms.WaitForAsync(_host.Client, to, "cancelled-by-resident");
+        Assert.Equal(1, Sms.Count(inbox, "cancelled-by-resident"));
+        Assert.Contains("预约", Sms.Latest(inbox, "cancelled-by-resident").GetProperty("text").GetString());
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        inbox = await Sms.InboxAsync(_host.Client, to);
+        Assert.Equal(["cancelled-by-resident", "booking-confirmation"], inbox.Select(m => m.GetProperty("kind").GetString()));
+    }
+
+    [Fact]
+    public async Task A_reply_from_a_number_the_centre_never_wrote_to_gets_the_help_text()
+    {
+        var stranger = "+86" + NewMobile();
+        Assert.Equal(HttpStatusCode.OK, await Sms.ReplyAsync(_host.Client, stranger, "1"));
+        var inbox = await Sms.WaitForAsync(_host.Client, stranger, "reply-help");
+        Assert.Contains("12345", Sms.Latest(inbox, "reply-help").GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Reply_3_offers_three_times_and_a_number_moves_the_appointment_then_choices_expire_after_30_minutes()
+    {
+        var (to, id, token) = await BookAsync("11:00");
+        await Sms.WaitForAsync(_host.Client, to, "booking-confirmation");
+
+        await Sms.ReplyAsync(_host.Client, to, "改期");
+        var inbox = await Sms.WaitForAsync(_host.Client, to, "reply-choices");
+        var choices = Sms.Latest(inbox, "reply-choices").GetProperty("text").GetString()!;
+        Assert.Contains("1) ", choices);
+        Assert.Contains("3) ", choices);
+
+        await Sms.ReplyAsync(_host.Client, to, "1");
+        inbox = await Sms.WaitForAsync(_host.Client, to, "rescheduled");
+        Assert.Equal(1, Sms.Count(inbox, "rescheduled"));
+        var moved = await _host.Client.GetFromJsonAsync<JsonElement>($"/api/appointments/{id}?token={Uri.EscapeDataString(token)}", TestContext.Current.CancellationToken);
+        Assert.NotEqual("11:00:00", moved.GetProperty("start").GetString());
+
+        await Sms.ReplyAsync(_host.Client, to, "3");
+        await Sms.WaitForAsync(_host.Client, to, "reply-choices", 2);
+        _clock.Advance(Duration.FromMinutes(31));
+        await Sms.ReplyAsync(_host.Client, to, "2");
+        inbox = await Sms.WaitForAsync(_host.Client, to, "reply-choices-expired");
+        Assert.Equal(1, Sms.Count(inbox, "reply-choices-expired"));
+        Assert.Equal("Booked", await StatusAsync(id, token));
+    }
+
+    [Fact]
+    public async Task A_choice_taken_meanwhile_gets_fresh_choices_instead()
+    {
+        var (to, _, _) = await BookAsync("14:00", "2026-12-11");
+        await Sms.WaitForAsync(_host.Client, to, "booking-confirmation");
+        await Sms.ReplyAsync(_host.Client, to, "CHANGE");
+        var inbox = await Sms.WaitForAsync(_host.Client, to, "reply-choices");
+        var first = Regex.Match(Sms.Latest(inbox, "reply-choices").GetProperty("text").GetString()!, @"1\) (\d+)月(\d+)日\(周.\)(\d\d:\d\d)");
+        Assert.True(first.Success);
+        var date = $"2026-{int.Parse(first.Groups[1].Value):D2}-{int.Parse(first.Groups[2].Value):D2}";
+        for (var i = 0; i < 20; i++)
+        {
+            var (status, _) = await PostAsync(_host.Client, "/api/appointments", Json(Booking(date, first.Groups[3].Value)));
+            if (status == HttpStatusCode.Conflict) break;
+        }
+
+        await Sms.ReplyAsync(_host.Client, to, "1");
+        inbox = await Sms.WaitForAsync(_host.Client, to, "reply-choices", 2);
+        Assert.Equal(2, Sms.Count(inbox, "reply-choices"));
+        Assert.Equal(0, Sms.Count(inbox, "rescheduled"));
+    }
+
+    [Fact]
+    public async Task Stop_opts_the_number_out_so_later_messages_are_recorded_not_sent_and_start_opts_it_in()
+    {
+        var (to, _, _) = await BookAsync("15:00");
+        await Sms.WaitForAsync(_host.Client, to, "booking-confirmation");
+        await Sms.ReplyAsync(_host.Client, to, "退订");
+        await Sms.WaitForAsync(_host.Client, to, "reply-opted-out");
+        await Sms.ReplyAsync(_host.Client, to, "帮助");
+        var inbox = await Sms.WaitForAsync(_host.Client, to, "reply-help");
+        Assert.Equal("opted-out", Sms.Latest(inbox, "reply-help").GetProperty("status").GetString());
+
+        _clock.Advance(Duration.FromSeconds(1));
+        await Sms.ReplyAsync(_host.Client, to, "START");
+        await Sms.WaitForAsync(_host.Client, to, "reply-opted-in");
+        await Sms.ReplyAsync(_host.Client, to, "HELP");
+        inbox = await Sms.WaitForAsync(_host.Client, to, "reply-help", 2);
+        for (var i = 0; i < 50 && Sms.Latest(inbox, "reply-help").GetProperty("status").GetString() is "pending" or "in-flight" or "retrying"; i++)
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            inbox = await Sms.InboxAsync(_host.Client, to);
+        }
+        Assert.Equal("delivered", Sms.Latest(inbox, "reply-help").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task After_service_a_rating_request_is_answered_by_reply_and_a_low_rating_opens_a_follow_up_in_the_summary()
+    {
+        var (to, id, _) = await BookAsync("16:00");
+        await Sms.WaitForAsync(_host.Client, to, "booking-confirmation");
+        _clock.Advance(Duration.FromSeconds(1));
+        using var staff = await _host.SignedInClientAsync("staff-chen", "staff", "dispatcher");
+        var (served, _) = await PostAsync(staff, $"/api/staff/appointments/{id}/served", Json(new { }));
+        Assert.Equal(HttpStatusCode.OK, served);
+        await Sms.WaitForAsync(_host.Client, to, "rating-request");
+
+        await Sms.ReplyAsync(_host.Client, to, "2 等了很久");
+        var inbox = await Sms.WaitForAsync(_host.Client, to, "rating-thanks");
+        Assert.Contains("2", Sms.Latest(inbox, "rating-thanks").GetProperty("text").GetString());
+
+        var summary = await staff.GetFromJsonAsync<JsonElement>("/api/ratings/summary?from=2026-11-27&to=2026-11-27", TestContext.Current.CancellationToken);
+        Assert.True(summary.GetProperty("count").GetInt32() >= 1);
+        Assert.True(summary.GetProperty("followUpsOpen").GetInt32() >= 1);
+        Assert.Contains(summary.GetProperty("byItem").EnumerateArray(), g => g.GetProperty("key").GetString() == "pension-certification");
+        using var bad = await staff.GetAsync("/api/ratings/summary?from=2026-11-27", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+
+        var followUps = await staff.GetFromJsonAsync<List<JsonElement>>("/api/dispatch/follow-ups", TestContext.Current.CancellationToken);
+        var mine = followUps!.Single(f => f.GetProperty("subject").GetString() == $"appointment/{id}");
+        Assert.Equal(("Open", false, "等了很久"), (mine.GetProperty("status").GetString(), mine.GetProperty("overdue").GetBoolean(), mine.GetProperty("reason").GetString()));
+        _clock.Advance(Duration.FromDays(7));
+        followUps = await staff.GetFromJsonAsync<List<JsonElement>>("/api/dispatch/follow-ups", TestContext.Current.CancellationToken);
+        Assert.True(followUps!.Single(f => f.GetProperty("subject").GetString() == $"appointment/{id}").GetProperty("overdue").GetBoolean());
+        var (noNote, _) = await PostAsync(staff, "/api/dispatch/follow-ups/close", Json(new { subject = $"appointment/{id}" }));
+        Assert.Equal(HttpStatusCode.BadRequest, noNote);
+        var (closed, closedBody) = await PostAsync(staff, "/api/dispatch/follow-ups/close", Json(new { subject = $"appointment/{id}", note = "已电话回访并致歉" }));
+        Assert.Equal(HttpStatusCode.OK, closed);
+        Assert.Equal("Closed", closedBody.GetProperty("status").GetString());
+        _clock.Advance(Duration.FromDays(-7));
+    }
+
+    [Fact]
+    public async Task A_home_visit_request_is_acknowledged_by_sms_and_replying_2_cancels_it()
+    {
+        var mobile = NewMobile();
+        var (status, receipt) = await PostAsync(_host.Client, "/api/home-visits", Json(new Dictionary<string, object?>
+        {
+            ["name"] = "林秀兰", ["mobile"] = mobile, ["reason"] = "BedriddenOrSeriouslyIll", ["location"] = new { latitude = 24.52, longitude = 118.12 },
+            ["address"] = "福建省厦门市湖里区县后社区12号301室", ["itemId"] = "pension-certification",
+            ["windows"] = new[] { new { date = "2026-12-11", from = "09:00", to = "11:00" } },
+        }));
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        var to = "+86" + mobile;
+        await Sms.WaitForAsync(_host.Client, to, "home-visit-received");
+        _clock.Advance(Duration.FromSeconds(1));
+        await Sms.ReplyAsync(_host.Client, to, "取消");
+        var inbox = await Sms.WaitForAsync(_host.Client, to, "visit-cancelled");
+        Assert.Equal(1, Sms.Count(inbox, "visit-cancelled"));
+        using var dispatcher = await _host.SignedInClientAsync("dispatcher-he", "dispatcher");
+        var list = await dispatcher.GetFromJsonAsync<List<JsonElement>>("/api/dispatch/home-visits", TestContext.Current.CancellationToken);
+        Assert.Equal("Cancelled", list!.Single(r => r.GetProperty("id").GetString() == receipt.GetProperty("id").GetString()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_phone_page_shows_the_inbox_and_the_local_inbox_refuses_a_malformed_number()
+    {
+        var (to, _, _) = await BookAsync("16:30");
+        await Sms.WaitForAsync(_host.Client, to, "booking-confirmation");
+        using var page = await _host.Client.GetAsync($"/api/pages/phone?to={Uri.EscapeDataString(to)}", TestContext.Current.CancellationToken);
+        var html = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("/api/sms/inbound", html);
+        Assert.Contains("12345", html);
+        Assert.Contains("script-src 'nonce-", page.Headers.GetValues("Content-Security-Policy").Single());
+        using var bad = await _host.Client.GetAsync("/api/local/sms?to=12345", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+}
