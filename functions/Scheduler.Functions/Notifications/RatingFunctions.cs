@@ -13,8 +13,9 @@ public sealed record FollowUpView(string Subject, int Score, string? Reason, Nod
 
 public sealed record CloseFollowUpRequest(string? Subject, string? Note);
 
-public sealed class RatingFunctions(Ratings ratings, CallerResolver callers, NodaTime.IClock clock, IOptions<SchedulerOptions> options)
+public sealed class RatingFunctions(Ratings ratings, NodaTime.IClock clock, IOptions<SchedulerOptions> options)
 {
+    [RequireRole(Roles.Dispatcher)]
     [Function("ListFollowUps")]
     [ApiOperation("Follow-ups of ratings 1 and 2: open first, the most overdue first; overdue ones are marked.", Tag = "dispatch", Access = "dispatcher")]
     [ApiResponse(200, "The follow-ups.", Type = typeof(IReadOnlyList<FollowUpView>))]
@@ -22,13 +23,12 @@ public sealed class RatingFunctions(Ratings ratings, CallerResolver callers, Nod
     [ApiResponse(403, "Not a dispatcher.")]
     public async Task<IActionResult> FollowUps([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/follow-ups")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (_, denied) = callers.RequireRole(request, Roles.Dispatcher);
-        if (denied is not null) return denied;
         var now = clock.GetCurrentInstant();
         return new OkObjectResult((await ratings.FollowUpsAsync(options.Value.CentreId, cancellationToken))
             .Select(f => new FollowUpView(f.Subject, f.Score, f.Reason, f.OpenedAt, f.Due, f.Status, f.OverdueAt(now), f.Note, f.ClosedBy, f.ClosedAt)).ToList());
     }
 
+    [RequireRole(Roles.Dispatcher)]
     [Function("CloseFollowUp")]
     [ApiOperation("Close a follow-up with a note of what was done.", Tag = "dispatch", RequestBody = typeof(CloseFollowUpRequest), Access = "dispatcher")]
     [ApiResponse(200, "Closed.", Type = typeof(FollowUp))]
@@ -36,14 +36,14 @@ public sealed class RatingFunctions(Ratings ratings, CallerResolver callers, Nod
     [ApiResponse(404, "No follow-up for this subject.")]
     public async Task<IActionResult> Close([HttpTrigger(AuthorizationLevel.Function, "post", Route = "dispatch/follow-ups/close")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (caller, denied) = callers.RequireRole(request, Roles.Dispatcher);
-        if (denied is not null) return denied;
+        var caller = RoleGate.Caller(request);
         var (body, bad) = await RequestBody.ReadJsonAsync<CloseFollowUpRequest>(request, cancellationToken);
         if (bad is not null) return bad;
         var result = await ratings.CloseAsync(options.Value.CentreId, body!.Subject, body.Note, caller!, cancellationToken);
         return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
     }
 
+    [RequireRole(Roles.Dispatcher)]
     [Function("RatingSummary")]
     [ApiOperation("Ratings between two local dates: counts and averages by category and item, and follow-ups open, closed and overdue.", Tag = "dispatch", Access = "dispatcher")]
     [ApiResponse(200, "The summary.", Type = typeof(RatingSummary))]
@@ -52,8 +52,6 @@ public sealed class RatingFunctions(Ratings ratings, CallerResolver callers, Nod
     [ApiResponse(403, "Not a dispatcher.")]
     public async Task<IActionResult> Summary([HttpTrigger(AuthorizationLevel.Function, "get", Route = "ratings/summary")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (_, denied) = callers.RequireRole(request, Roles.Dispatcher);
-        if (denied is not null) return denied;
         if (!Outcomes.TryDate(request.Query["from"], "from", out var from, out var bad) || !Outcomes.TryDate(request.Query["to"], "to", out var to, out bad)) return bad!;
         var result = await ratings.SummaryAsync(options.Value.CentreId, from, to, cancellationToken);
         return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);

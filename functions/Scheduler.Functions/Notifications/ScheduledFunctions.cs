@@ -23,7 +23,7 @@ public sealed record StaffFeedView(string StaffId, string CalendarUrl, string Pa
 /// the calendar feed under a revocable token.
 /// </summary>
 public sealed class ScheduledFunctions(SendDayBeforeReminders reminders, SendStaffDaySchedules daySchedules, StaffDays days, IStaffFeeds feeds, ICentreDirectory centres,
-    CallerResolver callers, IClock clock, IOptions<SchedulerOptions> options, ILogger<ScheduledFunctions> logger)
+    IClock clock, IOptions<SchedulerOptions> options, ILogger<ScheduledFunctions> logger)
 {
     private string Centre => options.Value.CentreId;
 
@@ -73,6 +73,7 @@ public sealed class ScheduledFunctions(SendDayBeforeReminders reminders, SendSta
         return new ContentResult { Content = new CalendarSerializer().SerializeToString(calendar), ContentType = "text/calendar; charset=utf-8", StatusCode = 200 };
     }
 
+    [RequireRole(Roles.Dispatcher)]
     [Function("RenewStaffFeed")]
     [ApiOperation("Issue a staff member's feed token again (the old one stops working); answers the calendar and page links.", Tag = "dispatch", Access = "dispatcher")]
     [ApiResponse(200, "The links.", Type = typeof(StaffFeedView))]
@@ -80,14 +81,13 @@ public sealed class ScheduledFunctions(SendDayBeforeReminders reminders, SendSta
     public async Task<IActionResult> Renew([HttpTrigger(AuthorizationLevel.Function, "post", Route = "dispatch/staff/{staffId}/feed")] HttpRequest request, string staffId,
         CancellationToken cancellationToken)
     {
-        var (_, denied) = callers.RequireRole(request, Roles.Dispatcher);
-        if (denied is not null) return denied;
         if ((await centres.GetAsync(Centre, cancellationToken))?.Profile.Staff.Any(s => s.Id == staffId) != true) return Problems.NotFound("No such staff member.");
         var feed = await feeds.RenewAsync(Centre, staffId, cancellationToken);
         var b = options.Value.PublicBaseUrl.TrimEnd('/');
         return new OkObjectResult(new StaffFeedView(staffId, $"{b}/api/calendar/{feed.Token}.ics", $"{b}/api/pages/staff-day?t={feed.Token}"));
     }
 
+    [RequireRole(Roles.Dispatcher)]
     [Function("RevokeStaffFeed")]
     [ApiOperation("Revoke a staff member's feed token: the calendar and page links answer 404 from now on.", Tag = "dispatch", Access = "dispatcher")]
     [ApiResponse(204, "Revoked.")]
@@ -95,8 +95,6 @@ public sealed class ScheduledFunctions(SendDayBeforeReminders reminders, SendSta
     public async Task<IActionResult> Revoke([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "dispatch/staff/{staffId}/feed")] HttpRequest request, string staffId,
         CancellationToken cancellationToken)
     {
-        var (_, denied) = callers.RequireRole(request, Roles.Dispatcher);
-        if (denied is not null) return denied;
         return await feeds.RevokeAsync(Centre, staffId, cancellationToken) ? new NoContentResult() : Problems.NotFound("The staff member has no feed.");
     }
 

@@ -152,6 +152,8 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed)
             var length = Math.Min(route.Count, Math.Max(1, count / 2));
             var at = _random.Next(route.Count - length + 1);
             chosen = route.Skip(at).Take(length).Where(s => s.Node.Visit!.Pin is null).Select(s => TeamOf(s.Node)).Distinct().ToList();
+            // The string drawn may hold pinned visits only: start from the route's first visit that may move.
+            if (chosen.Count == 0) chosen = [TeamOf(route.First(s => s.Node.Visit!.Pin is null).Node)];
             centre = c.Nodes.Teams[chosen[0]][0].Place;
             chosen.AddRange(Nearest(centre, list.Except(chosen), count - chosen.Count));
         }
