@@ -3,12 +3,7 @@ using NodaTime;
 using NodaTime.Testing;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Calendar;
-using Scheduler.Functions.Appointments;
 using Scheduler.Functions.Catalogue;
-using Scheduler.Functions.HomeVisits;
-using Scheduler.Functions.Identity;
-using Scheduler.Functions.Notifications;
-using Scheduler.Functions.Platform;
 
 namespace Scheduler.Bench.Booking;
 

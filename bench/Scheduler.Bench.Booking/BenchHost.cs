@@ -8,11 +8,8 @@ using NodaTime.Testing;
 using Scheduler.Core.Catalogue;
 using Scheduler.DevHost;
 using Scheduler.Functions;
-using Scheduler.Functions.Appointments;
 using Scheduler.Functions.Catalogue;
-using Scheduler.Functions.HomeVisits;
 using Scheduler.Functions.Identity;
-using Scheduler.Functions.Notifications;
 using Scheduler.Functions.Platform;
 
 namespace Scheduler.Bench.Booking;

@@ -5,10 +5,6 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using NodaTime;
 using Scheduler.Functions.Appointments;
-using Scheduler.Functions.Catalogue;
-using Scheduler.Functions.HomeVisits;
-using Scheduler.Functions.Identity;
-using Scheduler.Functions.Notifications;
 using Scheduler.Functions.Platform;
 
 namespace Scheduler.Bench.Booking;

@@ -1,11 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Scheduler.Functions;
-using Scheduler.Functions.Appointments;
-using Scheduler.Functions.Catalogue;
-using Scheduler.Functions.HomeVisits;
 using Scheduler.Functions.Identity;
-using Scheduler.Functions.Notifications;
 using Scheduler.Functions.Platform;
 
 namespace Scheduler.DevHost;

@@ -8,11 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Scheduler.Core.Catalogue;
 using Scheduler.Core.HomeVisits;
 using Xunit;
-using Scheduler.Functions.Appointments;
-using Scheduler.Functions.Catalogue;
 using Scheduler.Functions.HomeVisits;
-using Scheduler.Functions.Identity;
-using Scheduler.Functions.Notifications;
 using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;

@@ -3,11 +3,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Scheduler.Functions.Appointments;
-using Scheduler.Functions.Catalogue;
-using Scheduler.Functions.HomeVisits;
-using Scheduler.Functions.Identity;
-using Scheduler.Functions.Notifications;
 using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;

@@ -13,11 +13,7 @@ using Microsoft.Extensions.Options;
 using Scheduler.DevHost;
 using Scheduler.Testing;
 using Xunit;
-using Scheduler.Functions.Appointments;
-using Scheduler.Functions.Catalogue;
-using Scheduler.Functions.HomeVisits;
 using Scheduler.Functions.Identity;
-using Scheduler.Functions.Notifications;
 using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;

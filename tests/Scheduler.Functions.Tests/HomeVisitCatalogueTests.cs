@@ -4,11 +4,7 @@ using Scheduler.Core.Catalogue;
 using Scheduler.Testing;
 using Xunit;
 using static Scheduler.Functions.Tests.BookingClient;
-using Scheduler.Functions.Appointments;
 using Scheduler.Functions.Catalogue;
-using Scheduler.Functions.HomeVisits;
-using Scheduler.Functions.Identity;
-using Scheduler.Functions.Notifications;
 using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;

@@ -11,9 +11,6 @@ using Scheduler.Core.Identity;
 using Scheduler.Testing;
 using Xunit;
 using Scheduler.Functions.Appointments;
-using Scheduler.Functions.Catalogue;
-using Scheduler.Functions.HomeVisits;
-using Scheduler.Functions.Identity;
 using Scheduler.Functions.Notifications;
 using Scheduler.Functions.Platform;
 

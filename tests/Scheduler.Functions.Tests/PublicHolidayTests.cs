@@ -2,12 +2,7 @@ using System.Text.Json;
 using Scheduler.Core.Calendar;
 using Scheduler.DevHost;
 using Xunit;
-using Scheduler.Functions.Appointments;
 using Scheduler.Functions.Catalogue;
-using Scheduler.Functions.HomeVisits;
-using Scheduler.Functions.Identity;
-using Scheduler.Functions.Notifications;
-using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;
 

@@ -8,7 +8,6 @@ using NodaTime;
 using NodaTime.Testing;
 using Scheduler.Testing;
 using Xunit;
-using Scheduler.Functions.Notifications;
 using Scheduler.Functions.Platform;
 using static Scheduler.Functions.Tests.BookingClient;
 

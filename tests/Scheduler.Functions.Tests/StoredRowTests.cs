@@ -6,8 +6,6 @@ using Xunit;
 using Scheduler.Functions.Appointments;
 using Scheduler.Functions.Catalogue;
 using Scheduler.Functions.HomeVisits;
-using Scheduler.Functions.Identity;
-using Scheduler.Functions.Notifications;
 using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;

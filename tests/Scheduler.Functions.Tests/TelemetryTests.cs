@@ -8,11 +8,6 @@ using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Trace;
 using Xunit;
-using Scheduler.Functions.Appointments;
-using Scheduler.Functions.Catalogue;
-using Scheduler.Functions.HomeVisits;
-using Scheduler.Functions.Identity;
-using Scheduler.Functions.Notifications;
 using Scheduler.Functions.Platform;
 
 namespace Scheduler.Functions.Tests;

@@ -2,11 +2,7 @@ using NodaTime;
 using NodaTime.Testing;
 using Scheduler.DevHost;
 using Scheduler.Functions;
-using Scheduler.Functions.Appointments;
-using Scheduler.Functions.Catalogue;
-using Scheduler.Functions.HomeVisits;
 using Scheduler.Functions.Identity;
-using Scheduler.Functions.Notifications;
 using Scheduler.Functions.Platform;
 
 namespace Scheduler.Testing;

@@ -9,7 +9,7 @@ public sealed class AppointmentQueries(IAppointmentStore store, ICentreDirectory
     public async Task<Outcome<StoredAppointment>> GetAsync(string centreId, string appointmentId, CancellationToken cancellationToken)
     {
         var stored = await store.GetAsync(centreId, appointmentId, cancellationToken);
-        return stored is null ? Problem.NotFound("appointment", ErrorCodes.UnknownAppointment, "No such appointment.") : Outcome<StoredAppointment>.Ok(stored);
+        return stored is null ? Problem.UnknownAppointment() : Outcome<StoredAppointment>.Ok(stored);
     }
 
     public async Task<Outcome<IReadOnlyList<Appointment>>> DayAsync(string centreId, string? categoryId, LocalDate? date, CancellationToken cancellationToken)

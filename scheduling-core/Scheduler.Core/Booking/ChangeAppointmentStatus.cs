@@ -19,7 +19,7 @@ public sealed class ChangeAppointmentStatus(IAppointmentStore store, ICentreDire
         return await ConflictRetry.RunAsync<Outcome<Appointment>>(async _ =>
         {
             var stored = await store.GetAsync(centreId, appointmentId, cancellationToken);
-            if (stored is null) return Attempt<Outcome<Appointment>>.Done(Problem.NotFound("appointment", ErrorCodes.UnknownAppointment, "No such appointment."));
+            if (stored is null) return Attempt<Outcome<Appointment>>.Done(Problem.UnknownAppointment());
             var current = stored.Appointment;
             var now = clock.GetCurrentInstant();
             var applied = current.Apply(action, now, centre.Calendar);

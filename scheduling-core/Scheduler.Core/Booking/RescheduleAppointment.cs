@@ -18,7 +18,7 @@ public sealed class RescheduleAppointment(IAppointmentStore store, ICentreDirect
         return await ConflictRetry.RunAsync<Outcome<Appointment>>(async _ =>
         {
             var stored = await store.GetAsync(centreId, appointmentId, cancellationToken);
-            if (stored is null) return Attempt<Outcome<Appointment>>.Done(Problem.NotFound("appointment", ErrorCodes.UnknownAppointment, "No such appointment."));
+            if (stored is null) return Attempt<Outcome<Appointment>>.Done(Problem.UnknownAppointment());
             var current = stored.Appointment;
             var now = clock.GetCurrentInstant();
             if (current.ChangeableAt(now, centre.Calendar) is { } notChangeable) return Attempt<Outcome<Appointment>>.Done(notChangeable);

@@ -30,6 +30,8 @@ public sealed record Problem(ProblemKind Kind, string Field, string Code, string
     public static Problem Forbidden(string field, string code, string message) => new(ProblemKind.Forbidden, field, code, message);
 
     public static Problem UnknownCentre(string centreId) => NotFound("centre", ErrorCodes.UnknownCentre, $"Centre '{centreId}' is not known.");
+
+    public static Problem UnknownAppointment() => NotFound("appointment", ErrorCodes.UnknownAppointment, "No such appointment.");
 }
 
 /// <summary>A value or the rule the request broke.</summary>
