@@ -1,0 +1,181 @@
+using NodaTime;
+
+namespace Scheduler.Core.Roster;
+
+/// <summary>
+/// Walk-ins expected, learned from the hall's history: the mean number of walk-in check-ins per weekday, hour and
+/// category over the ordinary days seen, times a pre-holiday factor learned from the holiday eves seen (their
+/// walk-ins against the mean of their weekdays). Also learned: each category's green-channel share and mean
+/// time at the window. A weekday, hour or category never seen forecasts none.
+/// </summary>
+public sealed class DemandForecast
+{
+    private readonly Dictionary<(IsoDayOfWeek, int, string), double> _perHour = [];
+    private readonly Dictionary<string, double> _greenShare = [];
+    private readonly Dictionary<string, double> _meanService = [];
+
+    public double PreHolidayFactor { get; private init; } = 1;
+
+    public static DemandForecast Learn(IEnumerable<HallVisit> history, Func<LocalDate, bool> isPreHoliday)
+    {
+        var visits = history.ToList();
+        var days = visits.Select(v => v.Date).Distinct().ToList();
+        var ordinary = days.Where(d => !isPreHoliday(d)).ToList();
+        var ordinaryPerWeekday = ordinary.GroupBy(d => d.DayOfWeek).ToDictionary(g => g.Key, g => g.Count());
+        var f = new DemandForecast();
+        var ordinarySet = ordinary.ToHashSet();
+        foreach (var g in visits.Where(v => v.WalkIn && ordinarySet.Contains(v.Date)).GroupBy(v => (v.Date.DayOfWeek, v.Arrived.Hour, v.CategoryId)))
+            f._perHour[g.Key] = g.Count() / (double)ordinaryPerWeekday[g.Key.DayOfWeek];
+
+        // Pre-holiday: walk-ins on the eves against what an ordinary day of the same weekday brings.
+        var eves = days.Where(isPreHoliday).ToHashSet();
+        var seen = visits.Where(v => v.WalkIn && eves.Contains(v.Date)).Count();
+        var expected = eves.Sum(d => f._perHour.Where(p => p.Key.Item1 == d.DayOfWeek).Sum(p => p.Value));
+        var factor = eves.Count > 0 && expected > 0 ? seen / expected : 1;
+
+        foreach (var g in visits.GroupBy(v => v.CategoryId))
+        {
+            f._greenShare[g.Key] = g.Count(v => v.Green) / (double)g.Count();
+            f._meanService[g.Key] = g.Average(v => v.ServiceMinutes);
+        }
+        return new DemandForecast(f, factor);
+    }
+
+    private DemandForecast() { }
+
+    private DemandForecast(DemandForecast learned, double preHolidayFactor)
+    {
+        _perHour = learned._perHour;
+        _greenShare = learned._greenShare;
+        _meanService = learned._meanService;
+        PreHolidayFactor = preHolidayFactor;
+    }
+
+    /// <summary>Walk-ins expected in the hour starting at <paramref name="hour"/> of <paramref name="date"/>.</summary>
+    public double WalkIns(LocalDate date, int hour, string categoryId, bool preHoliday) =>
+        (_perHour.TryGetValue((date.DayOfWeek, hour, categoryId), out var n) ? n : 0) * (preHoliday ? PreHolidayFactor : 1);
+
+    public double GreenShare(string categoryId) => _greenShare.TryGetValue(categoryId, out var s) ? s : 0;
+
+    public double? MeanServiceMinutes(string categoryId) => _meanService.TryGetValue(categoryId, out var m) ? m : null;
+}
+
+/// <summary>What one category needs in one slot: residents expected (booked, walk-in, extended), their minutes, and the green share.</summary>
+public sealed record SlotDemand(string CategoryId, int Slot, double Booked, double WalkIns, double Extended, double WorkloadMinutes, double GreenShare)
+{
+    public double Arrivals => Booked + WalkIns + Extended;
+}
+
+/// <summary>The demand of a roster day, per category and slot, and the windows it needs at a service level.</summary>
+public sealed class DayDemand
+{
+    private readonly Dictionary<(string, int), SlotDemand> _slots;
+
+    private DayDemand(RosterDay day, IReadOnlyList<RosterCategory> categories, Dictionary<(string, int), SlotDemand> slots)
+    {
+        Day = day;
+        Categories = categories;
+        _slots = slots;
+    }
+
+    public RosterDay Day { get; }
+    public IReadOnlyList<RosterCategory> Categories { get; }
+
+    public SlotDemand this[string categoryId, int slot] => _slots[(categoryId, slot)];
+
+    /// <summary>
+    /// Adds up the day: booked appointments in the slot they start in (with their items' minutes), walk-ins from the
+    /// forecast spread evenly over the slots of each hour, extended-hours requests spread over the period asked for.
+    /// Walk-ins and requests take the category's mean service time (learned, else the category's).
+    /// </summary>
+    public static DayDemand Build(RosterDay day, IReadOnlyList<RosterCategory> categories, IEnumerable<BookedDemand> booked,
+        DemandForecast? forecast, bool preHoliday, IEnumerable<ExtendedDemand>? extended = null)
+    {
+        var slots = new Dictionary<(string, int), SlotDemand>();
+        var bookedList = booked.ToList();
+        var extendedList = extended?.ToList() ?? [];
+        foreach (var c in categories)
+        {
+            var mean = forecast?.MeanServiceMinutes(c.Id) ?? c.MeanServiceMinutes;
+            for (var t = 0; t < day.Slots; t++)
+            {
+                var start = day.StartOf(t);
+                var slotBooked = bookedList.Where(b => b.CategoryId == c.Id && day.SlotOf(b.Start) == t).ToList();
+                double walkIns = 0;
+                if (forecast is not null)
+                {
+                    // The part of each hour this slot covers.
+                    var from = RosterDay.MinuteOfDay(start);
+                    var to = from + day.SlotMinutes;
+                    for (var h = (int)(from / 60); h * 60 < to; h++)
+                    {
+                        var overlap = Math.Min(to, (h + 1) * 60) - Math.Max(from, h * 60);
+                        if (overlap > 0) walkIns += forecast.WalkIns(day.Date, h, c.Id, preHoliday) * overlap / HourOpenMinutes(day, h);
+                    }
+                }
+                double ext = 0;
+                foreach (var e in extendedList.Where(e => e.CategoryId == c.Id))
+                {
+                    var first = day.FirstSlotAtOrAfter(e.From);
+                    var last = day.FirstSlotAtOrAfter(e.To);
+                    if (t >= first && t < last) ext += e.Requests / (double)(last - first);
+                }
+                var green = forecast?.GreenShare(c.Id) ?? 0;
+                var bookedGreen = slotBooked.Count(b => b.Green);
+                var arrivals = slotBooked.Count + walkIns + ext;
+                var greenShare = arrivals > 0 ? (bookedGreen + (walkIns + ext) * green) / arrivals : green;
+                slots[(c.Id, t)] = new SlotDemand(c.Id, t, slotBooked.Count, walkIns, ext, slotBooked.Sum(b => b.Minutes) + (walkIns + ext) * mean, greenShare);
+            }
+        }
+        return new DayDemand(day, categories, slots);
+    }
+
+    // Minutes of hour h inside the day's opening (an hour cut by opening or closing spreads its walk-ins over what is open).
+    private static double HourOpenMinutes(RosterDay day, int h)
+    {
+        var opens = RosterDay.MinuteOfDay(day.Opens);
+        var closes = opens + day.SlotMinutes * day.Slots;
+        return Math.Max(1, Math.Min(closes, (h + 1) * 60) - Math.Max(opens, h * 60));
+    }
+
+    /// <summary>Windows needed per category and slot (Erlang C with the slot's mean service time).</summary>
+    public WindowsNeeded Needed(ServiceLevel level)
+    {
+        var needed = new Dictionary<string, int[]>();
+        var load = new Dictionary<string, double[]>();
+        foreach (var c in Categories)
+        {
+            var n = new int[Day.Slots];
+            var arrivals = new double[Day.Slots];
+            for (var t = 0; t < Day.Slots; t++)
+            {
+                var d = this[c.Id, t];
+                arrivals[t] = d.Arrivals;
+                var mean = d.Arrivals > 0 ? d.WorkloadMinutes / d.Arrivals : c.MeanServiceMinutes;
+                n[t] = ErlangC.WindowsNeeded(d.Arrivals / Day.SlotMinutes, mean, level);
+            }
+            needed[c.Id] = n;
+            load[c.Id] = arrivals;
+        }
+        return new WindowsNeeded(Day, Categories, needed, this);
+    }
+}
+
+/// <summary>Windows needed per category and slot, with the demand behind them.</summary>
+public sealed record WindowsNeeded(RosterDay Day, IReadOnlyList<RosterCategory> Categories, IReadOnlyDictionary<string, int[]> PerCategory, DayDemand Demand)
+{
+    public int this[string categoryId, int slot] => PerCategory[categoryId][slot];
+
+    /// <summary>
+    /// Expected total minutes of waiting in one slot of a category with <paramref name="windows"/> open: arrivals x
+    /// the Erlang C mean wait, capped at <paramref name="capMinutes"/> a resident (an unstable queue costs the cap).
+    /// </summary>
+    public double ExpectedWaitingMinutes(string categoryId, int slot, int windows, double capMinutes = 60)
+    {
+        var d = Demand[categoryId, slot];
+        if (d.Arrivals <= 0) return 0;
+        var mean = d.WorkloadMinutes / d.Arrivals;
+        var wait = ErlangC.MeanWaitMinutes(windows, d.Arrivals / Day.SlotMinutes, mean);
+        return d.Arrivals * Math.Min(capMinutes, wait);
+    }
+}
