@@ -14,6 +14,9 @@ public sealed record BookedDemand(string CategoryId, LocalTime Start, double Min
 /// <summary>Residents who asked for an extended session (延时服务) between <see cref="From"/> and <see cref="To"/>.</summary>
 public sealed record ExtendedDemand(string CategoryId, LocalTime From, LocalTime To, int Requests);
 
+/// <summary>How booked residents come: the share who do not, and their lateness in minutes (negative: early), normal.</summary>
+public sealed record Punctuality(double NoShowShare = 0.08, double MeanLatenessMinutes = -4, double LatenessSdMinutes = 6);
+
 /// <summary>An item as the hall sees it: its category, minutes at the window and share of the category's residents.</summary>
 public sealed record HallItem(string Id, string CategoryId, double Minutes, double Weight);
 
@@ -97,12 +100,12 @@ public sealed record HallProfile(
 /// </summary>
 public sealed class HallHistoryGenerator(HallProfile profile, int seed)
 {
-    private readonly Random _random = new(seed);
+    private readonly Draws _random = new(seed);
 
     public HallProfile Profile => profile;
 
-    /// <summary>Probability that a booked resident does not come.</summary>
-    public double NoShowShare { get; init; } = 0.08;
+    /// <summary>How booked residents keep their appointments.</summary>
+    public Punctuality Punctuality { get; init; } = new();
 
     /// <summary>Visits of every open day from <paramref name="from"/> (inclusive) for <paramref name="days"/> days.</summary>
     public IReadOnlyList<HallVisit> Visits(LocalDate from, int days)
@@ -138,25 +141,25 @@ public sealed class HallHistoryGenerator(HallProfile profile, int seed)
                 var to = Math.Min(closes, (profile.FirstHour + h + 1) * 60.0);
                 if (to <= from) continue;
                 var mean = c.DailyVolume * factor * c.HourWeights[h] / weightSum * (to - from) / 60.0;
-                var n = Poisson(mean);
+                var n = _random.Poisson(mean);
                 for (var i = 0; i < n; i++)
                 {
                     var item = Pick(items);
-                    var green = _random.NextDouble() < c.GreenShare;
-                    var minutes = ServiceMinutes(item.Minutes);
-                    if (_random.NextDouble() < c.BookedShare)
+                    var green = _random.Chance(c.GreenShare);
+                    var minutes = _random.ServiceMinutes(item.Minutes);
+                    if (_random.Chance(c.BookedShare))
                     {
                         // Booked into a 15-minute slot of this hour; arrives a few minutes around it.
-                        var slotStart = from + 15 * Math.Floor(_random.NextDouble() * Math.Max(1, (to - from) / 15));
+                        var slotStart = from + 15 * Math.Floor(_random.Uniform() * Math.Max(1, (to - from) / 15));
                         var start = Clock(slotStart);
                         var booking = new BookedDemand(c.CategoryId, start, item.Minutes, green, item.Id);
-                        if (_random.NextDouble() < NoShowShare) { booked.Add((booking, null)); continue; }
-                        var arrived = Math.Clamp(slotStart + Normal(-4, 6), opens, closes - 1);
+                        if (_random.Chance(Punctuality.NoShowShare)) { booked.Add((booking, null)); continue; }
+                        var arrived = Math.Clamp(slotStart + _random.Normal(Punctuality.MeanLatenessMinutes, Punctuality.LatenessSdMinutes), opens, closes - 1);
                         booked.Add((booking, new HallVisit(date, Clock(arrived), c.CategoryId, item.Id, false, green, minutes)));
                     }
                     else
                     {
-                        var at = from + _random.NextDouble() * (to - from);
+                        var at = from + _random.Uniform() * (to - from);
                         walkIns.Add(new HallVisit(date, Clock(at), c.CategoryId, item.Id, true, green, minutes));
                     }
                 }
@@ -169,37 +172,12 @@ public sealed class HallHistoryGenerator(HallProfile profile, int seed)
 
     private HallItem Pick(IReadOnlyList<HallItem> items)
     {
-        var r = _random.NextDouble() * items.Sum(i => i.Weight);
+        var r = _random.Uniform() * items.Sum(i => i.Weight);
         foreach (var i in items)
         {
             if (r < i.Weight) return i;
             r -= i.Weight;
         }
         return items[^1];
-    }
-
-    private double ServiceMinutes(double mean)
-    {
-        const double cv = 0.5;
-        var sigma2 = Math.Log(1 + cv * cv);
-        return Math.Max(1, mean * Math.Exp(Normal(0, 1) * Math.Sqrt(sigma2) - sigma2 / 2));
-    }
-
-    private double Normal(double mean, double sd)
-    {
-        var u1 = 1 - _random.NextDouble();
-        var u2 = _random.NextDouble();
-        return mean + sd * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-    }
-
-    private int Poisson(double mean)
-    {
-        if (mean <= 0) return 0;
-        if (mean > 50) return Math.Max(0, (int)Math.Round(Normal(mean, Math.Sqrt(mean))));
-        var l = Math.Exp(-mean);
-        var k = 0;
-        var p = 1.0;
-        do { k++; p *= _random.NextDouble(); } while (p > l);
-        return k - 1;
     }
 }
