@@ -138,44 +138,84 @@ public sealed class DayDemand
         return Math.Max(1, Math.Min(closes, (h + 1) * 60) - Math.Max(opens, h * 60));
     }
 
-    /// <summary>Windows needed per category and slot (Erlang C with the slot's mean service time).</summary>
+    /// <summary>
+    /// Windows needed per category and slot, by the modified offered load: the load of a slot is the mean number of
+    /// residents who would be at a window then with a window for everyone (those who arrived in this slot or earlier
+    /// and are still being served, exponential service with the category's mean time for the day), and the slot
+    /// needs the fewest windows that meet the level by Erlang C at that load. Unlike a slot taken on its own, a
+    /// burst of long services keeps needing windows in the slots after it.
+    /// </summary>
     public WindowsNeeded Needed(ServiceLevel level)
     {
         var needed = new Dictionary<string, int[]>();
-        var load = new Dictionary<string, double[]>();
+        var loads = new Dictionary<string, double[]>();
+        var means = new Dictionary<string, double>();
         foreach (var c in Categories)
         {
-            var n = new int[Day.Slots];
-            var arrivals = new double[Day.Slots];
-            for (var t = 0; t < Day.Slots; t++)
-            {
-                var d = this[c.Id, t];
-                arrivals[t] = d.Arrivals;
-                var mean = d.Arrivals > 0 ? d.WorkloadMinutes / d.Arrivals : c.MeanServiceMinutes;
-                n[t] = ErlangC.WindowsNeeded(d.Arrivals / Day.SlotMinutes, mean, level);
-            }
-            needed[c.Id] = n;
-            load[c.Id] = arrivals;
+            var arrivals = Enumerable.Range(0, Day.Slots).Select(t => this[c.Id, t].Arrivals).ToArray();
+            var total = arrivals.Sum();
+            var mean = total > 0 ? Enumerable.Range(0, Day.Slots).Sum(t => this[c.Id, t].WorkloadMinutes) / total : c.MeanServiceMinutes;
+            var load = OfferedLoad(arrivals, Day.SlotMinutes, mean);
+            needed[c.Id] = load.Select(a => a > 1e-9 ? ErlangC.WindowsNeeded(a / mean, mean, level) : 0).ToArray();
+            loads[c.Id] = load;
+            means[c.Id] = mean;
         }
-        return new WindowsNeeded(Day, Categories, needed, this);
+        return new WindowsNeeded(Day, Categories, needed, loads, means);
+    }
+
+    /// <summary>
+    /// The mean over each slot of the infinite-server load: arrivals spread evenly within their slot, each staying an
+    /// exponential time of mean <paramref name="mean"/>. The load at a moment is exact; its mean over the slot is
+    /// taken at twenty points.
+    /// </summary>
+    public static double[] OfferedLoad(double[] arrivals, int slotMinutes, double mean)
+    {
+        const int points = 20;
+        var load = new double[arrivals.Length];
+        for (var t = 0; t < arrivals.Length; t++)
+        {
+            double sum = 0;
+            for (var i = 0; i < points; i++)
+            {
+                var at = (t + (i + 0.5) / points) * slotMinutes;
+                for (var u = 0; u <= t; u++)
+                {
+                    if (arrivals[u] <= 0) continue;
+                    var rate = arrivals[u] / slotMinutes;
+                    double from = u * slotMinutes, to = Math.Min(at, (u + 1.0) * slotMinutes);
+                    // Residents who came in [from, to) and are still at a window at time `at`.
+                    sum += rate * mean * (Math.Exp(-(at - to) / mean) - Math.Exp(-(at - from) / mean));
+                }
+            }
+            load[t] = sum / points;
+        }
+        return load;
     }
 }
 
-/// <summary>Windows needed per category and slot, with the demand behind them.</summary>
-public sealed record WindowsNeeded(RosterDay Day, IReadOnlyList<RosterCategory> Categories, IReadOnlyDictionary<string, int[]> PerCategory, DayDemand Demand)
+/// <summary>Windows needed per category and slot, with the offered load (erlangs) and mean service time behind them.</summary>
+public sealed record WindowsNeeded(
+    RosterDay Day,
+    IReadOnlyList<RosterCategory> Categories,
+    IReadOnlyDictionary<string, int[]> PerCategory,
+    IReadOnlyDictionary<string, double[]> Load,
+    IReadOnlyDictionary<string, double> MeanServiceMinutes)
 {
     public int this[string categoryId, int slot] => PerCategory[categoryId][slot];
 
     /// <summary>
-    /// Expected total minutes of waiting in one slot of a category with <paramref name="windows"/> open: arrivals x
-    /// the Erlang C mean wait, capped at <paramref name="capMinutes"/> a resident (an unstable queue costs the cap).
+    /// Expected total minutes of waiting of the residents of one slot of a category with <paramref name="windows"/>
+    /// open: the slot's residents at the offered load (load x slot / mean service) times the Erlang C mean wait,
+    /// capped at <paramref name="capMinutes"/> a resident. When the windows cannot keep up with the load the wait
+    /// counts the cap plus the share of the load left unserved (so each window still counts, down to none).
     /// </summary>
     public double ExpectedWaitingMinutes(string categoryId, int slot, int windows, double capMinutes = 60)
     {
-        var d = Demand[categoryId, slot];
-        if (d.Arrivals <= 0) return 0;
-        var mean = d.WorkloadMinutes / d.Arrivals;
-        var wait = ErlangC.MeanWaitMinutes(windows, d.Arrivals / Day.SlotMinutes, mean);
-        return d.Arrivals * Math.Min(capMinutes, wait);
+        var load = Load[categoryId][slot];
+        if (load <= 1e-9) return 0;
+        var mean = MeanServiceMinutes[categoryId];
+        var residents = load * Day.SlotMinutes / mean;
+        if (windows <= load) return residents * capMinutes * (1 + (load - windows) / load);
+        return residents * Math.Min(capMinutes, ErlangC.MeanWaitMinutes(windows, load / mean, mean));
     }
 }

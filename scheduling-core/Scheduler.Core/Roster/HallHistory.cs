@@ -58,9 +58,9 @@ public sealed record HallProfile(
     public static HallProfile Demo(IReadOnlySet<LocalDate>? holidays = null) => new(
         new LocalTime(8, 30), new LocalTime(17, 30), 8,
         [
-            new("social", 200, 0.35, 0.12, [0.5, 1.6, 1.5, 1.1, 0.45, 0.7, 1.0, 0.9, 0.6, 0.2]),
-            new("business", 75, 0.45, 0.04, [0.2, 0.6, 0.9, 0.8, 0.3, 0.8, 1.5, 1.6, 1.1, 0.3]),
-            new("construction", 38, 0.6, 0.02, [0.4, 1.0, 1.2, 1.0, 0.3, 0.8, 1.0, 1.0, 0.6, 0.2]),
+            new("social", 80, 0.35, 0.12, [0.5, 1.6, 1.5, 1.1, 0.45, 0.7, 1.0, 0.9, 0.6, 0.2]),
+            new("business", 40, 0.45, 0.04, [0.2, 0.6, 0.9, 0.8, 0.3, 0.8, 1.5, 1.6, 1.1, 0.3]),
+            new("construction", 25, 0.6, 0.02, [0.4, 1.0, 1.2, 1.0, 0.3, 0.8, 1.0, 1.0, 0.6, 0.2]),
         ],
         [
             new("pension-certification", "social", 10, 3), new("medical-insurance-enrolment", "social", 15, 2),

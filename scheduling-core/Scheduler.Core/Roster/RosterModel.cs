@@ -103,8 +103,11 @@ public sealed record RosterRequest(
     public IReadOnlyList<RosterCategory> Categories => Needed.Categories;
 }
 
-/// <summary>How long and how wide the solver searches; <see cref="RelativeGap"/> stops it once proven that close to optimal.</summary>
-public sealed record RosterSolverOptions(double TimeLimitSeconds = 10, int Workers = 2, double RelativeGap = 0.0, int Seed = 1);
+/// <summary>
+/// How long and how wide the solver searches; <see cref="RelativeGap"/> stops it once proven that close to optimal;
+/// <see cref="SolverParameters"/> adds CP-SAT parameters (text format, comma-separated) for experiments.
+/// </summary>
+public sealed record RosterSolverOptions(double TimeLimitSeconds = 10, int Workers = 2, double RelativeGap = 0.0, int Seed = 1, string? SolverParameters = null);
 
 public enum RosterStatus
 {

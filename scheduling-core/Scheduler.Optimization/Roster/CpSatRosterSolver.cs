@@ -36,7 +36,7 @@ public sealed class CpSatRosterSolver : IRosterSolver
                 $"num_workers:{Math.Max(1, o.Workers)}",
                 $"max_time_in_seconds:{o.TimeLimitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
                 $"relative_gap_limit:{o.RelativeGap.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
-                $"random_seed:{o.Seed}"),
+                $"random_seed:{o.Seed}") + (string.IsNullOrWhiteSpace(o.SolverParameters) ? "" : "," + o.SolverParameters),
         };
         var status = solver.Solve(c.Model);
         var seconds = watch.Elapsed.TotalSeconds;

@@ -21,17 +21,18 @@ public sealed class RosterPenaltyTests
     public void Shortfall_costs_the_waiting_each_missing_window_would_save()
     {
         var day = Day(1);
-        // 6 residents of 12 minutes in a 15-minute slot: 4.8 erlangs.
+        // 6 residents of 12 minutes in a 15-minute slot.
         var needed = Needs(day, [("a", 10, 12, [6], null)]);
         var need = needed["a", 0];
         var steps = ShortfallPenalty.Steps(needed, "a", 0, W);
         Assert.Equal(need, steps.Length);
-        double Ew(int c) => 6 * Math.Min(60, ErlangC.MeanWaitMinutes(c, 6 / 15.0, 12));
-        // The last needed window saves Ew(need-1) - Ew(need) resident-minutes, at 10 units each.
+        var load = needed.Load["a"][0];
+        var residents = load * 15 / 12;
+        double Ew(int c) => c <= load ? residents * 60 * (1 + (load - c) / load) : residents * Math.Min(60, ErlangC.MeanWaitMinutes(c, load / 12, 12));
+        Assert.Equal(Ew(2), needed.ExpectedWaitingMinutes("a", 0, 2), 9);
+        // The last needed window saves Ew(need-1) - Ew(need) resident-minutes, at 10 units each; no step is below the next.
         Assert.Equal(Math.Max(5, (long)Math.Round(10 * (Ew(need - 1) - Ew(need)))), steps[^1]);
-        // Below 5 windows the queue cannot keep up: the cap (6 residents x 60 min) until the first stable count.
-        Assert.True(need >= 6);
-        Assert.Equal(Math.Max(steps[5], (long)Math.Round(10 * (6 * 60 - Ew(5)))), steps[4]);
+        Assert.Equal(Math.Max(steps[1], (long)Math.Round(10 * (Ew(0) - Ew(1)))), steps[0]);
         Assert.True(steps.Zip(steps.Skip(1)).All(p => p.First >= p.Second));
         Assert.Equal(steps.Sum(), ShortfallPenalty.Cost(needed, "a", 0, 0, W));
         Assert.Equal(steps[^1], ShortfallPenalty.Cost(needed, "a", 0, need - 1, W));
@@ -47,7 +48,7 @@ public sealed class RosterPenaltyTests
         var plan = Solve(r);
         AssertOptimalAndScored(r, plan);
         Assert.All(plan.Duties["ann"], d => Assert.Equal(Duty.At("busy"), d));
-        Assert.Equal(4 * ShortfallPenalty.Cost(needed, "quiet", 0, 0, W), plan.Score.Shortfall);
+        Assert.Equal(Enumerable.Range(0, 4).Sum(t => ShortfallPenalty.Cost(needed, "quiet", t, 0, W)), plan.Score.Shortfall);
         Assert.Equal(4, plan.Shortfall.MissingWindowSlots);
         Assert.All(plan.Shortfall.ShortSlots, s => Assert.Equal("quiet", s.CategoryId));
     }
@@ -111,9 +112,9 @@ public sealed class RosterPenaltyTests
         Assert.All(plan.Duties.Values, d => Assert.Single(d.Select(x => x.Ref).Distinct()));
 
         // One staff member, a from 9:00 and b from 9:30: one switch is worth it, priced exactly.
-        // 3 residents of 4 minutes a slot: the one window saves 132 resident-minutes of waiting (1,320 units).
+        // 3 residents of 4 minutes a slot: the one window saves far more waiting than a switch costs.
         var swap = Needs(Day(4), [("a", 2, 4, [3, 3, 0, 0], [1, 1, 0, 0]), ("b", 2, 4, [0, 0, 3, 3], [0, 0, 1, 1])]);
-        Assert.Equal(1_320, ShortfallPenalty.Cost(swap, "a", 0, 0, W));
+        Assert.True(ShortfallPenalty.Cost(swap, "a", 1, 0, W) > 10 * W.PerSwitch);
         var r2 = Request(Day(4), swap, [Staff("ann", "a", "b")]);
         var one = Solve(r2);
         AssertOptimalAndScored(r2, one);
@@ -125,7 +126,7 @@ public sealed class RosterPenaltyTests
         var none = Solve(r3);
         AssertOptimalAndScored(r3, none);
         Assert.Equal(0, none.Score.Switches);
-        Assert.Equal(ShortfallPenalty.Cost(swap, "a", 1, 0, W), none.Score.Shortfall); // the cheaper slot given up
+        Assert.Equal(Math.Min(ShortfallPenalty.Cost(swap, "a", 1, 0, W), ShortfallPenalty.Cost(swap, "b", 2, 0, W)), none.Score.Shortfall); // the cheaper slot given up
     }
 
     [Fact]

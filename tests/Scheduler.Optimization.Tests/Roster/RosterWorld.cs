@@ -27,7 +27,7 @@ internal static class RosterWorld
         var demand = DayDemand.Build(day, cats, booked, null, false);
         var erlang = demand.Needed(ServiceLevel.Default);
         var needs = categories.ToDictionary(c => c.Category, c => c.Needs ?? erlang.PerCategory[c.Category]);
-        return new WindowsNeeded(day, cats, needs, demand);
+        return erlang with { PerCategory = needs };
     }
 
     public static RosterRules NoBreaksNoLunch { get; } = RosterRules.Default with { LunchFrom = null, LunchTo = null, BreakAfterSlots = 1000 };
