@@ -21,6 +21,10 @@ public sealed class RosterScaleCommand : IBenchCommand
         var seed = (int)args.Number("seed", 1);
         var options = new RosterSolverOptions(args.Number("seconds", 10), (int)args.Number("workers", 2), args.Number("gap", 0.01), seed, args.Get("params"));
         var (request, residents) = Build(seed, options);
+        // Switches to see what each part of the model costs the proof: --per-switch n, --no-breaks, --no-continuous.
+        request = request with { Weights = request.Weights with { PerSwitch = (long)args.Number("per-switch", request.Weights.PerSwitch) } };
+        if (args.Has("no-breaks")) request = request with { Rules = request.Rules with { BreakAfterSlots = 1000 } };
+        if (args.Has("no-continuous")) request = request with { Rules = request.Rules with { MaxContinuousWindowSlots = 1000 } };
         var plan = new CpSatRosterSolver().Solve(request);
         var s = plan.Statistics;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -27,6 +27,7 @@ public static class ErrorCodes
     public const string InvalidMobile = "invalid-mobile";
     public const string InvalidName = "invalid-name";
     public const string InvalidRelationship = "invalid-relationship";
+    public const string InvalidServiceLevel = "invalid-service-level";
     public const string ItemAndBundle = "item-and-bundle";
     public const string KeyTooLong = "key-too-long";
     public const string LongerThanShift = "longer-than-shift";
@@ -35,7 +36,9 @@ public static class ErrorCodes
     public const string NameControlCharacters = "name-control-characters";
     public const string NameEmpty = "name-empty";
     public const string NameTooLong = "name-too-long";
+    public const string NoRoomForBreak = "no-room-for-break";
     public const string NoSkilledStaff = "no-skilled-staff";
+    public const string NoSkills = "no-skills";
     public const string NoStaffOnDuty = "no-staff-on-duty";
     public const string NoWindows = "no-windows";
     public const string NotActive = "not-active";
@@ -51,12 +54,15 @@ public static class ErrorCodes
     public const string OutsideEveryShift = "outside-every-shift";
     public const string OutsideOpeningHours = "outside-opening-hours";
     public const string OutsideServiceArea = "outside-service-area";
+    public const string OverlappingShifts = "overlapping-shifts";
     public const string RangeReversed = "range-reversed";
     public const string RangeTooLong = "range-too-long";
     public const string ReasonRequired = "reason-required";
     public const string ReasonTooLong = "reason-too-long";
     public const string ReversedWindow = "reversed-window";
+    public const string RosterInfeasible = "roster-infeasible";
     public const string ServiceWithdrawn = "service-withdrawn";
+    public const string SessionNotCovered = "session-not-covered";
     public const string SlotFull = "slot-full";
     public const string TeamTooLarge = "team-too-large";
     public const string TooLateInSession = "too-late-in-session";
@@ -71,6 +77,7 @@ public static class ErrorCodes
     public const string UnknownPeriod = "unknown-period";
     public const string UnknownPlan = "unknown-plan";
     public const string UnknownRequest = "unknown-request";
+    public const string UnknownStaff = "unknown-staff";
     public const string WindowInThePast = "window-in-the-past";
     public const string WrongCategory = "wrong-category";
 }

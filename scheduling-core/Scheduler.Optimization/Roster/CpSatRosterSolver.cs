@@ -36,7 +36,7 @@ public sealed class CpSatRosterSolver : IRosterSolver
                 $"num_workers:{Math.Max(1, o.Workers)}",
                 $"max_time_in_seconds:{o.TimeLimitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
                 $"relative_gap_limit:{o.RelativeGap.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
-                $"random_seed:{o.Seed}") + (string.IsNullOrWhiteSpace(o.SolverParameters) ? "" : "," + o.SolverParameters),
+                $"random_seed:{o.Seed}", o.SolverParameters ?? DefaultParameters(o.Workers)).TrimEnd(','),
         };
         var status = solver.Solve(c.Model);
         var seconds = watch.Elapsed.TotalSeconds;
@@ -57,6 +57,14 @@ public sealed class CpSatRosterSolver : IRosterSolver
             new RosterSolveStatistics(st, value, bound, gap, seconds,
                 $"{st} after {seconds:0.0} s: objective {value}, bound {bound}, gap {gap:P2} ({solver.NumBranches()} branches, {o.Workers} workers)"));
     }
+
+    /// <summary>
+    /// With two workers CP-SAT's own choice proves little (its bound stayed at the constant part of the objective on
+    /// the 60-staff day): one worker solves the full linear relaxation (max_lp), which gives the bound, and one
+    /// restarts quickly from the hint for better rosters (docs/benchmarks.md, ADR 0021). More workers: CP-SAT's portfolio.
+    /// </summary>
+    public static string DefaultParameters(int workers) =>
+        workers <= 2 ? "subsolvers:\"max_lp\" subsolvers:\"quick_restart\"" : "";
 
     /// <summary>The hard rules.</summary>
     private static void Apply(RosterContext c)
@@ -104,13 +112,16 @@ public sealed class CpSatRosterSolver : IRosterSolver
         }
     }
 
-    /// <summary>A published roster is the solver's starting hint, so a re-plan starts from what staff were told.</summary>
+    /// <summary>
+    /// The solver's starting hint: the published roster, so a re-plan starts from what staff were told, or else the
+    /// greedy roster (<see cref="GreedyRoster"/>).
+    /// </summary>
     private static void Hint(RosterContext c)
     {
-        if (c.Request.Published is not { } published) return;
+        var start = c.Request.Published?.Duties ?? GreedyRoster.Build(c).ToDictionary(d => d.Key, d => (IReadOnlyList<Duty>)d.Value);
         foreach (var s in c.Staff)
         {
-            if (!published.Duties.TryGetValue(s.Staff.Id, out var was)) continue;
+            if (!start.TryGetValue(s.Staff.Id, out var was)) continue;
             for (var t = 0; t < Math.Min(was.Count, c.Day.Slots); t++)
             {
                 if (!s.Free(t)) continue;
@@ -120,6 +131,8 @@ public sealed class CpSatRosterSolver : IRosterSolver
                 if (s.BreakStart.TryGetValue(t, out var b)) c.Model.AddHint(b, was[t].Kind == DutyKind.Break && (t == 0 || was[t - 1].Kind != DutyKind.Break) ? 1 : 0);
             }
         }
+        if (c.Staff.All(s => start.ContainsKey(s.Staff.Id)))
+            foreach (var (v, value) in c.Derived) c.Model.AddHint(v, value(start));
     }
 
     private static Dictionary<string, IReadOnlyList<Duty>> Read(RosterContext c, CpSolver solver)

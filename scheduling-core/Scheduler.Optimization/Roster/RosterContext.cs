@@ -39,6 +39,12 @@ internal sealed class RosterContext
     public CpModel Model { get; }
     public List<StaffVars> Staff { get; } = [];
 
+    /// <summary>Variables the penalties derive from the duties, with how to compute each from a roster (to complete the solver's hint).</summary>
+    public List<(IntVar Var, Func<IReadOnlyDictionary<string, IReadOnlyList<Duty>>, long> Value)> Derived { get; } = [];
+
+    public static int StaffedIn(IReadOnlyDictionary<string, IReadOnlyList<Duty>> duties, string categoryId, int t) =>
+        duties.Values.Count(d => d[t] == Duty.At(categoryId));
+
     /// <summary>Windows staffed of a category in a slot.</summary>
     public LinearExpr Staffed(string categoryId, int t) =>
         LinearExpr.Sum(Staff.Select(s => s.Window.GetValueOrDefault((t, categoryId))).OfType<BoolVar>());

@@ -41,6 +41,8 @@ public static class FairnessPenalty
             c.Model.Add(most >= count);
             c.Model.Add(fewest <= count);
         }
+        c.Derived.Add((most, d => Counts(c.Request, d).Values.Max()));
+        c.Derived.Add((fewest, d => Counts(c.Request, d).Values.Min()));
         objective.AddTerm(most, c.Request.Weights.PerUnsocialSpread).AddTerm(fewest, -c.Request.Weights.PerUnsocialSpread);
         return objective;
     }

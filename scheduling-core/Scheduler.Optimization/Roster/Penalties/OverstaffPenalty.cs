@@ -24,6 +24,8 @@ public static class OverstaffPenalty
                 if (could <= need) continue;
                 var over = c.Model.NewIntVar(0, could - need, $"over_{cat.Id}_{t}");
                 c.Model.Add(over >= c.Staffed(cat.Id, t) - need);
+                var (k, slot) = (cat.Id, t);
+                c.Derived.Add((over, d => Math.Max(0, RosterContext.StaffedIn(d, k, slot) - need)));
                 objective.AddTerm(over, c.Request.Weights.PerWindowOver);
             }
         return objective;

@@ -46,6 +46,8 @@ public static class ShortfallPenalty
                 for (var j = 0; j < reachable; j++)
                 {
                     z[j] = c.Model.NewBoolVar($"z_{cat.Id}_{t}_{j}");
+                    var (k, slot, rank) = (cat.Id, t, j);
+                    c.Derived.Add((z[j], d => RosterContext.StaffedIn(d, k, slot) > rank ? 1 : 0));
                     if (j > 0) c.Model.AddImplication(z[j], z[j - 1]);
                     objective.AddTerm(z[j], -steps[j]);
                 }

@@ -28,6 +28,8 @@ public static class SwitchPenalty
             {
                 if (!s.Free(t) || !s.Free(t + 1)) continue;
                 var sw = c.Model.NewBoolVar($"sw_{s.Staff.Id}_{t}");
+                var (id, slot) = (s.Staff.Id, t);
+                c.Derived.Add((sw, d => d[id][slot].Kind == DutyKind.Window && d[id][slot + 1].Kind == DutyKind.Window && d[id][slot].Ref != d[id][slot + 1].Ref ? 1 : 0));
                 var next = s.AtAnyWindow(t + 1);
                 foreach (var k in categories)
                     c.Model.Add(sw >= s.Window[(t, k)] + next - s.Window[(t + 1, k)] - 1);
