@@ -28,10 +28,10 @@ public sealed class RosterScaleCommand : IBenchCommand
         var plan = new CpSatRosterSolver().Solve(request);
         var s = plan.Statistics;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"roster-scale: {request.Staff.Count} staff, {request.Categories.Sum(c => c.Windows)} windows, {request.Day.Slots} slots, {residents} residents forecast, seed {seed}, " +
+            $"roster-scale: {request.Staff.Count} staff, {request.Categories.Sum(c => c.Windows)} windows, {request.Day.Slots} slots, {residents:0} residents expected, seed {seed}, " +
             $"{options.Workers} workers, limit {options.TimeLimitSeconds} s, gap limit {options.RelativeGap:P1}{(options.SolverParameters is { } p ? ", " + p : "")}"));
         Console.WriteLine($"score {plan.Score}; short {plan.Shortfall.MissingWindowSlots} window-slots ({plan.Shortfall.BeyondHall} beyond the hall)");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"status {s.Status}, gap {s.Gap:P2}, time {s.Seconds:0.00} s (objective {s.Objective}, bound {s.Bound})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"status {s.Status}, gap {s.Gap:P2}, time {s.Seconds:0.00} s (objective {s.Objective}, bound {s.Bound}); {s.Summary}"));
         return Task.FromResult(s.Status is RosterStatus.Optimal or RosterStatus.Feasible ? 0 : 1);
     }
 

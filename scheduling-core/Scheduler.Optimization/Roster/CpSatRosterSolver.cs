@@ -38,6 +38,7 @@ public sealed class CpSatRosterSolver : IRosterSolver
                 $"relative_gap_limit:{o.RelativeGap.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
                 $"random_seed:{o.Seed}", o.SolverParameters ?? DefaultParameters(o.Workers)).TrimEnd(','),
         };
+        var built = watch.Elapsed.TotalSeconds;
         var status = solver.Solve(c.Model);
         var seconds = watch.Elapsed.TotalSeconds;
         if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
@@ -52,10 +53,12 @@ public sealed class CpSatRosterSolver : IRosterSolver
         var value = (long)Math.Round(solver.ObjectiveValue);
         var bound = (long)Math.Ceiling(solver.BestObjectiveBound - 1e-6);
         var gap = value == 0 ? 0 : Math.Max(0, (value - bound) / (double)Math.Abs(value));
-        var st = status == CpSolverStatus.Optimal ? RosterStatus.Optimal : RosterStatus.Feasible;
+        // CP-SAT says Optimal when it stops at the gap limit too; only a closed gap is called optimal here.
+        var st = status == CpSolverStatus.Optimal && value <= bound ? RosterStatus.Optimal : RosterStatus.Feasible;
+        var why = st == RosterStatus.Optimal ? "optimal" : status == CpSolverStatus.Optimal ? $"within the gap limit of {o.RelativeGap:P1}" : "time limit";
         return new RosterPlan(request.Day, duties, cover, RosterSlots.Shortfall(cover), score,
             new RosterSolveStatistics(st, value, bound, gap, seconds,
-                $"{st} after {seconds:0.0} s: objective {value}, bound {bound}, gap {gap:P2} ({solver.NumBranches()} branches, {o.Workers} workers)"));
+                $"{st} ({why}) after {seconds:0.0} s (model built in {built:0.0} s): objective {value}, bound {bound}, gap {gap:P2} ({solver.NumBranches()} branches, {o.Workers} workers)"));
     }
 
     /// <summary>
@@ -125,7 +128,7 @@ public sealed class CpSatRosterSolver : IRosterSolver
             for (var t = 0; t < Math.Min(was.Count, c.Day.Slots); t++)
             {
                 if (!s.Free(t)) continue;
-                foreach (var ((slot, k), x) in s.Window.Where(w => w.Key.Slot == t)) c.Model.AddHint(x, was[t] == Duty.At(k) ? 1 : 0);
+                foreach (var (k, x) in s.BySlot[t]) c.Model.AddHint(x, was[t] == Duty.At(k) ? 1 : 0);
                 c.Model.AddHint(s.BackOffice[t], was[t].Kind == DutyKind.BackOffice ? 1 : 0);
                 if (s.Off.TryGetValue(t, out var off)) c.Model.AddHint(off, was[t].Kind == DutyKind.Off ? 1 : 0);
                 if (s.BreakStart.TryGetValue(t, out var b)) c.Model.AddHint(b, was[t].Kind == DutyKind.Break && (t == 0 || was[t - 1].Kind != DutyKind.Break) ? 1 : 0);
@@ -145,7 +148,7 @@ public sealed class CpSatRosterSolver : IRosterSolver
             {
                 if (s.OnRoute[t] is { } route) d[t] = Duty.On(route);
                 else if (!s.Available[t]) d[t] = Duty.Off;
-                else if (s.Window.FirstOrDefault(w => w.Key.Slot == t && solver.BooleanValue(w.Value)) is { Value: not null } w) d[t] = Duty.At(w.Key.Category);
+                else if (s.BySlot[t].FirstOrDefault(w => solver.BooleanValue(w.Var)) is { Var: not null } w) d[t] = Duty.At(w.Category);
                 else if (solver.BooleanValue(s.BackOffice[t])) d[t] = Duty.BackOffice;
                 else if (s.Off.TryGetValue(t, out var off) && solver.BooleanValue(off)) d[t] = Duty.Off;
                 else d[t] = Duty.Break;

@@ -60,12 +60,12 @@ internal static class GreedyRoster
                 free.Remove(s);
             }
             foreach (var k in r.Categories)
-                while (staffed[k.Id] < minimum[k.Id] && free.Where(s => s.Window.ContainsKey((t, k.Id))).OrderBy(s => s.Window.Keys.Count(x => x.Slot == t)).FirstOrDefault() is { } s)
+                while (staffed[k.Id] < minimum[k.Id] && free.Where(s => s.Window.ContainsKey((t, k.Id))).OrderBy(s => s.Skills(t).Count()).FirstOrDefault() is { } s)
                     Seat(s, k.Id);
-            foreach (var s in free.OrderBy(s => s.Window.Keys.Count(x => x.Slot == t)).ToList())
+            foreach (var s in free.OrderBy(s => s.Skills(t).Count()).ToList())
             {
                 var previous = t > 0 ? duties[s.Staff.Id][t - 1] : Duty.Off;
-                var best = s.Window.Keys.Where(x => x.Slot == t).Select(x => x.Category)
+                var best = s.Skills(t)
                     .Where(k => staffed[k] < r.Categories.First(x => x.Id == k).Windows)
                     .Select(k => (k, worth: staffed[k] < steps[k][t].Length ? steps[k][t][staffed[k]] + (previous == Duty.At(k) ? r.Weights.PerSwitch : 0) : -r.Weights.PerWindowOver))
                     .OrderByDescending(x => x.worth).FirstOrDefault();

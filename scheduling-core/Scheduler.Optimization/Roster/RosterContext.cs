@@ -21,7 +21,8 @@ internal sealed class RosterContext
             for (var t = 0; t < Day.Slots; t++)
             {
                 if (!sv.Free(t)) continue;
-                foreach (var k in skilled) sv.Window[(t, k)] = Model.NewBoolVar($"x_{s.Id}_{t}_{k}");
+                var inSlot = sv.BySlot[t] = [];
+                foreach (var k in skilled) inSlot.Add((k, sv.Window[(t, k)] = Model.NewBoolVar($"x_{s.Id}_{t}_{k}")));
                 sv.BackOffice[t] = Model.NewBoolVar($"o_{s.Id}_{t}");
                 // Evening and weekend slots are optional: a staff member available then may stay off.
                 if (RosterSlots.Unsocial(Day, request.Rules, t)) sv.Off[t] = Model.NewBoolVar($"off_{s.Id}_{t}");
@@ -59,6 +60,7 @@ internal sealed class RosterContext
         public string?[] OnRoute { get; } = onRoute;
         public bool NeedsBreak { get; set; }
         public Dictionary<(int Slot, string Category), BoolVar> Window { get; } = [];
+        public Dictionary<int, List<(string Category, BoolVar Var)>> BySlot { get; } = [];
         public Dictionary<int, BoolVar> BackOffice { get; } = [];
         public Dictionary<int, BoolVar> BreakStart { get; } = [];
         public Dictionary<int, BoolVar> Off { get; } = [];
@@ -72,6 +74,9 @@ internal sealed class RosterContext
         public LinearExpr OnBreak(int t, int breakSlots) =>
             LinearExpr.Sum(BreakStart.Where(b => b.Key <= t && t < b.Key + breakSlots).Select(b => b.Value));
 
-        public LinearExpr AtAnyWindow(int t) => LinearExpr.Sum(Window.Where(w => w.Key.Slot == t).Select(w => w.Value));
+        public LinearExpr AtAnyWindow(int t) => BySlot.TryGetValue(t, out var w) ? LinearExpr.Sum(w.Select(x => x.Var)) : LinearExpr.Constant(0);
+
+        /// <summary>The categories this staff member could sit at in slot t.</summary>
+        public IEnumerable<string> Skills(int t) => BySlot.TryGetValue(t, out var w) ? w.Select(x => x.Category) : [];
     }
 }

@@ -22,7 +22,7 @@ public static class SwitchPenalty
         if (c.Request.Weights.PerSwitch == 0) return objective;
         foreach (var s in c.Staff)
         {
-            var categories = s.Window.Keys.Select(k => k.Category).Distinct().ToList();
+            var categories = s.BySlot.Values.SelectMany(w => w.Select(x => x.Category)).Distinct().ToList();
             if (categories.Count < 2) continue;
             for (var t = 0; t + 1 < c.Day.Slots; t++)
             {
