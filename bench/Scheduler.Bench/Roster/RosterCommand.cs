@@ -7,7 +7,8 @@ using Scheduler.Optimization.Roster;
 namespace Scheduler.Bench.Roster;
 
 /// <summary>
-/// <c>roster --seed n --days d --out file.csv [--seconds 10] [--gap 0.01]</c>: a year of the demo centre's hall
+/// <c>roster --seed n --days d --out file.csv [--seconds 10] [--gap 0.01] [--workers 2] [--params cp-sat-text]
+/// [--share 0.8 --target 10 --max 30] [--only k]</c> (<c>--only</c>: solve only the k-th day, for experiments): a year of the demo centre's hall
 /// history generated from the seed, the forecast learned from it, then <c>d</c> open days from Monday 2026-12-07 generated
 /// by the same seed. Each day is rostered by CP-SAT from the booked appointments and the forecast, and flat (the same
 /// window staff-slots spread evenly, <see cref="FlatRoster"/>); both run through the hall simulation on the day's

@@ -62,8 +62,8 @@ public sealed class CpSatRosterSolver : IRosterSolver
     }
 
     /// <summary>
-    /// With two workers CP-SAT's own choice proves little (its bound stayed at the constant part of the objective on
-    /// the 60-staff day): one worker solves the full linear relaxation (max_lp), which gives the bound, and one
+    /// With two workers CP-SAT's own choice proves little (its bound stayed at half the optimum on the 60-staff day):
+    /// one worker solves the full linear relaxation (max_lp), which gives the bound, and one
     /// restarts quickly from the hint for better rosters (docs/benchmarks.md, ADR 0021). More workers: CP-SAT's portfolio.
     /// </summary>
     public static string DefaultParameters(int workers) =>

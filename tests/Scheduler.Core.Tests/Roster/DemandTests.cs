@@ -132,3 +132,47 @@ public sealed class HallHistoryTests
         Assert.True(load[12] < load[11] && load[13] < 0.5 * load[12]);
     }
 }
+
+public sealed class SessionProposalTests
+{
+    private static readonly SessionPeriod Evening = new("evening-2026-12-02", new LocalDate(2026, 12, 2), new LocalTime(18, 0), new LocalTime(20, 0));
+    private static readonly RosterCategory[] Categories = [new("social", 8, 15), new("business", 6, 30)];
+
+    private static RosterStaff Person(string id, int unsocial, string until, params string[] categories) =>
+        new(id, categories, [new ShiftSpan(new LocalTime(9, 0), LocalTime.FromHourMinuteSecondTick(int.Parse(until), 0, 0, 0))], unsocial);
+
+    [Fact]
+    public void A_period_past_the_threshold_is_proposed_with_the_windows_and_the_staff_with_fewest_evenings()
+    {
+        var requests = new[] { new ExtendedDemand("social", new LocalTime(18, 0), new LocalTime(20, 0), 14), new ExtendedDemand("business", new LocalTime(18, 0), new LocalTime(19, 0), 2) };
+        var staff = new[]
+        {
+            Person("ann", 8, "20", "social"), Person("bob", 0, "20", "social"), Person("cy", 2, "20", "social", "business"),
+            Person("dee", 0, "18", "social"), Person("eve", 5, "20", "social"), Person("fay", 9, "20", "social"), Person("gus", 12, "20", "social"),
+        };
+        var proposals = SessionProposals.Propose(Evening, Categories, requests, c => c == "social" ? 6 : 0, threshold: 10, staff, [], ServiceLevel.Default);
+        var social = Assert.Single(proposals);
+        Assert.Equal("social", social.CategoryId);
+        Assert.Equal(14, social.Requests);
+        Assert.Equal(20, social.ExpectedResidents);
+        // 20 residents over 120 minutes at 15 minutes each: 2.5 erlangs; four windows keep 88% within 10 minutes but
+        // leave 1.6% over 30, five leave 0.09%.
+        Assert.Equal(5, social.Windows);
+        Assert.Equal(["bob", "cy", "eve", "ann", "fay"], social.StaffIds); // Dee leaves at 18:00; Gus has had the most evenings
+        Assert.True(social.Coverable);
+        var session = social.Accept();
+        Assert.Equal(new LocalTime(18, 0), session.From);
+        Assert.Equal(social.Windows, session.Windows);
+    }
+
+    [Fact]
+    public void A_period_no_available_staff_can_cover_is_proposed_as_not_coverable()
+    {
+        var requests = new[] { new ExtendedDemand("business", new LocalTime(18, 0), new LocalTime(20, 0), 12) };
+        var staff = new[] { Person("cy", 0, "20", "social", "business") };
+        var route = new RouteDuty("r1", "cy", new LocalTime(17, 0), new LocalTime(18, 30));
+        var p = Assert.Single(SessionProposals.Propose(Evening, Categories, requests, _ => 0, 10, staff, [route], ServiceLevel.Default));
+        Assert.Empty(p.StaffIds);
+        Assert.False(p.Coverable);
+    }
+}
