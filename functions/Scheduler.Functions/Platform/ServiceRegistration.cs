@@ -95,7 +95,8 @@ public static class ServiceRegistration
 
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton(DateTimeZoneProviders.Tzdb);
-        services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));
+        services.TryAddSingleton<StorageMeter>();
+        services.AddSingleton(sp => StorageClients.FromConfiguration(configuration, meter: sp.GetRequiredService<StorageMeter>()));
         services.AddSingleton<IAuditLog, TableAuditLog>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<CatalogueStore>();
