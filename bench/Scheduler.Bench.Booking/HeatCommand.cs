@@ -54,6 +54,7 @@ public static class HeatCommand
 
         // The ten centres and their fortnight of slots, partly booked (not counted).
         var table = new TableClient(host.ConnectionString, StorageNames.AppointmentsTable);
+        var summaries = new TableClient(host.ConnectionString, StorageNames.AvailabilityTable);
         var offers = new Dictionary<(string Centre, string Item), List<SlotOffer>>();
         var full = new Dictionary<(string Centre, string Category), List<SlotOffer>>();
         foreach (var id in centres)
@@ -74,6 +75,8 @@ public static class HeatCommand
                 }
                 foreach (var chunk in rows.Chunk(100))
                     await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)));
+                // The counters were written behind the summary's back: the next read builds it afresh.
+                await summaries.DeleteEntityAsync(AvailabilitySummaries.Partition(id, category.Id), AvailabilitySummaries.RowKey, Azure.ETag.All);
             }
             foreach (var item in profile.Items)
             {

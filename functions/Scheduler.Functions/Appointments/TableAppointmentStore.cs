@@ -14,10 +14,12 @@ namespace Scheduler.Functions.Appointments;
 /// A booking, a reschedule or a status change is one entity-group transaction: the counters it changes are replaced
 /// only if their ETag is unchanged since read, so two hosts racing for the last seat cannot both win, and the
 /// ledger and the appointment only if unchanged since read (or added only if absent). A booking from a number with
-/// no ledger yet is three storage calls: the counter read, the transaction and the event's queue send.
-/// See ADR 0010.
+/// no ledger yet is three storage calls: the counter read, the transaction and the event's queue send, and three more
+/// keep the availability summary in step (ADR 0017): availability is read from the summary, never from the counters.
+/// See ADR 0012.
 /// </summary>
-public sealed class TableAppointmentStore(StorageClients storage, AppointmentEventPublisher events, ILogger<TableAppointmentStore> logger) : IAppointmentStore
+public sealed class TableAppointmentStore(StorageClients storage, AppointmentEventPublisher events, AvailabilitySummaries summaries, ILogger<TableAppointmentStore> logger)
+    : IAppointmentStore
 {
     public const int MaxAttempts = 25;
     public static readonly RowSchema<Appointment> AppointmentSchema = new("appointment", 1);
@@ -29,13 +31,9 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
     public static string AppointmentRow(string id) => $"appt|{id}";
     public static string LedgerRow(string mobileKey) => $"booker|{mobileKey}";
 
-    public async Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadUsageAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<SlotKey, SlotUsage>();
-        await foreach (var e in Range(centreId, $"slot|{categoryId}|{from:yyyyMMdd}|", $"slot|{categoryId}|{to:yyyyMMdd}|~", cancellationToken))
-            result[ParseSlot(e.RowKey)] = Usage(e);
-        return result;
-    }
+    /// <summary>From the availability summary (ADR 0017): one point read, a few seconds behind the counters at most.</summary>
+    public Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadUsageAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken) =>
+        summaries.ReadAsync(centreId, categoryId, from, to, cancellationToken);
 
     public async Task<CommitOutcome> CommitAsync(SlotChange change, CancellationToken cancellationToken)
     {
@@ -45,7 +43,11 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
         {
             var counters = await ReadCountersAsync(pk, a.CategoryId, change.Take.Concat(change.Release).ToList(), cancellationToken);
             if (!change.Admit(change.Take.Select(k => counters.TryGetValue(k, out var row) ? Usage(row) : SlotUsage.Empty).ToList()))
+            {
+                // The booker was offered a seat the counters no longer have: the summary learns it before the alternatives are read.
+                await RefreshSummaryAsync(a, change.Take, cancellationToken);
                 return CommitOutcome.Full;
+            }
 
             var actions = new List<TableTransactionAction>();
             var appointment = JsonRow.Write(new TableEntity(pk, AppointmentRow(a.Id))
@@ -100,10 +102,24 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
                 continue;
             }
             await events.PublishAsync(change.Event, cancellationToken);
+            await RefreshSummaryAsync(a, change.Take.Concat(change.Release).ToList(), cancellationToken);
             return CommitOutcome.Committed;
         }
         logger.LogWarning("Appointment {Id}: gave up after {Attempts} contended attempts", a.Id, MaxAttempts);
         return CommitOutcome.Full;
+    }
+
+    private async Task RefreshSummaryAsync(Appointment a, IReadOnlyCollection<SlotKey> keys, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await summaries.RefreshAsync(a.CentreId, a.CategoryId, keys, cancellationToken);
+        }
+        catch (RequestFailedException e)
+        {
+            // The change is committed; the summary catches up at its next rebuild.
+            logger.LogWarning("Appointment {Id}: availability summary not refreshed ({Status})", a.Id, e.Status);
+        }
     }
 
     public async Task<StoredAppointment?> GetAsync(string centreId, string appointmentId, CancellationToken cancellationToken)
@@ -173,9 +189,9 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
     private static TableEntity Counter(string pk, string categoryId, SlotKey key, SlotUsage usage) =>
         new(pk, SlotRow(categoryId, key)) { ["General"] = usage.General, ["Green"] = usage.Green };
 
-    private static SlotUsage Usage(TableEntity e) => new(e.GetInt32("General") ?? 0, e.GetInt32("Green") ?? 0);
+    internal static SlotUsage Usage(TableEntity e) => new(e.GetInt32("General") ?? 0, e.GetInt32("Green") ?? 0);
 
-    private static SlotKey ParseSlot(string rowKey)
+    internal static SlotKey ParseSlot(string rowKey)
     {
         var parts = rowKey.Split('|');
         return new SlotKey(

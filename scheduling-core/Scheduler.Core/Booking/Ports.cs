@@ -48,6 +48,10 @@ public enum CommitOutcome
 /// </summary>
 public interface IAppointmentStore
 {
+    /// <summary>
+    /// Seats taken per slot, for offers: may be a few seconds behind the counters (a summary, ADR 0017). Only
+    /// <see cref="CommitAsync"/> decides whether a slot has room, against the counters themselves.
+    /// </summary>
     Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadUsageAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken);
 
     Task<CommitOutcome> CommitAsync(SlotChange change, CancellationToken cancellationToken);
