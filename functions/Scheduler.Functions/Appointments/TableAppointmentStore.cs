@@ -31,6 +31,14 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
     public static string AppointmentRow(string id) => $"appt|{id}";
     public static string LedgerRow(string mobileKey) => $"booker|{mobileKey}";
 
+    /// <summary>The day's index row of an appointment: a copy of it, so a day's appointments are one range read.</summary>
+    public static string DayRow(LocalDate date, string id) => $"day|{date:yyyyMMdd}|{id}";
+
+    /// <summary>The deadline index: an appointment awaiting confirmation, by when it must be confirmed (UTC).</summary>
+    public static string ConfirmRow(Instant deadline, string id) => $"confirm|{deadline.InUtc():yyyyMMddHHmmss}|{id}";
+
+    private const string MovedColumn = "Moved";
+
     /// <summary>From the availability summary (ADR 0017): one point read, a few seconds behind the counters at most.</summary>
     public Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadUsageAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken) =>
         summaries.ReadAsync(centreId, categoryId, from, to, cancellationToken);
@@ -87,6 +95,15 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace,
                     Counter(pk, a.CategoryId, key, usage with { General = Math.Max(0, usage.General), Green = Math.Max(0, usage.Green) }), row.ETag));
             }
+            // The indexes, in the same transaction: the day's copy (and a mark on the day it left), the confirmation deadline.
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, JsonRow.Write(new TableEntity(pk, DayRow(a.Date, a.Id))
+            {
+                ["Status"] = a.Status.ToString(),
+            }, AppointmentSchema, a)));
+            foreach (var left in change.Release.Select(k => k.Date).Where(d => d != a.Date).Distinct())
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, DayRow(left, a.Id)) { [MovedColumn] = true }));
+            if (a.Status == AppointmentStatus.AwaitingConfirmation && a.ConfirmBy is { } deadline)
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, ConfirmRow(deadline, a.Id))));
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, AppointmentEventPublisher.OutboxRow(pk, change.Event)));
 
             try
@@ -135,24 +152,46 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
         return found.HasValue ? new StoredLedger(JsonRow.Read(found.Value!, LedgerSchema), found.Value!.ETag.ToString()) : null;
     }
 
-    public async Task<IReadOnlyList<Appointment>> ListByStatusAsync(string centreId, AppointmentStatus status, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Appointment>> ListDayAsync(string centreId, LocalDate date, CancellationToken cancellationToken)
     {
-        var name = status.ToString();
         var result = new List<Appointment>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo("appt|") > 0 && x.RowKey.CompareTo("appt|~") < 0
-                           && x.GetString("Status") == name, cancellationToken: cancellationToken))
-            result.Add(JsonRow.Read(e, AppointmentSchema));
+        await foreach (var e in Range(centreId, $"day|{date:yyyyMMdd}|", $"day|{date:yyyyMMdd}|~", cancellationToken))
+            if (e.GetBoolean(MovedColumn) != true) result.Add(JsonRow.Read(e, AppointmentSchema));
         return result;
     }
 
     public async Task<IReadOnlyList<Appointment>> ListAsync(string centreId, string categoryId, LocalDate date, CancellationToken cancellationToken)
     {
-        var day = date.ToString("yyyy-MM-dd", null);
         var result = new List<Appointment>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo("appt|") > 0 && x.RowKey.CompareTo("appt|~") < 0
-                           && x.GetString("Date") == day && x.GetString("Category") == categoryId, cancellationToken: cancellationToken))
-            result.Add(JsonRow.Read(e, AppointmentSchema));
+        await foreach (var e in Range(centreId, $"day|{date:yyyyMMdd}|{categoryId}.", $"day|{date:yyyyMMdd}|{categoryId}.~", cancellationToken))
+            if (e.GetBoolean(MovedColumn) != true) result.Add(JsonRow.Read(e, AppointmentSchema));
         return result.OrderBy(x => x.Start).ThenBy(x => x.CreatedAt).ToList();
+    }
+
+    /// <summary>
+    /// Reads the deadline index up to <paramref name="dueBy"/>, and the appointment of each row: those still awaiting
+    /// are returned; a row whose appointment has moved on (confirmed, cancelled, lapsed at an earlier run) is deleted,
+    /// so the index holds only deadlines to come and those just due.
+    /// </summary>
+    public async Task<IReadOnlyList<Appointment>> ListConfirmationsDueAsync(string centreId, Instant dueBy, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, Appointment>();
+        await foreach (var e in Range(centreId, "confirm|", $"confirm|{dueBy.InUtc():yyyyMMddHHmmss}|~", cancellationToken))
+        {
+            var id = e.RowKey[(e.RowKey.LastIndexOf('|') + 1)..];
+            var stored = await GetAsync(centreId, id, cancellationToken);
+            if (stored is { Appointment: { Status: AppointmentStatus.AwaitingConfirmation, ConfirmBy: { } deadline } a } && deadline <= dueBy)
+                result[id] = a;
+            else
+                try
+                {
+                    await _table.DeleteEntityAsync(centreId, e.RowKey, ETag.All, cancellationToken);
+                }
+                catch (RequestFailedException gone) when (gone.Status == 404)
+                {
+                }
+        }
+        return result.Values.ToList();
     }
 
     /// <summary>The counters of <paramref name="keys"/> that exist: one point read for one slot, one range read per day otherwise.</summary>

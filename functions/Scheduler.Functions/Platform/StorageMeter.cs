@@ -18,7 +18,7 @@ public sealed record StorageTally(string Service, string Resource, string Partit
 /// call of the <see cref="StorageClients"/> through <see cref="StorageCountingPolicy"/>. The heat bench and the
 /// history tests read it; <see cref="Recording"/> is off in the app, where it then costs one branch per call.
 /// An entity counted as read is one the service returned: a query that filters on a column other than the keys
-/// makes the service scan more than it returns, which this cannot see (the app has no such query left).
+/// makes the service scan more than it returns, which no client sees; such queries are counted as "filtered query".
 /// </summary>
 public sealed class StorageMeter
 {
@@ -141,7 +141,11 @@ public sealed partial class StorageCountingPolicy(StorageMeter meter, bool queue
                 return;
             }
             // A query: its entities are counted by their own partition (a query may span partitions).
-            var filter = FilterPartition().Match(Uri.UnescapeDataString(message.Request.Uri.Query));
+            var query = Uri.UnescapeDataString(message.Request.Uri.Query);
+            // A filter on another column than the keys makes storage read every row of the key range to answer:
+            // such a query is counted apart ("filtered query"), since what it returned understates what it cost.
+            var kind = FilteredColumn().Matches(query).Any(m => m.Groups[1].Value is not ("PartitionKey" or "RowKey")) ? "filtered query" : "query";
+            var filter = FilterPartition().Match(query);
             var filtered = filter.Success ? Unescape(filter.Groups[1].Value) : "";
             var byPartition = new Dictionary<string, int>();
             if (ok)
@@ -161,13 +165,13 @@ public sealed partial class StorageCountingPolicy(StorageMeter meter, bool queue
                 {
                 }
             }
-            if (byPartition.Count == 0) meter.Record("table", table, filtered, "query", 0, 0);
+            if (byPartition.Count == 0) meter.Record("table", table, filtered, kind, 0, 0);
             var first = true;
             foreach (var (pk, n) in byPartition)
             {
                 // One request, however many partitions its answer held.
-                if (first) meter.Record("table", table, pk, "query", n, 0);
-                else meter.Record("table", table, pk, "query (same request)", n, 0);
+                if (first) meter.Record("table", table, pk, kind, n, 0);
+                else meter.Record("table", table, pk, kind + " (same request)", n, 0);
                 first = false;
             }
             return;
@@ -220,6 +224,9 @@ public sealed partial class StorageCountingPolicy(StorageMeter meter, bool queue
 
     [GeneratedRegex(@"PartitionKey\s+eq\s+'((?:[^']|'')*)'")]
     private static partial Regex FilterPartition();
+
+    [GeneratedRegex(@"([A-Za-z_][A-Za-z0-9_]*)\s+(?:eq|ne|gt|ge|lt|le)\s")]
+    private static partial Regex FilteredColumn();
 
     [GeneratedRegex(@"^(?:POST|PUT|MERGE|PATCH|DELETE) \S+ HTTP/1\.1", RegexOptions.Multiline)]
     private static partial Regex BatchAction();
