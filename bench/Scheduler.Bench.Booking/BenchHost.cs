@@ -21,6 +21,7 @@ namespace Scheduler.Bench.Booking;
 public sealed class BenchHost : IAsyncDisposable
 {
     public static readonly Instant Now = Instant.FromUtc(2026, 11, 27, 1, 0);
+    public static readonly LocalDate Today = new(2026, 11, 27);
     private AzuriteLauncher _azurite = null!;
     private WebApplication _app = null!;
 

@@ -57,7 +57,7 @@ public sealed class OutboxTests(AzuriteFixture azurite)
         var clock = new FakeClock(Now);
         var broken = Clients(queuesReachable: false);
         var store = new TableAppointmentStore(broken, new AppointmentEventPublisher(broken, clock, NullLogger<AppointmentEventPublisher>.Instance),
-            NullLogger<TableAppointmentStore>.Instance);
+            new AvailabilitySummaries(broken, clock), NullLogger<TableAppointmentStore>.Instance);
         var centre = $"outbox{Guid.NewGuid():N}"[..20];
         var a = NewAppointment(centre);
         var e = AppointmentEvent.Of(AppointmentEventTypes.Booked, a, AnonymousCaller.Instance, Now);
@@ -127,7 +127,7 @@ public sealed class OutboxTests(AzuriteFixture azurite)
 
     private static Scheduler.Core.Notifications.NotifyAppointmentEvent Notify(StorageClients clients, AppointmentEventPublisher publisher, IClock clock)
     {
-        var store = new TableAppointmentStore(clients, publisher, NullLogger<TableAppointmentStore>.Instance);
+        var store = new TableAppointmentStore(clients, publisher, new AvailabilitySummaries(clients, clock), NullLogger<TableAppointmentStore>.Instance);
         var pseudonyms = new Scheduler.Core.Privacy.Pseudonyms(new byte[32]);
         var outbox = new TableSmsOutbox(clients, pseudonyms);
         return new Scheduler.Core.Notifications.NotifyAppointmentEvent(store, new NoCentres(), new AvailabilityQuery(store, new NoCentres(), clock),

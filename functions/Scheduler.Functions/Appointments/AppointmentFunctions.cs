@@ -15,6 +15,9 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
 {
     private string Centre => options.Value.CentreId;
 
+    /// <summary>How long an availability answer may be reused: the summary behind it is refreshed on every booking.</summary>
+    public const string AvailabilityCacheControl = "public, max-age=5";
+
     [Function("Availability")]
     [ApiOperation("Free slots for a service item, bundle or window category over a date range (today to the booking horizon; `to` defaults to the horizon's last day).", Tag = "appointments")]
     [ApiResponse(200, "Days with their free slots.", Type = typeof(IReadOnlyList<AvailabilityDay>))]
@@ -30,7 +33,10 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         if (green && !Enum.TryParse<PriorityReason>(q["priority"], ignoreCase: true, out _))
             return Problems.Validation("priority", $"priority must be one of: {string.Join(", ", Enum.GetNames<PriorityReason>())}.");
         var result = await availability.GetAsync(Centre, Empty(q["categoryId"]), Empty(q["itemId"]), Empty(q["bundleId"]), from.Value, to, green, cancellationToken);
-        return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
+        if (result.Error is { } error) return Outcomes.Problem(error);
+        // Served from a summary a few seconds old at most (ADR 0017); a browser or a CDN may keep it as long.
+        request.HttpContext.Response.Headers.CacheControl = AvailabilityCacheControl;
+        return new OkObjectResult(result.Value);
     }
 
     [Function("BookAppointment")]

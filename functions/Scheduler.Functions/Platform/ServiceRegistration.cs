@@ -95,7 +95,8 @@ public static class ServiceRegistration
 
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton(DateTimeZoneProviders.Tzdb);
-        services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));
+        services.TryAddSingleton<StorageMeter>();
+        services.AddSingleton(sp => StorageClients.FromConfiguration(configuration, meter: sp.GetRequiredService<StorageMeter>()));
         services.AddSingleton<IAuditLog, TableAuditLog>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<CatalogueStore>();
@@ -109,6 +110,7 @@ public static class ServiceRegistration
 
         services.AddSingleton<AppointmentEventPublisher>();
         services.AddSingleton<IAppointmentEventOutbox>(sp => sp.GetRequiredService<AppointmentEventPublisher>());
+        services.AddSingleton<AvailabilitySummaries>();
         services.AddSingleton<IAppointmentStore, TableAppointmentStore>();
         services.AddSingleton<TableExtendedHoursRequests>();
         services.AddSingleton<IExtendedHoursRequests>(sp => sp.GetRequiredService<TableExtendedHoursRequests>());

@@ -45,7 +45,7 @@ public sealed class ChangeAppointmentStatus(IAppointmentStore store, ICentreDire
     {
         var now = clock.GetCurrentInstant();
         var lapsed = 0;
-        foreach (var a in await store.ListByStatusAsync(centreId, AppointmentStatus.AwaitingConfirmation, cancellationToken))
+        foreach (var a in await store.ListConfirmationsDueAsync(centreId, now, cancellationToken))
         {
             if (a.ConfirmBy is not { } deadline || now <= deadline) continue;
             if ((await ApplyAsync(centreId, a.Id, AppointmentAction.Lapse, caller, cancellationToken)).Error is null) lapsed++;

@@ -19,9 +19,8 @@ public sealed class SendDayBeforeReminders(IAppointmentStore store, ICentreDirec
         var now = clock.GetCurrentInstant();
         var tomorrow = centre.Calendar.Today(now).PlusDays(1);
         var sent = 0;
-        var active = (await store.ListByStatusAsync(centreId, AppointmentStatus.Booked, cancellationToken))
-            .Concat(await store.ListByStatusAsync(centreId, AppointmentStatus.AwaitingConfirmation, cancellationToken))
-            .Where(a => a.Date == tomorrow);
+        var active = (await store.ListDayAsync(centreId, tomorrow, cancellationToken))
+            .Where(a => a.Status is AppointmentStatus.Booked or AppointmentStatus.AwaitingConfirmation);
         foreach (var a in active)
         {
             var lang = a.Language;
