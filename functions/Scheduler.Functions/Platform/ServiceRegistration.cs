@@ -151,6 +151,8 @@ public static class ServiceRegistration
         services.AddSingleton<HomeVisitService>();
         services.AddSingleton<IPlanRunStore, TablePlanRunStore>();
         services.AddSingleton<IPlanQueue, QueuePlanQueue>();
+        // One plan at a time per two cores (a plan's two searches), however many plan messages the queue hands over.
+        services.AddSingleton(Scheduler.Optimization.Planning.SolverSlots.ForMachine(new Scheduler.Optimization.Routing.RoutePlannerOptions().Searches));
         services.AddSingleton<IDayPlanSolver, Scheduler.Optimization.Planning.DayPlanSolver>();
         services.AddSingleton(sp => new PlanningSettings(Duration.FromSeconds(sp.GetRequiredService<IOptions<PlanningOptions>>().Value.TimeLimitSeconds)));
         services.AddSingleton<HomeVisitPlanning>();
