@@ -8,6 +8,7 @@ using NodaTime;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Results;
 using Scheduler.Core.Identity;
+using Scheduler.Core.Notifications;
 using Scheduler.Pages;
 using Scheduler.Pages.Resident;
 
@@ -20,7 +21,7 @@ namespace Scheduler.Functions.Pages;
 /// (verifying the mobile by a code) goes between <see cref="Book"/> reading the details and calling the use case.
 /// </summary>
 public sealed class ResidentPages(AvailabilityQuery availability, BookAppointment book, RescheduleAppointment reschedule, ChangeAppointmentStatus status,
-    AppointmentQueries queries, ICentreDirectory centres, CallerResolver callers, IClock clock, IOptions<SchedulerOptions> options)
+    AppointmentQueries queries, Ratings ratings, ICentreDirectory centres, CallerResolver callers, IClock clock, IOptions<SchedulerOptions> options)
 {
     private string CentreId => options.Value.CentreId;
 
@@ -244,6 +245,62 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         return result.Error is { } error
             ? await ManagePageAsync(request, lang, centre, appointment, Explain(lang, error, service), null, Outcomes.StatusOf(error))
             : await ManagePageAsync(request, lang, centre, result.Value!, null, lang[done]);
+    }
+
+    [Function("PageRate")]
+    [ApiOperation("Resident page: rate a served appointment (1 to 5, with an optional reason) from the link in the SMS.", Tag = "pages")]
+    [ApiResponse(200, "HTML page.", ContentType = "text/html")]
+    [ApiResponse(401, "The link is not valid or has expired.", ContentType = "text/html")]
+    public async Task<IActionResult> Rate([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/rate")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var lang = Lang.For(request.Query["lang"]);
+        var centre = await CentreAsync(cancellationToken);
+        var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
+        if (refused is not null) return refused;
+        return await RatePageAsync(request, lang, centre, appointment!, null, 200);
+    }
+
+    [Function("PageRateSend")]
+    [ApiOperation("Resident page: send a rating (form post from the rating page); a 1 or 2 opens a follow-up for dispatchers.", Tag = "pages")]
+    [ApiResponse(200, "Thanks.", ContentType = "text/html")]
+    [ApiResponse(400, "No score chosen, or a form that could not be read.", ContentType = "text/html")]
+    [ApiResponse(401, "The link is not valid or has expired.", ContentType = "text/html")]
+    [ApiResponse(409, "Rated already, or not served yet.", ContentType = "text/html")]
+    [ApiResponse(413, "The form is too large.", ContentType = "text/html")]
+    [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
+    public async Task<IActionResult> RateSend([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/rate")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (form, fault) = await PageForm.ReadAsync(request, cancellationToken);
+        var lang = Lang.For(form?.GetValueOrDefault("lang") ?? request.Query["lang"]);
+        var centre = await CentreAsync(cancellationToken);
+        if (form is null) return await BadFormAsync(request, lang, centre, fault);
+        var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
+        if (refused is not null) return refused;
+        var a = appointment!;
+        if (a.Status != AppointmentStatus.Served) return await RatePageAsync(request, lang, centre, a, new PageError(lang[Words.RateNotYet], "score"), 409);
+        if (!int.TryParse(form.GetValueOrDefault("score"), out var score) || score is < 1 or > 5)
+            return await RatePageAsync(request, lang, centre, a, new PageError(lang[Words.RateChoose], "score"), 400);
+        var reason = form.GetValueOrDefault("reason")?.Trim();
+        var result = await ratings.RecordAsync(new Rating(CentreId, $"appointment/{a.Id}", a.CategoryId, a.BookableId, score,
+            string.IsNullOrEmpty(reason) ? null : reason[..Math.Min(200, reason.Length)], "web", clock.GetCurrentInstant()), cancellationToken);
+        var message = result.Error is { Code: ErrorCodes.Duplicate } ? Words.RateAlready : Words.RateThanks;
+        if (result.Error is { Code: not ErrorCodes.Duplicate } error) return await RatePageAsync(request, lang, centre, a, Explain(lang, error, null), Outcomes.StatusOf(error));
+        return await PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.RateTitle], $"/api/pages/book?lang={lang.Other.Code}"),
+            ["Message"] = lang[message], ["IsError"] = false,
+            ["Links"] = new List<Choice> { new($"/api/pages/book?lang={lang.Code}", lang[Words.BookLink]) },
+        }, result.Error is null ? 200 : 409, carriesToken: true);
+    }
+
+    private async Task<IActionResult> RatePageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, Appointment a, PageError? error, int status)
+    {
+        var token = request.Query[CallerResolver.TokenQuery].ToString();
+        return await PageResponse.RenderAsync<RatePage>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.RateTitle], $"/api/pages/rate?token={Q(token)}&lang={lang.Other.Code}"),
+            ["Summary"] = Summary(lang, centre, a), ["Action"] = $"/api/pages/rate?token={Q(token)}", ["Error"] = error,
+        }, status, carriesToken: true);
     }
 
     private async Task<IActionResult> ManagePageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, Appointment a, PageError? error, string? done, int status = 200)
