@@ -5,9 +5,15 @@ namespace Scheduler.Pages;
 /// <summary>What the layout needs around every page: the language, the centre, the title and where the language switch goes.</summary>
 /// <param name="Scripts">Static scripts (asset names) the page loads at the end of the body; never inline script.</param>
 /// <param name="Wide">The dispatcher's page: wider main column.</param>
-/// <param name="Step">The booking step this page is (1–4), shown as "第2步，共4步"; null elsewhere.</param>
+/// <param name="Step">The booking step this page is (1 to <see cref="BookingSteps"/>), shown as "第2步，共4步"; null elsewhere.</param>
 public sealed record Frame(Lang Lang, CentreProfile Centre, string Title, string SwitchUrl, IReadOnlyList<string>? Scripts = null, bool Wide = false, int? Step = null)
 {
+    /// <summary>
+    /// The booking's steps: service, time, details, booked. The mobile-verification step, when it comes, goes between
+    /// details and booked and makes this five.
+    /// </summary>
+    public const int BookingSteps = 4;
+
     public string CentreName => Lang.Of(Centre.Centre.Name);
 
     /// <summary>Opening hours as short lines, consecutive days with the same hours joined: 周一至周五 8:30–17:30.</summary>

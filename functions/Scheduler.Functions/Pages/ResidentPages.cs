@@ -139,7 +139,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         var link = $"/api/pages/manage?token={Q(result.Value.ManageToken)}&lang={lang.Code}";
         return await PageResponse.RenderAsync<BookedPage>(request, new Dictionary<string, object?>
         {
-            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.BookedTitle], link.Replace($"lang={lang.Code}", $"lang={lang.Other.Code}"), Step: 4),
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.BookedTitle], link.Replace($"lang={lang.Code}", $"lang={lang.Other.Code}"), Step: Scheduler.Pages.Frame.BookingSteps),
             ["Summary"] = Summary(lang, centre, a), ["ManageHref"] = link,
         }, carriesToken: true);
     }
