@@ -62,7 +62,7 @@
     const box = $('requests');
     if (!list.length) { box.replaceChildren(el('p', { textContent: T('noRequests') })); return; }
     const table = el('table');
-    table.append(el('caption', { className: 'hint', textContent: T('oldestFirst') }));
+    table.append(el('caption', { textContent: T('oldestFirst') }));
     const head = el('tr');
     ['resident', 'service', 'reason', 'windows', 'urgency', 'status', 'decide'].forEach(h => head.append(el('th', { scope: 'col', textContent: T(h) })));
     table.append(el('thead', {}, head));
