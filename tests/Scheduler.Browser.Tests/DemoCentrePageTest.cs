@@ -17,6 +17,9 @@ public abstract class DemoCentrePageTest(DemoHostFixture demo, BrowserFixture br
     protected BrowserFixture Browser => browser;
     protected TestDevHost Host { get; } = demo.Host;
     protected IPage Page { get; private set; } = null!;
+    protected IBrowserContext Context => _context;
+
+    protected Task AssertGoodAsync(string what) => PageChecks.AssertGoodAsync(Page, browser.AxeScript, what);
 
     public async ValueTask InitializeAsync()
     {
@@ -26,6 +29,7 @@ public abstract class DemoCentrePageTest(DemoHostFixture demo, BrowserFixture br
             BaseURL = Host.BaseAddress.ToString().TrimEnd('/'),
             Locale = locale,
         });
+        await PageChecks.WatchCspAsync(_context);
         Page = await _context.NewPageAsync();
     }
 

@@ -12,7 +12,6 @@ using NodaTime;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Notifications;
 using Scheduler.Core.Staffing;
-using static Scheduler.Functions.Pages.PageLayout;
 
 namespace Scheduler.Functions.Notifications;
 
@@ -105,19 +104,24 @@ public sealed class ScheduledFunctions(SendDayBeforeReminders reminders, SendSta
     [ApiResponse(404, "Unknown or revoked token.", ContentType = "text/html")]
     public async Task<IActionResult> Page([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/staff-day")] HttpRequest request, CancellationToken cancellationToken)
     {
+        var lang = Scheduler.Pages.Lang.For(request.Query["lang"]);
         var feed = await feeds.FindAsync(request.Query["t"].ToString(), cancellationToken);
-        if (feed is null || feed.CentreId != Centre) return Problems.NotFound("No such schedule.");
         var centre = (await centres.GetAsync(Centre, cancellationToken))!;
+        if (feed is null || feed.CentreId != Centre)
+            return await ResidentPages.MessageAsync(request, lang, centre, lang[Scheduler.Pages.Words.NoSuchSchedule], StatusCodes.Status404NotFound);
         var staff = centre.Profile.Staff.First(s => s.Id == feed.StaffId);
         Outcomes.TryDate(request.Query["date"], "date", out var chosen, out _);
         var date = chosen ?? centre.Calendar.Today(clock.GetCurrentInstant());
         var entries = await days.DayAsync(centre, staff, date, cancellationToken);
-        var body = new StringBuilder($"<p>{H(SmsFormat.Day(date, "zh"))}</p><ol>");
-        foreach (var e in entries)
-            body.Append($"<li><strong>{e.Start:HH:mm}-{e.End:HH:mm}</strong> {H(e.Title)}{(e.Address is null ? "" : $"<br>{H(e.Address)}")}</li>");
-        body.Append(entries.Count == 0 ? "<li>无安排 (nothing planned)</li></ol>" : "</ol>");
-        body.Append($"<p><a href=\"/api/calendar/{H(feed.Token)}.ics\">订阅日历 (calendar feed)</a></p>");
-        request.HttpContext.Response.Headers.CacheControl = "no-store";
-        return PageLayout.Page(Pages.PageText.For("zh"), $"{staff.Name} 的日程", body.ToString(), centre.Profile.Centre.Name.Zh, $"/api/pages/staff-day?t={Uri.EscapeDataString(feed.Token)}");
+        var here = $"/api/pages/staff-day?t={Uri.EscapeDataString(feed.Token)}&lang={lang.Code}";
+        return await PageResponse.RenderAsync<Scheduler.Pages.Local.StaffDay>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = new Scheduler.Pages.Frame(lang, centre.Profile, string.Format(lang[Scheduler.Pages.Words.StaffDayTitle], staff.Name),
+                $"/api/pages/staff-day?t={Uri.EscapeDataString(feed.Token)}&date={date:yyyy-MM-dd}&lang={lang.Other.Code}"),
+            ["DayText"] = lang.Date(date),
+            ["Entries"] = entries.Select(e => new Scheduler.Pages.DayEntry($"{e.Start:HH:mm}–{e.End:HH:mm}", e.Title, e.Address)).ToList(),
+            ["FeedHref"] = $"/api/calendar/{feed.Token}.ics",
+            ["PreviousHref"] = $"{here}&date={date.PlusDays(-1):yyyy-MM-dd}", ["NextHref"] = $"{here}&date={date.PlusDays(1):yyyy-MM-dd}",
+        }, carriesToken: true);
     }
 }
