@@ -22,7 +22,7 @@ public sealed record StaffFeedView(string StaffId, string CalendarUrl, string Pa
 /// Scheduled messages (the day-before reminders, the staff's day) and what staff open from them: the day page and
 /// the calendar feed under a revocable token.
 /// </summary>
-public sealed class ScheduledFunctions(SendDayBeforeReminders reminders, SendStaffDaySchedules daySchedules, StaffDays days, IStaffFeeds feeds, ICentreDirectory centres,
+public sealed class ScheduledFunctions(SendDayBeforeReminders reminders, SendStaffDaySchedules daySchedules, SendVisitRatingRequests visitRatings, StaffDays days, IStaffFeeds feeds, ICentreDirectory centres,
     IClock clock, IOptions<SchedulerOptions> options, ILogger<ScheduledFunctions> logger)
 {
     private string Centre => options.Value.CentreId;
@@ -41,6 +41,14 @@ public sealed class ScheduledFunctions(SendDayBeforeReminders reminders, SendSta
     {
         var sent = await daySchedules.RunAsync(Centre, cancellationToken);
         logger.LogInformation("{Count} staff day schedules queued", sent);
+    }
+
+    /// <summary>Daily at 11:00 UTC, which is 19:00 in Asia/Shanghai: the day's home visits that are done ask for a rating.</summary>
+    [Function("SendVisitRatingRequests")]
+    public async Task VisitRatings([TimerTrigger("0 0 11 * * *")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var sent = await visitRatings.RunAsync(Centre, cancellationToken);
+        logger.LogInformation("{Count} home-visit rating requests queued", sent);
     }
 
     [Function("StaffCalendarFeed")]

@@ -77,6 +77,7 @@ public static class ServiceRegistration
         services.AddSingleton<IStaffFeeds, TableStaffFeeds>();
         services.AddSingleton<StaffDays>();
         services.AddSingleton<SendDayBeforeReminders>();
+        services.AddSingleton<SendVisitRatingRequests>();
         services.AddSingleton(sp => new SendStaffDaySchedules(sp.GetRequiredService<ICentreDirectory>(), sp.GetRequiredService<StaffDays>(), sp.GetRequiredService<IStaffFeeds>(),
             sp.GetRequiredService<SmsNotifier>(), sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.PublicBaseUrl, sp.GetRequiredService<IClock>()));
     }

@@ -51,6 +51,32 @@ public sealed class SendDayBeforeReminders(IAppointmentStore store, ICentreDirec
     }
 }
 
+/// <summary>
+/// Rating requests (好差评) for the day's home visits once they are done. A visit counts as done when its planned end
+/// in the day's published plan has passed and its request is still approved (a visit cancelled on the day is not
+/// rated). Staff do not yet record a visit's outcome; when they do, that record replaces the planned end here.
+/// Served appointments ask for their rating from the <c>appointment.served</c> event instead. Once per request and day.
+/// </summary>
+public sealed class SendVisitRatingRequests(ICentreDirectory centres, IPlanRunStore runs, HomeVisitService requests, HomeVisitNotifications visits, IClock clock)
+{
+    public async Task<int> RunAsync(string centreId, CancellationToken cancellationToken)
+    {
+        var centre = await centres.GetAsync(centreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{centreId}' is not known.");
+        var now = clock.GetCurrentInstant();
+        var today = centre.Calendar.Today(now);
+        if ((await runs.PublishedAsync(centreId, today, cancellationToken))?.Run.Plan is not { } plan) return 0;
+        var approved = (await requests.ListAsync(centreId, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved).ToDictionary(r => r.Id);
+        var sent = 0;
+        foreach (var visit in plan.Routes.SelectMany(r => r.Stops).GroupBy(s => s.VisitId))
+        {
+            if (!approved.TryGetValue(visit.Key, out var request)) continue;
+            if (centre.Calendar.ToInstant(today + visit.Max(s => s.End)) > now) continue;
+            if (await visits.RatingRequestAsync(request, today, visit.Min(s => s.Start), cancellationToken) == OutboxResult.Queued) sent++;
+        }
+        return sent;
+    }
+}
+
 /// <summary>A staff member's calendar feed: an unguessable token that can be revoked.</summary>
 public sealed record StaffFeed(string CentreId, string StaffId, string Token, bool Revoked, Instant IssuedAt);
 

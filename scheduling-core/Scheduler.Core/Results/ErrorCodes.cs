@@ -71,6 +71,7 @@ public static class ErrorCodes
     public const string UnknownPeriod = "unknown-period";
     public const string UnknownPlan = "unknown-plan";
     public const string UnknownRequest = "unknown-request";
+    public const string NotApproved = "not-approved";
     public const string WindowInThePast = "window-in-the-past";
     public const string WrongCategory = "wrong-category";
 }
