@@ -78,11 +78,20 @@ public interface ISmsContacts
 /// <summary>Notification settings a centre runs with.</summary>
 /// <param name="QuietFrom">Quiet hours start (local time at the centre).</param>
 /// <param name="QuietUntil">Quiet hours end (local time at the centre).</param>
-/// <param name="ChoicesFor">How long numbered choices in a reply stay valid.</param>
+/// <param name="ChoicesFor">How long numbered choices in a reply stay valid (the conversation's expiry).</param>
 /// <param name="RatingFor">How long a rating request can be answered by reply.</param>
 public sealed record NotificationSettings(LocalTime QuietFrom, LocalTime QuietUntil, Duration ChoicesFor, Duration RatingFor)
 {
     public static NotificationSettings Default { get; } = new(new LocalTime(21, 0), new LocalTime(8, 0), Duration.FromMinutes(30), Duration.FromDays(7));
+
+    /// <summary>When the day-before reminders go (local time at the centre).</summary>
+    public LocalTime RemindersAt { get; init; } = new(18, 0);
+
+    /// <summary>When staff get their day, on working days (local time at the centre).</summary>
+    public LocalTime StaffDayAt { get; init; } = new(7, 30);
+
+    /// <summary>When the day's home visits that are done ask for a rating (local time at the centre).</summary>
+    public LocalTime VisitRatingsAt { get; init; } = new(19, 0);
 
     /// <summary>When a message decided at <paramref name="now"/> may go: now, or the end of the quiet hours it falls in.</summary>
     public Instant SendAt(Instant now, DateTimeZone zone, bool urgent)
@@ -95,4 +104,12 @@ public sealed record NotificationSettings(LocalTime QuietFrom, LocalTime QuietUn
         var day = t >= QuietUntil ? local.Date.PlusDays(1) : local.Date;
         return (day + QuietUntil).InZoneLeniently(zone).ToInstant();
     }
+}
+
+/// <summary>Which daily batches ran, per centre and local date, so a timer that fires often acts once a day.</summary>
+public interface IDailyBatches
+{
+    Task<bool> IsDoneAsync(string centreId, string batch, LocalDate date, CancellationToken cancellationToken);
+
+    Task MarkDoneAsync(string centreId, string batch, LocalDate date, int count, Instant at, CancellationToken cancellationToken);
 }
