@@ -53,7 +53,11 @@ public sealed class ScheduledMessageTests(AzuriteFixture azurite) : IAsyncLifeti
     public async Task The_evening_before_a_reminder_goes_out_once_with_the_time_and_the_centres_phone()
     {
         var (to, _) = await BookAnyAsync("2026-12-01", NewMobile());
-        _clock.Reset(Instant.FromUtc(2026, 11, 30, 10, 0)); // Monday 18:00 in Xiamen
+        _clock.Reset(Instant.FromUtc(2026, 11, 30, 9, 45)); // Monday 17:45 in Xiamen: not yet
+        await RunTimerAsync("SendDayBeforeReminders");
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.Equal(0, Sms.Count(await Sms.InboxAsync(_host.Client, to), "day-before-reminder"));
+        _clock.Reset(Instant.FromUtc(2026, 11, 30, 10, 0)); // Monday 18:00
         await RunTimerAsync("SendDayBeforeReminders");
         await RunTimerAsync("SendDayBeforeReminders");
         var inbox = await Sms.WaitForAsync(_host.Client, to, "day-before-reminder");
