@@ -143,6 +143,12 @@ public sealed class TableSmsOutbox(StorageClients storage, Func<Pseudonyms> pseu
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
     }
 
+    public async Task<(Conversation? Conversation, bool OptedOut)> GetContactAsync(string e164, CancellationToken cancellationToken)
+    {
+        var found = await ContactAsync(e164, cancellationToken);
+        return (found?.GetString(JsonRow.JsonColumn) is { Length: > 0 } ? JsonRow.Read(found, ConversationSchema) : null, found?.GetBoolean("OptedOut") == true);
+    }
+
     public async Task<bool> IsOptedOutAsync(string e164, CancellationToken cancellationToken) =>
         (await ContactAsync(e164, cancellationToken))?.GetBoolean("OptedOut") == true;
 

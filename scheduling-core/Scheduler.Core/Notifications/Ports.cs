@@ -69,6 +69,10 @@ public interface ISmsContacts
 
     Task<bool> IsOptedOutAsync(string e164, CancellationToken cancellationToken);
 
+    /// <summary>The conversation and the opt-out together: one read where both are kept in one place.</summary>
+    async Task<(Conversation? Conversation, bool OptedOut)> GetContactAsync(string e164, CancellationToken cancellationToken) =>
+        (await GetConversationAsync(e164, cancellationToken), await IsOptedOutAsync(e164, cancellationToken));
+
     Task SetOptedOutAsync(string e164, bool optedOut, Instant at, CancellationToken cancellationToken);
 
     /// <summary>Takes an inbound message id once: false when this message was handled before (a webhook retried).</summary>
