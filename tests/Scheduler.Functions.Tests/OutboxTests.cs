@@ -149,6 +149,25 @@ public sealed class OutboxTests(AzuriteFixture azurite)
         Assert.Equal(0, left);
     }
 
+    [Fact]
+    public async Task Messages_to_one_number_decided_at_the_same_time_leave_the_newest_conversation_whatever_the_order()
+    {
+        var clients = Clients(queuesReachable: true);
+        await clients.Tables.GetTableClient(StorageNames.SmsTable).CreateIfNotExistsAsync();
+        var contacts = new TableSmsOutbox(clients, new Scheduler.Core.Privacy.Pseudonyms(new byte[32]));
+        var to = "+86139" + Random.Shared.Next(10_000_000, 99_999_999);
+        var conversations = Enumerable.Range(0, 12).Select(i => new Scheduler.Core.Notifications.Conversation("huli", $"appointment/a{i}", "zh",
+            Scheduler.Core.Notifications.ChoiceMode.None, [], Now, null, null, Now + Duration.FromSeconds(i))).OrderBy(_ => Random.Shared.Next()).ToList();
+
+        var optedOut = await Task.WhenAll(conversations.Select(c => Task.Run(() => contacts.KeepConversationAsync(to, c, CancellationToken.None))));
+
+        Assert.All(optedOut, Assert.False);
+        Assert.Equal("appointment/a11", (await contacts.GetConversationAsync(to, CancellationToken.None))!.Subject);
+        await contacts.SetOptedOutAsync(to, true, Now, CancellationToken.None);
+        Assert.True(await contacts.KeepConversationAsync(to, conversations[0] with { At = Now + Duration.FromDays(1) }, CancellationToken.None));
+        Assert.Equal("appointment/a11", (await contacts.GetConversationAsync(to, CancellationToken.None))!.Subject);
+    }
+
     private sealed class NoCentres : ICentreDirectory
     {
         public Task<CentreSnapshot?> GetAsync(string centreId, CancellationToken cancellationToken) => Task.FromResult<CentreSnapshot?>(null);

@@ -69,9 +69,17 @@ public interface ISmsContacts
 
     Task<bool> IsOptedOutAsync(string e164, CancellationToken cancellationToken);
 
-    /// <summary>The conversation and the opt-out together: one read where both are kept in one place.</summary>
-    async Task<(Conversation? Conversation, bool OptedOut)> GetContactAsync(string e164, CancellationToken cancellationToken) =>
-        (await GetConversationAsync(e164, cancellationToken), await IsOptedOutAsync(e164, cancellationToken));
+    /// <summary>
+    /// Keeps <paramref name="conversation"/> as what the number was last messaged about, unless the number opted out
+    /// or already holds a newer one (events are handled in any order, and at the same time). Answers whether the
+    /// number is opted out. Stores that can should do this as one read and one conditional write, retried on a race.
+    /// </summary>
+    async Task<bool> KeepConversationAsync(string e164, Conversation conversation, CancellationToken cancellationToken)
+    {
+        if (await IsOptedOutAsync(e164, cancellationToken)) return true;
+        if (!((await GetConversationAsync(e164, cancellationToken))?.At > conversation.At)) await SaveConversationAsync(e164, conversation, cancellationToken);
+        return false;
+    }
 
     Task SetOptedOutAsync(string e164, bool optedOut, Instant at, CancellationToken cancellationToken);
 

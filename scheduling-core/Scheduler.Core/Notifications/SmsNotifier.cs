@@ -31,14 +31,13 @@ public sealed partial class SmsNotifier(ISmsOutbox outbox, ISmsContacts contacts
         var text = SmsRenderer.Render(template, language, all);
         var now = clock.GetCurrentInstant();
         var mayOptOut = !AllowedWhenOptedOut.Contains(kind);
-        // One read of the number's contact answers both: is it opted out, and what did it last hear about.
-        var (current, optedOut) = conversation is not null ? await contacts.GetContactAsync(to, cancellationToken)
-            : (null, mayOptOut && await contacts.IsOptedOutAsync(to, cancellationToken));
-        optedOut &= mayOptOut;
         // The conversation first: a reply can come as soon as the message is out. Events are handled in any order,
-        // so a message about something older than what the number last heard about does not take the conversation over.
-        if (conversation is not null && !optedOut && !(current?.At > conversation.At))
-            await contacts.SaveConversationAsync(to, conversation, cancellationToken);
+        // so a message about something older than what the number last heard about does not take the conversation
+        // over; the same read says whether the number opted out.
+        var optedOut = mayOptOut && (conversation is not null
+            ? await contacts.KeepConversationAsync(to, conversation, cancellationToken)
+            : await contacts.IsOptedOutAsync(to, cancellationToken));
+        if (conversation is not null && !mayOptOut) await contacts.KeepConversationAsync(to, conversation, cancellationToken);
         return await outbox.EnqueueAsync(new OutboundSms(key, centre.Profile.Centre.Id, to, text, kind, language, decidedAt ?? now,
             settings.SendAt(now, centre.Calendar.Zone, template.Urgent)), optedOut, cancellationToken);
     }
