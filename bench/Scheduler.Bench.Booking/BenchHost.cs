@@ -32,7 +32,9 @@ public sealed class BenchHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="runQueues">Whether the queue functions (the appointment events' consumer) run beside the HTTP functions.</param>
-    public static async Task<BenchHost> StartAsync(IReadOnlyDictionary<string, string?>? extra = null, Action<IServiceCollection>? replace = null, bool runQueues = true)
+    /// <param name="countCalls">Whether the app's storage calls are counted by <see cref="StorageCallCounter"/>.</param>
+    public static async Task<BenchHost> StartAsync(IReadOnlyDictionary<string, string?>? extra = null, Action<IServiceCollection>? replace = null, bool runQueues = true,
+        bool countCalls = false)
     {
         var host = new BenchHost();
         var root = LocalSettings.FindRepositoryRoot();
@@ -55,6 +57,15 @@ public sealed class BenchHost : IAsyncDisposable
             ConfigureServices = (services, configuration) =>
             {
                 services.AddScheduler(configuration);
+                if (countCalls)
+                {
+                    var tableOptions = new Azure.Data.Tables.TableClientOptions();
+                    tableOptions.AddPolicy(StorageCallCounter.Instance, Azure.Core.HttpPipelinePosition.PerCall);
+                    var queueOptions = new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 };
+                    queueOptions.AddPolicy(StorageCallCounter.Instance, Azure.Core.HttpPipelinePosition.PerCall);
+                    services.AddSingleton(new StorageClients(new Azure.Data.Tables.TableServiceClient(host._azurite.ConnectionString, tableOptions),
+                        new Azure.Storage.Queues.QueueServiceClient(host._azurite.ConnectionString, queueOptions)));
+                }
                 replace?.Invoke(services);
             },
             BeforeHttpFunction = RoleGate.BeforeHttpFunctionAsync,

@@ -20,13 +20,15 @@ public static class LoadCommand
 
     public static async Task<int> RunAsync(int race, int bookings, int concurrency, int availabilityRequests)
     {
-        await using var host = await BenchHost.StartAsync();
+        await using var host = await BenchHost.StartAsync(countCalls: true);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
 
         await RaceAsync(http, host, race);
         await RescheduleRaceAsync(http, host);
+        StorageCallCounter.Instance.Reset();
         var booked = await ThroughputAsync(http, bookings, concurrency);
+        await CallsPerBookingAsync(host.ConnectionString, bookings);
         var raw = await RawTransactionsAsync(host.ConnectionString, bookings, concurrency);
         Console.WriteLine($"ratio booking/raw EGT, the events' consumer running on the same Azurite: {booked / raw:F2}");
         await RequestPathAsync(bookings, concurrency);
@@ -160,6 +162,27 @@ public static class LoadCommand
                           $"p50 {latencies[count / 2]:F1} ms, p99 {latencies[(int)(count * 0.99)]:F1} ms; {statuses.Count(s => s == HttpStatusCode.Created)} created" +
                           string.Concat(codes.Where(c => c is not null).GroupBy(c => c).Select(g => $", {g.Count()} answered {g.Key}")));
         return rate;
+    }
+
+    /// <summary>
+    /// Once the consumers have drained the queues: the app's storage calls per booking over the throughput run, by
+    /// operation (the request's and its consumers'; the host's own queue receives and deletes are not counted).
+    /// </summary>
+    private static async Task CallsPerBookingAsync(string connection, int bookings)
+    {
+        var queues = new[] { StorageNames.AppointmentEventsQueue, StorageNames.SmsSendQueue }
+            .Select(q => new Azure.Storage.Queues.QueueClient(connection, q)).ToList();
+        var watch = Stopwatch.StartNew();
+        for (var empty = 0; empty < 3 && watch.Elapsed < TimeSpan.FromMinutes(3);)
+        {
+            await Task.Delay(1000);
+            var counts = await Task.WhenAll(queues.Select(async q => (await q.GetPropertiesAsync()).Value.ApproximateMessagesCount));
+            empty = counts.All(c => c == 0) ? empty + 1 : 0;
+        }
+        var calls = StorageCallCounter.Instance.Snapshot();
+        Console.WriteLine($"storage calls per booking, request and consumers (queues drained {watch.Elapsed.TotalSeconds:F0} s after the last booking): " +
+                          $"{calls.Values.Sum() / (double)bookings:F2}; " +
+                          string.Join(", ", calls.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value / (double)bookings:F2}")));
     }
 
     /// <summary>

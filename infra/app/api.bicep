@@ -147,9 +147,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Scheduler__ResidentLinkHours: string(residentLinkHours)
     Scheduler__LoadDemoData: string(loadDemoData)
     Sms__Provider: smsProvider
-    Sms__QuietFrom: '21:00'
-    Sms__QuietUntil: '08:00'
-    Sms__ChoicesMinutes: '30'
+    Notifications__ReminderTime: '18:00'
+    Notifications__StaffDayTime: '07:30'
+    Notifications__VisitRatingTime: '19:00'
+    Notifications__QuietFrom: '21:00'
+    Notifications__QuietUntil: '08:00'
+    Notifications__FollowUpWorkingDays: '3'
+    Notifications__ConversationMinutes: '30'
     Planning__TimeLimitSeconds: '20'
     Planning__TileUrl: ''
     Travel__Provider: travelProvider

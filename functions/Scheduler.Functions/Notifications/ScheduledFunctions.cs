@@ -21,25 +21,33 @@ public sealed record StaffFeedView(string StaffId, string CalendarUrl, string Pa
 /// Scheduled messages (the day-before reminders, the staff's day) and what staff open from them: the day page and
 /// the calendar feed under a revocable token.
 /// </summary>
-public sealed class ScheduledFunctions(SendDayBeforeReminders reminders, SendStaffDaySchedules daySchedules, StaffDays days, IStaffFeeds feeds, ICentreDirectory centres,
+public sealed class ScheduledFunctions(ScheduledBatches batches, StaffDays days, IStaffFeeds feeds, ICentreDirectory centres,
     IClock clock, IOptions<SchedulerOptions> options, ILogger<ScheduledFunctions> logger)
 {
     private string Centre => options.Value.CentreId;
 
-    /// <summary>Daily at 10:00 UTC, which is 18:00 in Asia/Shanghai (the demo centre's zone): tomorrow's appointments and visits are reminded.</summary>
+    /// <summary>
+    /// Every 15 minutes (timers are UTC; the centre's local times are settings): the day-before reminders run once
+    /// a day on the first firing after <c>Notifications:ReminderTime</c> (default 18:00).
+    /// </summary>
     [Function("SendDayBeforeReminders")]
-    public async Task Reminders([TimerTrigger("0 0 10 * * *")] TimerInfo timer, CancellationToken cancellationToken)
-    {
-        var sent = await reminders.RunAsync(Centre, cancellationToken);
-        logger.LogInformation("{Count} day-before reminders queued", sent);
-    }
+    public async Task Reminders([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        Log(await batches.RemindersAsync(Centre, cancellationToken));
 
-    /// <summary>Daily at 23:30 UTC, which is 07:30 the next morning in Asia/Shanghai: staff get their day (only on the centre's working days).</summary>
+    /// <summary>Every 15 minutes: staff get their day once on each working day, after <c>Notifications:StaffDayTime</c> (default 07:30).</summary>
     [Function("SendStaffDaySchedules")]
-    public async Task StaffDays([TimerTrigger("0 30 23 * * *")] TimerInfo timer, CancellationToken cancellationToken)
+    public async Task StaffDays([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        Log(await batches.StaffDaysAsync(Centre, cancellationToken));
+
+    /// <summary>Every 15 minutes: the day's home visits that are done ask for a rating, once, after <c>Notifications:VisitRatingTime</c> (default 19:00).</summary>
+    [Function("SendVisitRatingRequests")]
+    public async Task VisitRatings([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        Log(await batches.VisitRatingsAsync(Centre, cancellationToken));
+
+    private void Log(BatchOutcome outcome)
     {
-        var sent = await daySchedules.RunAsync(Centre, cancellationToken);
-        logger.LogInformation("{Count} staff day schedules queued", sent);
+        if (outcome.Ran) logger.LogInformation("Batch {Batch} of {Date}: {Count} messages queued", outcome.Batch, outcome.Date, outcome.Queued);
+        else logger.LogDebug("Batch {Batch} of {Date} not run: {Why}", outcome.Batch, outcome.Date, outcome.NotRun);
     }
 
     [Function("StaffCalendarFeed")]

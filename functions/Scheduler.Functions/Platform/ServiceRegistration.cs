@@ -35,17 +35,7 @@ public static class ServiceRegistration
         services.AddSingleton<ISmsContacts>(sp => sp.GetRequiredService<TableSmsOutbox>());
         services.AddSingleton<IRatingStore, TableRatingStore>();
         services.TryAddSingleton(SmsRetryPolicy.Default);
-        services.AddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<SmsOptions>>().Value;
-            var d = NotificationSettings.Default;
-            return d with
-            {
-                QuietFrom = SmsOptions.TryTime(o.QuietFrom, out var from) ? from : d.QuietFrom,
-                QuietUntil = SmsOptions.TryTime(o.QuietUntil, out var until) ? until : d.QuietUntil,
-                ChoicesFor = Duration.FromMinutes(Math.Clamp(o.ChoicesMinutes, 1, 24 * 60)),
-            };
-        });
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value.ToSettings());
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<SchedulerOptions>>().Value;
@@ -72,11 +62,15 @@ public static class ServiceRegistration
         services.AddSingleton<HomeVisitNotifications>();
         services.AddSingleton<DeliverSms>();
         services.AddSingleton<RecordSmsStatus>();
-        services.AddSingleton<Ratings>(sp => new Ratings(sp.GetRequiredService<IRatingStore>(), sp.GetRequiredService<ICentreDirectory>(), sp.GetRequiredService<IClock>()));
+        services.AddSingleton<Ratings>(sp => new Ratings(sp.GetRequiredService<IRatingStore>(), sp.GetRequiredService<ICentreDirectory>(), sp.GetRequiredService<IClock>(),
+            sp.GetRequiredService<IOptions<NotificationOptions>>().Value.FollowUpWorkingDays));
         services.AddSingleton<HandleInboundSms>();
         services.AddSingleton<IStaffFeeds, TableStaffFeeds>();
         services.AddSingleton<StaffDays>();
         services.AddSingleton<SendDayBeforeReminders>();
+        services.AddSingleton<SendVisitRatingRequests>();
+        services.AddSingleton<IDailyBatches, TableDailyBatches>();
+        services.AddSingleton<ScheduledBatches>();
         services.AddSingleton(sp => new SendStaffDaySchedules(sp.GetRequiredService<ICentreDirectory>(), sp.GetRequiredService<StaffDays>(), sp.GetRequiredService<IStaffFeeds>(),
             sp.GetRequiredService<SmsNotifier>(), sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.PublicBaseUrl, sp.GetRequiredService<IClock>()));
     }
@@ -89,6 +83,7 @@ public static class ServiceRegistration
             .ValidateOnStart();
         // SMS settings are not validated at start: a missing Twilio secret shows in GET /api/health instead.
         services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.Section));
+        services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section));
         services.AddMetrics();
         services.TryAddSingleton<SchedulerMetrics>();

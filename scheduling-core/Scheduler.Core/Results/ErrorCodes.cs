@@ -78,6 +78,7 @@ public static class ErrorCodes
     public const string UnknownPlan = "unknown-plan";
     public const string UnknownRequest = "unknown-request";
     public const string UnknownStaff = "unknown-staff";
+    public const string NotApproved = "not-approved";
     public const string WindowInThePast = "window-in-the-past";
     public const string WrongCategory = "wrong-category";
 }

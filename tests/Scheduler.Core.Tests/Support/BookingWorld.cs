@@ -14,8 +14,9 @@ public sealed class BookingWorld
 {
     private static int _next = 10_000_000;
 
-    public BookingWorld(CentreProfile? profile = null)
+    public BookingWorld(CentreProfile? profile = null, FakeClock? clock = null)
     {
+        Clock = clock ?? new FakeClock(TestCentre.Now);
         Centre = TestCentre.Snapshot(profile);
         var centres = new OneCentre(Centre);
         var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
@@ -27,7 +28,7 @@ public sealed class BookingWorld
         Status = new ChangeAppointmentStatus(Store, centres, Pseudonyms, Clock);
     }
 
-    public FakeClock Clock { get; } = new(TestCentre.Now);
+    public FakeClock Clock { get; }
     public InMemoryAppointmentStore Store { get; } = new();
     public CentreSnapshot Centre { get; }
     public Pseudonyms Pseudonyms { get; }
