@@ -17,7 +17,7 @@ namespace Scheduler.Functions.Pages;
 /// script, so they work on any phone browser; every step is a link or one form.
 /// </summary>
 public sealed class ResidentPages(AvailabilityQuery availability, BookAppointment book, RescheduleAppointment reschedule, ChangeAppointmentStatus status,
-    AppointmentQueries queries, ICentreDirectory centres, CallerResolver callers, IClock clock, IOptions<SchedulerOptions> options)
+    AppointmentQueries queries, ICentreDirectory centres, CallerResolver callers, PhoneVerification verification, IClock clock, IOptions<SchedulerOptions> options)
 {
     private string CentreId => options.Value.CentreId;
 
@@ -122,8 +122,10 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             ? new ProxyInput(form.GetValueOrDefault("proxyName"), form.GetValueOrDefault("proxyRelationship"), form.GetValueOrDefault("consent") == "on")
             : null;
         var result = await book.BookAsync(CentreId, new BookCommand(itemId, bundleId, date, start, form.GetValueOrDefault("name"), form.GetValueOrDefault("mobile"),
-            priority, proxy, text.Language, form.GetValueOrDefault("requestId")), AnonymousCaller.Instance, cancellationToken);
+            priority, proxy, text.Language, form.GetValueOrDefault("requestId"), form.GetValueOrDefault("verificationCode"), MobileProofTransport.Read(request)),
+            AnonymousCaller.Instance, cancellationToken);
         if (result.Error is { } error) return DetailsPage(text, centre, request, form, error, null);
+        MobileProofTransport.Write(request.HttpContext.Response, result.Value!.NewProof, clock.GetCurrentInstant());
 
         var a = result.Value!.Appointment;
         var link = $"/api/pages/manage?token={Q(result.Value.ManageToken)}&lang={text.Language}";
@@ -131,6 +133,24 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         body.Append(Summary(text, centre, a));
         body.Append($"<p><a class=\"button primary\" href=\"{H(link)}\">{text.T("查看、改期或取消", "See, move or cancel")}</a></p>");
         return Page(text, text.T("预约成功", "Booked"), body.ToString(), text.Of(centre.Profile.Centre.Name), Switch(request, text, link));
+    }
+
+    [Function("PageSendCode")]
+    [ApiOperation("Resident page: send a verification code to the mobile typed on the details page, and show the page again.", Tag = "pages")]
+    [ApiResponse(200, "The details page, saying the code is on its way.", ContentType = "text/html")]
+    [ApiResponse(400, "The details page again, saying what to correct.", ContentType = "text/html")]
+    [ApiResponse(415, "Not a form post.")]
+    public async Task<IActionResult> SendCode([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/book/code")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (read, bad) = await ReadFormAsync(request, cancellationToken);
+        if (bad is not null) return bad;
+        var form = read!;
+        var text = PageText.For(form.GetValueOrDefault("lang"));
+        var centre = await CentreAsync(cancellationToken);
+        var sent = await verification.SendCodeAsync(CentreId, form.GetValueOrDefault("mobile"), text.Language, cancellationToken);
+        return sent.Error is { } error
+            ? DetailsPage(text, centre, request, form, error, null)
+            : DetailsPage(text, centre, request, form, null, text.T($"验证码已发送到{sent.Value!.MobileMasked}，请填写后确认预约。", $"A code was sent to {sent.Value!.MobileMasked}; enter it and book."));
     }
 
     [Function("PageManage")]
@@ -261,6 +281,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             }
             body.Append("</div>");
         }
+        if (note is not null) body.Append($"<p class=\"ok\" role=\"status\">{H(note)}</p>");
         body.Append($"<p><strong>{H(text.Of(bookable.Name))}</strong><br>{(date is { } d && start is { } s ? H(text.When(d, s)) : "")}</p>");
         var priorities = string.Join("", Enum.GetValues<PriorityReason>().Select(p =>
             $"<option value=\"{p}\"{(form.GetValueOrDefault("priority") == p.ToString() ? " selected" : "")}>{H(text.Priority(p))}</option>"));
@@ -272,6 +293,9 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             <input id="name" name="name" type="text" autocomplete="name" maxlength="50" required value="{V("name")}"{Invalid("name")}>
             <label for="mobile">{text.T("手机号码（接收短信）", "Mobile number (for the SMS)")}</label>
             <input id="mobile" name="mobile" type="tel" autocomplete="tel" inputmode="tel" required value="{V("mobile")}"{Invalid("mobile")}>
+            <button type="submit" formaction="/api/pages/book/code">{text.T("获取验证码", "Send me a code")}</button>
+            <label for="verificationCode">{text.T("短信验证码（本机已验证过的号码可不填）", "Code from the SMS (not needed for a number this phone verified before)")}</label>
+            <input id="verificationCode" name="verificationCode" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" value=""{Invalid("verificationCode")}>
             <label for="priority">{text.T("绿色通道（可不选）", "Priority service (optional)")}</label>
             <select id="priority" name="priority"><option value="">{text.T("不需要", "Not needed")}</option>{priorities}</select>
             <fieldset><legend>{text.T("替他人预约", "Booking for someone else")}</legend>
@@ -317,6 +341,12 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         ErrorCodes.AfterCutoff => text.T("这个时间已停止预约。", "Booking for that time has closed."),
         ErrorCodes.InThePast => text.T("这个时间已经过去。", "That time has passed."),
         ErrorCodes.AlreadyStarted => text.T("预约已开始，无法更改。", "The appointment has started and cannot be changed."),
+        ErrorCodes.VerificationRequired => text.T("请先获取并填写短信验证码。", "Please ask for a code and enter it."),
+        ErrorCodes.WrongCode => text.T("验证码不正确，请重新填写。", "The code is not right; please enter it again."),
+        ErrorCodes.CodeExpired => text.T("验证码已过期，请重新获取。", "The code has expired; ask for a new one."),
+        ErrorCodes.CodeAttemptsExhausted => text.T("验证码错误次数过多，请重新获取。", "Too many wrong codes; ask for a new one."),
+        ErrorCodes.InvalidCode => text.T("验证码是短信中的6位数字。", "The code is the 6 digits in the SMS."),
+        ErrorCodes.RateLimited => text.T("操作太频繁，请稍后再试。", "Too many attempts; please try again later."),
         ErrorCodes.ConsentMissing => text.T("代为预约须经办事人同意，请勾选。", "Booking for someone needs their agreement: please tick the box."),
         _ => text.English ? error.Message : text.T("无法完成，请检查后重试。", "") + " " + error.Message,
     };

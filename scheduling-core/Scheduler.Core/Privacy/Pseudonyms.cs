@@ -18,5 +18,8 @@ public sealed class Pseudonyms(byte[] key)
     /// <summary>A stable id for a request repeated with the same idempotency key from the same number.</summary>
     public string Request(string centreId, string e164, string idempotencyKey) => Of("idem|" + centreId + "|" + e164 + "|" + idempotencyKey)[..20];
 
+    /// <summary>A keyed fingerprint of a request's content, to tell a repeated request from another one under the same key.</summary>
+    public string Fingerprint(string content) => Of("request|" + content)[..32];
+
     private string Of(string text) => Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
 }

@@ -42,9 +42,13 @@ public sealed class RequestExtendedHoursTests
         }
     }
 
-    private Task<Outcome<ExtendedHoursOutcome>> RequestAsync(LocalDate? date, SlotKind? wanted, string? mobile = null) =>
-        new RequestExtendedHours(_w.Store, new OneCentre(_w.Centre), new ChineseMobiles(), new Recorder(_recorded), _w.Book, new AuditTrail(_audit, _w.Clock), _w.Clock)
-            .RequestAsync(TestCentre.Id, new ExtendedHoursCommand(TestCentre.Pension, null, date, wanted, "李芳", mobile ?? NewMobile(), null), Resident, CancellationToken.None);
+    private async Task<Outcome<ExtendedHoursOutcome>> RequestAsync(LocalDate? date, SlotKind? wanted, string? mobile = null)
+    {
+        mobile ??= NewMobile();
+        var proof = new ChineseMobiles().NormalizeMobile(mobile, out _) is { } e164 ? await _w.ProofAsync(e164) : null;
+        return await new RequestExtendedHours(_w.Store, new OneCentre(_w.Centre), new ChineseMobiles(), new Recorder(_recorded), _w.Book, _w.Verification, new AuditTrail(_audit, _w.Clock), _w.Clock)
+            .RequestAsync(TestCentre.Id, new ExtendedHoursCommand(TestCentre.Pension, null, date, wanted, "李芳", mobile, null, null, proof), Resident, CancellationToken.None);
+    }
 
     [Fact]
     public async Task An_evening_with_room_is_booked_at_its_first_free_slot()

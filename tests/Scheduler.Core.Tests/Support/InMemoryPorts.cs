@@ -201,3 +201,27 @@ public sealed class StubSolver : IDayPlanSolver
     public static HomeVisitPlan EmptyPlan(LocalDate date) =>
         new(TestCentre.Id, date, [], [], new PlanKpis(0, 0, Duration.Zero, 0, Duration.Zero, []));
 }
+
+/// <summary>Challenges by centre and mobile key, with ETags that change on every write, as the table's do.</summary>
+public sealed class InMemoryPhoneVerifications : Scheduler.Core.Identity.IPhoneVerificationStore
+{
+    private readonly Dictionary<(string, string), (Scheduler.Core.Identity.VerificationChallenge Challenge, string ETag)> _rows = [];
+    private readonly Lock _lock = new();
+
+    public Task<Scheduler.Core.Identity.StoredChallenge?> GetAsync(string centreId, string mobileKey, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+            return Task.FromResult(_rows.TryGetValue((centreId, mobileKey), out var row) ? new Scheduler.Core.Identity.StoredChallenge(row.Challenge, row.ETag) : null);
+    }
+
+    public Task<bool> TryWriteAsync(string centreId, string mobileKey, Scheduler.Core.Identity.VerificationChallenge challenge, string? expectedETag, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var exists = _rows.TryGetValue((centreId, mobileKey), out var row);
+            if (expectedETag is null ? exists : !exists || row.ETag != expectedETag) return Task.FromResult(false);
+            _rows[(centreId, mobileKey)] = (challenge, Guid.NewGuid().ToString("N"));
+            return Task.FromResult(true);
+        }
+    }
+}
