@@ -21,6 +21,9 @@ public sealed class SmsOptions
 
     public string QuietUntil { get; set; } = "08:00";
 
+    /// <summary>Numbers outside mainland China the centre sends SMS to (comma-separated E.164); every other foreign number is refused.</summary>
+    public string AllowedNumbers { get; set; } = "";
+
     /// <summary>How long numbered choices in a reply can be answered, in minutes.</summary>
     public int ChoicesMinutes { get; set; } = 30;
 
