@@ -33,6 +33,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Booking)]
     [Function("BookAppointment")]
     [ApiOperation("Book a slot for a service item or a bundle, from a verified mobile: send the SMS code (verificationCode) or the device's proof " +
         "(X-Mobile-Proof header or mobile_proof cookie), or a resident's booking link. Send an Idempotency-Key header to make a retry safe.", Tag = "appointments",
@@ -86,8 +87,9 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         return new ObjectResult(view) { StatusCode = result.Value!.Repeated ? StatusCodes.Status200OK : StatusCodes.Status201Created };
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("GetAppointment")]
-    [ApiOperation("An appointment, by the resident's link or for staff.", Tag = "appointments", Access = "the resident's link for this appointment, or staff")]
+    [ApiOperation("An appointment, by the resident's link (staff use GET /api/staff/appointments/{id}).", Tag = "appointments", Access = "the resident's link for this appointment")]
     [ApiResponse(200, "The appointment.", Type = typeof(AppointmentView))]
     [ApiResponse(401, "No link, or the link is forged or expired.")]
     [ApiResponse(403, "The link is for another appointment.")]
@@ -102,9 +104,10 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         return new OkObjectResult(await ViewAsync(result.Value!.Appointment, cancellationToken));
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("RescheduleAppointment")]
     [ApiOperation("Move an appointment to another slot: the new slot is taken and the old one released in one step.", Tag = "appointments",
-        RequestBody = typeof(RescheduleRequest), Access = "the resident's link for this appointment, or staff")]
+        RequestBody = typeof(RescheduleRequest), Access = "the resident's link for this appointment")]
     [ApiResponse(200, "Moved.", Type = typeof(AppointmentView))]
     [ApiResponse(400, "The new slot cannot be booked.")]
     [ApiResponse(401, "No link, or the link is forged or expired.")]
@@ -122,8 +125,9 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         return await Respond(reschedule.RescheduleAsync(Centre, id, date, start, caller!, cancellationToken), cancellationToken);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("CancelAppointment")]
-    [ApiOperation("Cancel an appointment; its capacity returns at once.", Tag = "appointments", Access = "the resident's link for this appointment, or staff")]
+    [ApiOperation("Cancel an appointment; its capacity returns at once.", Tag = "appointments", Access = "the resident's link for this appointment")]
     [ApiResponse(200, "Cancelled.", Type = typeof(AppointmentView))]
     [ApiResponse(401, "No link, or the link is forged or expired.")]
     [ApiResponse(403, "The link is for another appointment.")]
@@ -137,6 +141,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         return await Respond(status.ApplyAsync(Centre, id, AppointmentAction.Cancel, caller!, cancellationToken), cancellationToken);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("ConfirmAppointment")]
     [ApiOperation("Confirm an appointment that waits for confirmation (after repeated no-shows).", Tag = "appointments", Access = "the resident's link for this appointment")]
     [ApiResponse(200, "Confirmed.", Type = typeof(AppointmentView))]
@@ -153,25 +158,48 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
 
     [RequireRole(Roles.Staff)]
     [Function("StaffAppointmentAction")]
-    [ApiOperation("Staff at the window: check a resident in, mark served, or mark a no-show.", Tag = "staff", Access = "staff")]
+    [ApiOperation("Staff: check a resident in, mark served or a no-show, cancel, or move the appointment (reschedule, with a body like the resident's).",
+        Tag = "staff", Access = "staff", RequestBody = typeof(RescheduleRequest))]
     [ApiResponse(200, "Done.", Type = typeof(AppointmentView))]
+    [ApiResponse(400, "The new slot cannot be booked (reschedule).")]
     [ApiResponse(404, "No such appointment or action.")]
-    [ApiResponse(409, "The appointment is not in a state for this action.")]
+    [ApiResponse(409, "The appointment is not in a state for this action, or the new slot is full.")]
     public async Task<IActionResult> StaffAction(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/appointments/{id}/{action}")] HttpRequest request, string id, string action,
         CancellationToken cancellationToken)
     {
         var caller = RoleGate.Caller(request);
+        if (action == "reschedule")
+        {
+            var (body, bad) = await RequestBody.ReadJsonAsync<RescheduleRequest>(request, cancellationToken);
+            if (bad is not null) return bad;
+            if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem) || !Outcomes.TryTime(body.Start, "start", out var start, out problem)) return problem!;
+            return await Respond(reschedule.RescheduleAsync(Centre, id, date, start, caller, cancellationToken), cancellationToken);
+        }
         AppointmentAction? chosen = action switch
         {
             "check-in" => AppointmentAction.CheckIn,
             "served" => AppointmentAction.Serve,
             "no-show" => AppointmentAction.NoShow,
+            "cancel" => AppointmentAction.Cancel,
             _ => null,
         };
         return chosen is not { } known
-            ? Problems.NotFound($"Unknown action '{action}': use check-in, served or no-show.")
+            ? Problems.NotFound($"Unknown action '{action}': use check-in, served, no-show, cancel or reschedule.")
             : await Respond(status.ApplyAsync(Centre, id, known, caller!, cancellationToken), cancellationToken);
+    }
+
+    [RequireRole(Roles.Staff)]
+    [Function("StaffGetAppointment")]
+    [ApiOperation("An appointment, for staff.", Tag = "staff", Access = "staff")]
+    [ApiResponse(200, "The appointment.", Type = typeof(AppointmentView))]
+    [ApiResponse(404, "No such appointment.")]
+    public async Task<IActionResult> StaffGet(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/appointments/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        var result = await queries.GetAsync(Centre, id, cancellationToken);
+        if (result.Error is { } error) return Outcomes.Problem(error);
+        return new OkObjectResult(await ViewAsync(result.Value!.Appointment, cancellationToken));
     }
 
     [RequireRole(Roles.Staff)]
@@ -189,6 +217,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         return new OkObjectResult(list.Value!.Select(a => AppointmentView.Of(a, profile)).ToList());
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.ExtendedHours)]
     [Function("RequestExtendedHours")]
     [ApiOperation("Ask for a lunch, evening or weekend slot: booked into an extended session if one has room, else recorded for the centre.", Tag = "appointments",
         RequestBody = typeof(ExtendedHoursBody))]
@@ -230,8 +259,8 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         {
             ResidentCaller r when ManageLinks.Allows(r, Centre, appointmentId) => resolved,
             ResidentCaller => new(null, Problems.Forbidden("The link is for another appointment.")),
-            StaffCaller s when s.IsInRole(Roles.Staff) => resolved,
-            StaffCaller => new(null, Problems.Forbidden("This needs the 'staff' role.")),
+            // Staff act through /api/staff/appointments/..., which needs the function key as well as the sign-in (ADR 0003).
+            StaffCaller => new(null, Problems.Forbidden("Staff use /api/staff/appointments/{id}, with the function key.")),
             _ => new(null, Problems.Unauthorized("Open the link from your SMS.")),
         };
     }

@@ -64,6 +64,7 @@ public static class MobileProofTransport
 /// <summary>Verification codes by SMS, so only the holder of a mobile can book with it.</summary>
 public sealed class PhoneVerificationFunctions(PhoneVerification verification, IClock clock, IOptions<SchedulerOptions> options)
 {
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Codes)]
     [Function("SendVerificationCode")]
     [ApiOperation("Send a 6-digit verification code by SMS to a mainland China mobile (valid a few minutes, for a few attempts); a new code replaces the last.",
         Tag = "identity", RequestBody = typeof(PhoneVerificationRequest), Access = "anyone (rate-limited per address and per mobile)")]
@@ -80,6 +81,7 @@ public sealed class PhoneVerificationFunctions(PhoneVerification verification, I
         return new ObjectResult(new CodeSentView(sent.Value!.MobileMasked, sent.Value.Expires)) { StatusCode = StatusCodes.Status202Accepted };
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Codes)]
     [Function("CheckVerificationCode")]
     [ApiOperation("Check a code without booking: a right one earns the device a proof (the X-Mobile-Proof header and the mobile_proof cookie) that later bookings for this mobile send instead of a code.",
         Tag = "identity", RequestBody = typeof(PhoneVerificationCheck), Access = "anyone (rate-limited per address and per mobile)")]

@@ -43,6 +43,7 @@ public sealed class ScheduledFunctions(SendDayBeforeReminders reminders, SendSta
         logger.LogInformation("{Count} staff day schedules queued", sent);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("StaffCalendarFeed")]
     [ApiOperation("A staff member's calendar (iCalendar) for phone calendar apps: windows and published visits of the next 14 days.", Tag = "staff",
         Access = "the staff member's feed token")]
@@ -98,6 +99,7 @@ public sealed class ScheduledFunctions(SendDayBeforeReminders reminders, SendSta
         return await feeds.RevokeAsync(Centre, staffId, cancellationToken) ? new NoContentResult() : Problems.NotFound("The staff member has no feed.");
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageStaffDay")]
     [ApiOperation("A staff member's day from the SMS link: windows and visits in order, with addresses, and the calendar feed link.", Tag = "pages",
         Access = "the staff member's feed token")]

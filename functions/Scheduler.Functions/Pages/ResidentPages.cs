@@ -102,6 +102,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         return DetailsPage(text, centre, request, form, null, null);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Booking)]
     [Function("PageBook")]
     [ApiOperation("Resident page: book (form post from the details page).", Tag = "pages")]
     [ApiResponse(200, "Confirmation page.", ContentType = "text/html")]
@@ -135,6 +136,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         return Page(text, text.T("预约成功", "Booked"), body.ToString(), text.Of(centre.Profile.Centre.Name), Switch(request, text, link));
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Codes)]
     [Function("PageSendCode")]
     [ApiOperation("Resident page: send a verification code to the mobile typed on the details page, and show the page again.", Tag = "pages")]
     [ApiResponse(200, "The details page, saying the code is on its way.", ContentType = "text/html")]
@@ -153,6 +155,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             : DetailsPage(text, centre, request, form, null, text.T($"验证码已发送到{sent.Value!.MobileMasked}，请填写后确认预约。", $"A code was sent to {sent.Value!.MobileMasked}; enter it and book."));
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageManage")]
     [ApiOperation("Resident page: the appointment from the SMS link, with move and cancel.", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
@@ -166,6 +169,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         return ManagePage(text, centre, request, appointment!, null, null);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageMove")]
     [ApiOperation("Resident page: confirm moving the appointment to the chosen slot.", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
@@ -191,6 +195,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         return Page(text, text.T("确认改期", "Move the appointment"), body, text.Of(centre.Profile.Centre.Name), Switch(request, text));
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageManageAction")]
     [ApiOperation("Resident page: move, cancel or confirm (form post from the manage page).", Tag = "pages")]
     [ApiResponse(200, "The manage page with the outcome.", ContentType = "text/html")]

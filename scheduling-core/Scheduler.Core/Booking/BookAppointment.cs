@@ -28,7 +28,7 @@ public sealed record Booked(Appointment Appointment, string ManageToken, bool Re
 /// has one is read and decided again when the commit says so.
 /// </summary>
 public sealed class BookAppointment(IAppointmentStore store, ICentreDirectory centres, IPhoneNumbers phones, AvailabilityQuery availability,
-    ManageLinks links, Pseudonyms pseudonyms, PhoneVerification verification, IClock clock)
+    ManageLinks links, Pseudonyms pseudonyms, PhoneVerification verification, IClock clock, Abuse.RateLimiter? limiter = null)
 {
     /// <summary>Enough for every one of many simultaneous bookings from one number to see the others' outcome.</summary>
     private const int Attempts = 25;
@@ -64,6 +64,10 @@ public sealed class BookAppointment(IAppointmentStore store, ICentreDirectory ce
                     "Staff book for a resident only with the resident's consent: send assisted.channel ('counter' or 'phone') and assisted.residentConsented true.");
             assisted = new AssistedConsent(staff.UserId, a.Channel, now);
         }
+
+        if (limiter is not null && caller is not (StaffCaller or SystemCaller or SmsReplyCaller)
+            && await limiter.CheckAsync(Abuse.RateScopes.PerMobile(Abuse.RateScopes.Booking), pseudonyms.Mobile(mobile), "mobile", cancellationToken) is { } tooMany)
+            return tooMany;
 
         // Only a verified mobile holds a seat; the check comes before a repeated request is answered, so a replay
         // cannot hand a manage link to someone who does not hold the number.

@@ -80,11 +80,13 @@ public sealed class PhoneVerification
     private readonly PhoneVerificationSettings _settings;
     private readonly byte[] _codeKey;
     private readonly ResidentTokenService _proofs;
+    private readonly Abuse.RateLimiter? _limiter;
 
     /// <param name="key">This deployment's key for codes and proofs (32 bytes or more); never the key of residents' links.</param>
     public PhoneVerification(IPhoneVerificationStore store, ICentreDirectory centres, IPhoneNumbers phones, SmsNotifier sms, Pseudonyms pseudonyms,
-        IClock clock, PhoneVerificationSettings settings, byte[] key)
+        IClock clock, PhoneVerificationSettings settings, byte[] key, Abuse.RateLimiter? limiter = null)
     {
+        _limiter = limiter;
         _store = store;
         _centres = centres;
         _phones = phones;
@@ -109,6 +111,8 @@ public sealed class PhoneVerification
         if (lang is not ("zh" or "en")) return Problem.Invalid("language", ErrorCodes.UnknownLanguage, "language must be 'zh' or 'en'.");
 
         var mobileKey = _pseudonyms.Mobile(mobile);
+        if (_limiter is not null && await _limiter.CheckAsync(Abuse.RateScopes.PerMobile(Abuse.RateScopes.Codes), mobileKey, "mobile", cancellationToken) is { } tooMany)
+            return tooMany;
         var now = _clock.GetCurrentInstant();
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         var challenge = new VerificationChallenge(Ids.New(bytes: 10), "", now, now + _settings.CodeLifetime, 0, null);

@@ -225,3 +225,21 @@ public sealed class InMemoryPhoneVerifications : Scheduler.Core.Identity.IPhoneV
         }
     }
 }
+
+/// <summary>Fixed-window counts by scope and key, as the table counter keeps them.</summary>
+public sealed class InMemoryRateCounter : Scheduler.Core.Abuse.IRateCounter
+{
+    private readonly Dictionary<(string, string), (Instant Start, int Count)> _rows = [];
+    private readonly Lock _lock = new();
+
+    public Task<Scheduler.Core.Abuse.RateCount> HitAsync(string scope, string key, Scheduler.Core.Abuse.RateLimit limit, Instant now, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var (start, count) = _rows.TryGetValue((scope, key), out var row) && now < row.Start + limit.Window ? row : (now, 0);
+            if (count >= limit.Limit) return Task.FromResult(new Scheduler.Core.Abuse.RateCount(false, count, start + limit.Window));
+            _rows[(scope, key)] = (start, count + 1);
+            return Task.FromResult(new Scheduler.Core.Abuse.RateCount(true, count + 1, start + limit.Window));
+        }
+    }
+}
