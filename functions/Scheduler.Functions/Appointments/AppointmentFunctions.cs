@@ -158,7 +158,8 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
 
     [RequireRole(Roles.Staff)]
     [Function("StaffAppointmentAction")]
-    [ApiOperation("Staff: check a resident in, mark served or a no-show, cancel, or move the appointment (reschedule, with a body like the resident's).",
+    [ApiOperation("Staff: check a resident in, mark served or a no-show, cancel, move the appointment (reschedule, with a body like the resident's), " +
+        "or record the check of a green-channel claim at the window (green-confirm, green-downgrade; audited).",
         Tag = "staff", Access = "staff", RequestBody = typeof(RescheduleRequest))]
     [ApiResponse(200, "Done.", Type = typeof(AppointmentView))]
     [ApiResponse(400, "The new slot cannot be booked (reschedule).")]
@@ -169,6 +170,8 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         CancellationToken cancellationToken)
     {
         var caller = RoleGate.Caller(request);
+        if (action is "green-confirm" or "green-downgrade")
+            return await Respond(status.CheckGreenClaimAsync(Centre, id, action == "green-confirm", caller, cancellationToken), cancellationToken);
         if (action == "reschedule")
         {
             var (body, bad) = await RequestBody.ReadJsonAsync<RescheduleRequest>(request, cancellationToken);
@@ -185,7 +188,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
             _ => null,
         };
         return chosen is not { } known
-            ? Problems.NotFound($"Unknown action '{action}': use check-in, served, no-show, cancel or reschedule.")
+            ? Problems.NotFound($"Unknown action '{action}': use check-in, served, no-show, cancel, reschedule, green-confirm or green-downgrade.")
             : await Respond(status.ApplyAsync(Centre, id, known, caller!, cancellationToken), cancellationToken);
     }
 

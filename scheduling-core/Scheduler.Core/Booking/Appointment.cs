@@ -176,6 +176,8 @@ public static class AppointmentEventTypes
     public const string Served = "appointment.served";
     public const string NoShow = "appointment.no-show";
     public const string Lapsed = "appointment.lapsed";
+    public const string GreenConfirmed = "appointment.green-confirmed";
+    public const string GreenDowngraded = "appointment.green-downgraded";
 }
 
 /// <summary>An event on the <c>appointment-events</c> queue, for notifications and planning.</summary>
