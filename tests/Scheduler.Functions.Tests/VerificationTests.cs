@@ -132,6 +132,18 @@ public sealed class VerificationTests(DemoHostFixture demo) : IClassFixture<Demo
     }
 
     [Fact]
+    public async Task Problem_types_are_the_same_uri_scheme_from_the_host_and_from_every_function()
+    {
+        var noKey = await SendAsync(_host.Client, "/api/staff/assisted-bookings", new { });
+        var unverified = await SendAsync(_host.Client, "/api/appointments", Booking("2026-12-08", "11:00", NewMobile()));
+        var badCode = await SendAsync(_host.Client, "/api/phone-verifications", new { mobile = "12345" });
+
+        Assert.Equal("https://httpstatuses.io/401", noKey.Body.GetProperty("type").GetString());
+        Assert.Equal("https://httpstatuses.io/403", unverified.Body.GetProperty("type").GetString());
+        Assert.Equal("https://httpstatuses.io/400", badCode.Body.GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task A_signed_in_member_of_staff_on_the_public_endpoint_is_one_more_member_of_the_public()
     {
         using var staff = await _host.SignedInClientAsync("clerk-li", "staff");
