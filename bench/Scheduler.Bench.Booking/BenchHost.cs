@@ -49,6 +49,8 @@ public sealed class BenchHost : IAsyncDisposable
             ["Scheduler__LoadDemoData"] = "false",
             ["Sms__Provider"] = "local",
         };
+        // All requests come from one address and the benchmark measures bookings, not the limits: every rate limit off.
+        foreach (var name in Scheduler.Testing.SchedulerHost.RateLimitSettings) settings["RateLimits__" + name] = "0";
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
         host._app = await DevHostApp.BuildAsync(new DevHostOptions
         {

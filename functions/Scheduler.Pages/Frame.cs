@@ -9,10 +9,10 @@ namespace Scheduler.Pages;
 public sealed record Frame(Lang Lang, CentreProfile Centre, string Title, string SwitchUrl, IReadOnlyList<string>? Scripts = null, bool Wide = false, int? Step = null)
 {
     /// <summary>
-    /// The booking's steps: service, time, details, booked. The mobile-verification step, when it comes, goes between
-    /// details and booked and makes this five.
+    /// The booking's steps: service, time, details, the mobile's code (skipped on a phone that verified the number
+    /// before), booked.
     /// </summary>
-    public const int BookingSteps = 4;
+    public const int BookingSteps = 5;
 
     public string CentreName => Lang.Of(Centre.Centre.Name);
 

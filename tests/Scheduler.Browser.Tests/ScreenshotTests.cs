@@ -41,6 +41,7 @@ public sealed class ScreenshotTests(DemoHostFixture demo, BrowserFixture browser
         await Page.GetByLabel("手机号码（接收短信）").FillAsync("13912349901");
         await ShootAsync(Page, "resident-3-details");
         await Page.GetByRole(AriaRole.Button, new() { Name = "确认预约" }).ClickAsync();
+        await EnterCodeAsync("13912349901");
         await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("预约成功");
         await ShootAsync(Page, "resident-4-booked");
         await Page.GotoAsync("/api/pages/home-visit");

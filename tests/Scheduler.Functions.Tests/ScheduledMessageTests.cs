@@ -106,7 +106,7 @@ public sealed class ScheduledMessageTests(AzuriteFixture azurite) : IAsyncLifeti
         var (to, id) = await BookAnyAsync("2026-12-04", NewMobile());
         await Sms.WaitForAsync(_host.Client, to, "booking-confirmation");
         _clock.Advance(Duration.FromSeconds(1));
-        var (cancelled, _) = await PostAsync(_staff, $"/api/appointments/{id}/cancel", Json(new { }));
+        var (cancelled, _) = await PostAsync(_staff, $"/api/staff/appointments/{id}/cancel", Json(new { }));
         Assert.Equal(HttpStatusCode.OK, cancelled);
         var inbox = await Sms.WaitForAsync(_host.Client, to, "cancelled-by-centre");
         Assert.Contains("1) ", Sms.Latest(inbox, "cancelled-by-centre").GetProperty("text").GetString());
@@ -139,7 +139,7 @@ public sealed class ScheduledMessageTests(AzuriteFixture azurite) : IAsyncLifeti
             await Sms.ReplyAsync(_host.Client, to, "确认");
             inbox = await Sms.WaitForAsync(_host.Client, to, "confirmed");
             Assert.True(Sms.Count(inbox, "confirmed") == 1, string.Join(" | ", inbox.Select(m => $"{m.GetProperty("kind")}: {m.GetProperty("text")}")));
-            var view = await _staff.GetFromJsonAsync<JsonElement>($"/api/appointments/{third}", TestContext.Current.CancellationToken);
+            var view = await _staff.GetFromJsonAsync<JsonElement>($"/api/staff/appointments/{third}", TestContext.Current.CancellationToken);
             Assert.Equal("Booked", view.GetProperty("status").GetString());
         }
         finally

@@ -128,7 +128,9 @@ public sealed class SmsLoopTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Contains("预约", Sms.Latest(inbox, "cancelled-by-resident").GetProperty("text").GetString());
         await Task.Delay(1000, TestContext.Current.CancellationToken);
         inbox = await Sms.InboxAsync(_host.Client, to);
-        Assert.Equal(["cancelled-by-resident", "booking-confirmation"], inbox.Select(m => m.GetProperty("kind").GetString()));
+        // The code that verified the number beforehand shares the fixed clock's instant with the confirmation, so its place is not asserted.
+        Assert.Equal(["cancelled-by-resident", "booking-confirmation"], inbox.Select(m => m.GetProperty("kind").GetString()).Where(k => k != "verification-code"));
+        Assert.Equal(1, Sms.Count(inbox, "verification-code"));
     }
 
     [Fact]

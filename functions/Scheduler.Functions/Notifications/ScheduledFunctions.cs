@@ -50,6 +50,7 @@ public sealed class ScheduledFunctions(ScheduledBatches batches, StaffDays days,
         else logger.LogDebug("Batch {Batch} of {Date} not run: {Why}", outcome.Batch, outcome.Date, outcome.NotRun);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("StaffCalendarFeed")]
     [ApiOperation("A staff member's calendar (iCalendar) for phone calendar apps: windows and published visits of the next 14 days.", Tag = "staff",
         Access = "the staff member's feed token")]
@@ -105,6 +106,7 @@ public sealed class ScheduledFunctions(ScheduledBatches batches, StaffDays days,
         return await feeds.RevokeAsync(Centre, staffId, cancellationToken) ? new NoContentResult() : Problems.NotFound("The staff member has no feed.");
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageStaffDay")]
     [ApiOperation("A staff member's day from the SMS link: windows and visits in order, with addresses, and the calendar feed link.", Tag = "pages",
         Access = "the staff member's feed token")]

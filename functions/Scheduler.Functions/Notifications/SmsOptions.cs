@@ -16,6 +16,9 @@ public sealed class SmsOptions
     /// <summary><c>local</c> or <c>twilio</c>.</summary>
     public string Provider { get; set; } = Local;
 
+    /// <summary>Numbers outside mainland China the centre sends SMS to (comma-separated E.164); every other foreign number is refused.</summary>
+    public string AllowedNumbers { get; set; } = "";
+
     public bool UsesTwilio => string.Equals(Provider?.Trim(), Twilio, StringComparison.OrdinalIgnoreCase);
 
     public bool UsesLocal => string.Equals(Provider?.Trim(), Local, StringComparison.OrdinalIgnoreCase)

@@ -33,6 +33,7 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
         return await FormPageAsync(request, lang, await CentreAsync(cancellationToken), new Dictionary<string, string>(), null, 200);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.HomeVisit)]
     [Function("PageHomeVisitSend")]
     [ApiOperation("Resident page: send a home-visit request (form post; the same validation as POST /api/home-visits).", Tag = "pages")]
     [ApiResponse(200, "What happens next.", ContentType = "text/html")]

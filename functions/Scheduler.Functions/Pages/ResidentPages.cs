@@ -17,11 +17,11 @@ namespace Scheduler.Functions.Pages;
 /// <summary>
 /// The resident's pages, served by the function app itself, in four steps: choose a service, a time, give name and
 /// mobile, booked; and from the SMS link, see, move or cancel the appointment (cancelling asks once more). Plain HTML
-/// forms rendered from Razor components (Scheduler.Pages); the pages work without script. A step that comes later
-/// (verifying the mobile by a code) goes between <see cref="Book"/> reading the details and calling the use case.
+/// forms rendered from Razor components (Scheduler.Pages); the pages work without script. A mobile this phone has not
+/// verified gets a code by SMS and its own screen between the details and booked (ADR 0014).
 /// </summary>
 public sealed class ResidentPages(AvailabilityQuery availability, BookAppointment book, RescheduleAppointment reschedule, ChangeAppointmentStatus status,
-    AppointmentQueries queries, Ratings ratings, ICentreDirectory centres, CallerResolver callers, IClock clock, IOptions<SchedulerOptions> options)
+    AppointmentQueries queries, Ratings ratings, ICentreDirectory centres, CallerResolver callers, PhoneVerification verification, IClock clock, IOptions<SchedulerOptions> options)
 {
     private string CentreId => options.Value.CentreId;
 
@@ -110,6 +110,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         return await DetailsPageAsync(request, lang, centre, form, null);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Booking)]
     [Function("PageBook")]
     [ApiOperation("Resident page: book (form post from the details page).", Tag = "pages")]
     [ApiResponse(200, "Confirmation page.", ContentType = "text/html")]
@@ -129,11 +130,15 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         ProxyInput? proxy = form.GetValueOrDefault("for") == "other"
             ? new ProxyInput(form.GetValueOrDefault("proxyName"), form.GetValueOrDefault("proxyRelationship"), form.GetValueOrDefault("consent") == "on")
             : null;
-        // The mobile-verification step goes here: when the mobile is not yet verified on this device, answer with its
-        // component (code field, resend after a countdown) carrying this form, and continue below once the code is right.
+        var code = form.GetValueOrDefault("verificationCode");
         var result = await book.BookAsync(CentreId, new BookCommand(itemId, bundleId, date, start, form.GetValueOrDefault("name"), form.GetValueOrDefault("mobile"),
-            priority, proxy, lang.Code, RequestId(form)), AnonymousCaller.Instance, cancellationToken);
+            priority, proxy, lang.Code, RequestId(form), string.IsNullOrWhiteSpace(code) ? null : code.Trim(), MobileProofTransport.Read(request)),
+            AnonymousCaller.Instance, cancellationToken);
+        if (result.Error is { Code: ErrorCodes.VerificationRequired }) return await SendCodeAndAskAsync(request, lang, centre, form, cancellationToken);
+        if (result.Error is { Code: ErrorCodes.WrongCode or ErrorCodes.CodeExpired or ErrorCodes.CodeAttemptsExhausted or ErrorCodes.InvalidCode } codeError)
+            return await VerifyPageAsync(request, lang, centre, form, Explain(lang, codeError, null), null, Outcomes.StatusOf(codeError));
         if (result.Error is { } error) return await DetailsPageAsync(request, lang, centre, form, error);
+        MobileProofTransport.Write(request.HttpContext.Response, result.Value!.NewProof, clock.GetCurrentInstant());
 
         var a = result.Value!.Appointment;
         var link = $"/api/pages/manage?token={Q(result.Value.ManageToken)}&lang={lang.Code}";
@@ -144,6 +149,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         }, carriesToken: true);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageManage")]
     [ApiOperation("Resident page: the appointment from the SMS link, with move and cancel.", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
@@ -157,6 +163,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         return await ManagePageAsync(request, lang, centre, appointment!, null, null);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageMove")]
     [ApiOperation("Resident page: confirm moving the appointment to the chosen time.", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
@@ -181,6 +188,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         }, carriesToken: true);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageCancel")]
     [ApiOperation("Resident page: asks once more before cancelling.", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
@@ -201,6 +209,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         }, carriesToken: true);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageManageAction")]
     [ApiOperation("Resident page: move, cancel or confirm (form post from the manage page).", Tag = "pages")]
     [ApiResponse(200, "The manage page with the outcome.", ContentType = "text/html")]
@@ -247,6 +256,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             : await ManagePageAsync(request, lang, centre, result.Value!, null, lang[done]);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageRate")]
     [ApiOperation("Resident page: rate a served appointment (1 to 5, with an optional reason) from the link in the SMS.", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
@@ -260,6 +270,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         return await RatePageAsync(request, lang, centre, appointment!, null, 200);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageRateSend")]
     [ApiOperation("Resident page: send a rating (form post from the rating page); a 1 or 2 opens a follow-up for dispatchers.", Tag = "pages")]
     [ApiResponse(200, "Thanks.", ContentType = "text/html")]
@@ -316,6 +327,42 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             ["MoveHref"] = a.IsActive ? $"/api/pages/book/slots?service={Q(service)}&token={Q(token)}&lang={lang.Code}" : null,
             ["CancelHref"] = a.IsActive ? $"/api/pages/manage/cancel?token={Q(token)}&lang={lang.Code}" : null,
         }, status, carriesToken: true);
+    }
+
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Codes)]
+    [Function("PageSendCode")]
+    [ApiOperation("Resident page: send the verification code again to the mobile of the booking under way, and show the code screen.", Tag = "pages")]
+    [ApiResponse(200, "The code screen, saying where the code went.", ContentType = "text/html")]
+    [ApiResponse(400, "The details page again, saying what to correct; or a form that could not be read.", ContentType = "text/html")]
+    [ApiResponse(413, "The form is too large.", ContentType = "text/html")]
+    [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
+    public async Task<IActionResult> SendCode([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/book/code")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (form, fault) = await PageForm.ReadAsync(request, cancellationToken);
+        var lang = Lang.For(form?.GetValueOrDefault("lang") ?? request.Query["lang"]);
+        var centre = await CentreAsync(cancellationToken);
+        if (form is null) return await BadFormAsync(request, lang, centre, fault);
+        return await SendCodeAndAskAsync(request, lang, centre, form, cancellationToken);
+    }
+
+    /// <summary>Sends a code to the form's mobile and shows the code screen; a number that cannot take one goes back to the details.</summary>
+    private async Task<IActionResult> SendCodeAndAskAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        var sent = await verification.SendCodeAsync(CentreId, form.GetValueOrDefault("mobile"), lang.Code, cancellationToken);
+        if (sent.Error is { Code: ErrorCodes.RateLimited } limited) return await VerifyPageAsync(request, lang, centre, form, Explain(lang, limited, null), null, Outcomes.StatusOf(limited));
+        if (sent.Error is { } error) return await DetailsPageAsync(request, lang, centre, form, error);
+        return await VerifyPageAsync(request, lang, centre, form, null, sent.Value!.MobileMasked, 200);
+    }
+
+    private static Task<IActionResult> VerifyPageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, PageError? error,
+        string? sentTo, int status)
+    {
+        var carried = string.Join("&", VerifyMobile.Carried.Where(form.ContainsKey).Select(k => $"{k}={Q(form[k])}"));
+        return PageResponse.RenderAsync<VerifyMobile>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.VerifyTitle], $"/api/pages/book/details?{carried}&lang={lang.Other.Code}", Step: 4),
+            ["Form"] = form, ["Error"] = error, ["SentTo"] = sentTo, ["EditHref"] = $"/api/pages/book/details?{carried}&lang={lang.Code}",
+        }, status);
     }
 
     private async Task<IActionResult> DetailsPageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, Problem? error)
@@ -387,6 +434,12 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             ErrorCodes.Closed or ErrorCodes.Holiday => lang[new("中心这一天不办理这个事项，请选择其他日期。", "The centre does not offer this service that day; please choose another.")],
             ErrorCodes.BeyondHorizon => lang[new("这一天还不能预约，请选择近一些的日期。", "That day cannot be booked yet; please choose an earlier one.")],
             ErrorCodes.NotActive => lang[new("这个预约已取消或已办结，不能再更改。", "This appointment is cancelled or done and cannot be changed.")],
+            ErrorCodes.VerificationRequired => lang[new("请先验证手机号码。", "Please verify the mobile number first.")],
+            ErrorCodes.WrongCode => lang[new("验证码不正确，请重新填写。", "The code is not right; please enter it again.")],
+            ErrorCodes.CodeExpired => lang[new("验证码已过期，请点“重新发送验证码”。", "The code has expired; tap “Send the code again”.")],
+            ErrorCodes.CodeAttemptsExhausted => lang[new("验证码错误次数过多，请点“重新发送验证码”。", "Too many wrong codes; tap “Send the code again”.")],
+            ErrorCodes.InvalidCode => lang[new("验证码是短信中的6位数字。", "The code is the 6 digits in the SMS.")],
+            ErrorCodes.RateLimited => lang[new("操作太频繁，请稍后再试。", "Too many attempts; please try again later.")],
             ErrorCodes.ConfirmationTooLate => lang[new("确认时间已过，预约已失效。请重新预约。", "It is too late to confirm; the appointment has lapsed. Please book again.")],
             _ => lang[new("无法完成，请检查后重试，或拨打咨询电话。", "This could not be done; please check and try again, or call us.")],
         };

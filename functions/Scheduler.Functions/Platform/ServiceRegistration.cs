@@ -101,6 +101,17 @@ public static class ServiceRegistration
         services.AddSingleton<RoleGate>();
         services.AddSingleton(sp => new ResidentLinkSettings(sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.ResidentLinkHours));
         services.AddSingleton<IssueResidentLink>();
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Scheduler.Core.Abuse.IRateCounter, TableRateCounter>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<RateLimitOptions>>().Value.ToSettings());
+        services.AddSingleton<Scheduler.Core.Abuse.RateLimiter>();
+        services.AddSingleton<RateGate>();
+        services.AddOptions<VerificationOptions>().Bind(configuration.GetSection(VerificationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IPhoneVerificationStore, TablePhoneVerifications>();
+        services.AddSingleton(sp => new PhoneVerification(sp.GetRequiredService<IPhoneVerificationStore>(), sp.GetRequiredService<ICentreDirectory>(),
+            sp.GetRequiredService<IPhoneNumbers>(), sp.GetRequiredService<SmsNotifier>(), sp.GetRequiredService<Pseudonyms>(), sp.GetRequiredService<IClock>(),
+            sp.GetRequiredService<IOptions<VerificationOptions>>().Value.ToSettings(), sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.DerivedKey("phone-verification"),
+            sp.GetRequiredService<Scheduler.Core.Abuse.RateLimiter>()));
         services.AddHostedService<StartupTasks>();
 
         services.AddSingleton<AppointmentEventPublisher>();

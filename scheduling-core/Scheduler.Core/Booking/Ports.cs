@@ -96,7 +96,8 @@ public interface IPhoneNumbers
 /// <summary>Where extended-hours requests wait for the centre's decision.</summary>
 public interface IExtendedHoursRequests
 {
-    Task AddAsync(ExtendedHoursRequest request, CancellationToken cancellationToken);
+    /// <summary>Adds the request; false when one with the same id (the same wish from the same number) exists.</summary>
+    Task<bool> AddAsync(ExtendedHoursRequest request, CancellationToken cancellationToken);
 }
 
 /// <summary>A resident's wish for a lunch, evening or weekend slot that no session offers yet.</summary>
