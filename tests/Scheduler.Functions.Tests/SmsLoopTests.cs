@@ -297,7 +297,7 @@ public sealed class SmsLoopTests(AzuriteFixture azurite) : IAsyncLifetime
             new Azure.Storage.Queues.QueueServiceClient(azurite.ConnectionString, new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 }));
         var publisher = new Scheduler.Functions.Appointments.AppointmentEventPublisher(storage, _clock,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Scheduler.Functions.Appointments.AppointmentEventPublisher>.Instance);
-        var store = new Scheduler.Functions.Appointments.TableAppointmentStore(storage, publisher,
+        var store = new Scheduler.Functions.Appointments.TableAppointmentStore(storage, publisher, new Scheduler.Functions.Appointments.AvailabilitySummaries(storage, _clock),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Scheduler.Functions.Appointments.TableAppointmentStore>.Instance);
         const string Malformed = "139-0000-1234";
         var a = new Scheduler.Core.Booking.Appointment($"social.{Guid.NewGuid():N}"[..27], "huli", "social", "pension-certification", false, ["pension-certification"],
