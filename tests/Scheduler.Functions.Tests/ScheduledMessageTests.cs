@@ -182,9 +182,9 @@ public sealed class ScheduledMessageTests(AzuriteFixture azurite) : IAsyncLifeti
             _clock.Reset(Instant.FromUtc(2026, 12, 17, 11, 0)); // 19:00
             await RunTimerAsync("SendVisitRatingRequests");
             await RunTimerAsync("SendVisitRatingRequests");
-            var inbox = await Sms.WaitForAsync(_host.Client, to, "rating-request");
-            Assert.Equal(1, Sms.Count(inbox, "rating-request"));
-            Assert.Contains("养老金资格认证", Sms.Latest(inbox, "rating-request").GetProperty("text").GetString());
+            var inbox = await Sms.WaitForAsync(_host.Client, to, "visit-rating-request");
+            Assert.Equal(1, Sms.Count(inbox, "visit-rating-request"));
+            Assert.Contains("养老金资格认证", Sms.Latest(inbox, "visit-rating-request").GetProperty("text").GetString());
 
             _clock.Advance(Duration.FromSeconds(1));
             await Sms.ReplyAsync(_host.Client, to, "1 上门太慢");

@@ -224,7 +224,15 @@ public sealed class SmsLoopTests(AzuriteFixture azurite) : IAsyncLifetime
         using var staff = await _host.SignedInClientAsync("staff-chen", "staff", "dispatcher");
         var (served, _) = await PostAsync(staff, $"/api/staff/appointments/{id}/served", Json(new { }));
         Assert.Equal(HttpStatusCode.OK, served);
-        await Sms.WaitForAsync(_host.Client, to, "rating-request");
+        var asked = await Sms.WaitForAsync(_host.Client, to, "rating-request");
+        // The request's short link opens the rating page of this appointment (a reply works as well, below).
+        var ratingLink = System.Text.RegularExpressions.Regex.Match(Sms.Latest(asked, "rating-request").GetProperty("text").GetString()!, "/api/l/r/[A-Za-z0-9._-]+/[A-Za-z0-9_-]{11}").Value;
+        Assert.NotEmpty(ratingLink);
+        using (var opened = await _host.Client.GetAsync(ratingLink, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+            Assert.Equal("/api/pages/rate", opened.RequestMessage!.RequestUri!.AbsolutePath);
+        }
 
         await Sms.ReplyAsync(_host.Client, to, "2 等了很久");
         var inbox = await Sms.WaitForAsync(_host.Client, to, "rating-thanks");

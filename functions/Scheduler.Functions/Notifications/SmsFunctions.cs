@@ -109,13 +109,14 @@ public sealed class SmsFunctions(DeliverSms deliver, RecordSmsStatus statuses, H
         CancellationToken cancellationToken)
     {
         if (!links.Verify(kind, id, mac)) return Problems.NotFound("This link is not valid.");
-        if (kind != ShortLinks.AppointmentKind) return Problems.NotFound("This link is not valid.");
+        if (kind is not (ShortLinks.AppointmentKind or ShortLinks.RatingKind)) return Problems.NotFound("This link is not valid.");
         var centre = await centres.GetAsync(options.Value.CentreId, cancellationToken);
         var stored = centre is null ? null : await appointments.GetAsync(options.Value.CentreId, id, cancellationToken);
         if (stored is null) return Problems.NotFound("This appointment no longer exists.");
         var token = manage.Issue(centre!, stored.Appointment);
         request.HttpContext.Response.Headers.CacheControl = "no-store";
-        return new RedirectResult($"/api/pages/manage?{CallerResolver.TokenQuery}={Uri.EscapeDataString(token)}&lang={stored.Appointment.Language}");
+        var page = kind == ShortLinks.RatingKind ? "rate" : "manage";
+        return new RedirectResult($"/api/pages/{page}?{CallerResolver.TokenQuery}={Uri.EscapeDataString(token)}&lang={stored.Appointment.Language}");
     }
 
     private async Task<(Dictionary<string, string>? Form, IActionResult? Refused)> SignedFormAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -44,7 +44,7 @@ public sealed class HomeVisitNotifications(SmsNotifier notifier, ICentreDirector
     public Task<OutboxResult> RatingRequestAsync(HomeVisitRequest r, LocalDate date, LocalTime start, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
-        return SendAsync(r, $"{r.Id}|rating|{date:yyyyMMdd}", SmsKinds.RatingRequest, SmsFormat.When(date, start, Language), cancellationToken,
+        return SendAsync(r, $"{r.Id}|rating|{date:yyyyMMdd}", SmsKinds.VisitRatingRequest, SmsFormat.When(date, start, Language), cancellationToken,
             c => c with { RatingOf = Subject(r.Id), RatingUntil = now + notifier.Settings.RatingFor });
     }
 

@@ -64,6 +64,7 @@ public sealed class NotifyAppointmentEvent(IAppointmentStore store, ICentreDirec
                 conversation = conversation with { Mode = ChoiceMode.Book, Choices = choices, ChoicesUntil = now + notifier.Settings.ChoicesFor };
                 break;
             case SmsKinds.RatingRequest:
+                values["link"] = links.Rating(a.Id);
                 conversation = conversation with { RatingOf = subject, RatingUntil = now + notifier.Settings.RatingFor };
                 break;
         }

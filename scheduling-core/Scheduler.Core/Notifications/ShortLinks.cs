@@ -12,10 +12,14 @@ public sealed class ShortLinks(byte[] key, string publicBaseUrl)
 {
     public const string AppointmentKind = "a";
     public const string StaffDayKind = "s";
+    public const string RatingKind = "r";
 
     private readonly string _base = publicBaseUrl.TrimEnd('/');
 
     public string Appointment(string appointmentId) => Link(AppointmentKind, appointmentId);
+
+    /// <summary>The rating page of a served appointment (the rating request's link).</summary>
+    public string Rating(string appointmentId) => Link(RatingKind, appointmentId);
 
     public string Link(string kind, string id) => $"{_base}/api/l/{kind}/{id}/{Mac(kind, id)}";
 

@@ -22,6 +22,7 @@ public static class SmsKinds
     public const string VisitCancelled = "visit-cancelled";
     public const string StaffDaySchedule = "staff-day-schedule";
     public const string RatingRequest = "rating-request";
+    public const string VisitRatingRequest = "visit-rating-request";
     public const string RatingThanks = "rating-thanks";
     public const string VerificationCode = "verification-code";
     public const string ReplyHelp = "reply-help";
@@ -146,8 +147,12 @@ public static class SmsTemplates
             "[{sign}] {name}, {time}, {count} items: {items} Details: {link}",
             10, Urgent: true), // the staff's own day at 07:30: quiet hours protect residents, not the start of a shift
         new(SmsKinds.RatingRequest,
-            "【{sign}】{name}您好，请为您{time}办理的{service}评价：回复1至5（5为很满意），可附原因。咨询电话{phone}",
-            "[{sign}] {name}, please rate {service} of {time}: reply 1 to 5 (5 = very good), with a reason if you like. Call us: {phone}",
+            "【{sign}】{name}您好，请为您{time}办理的{service}评价：回复1至5（5为很满意），可附原因，或点 {link} 评价。咨询电话{phone}",
+            "[{sign}] {name}, please rate {service} of {time}: reply 1 to 5 (5 = very good), with a reason if you like, or open {link} Call us: {phone}",
+            5),
+        new(SmsKinds.VisitRatingRequest,
+            "【{sign}】{name}您好，请为{time}的上门服务（{service}）评价：回复1至5（5为很满意），可附原因。咨询电话{phone}",
+            "[{sign}] {name}, please rate the home visit ({service}) of {time}: reply 1 to 5 (5 = very good), with a reason if you like. Call us: {phone}",
             4),
         new(SmsKinds.RatingThanks,
             "【{sign}】感谢您的评价（{rating}分）。如需帮助请致电{phone}",

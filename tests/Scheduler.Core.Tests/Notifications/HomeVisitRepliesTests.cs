@@ -107,7 +107,7 @@ public sealed class HomeVisitRepliesTests
         _clock.Reset(Instant.FromUtc(2026, 11, 27, 11, 0)); // 19:00
         Assert.Equal(1, await _visitRatings.RunAsync(TestCentre.Id, CancellationToken.None));
         Assert.Equal(0, await _visitRatings.RunAsync(TestCentre.Id, CancellationToken.None));
-        var request = Assert.Single(_sms.Enqueued, e => e.Message.Kind == SmsKinds.RatingRequest).Message;
+        var request = Assert.Single(_sms.Enqueued, e => e.Message.Kind == SmsKinds.VisitRatingRequest).Message;
         Assert.Equal(Mobile, request.To);
         Assert.Contains("上门公证", request.Text);
 
