@@ -26,7 +26,10 @@ public sealed class MorePagesTests(LocalSmsHostFixture demo, BrowserFixture brow
     private async Task<Booked> BookAsync(string mobile, LocalDate date, LocalTime start)
     {
         var book = Host.Services.GetRequiredService<BookAppointment>();
-        var result = await book.BookAsync("huli", new BookCommand("pension-certification", null, date, start, "赵淑芬", mobile, null, null, "zh", Guid.NewGuid().ToString("N")),
+        var e164 = mobile.StartsWith('+') ? mobile : "+86" + mobile;
+        var proof = await VerifiedMobiles.ProofAsync(Host, "huli", e164, TestContext.Current.CancellationToken);
+        var result = await book.BookAsync("huli", new BookCommand("pension-certification", null, date, start, "赵淑芬", mobile, null, null, "zh", Guid.NewGuid().ToString("N"),
+            MobileProof: proof),
             AnonymousCaller.Instance, TestContext.Current.CancellationToken);
         Assert.Null(result.Error);
         return result.Value!;

@@ -105,7 +105,7 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
     [Fact]
     public async Task Going_back_and_changing_only_the_name_books_for_the_new_name()
     {
-        await Page.GotoAsync("/api/pages/book/details?service=item.medical-reimbursement&date=2026-11-30&start=14:00");
+        await Page.GotoAsync("/api/pages/book/details?service=item.medical-reimbursement&date=2026-12-08&start=14:00");
         await Page.GetByLabel("办事人姓名").FillAsync("王建国");
         await Page.GetByLabel("手机号码（接收短信）").FillAsync("13912340101");
         await Page.GetByRole(AriaRole.Button, new() { Name = "确认预约" }).ClickAsync();
