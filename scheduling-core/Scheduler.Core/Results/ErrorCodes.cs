@@ -55,11 +55,13 @@ public static class ErrorCodes
     public const string OutsideOpeningHours = "outside-opening-hours";
     public const string OutsideServiceArea = "outside-service-area";
     public const string OverlappingShifts = "overlapping-shifts";
+    public const string PlanRunInProgress = "plan-run-in-progress";
     public const string RangeReversed = "range-reversed";
     public const string RangeTooLong = "range-too-long";
     public const string ReasonRequired = "reason-required";
     public const string ReasonTooLong = "reason-too-long";
     public const string ReversedWindow = "reversed-window";
+    public const string RoutesChanged = "routes-changed";
     public const string RosterInfeasible = "roster-infeasible";
     public const string ServiceWithdrawn = "service-withdrawn";
     public const string SessionNotCovered = "session-not-covered";
@@ -76,6 +78,7 @@ public static class ErrorCodes
     public const string UnknownLanguage = "unknown-language";
     public const string UnknownPeriod = "unknown-period";
     public const string UnknownPlan = "unknown-plan";
+    public const string UnknownRoster = "unknown-roster";
     public const string UnknownRequest = "unknown-request";
     public const string UnknownStaff = "unknown-staff";
     public const string WindowInThePast = "window-in-the-past";
