@@ -102,6 +102,19 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
         var row = Rosters.GetEntity<TableEntity>("huli|20261201", $"run|{id}").Value;
         Assert.Equal(1, row.GetInt32("Schema"));
         Assert.Equal("Published", row.GetString("Status"));
+
+        // s12's schedule, SMS and calendar feed show the windows from the published roster, none while out on the route.
+        var schedule = await _dispatcher.GetFromJsonAsync<JsonElement>("/api/staff/schedule?staffId=s12&date=2026-12-01");
+        Assert.Equal(id, schedule.GetProperty("rosterId").GetString());
+        var spells = schedule.GetProperty("roster").EnumerateArray().ToList();
+        Assert.Contains(spells, x => x.GetProperty("kind").GetString() == "Window" && x.GetProperty("categoryId").GetString() == "social");
+        Assert.Single(spells, x => x.GetProperty("kind").GetString() == "Break");
+        Assert.All(spells, x => Assert.True(string.CompareOrdinal(x.GetProperty("to").GetString(), "14:00:00") <= 0
+                                           || string.CompareOrdinal(x.GetProperty("from").GetString(), "16:00:00") >= 0));
+        var (_, links) = await PostAsync(_dispatcher, "/api/dispatch/staff/s12/feed", Json(new { }));
+        var ics = await _host.Client.GetStringAsync(new Uri(links.GetProperty("calendarUrl").GetString()!).PathAndQuery);
+        Assert.Contains("SUMMARY:休息", ics);
+        Assert.Contains("SUMMARY:窗口", ics);
     }
 
     [Theory]
