@@ -24,6 +24,10 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
         public HttpClient Dispatcher { get; private set; } = null!;
         public HttpClient Staff { get; private set; } = null!;
 
+        /// <summary>Three residents asking for a period are enough to propose it here.</summary>
+        protected override Task<TestDevHost> StartAsync(string connectionString) =>
+            SchedulerHost.StartAsync(connectionString, adjust: s => s["Roster__SessionThreshold"] = "3");
+
         protected override async Task OnStartedAsync(TestDevHost host)
         {
             Dispatcher = await host.SignedInClientAsync("dispatcher-zhou", "dispatcher", "staff");
@@ -204,5 +208,57 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var anonymous = await _host.Client.GetAsync("/api/dispatch/rosters/20261201-abc");
         Assert.True(anonymous.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task An_accepted_evening_session_is_staffed_by_the_roster_and_becomes_bookable()
+    {
+        // Wednesday 9 December has no evening session; three residents ask for one at the construction windows.
+        for (var i = 0; i < 3; i++)
+        {
+            var (asked, recorded) = await PostAsync(_host.Client, "/api/extended-hours-requests",
+                Json(new { itemId = "real-estate-registration", date = "2026-12-09", wanted = "Evening", name = "陈明", mobile = NewMobile() }));
+            Assert.True(asked == HttpStatusCode.Created, recorded.GetRawText());
+            Assert.Equal("recorded", recorded.GetProperty("outcome").GetString());
+        }
+
+        var proposals = await _dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/sessions?date=2026-12-09");
+        var evening = proposals.EnumerateArray().Single(p => p.GetProperty("categoryId").GetString() == "construction" && p.GetProperty("period").GetProperty("id").GetString() == "evening");
+        Assert.Equal(3, evening.GetProperty("requests").GetInt32());
+        Assert.Equal("17:30:00", evening.GetProperty("period").GetProperty("from").GetString());
+        Assert.True(evening.GetProperty("coverable").GetBoolean());
+        var staffIds = evening.GetProperty("staffIds").EnumerateArray().Select(x => x.GetString()!).ToList();
+
+        var (unknown, problem) = await PostAsync(_dispatcher, "/api/dispatch/sessions/accept", Json(new { date = "2026-12-09", proposalId = "evening-social" }));
+        Assert.Equal((HttpStatusCode.NotFound, "unknown-proposal"), (unknown, problem.GetProperty("code").GetString()));
+        var (accepted, session) = await PostAsync(_dispatcher, "/api/dispatch/sessions/accept", Json(new { date = "2026-12-09", proposalId = "evening-construction" }));
+        Assert.True(accepted == HttpStatusCode.Created, session.GetRawText());
+        var (again, _) = await PostAsync(_dispatcher, "/api/dispatch/sessions/accept", Json(new { date = "2026-12-09", proposalId = "evening-construction" }));
+        Assert.Equal(HttpStatusCode.Created, again);
+        Assert.Single(Rosters.Query<TableEntity>(e => e.PartitionKey == "huli|20261209"), e => e.RowKey.StartsWith("session|", StringComparison.Ordinal));
+        Assert.DoesNotContain((await _dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/sessions?date=2026-12-09")).EnumerateArray(),
+            p => p.GetProperty("categoryId").GetString() == "construction" && p.GetProperty("period").GetProperty("id").GetString() == "evening");
+
+        // Bookable: once the centre's configuration is read again, the evening's slots are offered and a resident books one.
+        static int FreeAt1730(JsonElement days) => days.EnumerateArray().Where(d => d.GetProperty("date").GetString() == "2026-12-09")
+            .SelectMany(d => d.GetProperty("slots").EnumerateArray()).Where(x => x.GetProperty("start").GetString()!.StartsWith("17:30"))
+            .Select(x => x.GetProperty("free").GetInt32()).DefaultIfEmpty(0).First();
+        const string availability = "/api/availability?itemId=real-estate-registration&from=2026-12-09&to=2026-12-09";
+        Assert.Equal(0, FreeAt1730(await _host.Client.GetFromJsonAsync<JsonElement>(availability)));
+        ((NodaTime.Testing.FakeClock)_host.Services.GetRequiredService<IClock>()).AdvanceSeconds(31);
+        Assert.True(FreeAt1730(await _host.Client.GetFromJsonAsync<JsonElement>(availability)) > 0);
+        var (booked, booking) = await PostAsync(_host.Client, "/api/appointments", Json(Booking("2026-12-09", "17:30", item: "real-estate-registration")));
+        Assert.True(booked == HttpStatusCode.Created, booking.GetRawText());
+
+        // The day's roster runs into the evening and staffs the session with the staff proposed.
+        var (planned, roster) = await PostAsync(_dispatcher, "/api/dispatch/rosters", Json(new { date = "2026-12-09" }));
+        Assert.True(planned == HttpStatusCode.Created, roster.GetRawText());
+        Assert.Equal("evening-construction", Assert.Single(roster.GetProperty("sessions").EnumerateArray()).GetProperty("id").GetString());
+        var slot1730 = 36;
+        var atBusiness = roster.GetProperty("duties").EnumerateObject()
+            .Where(p => p.Value[slot1730].GetProperty("kind").GetString() == "Window" && p.Value[slot1730].GetProperty("ref").GetString() == "construction")
+            .Select(p => p.Name).ToList();
+        Assert.True(atBusiness.Count >= session.GetProperty("session").GetProperty("windows").GetInt32());
+        Assert.All(atBusiness, id => Assert.Contains(id, staffIds));
     }
 }

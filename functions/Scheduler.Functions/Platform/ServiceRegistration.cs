@@ -100,6 +100,10 @@ public static class ServiceRegistration
                 new RosterSolverOptions(o.TimeLimitSeconds, o.Workers, o.RelativeGap), o.SimulationSeed);
         });
         services.AddSingleton<RosterPlanning>();
+        services.AddSingleton<IExtendedHoursLedger>(sp => sp.GetRequiredService<TableExtendedHoursRequests>());
+        services.AddSingleton<IBookableSessions, CatalogueBookableSessions>();
+        services.AddSingleton(sp => new SessionSettings(sp.GetRequiredService<IOptions<RosterOptions>>().Value.SessionThreshold));
+        services.AddSingleton<SessionDecisions>();
     }
 
     public static IServiceCollection AddScheduler(this IServiceCollection services, IConfiguration configuration)

@@ -22,6 +22,10 @@ public sealed class RosterOptions
     /// <summary>Seed of the generated hall history the walk-in forecast learns from.</summary>
     public int HistorySeed { get; set; } = 1;
 
+    /// <summary>Residents (extended-hours requests plus forecast walk-ins) a lunch, evening or weekend period must expect before it is proposed as an extended session.</summary>
+    [Range(1, 10000)]
+    public int SessionThreshold { get; set; } = 10;
+
     /// <summary>Seed of the residents drawn for the waiting curve (one seed, one curve).</summary>
     public int SimulationSeed { get; set; } = 1;
 }

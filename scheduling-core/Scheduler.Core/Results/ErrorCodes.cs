@@ -79,6 +79,7 @@ public static class ErrorCodes
     public const string UnknownPeriod = "unknown-period";
     public const string UnknownPlan = "unknown-plan";
     public const string UnknownRoster = "unknown-roster";
+    public const string UnknownProposal = "unknown-proposal";
     public const string UnknownRequest = "unknown-request";
     public const string UnknownStaff = "unknown-staff";
     public const string WindowInThePast = "window-in-the-past";

@@ -70,12 +70,6 @@ public sealed record RosterStaffInput(string? Id, IReadOnlyList<string>? Categor
 /// <summary>A dispatcher's request to roster a day: the date, optionally the service level, the staff and extra sessions.</summary>
 public sealed record PlanRosterRequest(LocalDate? Date, ServiceLevel? ServiceLevel, IReadOnlyList<RosterStaffInput>? Staff, IReadOnlyList<OpenSession>? Sessions);
 
-/// <summary>Sessions a dispatcher accepted for a day (extended sessions the roster must staff).</summary>
-public interface IAcceptedSessions
-{
-    Task<IReadOnlyList<OpenSession>> ListAsync(string centreId, LocalDate date, CancellationToken cancellationToken);
-}
-
 /// <summary>
 /// Rostering a centre's day as a dispatcher does it: plan (the day's published home-visit routes are fixed duties,
 /// so routes and roster agree on who is out and when), read, publish. Publishing is refused while a home-visit plan
@@ -91,7 +85,8 @@ public sealed class RosterPlanning(
         if (centre is null) return Problem.UnknownCentre(centreId);
         if (request.Date is not { } date) return Problem.Invalid("date", ErrorCodes.Missing, "date is required (yyyy-MM-dd).");
         if (date < centre.Calendar.Today(clock.GetCurrentInstant())) return Problem.Invalid("date", ErrorCodes.InThePast, "A roster cannot be planned for a day that has passed.");
-        var sessions = (await accepted.ListAsync(centreId, date, cancellationToken)).Concat(request.Sessions ?? []).ToList();
+        var acceptedSessions = await accepted.ListAsync(centreId, date, cancellationToken);
+        var sessions = acceptedSessions.Select(a => a.Session).Concat(request.Sessions ?? []).ToList();
         var hours = HallHours(centre, date, sessions);
         if (hours is null) return Problem.Invalid("date", ErrorCodes.Closed, $"The centre's hall is closed on {date:yyyy-MM-dd}.");
         var (opens, closes) = hours.Value;
@@ -111,8 +106,18 @@ public sealed class RosterPlanning(
         else
         {
             var (regularOpens, regularCloses) = HallHours(centre, date, []) ?? (opens, closes);
-            staff = centre.Profile.Staff.Where(s => s.CategoryIds.Count > 0)
-                .Select(s => new RosterStaff(s.Id, s.CategoryIds, [new ShiftSpan(regularOpens, regularCloses)])).ToList();
+            // The centre's window staff over the regular hours, and those proposed for an accepted session over it as well.
+            staff = centre.Profile.Staff.Where(s => s.CategoryIds.Count > 0).Select(s =>
+            {
+                var shifts = new List<ShiftSpan> { new(regularOpens, regularCloses) };
+                foreach (var a in acceptedSessions.Where(a => a.StaffIds.Contains(s.Id)).OrderBy(a => a.Session.From))
+                {
+                    if (a.Session.From >= shifts[^1].To) shifts.Add(new ShiftSpan(a.Session.From, a.Session.To));
+                    else if (a.Session.To > shifts[^1].To) shifts[^1] = shifts[^1] with { To = a.Session.To };
+                    if (a.Session.From < shifts[0].From) shifts[0] = shifts[0] with { From = a.Session.From };
+                }
+                return new RosterStaff(s.Id, s.CategoryIds, shifts);
+            }).ToList();
         }
 
         var routePlan = (await plans.PublishedAsync(centreId, date, cancellationToken))?.Run;
