@@ -261,4 +261,31 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
         Assert.True(atBusiness.Count >= session.GetProperty("session").GetProperty("windows").GetInt32());
         Assert.All(atBusiness, id => Assert.Contains(id, staffIds));
     }
+
+    [Fact]
+    public async Task A_checked_in_resident_is_called_to_the_window_once_and_the_call_is_kept_as_an_instant()
+    {
+        var (_, booked) = await PostAsync(_host.Client, "/api/appointments", Json(Booking("2026-11-27", "09:30", item: "company-registration")));
+        var id = booked.GetProperty("appointment").GetProperty("id").GetString()!;
+
+        var (early, problem) = await PostAsync(_dispatcher, $"/api/staff/appointments/{id}/call", Json(new { }));
+        Assert.Equal((HttpStatusCode.Conflict, "not-checked-in"), (early, problem.GetProperty("code").GetString()));
+        var (checkedIn, c) = await PostAsync(_dispatcher, $"/api/staff/appointments/{id}/check-in", Json(new { }));
+        Assert.True(checkedIn == HttpStatusCode.OK, c.GetRawText());
+
+        var (called, call) = await PostAsync(_dispatcher, $"/api/staff/appointments/{id}/call", Json(new { }));
+        Assert.Equal(HttpStatusCode.OK, called);
+        var at = call.GetProperty("calledAt").GetString();
+        Assert.EndsWith("Z", at);
+        ((NodaTime.Testing.FakeClock)_host.Services.GetRequiredService<IClock>()).AdvanceSeconds(40);
+        var (_, again) = await PostAsync(_dispatcher, $"/api/staff/appointments/{id}/call", Json(new { }));
+        Assert.Equal(at, again.GetProperty("calledAt").GetString());
+        var row = new TableClient(fixture.ConnectionString, "windowcalls").GetEntity<TableEntity>("huli|20261127", id).Value;
+        Assert.Equal("business", row.GetString("CategoryId"));
+
+        var (unknown, _) = await PostAsync(_dispatcher, "/api/staff/appointments/business.nosuchappointment000/call", Json(new { }));
+        Assert.Equal(HttpStatusCode.NotFound, unknown);
+        var (anonymous, _) = await PostAsync(_host.Client, $"/api/staff/appointments/{id}/call", Json(new { }));
+        Assert.True(anonymous is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
+    }
 }

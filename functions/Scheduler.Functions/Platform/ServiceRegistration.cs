@@ -104,6 +104,8 @@ public static class ServiceRegistration
         services.AddSingleton<IBookableSessions, CatalogueBookableSessions>();
         services.AddSingleton(sp => new SessionSettings(sp.GetRequiredService<IOptions<RosterOptions>>().Value.SessionThreshold));
         services.AddSingleton<SessionDecisions>();
+        services.AddSingleton<IWindowCalls, TableWindowCalls>();
+        services.AddSingleton<CallToWindow>();
     }
 
     public static IServiceCollection AddScheduler(this IServiceCollection services, IConfiguration configuration)

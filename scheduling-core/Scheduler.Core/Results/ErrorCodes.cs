@@ -43,6 +43,7 @@ public static class ErrorCodes
     public const string NoWindows = "no-windows";
     public const string NotActive = "not-active";
     public const string NotAwaitingConfirmation = "not-awaiting-confirmation";
+    public const string NotCheckedIn = "not-checked-in";
     public const string NotHomeVisitable = "not-home-visitable";
     public const string NotLapsing = "not-lapsing";
     public const string NotOnGrid = "not-on-grid";
