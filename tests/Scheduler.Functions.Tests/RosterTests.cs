@@ -208,6 +208,10 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var anonymous = await _host.Client.GetAsync("/api/dispatch/rosters/20261201-abc");
         Assert.True(anonymous.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.NotFound, (await _dispatcher.GetAsync("/api/dispatch/rosters/20261201-nosuch")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _dispatcher.GetAsync("/api/dispatch/rosters/not-a-roster")).StatusCode);
+        var (publish, problem) = await PostAsync(_dispatcher, "/api/dispatch/rosters/20261201-nosuch/publish", Json(new { }));
+        Assert.Equal((HttpStatusCode.NotFound, "unknown-roster"), (publish, problem.GetProperty("code").GetString()));
     }
 
     [Fact]

@@ -87,7 +87,7 @@ public static class ServiceRegistration
         services.AddOptions<RosterOptions>().Bind(configuration.GetSection(RosterOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IRosterStore, TableRosterStore>();
         services.AddSingleton<IAcceptedSessions, TableAcceptedSessions>();
-        services.AddSingleton<IPlanRunsInProgress>(sp => (TablePlanRunStore)sp.GetRequiredService<IPlanRunStore>());
+        services.AddSingleton<IPlanRunsInProgress>(sp => sp.GetRequiredService<TablePlanRunStore>());
         services.AddSingleton<IBookedDemandSource, AppointmentBookedDemand>();
         services.AddSingleton<IHallHistory>(sp => new GeneratedHallHistory(sp.GetRequiredService<IOptions<RosterOptions>>().Value.HistorySeed));
         services.AddSingleton<IRosterSolver, Scheduler.Optimization.Roster.CpSatRosterSolver>();
@@ -174,7 +174,8 @@ public static class ServiceRegistration
         services.AddSingleton(HomeVisitShiftRules.Default);
         services.AddSingleton(EligibilityRules.Default);
         services.AddSingleton<HomeVisitService>();
-        services.AddSingleton<IPlanRunStore, TablePlanRunStore>();
+        services.AddSingleton<TablePlanRunStore>();
+        services.AddSingleton<IPlanRunStore>(sp => sp.GetRequiredService<TablePlanRunStore>());
         services.AddSingleton<IPlanQueue, QueuePlanQueue>();
         services.AddSingleton<IDayPlanSolver, Scheduler.Optimization.Planning.DayPlanSolver>();
         services.AddSingleton(sp => new PlanningSettings(Duration.FromSeconds(sp.GetRequiredService<IOptions<PlanningOptions>>().Value.TimeLimitSeconds)));

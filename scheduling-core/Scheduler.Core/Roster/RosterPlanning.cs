@@ -125,7 +125,9 @@ public sealed class RosterPlanning(
         var previous = await rosters.PublishedAsync(centreId, date, cancellationToken);
         var level = request.ServiceLevel ?? ServiceLevel.Default;
         var setting = Setting(centre, opens, closes);
-        var command = new RosterCommand(date, staff, routes, sessions, null, level,
+        // The residents who asked for an accepted session come in it, beside the forecast and the bookings.
+        var asked = acceptedSessions.SelectMany(a => a.Session.CategoryIds.Select(c => new ExtendedDemand(c, a.Session.From, a.Session.To, a.Requests))).ToList();
+        var command = new RosterCommand(date, staff, routes, sessions, asked, level,
             previous is null ? null : new PublishedRoster(previous.Run.Duties));
         var outcome = await planner.PlanAsync(centreId, setting, command, cancellationToken);
         if (outcome.Error is { } problem) return problem;
