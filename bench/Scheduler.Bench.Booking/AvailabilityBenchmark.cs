@@ -30,7 +30,8 @@ public class AvailabilityBenchmark
         public Task<CommitOutcome> CommitAsync(SlotChange change, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<StoredAppointment?> GetAsync(string centreId, string appointmentId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<StoredLedger?> ReadLedgerAsync(string centreId, string mobileKey, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<Appointment>> ListByStatusAsync(string centreId, AppointmentStatus status, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<Appointment>> ListDayAsync(string centreId, LocalDate date, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<Appointment>> ListConfirmationsDueAsync(string centreId, Instant dueBy, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<Appointment>> ListAsync(string centreId, string categoryId, LocalDate date, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 

@@ -21,6 +21,7 @@ namespace Scheduler.Bench.Booking;
 public sealed class BenchHost : IAsyncDisposable
 {
     public static readonly Instant Now = Instant.FromUtc(2026, 11, 27, 1, 0);
+    public static readonly LocalDate Today = new(2026, 11, 27);
     private AzuriteLauncher _azurite = null!;
     private WebApplication _app = null!;
 
@@ -31,7 +32,9 @@ public sealed class BenchHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="runQueues">Whether the queue functions (the appointment events' consumer) run beside the HTTP functions.</param>
-    public static async Task<BenchHost> StartAsync(IReadOnlyDictionary<string, string?>? extra = null, Action<IServiceCollection>? replace = null, bool runQueues = true)
+    /// <param name="countCalls">Whether the app's storage calls are counted by <see cref="StorageCallCounter"/>.</param>
+    public static async Task<BenchHost> StartAsync(IReadOnlyDictionary<string, string?>? extra = null, Action<IServiceCollection>? replace = null, bool runQueues = true,
+        bool countCalls = false)
     {
         var host = new BenchHost();
         var root = LocalSettings.FindRepositoryRoot();
@@ -46,6 +49,8 @@ public sealed class BenchHost : IAsyncDisposable
             ["Scheduler__LoadDemoData"] = "false",
             ["Sms__Provider"] = "local",
         };
+        // All requests come from one address and the benchmark measures bookings, not the limits: every rate limit off.
+        foreach (var name in Scheduler.Testing.SchedulerHost.RateLimitSettings) settings["RateLimits__" + name] = "0";
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) settings[k] = v;
         host._app = await DevHostApp.BuildAsync(new DevHostOptions
         {
@@ -54,6 +59,15 @@ public sealed class BenchHost : IAsyncDisposable
             ConfigureServices = (services, configuration) =>
             {
                 services.AddScheduler(configuration);
+                if (countCalls)
+                {
+                    var tableOptions = new Azure.Data.Tables.TableClientOptions();
+                    tableOptions.AddPolicy(StorageCallCounter.Instance, Azure.Core.HttpPipelinePosition.PerCall);
+                    var queueOptions = new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 };
+                    queueOptions.AddPolicy(StorageCallCounter.Instance, Azure.Core.HttpPipelinePosition.PerCall);
+                    services.AddSingleton(new StorageClients(new Azure.Data.Tables.TableServiceClient(host._azurite.ConnectionString, tableOptions),
+                        new Azure.Storage.Queues.QueueServiceClient(host._azurite.ConnectionString, queueOptions)));
+                }
                 replace?.Invoke(services);
             },
             BeforeHttpFunction = RoleGate.BeforeHttpFunctionAsync,

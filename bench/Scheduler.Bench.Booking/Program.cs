@@ -3,6 +3,7 @@ using Scheduler.Bench.Booking;
 
 // dotnet run -c Release --project bench/Scheduler.Bench.Booking -- load [race] [bookings] [concurrency] [availability requests]
 // dotnet run -c Release --project bench/Scheduler.Bench.Booking -- sms [events] [concurrency] [latency samples]
+// dotnet run -c Release --project bench/Scheduler.Bench.Booking -- heat [bookings] [concurrency]
 // dotnet run -c Release --project bench/Scheduler.Bench.Booking -- availability [BenchmarkDotNet options]
 switch (args.FirstOrDefault())
 {
@@ -12,10 +13,13 @@ switch (args.FirstOrDefault())
     case "sms":
         int SmsArg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
         return await SmsCommand.RunAsync(SmsArg(1, 1000), SmsArg(2, 16), SmsArg(3, 200));
+    case "heat":
+        int HeatArg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
+        return await HeatCommand.RunAsync(HeatArg(1, 200), HeatArg(2, 16));
     case "availability":
         BenchmarkSwitcher.FromTypes([typeof(AvailabilityBenchmark)]).Run(args.Skip(1).ToArray());
         return 0;
     default:
-        Console.Error.WriteLine("usage: Scheduler.Bench.Booking load [race] [bookings] [concurrency] [availabilityRequests] | sms [events] [concurrency] [latencySamples] | availability [BenchmarkDotNet options]");
+        Console.Error.WriteLine("usage: Scheduler.Bench.Booking load [race] [bookings] [concurrency] [availabilityRequests] | sms [events] [concurrency] [latencySamples] | heat [bookings] [concurrency] | availability [BenchmarkDotNet options]");
         return 2;
 }

@@ -205,5 +205,6 @@ public static class DevHostApp
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
 
     private static Task WriteProblemAsync(HttpContext context, int status, string title, string detail) =>
-        Results.Problem(statusCode: status, title: title, detail: detail).ExecuteAsync(context);
+        // The same problem type URIs as the function app's own answers (Problems.Of).
+        Results.Problem(statusCode: status, title: title, detail: detail, type: $"https://httpstatuses.io/{status}").ExecuteAsync(context);
 }

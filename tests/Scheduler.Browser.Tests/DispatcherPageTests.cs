@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using NodaTime;
+using Scheduler.Core.Notifications;
 using Scheduler.Testing;
 using Xunit;
 
@@ -6,12 +9,22 @@ namespace Scheduler.Browser.Tests;
 
 /// <summary>
 /// A dispatcher on the local centre signs in, approves demo requests, plans the next working day, sees the plan on
-/// the map and the timeline, and publishes it. The clock stands at Friday 2026-11-27 09:00, so the demo requests
-/// are for Monday 2026-11-30.
+/// the map (numbered routes) and the timeline (hour axis, staff names), publishes it, and closes a rating follow-up.
+/// The page passes axe and reflows at 320, 640 and 1,280 px in both languages. The clock stands at Friday
+/// 2026-11-27 09:00, so the demo requests are for Monday 2026-11-30.
 /// </summary>
 public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture browser)
-    : DemoCentrePageTest(demo, browser, 1200, 900), IClassFixture<DemoHostFixture>
+    : DemoCentrePageTest(demo, browser, 1280, 900), IClassFixture<DemoHostFixture>
 {
+    private static async Task SignInAsync(IPage page)
+    {
+        await page.GotoAsync("/.auth/login");
+        await page.GetByLabel("Name").FillAsync("调度员吴");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    private string DispatchPath(string lang = "zh") => $"/api/pages/dispatch?code={Uri.EscapeDataString(Host.Keys.FunctionKey)}&lang={lang}";
+
     [Fact]
     public async Task Without_a_sign_in_the_page_asks_for_one_and_the_link_signs_in_and_comes_back()
     {
@@ -32,29 +45,74 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
     [Fact]
     public async Task A_dispatcher_approves_plans_sees_and_publishes_the_day()
     {
-        await Page.GotoAsync("/.auth/login");
-        await Page.GetByLabel("Name").FillAsync("调度员吴");
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-
-        await Page.GotoAsync($"/api/pages/dispatch?code={Uri.EscapeDataString(Host.Keys.FunctionKey)}");
+        await SignInAsync(Page);
+        await Page.GotoAsync(DispatchPath());
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "调度台" })).ToBeVisibleAsync();
         var approve = Page.GetByRole(AriaRole.Button, new() { Name = "批准", Exact = false });
         await Assertions.Expect(approve.First).ToBeVisibleAsync();
+        await Assertions.Expect(Page.Locator("#requests")).Not.ToContainTextAsync("Aged60Plus");
+        await Assertions.Expect(Page.Locator("#requests")).ToContainTextAsync("待审核");
+        await AssertGoodAsync("dispatch with requests");
+
+        await Page.GetByLabel("状态").SelectOptionAsync("Submitted");
         for (var i = 0; i < 3; i++)
         {
-            var before = await approve.CountAsync();
+            var pager = Page.Locator("#requests .pager span");
+            var before = await pager.InnerTextAsync();
             await approve.First.ClickAsync();
-            await Assertions.Expect(approve).ToHaveCountAsync(before - 1);
+            await Assertions.Expect(pager).Not.ToHaveTextAsync(before);
         }
 
-        await Page.GetByLabel("日期").FillAsync("2026-11-30");
+        await Page.GetByLabel("日期", new() { Exact = true }).FillAsync("2026-11-30");
         await Page.GetByRole(AriaRole.Button, new() { Name = "开始规划" }).ClickAsync();
-        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("规划完成", new() { Timeout = 60_000 });
+        await Assertions.Expect(Page.Locator("#progress")).ToContainTextAsync("规划完成", new() { Timeout = 60_000 });
         Assert.True(await Page.Locator("#map path.leaflet-interactive").CountAsync() >= 1, "at least one route is drawn");
+        Assert.True(await Page.Locator("#map .route-number").CountAsync() >= 3, "the stops on the map carry route numbers");
         Assert.True(await Page.Locator("#timeline .blk:not(.lunch)").CountAsync() >= 3, "the approved visits are on the timeline");
+        await Assertions.Expect(Page.Locator("#timeline .axis")).ToContainTextAsync("9:00");
+        await Assertions.Expect(Page.Locator("#timeline .who").Nth(1)).Not.ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+ s\d+$"));
+        await Assertions.Expect(Page.Locator("#route-list")).ToContainTextAsync("路线1");
         await Assertions.Expect(Page.Locator("#kpis")).ToContainTextAsync("已安排");
+        await AssertGoodAsync("dispatch with a plan");
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "发布并通知" }).ClickAsync();
-        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("已发布");
+        await Assertions.Expect(Page.Locator("#progress")).ToContainTextAsync("已发布");
+    }
+
+    [Fact]
+    public async Task A_dispatcher_sees_an_overdue_follow_up_and_closes_it_with_a_note()
+    {
+        var ratings = Host.Services.GetRequiredService<Ratings>();
+        var subject = "appointment/browser-follow-up-" + Guid.NewGuid().ToString("N")[..8];
+        var rated = await ratings.RecordAsync(new Rating("huli", subject, "social", "pension-certification", 1, "等了很久", "sms",
+            SchedulerHost.DemoNow - Duration.FromDays(10)), TestContext.Current.CancellationToken);
+        Assert.Null(rated.Error);
+
+        await SignInAsync(Page);
+        await Page.GotoAsync(DispatchPath());
+        var row = Page.Locator("#follow-ups tr", new() { HasText = subject });
+        await Assertions.Expect(row).ToContainTextAsync("已逾期");
+        await Assertions.Expect(row).ToContainTextAsync("等了很久");
+        await row.GetByRole(AriaRole.Button, new() { Name = "处理完毕，关闭", Exact = false }).ClickAsync();
+        await Assertions.Expect(Page.Locator("#progress")).ToContainTextAsync("请先写明处理情况");
+        await row.GetByRole(AriaRole.Textbox).FillAsync("已电话致歉并约好下周优先办理");
+        await row.GetByRole(AriaRole.Button, new() { Name = "处理完毕，关闭", Exact = false }).ClickAsync();
+        await Assertions.Expect(Page.Locator("#follow-ups tr", new() { HasText = subject })).ToContainTextAsync("已电话致歉");
+        await Assertions.Expect(Page.Locator("#follow-ups tr", new() { HasText = subject })).ToContainTextAsync("已关闭");
+    }
+
+    public static TheoryData<int, string> Widths => new() { { 320, "zh" }, { 320, "en" }, { 640, "zh" }, { 640, "en" } };
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public async Task The_page_reflows_at_narrow_widths_with_wide_tables_scrolling_in_their_own_region(int width, string lang)
+    {
+        await using var context = await PageChecks.ContextAsync(Browser.Browser, Host.BaseAddress, width);
+        var page = await context.NewPageAsync();
+        await SignInAsync(page);
+        await page.GotoAsync(DispatchPath(lang));
+        await Assertions.Expect(page.Locator("#requests table, #requests p").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#requests")).Not.ToContainTextAsync(lang == "zh" ? "…" : "加载");
+        await PageChecks.AssertGoodAsync(page, Browser.AxeScript, $"dispatch at {width} px in {lang}");
     }
 }

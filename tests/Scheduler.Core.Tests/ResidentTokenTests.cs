@@ -11,6 +11,17 @@ public sealed class ResidentTokenTests
     private readonly FakeClock _clock = new(Instant.FromUtc(2026, 11, 27, 1, 0));
 
     [Fact]
+    public void A_token_claiming_a_ten_year_life_is_refused_when_read()
+    {
+        var tokens = new ResidentTokenService(Key, _clock);
+        var decade = tokens.Issue("huli", "appointment/a1", "manage", Duration.FromDays(3650));
+        var longest = tokens.Issue("huli", "appointment/a1", "manage", ResidentTokenService.DefaultMaxLifetime);
+
+        Assert.Equal(TokenProblem.Malformed, tokens.TryRead(decade, out _));
+        Assert.Equal(TokenProblem.None, tokens.TryRead(longest, out _));
+    }
+
+    [Fact]
     public void An_issued_token_reads_back_with_its_subject_purpose_and_expiry()
     {
         var tokens = new ResidentTokenService(Key, _clock);

@@ -152,6 +152,29 @@ public sealed class HealthAndDocumentTests(DemoHostFixture demo) : IClassFixture
             SchedulerHost.StartAsync(demo.ConnectionString, adjust: s => s["Scheduler__TokenSigningKey"] = "Microsoft.KeyVault(not-a-reference)"));
     }
 
+    [Theory]
+    [InlineData("Notifications__ReminderTime", "6pm", "Notifications:ReminderTime")]
+    [InlineData("Notifications__StaffDayTime", "24:00", "Notifications:StaffDayTime")]
+    [InlineData("Notifications__VisitRatingTime", "", "Notifications:VisitRatingTime")]
+    [InlineData("Notifications__QuietFrom", "08:00", "Notifications:QuietFrom")] // equal to QuietUntil
+    [InlineData("Notifications__FollowUpWorkingDays", "0", "FollowUpWorkingDays")]
+    [InlineData("Notifications__ConversationMinutes", "100000", "ConversationMinutes")]
+    public async Task A_malformed_notification_setting_stops_the_app_naming_it(string setting, string value, string named)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => SchedulerHost.StartAsync(demo.ConnectionString, adjust: s => s[setting] = value));
+        Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
+    public void The_notification_settings_default_to_the_issue_s_times()
+    {
+        var settings = new Scheduler.Functions.Notifications.NotificationOptions().ToSettings();
+        Assert.Equal((new NodaTime.LocalTime(18, 0), new NodaTime.LocalTime(7, 30), new NodaTime.LocalTime(19, 0), new NodaTime.LocalTime(21, 0), new NodaTime.LocalTime(8, 0),
+                NodaTime.Duration.FromMinutes(30)),
+            (settings.RemindersAt, settings.StaffDayAt, settings.VisitRatingsAt, settings.QuietFrom, settings.QuietUntil, settings.ChoicesFor));
+        Assert.Equal(3, new Scheduler.Functions.Notifications.NotificationOptions().FollowUpWorkingDays);
+    }
+
     [Fact]
     public async Task The_app_starts_when_its_identity_gets_no_token_and_health_says_so()
     {

@@ -57,7 +57,7 @@ public sealed class OutboxTests(AzuriteFixture azurite)
         var clock = new FakeClock(Now);
         var broken = Clients(queuesReachable: false);
         var store = new TableAppointmentStore(broken, new AppointmentEventPublisher(broken, clock, NullLogger<AppointmentEventPublisher>.Instance),
-            NullLogger<TableAppointmentStore>.Instance);
+            new AvailabilitySummaries(broken, clock), NullLogger<TableAppointmentStore>.Instance);
         var centre = $"outbox{Guid.NewGuid():N}"[..20];
         var a = NewAppointment(centre);
         var e = AppointmentEvent.Of(AppointmentEventTypes.Booked, a, AnonymousCaller.Instance, Now);
@@ -120,6 +120,54 @@ public sealed class OutboxTests(AzuriteFixture azurite)
         Assert.False((await table.GetEntityIfExistsAsync<TableEntity>(centre, AppointmentEventPublisher.Row(e.EventId))).HasValue);
     }
 
+    [Fact]
+    public async Task Events_handled_together_are_audited_once_each_and_all_leave_the_outbox_even_when_some_come_twice()
+    {
+        var table = await AppointmentsAsync();
+        var clients = Clients(queuesReachable: true);
+        await clients.Tables.GetTableClient(StorageNames.AuditTable).CreateIfNotExistsAsync();
+        var clock = new FakeClock(Now);
+        var publisher = new AppointmentEventPublisher(clients, clock, NullLogger<AppointmentEventPublisher>.Instance);
+        var centre = $"outbox{Guid.NewGuid():N}"[..20];
+        var events = Enumerable.Range(0, 40).Select(i => AppointmentEvent.Of(AppointmentEventTypes.Cancelled, NewAppointment(centre), AnonymousCaller.Instance,
+            Now + Duration.FromSeconds(i))).ToList();
+        foreach (var e in events) await table.AddEntityAsync(AppointmentEventPublisher.OutboxRow(centre, e));
+        var audit = new TableAuditLog(clients);
+        var handle = new HandleAppointmentEvent(new AuditTrail(audit, clock), publisher, Notify(clients, publisher, clock));
+
+        // 40 events at once, every fourth delivered twice at the same moment: their audit entries and outbox deletes go
+        // in shared transactions, and a transaction holding a row deleted meanwhile falls back to single calls.
+        var deliveries = events.Concat(events.Where((_, i) => i % 4 == 0)).ToList();
+        await Task.WhenAll(deliveries.Select(e => Task.Run(() => handle.HandleAsync(e, CancellationToken.None))));
+        await handle.HandleAsync(events[1], CancellationToken.None); // and one again later, alone
+
+        var entries = await audit.ReadDayAsync(centre, new LocalDate(2026, 11, 27), 100, CancellationToken.None);
+        Assert.Equal(40, entries.Count);
+        Assert.Equal(events.Select(e => e.At).Order(), entries.Select(e => e.At).Order());
+        var left = 0;
+        await foreach (var _ in table.QueryAsync<TableEntity>(x => x.PartitionKey == centre && x.RowKey.CompareTo("event|") >= 0 && x.RowKey.CompareTo("event|~") < 0)) left++;
+        Assert.Equal(0, left);
+    }
+
+    [Fact]
+    public async Task Messages_to_one_number_decided_at_the_same_time_leave_the_newest_conversation_whatever_the_order()
+    {
+        var clients = Clients(queuesReachable: true);
+        await clients.Tables.GetTableClient(StorageNames.SmsTable).CreateIfNotExistsAsync();
+        var contacts = new TableSmsOutbox(clients, new Scheduler.Core.Privacy.Pseudonyms(new byte[32]));
+        var to = "+86139" + Random.Shared.Next(10_000_000, 99_999_999);
+        var conversations = Enumerable.Range(0, 12).Select(i => new Scheduler.Core.Notifications.Conversation("huli", $"appointment/a{i}", "zh",
+            Scheduler.Core.Notifications.ChoiceMode.None, [], Now, null, null, Now + Duration.FromSeconds(i))).OrderBy(_ => Random.Shared.Next()).ToList();
+
+        var optedOut = await Task.WhenAll(conversations.Select(c => Task.Run(() => contacts.KeepConversationAsync(to, c, CancellationToken.None))));
+
+        Assert.All(optedOut, Assert.False);
+        Assert.Equal("appointment/a11", (await contacts.GetConversationAsync(to, CancellationToken.None))!.Subject);
+        await contacts.SetOptedOutAsync(to, true, Now, CancellationToken.None);
+        Assert.True(await contacts.KeepConversationAsync(to, conversations[0] with { At = Now + Duration.FromDays(1) }, CancellationToken.None));
+        Assert.Equal("appointment/a11", (await contacts.GetConversationAsync(to, CancellationToken.None))!.Subject);
+    }
+
     private sealed class NoCentres : ICentreDirectory
     {
         public Task<CentreSnapshot?> GetAsync(string centreId, CancellationToken cancellationToken) => Task.FromResult<CentreSnapshot?>(null);
@@ -127,7 +175,7 @@ public sealed class OutboxTests(AzuriteFixture azurite)
 
     private static Scheduler.Core.Notifications.NotifyAppointmentEvent Notify(StorageClients clients, AppointmentEventPublisher publisher, IClock clock)
     {
-        var store = new TableAppointmentStore(clients, publisher, NullLogger<TableAppointmentStore>.Instance);
+        var store = new TableAppointmentStore(clients, publisher, new AvailabilitySummaries(clients, clock), NullLogger<TableAppointmentStore>.Instance);
         var pseudonyms = new Scheduler.Core.Privacy.Pseudonyms(new byte[32]);
         var outbox = new TableSmsOutbox(clients, pseudonyms);
         return new Scheduler.Core.Notifications.NotifyAppointmentEvent(store, new NoCentres(), new AvailabilityQuery(store, new NoCentres(), clock),

@@ -53,7 +53,11 @@ public sealed class ScheduledMessageTests(AzuriteFixture azurite) : IAsyncLifeti
     public async Task The_evening_before_a_reminder_goes_out_once_with_the_time_and_the_centres_phone()
     {
         var (to, _) = await BookAnyAsync("2026-12-01", NewMobile());
-        _clock.Reset(Instant.FromUtc(2026, 11, 30, 10, 0)); // Monday 18:00 in Xiamen
+        _clock.Reset(Instant.FromUtc(2026, 11, 30, 9, 45)); // Monday 17:45 in Xiamen: not yet
+        await RunTimerAsync("SendDayBeforeReminders");
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.Equal(0, Sms.Count(await Sms.InboxAsync(_host.Client, to), "day-before-reminder"));
+        _clock.Reset(Instant.FromUtc(2026, 11, 30, 10, 0)); // Monday 18:00
         await RunTimerAsync("SendDayBeforeReminders");
         await RunTimerAsync("SendDayBeforeReminders");
         var inbox = await Sms.WaitForAsync(_host.Client, to, "day-before-reminder");
@@ -102,7 +106,7 @@ public sealed class ScheduledMessageTests(AzuriteFixture azurite) : IAsyncLifeti
         var (to, id) = await BookAnyAsync("2026-12-04", NewMobile());
         await Sms.WaitForAsync(_host.Client, to, "booking-confirmation");
         _clock.Advance(Duration.FromSeconds(1));
-        var (cancelled, _) = await PostAsync(_staff, $"/api/appointments/{id}/cancel", Json(new { }));
+        var (cancelled, _) = await PostAsync(_staff, $"/api/staff/appointments/{id}/cancel", Json(new { }));
         Assert.Equal(HttpStatusCode.OK, cancelled);
         var inbox = await Sms.WaitForAsync(_host.Client, to, "cancelled-by-centre");
         Assert.Contains("1) ", Sms.Latest(inbox, "cancelled-by-centre").GetProperty("text").GetString());
@@ -135,8 +139,62 @@ public sealed class ScheduledMessageTests(AzuriteFixture azurite) : IAsyncLifeti
             await Sms.ReplyAsync(_host.Client, to, "确认");
             inbox = await Sms.WaitForAsync(_host.Client, to, "confirmed");
             Assert.True(Sms.Count(inbox, "confirmed") == 1, string.Join(" | ", inbox.Select(m => $"{m.GetProperty("kind")}: {m.GetProperty("text")}")));
-            var view = await _staff.GetFromJsonAsync<JsonElement>($"/api/appointments/{third}", TestContext.Current.CancellationToken);
+            var view = await _staff.GetFromJsonAsync<JsonElement>($"/api/staff/appointments/{third}", TestContext.Current.CancellationToken);
             Assert.Equal("Booked", view.GetProperty("status").GetString());
+        }
+        finally
+        {
+            _clock.Reset(SchedulerHost.DemoNow);
+        }
+    }
+
+    [Fact]
+    public async Task A_home_visit_done_asks_for_a_rating_by_the_timer_and_a_reply_is_counted_under_home_visits()
+    {
+        // A request approved and planned on Thursday 17 Dec at 10:00-10:30, stored as the planning run would leave it.
+        var storage = new Scheduler.Functions.Platform.StorageClients(new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString),
+            new Azure.Storage.Queues.QueueServiceClient(azurite.ConnectionString));
+        var day = new LocalDate(2026, 12, 17);
+        var id = $"hv-rate-{Guid.NewGuid():N}"[..20];
+        var mobile = NewMobile();
+        var request = new Scheduler.Core.HomeVisits.Requests.HomeVisitRequest(id, "huli", "林秀兰", "+86" + mobile, null, 82, Scheduler.Core.Residents.EligibilityReason.Aged60Plus,
+            new Scheduler.Core.Catalogue.GeoPoint(24.52, 118.12), "湖里区县后社区12号", "pension-certification",
+            [new Scheduler.Core.HomeVisits.Requests.VisitWindow(day, new LocalTime(9, 0), new LocalTime(11, 0))], Scheduler.Core.HomeVisits.VisitUrgency.Routine, null,
+            "web", new Scheduler.Core.HomeVisits.Requests.EligibilityAssessment(true, "Aged 82."), Scheduler.Core.HomeVisits.Requests.HomeVisitStatus.Approved,
+            new Scheduler.Core.HomeVisits.Requests.Decision(Scheduler.Core.HomeVisits.Requests.HomeVisitStatus.Approved, "staff:dispatch", SchedulerHost.DemoNow, null),
+            SchedulerHost.DemoNow, "anonymous", id);
+        Assert.True(await new Scheduler.Functions.HomeVisits.TableHomeVisitStore(storage).AddAsync(request, CancellationToken.None));
+        var plan = new Scheduler.Core.HomeVisits.HomeVisitPlan("huli", day,
+            [new Scheduler.Core.HomeVisits.StaffRoute("s01", new LocalTime(9, 30), new LocalTime(11, 0),
+                [new Scheduler.Core.HomeVisits.RouteStop(id, new LocalTime(9, 55), new LocalTime(10, 0), new LocalTime(10, 30))], null)],
+            [], new Scheduler.Core.HomeVisits.PlanKpis(1, 0, Duration.FromMinutes(20), 5_000, Duration.Zero, []));
+        var runs = new Scheduler.Functions.HomeVisits.TablePlanRunStore(storage);
+        var run = new Scheduler.Core.HomeVisits.Planning.PlanRun($"20261217-{id}", "huli", day, Scheduler.Core.HomeVisits.Planning.PlanRunStatus.Solved, SchedulerHost.DemoNow,
+            "staff:dispatch", null, null, plan, [], null, null);
+        await runs.AddAsync(run, CancellationToken.None);
+        Assert.True(await runs.PublishAsync((await runs.GetAsync("huli", run.Id, CancellationToken.None))!, null, CancellationToken.None));
+        var to = "+86" + mobile;
+
+        _clock.Reset(Instant.FromUtc(2026, 12, 17, 2, 0)); // 10:00, the visit is not done
+        try
+        {
+            await RunTimerAsync("SendVisitRatingRequests");
+            _clock.Reset(Instant.FromUtc(2026, 12, 17, 11, 0)); // 19:00
+            await RunTimerAsync("SendVisitRatingRequests");
+            await RunTimerAsync("SendVisitRatingRequests");
+            var inbox = await Sms.WaitForAsync(_host.Client, to, "rating-request");
+            Assert.Equal(1, Sms.Count(inbox, "rating-request"));
+            Assert.Contains("养老金资格认证", Sms.Latest(inbox, "rating-request").GetProperty("text").GetString());
+
+            _clock.Advance(Duration.FromSeconds(1));
+            await Sms.ReplyAsync(_host.Client, to, "1 上门太慢");
+            inbox = await Sms.WaitForAsync(_host.Client, to, "rating-thanks");
+            Assert.Equal(1, Sms.Count(inbox, "rating-thanks"));
+            var summary = await _staff.GetFromJsonAsync<JsonElement>("/api/ratings/summary?from=2026-12-17&to=2026-12-17", TestContext.Current.CancellationToken);
+            Assert.Contains(summary.GetProperty("byCategory").EnumerateArray(), g => g.GetProperty("key").GetString() == "home-visit");
+            var followUps = await _staff.GetFromJsonAsync<List<JsonElement>>("/api/dispatch/follow-ups", TestContext.Current.CancellationToken);
+            var mine = followUps!.Single(f => f.GetProperty("subject").GetString() == $"home-visit/{id}");
+            Assert.Equal(("rating", 1, "上门太慢"), (mine.GetProperty("kind").GetString(), mine.GetProperty("score").GetInt32(), mine.GetProperty("reason").GetString()));
         }
         finally
         {

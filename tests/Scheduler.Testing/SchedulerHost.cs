@@ -21,8 +21,26 @@ public static class SchedulerHost
 
     public const string SigningKey = "dGVzdC1vbmx5LXNpZ25pbmcta2V5LXRoYXQtaXMtbG9uZy1lbm91Z2g=";
 
-    public static Dictionary<string, string?> Settings(string connectionString) => new()
+    /// <summary>
+    /// Every rate limit off (0): the tests all come from one address and book many times with one number. The abuse
+    /// tests put the limits back (<see cref="WithRateLimits"/>).
+    /// </summary>
+    public static readonly string[] RateLimitSettings =
+    [
+        "BookingPerAddress", "BookingPerMobile", "CodesPerAddress", "CodesPerMobile", "HomeVisitPerAddress", "HomeVisitPerMobile", "HomeVisitPerResident",
+        "ExtendedHoursPerAddress", "ExtendedHoursPerMobile", "TokenPagesPerAddress",
+    ];
+
+    /// <summary>The deployment's own rate limits (the defaults), with the client's address taken from <c>X-Forwarded-For</c> so a test can speak from several.</summary>
+    public static void WithRateLimits(Dictionary<string, string?> settings)
     {
+        foreach (var name in RateLimitSettings) settings.Remove("RateLimits__" + name);
+        settings["RateLimits__ClientAddressHeader"] = "X-Forwarded-For";
+    }
+
+    public static Dictionary<string, string?> Settings(string connectionString) => new Dictionary<string, string?>(RateLimitSettings.Select(n => KeyValuePair.Create("RateLimits__" + n, (string?)"0")))
+    {
+        ["RateLimits__ClientAddressHeader"] = "",
         ["SchedulerStorage"] = connectionString,
         ["Scheduler__CentreId"] = "huli",
         ["Scheduler__TimeZone"] = "Asia/Shanghai",

@@ -24,6 +24,7 @@ public sealed class AppointmentEventPublisher(StorageClients storage, IClock clo
 
     private readonly QueueClient _queue = storage.Queues.GetQueueClient(StorageNames.AppointmentEventsQueue);
     private readonly TableClient _table = storage.Tables.GetTableClient(StorageNames.AppointmentsTable);
+    private readonly TableBatcher _acks = new(storage.Tables.GetTableClient(StorageNames.AppointmentsTable), TimeSpan.FromMilliseconds(15));
 
     public static string Row(string eventId) => $"event|{eventId}";
 
@@ -44,16 +45,14 @@ public sealed class AppointmentEventPublisher(StorageClients storage, IClock clo
     }
 
     /// <summary>The event's consumer has handled it: its outbox row goes.</summary>
-    public async Task AcknowledgeAsync(AppointmentEvent appointmentEvent, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _table.DeleteEntityAsync(appointmentEvent.CentreId, Row(appointmentEvent.EventId), ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-        }
-    }
+    /// <summary>
+    /// Deletes the event's outbox row, with the rows of other events handled at about the same time in one transaction
+    /// (they share the centre's partition). A row already gone (an event delivered twice) is no error. Should the
+    /// process stop before the delete, the sweep sends the event again and its handling, idempotent, changes nothing.
+    /// </summary>
+    public Task AcknowledgeAsync(AppointmentEvent appointmentEvent, CancellationToken cancellationToken) =>
+        _acks.SubmitAsync(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(appointmentEvent.CentreId, Row(appointmentEvent.EventId)), ETag.All),
+            e => e.Status == 404);
 
     /// <summary>Sends again every event of <paramref name="centreIds"/> still in the outbox after <see cref="SweepAge"/>; returns how many.</summary>
     public async Task<int> SweepAsync(IEnumerable<string> centreIds, CancellationToken cancellationToken)

@@ -11,9 +11,12 @@ namespace Scheduler.Functions.Appointments;
 
 /// <summary>Window appointments over HTTP: availability, book, and manage by the resident's link or by staff.</summary>
 public sealed class AppointmentFunctions(AvailabilityQuery availability, BookAppointment book, RescheduleAppointment reschedule, ChangeAppointmentStatus status,
-    RequestExtendedHours extendedHours, AppointmentQueries queries, ICentreDirectory centres, CallerResolver callers, IOptions<SchedulerOptions> options)
+    RequestExtendedHours extendedHours, AppointmentQueries queries, ICentreDirectory centres, CallerResolver callers, NodaTime.IClock clock, IOptions<SchedulerOptions> options)
 {
     private string Centre => options.Value.CentreId;
+
+    /// <summary>How long an availability answer may be reused: the summary behind it is refreshed on every booking.</summary>
+    public const string AvailabilityCacheControl = "public, max-age=5";
 
     [Function("Availability")]
     [ApiOperation("Free slots for a service item, bundle or window category over a date range (today to the booking horizon; `to` defaults to the horizon's last day).", Tag = "appointments")]
@@ -30,17 +33,25 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         if (green && !Enum.TryParse<PriorityReason>(q["priority"], ignoreCase: true, out _))
             return Problems.Validation("priority", $"priority must be one of: {string.Join(", ", Enum.GetNames<PriorityReason>())}.");
         var result = await availability.GetAsync(Centre, Empty(q["categoryId"]), Empty(q["itemId"]), Empty(q["bundleId"]), from.Value, to, green, cancellationToken);
-        return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
+        if (result.Error is { } error) return Outcomes.Problem(error);
+        // Served from a summary a few seconds old at most (ADR 0017); a browser or a CDN may keep it as long.
+        request.HttpContext.Response.Headers.CacheControl = AvailabilityCacheControl;
+        return new OkObjectResult(result.Value);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Booking)]
     [Function("BookAppointment")]
-    [ApiOperation("Book a slot for a service item or a bundle. Send an Idempotency-Key header to make a retry safe.", Tag = "appointments",
-        RequestBody = typeof(BookRequest), Access = "anyone (residents, family members, community workers)")]
-    [ApiResponse(201, "Booked; the body holds the link to manage it.", Type = typeof(BookedView))]
+    [ApiOperation("Book a slot for a service item or a bundle, from a verified mobile: send the SMS code (verificationCode) or the device's proof " +
+        "(X-Mobile-Proof header or mobile_proof cookie), or a resident's booking link. Send an Idempotency-Key header to make a retry safe.", Tag = "appointments",
+        RequestBody = typeof(BookRequest), Access = "anyone with a verified mobile (residents, family members, community workers); rate-limited")]
+    [ApiResponse(201, "Booked; the body holds the link to manage it. A code just verified earns a proof (X-Mobile-Proof header, mobile_proof cookie).", Type = typeof(BookedView))]
     [ApiResponse(200, "The same request was booked before (same Idempotency-Key).", Type = typeof(BookedView))]
     [ApiResponse(400, "A field is not valid, or the slot cannot be booked (past, holiday, outside hours, off the grid, beyond the horizon, after the cut-off).")]
+    [ApiResponse(403, "The mobile is not verified (code verification-required), or the code is wrong, expired or used up.")]
     [ApiResponse(404, "Unknown item or bundle.")]
     [ApiResponse(409, "The slot is full (with the three nearest alternatives), a per-phone limit is reached, or a duplicate.")]
+    [ApiResponse(422, "The Idempotency-Key was used before for a different booking.")]
+    [ApiResponse(429, "Too many bookings from this address or for this mobile.")]
     public async Task<IActionResult> Book(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "appointments")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -51,14 +62,40 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem) || !Outcomes.TryTime(body.Start, "start", out var start, out problem)) return problem!;
         var key = request.Headers["Idempotency-Key"].ToString();
         var result = await book.BookAsync(Centre, new BookCommand(Empty(body.ItemId), Empty(body.BundleId), date, start, body.Name, body.Mobile,
-            body.Priority, body.Proxy, Empty(body.Language), key.Length == 0 ? null : key), caller!, cancellationToken);
+            body.Priority, body.Proxy, Empty(body.Language), key.Length == 0 ? null : key, Empty(body.VerificationCode), MobileProofTransport.Read(request)),
+            Public(caller!), cancellationToken);
+        if (result.Error is { } error) return Outcomes.Problem(error);
+        MobileProofTransport.Write(request.HttpContext.Response, result.Value!.NewProof, clock.GetCurrentInstant());
+        var view = await BookedViewAsync(result.Value!, cancellationToken);
+        return new ObjectResult(view) { StatusCode = result.Value!.Repeated ? StatusCodes.Status200OK : StatusCodes.Status201Created };
+    }
+
+    [RequireRole(Roles.Staff)]
+    [Function("StaffAssistedBooking")]
+    [ApiOperation("Staff book for a resident at the counter or on the phone (帮办代办): no code; the resident's consent is recorded on the appointment and in the audit.",
+        Tag = "staff", RequestBody = typeof(AssistedBookRequest), Access = "staff")]
+    [ApiResponse(201, "Booked; the body holds the resident's manage link.", Type = typeof(BookedView))]
+    [ApiResponse(400, "A field is not valid, the slot cannot be booked, or the resident's consent is missing.")]
+    [ApiResponse(404, "Unknown item or bundle.")]
+    [ApiResponse(409, "The slot is full (with alternatives), a per-phone limit is reached, or a duplicate.")]
+    public async Task<IActionResult> AssistedBook(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/assisted-bookings")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var caller = RoleGate.Caller(request);
+        var (body, bad) = await RequestBody.ReadJsonAsync<AssistedBookRequest>(request, cancellationToken);
+        if (bad is not null) return bad;
+        if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem) || !Outcomes.TryTime(body.Start, "start", out var start, out problem)) return problem!;
+        var key = request.Headers["Idempotency-Key"].ToString();
+        var result = await book.BookAsync(Centre, new BookCommand(Empty(body.ItemId), Empty(body.BundleId), date, start, body.Name, body.Mobile,
+            body.Priority, null, Empty(body.Language), key.Length == 0 ? null : key, Assisted: body.Assisted ?? new AssistedInput(null, false)), caller, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
         var view = await BookedViewAsync(result.Value!, cancellationToken);
         return new ObjectResult(view) { StatusCode = result.Value!.Repeated ? StatusCodes.Status200OK : StatusCodes.Status201Created };
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("GetAppointment")]
-    [ApiOperation("An appointment, by the resident's link or for staff.", Tag = "appointments", Access = "the resident's link for this appointment, or staff")]
+    [ApiOperation("An appointment, by the resident's link (staff use GET /api/staff/appointments/{id}).", Tag = "appointments", Access = "the resident's link for this appointment")]
     [ApiResponse(200, "The appointment.", Type = typeof(AppointmentView))]
     [ApiResponse(401, "No link, or the link is forged or expired.")]
     [ApiResponse(403, "The link is for another appointment.")]
@@ -73,9 +110,10 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         return new OkObjectResult(await ViewAsync(result.Value!.Appointment, cancellationToken));
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("RescheduleAppointment")]
     [ApiOperation("Move an appointment to another slot: the new slot is taken and the old one released in one step.", Tag = "appointments",
-        RequestBody = typeof(RescheduleRequest), Access = "the resident's link for this appointment, or staff")]
+        RequestBody = typeof(RescheduleRequest), Access = "the resident's link for this appointment")]
     [ApiResponse(200, "Moved.", Type = typeof(AppointmentView))]
     [ApiResponse(400, "The new slot cannot be booked.")]
     [ApiResponse(401, "No link, or the link is forged or expired.")]
@@ -93,8 +131,9 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         return await Respond(reschedule.RescheduleAsync(Centre, id, date, start, caller!, cancellationToken), cancellationToken);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("CancelAppointment")]
-    [ApiOperation("Cancel an appointment; its capacity returns at once.", Tag = "appointments", Access = "the resident's link for this appointment, or staff")]
+    [ApiOperation("Cancel an appointment; its capacity returns at once.", Tag = "appointments", Access = "the resident's link for this appointment")]
     [ApiResponse(200, "Cancelled.", Type = typeof(AppointmentView))]
     [ApiResponse(401, "No link, or the link is forged or expired.")]
     [ApiResponse(403, "The link is for another appointment.")]
@@ -108,6 +147,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         return await Respond(status.ApplyAsync(Centre, id, AppointmentAction.Cancel, caller!, cancellationToken), cancellationToken);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("ConfirmAppointment")]
     [ApiOperation("Confirm an appointment that waits for confirmation (after repeated no-shows).", Tag = "appointments", Access = "the resident's link for this appointment")]
     [ApiResponse(200, "Confirmed.", Type = typeof(AppointmentView))]
@@ -124,25 +164,51 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
 
     [RequireRole(Roles.Staff)]
     [Function("StaffAppointmentAction")]
-    [ApiOperation("Staff at the window: check a resident in, mark served, or mark a no-show.", Tag = "staff", Access = "staff")]
+    [ApiOperation("Staff: check a resident in, mark served or a no-show, cancel, move the appointment (reschedule, with a body like the resident's), " +
+        "or record the check of a green-channel claim at the window (green-confirm, green-downgrade; audited).",
+        Tag = "staff", Access = "staff", RequestBody = typeof(RescheduleRequest))]
     [ApiResponse(200, "Done.", Type = typeof(AppointmentView))]
+    [ApiResponse(400, "The new slot cannot be booked (reschedule).")]
     [ApiResponse(404, "No such appointment or action.")]
-    [ApiResponse(409, "The appointment is not in a state for this action.")]
+    [ApiResponse(409, "The appointment is not in a state for this action, or the new slot is full.")]
     public async Task<IActionResult> StaffAction(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "staff/appointments/{id}/{action}")] HttpRequest request, string id, string action,
         CancellationToken cancellationToken)
     {
         var caller = RoleGate.Caller(request);
+        if (action is "green-confirm" or "green-downgrade")
+            return await Respond(status.CheckGreenClaimAsync(Centre, id, action == "green-confirm", caller, cancellationToken), cancellationToken);
+        if (action == "reschedule")
+        {
+            var (body, bad) = await RequestBody.ReadJsonAsync<RescheduleRequest>(request, cancellationToken);
+            if (bad is not null) return bad;
+            if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem) || !Outcomes.TryTime(body.Start, "start", out var start, out problem)) return problem!;
+            return await Respond(reschedule.RescheduleAsync(Centre, id, date, start, caller, cancellationToken), cancellationToken);
+        }
         AppointmentAction? chosen = action switch
         {
             "check-in" => AppointmentAction.CheckIn,
             "served" => AppointmentAction.Serve,
             "no-show" => AppointmentAction.NoShow,
+            "cancel" => AppointmentAction.Cancel,
             _ => null,
         };
         return chosen is not { } known
-            ? Problems.NotFound($"Unknown action '{action}': use check-in, served or no-show.")
+            ? Problems.NotFound($"Unknown action '{action}': use check-in, served, no-show, cancel, reschedule, green-confirm or green-downgrade.")
             : await Respond(status.ApplyAsync(Centre, id, known, caller!, cancellationToken), cancellationToken);
+    }
+
+    [RequireRole(Roles.Staff)]
+    [Function("StaffGetAppointment")]
+    [ApiOperation("An appointment, for staff.", Tag = "staff", Access = "staff")]
+    [ApiResponse(200, "The appointment.", Type = typeof(AppointmentView))]
+    [ApiResponse(404, "No such appointment.")]
+    public async Task<IActionResult> StaffGet(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/appointments/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+    {
+        var result = await queries.GetAsync(Centre, id, cancellationToken);
+        if (result.Error is { } error) return Outcomes.Problem(error);
+        return new OkObjectResult(await ViewAsync(result.Value!.Appointment, cancellationToken));
     }
 
     [RequireRole(Roles.Staff)]
@@ -160,13 +226,16 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         return new OkObjectResult(list.Value!.Select(a => AppointmentView.Of(a, profile)).ToList());
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.ExtendedHours)]
     [Function("RequestExtendedHours")]
     [ApiOperation("Ask for a lunch, evening or weekend slot: booked into an extended session if one has room, else recorded for the centre.", Tag = "appointments",
         RequestBody = typeof(ExtendedHoursBody))]
     [ApiResponse(201, "Booked into an extended session, or the request recorded.", Type = typeof(ExtendedHoursView))]
     [ApiResponse(400, "A field is not valid.")]
     [ApiResponse(404, "Unknown item or bundle.")]
+    [ApiResponse(403, "The mobile is not verified (code verification-required), or the code is wrong, expired or used up.")]
     [ApiResponse(409, "A per-phone limit is reached, or a duplicate.")]
+    [ApiResponse(429, "Too many requests from this address or for this mobile.")]
     public async Task<IActionResult> ExtendedHours(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "extended-hours-requests")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -176,13 +245,20 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         if (bad is not null) return bad;
         if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem)) return problem!;
         var result = await extendedHours.RequestAsync(Centre, new ExtendedHoursCommand(Empty(body.ItemId), Empty(body.BundleId), date, body.Wanted,
-            body.Name, body.Mobile, Empty(body.Language)), caller!, cancellationToken);
+            body.Name, body.Mobile, Empty(body.Language), Empty(body.VerificationCode), MobileProofTransport.Read(request)), Public(caller!), cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
+        MobileProofTransport.Write(request.HttpContext.Response, result.Value!.NewProof, clock.GetCurrentInstant());
         var view = result.Value!.Booked is { } booked
             ? new ExtendedHoursView("booked", await BookedViewAsync(booked, cancellationToken), null, "Booked into an extended session.")
             : new ExtendedHoursView("recorded", null, result.Value.Recorded!.Id, "No extended session has room that day; the centre will consider your request and reply by SMS.");
         return new ObjectResult(view) { StatusCode = StatusCodes.Status201Created };
     }
+
+    /// <summary>
+    /// On an anonymous endpoint a signed-in member of staff is one more member of the public: staff act through the
+    /// staff endpoints, which need the function key as well as the sign-in (ADR 0003).
+    /// </summary>
+    private static Caller Public(Caller caller) => caller is StaffCaller ? AnonymousCaller.Instance : caller;
 
     private CallerResult Authorize(HttpRequest request, string appointmentId)
     {
@@ -192,8 +268,8 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         {
             ResidentCaller r when ManageLinks.Allows(r, Centre, appointmentId) => resolved,
             ResidentCaller => new(null, Problems.Forbidden("The link is for another appointment.")),
-            StaffCaller s when s.IsInRole(Roles.Staff) => resolved,
-            StaffCaller => new(null, Problems.Forbidden("This needs the 'staff' role.")),
+            // Staff act through /api/staff/appointments/..., which needs the function key as well as the sign-in (ADR 0003).
+            StaffCaller => new(null, Problems.Forbidden("Staff use /api/staff/appointments/{id}, with the function key.")),
             _ => new(null, Problems.Unauthorized("Open the link from your SMS.")),
         };
     }

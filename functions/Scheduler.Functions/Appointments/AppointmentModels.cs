@@ -7,11 +7,17 @@ namespace Scheduler.Functions.Appointments;
 
 public sealed record BookRequest(
     string? ItemId, string? BundleId, string? Date, string? Start, string? Name, string? Mobile,
-    PriorityReason? Priority, ProxyInput? Proxy, string? Language);
+    PriorityReason? Priority, ProxyInput? Proxy, string? Language, string? VerificationCode);
+
+/// <summary>A booking a member of staff makes for a resident (帮办代办): no code, the resident's consent instead.</summary>
+public sealed record AssistedBookRequest(
+    string? ItemId, string? BundleId, string? Date, string? Start, string? Name, string? Mobile,
+    PriorityReason? Priority, string? Language, AssistedInput? Assisted);
 
 public sealed record RescheduleRequest(string? Date, string? Start);
 
-public sealed record ExtendedHoursBody(string? ItemId, string? BundleId, string? Date, Scheduler.Core.Calendar.SlotKind? Wanted, string? Name, string? Mobile, string? Language);
+public sealed record ExtendedHoursBody(string? ItemId, string? BundleId, string? Date, Scheduler.Core.Calendar.SlotKind? Wanted, string? Name, string? Mobile, string? Language,
+    string? VerificationCode);
 
 /// <summary>An appointment as the resident and staff see it. The mobile number is shown masked.</summary>
 public sealed record AppointmentView(

@@ -14,10 +14,12 @@ namespace Scheduler.Functions.Appointments;
 /// A booking, a reschedule or a status change is one entity-group transaction: the counters it changes are replaced
 /// only if their ETag is unchanged since read, so two hosts racing for the last seat cannot both win, and the
 /// ledger and the appointment only if unchanged since read (or added only if absent). A booking from a number with
-/// no ledger yet is three storage calls: the counter read, the transaction and the event's queue send.
-/// See ADR 0010.
+/// no ledger yet is three storage calls: the counter read, the transaction and the event's queue send, and three more
+/// keep the availability summary in step (ADR 0017): availability is read from the summary, never from the counters.
+/// See ADR 0012.
 /// </summary>
-public sealed class TableAppointmentStore(StorageClients storage, AppointmentEventPublisher events, ILogger<TableAppointmentStore> logger) : IAppointmentStore
+public sealed class TableAppointmentStore(StorageClients storage, AppointmentEventPublisher events, AvailabilitySummaries summaries, ILogger<TableAppointmentStore> logger)
+    : IAppointmentStore
 {
     public const int MaxAttempts = 25;
     public static readonly RowSchema<Appointment> AppointmentSchema = new("appointment", 1);
@@ -29,13 +31,17 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
     public static string AppointmentRow(string id) => $"appt|{id}";
     public static string LedgerRow(string mobileKey) => $"booker|{mobileKey}";
 
-    public async Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadUsageAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<SlotKey, SlotUsage>();
-        await foreach (var e in Range(centreId, $"slot|{categoryId}|{from:yyyyMMdd}|", $"slot|{categoryId}|{to:yyyyMMdd}|~", cancellationToken))
-            result[ParseSlot(e.RowKey)] = Usage(e);
-        return result;
-    }
+    /// <summary>The day's index row of an appointment: a copy of it, so a day's appointments are one range read.</summary>
+    public static string DayRow(LocalDate date, string id) => $"day|{date:yyyyMMdd}|{id}";
+
+    /// <summary>The deadline index: an appointment awaiting confirmation, by when it must be confirmed (UTC).</summary>
+    public static string ConfirmRow(Instant deadline, string id) => $"confirm|{deadline.InUtc():yyyyMMddHHmmss}|{id}";
+
+    private const string MovedColumn = "Moved";
+
+    /// <summary>From the availability summary (ADR 0017): one point read, a few seconds behind the counters at most.</summary>
+    public Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadUsageAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken) =>
+        summaries.ReadAsync(centreId, categoryId, from, to, cancellationToken);
 
     public async Task<CommitOutcome> CommitAsync(SlotChange change, CancellationToken cancellationToken)
     {
@@ -45,7 +51,11 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
         {
             var counters = await ReadCountersAsync(pk, a.CategoryId, change.Take.Concat(change.Release).ToList(), cancellationToken);
             if (!change.Admit(change.Take.Select(k => counters.TryGetValue(k, out var row) ? Usage(row) : SlotUsage.Empty).ToList()))
+            {
+                // The booker was offered a seat the counters no longer have: the summary learns it before the alternatives are read.
+                await RefreshSummaryAsync(a, change.Take, cancellationToken);
                 return CommitOutcome.Full;
+            }
 
             var actions = new List<TableTransactionAction>();
             var appointment = JsonRow.Write(new TableEntity(pk, AppointmentRow(a.Id))
@@ -85,6 +95,15 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace,
                     Counter(pk, a.CategoryId, key, usage with { General = Math.Max(0, usage.General), Green = Math.Max(0, usage.Green) }), row.ETag));
             }
+            // The indexes, in the same transaction: the day's copy (and a mark on the day it left), the confirmation deadline.
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, JsonRow.Write(new TableEntity(pk, DayRow(a.Date, a.Id))
+            {
+                ["Status"] = a.Status.ToString(),
+            }, AppointmentSchema, a)));
+            foreach (var left in change.Release.Select(k => k.Date).Where(d => d != a.Date).Distinct())
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, DayRow(left, a.Id)) { [MovedColumn] = true }));
+            if (a.Status == AppointmentStatus.AwaitingConfirmation && a.ConfirmBy is { } deadline)
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, ConfirmRow(deadline, a.Id))));
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, AppointmentEventPublisher.OutboxRow(pk, change.Event)));
 
             try
@@ -100,10 +119,24 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
                 continue;
             }
             await events.PublishAsync(change.Event, cancellationToken);
+            await RefreshSummaryAsync(a, change.Take.Concat(change.Release).ToList(), cancellationToken);
             return CommitOutcome.Committed;
         }
         logger.LogWarning("Appointment {Id}: gave up after {Attempts} contended attempts", a.Id, MaxAttempts);
         return CommitOutcome.Full;
+    }
+
+    private async Task RefreshSummaryAsync(Appointment a, IReadOnlyCollection<SlotKey> keys, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await summaries.RefreshAsync(a.CentreId, a.CategoryId, keys, cancellationToken);
+        }
+        catch (RequestFailedException e)
+        {
+            // The change is committed; the summary catches up at its next rebuild.
+            logger.LogWarning("Appointment {Id}: availability summary not refreshed ({Status})", a.Id, e.Status);
+        }
     }
 
     public async Task<StoredAppointment?> GetAsync(string centreId, string appointmentId, CancellationToken cancellationToken)
@@ -119,24 +152,46 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
         return found.HasValue ? new StoredLedger(JsonRow.Read(found.Value!, LedgerSchema), found.Value!.ETag.ToString()) : null;
     }
 
-    public async Task<IReadOnlyList<Appointment>> ListByStatusAsync(string centreId, AppointmentStatus status, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Appointment>> ListDayAsync(string centreId, LocalDate date, CancellationToken cancellationToken)
     {
-        var name = status.ToString();
         var result = new List<Appointment>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo("appt|") > 0 && x.RowKey.CompareTo("appt|~") < 0
-                           && x.GetString("Status") == name, cancellationToken: cancellationToken))
-            result.Add(JsonRow.Read(e, AppointmentSchema));
+        await foreach (var e in Range(centreId, $"day|{date:yyyyMMdd}|", $"day|{date:yyyyMMdd}|~", cancellationToken))
+            if (e.GetBoolean(MovedColumn) != true) result.Add(JsonRow.Read(e, AppointmentSchema));
         return result;
     }
 
     public async Task<IReadOnlyList<Appointment>> ListAsync(string centreId, string categoryId, LocalDate date, CancellationToken cancellationToken)
     {
-        var day = date.ToString("yyyy-MM-dd", null);
         var result = new List<Appointment>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo("appt|") > 0 && x.RowKey.CompareTo("appt|~") < 0
-                           && x.GetString("Date") == day && x.GetString("Category") == categoryId, cancellationToken: cancellationToken))
-            result.Add(JsonRow.Read(e, AppointmentSchema));
+        await foreach (var e in Range(centreId, $"day|{date:yyyyMMdd}|{categoryId}.", $"day|{date:yyyyMMdd}|{categoryId}.~", cancellationToken))
+            if (e.GetBoolean(MovedColumn) != true) result.Add(JsonRow.Read(e, AppointmentSchema));
         return result.OrderBy(x => x.Start).ThenBy(x => x.CreatedAt).ToList();
+    }
+
+    /// <summary>
+    /// Reads the deadline index up to <paramref name="dueBy"/>, and the appointment of each row: those still awaiting
+    /// are returned; a row whose appointment has moved on (confirmed, cancelled, lapsed at an earlier run) is deleted,
+    /// so the index holds only deadlines to come and those just due.
+    /// </summary>
+    public async Task<IReadOnlyList<Appointment>> ListConfirmationsDueAsync(string centreId, Instant dueBy, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, Appointment>();
+        await foreach (var e in Range(centreId, "confirm|", $"confirm|{dueBy.InUtc():yyyyMMddHHmmss}|~", cancellationToken))
+        {
+            var id = e.RowKey[(e.RowKey.LastIndexOf('|') + 1)..];
+            var stored = await GetAsync(centreId, id, cancellationToken);
+            if (stored is { Appointment: { Status: AppointmentStatus.AwaitingConfirmation, ConfirmBy: { } deadline } a } && deadline <= dueBy)
+                result[id] = a;
+            else
+                try
+                {
+                    await _table.DeleteEntityAsync(centreId, e.RowKey, ETag.All, cancellationToken);
+                }
+                catch (RequestFailedException gone) when (gone.Status == 404)
+                {
+                }
+        }
+        return result.Values.ToList();
     }
 
     /// <summary>The counters of <paramref name="keys"/> that exist: one point read for one slot, one range read per day otherwise.</summary>
@@ -173,9 +228,9 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
     private static TableEntity Counter(string pk, string categoryId, SlotKey key, SlotUsage usage) =>
         new(pk, SlotRow(categoryId, key)) { ["General"] = usage.General, ["Green"] = usage.Green };
 
-    private static SlotUsage Usage(TableEntity e) => new(e.GetInt32("General") ?? 0, e.GetInt32("Green") ?? 0);
+    internal static SlotUsage Usage(TableEntity e) => new(e.GetInt32("General") ?? 0, e.GetInt32("Green") ?? 0);
 
-    private static SlotKey ParseSlot(string rowKey)
+    internal static SlotKey ParseSlot(string rowKey)
     {
         var parts = rowKey.Split('|');
         return new SlotKey(

@@ -9,13 +9,23 @@ public sealed class TableExtendedHoursRequests(StorageClients storage) : IExtend
     public static readonly RowSchema<ExtendedHoursRequest> Schema = new("extended-hours request", 1);
     private readonly TableClient _table = storage.Tables.GetTableClient(StorageNames.ExtendedHoursTable);
 
-    public Task AddAsync(ExtendedHoursRequest request, CancellationToken cancellationToken) =>
-        _table.AddEntityAsync(JsonRow.Write(new TableEntity(request.CentreId, request.Id)
+    public async Task<bool> AddAsync(ExtendedHoursRequest request, CancellationToken cancellationToken)
+    {
+        try
         {
-            ["Date"] = request.Date.ToString("yyyy-MM-dd", null),
-            ["CategoryId"] = request.CategoryId,
-            ["Wanted"] = request.Wanted.ToString(),
-        }, Schema, request), cancellationToken);
+            await _table.AddEntityAsync(JsonRow.Write(new TableEntity(request.CentreId, request.Id)
+            {
+                ["Date"] = request.Date.ToString("yyyy-MM-dd", null),
+                ["CategoryId"] = request.CategoryId,
+                ["Wanted"] = request.Wanted.ToString(),
+            }, Schema, request), cancellationToken);
+            return true;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
 
     public async Task<IReadOnlyList<ExtendedHoursRequest>> ListAsync(string centreId, CancellationToken cancellationToken)
     {

@@ -48,6 +48,7 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
 {
     private string Centre => options.Value.CentreId;
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.HomeVisit)]
     [Function("RequestHomeVisit")]
     [ApiOperation("Ask for staff to come to a resident's home (residents, family members, community workers, dispatchers).", Tag = "home-visits",
         RequestBody = typeof(HomeVisitBody))]
@@ -96,11 +97,25 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
 
     [RequireRole(Roles.Dispatcher)]
     [Function("ListHomeVisits")]
-    [ApiOperation("Home-visit requests for dispatchers, oldest first.", Tag = "dispatch", Access = "dispatchers")]
-    [ApiResponse(200, "Requests.", Type = typeof(IReadOnlyList<HomeVisitView>))]
+    [ApiOperation("Home-visit requests for dispatchers, oldest first, a page at a time (`pageSize`, 50 by default, at most 200; `after`, the last id of the " +
+        "page before); a `Link` header with `rel=\"next\"` names the next page.", Tag = "dispatch", Access = "dispatchers")]
+    [ApiResponse(200, "A page of requests.", Type = typeof(IReadOnlyList<HomeVisitView>))]
+    [ApiResponse(400, "pageSize or after is not valid.")]
     public async Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/home-visits")] HttpRequest request, CancellationToken cancellationToken)
     {
-        return new OkObjectResult((await service.ListAsync(Centre, cancellationToken)).Select(HomeVisitView.Of).ToList());
+        int? size = null;
+        if (request.Query["pageSize"].ToString() is { Length: > 0 } text)
+        {
+            if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+                return Problems.Validation("pageSize", "pageSize must be a whole number.");
+            size = parsed;
+        }
+        var page = await service.PageAsync(Centre, size, request.Query["after"].ToString(), cancellationToken);
+        if (page.Error is { } error) return Outcomes.Problem(error);
+        var (items, next) = page.Value;
+        if (next is not null)
+            request.HttpContext.Response.Headers.Link = $"</api/dispatch/home-visits?pageSize={size ?? HomeVisitService.DefaultPageSize}&after={Uri.EscapeDataString(next)}>; rel=\"next\"";
+        return new OkObjectResult(items.Select(HomeVisitView.Of).ToList());
     }
 
     [RequireRole(Roles.Dispatcher)]

@@ -96,13 +96,22 @@ public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery
 
     [RequireRole(Roles.Staff)]
     [Function("StaffSchedule")]
-    [ApiOperation("A staff member's published day: visits in order with times and addresses.", Tag = "staff", Access = "staff")]
+    [ApiOperation("A staff member's published day: visits in order with times and addresses. Staff read their own day (the staff id is their sign-in's id or name); dispatchers any.",
+        Tag = "staff", Access = "staff (their own day), dispatchers (any)")]
     [ApiResponse(200, "The schedule (empty when nothing is published).", Type = typeof(StaffSchedule))]
     [ApiResponse(400, "No date or staff id.")]
     public async Task<IActionResult> Schedule([HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/schedule")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (!Outcomes.TryDate(request.Query["date"], "date", out var date, out var bad)) return bad!;
-        var schedule = await schedules.GetAsync(Centre, request.Query["staffId"].ToString(), date, cancellationToken);
+        var staffId = request.Query["staffId"].ToString();
+        var caller = RoleGate.Caller(request);
+        if (!caller.IsInRole(Roles.Dispatcher) && !IsSelf(caller, staffId))
+            return Problems.Forbidden("Staff read their own day; a dispatcher reads anyone's.");
+        var schedule = await schedules.GetAsync(Centre, staffId, date, cancellationToken);
         return schedule.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(schedule.Value);
     }
+
+    /// <summary>Whether the signed-in member of staff is the staff member <paramref name="staffId"/>: their sign-in's id or display name.</summary>
+    private static bool IsSelf(Scheduler.Core.Identity.StaffCaller caller, string staffId) =>
+        staffId.Length > 0 && (caller.UserId == staffId || caller.DisplayName == staffId);
 }

@@ -46,9 +46,18 @@ public sealed class RoleGate(CallerResolver callers)
         request.HttpContext.Items[CallerKey] as StaffCaller
         ?? throw new InvalidOperationException("The role gate did not run for this function; it is refused.");
 
-    /// <summary>The dev host's hook: the same check before an HTTP function runs, the problem written when it refuses.</summary>
+    /// <summary>
+    /// The dev host's hook: the same checks before an HTTP function runs (the per-address rate limit of an anonymous
+    /// function, then the role of a staff function), the problem written when one refuses.
+    /// </summary>
     public static async Task<bool> BeforeHttpFunctionAsync(IServiceProvider services, HttpContext http, MethodInfo function)
     {
+        if (function.GetCustomAttribute<RateLimitedAttribute>() is not null
+            && await services.GetRequiredService<RateGate>().CheckAsync(http, function) is { } limited)
+        {
+            await limited.ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
+            return false;
+        }
         // Only a declared function needs the gate (and what it depends on, such as the link-signing key).
         if (function.GetCustomAttribute<RequireRoleAttribute>() is null) return true;
         var refused = services.GetRequiredService<RoleGate>().Check(http, function);
@@ -58,13 +67,20 @@ public sealed class RoleGate(CallerResolver callers)
     }
 }
 
-/// <summary>The Functions host's side of <see cref="RoleGate"/>: worker middleware in front of every HTTP function.</summary>
+/// <summary>The Functions host's side of <see cref="RateGate"/> and <see cref="RoleGate"/>: worker middleware in front of every HTTP function.</summary>
 public sealed class RoleGateMiddleware : IFunctionsWorkerMiddleware
 {
     private static readonly ConcurrentDictionary<string, MethodInfo?> Methods = new();
 
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
+        if (context.GetHttpContext() is { } limitedHttp && Method(context.FunctionDefinition.EntryPoint) is { } limitedMethod
+            && limitedMethod.GetCustomAttribute<RateLimitedAttribute>() is not null
+            && await context.InstanceServices.GetRequiredService<RateGate>().CheckAsync(limitedHttp, limitedMethod) is { } limited)
+        {
+            await limited.ExecuteResultAsync(new ActionContext(limitedHttp, limitedHttp.GetRouteData(), new ActionDescriptor()));
+            return;
+        }
         if (context.GetHttpContext() is { } http && Method(context.FunctionDefinition.EntryPoint) is { } method
             && method.GetCustomAttribute<RequireRoleAttribute>() is not null
             && context.InstanceServices.GetRequiredService<RoleGate>().Check(http, method) is { } refused)

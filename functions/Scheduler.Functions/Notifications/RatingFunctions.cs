@@ -8,16 +8,18 @@ using Scheduler.Core.Staffing;
 namespace Scheduler.Functions.Notifications;
 
 /// <summary>Ratings (好差评) for dispatchers: counts and averages, and the follow-ups of low ratings.</summary>
+/// <param name="Kind"><c>rating</c> (a rating of 1 or 2; <c>score</c> holds it) or <c>visit-change</c> (a resident asked by SMS to move a home visit).</param>
 public sealed record FollowUpView(string Subject, int Score, string? Reason, NodaTime.Instant OpenedAt, NodaTime.Instant Due, FollowUpStatus Status, bool Overdue, string? Note,
-    string? ClosedBy, NodaTime.Instant? ClosedAt);
+    string? ClosedBy, NodaTime.Instant? ClosedAt, string Kind);
 
-public sealed record CloseFollowUpRequest(string? Subject, string? Note);
+/// <param name="Kind">Which follow-up of the subject: <c>rating</c> when not given, or <c>visit-change</c>.</param>
+public sealed record CloseFollowUpRequest(string? Subject, string? Note, string? Kind = null);
 
 public sealed class RatingFunctions(Ratings ratings, NodaTime.IClock clock, IOptions<SchedulerOptions> options)
 {
     [RequireRole(Roles.Dispatcher)]
     [Function("ListFollowUps")]
-    [ApiOperation("Follow-ups of ratings 1 and 2: open first, the most overdue first; overdue ones are marked.", Tag = "dispatch", Access = "dispatcher")]
+    [ApiOperation("Follow-ups of ratings 1 and 2 and of residents' requests to move a home visit: open first, the most overdue first; overdue ones are marked.", Tag = "dispatch", Access = "dispatcher")]
     [ApiResponse(200, "The follow-ups.", Type = typeof(IReadOnlyList<FollowUpView>))]
     [ApiResponse(401, "Not signed in, or no function key.")]
     [ApiResponse(403, "Not a dispatcher.")]
@@ -25,7 +27,7 @@ public sealed class RatingFunctions(Ratings ratings, NodaTime.IClock clock, IOpt
     {
         var now = clock.GetCurrentInstant();
         return new OkObjectResult((await ratings.FollowUpsAsync(options.Value.CentreId, cancellationToken))
-            .Select(f => new FollowUpView(f.Subject, f.Score, f.Reason, f.OpenedAt, f.Due, f.Status, f.OverdueAt(now), f.Note, f.ClosedBy, f.ClosedAt)).ToList());
+            .Select(f => new FollowUpView(f.Subject, f.Score, f.Reason, f.OpenedAt, f.Due, f.Status, f.OverdueAt(now), f.Note, f.ClosedBy, f.ClosedAt, f.Kind)).ToList());
     }
 
     [RequireRole(Roles.Dispatcher)]
@@ -39,7 +41,7 @@ public sealed class RatingFunctions(Ratings ratings, NodaTime.IClock clock, IOpt
         var caller = RoleGate.Caller(request);
         var (body, bad) = await RequestBody.ReadJsonAsync<CloseFollowUpRequest>(request, cancellationToken);
         if (bad is not null) return bad;
-        var result = await ratings.CloseAsync(options.Value.CentreId, body!.Subject, body.Note, caller!, cancellationToken);
+        var result = await ratings.CloseAsync(options.Value.CentreId, body!.Subject, body.Note, caller!, cancellationToken, body.Kind);
         return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
     }
 

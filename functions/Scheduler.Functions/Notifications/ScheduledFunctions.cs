@@ -12,7 +12,6 @@ using NodaTime;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Notifications;
 using Scheduler.Core.Staffing;
-using static Scheduler.Functions.Pages.PageLayout;
 
 namespace Scheduler.Functions.Notifications;
 
@@ -22,27 +21,36 @@ public sealed record StaffFeedView(string StaffId, string CalendarUrl, string Pa
 /// Scheduled messages (the day-before reminders, the staff's day) and what staff open from them: the day page and
 /// the calendar feed under a revocable token.
 /// </summary>
-public sealed class ScheduledFunctions(SendDayBeforeReminders reminders, SendStaffDaySchedules daySchedules, StaffDays days, IStaffFeeds feeds, ICentreDirectory centres,
+public sealed class ScheduledFunctions(ScheduledBatches batches, StaffDays days, IStaffFeeds feeds, ICentreDirectory centres,
     IClock clock, IOptions<SchedulerOptions> options, ILogger<ScheduledFunctions> logger)
 {
     private string Centre => options.Value.CentreId;
 
-    /// <summary>Daily at 10:00 UTC, which is 18:00 in Asia/Shanghai (the demo centre's zone): tomorrow's appointments and visits are reminded.</summary>
+    /// <summary>
+    /// Every 15 minutes (timers are UTC; the centre's local times are settings): the day-before reminders run once
+    /// a day on the first firing after <c>Notifications:ReminderTime</c> (default 18:00).
+    /// </summary>
     [Function("SendDayBeforeReminders")]
-    public async Task Reminders([TimerTrigger("0 0 10 * * *")] TimerInfo timer, CancellationToken cancellationToken)
-    {
-        var sent = await reminders.RunAsync(Centre, cancellationToken);
-        logger.LogInformation("{Count} day-before reminders queued", sent);
-    }
+    public async Task Reminders([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        Log(await batches.RemindersAsync(Centre, cancellationToken));
 
-    /// <summary>Daily at 23:30 UTC, which is 07:30 the next morning in Asia/Shanghai: staff get their day (only on the centre's working days).</summary>
+    /// <summary>Every 15 minutes: staff get their day once on each working day, after <c>Notifications:StaffDayTime</c> (default 07:30).</summary>
     [Function("SendStaffDaySchedules")]
-    public async Task StaffDays([TimerTrigger("0 30 23 * * *")] TimerInfo timer, CancellationToken cancellationToken)
+    public async Task StaffDays([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        Log(await batches.StaffDaysAsync(Centre, cancellationToken));
+
+    /// <summary>Every 15 minutes: the day's home visits that are done ask for a rating, once, after <c>Notifications:VisitRatingTime</c> (default 19:00).</summary>
+    [Function("SendVisitRatingRequests")]
+    public async Task VisitRatings([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        Log(await batches.VisitRatingsAsync(Centre, cancellationToken));
+
+    private void Log(BatchOutcome outcome)
     {
-        var sent = await daySchedules.RunAsync(Centre, cancellationToken);
-        logger.LogInformation("{Count} staff day schedules queued", sent);
+        if (outcome.Ran) logger.LogInformation("Batch {Batch} of {Date}: {Count} messages queued", outcome.Batch, outcome.Date, outcome.Queued);
+        else logger.LogDebug("Batch {Batch} of {Date} not run: {Why}", outcome.Batch, outcome.Date, outcome.NotRun);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("StaffCalendarFeed")]
     [ApiOperation("A staff member's calendar (iCalendar) for phone calendar apps: windows and published visits of the next 14 days.", Tag = "staff",
         Access = "the staff member's feed token")]
@@ -98,6 +106,7 @@ public sealed class ScheduledFunctions(SendDayBeforeReminders reminders, SendSta
         return await feeds.RevokeAsync(Centre, staffId, cancellationToken) ? new NoContentResult() : Problems.NotFound("The staff member has no feed.");
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageStaffDay")]
     [ApiOperation("A staff member's day from the SMS link: windows and visits in order, with addresses, and the calendar feed link.", Tag = "pages",
         Access = "the staff member's feed token")]
@@ -105,19 +114,24 @@ public sealed class ScheduledFunctions(SendDayBeforeReminders reminders, SendSta
     [ApiResponse(404, "Unknown or revoked token.", ContentType = "text/html")]
     public async Task<IActionResult> Page([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/staff-day")] HttpRequest request, CancellationToken cancellationToken)
     {
+        var lang = Scheduler.Pages.Lang.For(request.Query["lang"]);
         var feed = await feeds.FindAsync(request.Query["t"].ToString(), cancellationToken);
-        if (feed is null || feed.CentreId != Centre) return Problems.NotFound("No such schedule.");
         var centre = (await centres.GetAsync(Centre, cancellationToken))!;
+        if (feed is null || feed.CentreId != Centre)
+            return await ResidentPages.MessageAsync(request, lang, centre, lang[Scheduler.Pages.Words.NoSuchSchedule], StatusCodes.Status404NotFound);
         var staff = centre.Profile.Staff.First(s => s.Id == feed.StaffId);
         Outcomes.TryDate(request.Query["date"], "date", out var chosen, out _);
         var date = chosen ?? centre.Calendar.Today(clock.GetCurrentInstant());
         var entries = await days.DayAsync(centre, staff, date, cancellationToken);
-        var body = new StringBuilder($"<p>{H(SmsFormat.Day(date, "zh"))}</p><ol>");
-        foreach (var e in entries)
-            body.Append($"<li><strong>{e.Start:HH:mm}-{e.End:HH:mm}</strong> {H(e.Title)}{(e.Address is null ? "" : $"<br>{H(e.Address)}")}</li>");
-        body.Append(entries.Count == 0 ? "<li>无安排 (nothing planned)</li></ol>" : "</ol>");
-        body.Append($"<p><a href=\"/api/calendar/{H(feed.Token)}.ics\">订阅日历 (calendar feed)</a></p>");
-        request.HttpContext.Response.Headers.CacheControl = "no-store";
-        return PageLayout.Page(Pages.PageText.For("zh"), $"{staff.Name} 的日程", body.ToString(), centre.Profile.Centre.Name.Zh, $"/api/pages/staff-day?t={Uri.EscapeDataString(feed.Token)}");
+        var here = $"/api/pages/staff-day?t={Uri.EscapeDataString(feed.Token)}&lang={lang.Code}";
+        return await PageResponse.RenderAsync<Scheduler.Pages.Local.StaffDay>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = new Scheduler.Pages.Frame(lang, centre.Profile, string.Format(lang[Scheduler.Pages.Words.StaffDayTitle], staff.Name),
+                $"/api/pages/staff-day?t={Uri.EscapeDataString(feed.Token)}&date={date:yyyy-MM-dd}&lang={lang.Other.Code}"),
+            ["DayText"] = lang.Date(date),
+            ["Entries"] = entries.Select(e => new Scheduler.Pages.DayEntry($"{e.Start:HH:mm}–{e.End:HH:mm}", e.Title, e.Address)).ToList(),
+            ["FeedHref"] = $"/api/calendar/{feed.Token}.ics",
+            ["PreviousHref"] = $"{here}&date={date.PlusDays(-1):yyyy-MM-dd}", ["NextHref"] = $"{here}&date={date.PlusDays(1):yyyy-MM-dd}",
+        }, carriesToken: true);
     }
 }

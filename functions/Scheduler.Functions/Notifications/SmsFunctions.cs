@@ -100,6 +100,7 @@ public sealed class SmsFunctions(DeliverSms deliver, RecordSmsStatus statuses, H
         return new OkObjectResult(list.Select(s => new LocalSmsView(s.Message.To, s.Message.Text, s.Message.At, s.ProviderStatus ?? s.Status, s.Message.Kind)).ToList());
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("ShortLink")]
     [ApiOperation("A short link from an SMS: redirects to the page it names with a fresh signed token.", Tag = "pages")]
     [ApiResponse(302, "To the page.")]

@@ -3,7 +3,7 @@ namespace Scheduler.Functions.Notifications;
 /// <summary>
 /// Settings under <c>Sms</c> (app setting <c>Sms__Provider</c>): where messages go. <c>local</c> (the dev host's
 /// default; <c>console</c> is read as <c>local</c>) keeps them in the outbox, listed by <c>GET /api/local/sms</c>;
-/// <c>twilio</c> sends them, which needs <see cref="TwilioOptions"/>. Not validated at start:
+/// <c>twilio</c> sends them, which needs <see cref="TwilioOptions"/>. When messages go is <see cref="NotificationOptions"/>. Not validated at start:
 /// <c>GET /api/health</c> names what is wrong instead.
 /// </summary>
 public sealed class SmsOptions
@@ -16,13 +16,8 @@ public sealed class SmsOptions
     /// <summary><c>local</c> or <c>twilio</c>.</summary>
     public string Provider { get; set; } = Local;
 
-    /// <summary>Quiet hours in the centre's zone: non-urgent messages wait until they end.</summary>
-    public string QuietFrom { get; set; } = "21:00";
-
-    public string QuietUntil { get; set; } = "08:00";
-
-    /// <summary>How long numbered choices in a reply can be answered, in minutes.</summary>
-    public int ChoicesMinutes { get; set; } = 30;
+    /// <summary>Numbers outside mainland China the centre sends SMS to (comma-separated E.164); every other foreign number is refused.</summary>
+    public string AllowedNumbers { get; set; } = "";
 
     public bool UsesTwilio => string.Equals(Provider?.Trim(), Twilio, StringComparison.OrdinalIgnoreCase);
 
@@ -32,16 +27,8 @@ public sealed class SmsOptions
     /// <summary>"ok", or what is wrong with the SMS configuration, naming the settings (never their values).</summary>
     public string Check(TwilioOptions twilio)
     {
-        if (!TryTime(QuietFrom, out _) || !TryTime(QuietUntil, out _)) return "malformed: Sms:QuietFrom or Sms:QuietUntil (HH:mm)";
         if (UsesLocal) return "ok";
         if (!UsesTwilio) return $"unknown provider '{Provider}': Sms:Provider must be '{Local}' or '{Twilio}'";
         return twilio.Check();
-    }
-
-    public static bool TryTime(string? text, out NodaTime.LocalTime time)
-    {
-        var parsed = NodaTime.Text.LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(text ?? "");
-        time = parsed.Success ? parsed.Value : default;
-        return parsed.Success;
     }
 }

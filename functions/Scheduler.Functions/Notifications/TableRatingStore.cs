@@ -7,7 +7,7 @@ namespace Scheduler.Functions.Notifications;
 
 /// <summary>
 /// Table <c>ratings</c>, one partition per centre: a rating per subject (<c>rating|{subject}</c>, added once) and its
-/// follow-up (<c>followup|{subject}</c>). The summary reads a centre's partition filtered by time.
+/// follow-ups (<see cref="FollowUpRow"/>). The summary reads a centre's partition filtered by time.
 /// </summary>
 public sealed class TableRatingStore(StorageClients storage) : IRatingStore
 {
@@ -31,7 +31,7 @@ public sealed class TableRatingStore(StorageClients storage) : IRatingStore
     }
 
     public async Task AddFollowUpAsync(FollowUp followUp, CancellationToken cancellationToken) =>
-        await _table.UpsertEntityAsync(JsonRow.Write(new TableEntity(followUp.CentreId, "followup|" + Key(followUp.Subject)), FollowUpSchema, followUp),
+        await _table.UpsertEntityAsync(JsonRow.Write(new TableEntity(followUp.CentreId, FollowUpRow(followUp)), FollowUpSchema, followUp),
             TableUpdateMode.Replace, cancellationToken);
 
     public async Task<IReadOnlyList<Rating>> ListAsync(string centreId, Instant from, Instant to, CancellationToken cancellationToken)
@@ -54,6 +54,10 @@ public sealed class TableRatingStore(StorageClients storage) : IRatingStore
             list.Add(JsonRow.Read(e, FollowUpSchema));
         return list;
     }
+
+    /// <summary>A rating's follow-up is <c>followup|{subject}</c> (as first stored); other kinds <c>followup|{kind}|{subject}</c>.</summary>
+    public static string FollowUpRow(FollowUp f) =>
+        f.Kind == FollowUpKinds.Rating ? "followup|" + Key(f.Subject) : $"followup|{f.Kind}|{Key(f.Subject)}";
 
     /// <summary>Row keys may not hold '/'.</summary>
     private static string Key(string subject) => subject.Replace('/', ':');

@@ -143,6 +143,29 @@ public sealed class TableSmsOutbox(StorageClients storage, Func<Pseudonyms> pseu
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
     }
 
+    /// <summary>One read of the contact row, then a write guarded by its ETag (or an add): a race with another event's message is retried.</summary>
+    public async Task<bool> KeepConversationAsync(string e164, Conversation conversation, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var found = await ContactAsync(e164, cancellationToken);
+            if (found?.GetBoolean("OptedOut") == true) return true;
+            var current = found?.GetString(JsonRow.JsonColumn) is { Length: > 0 } ? JsonRow.Read(found, ConversationSchema) : null;
+            if (current?.At > conversation.At) return false;
+            var entity = JsonRow.Write(new TableEntity(ContactPartition(e164), pseudonyms.Mobile(e164)), ConversationSchema, conversation);
+            try
+            {
+                if (found is null) await _table.AddEntityAsync(entity, cancellationToken);
+                else await _table.UpdateEntityAsync(entity, found.ETag, TableUpdateMode.Merge, cancellationToken);
+                return false;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 5)
+            {
+                // Another message to this number changed the row meanwhile: read it again.
+            }
+        }
+    }
+
     public async Task<bool> IsOptedOutAsync(string e164, CancellationToken cancellationToken) =>
         (await ContactAsync(e164, cancellationToken))?.GetBoolean("OptedOut") == true;
 

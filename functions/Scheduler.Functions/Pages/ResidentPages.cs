@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,335 +8,480 @@ using NodaTime;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Results;
 using Scheduler.Core.Identity;
-using static Scheduler.Functions.Pages.PageLayout;
+using Scheduler.Core.Notifications;
+using Scheduler.Pages;
+using Scheduler.Pages.Resident;
 
 namespace Scheduler.Functions.Pages;
 
 /// <summary>
-/// The resident's pages, served by the function app itself: choose a service, a day and a slot, give name and
-/// mobile, see the confirmation; and from the SMS link, see, move or cancel the appointment. Plain HTML forms with no
-/// script, so they work on any phone browser; every step is a link or one form.
+/// The resident's pages, served by the function app itself, in four steps: choose a service, a time, give name and
+/// mobile, booked; and from the SMS link, see, move or cancel the appointment (cancelling asks once more). Plain HTML
+/// forms rendered from Razor components (Scheduler.Pages); the pages work without script. A mobile this phone has not
+/// verified gets a code by SMS and its own screen between the details and booked (ADR 0014).
 /// </summary>
 public sealed class ResidentPages(AvailabilityQuery availability, BookAppointment book, RescheduleAppointment reschedule, ChangeAppointmentStatus status,
-    AppointmentQueries queries, ICentreDirectory centres, CallerResolver callers, IClock clock, IOptions<SchedulerOptions> options)
+    AppointmentQueries queries, Ratings ratings, ICentreDirectory centres, CallerResolver callers, PhoneVerification verification, IClock clock, IOptions<SchedulerOptions> options)
 {
     private string CentreId => options.Value.CentreId;
 
     [Function("PageChooseService")]
-    [ApiOperation("Resident page: choose a service.", Tag = "pages")]
+    [ApiOperation("Resident page: choose a service (the most booked first; q= searches names and pinyin initials).", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
     public async Task<IActionResult> ChooseService([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/book")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var text = PageText.For(request.Query["lang"]);
+        var lang = Lang.For(request.Query["lang"]);
         var centre = await CentreAsync(cancellationToken);
-        var body = new StringBuilder($"<p>{text.T("请选择要办理的事项。每一步只需点一下。", "Choose what you need to do. Each step takes one tap.")}</p>");
-        foreach (var category in centre.Profile.Categories)
+        var query = request.Query["q"].ToString().Trim();
+        if (query.Length > 50) query = query[..50];
+        var demand = await new ServiceDemand(queries, clock).CountsAsync(CentreId, centre, cancellationToken);
+        var profile = centre.Profile;
+        ServiceChoice Choose(string key, Core.Catalogue.LocalizedText name, string hint) =>
+            new($"/api/pages/book/slots?service={Q(key)}&lang={lang.Code}", lang.Of(name), hint, ServiceSearch.Keys(name.Zh, name.En));
+        var all = profile.Bundles.Select(b => (Key: "bundle." + b.Id, Category: Bookable.Find(profile, null, b.Id)!.CategoryId, Choice: Choose("bundle." + b.Id, b.Name, lang[Words.OneVisit])))
+            .Concat(profile.Items.Select(i => (Key: "item." + i.Id, Category: i.CategoryId, Choice: Choose("item." + i.Id, i.Name, lang.Promised(i.Immediate ? null : i.PromisedWorkingDays)))))
+            .Select((s, order) => (s.Key, s.Category, s.Choice, Count: demand.GetValueOrDefault(s.Key), Order: order))
+            .Where(s => ServiceSearch.Matches(s.Choice.Keys, query))
+            .ToList();
+        var popular = query.Length > 0 ? [] : all.Where(s => s.Count > 0).OrderByDescending(s => s.Count).ThenBy(s => s.Order).Take(5).Select(s => s.Choice).ToList();
+        var groups = profile.Categories
+            .Select(c => (Category: c, Services: all.Where(s => s.Category == c.Id).OrderByDescending(s => s.Count).ThenBy(s => s.Order).ToList()))
+            .OrderByDescending(g => g.Services.Sum(s => s.Count))
+            .Select(g => new ServiceGroup(lang.Of(g.Category.Name), g.Services.Select(s => s.Choice).ToList()))
+            .ToList();
+        return await PageResponse.RenderAsync<ChooseService>(request, new Dictionary<string, object?>
         {
-            body.Append($"<h2>{H(text.Of(category.Name))}</h2><ul class=\"choices\">");
-            foreach (var bundle in centre.Profile.Bundles.Where(b => Bookable.Find(centre.Profile, null, b.Id)!.CategoryId == category.Id))
-                body.Append(Choice($"/api/pages/book/slots?service=bundle.{Q(bundle.Id)}&lang={text.Language}", text.Of(bundle.Name),
-                    text.T("一件事一次办", "Several services in one visit")));
-            foreach (var item in centre.Profile.Items.Where(i => i.CategoryId == category.Id))
-                body.Append(Choice($"/api/pages/book/slots?service=item.{Q(item.Id)}&lang={text.Language}", text.Of(item.Name),
-                    item.Immediate ? text.T("当场办结", "Done while you wait") : text.T($"承诺{item.PromisedWorkingDays}个工作日办结", $"Done within {item.PromisedWorkingDays} working days")));
-            body.Append("</ul>");
-        }
-        return Page(text, text.T("预约办事", "Book a visit"), body.ToString(), text.Of(centre.Profile.Centre.Name), Switch(request, text));
+            ["Frame"] = Frame(lang, centre, lang[Words.BookTitle], request, step: 1, scripts: ["services.js"]),
+            ["Query"] = query, ["Popular"] = popular, ["Groups"] = groups,
+        });
     }
 
     [Function("PageChooseSlot")]
-    [ApiOperation("Resident page: choose a day and a time (also used to move an appointment).", Tag = "pages")]
+    [ApiOperation("Resident page: choose a day, then a time on it (also used to move an appointment).", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
     [ApiResponse(404, "Unknown service.", ContentType = "text/html")]
     public async Task<IActionResult> ChooseSlot([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/book/slots")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var text = PageText.For(request.Query["lang"]);
+        var lang = Lang.For(request.Query["lang"]);
         var centre = await CentreAsync(cancellationToken);
         var token = request.Query[CallerResolver.TokenQuery].ToString();
         var (itemId, bundleId) = ParseService(request.Query["service"]);
         var bookable = Bookable.Find(centre.Profile, itemId, bundleId);
-        if (bookable is null) return ErrorPage(text, centre, request, text.T("没有这个事项。", "There is no such service."), 404);
+        if (bookable is null) return await MessageAsync(request, lang, centre, lang[Words.NoSuchService], 404);
         var today = centre.Calendar.Today(clock.GetCurrentInstant());
-        Outcomes.TryDate(request.Query["date"], "date", out var chosen, out _);
-        var green = Enum.TryParse<PriorityReason>(request.Query["priority"], out _);
-        var days = await availability.GetAsync(CentreId, null, itemId, bundleId, today, null, green, cancellationToken);
-        var list = days.Value ?? [];
-        var day = list.FirstOrDefault(d => d.Date == chosen) ?? list.FirstOrDefault();
-        var keep = $"service={Q(request.Query["service"])}&lang={text.Language}" + (token.Length > 0 ? $"&token={Q(token)}" : "");
-
-        var body = new StringBuilder($"<p><strong>{H(text.Of(bookable.Name))}</strong> · {text.T($"约{bookable.Minutes}分钟", $"about {bookable.Minutes} minutes")}</p>");
-        if (day is null)
+        var hasDate = Outcomes.TryDate(request.Query["date"], "date", out var chosen, out _) && chosen is not null;
+        var days = (await availability.GetAsync(CentreId, null, itemId, bundleId, today, null, false, cancellationToken)).Value ?? [];
+        var keep = $"service={Q(request.Query["service"])}&lang={lang.Code}" + (token.Length > 0 ? $"&token={Q(token)}" : "");
+        var day = hasDate ? days.FirstOrDefault(d => d.Date == chosen) : null;
+        IReadOnlyList<TimeGroup>? groups = null;
+        if (hasDate)
         {
-            body.Append($"<p class=\"error\" role=\"alert\">{text.T("近期已约满。可申请中午、晚上或周末办理，请拨打中心电话。", "Fully booked for now. You can ask the centre for a lunchtime, evening or weekend time.")}</p>");
-            return Page(text, text.T("选择时间", "Choose a time"), body.ToString(), text.Of(centre.Profile.Centre.Name), Switch(request, text));
+            groups = (day?.Slots ?? []).Where(s => s.Free > 0)
+                .GroupBy(s => s.Start.Hour < 12 ? Words.Morning : s.Start.Hour < 18 ? Words.Afternoon : Words.Evening)
+                .Select(g => new TimeGroup(lang[g.Key], g.Select(s => new Choice(token.Length > 0
+                        ? $"/api/pages/manage/move?{keep}&date={s.Date:yyyy-MM-dd}&start={s.Start:HH:mm}"
+                        : $"/api/pages/book/details?{keep}&date={s.Date:yyyy-MM-dd}&start={s.Start:HH:mm}",
+                    lang.Time(s.Start), lang.SeatsLeft(s.Free))).ToList()))
+                .ToList();
         }
-        body.Append($"<h2 id=\"days\">{text.T("选择日期", "Choose a day")}</h2><ul class=\"choices days\" aria-labelledby=\"days\">");
-        foreach (var d in list)
+        return await PageResponse.RenderAsync<ChooseTime>(request, new Dictionary<string, object?>
         {
-            var current = d.Date == day.Date ? " aria-current=\"date\"" : "";
-            body.Append($"<li><a class=\"button{(d.Date == day.Date ? " primary" : "")}\"{current} href=\"/api/pages/book/slots?{keep}&date={d.Date:yyyy-MM-dd}\">{H(text.Date(d.Date))}" +
-                        $"<small>{text.T($"{d.Slots.Count}个时段可约", $"{d.Slots.Count} times free")}</small></a></li>");
-        }
-        body.Append($"</ul><h2 id=\"times\">{H(text.Date(day.Date))}</h2><ul class=\"slots\" aria-labelledby=\"times\">");
-        foreach (var s in day.Slots)
-        {
-            var target = token.Length > 0
-                ? $"/api/pages/manage/move?{keep}&date={s.Date:yyyy-MM-dd}&start={s.Start:HH:mm}"
-                : $"/api/pages/book/details?{keep}&date={s.Date:yyyy-MM-dd}&start={s.Start:HH:mm}";
-            body.Append($"<li><a class=\"button\" href=\"{H(target)}\">{H(text.Time(s.Start))}</a></li>");
-        }
-        body.Append("</ul>");
-        return Page(text, text.T("选择时间", "Choose a time"), body.ToString(), text.Of(centre.Profile.Centre.Name), Switch(request, text));
+            ["Frame"] = Frame(lang, centre, lang[hasDate ? Words.ChooseTime : Words.ChooseDay], request, step: token.Length > 0 ? null : 2),
+            ["ServiceName"] = lang.Of(bookable.Name), ["Minutes"] = bookable.Minutes,
+            ["Days"] = days.Select(d => new Choice($"/api/pages/book/slots?{keep}&date={d.Date:yyyy-MM-dd}", lang.Date(d.Date), lang.TimesFree(d.Slots.Count(s => s.Free > 0)))).ToList(),
+            ["DayTitle"] = chosen is { } c ? lang.Date(c) : null,
+            ["Groups"] = groups,
+            ["OtherDaysHref"] = $"/api/pages/book/slots?{keep}",
+        }, carriesToken: token.Length > 0);
     }
 
     [Function("PageDetails")]
-    [ApiOperation("Resident page: name and mobile for the chosen slot.", Tag = "pages")]
+    [ApiOperation("Resident page: name and mobile for the chosen time.", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
+    [ApiResponse(404, "Unknown service.", ContentType = "text/html")]
     public async Task<IActionResult> Details([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/book/details")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var text = PageText.For(request.Query["lang"]);
+        var lang = Lang.For(request.Query["lang"]);
         var centre = await CentreAsync(cancellationToken);
         var form = new Dictionary<string, string>
         {
             ["service"] = request.Query["service"].ToString(), ["date"] = request.Query["date"].ToString(), ["start"] = request.Query["start"].ToString(),
         };
-        return DetailsPage(text, centre, request, form, null, null);
+        return await DetailsPageAsync(request, lang, centre, form, null);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Booking)]
     [Function("PageBook")]
     [ApiOperation("Resident page: book (form post from the details page).", Tag = "pages")]
     [ApiResponse(200, "Confirmation page.", ContentType = "text/html")]
-    [ApiResponse(400, "The details page again, saying what to correct.", ContentType = "text/html")]
-    [ApiResponse(415, "Not a form post.")]
+    [ApiResponse(400, "The details page again, saying which field to correct; or a form that could not be read.", ContentType = "text/html")]
+    [ApiResponse(413, "The form is too large.", ContentType = "text/html")]
+    [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
     public async Task<IActionResult> Book([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/book")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (read, bad) = await ReadFormAsync(request, cancellationToken);
-        if (bad is not null) return bad;
-        var form = read!;
-        var text = PageText.For(form.GetValueOrDefault("lang"));
+        var (form, fault) = await PageForm.ReadAsync(request, cancellationToken);
+        var lang = Lang.For(form?.GetValueOrDefault("lang") ?? request.Query["lang"]);
         var centre = await CentreAsync(cancellationToken);
+        if (form is null) return await BadFormAsync(request, lang, centre, fault);
         var (itemId, bundleId) = ParseService(form.GetValueOrDefault("service"));
         Outcomes.TryDate(form.GetValueOrDefault("date"), "date", out var date, out _);
         Outcomes.TryTime(form.GetValueOrDefault("start"), "start", out var start, out _);
         PriorityReason? priority = Enum.TryParse<PriorityReason>(form.GetValueOrDefault("priority"), out var p) ? p : null;
-        ProxyInput? proxy = form.GetValueOrDefault("proxy") == "on"
+        ProxyInput? proxy = form.GetValueOrDefault("for") == "other"
             ? new ProxyInput(form.GetValueOrDefault("proxyName"), form.GetValueOrDefault("proxyRelationship"), form.GetValueOrDefault("consent") == "on")
             : null;
+        var code = form.GetValueOrDefault("verificationCode");
         var result = await book.BookAsync(CentreId, new BookCommand(itemId, bundleId, date, start, form.GetValueOrDefault("name"), form.GetValueOrDefault("mobile"),
-            priority, proxy, text.Language, form.GetValueOrDefault("requestId")), AnonymousCaller.Instance, cancellationToken);
-        if (result.Error is { } error) return DetailsPage(text, centre, request, form, error, null);
+            priority, proxy, lang.Code, RequestId(form), string.IsNullOrWhiteSpace(code) ? null : code.Trim(), MobileProofTransport.Read(request)),
+            AnonymousCaller.Instance, cancellationToken);
+        if (result.Error is { Code: ErrorCodes.VerificationRequired }) return await SendCodeAndAskAsync(request, lang, centre, form, cancellationToken);
+        if (result.Error is { Code: ErrorCodes.WrongCode or ErrorCodes.CodeExpired or ErrorCodes.CodeAttemptsExhausted or ErrorCodes.InvalidCode } codeError)
+            return await VerifyPageAsync(request, lang, centre, form, Explain(lang, codeError, null), null, Outcomes.StatusOf(codeError));
+        if (result.Error is { } error) return await DetailsPageAsync(request, lang, centre, form, error);
+        MobileProofTransport.Write(request.HttpContext.Response, result.Value!.NewProof, clock.GetCurrentInstant());
 
         var a = result.Value!.Appointment;
-        var link = $"/api/pages/manage?token={Q(result.Value.ManageToken)}&lang={text.Language}";
-        var body = new StringBuilder($"<p class=\"ok\" role=\"status\">{text.T("预约成功。我们会发短信提醒您。", "You are booked. We will remind you by SMS.")}</p>");
-        body.Append(Summary(text, centre, a));
-        body.Append($"<p><a class=\"button primary\" href=\"{H(link)}\">{text.T("查看、改期或取消", "See, move or cancel")}</a></p>");
-        return Page(text, text.T("预约成功", "Booked"), body.ToString(), text.Of(centre.Profile.Centre.Name), Switch(request, text, link));
+        var link = $"/api/pages/manage?token={Q(result.Value.ManageToken)}&lang={lang.Code}";
+        return await PageResponse.RenderAsync<BookedPage>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.BookedTitle], link.Replace($"lang={lang.Code}", $"lang={lang.Other.Code}"), Step: Scheduler.Pages.Frame.BookingSteps),
+            ["Summary"] = Summary(lang, centre, a), ["ManageHref"] = link,
+        }, carriesToken: true);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageManage")]
     [ApiOperation("Resident page: the appointment from the SMS link, with move and cancel.", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
     [ApiResponse(401, "The link is not valid or has expired.", ContentType = "text/html")]
     public async Task<IActionResult> Manage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/manage")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var text = PageText.For(request.Query["lang"]);
+        var lang = Lang.For(request.Query["lang"]);
         var centre = await CentreAsync(cancellationToken);
-        var (appointment, refused) = await AppointmentFromLinkAsync(request, text, centre, cancellationToken);
+        var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
         if (refused is not null) return refused;
-        return ManagePage(text, centre, request, appointment!, null, null);
+        return await ManagePageAsync(request, lang, centre, appointment!, null, null);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageMove")]
-    [ApiOperation("Resident page: confirm moving the appointment to the chosen slot.", Tag = "pages")]
+    [ApiOperation("Resident page: confirm moving the appointment to the chosen time.", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
     [ApiResponse(401, "The link is not valid or has expired.", ContentType = "text/html")]
     public async Task<IActionResult> Move([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/manage/move")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var text = PageText.For(request.Query["lang"]);
+        var lang = Lang.For(request.Query["lang"]);
         var centre = await CentreAsync(cancellationToken);
-        var (appointment, refused) = await AppointmentFromLinkAsync(request, text, centre, cancellationToken);
+        var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
         if (refused is not null) return refused;
         Outcomes.TryDate(request.Query["date"], "date", out var date, out _);
         Outcomes.TryTime(request.Query["start"], "start", out var start, out _);
-        if (date is null || start is null) return ManagePage(text, centre, request, appointment!, text.T("请选择新的时间。", "Choose the new time."), null);
+        if (date is null || start is null) return await ManagePageAsync(request, lang, centre, appointment!, new PageError(lang[Words.ChooseNewTime]), null);
         var token = request.Query[CallerResolver.TokenQuery].ToString();
-        var body = $"""
-            <p>{text.T("从", "From")} <strong>{H(text.When(appointment!.Date, appointment.Start))}</strong></p>
-            <p>{text.T("改到", "to")} <strong>{H(text.When(date.Value, start.Value))}</strong></p>
-            <form method="post" action="/api/pages/manage/reschedule?token={H(Q(token))}">
-            <input type="hidden" name="lang" value="{text.Language}"><input type="hidden" name="date" value="{date:yyyy-MM-dd}"><input type="hidden" name="start" value="{start:HH:mm}">
-            <button class="primary" type="submit">{text.T("确认改期", "Move my appointment")}</button></form>
-            <p><a href="/api/pages/manage?token={H(Q(token))}&amp;lang={text.Language}">{text.T("不改了，返回", "Keep it as it is")}</a></p>
-            """;
-        return Page(text, text.T("确认改期", "Move the appointment"), body, text.Of(centre.Profile.Centre.Name), Switch(request, text));
+        return await PageResponse.RenderAsync<ConfirmPage>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = Frame(lang, centre, lang[Words.MoveTitle], request),
+            ["From"] = lang.When(appointment!.Date, appointment.Start), ["To"] = lang.When(date.Value, start.Value),
+            ["Form"] = new PostForm($"/api/pages/manage/reschedule?token={Q(token)}",
+                new Dictionary<string, string> { ["lang"] = lang.Code, ["date"] = $"{date:yyyy-MM-dd}", ["start"] = $"{start:HH:mm}" }, lang[Words.MoveButton]),
+            ["BackHref"] = ManageHref(token, lang), ["Back"] = lang[Words.KeepAsIs],
+        }, carriesToken: true);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
+    [Function("PageCancel")]
+    [ApiOperation("Resident page: asks once more before cancelling.", Tag = "pages")]
+    [ApiResponse(200, "HTML page.", ContentType = "text/html")]
+    [ApiResponse(401, "The link is not valid or has expired.", ContentType = "text/html")]
+    public async Task<IActionResult> Cancel([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/manage/cancel")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var lang = Lang.For(request.Query["lang"]);
+        var centre = await CentreAsync(cancellationToken);
+        var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
+        if (refused is not null) return refused;
+        var token = request.Query[CallerResolver.TokenQuery].ToString();
+        return await PageResponse.RenderAsync<ConfirmPage>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = Frame(lang, centre, lang[Words.ConfirmCancelTitle], request),
+            ["Summary"] = Summary(lang, centre, appointment!), ["Explanation"] = lang[Words.ConfirmCancelText],
+            ["Form"] = new PostForm($"/api/pages/manage/cancel?token={Q(token)}", new Dictionary<string, string> { ["lang"] = lang.Code }, lang[Words.ConfirmCancelButton], "danger"),
+            ["BackHref"] = ManageHref(token, lang), ["Back"] = lang[Words.KeepIt],
+        }, carriesToken: true);
+    }
+
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageManageAction")]
     [ApiOperation("Resident page: move, cancel or confirm (form post from the manage page).", Tag = "pages")]
     [ApiResponse(200, "The manage page with the outcome.", ContentType = "text/html")]
+    [ApiResponse(400, "A form that could not be read.", ContentType = "text/html")]
     [ApiResponse(401, "The link is not valid or has expired.", ContentType = "text/html")]
     [ApiResponse(404, "Unknown action.", ContentType = "text/html")]
     [ApiResponse(409, "The manage page, saying why it could not be done.", ContentType = "text/html")]
-    [ApiResponse(415, "Not a form post.")]
+    [ApiResponse(413, "The form is too large.", ContentType = "text/html")]
+    [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
     public async Task<IActionResult> ManageAction(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/manage/{action}")] HttpRequest request, string action, CancellationToken cancellationToken)
     {
-        var (read, bad) = await ReadFormAsync(request, cancellationToken);
-        if (bad is not null) return bad;
-        var form = read!;
-        var text = PageText.For(form.GetValueOrDefault("lang"));
+        var (form, fault) = await PageForm.ReadAsync(request, cancellationToken);
+        var lang = Lang.For(form?.GetValueOrDefault("lang") ?? request.Query["lang"]);
         var centre = await CentreAsync(cancellationToken);
-        var (appointment, refused) = await AppointmentFromLinkAsync(request, text, centre, cancellationToken);
+        if (form is null) return await BadFormAsync(request, lang, centre, fault);
+        var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
         if (refused is not null) return refused;
         var caller = callers.Resolve(request).Caller!;
         Outcome<Appointment> result;
-        string done;
+        Words done;
         switch (action)
         {
             case "reschedule":
                 Outcomes.TryDate(form.GetValueOrDefault("date"), "date", out var date, out _);
                 Outcomes.TryTime(form.GetValueOrDefault("start"), "start", out var start, out _);
                 result = await reschedule.RescheduleAsync(CentreId, appointment!.Id, date, start, caller, cancellationToken);
-                done = text.T("已改期。", "Your appointment has been moved.");
+                done = Words.Moved;
                 break;
             case "cancel":
                 result = await status.ApplyAsync(CentreId, appointment!.Id, AppointmentAction.Cancel, caller, cancellationToken);
-                done = text.T("已取消。欢迎再次预约。", "Cancelled. You are welcome to book again.");
+                done = Words.Cancelled;
                 break;
             case "confirm":
                 result = await status.ApplyAsync(CentreId, appointment!.Id, AppointmentAction.Confirm, caller, cancellationToken);
-                done = text.T("已确认，请按时到场。", "Confirmed. Please come on time.");
+                done = Words.Confirmed;
                 break;
             default:
-                return ErrorPage(text, centre, request, text.T("没有这个操作。", "There is no such action."), 404);
+                return await MessageAsync(request, lang, centre, lang[Words.NoSuchAction], 404);
         }
+        var service = (appointment.IsBundle ? "bundle." : "item.") + appointment.BookableId;
         return result.Error is { } error
-            ? ManagePage(text, centre, request, appointment, Explain(text, error), error.Alternatives, Outcomes.StatusOf(error))
-            : ManagePage(text, centre, request, result.Value!, null, null, 200, done);
+            ? await ManagePageAsync(request, lang, centre, appointment, Explain(lang, error, service), null, Outcomes.StatusOf(error))
+            : await ManagePageAsync(request, lang, centre, result.Value!, null, lang[done]);
     }
 
-    private IActionResult ManagePage(PageText text, CentreSnapshot centre, HttpRequest request, Appointment a, string? problem,
-        IReadOnlyList<SlotOffer>? alternatives, int status = 200, string? done = null)
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
+    [Function("PageRate")]
+    [ApiOperation("Resident page: rate a served appointment (1 to 5, with an optional reason) from the link in the SMS.", Tag = "pages")]
+    [ApiResponse(200, "HTML page.", ContentType = "text/html")]
+    [ApiResponse(401, "The link is not valid or has expired.", ContentType = "text/html")]
+    public async Task<IActionResult> Rate([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/rate")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var lang = Lang.For(request.Query["lang"]);
+        var centre = await CentreAsync(cancellationToken);
+        var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
+        if (refused is not null) return refused;
+        return await RatePageAsync(request, lang, centre, appointment!, null, 200);
+    }
+
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
+    [Function("PageRateSend")]
+    [ApiOperation("Resident page: send a rating (form post from the rating page); a 1 or 2 opens a follow-up for dispatchers.", Tag = "pages")]
+    [ApiResponse(200, "Thanks.", ContentType = "text/html")]
+    [ApiResponse(400, "No score chosen, or a form that could not be read.", ContentType = "text/html")]
+    [ApiResponse(401, "The link is not valid or has expired.", ContentType = "text/html")]
+    [ApiResponse(409, "Rated already, or not served yet.", ContentType = "text/html")]
+    [ApiResponse(413, "The form is too large.", ContentType = "text/html")]
+    [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
+    public async Task<IActionResult> RateSend([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/rate")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (form, fault) = await PageForm.ReadAsync(request, cancellationToken);
+        var lang = Lang.For(form?.GetValueOrDefault("lang") ?? request.Query["lang"]);
+        var centre = await CentreAsync(cancellationToken);
+        if (form is null) return await BadFormAsync(request, lang, centre, fault);
+        var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
+        if (refused is not null) return refused;
+        var a = appointment!;
+        if (a.Status != AppointmentStatus.Served) return await RatePageAsync(request, lang, centre, a, new PageError(lang[Words.RateNotYet], "score"), 409);
+        if (!int.TryParse(form.GetValueOrDefault("score"), out var score) || score is < 1 or > 5)
+            return await RatePageAsync(request, lang, centre, a, new PageError(lang[Words.RateChoose], "score"), 400);
+        var reason = form.GetValueOrDefault("reason")?.Trim();
+        var result = await ratings.RecordAsync(new Rating(CentreId, $"appointment/{a.Id}", a.CategoryId, a.BookableId, score,
+            string.IsNullOrEmpty(reason) ? null : reason[..Math.Min(200, reason.Length)], "web", clock.GetCurrentInstant()), cancellationToken);
+        var message = result.Error is { Code: ErrorCodes.Duplicate } ? Words.RateAlready : Words.RateThanks;
+        if (result.Error is { Code: not ErrorCodes.Duplicate } error) return await RatePageAsync(request, lang, centre, a, Explain(lang, error, null), Outcomes.StatusOf(error));
+        return await PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.RateTitle], $"/api/pages/book?lang={lang.Other.Code}"),
+            ["Message"] = lang[message], ["IsError"] = false,
+            ["Links"] = new List<Choice> { new($"/api/pages/book?lang={lang.Code}", lang[Words.BookLink]) },
+        }, result.Error is null ? 200 : 409, carriesToken: true);
+    }
+
+    private async Task<IActionResult> RatePageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, Appointment a, PageError? error, int status)
     {
         var token = request.Query[CallerResolver.TokenQuery].ToString();
-        var body = new StringBuilder();
-        if (done is not null) body.Append($"<p class=\"ok\" role=\"status\">{H(done)}</p>");
-        if (problem is not null) body.Append($"<div class=\"error\" role=\"alert\"><p>{H(problem)}</p></div>");
-        body.Append(Summary(text, centre, a));
-        var action = $"/api/pages/manage/{{0}}?token={H(Q(token))}";
-        if (a.Status == AppointmentStatus.AwaitingConfirmation)
-            body.Append($"<form method=\"post\" action=\"{string.Format(action, "confirm")}\"><input type=\"hidden\" name=\"lang\" value=\"{text.Language}\">" +
-                        $"<p>{text.T("您之前有未到的预约，请确认会按时到场，否则预约将失效。", "You missed earlier appointments: please confirm you will come, or this one lapses.")}</p>" +
-                        $"<button class=\"primary\" type=\"submit\">{text.T("我会按时到场", "I will come")}</button></form>");
-        if (a.IsActive)
+        return await PageResponse.RenderAsync<RatePage>(request, new Dictionary<string, object?>
         {
-            var service = (a.IsBundle ? "bundle." : "item.") + a.BookableId;
-            body.Append($"<h2>{text.T("需要改变？", "Need a change?")}</h2>");
-            body.Append($"<p><a class=\"button\" href=\"/api/pages/book/slots?service={H(Q(service))}&amp;token={H(Q(token))}&amp;lang={text.Language}\">{text.T("改到其他时间", "Move to another time")}</a></p>");
-            body.Append($"<form method=\"post\" action=\"{string.Format(action, "cancel")}\"><input type=\"hidden\" name=\"lang\" value=\"{text.Language}\">" +
-                        $"<button class=\"danger\" type=\"submit\">{text.T("取消预约", "Cancel the appointment")}</button></form>");
-        }
-        return Page(text, text.T("我的预约", "My appointment"), body.ToString(), text.Of(centre.Profile.Centre.Name), Switch(request, text), status);
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.RateTitle], $"/api/pages/rate?token={Q(token)}&lang={lang.Other.Code}"),
+            ["Summary"] = Summary(lang, centre, a), ["Action"] = $"/api/pages/rate?token={Q(token)}", ["Error"] = error,
+        }, status, carriesToken: true);
     }
 
-    private IActionResult DetailsPage(PageText text, CentreSnapshot centre, HttpRequest request, IReadOnlyDictionary<string, string> form, Problem? error, string? note)
+    private async Task<IActionResult> ManagePageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, Appointment a, PageError? error, string? done, int status = 200)
     {
-        var (itemId, bundleId) = ParseService(form.GetValueOrDefault("service"));
+        var token = request.Query[CallerResolver.TokenQuery].ToString();
+        var service = (a.IsBundle ? "bundle." : "item.") + a.BookableId;
+        return await PageResponse.RenderAsync<ManagePage>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.MyAppointment], $"/api/pages/manage?token={Q(token)}&lang={lang.Other.Code}"),
+            ["Summary"] = Summary(lang, centre, a), ["Done"] = done, ["Error"] = error,
+            ["Confirm"] = a.Status == AppointmentStatus.AwaitingConfirmation
+                ? new PostForm($"/api/pages/manage/confirm?token={Q(token)}", new Dictionary<string, string> { ["lang"] = lang.Code }, lang[Words.ConfirmButton]) : null,
+            ["MoveHref"] = a.IsActive ? $"/api/pages/book/slots?service={Q(service)}&token={Q(token)}&lang={lang.Code}" : null,
+            ["CancelHref"] = a.IsActive ? $"/api/pages/manage/cancel?token={Q(token)}&lang={lang.Code}" : null,
+        }, status, carriesToken: true);
+    }
+
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Codes)]
+    [Function("PageSendCode")]
+    [ApiOperation("Resident page: send the verification code again to the mobile of the booking under way, and show the code screen.", Tag = "pages")]
+    [ApiResponse(200, "The code screen, saying where the code went.", ContentType = "text/html")]
+    [ApiResponse(400, "The details page again, saying what to correct; or a form that could not be read.", ContentType = "text/html")]
+    [ApiResponse(413, "The form is too large.", ContentType = "text/html")]
+    [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
+    public async Task<IActionResult> SendCode([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/book/code")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (form, fault) = await PageForm.ReadAsync(request, cancellationToken);
+        var lang = Lang.For(form?.GetValueOrDefault("lang") ?? request.Query["lang"]);
+        var centre = await CentreAsync(cancellationToken);
+        if (form is null) return await BadFormAsync(request, lang, centre, fault);
+        return await SendCodeAndAskAsync(request, lang, centre, form, cancellationToken);
+    }
+
+    /// <summary>Sends a code to the form's mobile and shows the code screen; a number that cannot take one goes back to the details.</summary>
+    private async Task<IActionResult> SendCodeAndAskAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        var sent = await verification.SendCodeAsync(CentreId, form.GetValueOrDefault("mobile"), lang.Code, cancellationToken);
+        if (sent.Error is { Code: ErrorCodes.RateLimited } limited) return await VerifyPageAsync(request, lang, centre, form, Explain(lang, limited, null), null, Outcomes.StatusOf(limited));
+        if (sent.Error is { } error) return await DetailsPageAsync(request, lang, centre, form, error);
+        return await VerifyPageAsync(request, lang, centre, form, null, sent.Value!.MobileMasked, 200);
+    }
+
+    private static Task<IActionResult> VerifyPageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, PageError? error,
+        string? sentTo, int status)
+    {
+        var carried = string.Join("&", VerifyMobile.Carried.Where(form.ContainsKey).Select(k => $"{k}={Q(form[k])}"));
+        return PageResponse.RenderAsync<VerifyMobile>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.VerifyTitle], $"/api/pages/book/details?{carried}&lang={lang.Other.Code}", Step: 4),
+            ["Form"] = form, ["Error"] = error, ["SentTo"] = sentTo, ["EditHref"] = $"/api/pages/book/details?{carried}&lang={lang.Code}",
+        }, status);
+    }
+
+    private async Task<IActionResult> DetailsPageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, Problem? error)
+    {
+        var service = form.GetValueOrDefault("service");
+        var (itemId, bundleId) = ParseService(service);
         var bookable = Bookable.Find(centre.Profile, itemId, bundleId);
-        if (bookable is null) return ErrorPage(text, centre, request, text.T("没有这个事项。", "There is no such service."), 404);
+        if (bookable is null) return await MessageAsync(request, lang, centre, lang[Words.NoSuchService], 404);
         Outcomes.TryDate(form.GetValueOrDefault("date"), "date", out var date, out _);
         Outcomes.TryTime(form.GetValueOrDefault("start"), "start", out var start, out _);
-        string V(string key) => H(form.GetValueOrDefault(key));
-        string Invalid(string field) => error?.Field == field ? " aria-invalid=\"true\" aria-describedby=\"problem\"" : "";
-        var body = new StringBuilder();
-        if (error is not null)
+        var switchUrl = $"/api/pages/book/details?service={Q(service)}&date={Q(form.GetValueOrDefault("date"))}&start={Q(form.GetValueOrDefault("start"))}&lang={lang.Other.Code}";
+        return await PageResponse.RenderAsync<Details>(request, new Dictionary<string, object?>
         {
-            body.Append($"<div class=\"error\" role=\"alert\" id=\"problem\"><p>{H(Explain(text, error))}</p>");
-            if (error.Alternatives is { Count: > 0 } alternatives)
-            {
-                body.Append($"<p>{text.T("可选的相近时间：", "Nearest free times:")}</p><ul class=\"choices\">");
-                foreach (var alt in alternatives)
-                    body.Append($"<li><a class=\"button\" href=\"/api/pages/book/details?service={H(Q(form.GetValueOrDefault("service")))}&amp;date={alt.Date:yyyy-MM-dd}&amp;start={alt.Start:HH:mm}&amp;lang={text.Language}\">{H(text.When(alt.Date, alt.Start))}</a></li>");
-                body.Append("</ul>");
-            }
-            body.Append("</div>");
-        }
-        body.Append($"<p><strong>{H(text.Of(bookable.Name))}</strong><br>{(date is { } d && start is { } s ? H(text.When(d, s)) : "")}</p>");
-        var priorities = string.Join("", Enum.GetValues<PriorityReason>().Select(p =>
-            $"<option value=\"{p}\"{(form.GetValueOrDefault("priority") == p.ToString() ? " selected" : "")}>{H(text.Priority(p))}</option>"));
-        body.Append($"""
-            <form method="post" action="/api/pages/book">
-            <input type="hidden" name="service" value="{V("service")}"><input type="hidden" name="date" value="{V("date")}"><input type="hidden" name="start" value="{V("start")}">
-            <input type="hidden" name="lang" value="{text.Language}"><input type="hidden" name="requestId" value="{H(form.GetValueOrDefault("requestId") ?? Guid.NewGuid().ToString("N"))}">
-            <label for="name">{text.T("办事人姓名", "Name of the person the appointment is for")}</label>
-            <input id="name" name="name" type="text" autocomplete="name" maxlength="50" required value="{V("name")}"{Invalid("name")}>
-            <label for="mobile">{text.T("手机号码（接收短信）", "Mobile number (for the SMS)")}</label>
-            <input id="mobile" name="mobile" type="tel" autocomplete="tel" inputmode="tel" required value="{V("mobile")}"{Invalid("mobile")}>
-            <label for="priority">{text.T("绿色通道（可不选）", "Priority service (optional)")}</label>
-            <select id="priority" name="priority"><option value="">{text.T("不需要", "Not needed")}</option>{priorities}</select>
-            <fieldset><legend>{text.T("替他人预约", "Booking for someone else")}</legend>
-            <p class="check"><input id="proxy" name="proxy" type="checkbox"{(form.GetValueOrDefault("proxy") == "on" ? " checked" : "")}> <label for="proxy">{text.T("我是家属或社区工作人员，代为预约", "I am a family member or community worker booking for them")}</label></p>
-            <label for="proxyName">{text.T("代办人姓名", "Your name")}</label>
-            <input id="proxyName" name="proxyName" type="text" maxlength="50" value="{V("proxyName")}"{Invalid("proxy.name")}>
-            <label for="proxyRelationship">{text.T("与办事人的关系", "How you are related")}</label>
-            <input id="proxyRelationship" name="proxyRelationship" type="text" maxlength="30" value="{V("proxyRelationship")}"{Invalid("proxy.relationship")}>
-            <p class="check"><input id="consent" name="consent" type="checkbox"{(form.GetValueOrDefault("consent") == "on" ? " checked" : "")}> <label for="consent">{text.T("办事人已同意由我代为预约", "The person agrees that I book for them")}</label></p>
-            </fieldset>
-            <button class="primary" type="submit">{text.T("确认预约", "Book")}</button>
-            </form>
-            """);
-        return Page(text, text.T("填写信息", "Your details"), body.ToString(), text.Of(centre.Profile.Centre.Name), Switch(request, text), error is null ? 200 : Outcomes.StatusOf(error));
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.DetailsTitle], switchUrl, Step: 3),
+            ["ServiceName"] = lang.Of(bookable.Name), ["WhenText"] = date is { } d && start is { } s ? lang.When(d, s) : "",
+            ["Form"] = form, ["Error"] = error is null ? null : Explain(lang, error, service),
+            ["Nonce"] = form.GetValueOrDefault("nonce") is { Length: > 0 and <= 64 } n ? n : Convert.ToHexString(RandomNumberGenerator.GetBytes(16)),
+            ["BackHref"] = $"/api/pages/book/slots?service={Q(service)}&date={Q(form.GetValueOrDefault("date"))}&lang={lang.Code}",
+        }, error is null ? 200 : Outcomes.StatusOf(error));
     }
 
-    private string Summary(PageText text, CentreSnapshot centre, Appointment a)
+    /// <summary>
+    /// The booking's idempotency key: the form's nonce and a hash of everything the resident typed or chose. A double
+    /// tap or a resend of the same form books once; going back and changing the name (or anything else) is another
+    /// booking, never a replay of the first.
+    /// </summary>
+    public static string RequestId(IReadOnlyDictionary<string, string> form)
+    {
+        var fields = string.Join("\u001f", new[] { "service", "date", "start", "name", "mobile", "priority", "for", "proxyName", "proxyRelationship", "consent" }
+            .Select(k => (form.GetValueOrDefault(k) ?? "").Trim()));
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(fields)))[..24];
+        var nonce = form.GetValueOrDefault("nonce") is { Length: > 0 and <= 64 } n ? n : Guid.NewGuid().ToString("N");
+        return $"{nonce}-{hash}".ToLowerInvariant();
+    }
+
+    private AppointmentSummary Summary(Lang lang, CentreSnapshot centre, Appointment a)
     {
         var view = AppointmentView.Of(a, centre.Profile);
-        var documents = view.Documents.Count == 0 ? "" :
-            $"<dt>{text.T("请带上", "Please bring")}</dt><dd><ul>{string.Join("", view.Documents.Select(d => $"<li>{H(text.Of(d))}</li>"))}</ul></dd>";
-        return $"""
-            <dl>
-            <dt>{text.T("事项", "Service")}</dt><dd>{H(text.Of(view.ServiceName))}</dd>
-            <dt>{text.T("时间", "When")}</dt><dd>{H(text.When(a.Date, a.Start))} – {H(text.Time(a.End))}</dd>
-            <dt>{text.T("地点", "Where")}</dt><dd>{H(text.Of(centre.Profile.Centre.Name))}，{H(centre.Profile.Centre.Address)}</dd>
-            <dt>{text.T("办事人", "For")}</dt><dd>{H(a.ResidentName)}</dd>
-            <dt>{text.T("状态", "Status")}</dt><dd>{H(text.Status(a.Status))}</dd>
-            {documents}
-            </dl>
-            """;
+        return new AppointmentSummary(lang.Of(view.ServiceName), $"{lang.When(a.Date, a.Start)} – {lang.Time(a.End)}",
+            $"{lang.Of(centre.Profile.Centre.Name)}, {centre.Profile.Centre.Address}", a.ResidentName, lang.Status(a.Status),
+            view.Documents.Select(lang.Of).ToList());
     }
 
-    private static string Explain(PageText text, Problem error) => error.Code switch
+    /// <summary>What went wrong in the reader's language, naming the field; a Chinese page never shows the API's English.</summary>
+    private static PageError Explain(Lang lang, Problem error, string? service)
     {
-        ErrorCodes.SlotFull => text.T("这个时间已约满，请选择其他时间。", "That time is fully booked; please choose another."),
-        ErrorCodes.InvalidMobile => text.T("手机号码不正确，请检查。", "The mobile number is not right; please check it."),
-        ErrorCodes.NameEmpty => text.T("请填写姓名。", "Please enter the name."),
-        ErrorCodes.NameTooLong => text.T("姓名太长（最多50个字）。", "The name is too long (50 characters at most)."),
-        ErrorCodes.NameControlCharacters => text.T("姓名中有无法识别的字符。", "The name contains characters that cannot be used."),
-        ErrorCodes.TooManyActive => text.T("这个手机号的预约已达上限，请先取消一个。", "This mobile number has as many appointments as allowed; cancel one first."),
-        ErrorCodes.Duplicate => text.T("当天已预约过这个事项。", "There is already an appointment for this service that day."),
-        ErrorCodes.AfterCutoff => text.T("这个时间已停止预约。", "Booking for that time has closed."),
-        ErrorCodes.InThePast => text.T("这个时间已经过去。", "That time has passed."),
-        ErrorCodes.AlreadyStarted => text.T("预约已开始，无法更改。", "The appointment has started and cannot be changed."),
-        ErrorCodes.ConsentMissing => text.T("代为预约须经办事人同意，请勾选。", "Booking for someone needs their agreement: please tick the box."),
-        _ => text.English ? error.Message : text.T("无法完成，请检查后重试。", "") + " " + error.Message,
-    };
+        var alternatives = error.Alternatives?.Select(alt => new Choice(
+            $"/api/pages/book/details?service={Q(service)}&date={alt.Date:yyyy-MM-dd}&start={alt.Start:HH:mm}&lang={lang.Code}", lang.When(alt.Date, alt.Start))).ToList();
+        var proxy = error.Field?.StartsWith("proxy.", StringComparison.Ordinal) == true;
+        var message = error.Code switch
+        {
+            ErrorCodes.SlotFull => lang[new("这个时间已约满，请选择其他时间。", "That time is fully booked; please choose another.")],
+            ErrorCodes.InvalidMobile => lang[new("手机号码不正确，请检查（11位数字，如 139 1234 5678）。", "The mobile number is not right; please check it (11 digits, e.g. 139 1234 5678).")],
+            ErrorCodes.NameEmpty when proxy => lang[new("请填写您（代办人）的姓名。", "Please enter your name (the helper's).")],
+            ErrorCodes.NameTooLong when proxy => lang[new("代办人姓名太长（最多50个字）。", "The helper's name is too long (50 characters at most).")],
+            ErrorCodes.NameControlCharacters when proxy => lang[new("代办人姓名中有无法识别的字符。", "The helper's name contains characters that cannot be used.")],
+            ErrorCodes.NameEmpty => lang[new("请填写办事人姓名。", "Please enter the name of the person the appointment is for.")],
+            ErrorCodes.NameTooLong => lang[new("办事人姓名太长（最多50个字）。", "The name is too long (50 characters at most).")],
+            ErrorCodes.NameControlCharacters => lang[new("办事人姓名中有无法识别的字符。", "The name contains characters that cannot be used.")],
+            ErrorCodes.InvalidRelationship => lang[new("请填写您与办事人的关系（最多30个字）。", "Please say how you are related to the person (30 characters at most).")],
+            ErrorCodes.ConsentMissing => lang[new("代为预约须经办事人同意，请勾选“办事人已同意由我代为预约”。", "Booking for someone needs their agreement: please tick “The person agrees that I book for them”.")],
+            ErrorCodes.TooManyActive => lang[new("这个手机号的预约已达上限，请先取消一个。", "This mobile number has as many appointments as allowed; cancel one first.")],
+            ErrorCodes.Duplicate => lang[new("当天已预约过这个事项。", "There is already an appointment for this service that day.")],
+            ErrorCodes.AfterCutoff => lang[new("这个时间已停止预约，请选择其他时间。", "Booking for that time has closed; please choose another.")],
+            ErrorCodes.InThePast => lang[new("这个时间已经过去，请选择其他时间。", "That time has passed; please choose another.")],
+            ErrorCodes.AlreadyStarted => lang[new("预约已开始，无法更改。", "The appointment has started and cannot be changed.")],
+            ErrorCodes.OutsideOpeningHours or ErrorCodes.NotOnGrid or ErrorCodes.TooLateInSession =>
+                lang[new("这个时间不在办理时间内，请选择其他时间。", "That time is outside the hours for this service; please choose another.")],
+            ErrorCodes.Closed or ErrorCodes.Holiday => lang[new("中心这一天不办理这个事项，请选择其他日期。", "The centre does not offer this service that day; please choose another.")],
+            ErrorCodes.BeyondHorizon => lang[new("这一天还不能预约，请选择近一些的日期。", "That day cannot be booked yet; please choose an earlier one.")],
+            ErrorCodes.NotActive => lang[new("这个预约已取消或已办结，不能再更改。", "This appointment is cancelled or done and cannot be changed.")],
+            ErrorCodes.VerificationRequired => lang[new("请先验证手机号码。", "Please verify the mobile number first.")],
+            ErrorCodes.WrongCode => lang[new("验证码不正确，请重新填写。", "The code is not right; please enter it again.")],
+            ErrorCodes.CodeExpired => lang[new("验证码已过期，请点“重新发送验证码”。", "The code has expired; tap “Send the code again”.")],
+            ErrorCodes.CodeAttemptsExhausted => lang[new("验证码错误次数过多，请点“重新发送验证码”。", "Too many wrong codes; tap “Send the code again”.")],
+            ErrorCodes.InvalidCode => lang[new("验证码是短信中的6位数字。", "The code is the 6 digits in the SMS.")],
+            ErrorCodes.RateLimited => lang[new("操作太频繁，请稍后再试。", "Too many attempts; please try again later.")],
+            ErrorCodes.ConfirmationTooLate => lang[new("确认时间已过，预约已失效。请重新预约。", "It is too late to confirm; the appointment has lapsed. Please book again.")],
+            _ => lang[new("无法完成，请检查后重试，或拨打咨询电话。", "This could not be done; please check and try again, or call us.")],
+        };
+        return new PageError(message, error.Field, alternatives);
+    }
 
-    private async Task<(Appointment? Appointment, IActionResult? Refused)> AppointmentFromLinkAsync(HttpRequest request, PageText text, CentreSnapshot centre, CancellationToken cancellationToken)
+    private async Task<(Appointment? Appointment, IActionResult? Refused)> AppointmentFromLinkAsync(HttpRequest request, Lang lang, CentreSnapshot centre, CancellationToken cancellationToken)
     {
         var (caller, problem) = callers.RequireResident(request, ManageLinks.Purpose);
         if (problem is not null || caller is not ResidentCaller r || !r.Token.Subject.StartsWith("appointment/", StringComparison.Ordinal) || r.Token.CentreId != CentreId)
-            return (null, ErrorPage(text, centre, request, text.T("链接无效或已过期。请使用短信中的最新链接，或致电中心。", "This link is not valid or has expired. Use the latest SMS, or call the centre."), 401));
+            return (null, await MessageAsync(request, lang, centre, lang[Words.BadLink], 401));
         var found = await queries.GetAsync(CentreId, r.Token.Subject["appointment/".Length..], cancellationToken);
-        return found.Error is null ? (found.Value!.Appointment, null) : (null, ErrorPage(text, centre, request, text.T("找不到这个预约。", "This appointment cannot be found."), 404));
+        return found.Error is null ? (found.Value!.Appointment, null) : (null, await MessageAsync(request, lang, centre, lang[Words.NotFoundAppointment], 404));
     }
 
-    private static IActionResult ErrorPage(PageText text, CentreSnapshot centre, HttpRequest request, string message, int status) =>
-        Page(text, text.T("无法打开", "Cannot open this"), $"<p class=\"error\" role=\"alert\">{H(message)}</p><p><a href=\"/api/pages/book?lang={text.Language}\">{text.T("重新预约", "Book a visit")}</a></p>",
-            text.Of(centre.Profile.Centre.Name), Switch(request, text), status);
+    internal static Task<IActionResult> MessageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, string message, int status) =>
+        PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.CannotOpen], $"/api/pages/book?lang={lang.Other.Code}"),
+            ["Message"] = message, ["Links"] = new List<Choice> { new($"/api/pages/book?lang={lang.Code}", lang[Words.BookAgain]) },
+        }, status, carriesToken: request.Query.ContainsKey(CallerResolver.TokenQuery));
 
-    private static string Choice(string href, string title, string hint) =>
-        $"<li><a class=\"button\" href=\"{H(href)}\">{H(title)}<small>{H(hint)}</small></a></li>";
+    /// <summary>A form post that could not be read: 415, 413 or 400, as a page a person can read.</summary>
+    internal static Task<IActionResult> BadFormAsync(HttpRequest request, Lang lang, CentreSnapshot centre, FormFault fault) =>
+        PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.BadFormTitle], $"/api/pages/book?lang={lang.Other.Code}"),
+            ["Message"] = lang[fault switch { FormFault.TooLarge => Words.TooLargeForm, FormFault.NotAForm => Words.NotAForm, _ => Words.BadForm }],
+            ["Links"] = new List<Choice> { new($"/api/pages/book?lang={lang.Code}", lang[Words.BookAgain]) },
+        }, fault switch { FormFault.TooLarge => 413, FormFault.NotAForm => 415, _ => 400 }, carriesToken: request.Query.ContainsKey(CallerResolver.TokenQuery));
+
+    private static string ManageHref(string token, Lang lang) => $"/api/pages/manage?token={Q(token)}&lang={lang.Code}";
+
+    private static Frame Frame(Lang lang, CentreSnapshot centre, string title, HttpRequest request, int? step = null, IReadOnlyList<string>? scripts = null) =>
+        new(lang, centre.Profile, title, SwitchUrl(request, lang), scripts, Step: step);
+
+    /// <summary>The same page in the other language.</summary>
+    internal static string SwitchUrl(HttpRequest request, Lang lang)
+    {
+        var query = request.Query.Where(q => q.Key != "lang").Select(q => $"{Q(q.Key)}={Q(q.Value)}").Append($"lang={lang.Other.Code}");
+        return $"{request.Path}?{string.Join("&", query)}";
+    }
 
     private static (string? ItemId, string? BundleId) ParseService(string? service) => service switch
     {
@@ -344,24 +490,8 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         _ => (null, null),
     };
 
-    private static string Switch(HttpRequest request, PageText text, string? path = null)
-    {
-        var other = text.English ? "zh" : "en";
-        if (path is not null) return path.Replace($"lang={text.Language}", $"lang={other}");
-        var query = request.Query.Where(q => q.Key != "lang").Select(q => $"{Q(q.Key)}={Q(q.Value)}").Append($"lang={other}");
-        return request.Method == "GET" ? $"{request.Path}?{string.Join("&", query)}" : $"/api/pages/book?lang={other}";
-    }
+    internal static string Q(string? value) => Uri.EscapeDataString(value ?? "");
 
     private async Task<CentreSnapshot> CentreAsync(CancellationToken cancellationToken) =>
         await centres.GetAsync(CentreId, cancellationToken) ?? throw new InvalidOperationException($"Centre '{CentreId}' has no profile.");
-
-    private static async Task<(Dictionary<string, string>? Form, IActionResult? Problem)> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (!request.HasFormContentType || request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
-            return (null, Problems.Of(415, "Unsupported media type.", "Pages take application/x-www-form-urlencoded forms.", new Dictionary<string, object?> { ["field"] = "Content-Type" }));
-        if (request.ContentLength > RequestBody.MaxBytes)
-            return (null, Problems.Of(413, "The request body is too large.", $"The form must be at most {RequestBody.MaxBytes} bytes.", new Dictionary<string, object?> { ["field"] = "$" }));
-        var form = await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { ValueLengthLimit = RequestBody.MaxBytes, ValueCountLimit = 50 }, cancellationToken);
-        return (form.ToDictionary(f => f.Key, f => f.Value.ToString()), null);
-    }
 }

@@ -17,8 +17,11 @@ public static class Outcomes
             ProblemKind.Invalid => "The request is not valid.",
             ProblemKind.Forbidden => "Not allowed.",
             ProblemKind.NotFound => "Not found.",
+            ProblemKind.Unprocessable => "The request contradicts an earlier one.",
+            ProblemKind.TooManyRequests => "Too many requests.",
             _ => "Conflict.",
         };
+        if (error.RetryAfter is { } retry) return Problems.TooMany(error.Message, retry.ToTimeSpan(), extensions);
         return Problems.Of(StatusOf(error), title, error.Message, extensions);
     }
 
@@ -28,6 +31,8 @@ public static class Outcomes
         ProblemKind.Forbidden => 403,
         ProblemKind.NotFound => 404,
         ProblemKind.Conflict => 409,
+        ProblemKind.Unprocessable => 422,
+        ProblemKind.TooManyRequests => 429,
         _ => throw new ArgumentOutOfRangeException(nameof(error), error.Kind, null),
     };
 

@@ -3,10 +3,17 @@ using Scheduler.Core.Booking;
 
 namespace Scheduler.Functions.Platform;
 
-/// <summary>Mobile numbers through libphonenumber: Chinese numbers by default, any country with a leading +.</summary>
-public sealed class LibPhoneNumbers : IPhoneNumbers
+/// <summary>
+/// Mobile numbers through libphonenumber: Chinese numbers by default. Every number the app takes receives SMS, so
+/// only mainland China mobiles are accepted, and the numbers the centre lists in <c>Sms:AllowedNumbers</c>
+/// (comma-separated E.164): the cost of an SMS cannot be steered abroad.
+/// </summary>
+public sealed class LibPhoneNumbers(Microsoft.Extensions.Options.IOptions<Scheduler.Functions.Notifications.SmsOptions> sms) : IPhoneNumbers
 {
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    private readonly HashSet<string> _allowed = (sms.Value.AllowedNumbers ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .ToHashSet(StringComparer.Ordinal);
 
     public string? NormalizeMobile(string? input, out string reason)
     {
@@ -36,6 +43,12 @@ public sealed class LibPhoneNumbers : IPhoneNumbers
             reason = "This is not a mobile number; SMS needs a mobile.";
             return null;
         }
-        return Util.Format(number, PhoneNumberFormat.E164);
+        var e164 = Util.Format(number, PhoneNumberFormat.E164);
+        if (Util.GetRegionCodeForNumber(number) != "CN" && !_allowed.Contains(e164))
+        {
+            reason = "Only mainland China mobile numbers can receive the centre's SMS; please call the centre for help.";
+            return null;
+        }
+        return e164;
     }
 }

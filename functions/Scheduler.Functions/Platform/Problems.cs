@@ -26,6 +26,33 @@ public static class Problems
     public static ObjectResult NotFound(string detail) => Of(StatusCodes.Status404NotFound, "Not found.", detail);
     public static ObjectResult Unauthorized(string detail) => Of(StatusCodes.Status401Unauthorized, "Not signed in.", detail);
     public static ObjectResult Forbidden(string detail) => Of(StatusCodes.Status403Forbidden, "Not allowed.", detail);
+    /// <summary>429 with <c>Retry-After</c> in whole seconds (at least one).</summary>
+    public static ObjectResult TooMany(string detail, TimeSpan retryAfter, IDictionary<string, object?>? extensions = null)
+    {
+        var inner = Of(StatusCodes.Status429TooManyRequests, "Too many requests.", detail,
+            new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["code"] = Scheduler.Core.Results.ErrorCodes.RateLimited });
+        return new RetryAfterResult(inner.Value, (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)));
+    }
+
     public static ObjectResult Conflict(string detail, IDictionary<string, object?>? extensions = null) =>
         Of(StatusCodes.Status409Conflict, "Conflict.", detail, extensions);
+}
+
+/// <summary>A problem answer that also says when to try again.</summary>
+public sealed class RetryAfterResult : ObjectResult
+{
+    public RetryAfterResult(object? problem, int seconds) : base(problem)
+    {
+        StatusCode = StatusCodes.Status429TooManyRequests;
+        Seconds = seconds;
+        ContentTypes.Add(Problems.ContentType);
+    }
+
+    public int Seconds { get; }
+
+    public override Task ExecuteResultAsync(ActionContext context)
+    {
+        context.HttpContext.Response.Headers.RetryAfter = Seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return base.ExecuteResultAsync(context);
+    }
 }

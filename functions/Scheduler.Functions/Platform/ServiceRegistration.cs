@@ -36,17 +36,7 @@ public static class ServiceRegistration
         services.AddSingleton<ISmsContacts>(sp => sp.GetRequiredService<TableSmsOutbox>());
         services.AddSingleton<IRatingStore, TableRatingStore>();
         services.TryAddSingleton(SmsRetryPolicy.Default);
-        services.AddSingleton(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<SmsOptions>>().Value;
-            var d = NotificationSettings.Default;
-            return d with
-            {
-                QuietFrom = SmsOptions.TryTime(o.QuietFrom, out var from) ? from : d.QuietFrom,
-                QuietUntil = SmsOptions.TryTime(o.QuietUntil, out var until) ? until : d.QuietUntil,
-                ChoicesFor = Duration.FromMinutes(Math.Clamp(o.ChoicesMinutes, 1, 24 * 60)),
-            };
-        });
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value.ToSettings());
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<SchedulerOptions>>().Value;
@@ -73,11 +63,15 @@ public static class ServiceRegistration
         services.AddSingleton<HomeVisitNotifications>();
         services.AddSingleton<DeliverSms>();
         services.AddSingleton<RecordSmsStatus>();
-        services.AddSingleton<Ratings>(sp => new Ratings(sp.GetRequiredService<IRatingStore>(), sp.GetRequiredService<ICentreDirectory>(), sp.GetRequiredService<IClock>()));
+        services.AddSingleton<Ratings>(sp => new Ratings(sp.GetRequiredService<IRatingStore>(), sp.GetRequiredService<ICentreDirectory>(), sp.GetRequiredService<IClock>(),
+            sp.GetRequiredService<IOptions<NotificationOptions>>().Value.FollowUpWorkingDays));
         services.AddSingleton<HandleInboundSms>();
         services.AddSingleton<IStaffFeeds, TableStaffFeeds>();
         services.AddSingleton<StaffDays>();
         services.AddSingleton<SendDayBeforeReminders>();
+        services.AddSingleton<SendVisitRatingRequests>();
+        services.AddSingleton<IDailyBatches, TableDailyBatches>();
+        services.AddSingleton<ScheduledBatches>();
         services.AddSingleton(sp => new SendStaffDaySchedules(sp.GetRequiredService<ICentreDirectory>(), sp.GetRequiredService<StaffDays>(), sp.GetRequiredService<IStaffFeeds>(),
             sp.GetRequiredService<SmsNotifier>(), sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.PublicBaseUrl, sp.GetRequiredService<IClock>()));
     }
@@ -116,13 +110,15 @@ public static class ServiceRegistration
             .ValidateOnStart();
         // SMS settings are not validated at start: a missing Twilio secret shows in GET /api/health instead.
         services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.Section));
+        services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.Section));
         services.AddMetrics();
         services.TryAddSingleton<SchedulerMetrics>();
 
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton(DateTimeZoneProviders.Tzdb);
-        services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));
+        services.TryAddSingleton<StorageMeter>();
+        services.AddSingleton(sp => StorageClients.FromConfiguration(configuration, meter: sp.GetRequiredService<StorageMeter>()));
         services.AddSingleton<IAuditLog, TableAuditLog>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<CatalogueStore>();
@@ -132,10 +128,22 @@ public static class ServiceRegistration
         services.AddSingleton<RoleGate>();
         services.AddSingleton(sp => new ResidentLinkSettings(sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.ResidentLinkHours));
         services.AddSingleton<IssueResidentLink>();
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Scheduler.Core.Abuse.IRateCounter, TableRateCounter>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<RateLimitOptions>>().Value.ToSettings());
+        services.AddSingleton<Scheduler.Core.Abuse.RateLimiter>();
+        services.AddSingleton<RateGate>();
+        services.AddOptions<VerificationOptions>().Bind(configuration.GetSection(VerificationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IPhoneVerificationStore, TablePhoneVerifications>();
+        services.AddSingleton(sp => new PhoneVerification(sp.GetRequiredService<IPhoneVerificationStore>(), sp.GetRequiredService<ICentreDirectory>(),
+            sp.GetRequiredService<IPhoneNumbers>(), sp.GetRequiredService<SmsNotifier>(), sp.GetRequiredService<Pseudonyms>(), sp.GetRequiredService<IClock>(),
+            sp.GetRequiredService<IOptions<VerificationOptions>>().Value.ToSettings(), sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.DerivedKey("phone-verification"),
+            sp.GetRequiredService<Scheduler.Core.Abuse.RateLimiter>()));
         services.AddHostedService<StartupTasks>();
 
         services.AddSingleton<AppointmentEventPublisher>();
         services.AddSingleton<IAppointmentEventOutbox>(sp => sp.GetRequiredService<AppointmentEventPublisher>());
+        services.AddSingleton<AvailabilitySummaries>();
         services.AddSingleton<IAppointmentStore, TableAppointmentStore>();
         services.AddSingleton<TableExtendedHoursRequests>();
         services.AddSingleton<IExtendedHoursRequests>(sp => sp.GetRequiredService<TableExtendedHoursRequests>());
@@ -177,6 +185,8 @@ public static class ServiceRegistration
         services.AddSingleton<TablePlanRunStore>();
         services.AddSingleton<IPlanRunStore>(sp => sp.GetRequiredService<TablePlanRunStore>());
         services.AddSingleton<IPlanQueue, QueuePlanQueue>();
+        // One plan at a time per two cores (a plan's two searches), however many plan messages the queue hands over.
+        services.AddSingleton(Scheduler.Optimization.Planning.SolverSlots.ForMachine(new Scheduler.Optimization.Routing.RoutePlannerOptions().Searches));
         services.AddSingleton<IDayPlanSolver, Scheduler.Optimization.Planning.DayPlanSolver>();
         services.AddSingleton(sp => new PlanningSettings(Duration.FromSeconds(sp.GetRequiredService<IOptions<PlanningOptions>>().Value.TimeLimitSeconds)));
         services.AddSingleton<HomeVisitPlanning>();

@@ -11,7 +11,7 @@ namespace Scheduler.Functions.Platform;
 /// Runs once when the app starts, in Azure and in the dev host alike: creates the tables and queues that are
 /// missing and, where <c>Scheduler:LoadDemoData</c> is on, loads the demo centre unless it is already loaded.
 /// </summary>
-public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogue, AuditTrail audit, HomeVisitService homeVisits, Core.Booking.ICentreDirectory centres, NodaTime.IClock clock,
+public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogue, AuditTrail audit, IServiceProvider services, Core.Booking.ICentreDirectory centres, NodaTime.IClock clock,
     IOptions<SchedulerOptions> options, ILogger<StartupTasks> logger) : IHostedService
 {
     private CancellationTokenSource? _retry;
@@ -84,6 +84,8 @@ public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogu
     {
         var centre = await centres.GetAsync(DemoData.Load().Centre.Id, cancellationToken);
         if (centre is null) return;
+        // Resolved only here: it needs the pseudonyms' key, which may still be an unresolved Key Vault reference at start.
+        var homeVisits = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<HomeVisitService>(services);
         var profile = centre.Profile;
         var day = centre.Calendar.NextWorkingDay(centre.Calendar.Today(clock.GetCurrentInstant()));
         var dataset = $"demo-home-visits-{day:yyyyMMdd}";

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
@@ -15,21 +16,29 @@ public sealed class StorageClients
 {
     public const string ConnectionName = "SchedulerStorage";
 
-    public StorageClients(TableServiceClient tables, QueueServiceClient queues)
+    public StorageClients(TableServiceClient tables, QueueServiceClient queues, StorageMeter? meter = null)
     {
         Tables = tables;
         Queues = queues;
+        Meter = meter ?? new StorageMeter();
     }
 
     public TableServiceClient Tables { get; }
     public QueueServiceClient Queues { get; }
 
-    public static StorageClients FromConfiguration(IConfiguration configuration, string name = ConnectionName)
+    /// <summary>What the clients asked of storage, per partition and kind of call (counted while <see cref="StorageMeter.Recording"/>).</summary>
+    public StorageMeter Meter { get; }
+
+    public static StorageClients FromConfiguration(IConfiguration configuration, string name = ConnectionName, StorageMeter? meter = null)
     {
+        meter ??= new StorageMeter();
         var section = configuration.GetSection(name);
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(new StorageCountingPolicy(meter, queues: false), HttpPipelinePosition.PerRetry);
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        queueOptions.AddPolicy(new StorageCountingPolicy(meter, queues: true), HttpPipelinePosition.PerRetry);
         if (!string.IsNullOrWhiteSpace(section.Value))
-            return new StorageClients(new TableServiceClient(section.Value), new QueueServiceClient(section.Value, queueOptions));
+            return new StorageClients(new TableServiceClient(section.Value, tableOptions), new QueueServiceClient(section.Value, queueOptions), meter);
 
         var account = section["accountName"];
         var tableUri = section["tableServiceUri"] ?? (account is null ? null : $"https://{account}.table.core.windows.net");
@@ -43,7 +52,7 @@ public sealed class StorageClients
             : new DefaultAzureCredential();
         if (string.Equals(section["credential"], "managedidentity", StringComparison.OrdinalIgnoreCase) && section["clientId"] is null)
             credential = new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned);
-        return new StorageClients(new TableServiceClient(new Uri(tableUri), credential), new QueueServiceClient(new Uri(queueUri), credential, queueOptions));
+        return new StorageClients(new TableServiceClient(new Uri(tableUri), credential, tableOptions), new QueueServiceClient(new Uri(queueUri), credential, queueOptions), meter);
     }
 }
 
@@ -53,6 +62,7 @@ public static class StorageNames
     public const string CatalogueTable = "catalogue";
     public const string AuditTable = "audit";
     public const string AppointmentsTable = "appointments";
+    public const string AvailabilityTable = "availability";
     public const string ExtendedHoursTable = "extendedhours";
     public const string HomeVisitsTable = "homevisits";
     public const string PlansTable = "plans";
@@ -60,6 +70,8 @@ public static class StorageNames
     public const string PoisonTable = "poison";
     public const string RatingsTable = "ratings";
     public const string StaffFeedsTable = "stafffeeds";
+    public const string VerificationsTable = "verifications";
+    public const string RateLimitsTable = "ratelimits";
     public const string RostersTable = "rosters";
     public const string WindowCallsTable = "windowcalls";
     public const string AppointmentEventsQueue = "appointment-events";
@@ -68,7 +80,7 @@ public static class StorageNames
     public const string SmsSendQueue = "sms-send";
 
     public static readonly IReadOnlyList<string> Tables =
-        [CatalogueTable, AuditTable, AppointmentsTable, ExtendedHoursTable, HomeVisitsTable, PlansTable, SmsTable, PoisonTable, RatingsTable, StaffFeedsTable, RostersTable, WindowCallsTable];
+        [CatalogueTable, AuditTable, AppointmentsTable, AvailabilityTable, ExtendedHoursTable, HomeVisitsTable, PlansTable, SmsTable, PoisonTable, RatingsTable, StaffFeedsTable, VerificationsTable, RateLimitsTable, RostersTable, WindowCallsTable];
 
     /// <summary>Queues the app writes or reads; each has a <c>-poison</c> twin where failed messages end.</summary>
     public static readonly IReadOnlyList<string> Queues = [AppointmentEventsQueue, HomeVisitRequestsQueue, PlanRequestsQueue, SmsSendQueue];

@@ -9,13 +9,22 @@ namespace Scheduler.Functions.Platform;
 /// <summary>
 /// The audit trail in table <c>audit</c>: partition <c>centre|yyyyMMdd</c> (UTC day), row key the inverted time
 /// plus the entry's key (an event id, so a redelivered event is recorded once) or a random suffix, so a day reads
-/// newest first and two entries in one tick never collide.
+/// newest first and two entries in one tick never collide. Entries of events (keyed) are written with others of the
+/// same day in one transaction (<see cref="TableBatcher"/>); each caller still returns only once its entry is stored.
 /// </summary>
 public sealed class TableAuditLog : IAuditLog
 {
     private readonly TableClient _table;
+    private readonly TableBatcher _events;
 
-    public TableAuditLog(StorageClients storage) => _table = storage.Tables.GetTableClient(StorageNames.AuditTable);
+    public TableAuditLog(StorageClients storage)
+    {
+        _table = storage.Tables.GetTableClient(StorageNames.AuditTable);
+        _events = new TableBatcher(_table, BatchWindow);
+    }
+
+    /// <summary>How long an event's entry waits for others of its day to go in one transaction.</summary>
+    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(15);
 
     public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
@@ -28,14 +37,14 @@ public sealed class TableAuditLog : IAuditLog
             ["Subject"] = entry.Subject,
             ["Detail"] = entry.Detail,
         };
-        try
+        if (entry.Key is not null)
         {
-            await _table.AddEntityAsync(entity, cancellationToken);
+            // An event's entry: the same event delivered again writes the same row, so it may be written again. The
+            // entries of events handled at about the same time go in one transaction per day (group commit).
+            await _events.SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+            return;
         }
-        catch (RequestFailedException e) when (e.Status == 409 && entry.Key is not null)
-        {
-            // Recorded before: the same event delivered again.
-        }
+        await _table.AddEntityAsync(entity, cancellationToken);
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ReadDayAsync(string centreId, LocalDate utcDate, int max, CancellationToken cancellationToken)

@@ -22,6 +22,22 @@ public enum AppointmentStatus
 /// <summary>Someone booking for the resident: a family member or a community worker, with the resident's consent recorded.</summary>
 public sealed record ProxyBooker(string Name, string Relationship, bool ResidentConsented, Instant ConsentRecordedAt);
 
+/// <summary>A member of staff booked for the resident (帮办代办), at the counter or on the phone, with the resident's consent.</summary>
+public sealed record AssistedConsent(string StaffId, string Channel, Instant ConsentRecordedAt);
+
+/// <summary>Where a green-channel booking stands: its claim is checked by staff at check-in.</summary>
+public enum GreenCheck
+{
+    /// <summary>Claimed by the booker; not yet seen by staff.</summary>
+    Pending,
+
+    /// <summary>Staff saw the claim hold (an ID card showing the age, a disability certificate, ...).</summary>
+    Confirmed,
+
+    /// <summary>Staff found the claim did not hold: the appointment is served as an ordinary one.</summary>
+    Downgraded,
+}
+
 /// <summary>
 /// A window appointment. What the resident chose is local (date, start, end) at the centre's zone; what happened
 /// is an <see cref="Instant"/>.
@@ -50,6 +66,18 @@ public sealed record Appointment(
     Instant? ConfirmBy,
     Instant UpdatedAt)
 {
+    /// <summary>How the mobile was shown to belong to the booker (<see cref="Identity.VerifiedBy"/>); null on rows from before verification.</summary>
+    public string? VerifiedBy { get; init; }
+
+    /// <summary>The resident's consent when a member of staff booked for them.</summary>
+    public AssistedConsent? Assisted { get; init; }
+
+    /// <summary>A keyed hash of what was asked for, so a repeated idempotency key with another request is refused.</summary>
+    public string? RequestHash { get; init; }
+
+    /// <summary>For a green-channel booking: whether staff have checked the claim.</summary>
+    public GreenCheck? GreenCheck { get; init; }
+
     public bool Green => Priority is not null;
     public bool HoldsCapacity => Status is AppointmentStatus.Booked or AppointmentStatus.AwaitingConfirmation or AppointmentStatus.CheckedIn;
     public bool IsActive => Status is AppointmentStatus.Booked or AppointmentStatus.AwaitingConfirmation;
@@ -148,6 +176,8 @@ public static class AppointmentEventTypes
     public const string Served = "appointment.served";
     public const string NoShow = "appointment.no-show";
     public const string Lapsed = "appointment.lapsed";
+    public const string GreenConfirmed = "appointment.green-confirmed";
+    public const string GreenDowngraded = "appointment.green-downgraded";
 }
 
 /// <summary>An event on the <c>appointment-events</c> queue, for notifications and planning.</summary>

@@ -38,6 +38,32 @@ public sealed class ChangeAppointmentStatus(IAppointmentStore store, ICentreDire
     }
 
     /// <summary>
+    /// Staff at the window check a green-channel claim (the age on the ID card, a disability certificate, ...): it holds
+    /// (<see cref="GreenCheck.Confirmed"/>) or it does not (<see cref="GreenCheck.Downgraded"/>, served as an ordinary
+    /// appointment). The decision and who made it go to the audit trail through the appointment's event.
+    /// </summary>
+    public async Task<Outcome<Appointment>> CheckGreenClaimAsync(string centreId, string appointmentId, bool holds, Caller caller, CancellationToken cancellationToken)
+    {
+        if (await centres.GetAsync(centreId, cancellationToken) is null) return Problem.UnknownCentre(centreId);
+        return await ConflictRetry.RunAsync<Outcome<Appointment>>(async _ =>
+        {
+            var stored = await store.GetAsync(centreId, appointmentId, cancellationToken);
+            if (stored is null) return Attempt<Outcome<Appointment>>.Done(Problem.UnknownAppointment());
+            var current = stored.Appointment;
+            if (!current.Green) return Attempt<Outcome<Appointment>>.Done(Problem.Conflict("appointment", ErrorCodes.NotGreen, "This appointment claims no green channel."));
+            if (current.Status is not (AppointmentStatus.Booked or AppointmentStatus.AwaitingConfirmation or AppointmentStatus.CheckedIn))
+                return Attempt<Outcome<Appointment>>.Done(Problem.Conflict("appointment", ErrorCodes.NotActive, $"The appointment is {current.Status}."));
+            var check = holds ? GreenCheck.Confirmed : GreenCheck.Downgraded;
+            if (current.GreenCheck == check) return Attempt<Outcome<Appointment>>.Done(Outcome<Appointment>.Ok(current));
+            var now = clock.GetCurrentInstant();
+            var changed = current with { GreenCheck = check, UpdatedAt = now };
+            var outcome = await store.CommitAsync(new SlotChange(changed, stored.ETag, [], [], _ => true,
+                AppointmentEvent.Of(holds ? AppointmentEventTypes.GreenConfirmed : AppointmentEventTypes.GreenDowngraded, changed, caller, now)), cancellationToken);
+            return outcome == CommitOutcome.Committed ? Attempt<Outcome<Appointment>>.Done(Outcome<Appointment>.Ok(changed)) : Attempt<Outcome<Appointment>>.Again;
+        }, () => BookingChecks.Busy());
+    }
+
+    /// <summary>
     /// Lets every appointment that waited for a confirmation past its deadline lapse, giving its seats back.
     /// Returns how many lapsed.
     /// </summary>
@@ -45,7 +71,7 @@ public sealed class ChangeAppointmentStatus(IAppointmentStore store, ICentreDire
     {
         var now = clock.GetCurrentInstant();
         var lapsed = 0;
-        foreach (var a in await store.ListByStatusAsync(centreId, AppointmentStatus.AwaitingConfirmation, cancellationToken))
+        foreach (var a in await store.ListConfirmationsDueAsync(centreId, now, cancellationToken))
         {
             if (a.ConfirmBy is not { } deadline || now <= deadline) continue;
             if ((await ApplyAsync(centreId, a.Id, AppointmentAction.Lapse, caller, cancellationToken)).Error is null) lapsed++;

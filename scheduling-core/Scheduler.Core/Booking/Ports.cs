@@ -48,6 +48,10 @@ public enum CommitOutcome
 /// </summary>
 public interface IAppointmentStore
 {
+    /// <summary>
+    /// Seats taken per slot, for offers: may be a few seconds behind the counters (a summary, ADR 0017). Only
+    /// <see cref="CommitAsync"/> decides whether a slot has room, against the counters themselves.
+    /// </summary>
     Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadUsageAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken);
 
     Task<CommitOutcome> CommitAsync(SlotChange change, CancellationToken cancellationToken);
@@ -57,8 +61,14 @@ public interface IAppointmentStore
     /// <summary>The ledger of a mobile number (by its pseudonymous key), or null when the number never booked here.</summary>
     Task<StoredLedger?> ReadLedgerAsync(string centreId, string mobileKey, CancellationToken cancellationToken);
 
-    /// <summary>Appointments of a centre, any category, in one status.</summary>
-    Task<IReadOnlyList<Appointment>> ListByStatusAsync(string centreId, AppointmentStatus status, CancellationToken cancellationToken);
+    /// <summary>Appointments of a centre on one date, any category and status: read by key, however long the history.</summary>
+    Task<IReadOnlyList<Appointment>> ListDayAsync(string centreId, LocalDate date, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appointments still awaiting a confirmation whose deadline is at or before <paramref name="dueBy"/>: read by key,
+    /// however many were ever booked (an index of deadlines that the store prunes as it reads).
+    /// </summary>
+    Task<IReadOnlyList<Appointment>> ListConfirmationsDueAsync(string centreId, Instant dueBy, CancellationToken cancellationToken);
 
     /// <summary>Appointments of one category on one date, for staff.</summary>
     Task<IReadOnlyList<Appointment>> ListAsync(string centreId, string categoryId, LocalDate date, CancellationToken cancellationToken);
@@ -86,7 +96,8 @@ public interface IPhoneNumbers
 /// <summary>Where extended-hours requests wait for the centre's decision.</summary>
 public interface IExtendedHoursRequests
 {
-    Task AddAsync(ExtendedHoursRequest request, CancellationToken cancellationToken);
+    /// <summary>Adds the request; false when one with the same id (the same wish from the same number) exists.</summary>
+    Task<bool> AddAsync(ExtendedHoursRequest request, CancellationToken cancellationToken);
 }
 
 /// <summary>A resident's wish for a lunch, evening or weekend slot that no session offers yet.</summary>

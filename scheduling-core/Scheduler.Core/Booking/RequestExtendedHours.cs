@@ -6,14 +6,16 @@ using Scheduler.Core.Results;
 
 namespace Scheduler.Core.Booking;
 
-public sealed record ExtendedHoursCommand(string? ItemId, string? BundleId, LocalDate? Date, SlotKind? Wanted, string? Name, string? Mobile, string? Language);
+public sealed record ExtendedHoursCommand(string? ItemId, string? BundleId, LocalDate? Date, SlotKind? Wanted, string? Name, string? Mobile, string? Language,
+    string? VerificationCode = null, string? MobileProof = null);
 
 /// <summary>Either the appointment the request was booked into, or the request recorded for the centre to decide on.</summary>
-public sealed record ExtendedHoursOutcome(Booked? Booked, ExtendedHoursRequest? Recorded);
+/// <param name="NewProof">The device's new proof of the mobile, when this request verified it by a code.</param>
+public sealed record ExtendedHoursOutcome(Booked? Booked, ExtendedHoursRequest? Recorded, MobileProof? NewProof = null);
 
 /// <summary>A wish for a lunch, evening or weekend slot: booked into such a session when one has room, else recorded for the centre.</summary>
 public sealed class RequestExtendedHours(IAppointmentStore store, ICentreDirectory centres, IPhoneNumbers phones, IExtendedHoursRequests extendedHours,
-    BookAppointment book, AuditTrail audit, IClock clock)
+    BookAppointment book, PhoneVerification verification, AuditTrail audit, IClock clock, Abuse.RateLimiter? limiter = null, Privacy.Pseudonyms? pseudonyms = null)
 {
     public async Task<Outcome<ExtendedHoursOutcome>> RequestAsync(string centreId, ExtendedHoursCommand command, Caller caller, CancellationToken cancellationToken)
     {
@@ -32,19 +34,32 @@ public sealed class RequestExtendedHours(IAppointmentStore store, ICentreDirecto
         if (date < today) return Problem.Invalid("date", ErrorCodes.InThePast, "The date has passed.");
         if (date > today.PlusDays(centre.Rules.HorizonDays)) return Problem.Invalid("date", ErrorCodes.BeyondHorizon, $"Appointments open {centre.Rules.HorizonDays} days ahead.");
 
+        if (limiter is not null && pseudonyms is not null && caller is AnonymousCaller or ResidentCaller
+            && await limiter.CheckAsync(Abuse.RateScopes.PerMobile(Abuse.RateScopes.ExtendedHours), pseudonyms.Mobile(mobile), "mobile", cancellationToken) is { } tooMany)
+            return tooMany;
+
+        // A request books a seat or asks the centre for one and is answered by SMS: only from a verified mobile.
+        var verified = await verification.VerifyAsync(centreId, mobile, command.VerificationCode, command.MobileProof, caller, cancellationToken);
+        if (verified.Error is { } unverified) return unverified;
+        var newProof = verified.Value!.NewProof;
+
         var usage = await store.ReadUsageAsync(centreId, bookable.CategoryId, date, date, cancellationToken);
         var wanted = command.Wanted.Value;
         var offer = BookingChecks.Offers(centre, bookable, date, date, green: false, now, usage).SelectMany(d => d.Slots)
             .FirstOrDefault(s => s.Kind == wanted || (wanted == SlotKind.Weekend && s.Kind == SlotKind.SpecialDate && date.DayOfWeek >= IsoDayOfWeek.Saturday));
         if (offer is not null)
         {
-            var booked = await book.BookAsync(centreId, new BookCommand(command.ItemId, command.BundleId, date, offer.Start, command.Name, command.Mobile, null, null, command.Language, null), caller, cancellationToken);
-            if (booked.Error is null) return Outcome<ExtendedHoursOutcome>.Ok(new ExtendedHoursOutcome(booked.Value, null));
+            var booked = await book.BookAsync(centreId, new BookCommand(command.ItemId, command.BundleId, date, offer.Start, command.Name, command.Mobile, null, null, command.Language, null,
+                command.VerificationCode, newProof?.Value ?? command.MobileProof), caller, cancellationToken);
+            if (booked.Error is null) return Outcome<ExtendedHoursOutcome>.Ok(new ExtendedHoursOutcome(booked.Value, null, newProof));
             if (booked.Error.Code != ErrorCodes.SlotFull) return booked.Error;
         }
-        var request = new ExtendedHoursRequest(Ids.New("xh-"), centreId, bookable.CategoryId, bookable.Id, date, wanted, command.Name!.Trim(), mobile, now, caller.AuditName);
-        await extendedHours.AddAsync(request, cancellationToken);
+        // The same wish (number, service, day, period) has one id, so asking again is refused rather than recorded twice.
+        var id = pseudonyms is null ? Ids.New("xh-") : "xh-" + pseudonyms.Fingerprint($"extended|{mobile}|{bookable.Id}|{date:yyyy-MM-dd}|{wanted}")[..20];
+        var request = new ExtendedHoursRequest(id, centreId, bookable.CategoryId, bookable.Id, date, wanted, command.Name!.Trim(), mobile, now, caller.AuditName);
+        if (!await extendedHours.AddAsync(request, cancellationToken))
+            return Problem.Conflict("wanted", ErrorCodes.Duplicate, "This number already asked for this service in that period on that day.");
         await audit.RecordAsync(centreId, caller, "extended-hours.requested", $"extended-hours/{request.Id}", $"{bookable.Id} {date:yyyy-MM-dd} {wanted}", cancellationToken);
-        return Outcome<ExtendedHoursOutcome>.Ok(new ExtendedHoursOutcome(null, request));
+        return Outcome<ExtendedHoursOutcome>.Ok(new ExtendedHoursOutcome(null, request, newProof));
     }
 }

@@ -28,12 +28,21 @@ public sealed class ResidentTokenService
     private const char Separator = '\u001f';
     private readonly byte[] _key;
     private readonly IClock _clock;
+    private readonly Duration _maxLifetime;
 
-    public ResidentTokenService(byte[] key, IClock clock)
+    /// <summary>The longest life a token may claim when read: manage links live until the booking horizon, about two months at most.</summary>
+    public static readonly Duration DefaultMaxLifetime = Duration.FromDays(90);
+
+    /// <param name="maxLifetime">
+    /// A token whose expiry lies further ahead than this when read is refused as malformed: nothing this app issues
+    /// lives longer, so such a token was minted with a leaked key or by mistake.
+    /// </param>
+    public ResidentTokenService(byte[] key, IClock clock, Duration? maxLifetime = null)
     {
         if (key.Length < 32) throw new ArgumentException("The token signing key must be at least 32 bytes.", nameof(key));
         _key = key;
         _clock = clock;
+        _maxLifetime = maxLifetime ?? DefaultMaxLifetime;
     }
 
     public string Issue(string centreId, string subject, string purpose, Duration validFor)
@@ -65,7 +74,9 @@ public sealed class ResidentTokenService
         var parts = Encoding.UTF8.GetString(payload).Split(Separator);
         if (parts.Length != 4 || !long.TryParse(parts[3], out var seconds)) return TokenProblem.Malformed;
         var expires = Instant.FromUnixTimeSeconds(seconds);
-        if (_clock.GetCurrentInstant() >= expires) return TokenProblem.Expired;
+        var now = _clock.GetCurrentInstant();
+        if (now >= expires) return TokenProblem.Expired;
+        if (expires - now > _maxLifetime) return TokenProblem.Malformed;
         result = new ResidentToken(parts[0], parts[1], parts[2], expires);
         return TokenProblem.None;
     }

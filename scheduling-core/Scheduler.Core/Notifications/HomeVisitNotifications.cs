@@ -37,7 +37,22 @@ public sealed class HomeVisitNotifications(SmsNotifier notifier, ICentreDirector
     public Task ReminderAsync(HomeVisitRequest r, LocalDate date, LocalTime start, CancellationToken cancellationToken) =>
         SendAsync(r, $"{r.Id}|reminder|{date:yyyyMMdd}", SmsKinds.VisitReminder, $"{start:HH:mm}", cancellationToken);
 
-    private async Task SendAsync(HomeVisitRequest r, string key, string kind, string? time, CancellationToken cancellationToken)
+    /// <summary>
+    /// After a visit is done: the rating request (好差评), answered by a reply of 1 to 5 with an optional reason. Once
+    /// per request and day; the reply is recorded against <c>home-visit/{id}</c>.
+    /// </summary>
+    public Task<OutboxResult> RatingRequestAsync(HomeVisitRequest r, LocalDate date, LocalTime start, CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        return SendAsync(r, $"{r.Id}|rating|{date:yyyyMMdd}", SmsKinds.RatingRequest, SmsFormat.When(date, start, Language), cancellationToken,
+            c => c with { RatingOf = Subject(r.Id), RatingUntil = now + notifier.Settings.RatingFor });
+    }
+
+    /// <summary>What replies about a home-visit request are about.</summary>
+    public static string Subject(string requestId) => $"home-visit/{requestId}";
+
+    private async Task<OutboxResult> SendAsync(HomeVisitRequest r, string key, string kind, string? time, CancellationToken cancellationToken,
+        Func<Conversation, Conversation>? conversation = null)
     {
         var centre = await centres.GetAsync(r.CentreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{r.CentreId}' is not known.");
         var service = centre.Profile.Items.FirstOrDefault(i => i.Id == r.ItemId)?.Name.For(Language) ?? r.ItemId;
@@ -49,7 +64,7 @@ public sealed class HomeVisitNotifications(SmsNotifier notifier, ICentreDirector
             ["time"] = time,
         };
         var now = clock.GetCurrentInstant();
-        await notifier.SendAsync(centre, key, r.Mobile, kind, Language, values,
-            new Conversation(r.CentreId, $"home-visit/{r.Id}", Language, ChoiceMode.None, [], now, null, null, now), cancellationToken);
+        var about = new Conversation(r.CentreId, Subject(r.Id), Language, ChoiceMode.None, [], now, null, null, now);
+        return await notifier.SendAsync(centre, key, r.Mobile, kind, Language, values, conversation is null ? about : conversation(about), cancellationToken);
     }
 }

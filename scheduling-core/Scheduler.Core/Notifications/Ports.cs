@@ -69,6 +69,18 @@ public interface ISmsContacts
 
     Task<bool> IsOptedOutAsync(string e164, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Keeps <paramref name="conversation"/> as what the number was last messaged about, unless the number opted out
+    /// or already holds a newer one (events are handled in any order, and at the same time). Answers whether the
+    /// number is opted out. Stores that can should do this as one read and one conditional write, retried on a race.
+    /// </summary>
+    async Task<bool> KeepConversationAsync(string e164, Conversation conversation, CancellationToken cancellationToken)
+    {
+        if (await IsOptedOutAsync(e164, cancellationToken)) return true;
+        if (!((await GetConversationAsync(e164, cancellationToken))?.At > conversation.At)) await SaveConversationAsync(e164, conversation, cancellationToken);
+        return false;
+    }
+
     Task SetOptedOutAsync(string e164, bool optedOut, Instant at, CancellationToken cancellationToken);
 
     /// <summary>Takes an inbound message id once: false when this message was handled before (a webhook retried).</summary>
@@ -78,11 +90,20 @@ public interface ISmsContacts
 /// <summary>Notification settings a centre runs with.</summary>
 /// <param name="QuietFrom">Quiet hours start (local time at the centre).</param>
 /// <param name="QuietUntil">Quiet hours end (local time at the centre).</param>
-/// <param name="ChoicesFor">How long numbered choices in a reply stay valid.</param>
+/// <param name="ChoicesFor">How long numbered choices in a reply stay valid (the conversation's expiry).</param>
 /// <param name="RatingFor">How long a rating request can be answered by reply.</param>
 public sealed record NotificationSettings(LocalTime QuietFrom, LocalTime QuietUntil, Duration ChoicesFor, Duration RatingFor)
 {
     public static NotificationSettings Default { get; } = new(new LocalTime(21, 0), new LocalTime(8, 0), Duration.FromMinutes(30), Duration.FromDays(7));
+
+    /// <summary>When the day-before reminders go (local time at the centre).</summary>
+    public LocalTime RemindersAt { get; init; } = new(18, 0);
+
+    /// <summary>When staff get their day, on working days (local time at the centre).</summary>
+    public LocalTime StaffDayAt { get; init; } = new(7, 30);
+
+    /// <summary>When the day's home visits that are done ask for a rating (local time at the centre).</summary>
+    public LocalTime VisitRatingsAt { get; init; } = new(19, 0);
 
     /// <summary>When a message decided at <paramref name="now"/> may go: now, or the end of the quiet hours it falls in.</summary>
     public Instant SendAt(Instant now, DateTimeZone zone, bool urgent)
@@ -95,4 +116,12 @@ public sealed record NotificationSettings(LocalTime QuietFrom, LocalTime QuietUn
         var day = t >= QuietUntil ? local.Date.PlusDays(1) : local.Date;
         return (day + QuietUntil).InZoneLeniently(zone).ToInstant();
     }
+}
+
+/// <summary>Which daily batches ran, per centre and local date, so a timer that fires often acts once a day.</summary>
+public interface IDailyBatches
+{
+    Task<bool> IsDoneAsync(string centreId, string batch, LocalDate date, CancellationToken cancellationToken);
+
+    Task MarkDoneAsync(string centreId, string batch, LocalDate date, int count, Instant at, CancellationToken cancellationToken);
 }

@@ -9,8 +9,22 @@ public sealed record Rating(string CentreId, string Subject, string CategoryId, 
 
 public enum FollowUpStatus { Open, Closed }
 
-/// <summary>What a rating of 1 or 2 opens: a dispatcher acts on it by <see cref="Due"/> and closes it with a note.</summary>
-public sealed record FollowUp(string CentreId, string Subject, int Score, string? Reason, Instant OpenedAt, Instant Due, FollowUpStatus Status, string? Note, string? ClosedBy, Instant? ClosedAt)
+/// <summary>Why a follow-up was opened.</summary>
+public static class FollowUpKinds
+{
+    /// <summary>A rating of 1 or 2.</summary>
+    public const string Rating = "rating";
+
+    /// <summary>A resident asked by SMS to move a home visit: a dispatcher calls them or plans the day again.</summary>
+    public const string VisitChange = "visit-change";
+}
+
+/// <summary>
+/// Something a dispatcher acts on by <see cref="Due"/> and closes with a note: a rating of 1 or 2, or a resident's
+/// request to move a home visit (<see cref="Kind"/>; <see cref="Score"/> is 0 then). One open per subject and kind.
+/// </summary>
+public sealed record FollowUp(string CentreId, string Subject, int Score, string? Reason, Instant OpenedAt, Instant Due, FollowUpStatus Status, string? Note, string? ClosedBy,
+    Instant? ClosedAt, string Kind = FollowUpKinds.Rating)
 {
     public bool OverdueAt(Instant now) => Status == FollowUpStatus.Open && now > Due;
 }
@@ -36,8 +50,24 @@ public sealed record RatingSummary(LocalDate From, LocalDate To, int Count, doub
 /// Ratings: one per appointment or visit; a 1 or 2 opens a follow-up due in a number of working days (default 3)
 /// by the centre's calendar; the summary counts and averages by category and item over local dates.
 /// </summary>
-public sealed class Ratings(IRatingStore store, Booking.ICentreDirectory centres, IClock clock, int followUpWorkingDays = 3)
+public sealed class Ratings(IRatingStore store, Booking.ICentreDirectory centres, IClock clock, int followUpWorkingDays = 3, int visitChangeWorkingDays = 1)
 {
+    /// <summary>
+    /// A resident asked by SMS to move a home visit: a follow-up for the dispatchers, due after
+    /// <c>visitChangeWorkingDays</c> working days. Asking again while one is open returns that one.
+    /// </summary>
+    public async Task<FollowUp> RequestVisitChangeAsync(string centreId, string subject, string? reason, Instant at, CancellationToken cancellationToken)
+    {
+        var open = (await store.ListFollowUpsAsync(centreId, cancellationToken))
+            .FirstOrDefault(f => f.Subject == subject && f.Kind == FollowUpKinds.VisitChange && f.Status == FollowUpStatus.Open);
+        if (open is not null) return open;
+        var calendar = (await centres.GetAsync(centreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{centreId}' is not known.")).Calendar;
+        var followUp = new FollowUp(centreId, subject, 0, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim()[..Math.Min(200, reason.Trim().Length)], at,
+            DueAfterWorkingDays(calendar, at, visitChangeWorkingDays), FollowUpStatus.Open, null, null, null, FollowUpKinds.VisitChange);
+        await store.AddFollowUpAsync(followUp, cancellationToken);
+        return followUp;
+    }
+
     public async Task<Outcome<Rating>> RecordAsync(Rating rating, CancellationToken cancellationToken)
     {
         if (rating.Score is < 1 or > 5) return Problem.Invalid("score", ErrorCodes.Missing, "A rating is 1 to 5.");
@@ -61,7 +91,7 @@ public sealed class Ratings(IRatingStore store, Booking.ICentreDirectory centres
         if (centre is null) return Problem.UnknownCentre(centreId);
         var calendar = centre.Calendar;
         var list = await store.ListAsync(centreId, calendar.ToInstant(from.Value.AtMidnight()), calendar.ToInstant(to.Value.PlusDays(1).AtMidnight()), cancellationToken);
-        var followUps = await store.ListFollowUpsAsync(centreId, cancellationToken);
+        var followUps = (await store.ListFollowUpsAsync(centreId, cancellationToken)).Where(f => f.Kind == FollowUpKinds.Rating).ToList();
         var now = clock.GetCurrentInstant();
         static IReadOnlyList<RatingGroup> By(IEnumerable<Rating> rs, Func<Rating, string> key) =>
             rs.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new RatingGroup(g.Key, g.Count(), Math.Round(g.Average(r => r.Score), 2))).ToList();
@@ -76,10 +106,12 @@ public sealed class Ratings(IRatingStore store, Booking.ICentreDirectory centres
             .OrderBy(f => f.Status).ThenBy(f => f.Due).ToList();
 
     /// <summary>A dispatcher closes a follow-up with what was done.</summary>
-    public async Task<Outcome<FollowUp>> CloseAsync(string centreId, string? subject, string? note, Identity.Caller caller, CancellationToken cancellationToken)
+    public async Task<Outcome<FollowUp>> CloseAsync(string centreId, string? subject, string? note, Identity.Caller caller, CancellationToken cancellationToken,
+        string? kind = null)
     {
         if (string.IsNullOrWhiteSpace(note) || note.Length > 500) return Problem.Invalid("note", ErrorCodes.ReasonRequired, "Say what was done (at most 500 characters).");
-        var found = (await store.ListFollowUpsAsync(centreId, cancellationToken)).FirstOrDefault(f => f.Subject == subject);
+        kind ??= FollowUpKinds.Rating;
+        var found = (await store.ListFollowUpsAsync(centreId, cancellationToken)).FirstOrDefault(f => f.Subject == subject && f.Kind == kind);
         if (found is null) return Problem.NotFound("subject", ErrorCodes.UnknownRequest, "No follow-up for this subject.");
         if (found.Status == FollowUpStatus.Closed) return Outcome<FollowUp>.Ok(found);
         var closed = found with { Status = FollowUpStatus.Closed, Note = note.Trim(), ClosedBy = caller.AuditName, ClosedAt = clock.GetCurrentInstant() };

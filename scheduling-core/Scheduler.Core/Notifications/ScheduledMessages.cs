@@ -19,9 +19,8 @@ public sealed class SendDayBeforeReminders(IAppointmentStore store, ICentreDirec
         var now = clock.GetCurrentInstant();
         var tomorrow = centre.Calendar.Today(now).PlusDays(1);
         var sent = 0;
-        var active = (await store.ListByStatusAsync(centreId, AppointmentStatus.Booked, cancellationToken))
-            .Concat(await store.ListByStatusAsync(centreId, AppointmentStatus.AwaitingConfirmation, cancellationToken))
-            .Where(a => a.Date == tomorrow);
+        var active = (await store.ListDayAsync(centreId, tomorrow, cancellationToken))
+            .Where(a => a.Status is AppointmentStatus.Booked or AppointmentStatus.AwaitingConfirmation);
         foreach (var a in active)
         {
             var lang = a.Language;
@@ -46,6 +45,32 @@ public sealed class SendDayBeforeReminders(IAppointmentStore store, ICentreDirec
                     await visits.ReminderAsync(request, tomorrow, visit.Min(s => s.Start), cancellationToken);
                     sent++;
                 }
+        }
+        return sent;
+    }
+}
+
+/// <summary>
+/// Rating requests (好差评) for the day's home visits once they are done. A visit counts as done when its planned end
+/// in the day's published plan has passed and its request is still approved (a visit cancelled on the day is not
+/// rated). Staff do not yet record a visit's outcome; when they do, that record replaces the planned end here.
+/// Served appointments ask for their rating from the <c>appointment.served</c> event instead. Once per request and day.
+/// </summary>
+public sealed class SendVisitRatingRequests(ICentreDirectory centres, IPlanRunStore runs, HomeVisitService requests, HomeVisitNotifications visits, IClock clock)
+{
+    public async Task<int> RunAsync(string centreId, CancellationToken cancellationToken)
+    {
+        var centre = await centres.GetAsync(centreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{centreId}' is not known.");
+        var now = clock.GetCurrentInstant();
+        var today = centre.Calendar.Today(now);
+        if ((await runs.PublishedAsync(centreId, today, cancellationToken))?.Run.Plan is not { } plan) return 0;
+        var approved = (await requests.ListAsync(centreId, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved).ToDictionary(r => r.Id);
+        var sent = 0;
+        foreach (var visit in plan.Routes.SelectMany(r => r.Stops).GroupBy(s => s.VisitId))
+        {
+            if (!approved.TryGetValue(visit.Key, out var request)) continue;
+            if (centre.Calendar.ToInstant(today + visit.Max(s => s.End)) > now) continue;
+            if (await visits.RatingRequestAsync(request, today, visit.Min(s => s.Start), cancellationToken) == OutboxResult.Queued) sent++;
         }
         return sent;
     }
@@ -151,5 +176,45 @@ public sealed class SendStaffDaySchedules(ICentreDirectory centres, StaffDays da
                 == OutboxResult.Queued) sent++;
         }
         return sent;
+    }
+}
+
+/// <summary>What a scheduled batch did when its timer fired: ran (and how many messages it queued) or why not.</summary>
+public sealed record BatchOutcome(string Batch, LocalDate Date, bool Ran, int Queued, string? NotRun = null);
+
+/// <summary>
+/// The scheduled messages as daily batches at configured local times: the timer fires every few minutes (any zone,
+/// any clock change) and a batch runs on the first firing once its local time has passed, once per local date. A
+/// batch that fails is not marked and runs again on the next firing; each message's key keeps a rerun from sending
+/// anything twice, so a batch cut short by a crash is finished, not doubled.
+/// </summary>
+public sealed class ScheduledBatches(ICentreDirectory centres, IDailyBatches batches, SendDayBeforeReminders reminders, SendStaffDaySchedules staffDays,
+    SendVisitRatingRequests visitRatings, NotificationSettings settings, IClock clock)
+{
+    public const string Reminders = "day-before-reminders";
+    public const string StaffDays = "staff-day-schedules";
+    public const string VisitRatings = "visit-rating-requests";
+
+    public Task<BatchOutcome> RemindersAsync(string centreId, CancellationToken cancellationToken) =>
+        RunAsync(centreId, Reminders, settings.RemindersAt, false, reminders.RunAsync, cancellationToken);
+
+    public Task<BatchOutcome> StaffDaysAsync(string centreId, CancellationToken cancellationToken) =>
+        RunAsync(centreId, StaffDays, settings.StaffDayAt, true, staffDays.RunAsync, cancellationToken);
+
+    public Task<BatchOutcome> VisitRatingsAsync(string centreId, CancellationToken cancellationToken) =>
+        RunAsync(centreId, VisitRatings, settings.VisitRatingsAt, false, visitRatings.RunAsync, cancellationToken);
+
+    private async Task<BatchOutcome> RunAsync(string centreId, string batch, LocalTime at, bool workingDaysOnly, Func<string, CancellationToken, Task<int>> work,
+        CancellationToken cancellationToken)
+    {
+        var centre = await centres.GetAsync(centreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{centreId}' is not known.");
+        var local = clock.GetCurrentInstant().InZone(centre.Calendar.Zone);
+        var today = local.Date;
+        if (local.TimeOfDay < at) return new(batch, today, false, 0, $"not before {at:HH:mm}");
+        if (workingDaysOnly && !centre.Calendar.IsWorkingDay(today)) return new(batch, today, false, 0, "not a working day");
+        if (await batches.IsDoneAsync(centreId, batch, today, cancellationToken)) return new(batch, today, false, 0, "done today");
+        var queued = await work(centreId, cancellationToken);
+        await batches.MarkDoneAsync(centreId, batch, today, queued, clock.GetCurrentInstant(), cancellationToken);
+        return new(batch, today, true, queued);
     }
 }

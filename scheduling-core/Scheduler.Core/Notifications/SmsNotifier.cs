@@ -30,11 +30,14 @@ public sealed partial class SmsNotifier(ISmsOutbox outbox, ISmsContacts contacts
         };
         var text = SmsRenderer.Render(template, language, all);
         var now = clock.GetCurrentInstant();
-        var optedOut = !AllowedWhenOptedOut.Contains(kind) && await contacts.IsOptedOutAsync(to, cancellationToken);
+        var mayOptOut = !AllowedWhenOptedOut.Contains(kind);
         // The conversation first: a reply can come as soon as the message is out. Events are handled in any order,
-        // so a message about something older than what the number last heard about does not take the conversation over.
-        if (conversation is not null && !optedOut && !((await contacts.GetConversationAsync(to, cancellationToken))?.At > conversation.At))
-            await contacts.SaveConversationAsync(to, conversation, cancellationToken);
+        // so a message about something older than what the number last heard about does not take the conversation
+        // over; the same read says whether the number opted out.
+        var optedOut = mayOptOut && (conversation is not null
+            ? await contacts.KeepConversationAsync(to, conversation, cancellationToken)
+            : await contacts.IsOptedOutAsync(to, cancellationToken));
+        if (conversation is not null && !mayOptOut) await contacts.KeepConversationAsync(to, conversation, cancellationToken);
         return await outbox.EnqueueAsync(new OutboundSms(key, centre.Profile.Centre.Id, to, text, kind, language, decidedAt ?? now,
             settings.SendAt(now, centre.Calendar.Zone, template.Urgent)), optedOut, cancellationToken);
     }

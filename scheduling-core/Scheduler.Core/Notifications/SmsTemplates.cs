@@ -31,6 +31,8 @@ public static class SmsKinds
     public const string ReplyChoicesExpired = "reply-choices-expired";
     public const string ReplyOptedOut = "reply-opted-out";
     public const string ReplyOptedIn = "reply-opted-in";
+    public const string ReplyVisitConfirmed = "reply-visit-confirmed";
+    public const string ReplyVisitChangeRequested = "reply-visit-change-requested";
 }
 
 /// <summary>
@@ -183,6 +185,14 @@ public static class SmsTemplates
             "【{sign}】您已恢复接收短信。回复退订可停止。",
             "[{sign}] You will get our SMS again. Reply STOP to stop them.",
             1, Urgent: true),
+        new(SmsKinds.ReplyVisitConfirmed,
+            "【{sign}】{name}您好，已收到您的确认。上门时间：{time}，请在家等候。如需改期回复3，取消回复2。咨询电话{phone}",
+            "[{sign}] {name}, thank you for confirming. Visit time: {time}. Please be at home. Reply 3 to change, 2 to cancel. Call us: {phone}",
+            3, Urgent: true),
+        new(SmsKinds.ReplyVisitChangeRequested,
+            "【{sign}】{name}您好，已将您的改期要求转给调度员，{deadline}前会与您联系；新的上门时间将短信通知。咨询电话{phone}",
+            "[{sign}] {name}, we passed your request to move the visit to our dispatchers, who will contact you by {deadline}; the new time comes by SMS. Call us: {phone}",
+            4, Urgent: true),
     ];
 
     private static readonly Dictionary<string, SmsTemplate> ByKind = All.ToDictionary(t => t.Kind);

@@ -3,6 +3,15 @@ namespace Scheduler.Core.Results;
 /// <summary>Every stable error code a use case gives, so adapters and pages compare constants, never strings typed twice.</summary>
 public static class ErrorCodes
 {
+    public const string CodeAttemptsExhausted = "code-attempts-exhausted";
+    public const string CodeExpired = "code-expired";
+    public const string InvalidCode = "invalid-code";
+    public const string VerificationRequired = "verification-required";
+    public const string WrongCode = "wrong-code";
+    public const string RateLimited = "rate-limited";
+    public const string InvalidPageSize = "invalid-page-size";
+    public const string NotGreen = "not-green";
+    public const string RequestMismatch = "idempotency-key-reused";
     public const string AfterCutoff = "after-cutoff";
     public const string AlreadyDecided = "already-decided";
     public const string AlreadyStarted = "already-started";
@@ -83,6 +92,7 @@ public static class ErrorCodes
     public const string UnknownProposal = "unknown-proposal";
     public const string UnknownRequest = "unknown-request";
     public const string UnknownStaff = "unknown-staff";
+    public const string NotApproved = "not-approved";
     public const string WindowInThePast = "window-in-the-past";
     public const string WrongCategory = "wrong-category";
 }

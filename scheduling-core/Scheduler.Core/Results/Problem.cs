@@ -16,6 +16,12 @@ public enum ProblemKind
 
     /// <summary>The caller may not do this.</summary>
     Forbidden,
+
+    /// <summary>The request is well formed but contradicts an earlier one it claims to repeat.</summary>
+    Unprocessable,
+
+    /// <summary>Too many requests from this address or for this mobile; try again after <see cref="Problem.RetryAfter"/>.</summary>
+    TooManyRequests,
 }
 
 /// <summary>A rule the request broke: its kind, the field, a stable code from <see cref="ErrorCodes"/> and words for the person.</summary>
@@ -24,10 +30,16 @@ public sealed record Problem(ProblemKind Kind, string Field, string Code, string
     /// <summary>The nearest free slots, when a wanted slot was full.</summary>
     public IReadOnlyList<SlotOffer>? Alternatives { get; init; }
 
+    /// <summary>When a refusal for too many requests ends.</summary>
+    public NodaTime.Duration? RetryAfter { get; init; }
+
     public static Problem Invalid(string field, string code, string message) => new(ProblemKind.Invalid, field, code, message);
     public static Problem NotFound(string field, string code, string message) => new(ProblemKind.NotFound, field, code, message);
     public static Problem Conflict(string field, string code, string message) => new(ProblemKind.Conflict, field, code, message);
     public static Problem Forbidden(string field, string code, string message) => new(ProblemKind.Forbidden, field, code, message);
+    public static Problem Unprocessable(string field, string code, string message) => new(ProblemKind.Unprocessable, field, code, message);
+    public static Problem TooMany(string field, string message, NodaTime.Duration retryAfter) =>
+        new(ProblemKind.TooManyRequests, field, ErrorCodes.RateLimited, message) { RetryAfter = retryAfter };
 
     public static Problem UnknownCentre(string centreId) => NotFound("centre", ErrorCodes.UnknownCentre, $"Centre '{centreId}' is not known.");
 

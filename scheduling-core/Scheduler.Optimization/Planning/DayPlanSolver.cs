@@ -6,14 +6,17 @@ using Scheduler.Core.HomeVisits.Requests;
 
 namespace Scheduler.Optimization.Planning;
 
-/// <summary>The planning use case's solver port, answered by the OR-Tools route planner through <see cref="DayPlanner"/>.</summary>
-public sealed class DayPlanSolver(ITravelTimeProvider travel) : IDayPlanSolver
+/// <summary>
+/// The planning use case's solver port, answered by the OR-Tools route planner through <see cref="DayPlanner"/>. Solves
+/// wait for a <see cref="SolverSlots"/> slot, so the time limit is CPU the search actually gets.
+/// </summary>
+public sealed class DayPlanSolver(ITravelTimeProvider travel, SolverSlots slots) : IDayPlanSolver
 {
     public async Task<DayPlanOutcome> SolveAsync(CentreSnapshot centre, LocalDate date, IReadOnlyList<HomeVisitRequest> requests, HomeVisitShiftRules shifts,
         HomeVisitPlan? published, Duration timeLimit, CancellationToken cancellationToken)
     {
         var request = DayPlanner.BuildRequest(centre.Profile, centre.Calendar.Zone, date, requests, shifts, published);
-        var result = await DayPlanner.SolveAsync(request, travel, timeLimit, cancellationToken);
+        var result = await slots.RunAsync(() => DayPlanner.SolveAsync(request, travel, timeLimit, cancellationToken), cancellationToken);
         return new DayPlanOutcome(result.Publishable, result.Plan,
             result.Publishable ? null : $"{result.Status}: {string.Join("; ", result.Problems.Take(5))}",
             result.Violations.Select(v => v.Message).ToList(), result.Statistics?.FirstSolutionAfter?.TotalSeconds, result.Statistics?.Summary);

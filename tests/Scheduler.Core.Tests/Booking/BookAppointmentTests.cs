@@ -28,7 +28,7 @@ public sealed class BookAppointmentTests
         var outcome = await _w.BookAsync(Command(Monday, 10, 0, mobile));
 
         Assert.Null(outcome.Error);
-        var (a, token, repeated) = outcome.Value!;
+        var (a, token, repeated, _) = outcome.Value!;
         Assert.False(repeated);
         Assert.Equal(AppointmentStatus.Booked, a.Status);
         Assert.StartsWith("social.", a.Id, StringComparison.Ordinal);
@@ -317,11 +317,119 @@ public sealed class BookAppointmentTests
     }
 
     [Fact]
-    public async Task Staff_booking_for_a_resident_is_recorded_as_theirs()
+    public async Task Staff_booking_for_a_resident_needs_no_code_but_records_the_residents_consent()
     {
-        var outcome = await _w.Book.BookAsync(TestCentre.Id, Command(Monday, 15, 45), Staff, CancellationToken.None);
+        var outcome = await _w.Book.BookAsync(TestCentre.Id, Command(Monday, 15, 45) with { Assisted = new AssistedInput("counter", true) }, Staff, CancellationToken.None);
 
+        Assert.Null(outcome.Error);
         Assert.Equal("staff:clerk", outcome.Value!.Appointment.CreatedBy);
+        Assert.Equal(VerifiedBy.StaffAssisted, outcome.Value.Appointment.VerifiedBy);
+        Assert.Equal(new AssistedConsent("clerk", "counter", TestCentre.Now), outcome.Value.Appointment.Assisted);
         Assert.Equal("staff:clerk", Assert.Single(_w.Store.Events).Actor);
+        Assert.Empty(_w.Sms.Sent);
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("counter", false)]
+    [InlineData("email", true)]
+    public async Task Staff_booking_without_the_residents_consent_is_refused(string? channel, bool consented)
+    {
+        var outcome = await _w.Book.BookAsync(TestCentre.Id, Command(Monday, 15, 45) with { Assisted = new AssistedInput(channel, consented) }, Staff, CancellationToken.None);
+
+        Assert.Equal(("assisted", ErrorCodes.ConsentMissing), (outcome.Error?.Field, outcome.Error?.Code));
+        Assert.Empty(_w.Store.Outcomes);
+    }
+
+    [Fact]
+    public async Task An_anonymous_booking_without_a_verified_mobile_is_refused_and_holds_nothing()
+    {
+        var outcome = await _w.Book.BookAsync(TestCentre.Id, Command(Monday, 9, 0), Resident, CancellationToken.None);
+
+        Assert.Equal((ProblemKind.Forbidden, ErrorCodes.VerificationRequired), (outcome.Error?.Kind, outcome.Error?.Code));
+        Assert.Empty(_w.Store.Outcomes);
+        Assert.Equal(SlotUsage.Empty, _w.Usage(Monday, 9, 0));
+    }
+
+    [Fact]
+    public async Task A_code_from_the_sms_books_and_earns_a_proof_that_books_again_without_a_code()
+    {
+        var mobile = NewMobile();
+        var code = await _w.SendCodeAsync(mobile);
+
+        var first = await _w.Book.BookAsync(TestCentre.Id, Command(Monday, 9, 0, mobile) with { VerificationCode = code }, Resident, CancellationToken.None);
+        Assert.Null(first.Error);
+        Assert.Equal(VerifiedBy.Code, first.Value!.Appointment.VerifiedBy);
+        var proof = first.Value.NewProof!;
+        Assert.Equal(TestCentre.Now + PhoneVerificationSettings.Default.ProofLifetime, proof.Expires);
+
+        _w.Clock.Advance(Duration.FromDays(6));
+        var second = await _w.Book.BookAsync(TestCentre.Id, Command(Monday.PlusDays(7), 9, 0, mobile, item: TestCentre.Residence) with { MobileProof = proof.Value },
+            Resident, CancellationToken.None);
+        Assert.Null(second.Error);
+        Assert.Equal(VerifiedBy.Proof, second.Value!.Appointment.VerifiedBy);
+        Assert.Null(second.Value.NewProof);
+    }
+
+    [Fact]
+    public async Task A_proof_for_another_mobile_a_forged_one_or_an_expired_one_does_not_count()
+    {
+        var mine = NewMobile();
+        var proof = await _w.ProofAsync("+86" + mine);
+
+        var other = await _w.Book.BookAsync(TestCentre.Id, Command(Monday, 9, 0) with { MobileProof = proof }, Resident, CancellationToken.None);
+        var forged = await _w.Book.BookAsync(TestCentre.Id, Command(Monday, 9, 0, mine) with { MobileProof = proof[..^2] + "AA" }, Resident, CancellationToken.None);
+        _w.Clock.Advance(PhoneVerificationSettings.Default.ProofLifetime + Duration.FromSeconds(1));
+        var expired = await _w.Book.BookAsync(TestCentre.Id, Command(Monday.PlusDays(14), 9, 0, mine) with { MobileProof = proof }, Resident, CancellationToken.None);
+
+        Assert.All(new[] { other, forged, expired }, o => Assert.Equal(ErrorCodes.VerificationRequired, o.Error?.Code));
+        Assert.Empty(_w.Store.Outcomes);
+    }
+
+    [Fact]
+    public async Task A_resident_booking_link_counts_as_verified_and_a_manage_link_does_not()
+    {
+        var book = new ResidentCaller(new ResidentToken(TestCentre.Id, "resident/r1", PhoneVerification.BookLinkPurpose, TestCentre.Now + Duration.FromDays(1)));
+        var manage = new ResidentCaller(new ResidentToken(TestCentre.Id, "appointment/x", ManageLinks.Purpose, TestCentre.Now + Duration.FromDays(1)));
+
+        var byLink = await _w.Book.BookAsync(TestCentre.Id, Command(Monday, 9, 0), book, CancellationToken.None);
+        var byManage = await _w.Book.BookAsync(TestCentre.Id, Command(Monday, 9, 15), manage, CancellationToken.None);
+
+        Assert.Equal(VerifiedBy.ResidentLink, byLink.Value?.Appointment.VerifiedBy);
+        Assert.Equal(ErrorCodes.VerificationRequired, byManage.Error?.Code);
+    }
+
+    [Fact]
+    public async Task A_repeated_key_with_another_name_item_or_date_is_refused_and_mints_no_link()
+    {
+        var mobile = NewMobile();
+        var first = await _w.BookAsync(Command(Monday, 11, 0, mobile, key: "same-key"));
+        Assert.Null(first.Error);
+
+        var otherName = await _w.BookAsync(Command(Monday, 11, 0, mobile, key: "same-key", name: "王伟"));
+        var otherItem = await _w.BookAsync(Command(Monday, 11, 0, mobile, key: "same-key", item: TestCentre.Residence));
+        var otherDay = await _w.BookAsync(Command(Monday.PlusDays(1), 11, 0, mobile, key: "same-key"));
+        var same = await _w.BookAsync(Command(Monday, 11, 0, mobile, key: "same-key"));
+
+        Assert.All(new[] { otherName, otherItem, otherDay }, o =>
+        {
+            Assert.Equal((ProblemKind.Unprocessable, ErrorCodes.RequestMismatch), (o.Error?.Kind, o.Error?.Code));
+            Assert.Null(o.Value);
+        });
+        Assert.True(same.Value!.Repeated);
+        Assert.Equal(first.Value!.Appointment.Id, same.Value.Appointment.Id);
+        Assert.Single(_w.Store.Events);
+    }
+
+    [Fact]
+    public async Task A_replay_of_someone_elses_key_without_their_mobile_verified_gets_nothing()
+    {
+        var mobile = NewMobile();
+        Assert.Null((await _w.BookAsync(Command(Monday, 11, 0, mobile, key: "k-1"))).Error);
+
+        var replay = await _w.Book.BookAsync(TestCentre.Id, Command(Monday, 11, 0, mobile, key: "k-1"), Resident, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.VerificationRequired, replay.Error?.Code);
+        Assert.Null(replay.Value);
     }
 }

@@ -141,4 +141,21 @@ public sealed class ChangeAppointmentStatusTests
         Assert.Equal((ProblemKind.NotFound, ErrorCodes.UnknownAppointment), (unknown.Error!.Kind, unknown.Error.Code));
         Assert.Equal(ErrorCodes.UnknownCentre, centre.Error?.Code);
     }
+
+    [Fact]
+    public async Task A_green_claim_is_pending_until_staff_confirm_or_downgrade_it_and_the_decision_is_an_event()
+    {
+        var green = await _w.BookedAsync(Command(Monday, 14, 0, priority: PriorityReason.Elderly));
+        var plain = await _w.BookedAsync(Command(Monday, 14, 15));
+        Assert.Equal(GreenCheck.Pending, green.GreenCheck);
+        Assert.Null(plain.GreenCheck);
+
+        var downgraded = await _w.Status.CheckGreenClaimAsync(TestCentre.Id, green.Id, holds: false, Staff, CancellationToken.None);
+        var notGreen = await _w.Status.CheckGreenClaimAsync(TestCentre.Id, plain.Id, holds: true, Staff, CancellationToken.None);
+
+        Assert.Equal(GreenCheck.Downgraded, downgraded.Value!.GreenCheck);
+        Assert.Equal(ErrorCodes.NotGreen, notGreen.Error?.Code);
+        var e = _w.Store.Events[^1];
+        Assert.Equal((AppointmentEventTypes.GreenDowngraded, "staff:clerk"), (e.Type, e.Actor));
+    }
 }

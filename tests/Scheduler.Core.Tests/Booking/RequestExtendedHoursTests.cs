@@ -35,16 +35,21 @@ public sealed class RequestExtendedHoursTests
 
     private sealed class Recorder(List<ExtendedHoursRequest> into) : IExtendedHoursRequests
     {
-        public Task AddAsync(ExtendedHoursRequest request, CancellationToken cancellationToken)
+        public Task<bool> AddAsync(ExtendedHoursRequest request, CancellationToken cancellationToken)
         {
+            if (into.Any(r => r.Id == request.Id)) return Task.FromResult(false);
             into.Add(request);
-            return Task.CompletedTask;
+            return Task.FromResult(true);
         }
     }
 
-    private Task<Outcome<ExtendedHoursOutcome>> RequestAsync(LocalDate? date, SlotKind? wanted, string? mobile = null) =>
-        new RequestExtendedHours(_w.Store, new OneCentre(_w.Centre), new ChineseMobiles(), new Recorder(_recorded), _w.Book, new AuditTrail(_audit, _w.Clock), _w.Clock)
-            .RequestAsync(TestCentre.Id, new ExtendedHoursCommand(TestCentre.Pension, null, date, wanted, "李芳", mobile ?? NewMobile(), null), Resident, CancellationToken.None);
+    private async Task<Outcome<ExtendedHoursOutcome>> RequestAsync(LocalDate? date, SlotKind? wanted, string? mobile = null)
+    {
+        mobile ??= NewMobile();
+        var proof = new ChineseMobiles().NormalizeMobile(mobile, out _) is { } e164 ? await _w.ProofAsync(e164) : null;
+        return await new RequestExtendedHours(_w.Store, new OneCentre(_w.Centre), new ChineseMobiles(), new Recorder(_recorded), _w.Book, _w.Verification, new AuditTrail(_audit, _w.Clock), _w.Clock, null, _w.Pseudonyms)
+            .RequestAsync(TestCentre.Id, new ExtendedHoursCommand(TestCentre.Pension, null, date, wanted, "李芳", mobile, null, null, proof), Resident, CancellationToken.None);
+    }
 
     [Fact]
     public async Task An_evening_with_room_is_booked_at_its_first_free_slot()
@@ -89,6 +94,19 @@ public sealed class RequestExtendedHoursTests
         var audit = Assert.Single(_audit.Entries);
         Assert.Equal(("extended-hours.requested", $"extended-hours/{recorded.Id}", "pension-certification 2026-11-30 Evening"), (audit.Action, audit.Subject, audit.Detail));
         Assert.Empty(_w.Store.Outcomes);
+    }
+
+    [Fact]
+    public async Task The_same_wish_from_the_same_number_is_recorded_once()
+    {
+        var mobile = NewMobile();
+        var first = await RequestAsync(Monday, SlotKind.Evening, mobile);
+        var again = await RequestAsync(Monday, SlotKind.Evening, mobile);
+
+        Assert.NotNull(first.Value!.Recorded);
+        Assert.Equal((ProblemKind.Conflict, ErrorCodes.Duplicate), (again.Error?.Kind, again.Error?.Code));
+        Assert.Single(_recorded);
+        Assert.Single(_audit.Entries);
     }
 
     [Fact]

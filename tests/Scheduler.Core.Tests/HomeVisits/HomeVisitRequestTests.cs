@@ -104,4 +104,59 @@ public sealed class HomeVisitRequestTests
         Assert.Contains("已通过", sms.Text, StringComparison.Ordinal);
         Assert.Equal(3, _w.Sms.Attempts);
     }
+
+    private Task<Outcome<HomeVisitRequest>> FromPublicAsync(SubmitHomeVisit command) =>
+        _w.Requests.SubmitAsync(TestCentre.Id, command, AnonymousCaller.Instance, "web", CancellationToken.None);
+
+    [Fact]
+    public async Task Requests_from_the_public_stop_at_the_limit_per_mobile_whatever_the_name_or_day()
+    {
+        var results = new List<Outcome<HomeVisitRequest>>();
+        for (var i = 0; i < 5; i++)
+            results.Add(await FromPublicAsync(Submit(date: Monday.PlusDays(i % 2), idNumber: null) with { Name = $"林{i}" }));
+
+        Assert.Equal(3, results.Count(r => r.Error is null));
+        Assert.All(results.Skip(3), r => Assert.Equal((ProblemKind.TooManyRequests, ErrorCodes.RateLimited, "mobile"), (r.Error!.Kind, r.Error.Code, r.Error.Field)));
+        Assert.True(results[^1].Error!.RetryAfter > Duration.Zero);
+    }
+
+    [Fact]
+    public async Task Requests_for_one_resident_id_stop_at_the_limit_whatever_the_mobile()
+    {
+        var results = new List<Outcome<HomeVisitRequest>>();
+        for (var i = 0; i < 4; i++)
+            results.Add(await FromPublicAsync(Submit(mobile: $"1390000004{i}") with { Name = $"林{i}" }));
+
+        Assert.Equal(3, results.Count(r => r.Error is null));
+        Assert.Equal(("idNumber", ErrorCodes.RateLimited), (results[^1].Error?.Field, results[^1].Error?.Code));
+    }
+
+    [Fact]
+    public async Task Staff_and_other_systems_are_not_limited()
+    {
+        for (var i = 0; i < 5; i++)
+            Assert.Null((await SubmitAsync(Submit(idNumber: null) with { Name = $"林{i}" })).Error);
+    }
+
+    [Fact]
+    public async Task The_dispatchers_list_comes_a_page_at_a_time_oldest_first()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _w.Stored($"hv-{i}", Monday, HomeVisitStatus.Submitted);
+            _w.Clock.Advance(Duration.FromSeconds(1));
+        }
+
+        var first = await _w.Requests.PageAsync(TestCentre.Id, 2, null, CancellationToken.None);
+        var second = await _w.Requests.PageAsync(TestCentre.Id, 2, first.Value.Next, CancellationToken.None);
+        var last = await _w.Requests.PageAsync(TestCentre.Id, 2, second.Value.Next, CancellationToken.None);
+
+        Assert.Equal(["hv-0", "hv-1"], first.Value.Items.Select(r => r.Id));
+        Assert.Equal(["hv-2", "hv-3"], second.Value.Items.Select(r => r.Id));
+        Assert.Equal(["hv-4"], last.Value.Items.Select(r => r.Id));
+        Assert.Null(last.Value.Next);
+        Assert.Equal(ErrorCodes.InvalidPageSize, (await _w.Requests.PageAsync(TestCentre.Id, 0, null, CancellationToken.None)).Error?.Code);
+        Assert.Equal(ErrorCodes.InvalidPageSize, (await _w.Requests.PageAsync(TestCentre.Id, 201, null, CancellationToken.None)).Error?.Code);
+        Assert.Equal(ErrorCodes.UnknownRequest, (await _w.Requests.PageAsync(TestCentre.Id, 2, "hv-none", CancellationToken.None)).Error?.Code);
+    }
 }

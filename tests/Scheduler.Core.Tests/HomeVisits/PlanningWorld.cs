@@ -20,7 +20,13 @@ public sealed class PlanningWorld
         var audit = new AuditTrail(Audit, Clock);
         var notifications = new Scheduler.Core.Notifications.HomeVisitNotifications(new Scheduler.Core.Notifications.SmsNotifier(Sms, Sms, Clock, Scheduler.Core.Notifications.NotificationSettings.Default), centres, Clock);
         Requests = new HomeVisitService(RequestStore, centres, new ChineseMobiles(), new ReversingProtector(), notifications, audit, Clock,
-            HomeVisitShiftRules.Default, EligibilityRules.Default);
+            HomeVisitShiftRules.Default, EligibilityRules.Default,
+            new Scheduler.Core.Abuse.RateLimiter(new InMemoryRateCounter(), new Scheduler.Core.Abuse.RateLimitSettings(new Dictionary<string, Scheduler.Core.Abuse.RateLimit>
+            {
+                ["home-visit-mobile"] = new(3, Duration.FromDays(1)),
+                ["home-visit-resident"] = new(3, Duration.FromDays(1)),
+            }), Clock),
+            new Scheduler.Core.Privacy.Pseudonyms(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
         Planning = new HomeVisitPlanning(Runs, Queue, Solver, Requests, centres, notifications, audit, Clock, new PlanningSettings(Duration.FromSeconds(2)));
         Decisions = new HomeVisitDecisions(Requests, Planning);
         Schedules = new StaffScheduleQuery(Runs, Requests);

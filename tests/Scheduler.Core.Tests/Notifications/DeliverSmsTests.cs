@@ -45,9 +45,13 @@ internal sealed class Fakes : ISmsStore, ISmsSendQueue, ISmsContacts, ISmsOutbox
         return Task.CompletedTask;
     }
 
+    /// <summary>When set, the outbox fails (as storage can) once this many messages were taken.</summary>
+    public int? FailAfter { get; set; }
+
     public Task<OutboxResult> EnqueueAsync(OutboundSms message, bool optedOut, CancellationToken cancellationToken)
     {
         if (Enqueued.Any(e => e.Message.Key == message.Key)) return Task.FromResult(OutboxResult.AlreadyTaken);
+        if (Enqueued.Count >= FailAfter) throw new IOException("storage unavailable");
         Enqueued.Add((message, optedOut));
         return Task.FromResult(optedOut ? OutboxResult.OptedOut : OutboxResult.Queued);
     }

@@ -3,6 +3,7 @@ using NodaTime.Testing;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Catalogue;
 using Scheduler.Core.Identity;
+using Scheduler.Core.Notifications;
 using Scheduler.Core.Privacy;
 using Scheduler.Core.Results;
 using Xunit;
@@ -14,20 +15,26 @@ public sealed class BookingWorld
 {
     private static int _next = 10_000_000;
 
-    public BookingWorld(CentreProfile? profile = null)
+    public BookingWorld(CentreProfile? profile = null, FakeClock? clock = null)
     {
+        Clock = clock ?? new FakeClock(TestCentre.Now);
         Centre = TestCentre.Snapshot(profile);
         var centres = new OneCentre(Centre);
         var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
         Pseudonyms = new Pseudonyms(key);
         Tokens = new ResidentTokenService(key, Clock);
         Availability = new AvailabilityQuery(Store, centres, Clock);
-        Book = new BookAppointment(Store, centres, new ChineseMobiles(), Availability, new ManageLinks(Tokens, Clock), Pseudonyms, Clock);
+        Verification = new PhoneVerification(Verifications, centres, new ChineseMobiles(), new SmsNotifier(Sms, Sms, Clock, Scheduler.Core.Notifications.NotificationSettings.Default),
+            Pseudonyms, Clock, PhoneVerificationSettings.Default, Enumerable.Range(100, 32).Select(i => (byte)i).ToArray());
+        Book = new BookAppointment(Store, centres, new ChineseMobiles(), Availability, new ManageLinks(Tokens, Clock), Pseudonyms, Verification, Clock);
         Reschedule = new RescheduleAppointment(Store, centres, Availability, Pseudonyms, Clock);
         Status = new ChangeAppointmentStatus(Store, centres, Pseudonyms, Clock);
     }
 
-    public FakeClock Clock { get; } = new(TestCentre.Now);
+    public FakeClock Clock { get; }
+    public RecordingSms Sms { get; } = new();
+    public InMemoryPhoneVerifications Verifications { get; } = new();
+    public PhoneVerification Verification { get; }
     public InMemoryAppointmentStore Store { get; } = new();
     public CentreSnapshot Centre { get; }
     public Pseudonyms Pseudonyms { get; }
@@ -47,7 +54,36 @@ public sealed class BookingWorld
         PriorityReason? priority = null, string? key = null, string? bundle = null) =>
         new(bundle is null ? item : null, bundle, date, new LocalTime(hour, minute), name, mobile ?? NewMobile(), priority, null, null, key);
 
-    public Task<Outcome<Booked>> BookAsync(BookCommand command) => Book.BookAsync(TestCentre.Id, command, Resident, CancellationToken.None);
+    /// <summary>
+    /// Books as an anonymous resident whose device verified the mobile beforehand (through the real code and proof),
+    /// unless the command brings its own code or proof.
+    /// </summary>
+    public async Task<Outcome<Booked>> BookAsync(BookCommand command)
+    {
+        if (command.VerificationCode is null && command.MobileProof is null && command.Mobile is { } mobile && new ChineseMobiles().NormalizeMobile(mobile, out _) is { } e164)
+            command = command with { MobileProof = await ProofAsync(e164) };
+        return await Book.BookAsync(TestCentre.Id, command, Resident, CancellationToken.None);
+    }
+
+    private readonly Dictionary<string, string> _proofs = [];
+
+    /// <summary>A device proof for <paramref name="e164"/>, earned as a resident earns it: a code by SMS, read and checked.</summary>
+    public async Task<string> ProofAsync(string e164)
+    {
+        if (_proofs.TryGetValue(e164, out var known)) return known;
+        var code = await SendCodeAsync(e164);
+        var proof = await Verification.CheckCodeAsync(TestCentre.Id, e164, code, CancellationToken.None);
+        Assert.True(proof.Error is null, $"verification refused: {proof.Error}");
+        return _proofs[e164] = proof.Value!.Value;
+    }
+
+    /// <summary>Asks for a code for <paramref name="mobile"/> and reads it from the SMS that went out.</summary>
+    public async Task<string> SendCodeAsync(string mobile)
+    {
+        var sent = await Verification.SendCodeAsync(TestCentre.Id, mobile, "zh", CancellationToken.None);
+        Assert.True(sent.Error is null, $"code refused: {sent.Error}");
+        return System.Text.RegularExpressions.Regex.Match(Sms.Sent[^1].Text, "[0-9]{6}").Value;
+    }
 
     /// <summary>Books and fails the test unless it succeeds.</summary>
     public async Task<Appointment> BookedAsync(BookCommand command)

@@ -96,11 +96,18 @@ public sealed class InMemoryAppointmentStore : IAppointmentStore
         }
     }
 
-    public Task<IReadOnlyList<Appointment>> ListByStatusAsync(string centreId, AppointmentStatus status, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Appointment>> ListDayAsync(string centreId, LocalDate date, CancellationToken cancellationToken)
     {
         lock (_gate)
             return Task.FromResult<IReadOnlyList<Appointment>>(_appointments.Values.Select(s => s.Appointment)
-                .Where(a => a.CentreId == centreId && a.Status == status).ToList());
+                .Where(a => a.CentreId == centreId && a.Date == date).ToList());
+    }
+
+    public Task<IReadOnlyList<Appointment>> ListConfirmationsDueAsync(string centreId, Instant dueBy, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+            return Task.FromResult<IReadOnlyList<Appointment>>(_appointments.Values.Select(s => s.Appointment)
+                .Where(a => a.CentreId == centreId && a.Status == AppointmentStatus.AwaitingConfirmation && a.ConfirmBy <= dueBy).ToList());
     }
 
     public Task<IReadOnlyList<Appointment>> ListAsync(string centreId, string categoryId, LocalDate date, CancellationToken cancellationToken)

@@ -201,3 +201,45 @@ public sealed class StubSolver : IDayPlanSolver
     public static HomeVisitPlan EmptyPlan(LocalDate date) =>
         new(TestCentre.Id, date, [], [], new PlanKpis(0, 0, Duration.Zero, 0, Duration.Zero, []));
 }
+
+/// <summary>Challenges by centre and mobile key, with ETags that change on every write, as the table's do.</summary>
+public sealed class InMemoryPhoneVerifications : Scheduler.Core.Identity.IPhoneVerificationStore
+{
+    private readonly Dictionary<(string, string), (Scheduler.Core.Identity.VerificationChallenge Challenge, string ETag)> _rows = [];
+    private readonly Lock _lock = new();
+
+    public Task<Scheduler.Core.Identity.StoredChallenge?> GetAsync(string centreId, string mobileKey, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+            return Task.FromResult(_rows.TryGetValue((centreId, mobileKey), out var row) ? new Scheduler.Core.Identity.StoredChallenge(row.Challenge, row.ETag) : null);
+    }
+
+    public Task<bool> TryWriteAsync(string centreId, string mobileKey, Scheduler.Core.Identity.VerificationChallenge challenge, string? expectedETag, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var exists = _rows.TryGetValue((centreId, mobileKey), out var row);
+            if (expectedETag is null ? exists : !exists || row.ETag != expectedETag) return Task.FromResult(false);
+            _rows[(centreId, mobileKey)] = (challenge, Guid.NewGuid().ToString("N"));
+            return Task.FromResult(true);
+        }
+    }
+}
+
+/// <summary>Fixed-window counts by scope and key, as the table counter keeps them.</summary>
+public sealed class InMemoryRateCounter : Scheduler.Core.Abuse.IRateCounter
+{
+    private readonly Dictionary<(string, string), (Instant Start, int Count)> _rows = [];
+    private readonly Lock _lock = new();
+
+    public Task<Scheduler.Core.Abuse.RateCount> HitAsync(string scope, string key, Scheduler.Core.Abuse.RateLimit limit, Instant now, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var (start, count) = _rows.TryGetValue((scope, key), out var row) && now < row.Start + limit.Window ? row : (now, 0);
+            if (count >= limit.Limit) return Task.FromResult(new Scheduler.Core.Abuse.RateCount(false, count, start + limit.Window));
+            _rows[(scope, key)] = (start, count + 1);
+            return Task.FromResult(new Scheduler.Core.Abuse.RateCount(true, count + 1, start + limit.Window));
+        }
+    }
+}

@@ -37,8 +37,13 @@ public sealed class HomeVisitService(
     AuditTrail audit,
     IClock clock,
     HomeVisitShiftRules shifts,
-    EligibilityRules eligibility)
+    EligibilityRules eligibility,
+    Abuse.RateLimiter? limiter = null,
+    Privacy.Pseudonyms? pseudonyms = null)
 {
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
     public HomeVisitShiftRules Shifts => shifts;
 
     public async Task<Outcome<HomeVisitRequest>> SubmitAsync(string centreId, SubmitHomeVisit c, Caller caller, string channel, CancellationToken cancellationToken)
@@ -99,6 +104,16 @@ public sealed class HomeVisitService(
                 return Problem.Invalid(field, ErrorCodes.OutsideEveryShift, "No home-visit shift covers this window (weekdays and adjusted working days, " +
                     $"{shifts.Start:HH:mm}-{shifts.End:HH:mm}, long enough for the visit).");
             accepted.Add(new VisitWindow(date, from, to));
+        }
+
+        // Requests from the public are counted per mobile and per resident ID (staff, dispatchers and other systems are not).
+        if (limiter is not null && pseudonyms is not null && caller is AnonymousCaller or ResidentCaller)
+        {
+            if (await limiter.CheckAsync(Abuse.RateScopes.PerMobile(Abuse.RateScopes.HomeVisit), pseudonyms.Mobile(mobile), "mobile", cancellationToken) is { } byMobile)
+                return byMobile;
+            if (!string.IsNullOrWhiteSpace(c.IdNumber)
+                && await limiter.CheckAsync(Abuse.RateScopes.PerResident(Abuse.RateScopes.HomeVisit), pseudonyms.IdNumber(c.IdNumber), "idNumber", cancellationToken) is { } byResident)
+                return byResident;
         }
 
         var duplicateKey = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{mobile}|{name.ToLowerInvariant()}|{item.Id}|{accepted[0].Date:yyyy-MM-dd}")))[..32];
@@ -165,6 +180,26 @@ public sealed class HomeVisitService(
     }
 
     public Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken) => store.ListAsync(centreId, cancellationToken);
+
+    /// <summary>
+    /// One page of requests, oldest first: at most <paramref name="pageSize"/> (50 by default, 200 at most) after the
+    /// request <paramref name="after"/> (the last id of the page before); the id to ask for the next page with, if any.
+    /// </summary>
+    public async Task<Outcome<(IReadOnlyList<HomeVisitRequest> Items, string? Next)>> PageAsync(string centreId, int? pageSize, string? after, CancellationToken cancellationToken)
+    {
+        var size = pageSize ?? DefaultPageSize;
+        if (size is < 1 or > MaxPageSize) return Problem.Invalid("pageSize", ErrorCodes.InvalidPageSize, $"pageSize must be between 1 and {MaxPageSize}.");
+        var all = (await store.ListAsync(centreId, cancellationToken)).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+        var start = 0;
+        if (!string.IsNullOrEmpty(after))
+        {
+            var index = all.FindIndex(r => r.Id == after);
+            if (index < 0) return Problem.Invalid("after", ErrorCodes.UnknownRequest, "after must be the id of the last request of the page before.");
+            start = index + 1;
+        }
+        var page = all.Skip(start).Take(size).ToList();
+        return Outcome<(IReadOnlyList<HomeVisitRequest>, string?)>.Ok((page, start + size < all.Count ? page[^1].Id : null));
+    }
 
     private static LocalTime Max(LocalTime a, LocalTime b) => a > b ? a : b;
     private static LocalTime Min(LocalTime a, LocalTime b) => a < b ? a : b;

@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Scheduler.Core.Booking;
+using Scheduler.Core.Catalogue;
+using Scheduler.Core.Identity;
+using Scheduler.Core.Results;
+using Scheduler.Functions.Appointments;
+using Scheduler.Functions.Catalogue;
+using Scheduler.Functions.Platform;
+
+namespace Scheduler.Bench.Booking;
+
+/// <summary>
+/// Storage heat of a city's 08:00 peak, simulated: ten centres of uneven size (the demo centre's catalogue under
+/// ten ids, the largest carrying ten times the smallest's share) on one Azurite, their next two weeks' slots
+/// already partly booked (every slot has a counter, a quarter of them full), and the peak's mix replayed through
+/// the use cases the HTTP functions call: twenty availability reads for each booking, a booking taking a slot from
+/// the offers it was shown or, one time in five, a slot someone else took meanwhile (a stale offer: 409 with
+/// alternatives). The queue functions run meanwhile (the events' consumer, the SMS sender) and are waited for.
+/// The storage pipeline counts every request and the entities each read or wrote, per partition and per call.
+///
+/// The ten centres stand for a tenth of the city: the bench's bookings are what the city's peak (580 bookings/s,
+/// 11,600 availability reads/s at 100 centres) makes in <c>bookings / 58</c> seconds on these ten. A partition of
+/// one centre sees, at 100 centres, the rate it saw here; a partition all centres share (the SMS outbox's hash
+/// partitions) sees ten times it; the account sees ten times the requests.
+/// </summary>
+public static class HeatCommand
+{
+    public const int CityCentres = 100;
+    public const double CityPeakBookingsPerSecond = 580;
+    public const int AvailabilityPerBooking = 20;
+    public const double PartitionTarget = 2000;
+    public const double AccountTarget = 20000;
+    public const double QueueTarget = 2000;
+
+    /// <summary>Relative size of the ten centres: a municipal centre, district centres, street centres.</summary>
+    private static readonly double[] Weights = [3, 2, 1.5, 1, 1, 0.8, 0.6, 0.4, 0.4, 0.3];
+
+    public static async Task<int> RunAsync(int bookings, int concurrency)
+    {
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+        await using var host = await BenchHost.StartAsync();
+        var services = host.Services;
+        var meter = services.GetRequiredService<StorageMeter>();
+        var catalogue = services.GetRequiredService<CatalogueStore>();
+        var availability = services.GetRequiredService<AvailabilityQuery>();
+        var book = services.GetRequiredService<BookAppointment>();
+        var demo = Scheduler.Functions.Catalogue.DemoData.Load();
+        var centres = Enumerable.Range(0, Weights.Length).Select(i => $"c{i:00}").ToList();
+        var random = new Random(11);
+
+        // The ten centres and their fortnight of slots, partly booked (not counted).
+        var table = new TableClient(host.ConnectionString, StorageNames.AppointmentsTable);
+        var summaries = new TableClient(host.ConnectionString, StorageNames.AvailabilityTable);
+        var offers = new Dictionary<(string Centre, string Item), List<SlotOffer>>();
+        var full = new Dictionary<(string Centre, string Category), List<SlotOffer>>();
+        foreach (var id in centres)
+        {
+            var profile = demo with { Centre = demo.Centre with { Id = id } };
+            await catalogue.SaveAsync(profile, CancellationToken.None);
+            foreach (var category in profile.Categories)
+            {
+                var item = profile.Items.First(i => i.CategoryId == category.Id);
+                var days = (await availability.GetAsync(id, null, item.Id, null, BenchHost.Today, null, false, CancellationToken.None)).Value!;
+                var rows = new List<TableEntity>();
+                foreach (var slot in days.SelectMany(d => d.Slots))
+                {
+                    var isFull = random.NextDouble() < 0.25;
+                    var taken = isFull ? slot.Free : random.Next(0, Math.Max(1, slot.Free));
+                    if (isFull) (full.TryGetValue((id, category.Id), out var f) ? f : full[(id, category.Id)] = []).Add(slot);
+                    rows.Add(new TableEntity(id, TableAppointmentStore.SlotRow(category.Id, new SlotKey(slot.Date, slot.Start))) { ["General"] = taken, ["Green"] = 0 });
+                }
+                foreach (var chunk in rows.Chunk(100))
+                    await table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)));
+                // The counters were written behind the summary's back: the next read builds it afresh.
+                await summaries.DeleteEntityAsync(AvailabilitySummaries.Partition(id, category.Id), AvailabilitySummaries.RowKey, Azure.ETag.All);
+            }
+            foreach (var item in profile.Items)
+            {
+                var days = (await availability.GetAsync(id, null, item.Id, null, BenchHost.Today, null, false, CancellationToken.None)).Value!;
+                offers[(id, item.Id)] = days.SelectMany(d => d.Slots).Where(s => s.Free > 0).ToList();
+            }
+        }
+
+        // The peak's mix, by centre size: 20 availability reads per booking, interleaved.
+        var total = Weights.Sum();
+        var work = new List<(string Centre, bool Book)>();
+        for (var c = 0; c < centres.Count; c++)
+        {
+            var n = (int)Math.Round(bookings * Weights[c] / total);
+            for (var i = 0; i < n; i++)
+            {
+                work.Add((centres[c], true));
+                for (var r = 0; r < AvailabilityPerBooking; r++) work.Add((centres[c], false));
+            }
+        }
+        var booked = work.Count(w => w.Book);
+        work = work.OrderBy(_ => random.Next()).ToList();
+        var items = demo.Items.Select(i => i.Id).ToList();
+        var outcomes = new int[3];
+        var mobile = 13900000000L;
+
+        meter.Reset();
+        meter.Recording = true;
+        var watch = Stopwatch.StartNew();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
+        {
+            var rng = new Random(worker);
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < work.Count)
+            {
+                var (centre, isBooking) = work[i];
+                var item = items[rng.Next(items.Count)];
+                if (!isBooking)
+                {
+                    var result = await availability.GetAsync(centre, null, item, null, BenchHost.Today, null, false, CancellationToken.None);
+                    if (result.Error is not null) throw new InvalidOperationException($"availability: {result.Error.Message}");
+                    continue;
+                }
+                var category = demo.Items.First(x => x.Id == item).CategoryId;
+                var stale = rng.NextDouble() < 0.2 && full.TryGetValue((centre, category), out var taken) && taken.Count > 0;
+                var choices = stale ? full[(centre, category)] : offers[(centre, item)];
+                var slot = choices[rng.Next(choices.Count)];
+                var number = Interlocked.Increment(ref mobile).ToString();
+                var outcome = await book.BookAsync(centre, new BookCommand(item, null, slot.Date, slot.Start, "陈明", number, null, null, "zh", null),
+                    AnonymousCaller.Instance, CancellationToken.None);
+                Interlocked.Increment(ref outcomes[outcome.Error is null ? 0 : outcome.Error.Code == ErrorCodes.SlotFull ? 1 : 2]);
+            }
+        }));
+        var requestPath = watch.Elapsed;
+        await DrainAsync(host.ConnectionString, [StorageNames.AppointmentEventsQueue, StorageNames.SmsSendQueue]);
+        meter.Recording = false;
+        Console.WriteLine($"replayed {booked} bookings ({outcomes[0]} booked, {outcomes[1]} slot full with alternatives, {outcomes[2]} other) and " +
+                          $"{work.Count - booked} availability reads over {centres.Count} centres at concurrency {concurrency} in {requestPath.TotalSeconds:F1} s; queues drained after {watch.Elapsed.TotalSeconds:F1} s");
+
+        Report(meter.Snapshot(), centres, booked);
+        return 0;
+    }
+
+    /// <summary>Waits until the queue functions have taken every message (and a little longer, for the last to finish).</summary>
+    private static async Task DrainAsync(string connection, IReadOnlyList<string> queues)
+    {
+        var clients = queues.Select(q => new QueueClient(connection, q)).ToList();
+        var quiet = 0;
+        var deadline = Stopwatch.StartNew();
+        while (quiet < 3 && deadline.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            await Task.Delay(1000);
+            var waiting = 0;
+            foreach (var c in clients) waiting += (await c.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+            quiet = waiting == 0 ? quiet + 1 : 0;
+        }
+    }
+
+    private static void Report(IReadOnlyList<StorageTally> tallies, IReadOnlyList<string> centres, int bookings)
+    {
+        // The bench's bookings are what the ten centres (a tenth of the city) book in this many seconds of the peak.
+        var scale = CityCentres / (double)centres.Count;
+        var seconds = bookings / (CityPeakBookingsPerSecond / scale);
+        bool OfOneCentre(string partition) => partition.Split('|', '-').Any(centres.Contains);
+
+        Console.WriteLine($"simulated peak seconds: {seconds:F2} (the ten centres book {CityPeakBookingsPerSecond / scale:F0}/s)");
+        Console.WriteLine();
+        Console.WriteLine("per table and call (all centres): requests, entities read, entities written, per booking");
+        foreach (var g in tallies.Where(t => t.Service == "table").GroupBy(t => (t.Resource, t.Operation)).OrderByDescending(g => g.Sum(t => t.Entities)))
+            Console.WriteLine($"  {g.Key.Resource,-14} {g.Key.Operation,-22} {g.Sum(t => t.Requests) / (double)bookings,8:F2} req {g.Sum(t => t.Read) / (double)bookings,9:F2} read {g.Sum(t => t.Written) / (double)bookings,7:F2} written");
+        foreach (var g in tallies.Where(t => t.Service == "queue").GroupBy(t => (t.Resource, t.Operation)).OrderBy(g => g.Key.Resource))
+            Console.WriteLine($"  {g.Key.Resource,-14} {"queue " + g.Key.Operation,-22} {g.Sum(t => t.Requests) / (double)bookings,8:F2} req {g.Sum(t => t.Read) / (double)bookings,9:F2} read {g.Sum(t => t.Written) / (double)bookings,7:F2} written");
+
+        var partitions = tallies.Where(t => t.Service == "table")
+            .GroupBy(t => (t.Resource, t.Partition))
+            .Select(g => (g.Key.Resource, g.Key.Partition, Shared: !OfOneCentre(g.Key.Partition), Entities: g.Sum(t => t.Entities),
+                Rate: g.Sum(t => t.Entities) * (OfOneCentre(g.Key.Partition) ? 1 : scale) / seconds))
+            .OrderByDescending(p => p.Rate).ToList();
+        Console.WriteLine();
+        Console.WriteLine("hottest partitions at the 100-centre peak (entities/s; a shared partition carries ten times what it carried here):");
+        foreach (var p in partitions.Take(8))
+            Console.WriteLine($"  {p.Resource,-14} {p.Partition,-22} {(p.Shared ? "shared" : "one centre"),-10} {p.Rate,10:F0}/s ({p.Rate / PartitionTarget:P1})");
+
+        // Queue messages: every message sent is taken by a queue function; the host's dequeue (one request for up to 16)
+        // and delete (one each) are not made through the app's clients, so they are computed from the messages sent.
+        var sent = tallies.Where(t => t.Service == "queue" && t.Operation == "send").GroupBy(t => t.Resource).ToDictionary(g => g.Key, g => g.Sum(t => t.Written));
+        var hostQueueCalls = sent.Values.Sum(n => n + Math.Ceiling(n / 16.0));
+        Console.WriteLine();
+        foreach (var (queue, n) in sent.OrderBy(kv => kv.Key))
+            Console.WriteLine($"queue {queue}: {n * scale / seconds:F0} messages/s of {QueueTarget:F0} ({n * scale / seconds / QueueTarget:P1})");
+        var requests = tallies.Sum(t => t.Requests) + hostQueueCalls;
+        var accountRate = requests * scale / seconds;
+        Console.WriteLine($"account: {tallies.Sum(t => t.Requests) / (double)bookings:F1} requests per booking through the app's clients, " +
+                          $"{hostQueueCalls / bookings:F1} computed for the queue triggers' dequeues and deletes");
+        var hottest = partitions.FirstOrDefault();
+        Console.WriteLine($"hottest partition {hottest.Rate:F0} entities/s of {PartitionTarget:F0} ({hottest.Rate / PartitionTarget * 100:F1}%), " +
+                          $"account {accountRate:F0} requests/s of {AccountTarget:F0} ({accountRate / AccountTarget * 100:F1}%) at {CityCentres} centres peak");
+    }
+}

@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using NodaTime;
+using Scheduler.Core.Booking;
+
+namespace Scheduler.Functions.Appointments;
+
+/// <summary>
+/// A summary of a category's slot counters: for each date from yesterday on, the seats taken in each slot that has
+/// any (<c>0900:3.1</c>: three general, one green), as of <see cref="RefreshedAt"/>.
+/// </summary>
+public sealed record AvailabilitySummary(Instant RefreshedAt, IReadOnlyDictionary<string, string> Days);
+
+/// <summary>
+/// What availability and alternatives are served from (ADR 0017): one row per centre and window category in table
+/// <c>availability</c> (partition <c>{centre}|{category}</c>, row <c>summary</c>), so an availability answer is
+/// one point read however many days it covers, instead of a range read of every counter of those days in the
+/// centre's partition. The counters stay the truth: a booking checks them under their ETags, so an offer made from
+/// a summary a moment old ends, at worst, in a 409 with fresh alternatives.
+///
+/// Kept in step by whoever changes the counters: after its transaction, <see cref="RefreshAsync"/> reads the
+/// summary, then the changed counters, and replaces the summary only if unchanged since read. Reading the counters
+/// after the summary makes concurrent writers converge: a writer that copied an older value loses the ETag race to
+/// the one that copied a newer one, and reads again. A summary older than <see cref="RebuildAfter"/> (or missing)
+/// is rebuilt from the counters by the reader that finds it so (a range read of the category's counters from
+/// yesterday on), which heals anything a failed refresh left behind and drops past days. A writer that loses the
+/// race too often marks the row stale, so the next reader rebuilds it at once.
+/// </summary>
+public sealed class AvailabilitySummaries(StorageClients storage, IClock clock)
+{
+    public static readonly RowSchema<AvailabilitySummary> Schema = new("availability summary", 1);
+    public const string RowKey = "summary";
+    private const int Attempts = 25;
+
+    /// <summary>Column set, unconditionally, by a writer that could not get its refresh in: the next reader rebuilds.</summary>
+    public const string StaleColumn = "Stale";
+
+    /// <summary>How old a summary may get before the next reader rebuilds it from the counters.</summary>
+    public static readonly Duration RebuildAfter = Duration.FromMinutes(5);
+
+    private readonly TableClient _summaries = storage.Tables.GetTableClient(StorageNames.AvailabilityTable);
+    private readonly TableClient _counters = storage.Tables.GetTableClient(StorageNames.AppointmentsTable);
+
+    public static string Partition(string centreId, string categoryId) => $"{centreId}|{categoryId}";
+
+    /// <summary>Seats taken per slot from <paramref name="from"/> to <paramref name="to"/>, as the summary has them.</summary>
+    public async Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken)
+    {
+        var found = await _summaries.GetEntityIfExistsAsync<TableEntity>(Partition(centreId, categoryId), RowKey, cancellationToken: cancellationToken);
+        var summary = found.HasValue ? JsonRow.Read(found.Value!, Schema) : null;
+        if (summary is null || found.Value!.GetBoolean(StaleColumn) == true ||
+            clock.GetCurrentInstant() - summary.RefreshedAt > RebuildAfter || summary.RefreshedAt > clock.GetCurrentInstant())
+            summary = (await RebuildAsync(centreId, categoryId, found.HasValue ? found.Value!.ETag : (ETag?)null, cancellationToken)).Summary;
+        return Slice(summary, from, to);
+    }
+
+    /// <summary>Copies the counters of <paramref name="keys"/>, as they are now, into the summary.</summary>
+    public async Task RefreshAsync(string centreId, string categoryId, IReadOnlyCollection<SlotKey> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0) return;
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            var found = await _summaries.GetEntityIfExistsAsync<TableEntity>(Partition(centreId, categoryId), RowKey, cancellationToken: cancellationToken);
+            if (!found.HasValue)
+            {
+                // Built from the counters as they are now; if a reader added one meanwhile (from older counters), refresh that.
+                if ((await RebuildAsync(centreId, categoryId, null, cancellationToken)).Written) return;
+                continue;
+            }
+            var summary = JsonRow.Read(found.Value!, Schema);
+            var reads = keys.Distinct().Select(async k =>
+            {
+                var row = await _counters.GetEntityIfExistsAsync<TableEntity>(centreId, TableAppointmentStore.SlotRow(categoryId, k), cancellationToken: cancellationToken);
+                return (Key: k, Usage: row.HasValue ? TableAppointmentStore.Usage(row.Value!) : SlotUsage.Empty);
+            });
+            var days = summary.Days.ToDictionary(kv => kv.Key, kv => Parse(kv.Value));
+            foreach (var (key, usage) in await Task.WhenAll(reads))
+            {
+                var day = DayKey(key.Date);
+                if (!days.TryGetValue(day, out var slots)) days[day] = slots = [];
+                if (usage.General == 0 && usage.Green == 0) slots.Remove(key.Start);
+                else slots[key.Start] = usage;
+            }
+            var next = summary with { Days = days.Where(kv => kv.Value.Count > 0).ToDictionary(kv => kv.Key, kv => Format(kv.Value)) };
+            try
+            {
+                await _summaries.UpdateEntityAsync(Entity(centreId, categoryId, next), found.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                await Task.Delay(Random.Shared.Next(1, 5 * Math.Min(attempt, 10)), cancellationToken);
+            }
+        }
+        // Too many writers at once: mark it stale (a merge that cannot lose a race) so the next reader rebuilds it
+        // from the counters. Until then offers may be seconds old; the counters still guard every booking.
+        await _summaries.UpdateEntityAsync(new TableEntity(Partition(centreId, categoryId), RowKey) { [StaleColumn] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    /// <summary>Builds the summary from the counters of yesterday on and writes it unless someone wrote it meanwhile.</summary>
+    private async Task<(AvailabilitySummary Summary, bool Written)> RebuildAsync(string centreId, string categoryId, ETag? seen, CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        var since = now.InUtc().Date.PlusDays(-1);
+        var days = new Dictionary<string, Dictionary<LocalTime, SlotUsage>>();
+        var from = $"slot|{categoryId}|{since:yyyyMMdd}|";
+        var to = $"slot|{categoryId}|~";
+        await foreach (var e in _counters.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(to) < 0,
+                           select: ["RowKey", "General", "Green"], cancellationToken: cancellationToken))
+        {
+            var usage = TableAppointmentStore.Usage(e);
+            if (usage.General == 0 && usage.Green == 0) continue;
+            var key = TableAppointmentStore.ParseSlot(e.RowKey);
+            if (!days.TryGetValue(DayKey(key.Date), out var slots)) days[DayKey(key.Date)] = slots = [];
+            slots[key.Start] = usage;
+        }
+        var summary = new AvailabilitySummary(now, days.ToDictionary(kv => kv.Key, kv => Format(kv.Value)));
+        try
+        {
+            if (seen is { } etag) await _summaries.UpdateEntityAsync(Entity(centreId, categoryId, summary), etag, TableUpdateMode.Replace, cancellationToken);
+            else await _summaries.AddEntityAsync(Entity(centreId, categoryId, summary), cancellationToken);
+            return (summary, true);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // Another reader rebuilt it, or a writer refreshed it, meanwhile; what was read here is as fresh to answer with.
+            return (summary, false);
+        }
+    }
+
+    private static TableEntity Entity(string centreId, string categoryId, AvailabilitySummary summary) =>
+        JsonRow.Write(new TableEntity(Partition(centreId, categoryId), RowKey), Schema, summary);
+
+    private static IReadOnlyDictionary<SlotKey, SlotUsage> Slice(AvailabilitySummary summary, LocalDate from, LocalDate to)
+    {
+        var result = new Dictionary<SlotKey, SlotUsage>();
+        for (var d = from; d <= to; d = d.PlusDays(1))
+            if (summary.Days.TryGetValue(DayKey(d), out var text))
+                foreach (var (start, usage) in Parse(text))
+                    result[new SlotKey(d, start)] = usage;
+        return result;
+    }
+
+    private static string DayKey(LocalDate date) => date.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary><c>0900:3.1,0915:6.0</c>: start, general seats, green seats.</summary>
+    private static string Format(Dictionary<LocalTime, SlotUsage> slots)
+    {
+        var text = new StringBuilder();
+        foreach (var (start, usage) in slots.OrderBy(kv => kv.Key))
+        {
+            if (text.Length > 0) text.Append(',');
+            text.Append(CultureInfo.InvariantCulture, $"{start:HHmm}:{usage.General}.{usage.Green}");
+        }
+        return text.ToString();
+    }
+
+    private static Dictionary<LocalTime, SlotUsage> Parse(string text)
+    {
+        var slots = new Dictionary<LocalTime, SlotUsage>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = part.IndexOf(':');
+            var dot = part.IndexOf('.', colon);
+            slots[new LocalTime(int.Parse(part[..2], CultureInfo.InvariantCulture), int.Parse(part[2..4], CultureInfo.InvariantCulture))] =
+                new SlotUsage(int.Parse(part[(colon + 1)..dot], CultureInfo.InvariantCulture), int.Parse(part[(dot + 1)..], CultureInfo.InvariantCulture));
+        }
+        return slots;
+    }
+}

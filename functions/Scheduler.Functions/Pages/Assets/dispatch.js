@@ -1,0 +1,261 @@
+// The dispatcher's page. Reads its configuration (centre, items, staff names and every text, from the server's
+// Words catalogue) from #dispatch[data-config] and calls the API with the function key the page was opened with.
+(() => {
+  const root = document.getElementById('dispatch');
+  if (!root) return;
+  const CONFIG = JSON.parse(root.dataset.config);
+  const T = (key, ...args) => (CONFIG.texts[key] ?? key).replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
+  const code = new URLSearchParams(location.search).get('code') || '';
+  const api = (path, init = {}) => fetch(path, { ...init, headers: { 'x-functions-key': code, 'content-type': 'application/json', ...(init.headers || {}) } });
+  const el = (tag, props = {}, ...children) => { const e = document.createElement(tag); Object.assign(e, props); e.append(...children); return e; };
+  const $ = (id) => document.getElementById(id);
+  const colours = ['#0b3d91', '#a4000f', '#0a6b2d', '#8a4b00', '#5b2a86', '#00646e', '#b3004b', '#3d3d3d', '#005fa3', '#6b6b00'];
+  const dashes = [null, '8 6', '2 6', '12 4 2 4'];
+  const pageSize = 10;
+  let requests = [];
+  let byId = {};
+  let page = 0;
+  let runId = null;
+
+  const map = L.map('map', { attributionControl: true }).setView([CONFIG.centre.lat, CONFIG.centre.lng], 13);
+  if (CONFIG.tiles) L.tileLayer(CONFIG.tiles, { maxZoom: 18 }).addTo(map);
+  const layer = L.layerGroup().addTo(map);
+  L.circleMarker([CONFIG.centre.lat, CONFIG.centre.lng], { radius: 9, color: '#000' }).bindTooltip(T('centre')).addTo(map);
+
+  const hhmm = (s) => (s || '').slice(0, 5);
+  const minutes = (s) => { const [h, m] = s.split(':').map(Number); return h * 60 + m; };
+  const durationMinutes = (d) => {
+    if (typeof d !== 'string') return 0;
+    const parts = d.split(':').map(Number);
+    const [days, h, m] = parts.length === 4 ? parts : [0, ...parts];
+    return Math.round(days * 1440 + h * 60 + m);
+  };
+  const staffName = (id) => CONFIG.staff[id] || id;
+  const assessment = (r) => {
+    const basis = r.idGiven && r.age != null ? T('ageById', r.age) : T('declared');
+    return T(r.reason) + ' · ' + basis + (r.assessment && !r.assessment.eligible ? ' · ' + T('notEligible') : '');
+  };
+  const showError = async (res) => {
+    let detail = String(res.status);
+    try { detail = (await res.json()).detail || detail; } catch { /* not JSON */ }
+    $('progress').textContent = T('error') + detail;
+  };
+
+  // Requests: filtered by visit day, status and urgency, then paged; the table scrolls inside its own region.
+  async function loadRequests() {
+    const res = await api('/api/dispatch/home-visits');
+    if (!res.ok) { await showError(res); return; }
+    requests = await res.json();
+    byId = Object.fromEntries(requests.map(r => [r.id, r]));
+    renderRequests();
+  }
+
+  function filtered() {
+    const day = $('filter-day').value, status = $('filter-status').value, urgency = $('filter-urgency').value;
+    return requests.filter(r => (!day || r.windows.some(w => w.date === day)) && (!status || r.status === status) && (!urgency || r.urgency === urgency));
+  }
+
+  function renderRequests() {
+    const list = filtered();
+    const pages = Math.max(1, Math.ceil(list.length / pageSize));
+    page = Math.min(page, pages - 1);
+    const box = $('requests');
+    if (!list.length) { box.replaceChildren(el('p', { textContent: T('noRequests') })); return; }
+    const table = el('table');
+    table.append(el('caption', { textContent: T('oldestFirst') }));
+    const head = el('tr');
+    ['resident', 'service', 'reason', 'windows', 'urgency', 'status', 'decide'].forEach(h => head.append(el('th', { scope: 'col', textContent: T(h) })));
+    table.append(el('thead', {}, head));
+    const rows = el('tbody');
+    for (const r of list.slice(page * pageSize, (page + 1) * pageSize)) {
+      const tr = el('tr');
+      tr.append(el('td', { textContent: r.residentName + ' ' + r.mobileMasked }));
+      tr.append(el('td', { textContent: CONFIG.items[r.itemId] || r.itemId }));
+      tr.append(el('td', { textContent: assessment(r) }));
+      tr.append(el('td', { textContent: r.windows.map(w => w.date + ' ' + hhmm(w.from) + '–' + hhmm(w.to)).join(', ') }));
+      tr.append(el('td', { textContent: T(r.urgency) }));
+      tr.append(el('td', { textContent: T(r.status) + (r.decision && r.decision.reason ? ': ' + r.decision.reason : '') }));
+      const actions = el('td');
+      if (r.status === 'Submitted' || r.status === 'NeedsInformation') {
+        const reason = el('input', { type: 'text', placeholder: T('decisionReason') });
+        reason.setAttribute('aria-label', T('decisionReason') + ' ' + r.residentName);
+        const decide = (d) => async () => {
+          const res = await api('/api/dispatch/home-visits/' + encodeURIComponent(r.id) + '/decision', { method: 'POST', body: JSON.stringify({ decision: d, reason: reason.value || null }) });
+          if (!res.ok) await showError(res);
+          await loadRequests();
+        };
+        for (const [key, decision] of [['approve', 'Approve'], ['reject', 'Reject'], ['ask', 'AskForInformation']]) {
+          const b = el('button', { type: 'button', textContent: T(key) });
+          b.setAttribute('aria-label', T(key) + ' ' + r.residentName);
+          b.addEventListener('click', decide(decision));
+          actions.append(b);
+        }
+        actions.prepend(reason);
+      }
+      tr.append(actions);
+      rows.append(tr);
+    }
+    table.append(rows);
+    const region = el('div', { className: 'table-region', tabIndex: 0 }, table);
+    region.setAttribute('role', 'region');
+    region.setAttribute('aria-labelledby', 'requests-title');
+    const pager = el('div', { className: 'pager' });
+    const previous = el('button', { type: 'button', textContent: T('previous'), disabled: page === 0 });
+    previous.addEventListener('click', () => { page--; renderRequests(); });
+    const next = el('button', { type: 'button', textContent: T('next'), disabled: page >= pages - 1 });
+    next.addEventListener('click', () => { page++; renderRequests(); });
+    pager.append(previous, el('span', { textContent: T('page', page + 1, pages, list.length) }), next);
+    box.replaceChildren(region, pager);
+  }
+  for (const id of ['filter-day', 'filter-status', 'filter-urgency']) $(id).addEventListener('change', () => { page = 0; renderRequests(); });
+
+  // The plan: numbered routes (numbers on the map, in the list and on the timeline, so colour is never the only cue).
+  function show(run) {
+    const plan = run.plan;
+    const k = plan ? plan.kpis : null;
+    $('kpis').replaceChildren(k ? el('p', { textContent: T('kpis', k.served, k.dropped, durationMinutes(k.totalTravel), durationMinutes(k.totalOvertime)) }) : '');
+    layer.clearLayers();
+    const timeline = $('timeline'), dropped = $('dropped'), routes = $('route-list');
+    timeline.replaceChildren(); dropped.replaceChildren(); routes.replaceChildren();
+    if (!plan) return;
+    const bounds = [[CONFIG.centre.lat, CONFIG.centre.lng]];
+    const starts = plan.routes.map(r => minutes(r.departure || '08:00')), ends = plan.routes.map(r => minutes(r['return'] || '18:00'));
+    const day0 = Math.floor(Math.min(8 * 60, ...starts) / 60) * 60, dayEnd = Math.ceil(Math.max(18 * 60, ...ends) / 60) * 60, span = dayEnd - day0;
+    const inner = el('div', { className: 'timeline-inner' });
+    const axis = el('div', { className: 'axis' });
+    for (let m = day0; m <= dayEnd - 60; m += 60) {
+      const tick = el('span', { className: 'tick', textContent: (m / 60) + ':00' });
+      tick.style.left = ((m - day0) / span * 100) + '%';
+      axis.append(tick);
+    }
+    inner.append(el('div', { className: 'row' }, el('span', { className: 'who' }), axis));
+    plan.routes.forEach((route, i) => {
+      const number = i + 1, colour = colours[i % colours.length];
+      const label = T('route', number) + ' · ' + staffName(route.staffId);
+      const points = [[CONFIG.centre.lat, CONFIG.centre.lng]];
+      const bar = el('div', { className: 'bar' });
+      const stops = el('ol');
+      route.stops.forEach((stop, s) => {
+        const r = byId[stop.visitId];
+        const name = r ? r.residentName : stop.visitId;
+        const tag = number + '-' + (s + 1);
+        if (r) {
+          points.push([r.latitude, r.longitude]); bounds.push([r.latitude, r.longitude]);
+          const pin = el('span', { className: 'route-number', textContent: tag });
+          pin.style.background = colour;
+          L.marker([r.latitude, r.longitude], { icon: L.divIcon({ className: 'route-pin', html: pin, iconSize: [36, 20] }), keyboard: false })
+            .bindTooltip(tag + ' ' + name + ' ' + hhmm(stop.start)).addTo(layer);
+        }
+        const b = el('div', { className: 'blk', title: tag + ' ' + name + ' ' + hhmm(stop.start) + '–' + hhmm(stop.end) });
+        b.append(el('span', { textContent: tag + ' ' + name }), el('br'), el('span', { textContent: hhmm(stop.start) }));
+        b.style.left = ((minutes(stop.start) - day0) / span * 100) + '%';
+        b.style.width = ((minutes(stop.end) - minutes(stop.start)) / span * 100) + '%';
+        b.style.background = colour;
+        bar.append(b);
+        stops.append(el('li', { textContent: tag + ' ' + hhmm(stop.start) + '–' + hhmm(stop.end) + ' ' + name + (r ? ' · ' + r.address : '') }));
+      });
+      if (route.break) {
+        const b = el('div', { className: 'blk lunch', textContent: T('lunch') });
+        b.style.left = ((minutes(route.break.start) - day0) / span * 100) + '%';
+        b.style.width = ((minutes(route.break.end) - minutes(route.break.start)) / span * 100) + '%';
+        bar.append(b);
+      }
+      points.push([CONFIG.centre.lat, CONFIG.centre.lng]);
+      if (route.stops.length) L.polyline(points, { color: colour, weight: 4, dashArray: dashes[i % dashes.length] }).bindTooltip(label).addTo(layer);
+      const badge = el('span', { className: 'route-number', textContent: String(number) });
+      badge.style.background = colour;
+      routes.append(el('li', {}, badge, ' ' + label, stops));
+      inner.append(el('div', { className: 'row' }, el('span', { className: 'who', textContent: number + ' ' + staffName(route.staffId) }), bar));
+    });
+    timeline.append(inner);
+    if (bounds.length > 1) map.fitBounds(bounds, { padding: [20, 20] });
+    for (const d of plan.dropped) {
+      const r = byId[d.visitId];
+      dropped.append(el('li', { textContent: (r ? r.residentName : d.visitId) + ': ' + T(d.reason) }));
+    }
+    if (!plan.dropped.length) dropped.append(el('li', { textContent: T('allPlanned') }));
+  }
+
+  async function follow(id) {
+    const started = Date.now();
+    const progress = $('progress');
+    for (;;) {
+      const res = await api('/api/dispatch/plans/' + encodeURIComponent(id));
+      if (!res.ok) { await showError(res); return; }
+      const run = await res.json();
+      if (run.status === 'Queued' || run.status === 'Solving') {
+        progress.textContent = T('planning', Math.round((Date.now() - started) / 1000));
+        await new Promise(r => setTimeout(r, 700));
+        continue;
+      }
+      progress.textContent = run.status === 'Failed' ? T('failed') + (run.failure || '') : T('planned');
+      $('publish').disabled = run.status !== 'Solved';
+      show(run);
+      return;
+    }
+  }
+
+  $('plan').addEventListener('click', async () => {
+    await loadRequests();
+    const res = await api('/api/dispatch/plans', { method: 'POST', body: JSON.stringify({ date: $('plan-date').value }) });
+    if (!res.ok) { await showError(res); return; }
+    runId = (await res.json()).id;
+    await follow(runId);
+  });
+  $('publish').addEventListener('click', async () => {
+    const res = await api('/api/dispatch/plans/' + encodeURIComponent(runId) + '/publish', { method: 'POST', body: '{}' });
+    if (!res.ok) { await showError(res); return; }
+    $('progress').textContent = T('published');
+    $('publish').disabled = true;
+  });
+
+  // Follow-ups of ratings 1 and 2: open ones first, overdue ones marked; closing needs a note.
+  const when = (instant) => new Date(instant).toLocaleString(CONFIG.lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' });
+  async function loadFollowUps() {
+    const box = $('follow-ups');
+    const res = await api('/api/dispatch/follow-ups');
+    if (!res.ok) { box.replaceChildren(el('p', { textContent: T('error') + res.status })); return; }
+    const list = await res.json();
+    if (!list.length) { box.replaceChildren(el('p', { textContent: T('noFollowUps') })); return; }
+    const table = el('table');
+    const head = el('tr');
+    ['subject', 'score', 'reason', 'opened', 'due', 'status', 'note'].forEach(h => head.append(el('th', { scope: 'col', textContent: T(h) })));
+    table.append(el('thead', {}, head));
+    const rows = el('tbody');
+    for (const f of list) {
+      const tr = el('tr', { className: f.overdue ? 'overdue' : '' });
+      tr.append(el('td', { textContent: f.subject }), el('td', { textContent: String(f.score) }), el('td', { textContent: f.reason || '' }),
+        el('td', { textContent: when(f.openedAt) }), el('td', { textContent: when(f.due) }));
+      const status = el('td');
+      if (f.overdue) status.append(el('span', { className: 'badge overdue', textContent: T('overdue') }));
+      else status.append(T(f.status === 'Closed' ? 'closed' : 'open'));
+      tr.append(status);
+      const act = el('td');
+      if (f.status === 'Open') {
+        const note = el('input', { type: 'text' });
+        note.setAttribute('aria-label', T('note') + ' ' + f.subject);
+        const close = el('button', { type: 'button', textContent: T('close') });
+        close.setAttribute('aria-label', T('close') + ' ' + f.subject);
+        close.addEventListener('click', async () => {
+          if (!note.value.trim()) { note.setAttribute('aria-invalid', 'true'); $('progress').textContent = T('noteNeeded'); note.focus(); return; }
+          const r = await api('/api/dispatch/follow-ups/close', { method: 'POST', body: JSON.stringify({ subject: f.subject, note: note.value }) });
+          if (!r.ok) await showError(r);
+          await loadFollowUps();
+        });
+        act.append(note, close);
+      } else {
+        act.append(f.note || '');
+      }
+      tr.append(act);
+      rows.append(tr);
+    }
+    table.append(rows);
+    const region = el('div', { className: 'table-region', tabIndex: 0 }, table);
+    region.setAttribute('role', 'region');
+    region.setAttribute('aria-labelledby', 'follow-ups-title');
+    box.replaceChildren(region);
+  }
+
+  loadRequests();
+  loadFollowUps();
+})();

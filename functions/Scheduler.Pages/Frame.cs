@@ -1,0 +1,40 @@
+using Scheduler.Core.Catalogue;
+
+namespace Scheduler.Pages;
+
+/// <summary>What the layout needs around every page: the language, the centre, the title and where the language switch goes.</summary>
+/// <param name="Scripts">Static scripts (asset names) the page loads at the end of the body; never inline script.</param>
+/// <param name="Wide">The dispatcher's page: wider main column.</param>
+/// <param name="Step">The booking step this page is (1 to <see cref="BookingSteps"/>), shown as "第2步，共4步"; null elsewhere.</param>
+public sealed record Frame(Lang Lang, CentreProfile Centre, string Title, string SwitchUrl, IReadOnlyList<string>? Scripts = null, bool Wide = false, int? Step = null)
+{
+    /// <summary>
+    /// The booking's steps: service, time, details, the mobile's code (skipped on a phone that verified the number
+    /// before), booked.
+    /// </summary>
+    public const int BookingSteps = 5;
+
+    public string CentreName => Lang.Of(Centre.Centre.Name);
+
+    /// <summary>Opening hours as short lines, consecutive days with the same hours joined: 周一至周五 8:30–17:30.</summary>
+    public IReadOnlyList<string> HoursLines()
+    {
+        var lines = new List<string>();
+        var days = Centre.Opening.OrderBy(o => (int)o.Day).ToList();
+        var i = 0;
+        while (i < days.Count)
+        {
+            var j = i;
+            while (j + 1 < days.Count && (int)days[j + 1].Day == (int)days[j].Day + 1 && days[j + 1].Opens == days[i].Opens && days[j + 1].Closes == days[i].Closes
+                   && days[j + 1].CategoryIds.Count == days[i].CategoryIds.Count) j++;
+            var range = i == j ? Lang.Weekday(days[i].Day, brief: true)
+                : Lang.Weekday(days[i].Day, brief: true) + (Lang.English ? "–" : "至") + Lang.Weekday(days[j].Day, brief: true);
+            var only = days[i].CategoryIds.Count == 0 ? ""
+                : (Lang.English ? " (" : "（") + string.Join(Lang.English ? ", " : "、", days[i].CategoryIds.Select(c => Centre.Categories.FirstOrDefault(k => k.Id == c) is { } k ? Lang.Of(k.Name) : c))
+                  + (Lang.English ? " only)" : "）");
+            lines.Add($"{range} {Lang.Clock(days[i].Opens)}–{Lang.Clock(days[i].Closes)}{only}");
+            i = j + 1;
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,20 @@
+namespace Scheduler.Pages;
+
+/// <summary>What the local phone, the staff day, the rating and the home-visit pages say.</summary>
+public sealed partial record Words
+{
+    public static readonly Words PhoneTitle = new("本地手机（开发用）", "Local phone (development)");
+    public static readonly Words PhoneNote = new("本地短信，最新的在最下面。", "Local SMS, newest last.");
+    public static readonly Words PhoneReply = new("回复", "Reply");
+    public static readonly Words PhoneSend = new("发送", "Send");
+    public static readonly Words PhoneEmpty = new("还没有短信。", "No messages yet.");
+    public static readonly Words PhoneSent = new("已发送，等待回复…", "Sent; waiting for the answer…");
+    public static readonly Words PhoneRefused = new("未能发送：", "Refused: ");
+
+    public static readonly Words StaffDayTitle = new("{0}的日程", "{0}'s day");
+    public static readonly Words StaffDayNothing = new("今天没有安排。", "Nothing planned.");
+    public static readonly Words CalendarFeed = new("订阅到手机日历", "Subscribe in your phone's calendar");
+    public static readonly Words PreviousDay = new("前一天", "Previous day");
+    public static readonly Words NextDay = new("后一天", "Next day");
+    public static readonly Words NoSuchSchedule = new("没有这个日程，链接可能已失效。", "There is no such schedule; the link may have been revoked.");
+}

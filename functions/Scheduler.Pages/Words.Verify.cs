@@ -1,0 +1,12 @@
+namespace Scheduler.Pages;
+
+/// <summary>The mobile-verification step of booking.</summary>
+public sealed partial record Words
+{
+    public static readonly Words VerifyTitle = new("输入短信验证码", "Enter the code from the SMS");
+    public static readonly Words VerifyCode = new("短信验证码（6位数字）", "Code from the SMS (6 digits)");
+    public static readonly Words VerifyResend = new("没收到？重新发送验证码", "No SMS? Send the code again");
+    public static readonly Words VerifyWhy = new("为保护您的预约，第一次用这个手机号预约时需要验证。验证后7天内在这部手机上预约不用再填。",
+        "To protect your appointment, a number is checked the first time it books. This phone will not be asked again for 7 days.");
+    public static readonly Words VerifyEdit = new("改手机号码或其他信息", "Change the mobile number or other details");
+}

@@ -1,0 +1,120 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using NodaTime;
+using Scheduler.Core.Booking;
+using Scheduler.Core.Identity;
+using Scheduler.Testing;
+using Xunit;
+
+namespace Scheduler.Browser.Tests;
+
+/// <summary>The demo centre with SMS kept in the local inbox and the local Twilio token to sign replies with.</summary>
+public sealed class LocalSmsHostFixture(AzuriteFixture azurite) : DemoHostFixture(azurite)
+{
+    protected override Task<TestDevHost> StartAsync(string connectionString) =>
+        SchedulerHost.StartAsync(connectionString, adjust: s => { s["Sms__Provider"] = "local"; s["Twilio__AuthToken"] = "local-development-only-twilio-token"; });
+}
+
+/// <summary>
+/// The home-visit request page, the rating page reached by link, and the local phone on which a reply is typed and
+/// its answer arrives, at 320 px. The clock stands at Friday 2026-11-27 09:00 in Xiamen.
+/// </summary>
+public sealed class MorePagesTests(LocalSmsHostFixture demo, BrowserFixture browser)
+    : DemoCentrePageTest(demo, browser, 320, 640, "zh-CN"), IClassFixture<LocalSmsHostFixture>
+{
+    private async Task<Booked> BookAsync(string mobile, LocalDate date, LocalTime start)
+    {
+        var book = Host.Services.GetRequiredService<BookAppointment>();
+        var result = await book.BookAsync("huli", new BookCommand("pension-certification", null, date, start, "赵淑芬", mobile, null, null, "zh", Guid.NewGuid().ToString("N")),
+            AnonymousCaller.Instance, TestContext.Current.CancellationToken);
+        Assert.Null(result.Error);
+        return result.Value!;
+    }
+
+    [Fact]
+    public async Task A_family_member_asks_for_a_home_visit_from_the_residents_home()
+    {
+        await using var context = await Browser.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 320, Height = 640 }, BaseURL = Host.BaseAddress.ToString().TrimEnd('/'), Locale = "zh-CN",
+            Geolocation = new Geolocation { Latitude = 24.5031f, Longitude = 118.1402f }, Permissions = ["geolocation"],
+        });
+        await PageChecks.WatchCspAsync(context);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/api/pages/book");
+        await page.GetByRole(AriaRole.Link, new() { Name = "行动不便？申请上门服务" }).ClickAsync();
+        await PageChecks.AssertGoodAsync(page, Browser.AxeScript, "home-visit request");
+
+        await page.GetByLabel("居民姓名").FillAsync("陈阿婆");
+        await page.GetByLabel("联系手机", new() { Exact = false }).FillAsync("13912347701");
+        await page.GetByLabel("卧床或重病").CheckAsync();
+        await page.GetByLabel("详细地址", new() { Exact = false }).FillAsync("湖里区金湖路88号3栋502");
+        await page.GetByLabel(new Regex("^11月30日 星期一 上午")).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
+        // Without consent nothing is sent, and the page says which box to tick.
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("同意");
+        await Assertions.Expect(page.GetByLabel("居民本人同意", new() { Exact = false })).ToHaveAttributeAsync("aria-invalid", "true");
+        await PageChecks.AssertGoodAsync(page, Browser.AxeScript, "home-visit request with an error");
+
+        // Without a location the use case refuses it in words; where I am now fills it in.
+        await page.GetByLabel("居民本人同意", new() { Exact = false }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("用我现在的位置");
+        await page.GetByRole(AriaRole.Button, new() { Name = "用我现在的位置", Exact = false }).ClickAsync();
+        await Assertions.Expect(page.Locator("#location-status")).ToContainTextAsync("已记下位置");
+        await page.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("已收到您的上门服务申请");
+        await PageChecks.AssertGoodAsync(page, Browser.AxeScript, "home-visit received");
+
+        using var dispatcher = await Host.SignedInClientAsync("调度员吴", "dispatcher");
+        var list = await dispatcher.GetStringAsync("/api/dispatch/home-visits", TestContext.Current.CancellationToken);
+        Assert.Contains("陈阿婆", list);
+    }
+
+    [Fact]
+    public async Task A_resident_rates_a_served_appointment_from_the_link_and_a_low_rating_opens_a_follow_up()
+    {
+        var booked = await BookAsync("13912347702", new LocalDate(2026, 11, 27), new LocalTime(10, 0));
+        var status = Host.Services.GetRequiredService<ChangeAppointmentStatus>();
+        var staff = new StaffCaller("s01", "王伟", new HashSet<string> { "staff" });
+        Assert.Null((await status.ApplyAsync("huli", booked.Appointment.Id, AppointmentAction.CheckIn, staff, TestContext.Current.CancellationToken)).Error);
+        Assert.Null((await status.ApplyAsync("huli", booked.Appointment.Id, AppointmentAction.Serve, staff, TestContext.Current.CancellationToken)).Error);
+
+        await Page.GotoAsync($"/api/pages/rate?token={Uri.EscapeDataString(booked.ManageToken)}");
+        await PageChecks.AssertGoodAsync(Page, Browser.AxeScript, "rating");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "提交评价" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("请选择1到5分");
+        await Page.GetByLabel("2 不满意").CheckAsync();
+        await Page.GetByLabel("原因（可不填）").FillAsync("窗口人员态度一般");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "提交评价" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("感谢您的评价");
+
+        var ratings = Host.Services.GetRequiredService<Scheduler.Core.Notifications.Ratings>();
+        var followUp = (await ratings.FollowUpsAsync("huli", TestContext.Current.CancellationToken)).Single(f => f.Subject == $"appointment/{booked.Appointment.Id}");
+        Assert.Equal(2, followUp.Score);
+        Assert.Equal("窗口人员态度一般", followUp.Reason);
+
+        await Page.GotoAsync($"/api/pages/rate?token={Uri.EscapeDataString(booked.ManageToken)}");
+        await Page.GetByLabel("5 很满意").CheckAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "提交评价" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("已经评价过了");
+    }
+
+    [Fact]
+    public async Task On_the_local_phone_a_typed_reply_gets_its_answer()
+    {
+        var mobile = "13912347703";
+        await BookAsync(mobile, new LocalDate(2026, 12, 1), new LocalTime(9, 30));
+        await Page.GotoAsync("/api/pages/phone?to=%2B86" + mobile);
+        await Assertions.Expect(Page.Locator("#inbox li").First).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        var before = await Page.Locator("#inbox li").CountAsync();
+        await PageChecks.AssertGoodAsync(Page, Browser.AxeScript, "local phone");
+
+        await Page.GetByLabel("回复").FillAsync("帮助");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "发送" }).ClickAsync();
+        await Assertions.Expect(Page.Locator("#inbox li.mine")).ToHaveTextAsync("帮助");
+        await Assertions.Expect(Page.Locator("#inbox li")).ToHaveCountAsync(before + 2, new() { Timeout = 20_000 });
+        await Assertions.Expect(Page.Locator("#inbox li").Last).ToContainTextAsync("回复");
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Scheduler.DevHost;
+using Scheduler.Testing;
+using Xunit;
+
+namespace Scheduler.Browser.Tests;
+
+/// <summary>
+/// The README's screenshots, taken from the real pages on the demo centre: resident pages at 320 px, the dispatcher's
+/// page with a plan at 1,280 px. <c>scripts/screenshots.sh</c> runs this with <c>SCHEDULER_SCREENSHOTS</c> set to
+/// docs/screenshots; otherwise the pictures go to a temporary folder and the test only checks they were taken.
+/// </summary>
+public sealed class ScreenshotTests(DemoHostFixture demo, BrowserFixture browser)
+    : DemoCentrePageTest(demo, browser, 360, 740, "zh-CN"), IClassFixture<DemoHostFixture>
+{
+    private static readonly string Folder = Environment.GetEnvironmentVariable("SCHEDULER_SCREENSHOTS") is { Length: > 0 } f
+        ? Path.GetFullPath(f, LocalSettings.FindRepositoryRoot())
+        : Path.Combine(Path.GetTempPath(), "scheduler-screenshots-" + Guid.NewGuid().ToString("N")[..8]);
+
+    private static async Task ShootAsync(IPage page, string name, bool fullPage = false)
+    {
+        Directory.CreateDirectory(Folder);
+        var path = Path.Combine(Folder, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = fullPage, Animations = ScreenshotAnimations.Disabled });
+        Assert.True(new FileInfo(path).Length > 5_000, $"{name}.png is empty");
+    }
+
+    [Fact]
+    [Trait("Category", "Screenshots")]
+    public async Task The_readme_screenshots_are_taken_from_the_real_pages()
+    {
+        await Page.GotoAsync("/api/pages/book");
+        await ShootAsync(Page, "resident-1-services");
+        await Page.GetByLabel("查找事项", new() { Exact = false }).FillAsync("ylj");
+        await Page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^养老金资格认证") }).First.ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^11月30日 星期一") }).ClickAsync();
+        await ShootAsync(Page, "resident-2-times");
+        await Page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^上午9:30") }).ClickAsync();
+        await Page.GetByLabel("办事人姓名").FillAsync("张秀英");
+        await Page.GetByLabel("手机号码（接收短信）").FillAsync("13912349901");
+        await ShootAsync(Page, "resident-3-details");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "确认预约" }).ClickAsync();
+        await EnterCodeAsync("13912349901");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("预约成功");
+        await ShootAsync(Page, "resident-4-booked");
+        await Page.GotoAsync("/api/pages/home-visit");
+        await ShootAsync(Page, "home-visit-request");
+
+        await using var wide = await PageChecks.ContextAsync(Browser.Browser, Host.BaseAddress, 1280, 900);
+        var page = await wide.NewPageAsync();
+        await page.GotoAsync("/.auth/login");
+        await page.GetByLabel("Name").FillAsync("调度员吴");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GotoAsync($"/api/pages/dispatch?code={Uri.EscapeDataString(Host.Keys.FunctionKey)}");
+        var approve = page.GetByRole(AriaRole.Button, new() { Name = "批准", Exact = false });
+        await Assertions.Expect(approve.First).ToBeVisibleAsync();
+        await page.GetByLabel("状态").SelectOptionAsync("Submitted");
+        for (var i = 0; i < 4; i++)
+        {
+            var pager = page.Locator("#requests .pager span");
+            var before = await pager.InnerTextAsync();
+            await approve.First.ClickAsync();
+            await Assertions.Expect(pager).Not.ToHaveTextAsync(before);
+        }
+        await page.GetByLabel("日期", new() { Exact = true }).FillAsync("2026-11-30");
+        await page.GetByRole(AriaRole.Button, new() { Name = "开始规划" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#progress")).ToContainTextAsync("规划完成", new() { Timeout = 60_000 });
+        await page.GetByLabel("状态").SelectOptionAsync("");
+        await ShootAsync(page, "dispatch", fullPage: true);
+    }
+}
