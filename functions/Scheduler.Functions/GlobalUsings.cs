@@ -6,3 +6,4 @@ global using Scheduler.Functions.Identity;
 global using Scheduler.Functions.Notifications;
 global using Scheduler.Functions.Pages;
 global using Scheduler.Functions.Platform;
+global using Scheduler.Functions.Roster;

@@ -177,6 +177,12 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     RateLimits__TokenPagesWindowMinutes: '60'
     Planning__TimeLimitSeconds: '20'
     Planning__TileUrl: ''
+    Roster__TimeLimitSeconds: '10'
+    Roster__RelativeGap: '0.01'
+    Roster__Workers: '2'
+    Roster__HistorySeed: '1'
+    Roster__SimulationSeed: '1'
+    Roster__SessionThreshold: '10'
     Travel__Provider: travelProvider
     Travel__AzureMapsEndpoint: 'https://atlas.microsoft.com/'
     Travel__AzureMapsAccountClientId: mapsClientId

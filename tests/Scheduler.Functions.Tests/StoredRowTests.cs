@@ -55,6 +55,17 @@ public sealed class StoredRowTests
     }
 
     [Fact]
+    public void A_row_longer_than_one_string_property_continues_in_parts_and_reads_whole()
+    {
+        var schema = new RowSchema<List<string>>("long", 1);
+        var value = Enumerable.Range(0, 700).Select(i => $"slot {i}: " + new string('x', 100)).ToList();
+        var entity = JsonRow.Write(new TableEntity("p", "r"), schema, value);
+        Assert.True(entity.ContainsKey("Json2"));
+        Assert.All(entity.Where(p => p.Key.StartsWith("Json", StringComparison.Ordinal)), p => Assert.True(((string)p.Value).Length <= JsonRow.PartChars));
+        Assert.Equal(value, JsonRow.Read(entity, schema));
+    }
+
+    [Fact]
     public void A_property_the_type_does_not_know_and_a_newer_schema_are_refused()
     {
         var renamed = Fixture("booker-ledger.v1.json").Replace("\"noShows\"", "\"noShowIds\"");

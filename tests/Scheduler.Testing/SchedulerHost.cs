@@ -48,6 +48,7 @@ public static class SchedulerHost
         ["Scheduler__TokenSigningKey"] = SigningKey,
         ["Scheduler__LoadDemoData"] = "true",
         ["Planning__TimeLimitSeconds"] = "2",
+        ["Roster__TimeLimitSeconds"] = "2",
     };
 
     /// <summary>

@@ -4,7 +4,7 @@ using Scheduler.Core.Booking;
 namespace Scheduler.Functions.Appointments;
 
 /// <summary>Extended-hours requests waiting for the centre, in table <c>extendedhours</c>: partition centre, row the request id.</summary>
-public sealed class TableExtendedHoursRequests(StorageClients storage) : IExtendedHoursRequests
+public sealed class TableExtendedHoursRequests(StorageClients storage) : IExtendedHoursRequests, Scheduler.Core.Roster.IExtendedHoursLedger
 {
     public static readonly RowSchema<ExtendedHoursRequest> Schema = new("extended-hours request", 1);
     private readonly TableClient _table = storage.Tables.GetTableClient(StorageNames.ExtendedHoursTable);

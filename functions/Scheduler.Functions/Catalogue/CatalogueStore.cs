@@ -38,6 +38,18 @@ public sealed class CatalogueStore
             await _table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
     }
 
+    /// <summary>Adds one extended session to the centre's profile; one already there under that id stays as it is.</summary>
+    public async Task AddExtendedSessionAsync(string centreId, ExtendedSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.AddEntityAsync(Row(centreId, $"extended|{session.Id}", session), cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+        }
+    }
+
     /// <summary>The centre's profile, or null when it has never been saved.</summary>
     public async Task<CentreProfile?> LoadAsync(string centreId, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace Scheduler.Functions.HomeVisits;
 /// (<c>run|{id}</c>) and the pointer to the day's published run (<c>published</c>), so publishing (the run, the
 /// pointer and the superseded run) is one entity-group transaction.
 /// </summary>
-public sealed class TablePlanRunStore(StorageClients storage) : IPlanRunStore
+public sealed class TablePlanRunStore(StorageClients storage) : IPlanRunStore, Scheduler.Core.Roster.IPlanRunsInProgress
 {
     public static readonly RowSchema<PlanRun> Schema = new("plan run", 1);
     private const string Pointer = "published";
@@ -33,6 +33,18 @@ public sealed class TablePlanRunStore(StorageClients storage) : IPlanRunStore
     {
         var pointer = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(centreId, date), Pointer, cancellationToken: cancellationToken);
         return pointer.HasValue ? await GetAsync(centreId, pointer.Value!.GetString("PlanId"), cancellationToken) : null;
+    }
+
+    /// <summary>Whether a run of the day is queued or solving (the roster is not published against routes that may change).</summary>
+    public async Task<bool> InProgressAsync(string centreId, LocalDate date, CancellationToken cancellationToken)
+    {
+        var pk = Partition(centreId, date);
+        var queued = nameof(PlanRunStatus.Queued);
+        var solving = nameof(PlanRunStatus.Solving);
+        await foreach (var _ in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk} and (Status eq {queued} or Status eq {solving})"),
+                           maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken))
+            return true;
+        return false;
     }
 
     public async Task<bool> ReplaceAsync(PlanRun run, string etag, CancellationToken cancellationToken)

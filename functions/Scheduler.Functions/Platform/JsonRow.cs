@@ -27,14 +27,30 @@ public static class JsonRow
 
     private static readonly JsonSerializerOptions Strict = new(Json.Options) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
+    /// <summary>A string property holds at most 32K UTF-16 characters; longer JSON continues in <c>Json1</c>, <c>Json2</c>, ...</summary>
+    public const int PartChars = 30_000;
+
     public static TableEntity Write<T>(TableEntity entity, RowSchema<T> schema, T value)
     {
-        entity[JsonColumn] = JsonSerializer.Serialize(value, Json.Options);
+        var json = JsonSerializer.Serialize(value, Json.Options);
+        entity[JsonColumn] = json.Length <= PartChars ? json : json[..PartChars];
+        for (var part = 1; part * PartChars < json.Length; part++)
+            entity[$"{JsonColumn}{part}"] = json.Substring(part * PartChars, Math.Min(PartChars, json.Length - part * PartChars));
         entity[SchemaColumn] = schema.Current;
         return entity;
     }
 
-    public static T Read<T>(TableEntity entity, RowSchema<T> schema) => Read(entity.GetString(JsonColumn), entity.GetInt32(SchemaColumn), schema);
+    public static T Read<T>(TableEntity entity, RowSchema<T> schema) => Read(JsonOf(entity), entity.GetInt32(SchemaColumn), schema);
+
+    /// <summary>The row's JSON, its continuation parts appended.</summary>
+    private static string? JsonOf(TableEntity entity)
+    {
+        var json = entity.GetString(JsonColumn);
+        if (json is null || !entity.ContainsKey($"{JsonColumn}1")) return json;
+        var all = new System.Text.StringBuilder(json);
+        for (var part = 1; entity.GetString($"{JsonColumn}{part}") is { } more; part++) all.Append(more);
+        return all.ToString();
+    }
 
     public static T Read<T>(string? json, int? version, RowSchema<T> schema)
     {

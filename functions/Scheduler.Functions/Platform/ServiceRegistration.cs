@@ -17,6 +17,7 @@ using Scheduler.Core.Identity;
 using Scheduler.Core.Notifications;
 using Scheduler.Core.Operations;
 using Scheduler.Core.Privacy;
+using Scheduler.Core.Roster;
 
 namespace Scheduler.Functions.Platform;
 
@@ -73,6 +74,32 @@ public static class ServiceRegistration
         services.AddSingleton<ScheduledBatches>();
         services.AddSingleton(sp => new SendStaffDaySchedules(sp.GetRequiredService<ICentreDirectory>(), sp.GetRequiredService<StaffDays>(), sp.GetRequiredService<IStaffFeeds>(),
             sp.GetRequiredService<SmsNotifier>(), sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.PublicBaseUrl, sp.GetRequiredService<IClock>()));
+    }
+
+    private static void AddRoster(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RosterOptions>().Bind(configuration.GetSection(RosterOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IRosterStore, TableRosterStore>();
+        services.AddSingleton<IAcceptedSessions, TableAcceptedSessions>();
+        services.AddSingleton<IPlanRunsInProgress>(sp => sp.GetRequiredService<TablePlanRunStore>());
+        services.AddSingleton<IBookedDemandSource, AppointmentBookedDemand>();
+        services.AddSingleton<IHallHistory>(sp => new GeneratedHallHistory(sp.GetRequiredService<IOptions<RosterOptions>>().Value.HistorySeed));
+        services.AddSingleton<IRosterSolver, Scheduler.Optimization.Roster.CpSatRosterSolver>();
+        services.AddSingleton<IRosterEvaluator, Scheduler.Optimization.Roster.SimulatedRosterEvaluator>();
+        services.AddSingleton<PlanRoster>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<RosterOptions>>().Value;
+            return new RosterPlanningSettings(15, RosterRules.Default, new RosterWeights(),
+                new RosterSolverOptions(o.TimeLimitSeconds, o.Workers, o.RelativeGap), o.SimulationSeed);
+        });
+        services.AddSingleton<RosterPlanning>();
+        services.AddSingleton<IExtendedHoursLedger>(sp => sp.GetRequiredService<TableExtendedHoursRequests>());
+        services.AddSingleton<IBookableSessions, CatalogueBookableSessions>();
+        services.AddSingleton(sp => new SessionSettings(sp.GetRequiredService<IOptions<RosterOptions>>().Value.SessionThreshold));
+        services.AddSingleton<SessionDecisions>();
+        services.AddSingleton<IWindowCalls, TableWindowCalls>();
+        services.AddSingleton<CallToWindow>();
     }
 
     public static IServiceCollection AddScheduler(this IServiceCollection services, IConfiguration configuration)
@@ -155,7 +182,8 @@ public static class ServiceRegistration
         services.AddSingleton(HomeVisitShiftRules.Default);
         services.AddSingleton(EligibilityRules.Default);
         services.AddSingleton<HomeVisitService>();
-        services.AddSingleton<IPlanRunStore, TablePlanRunStore>();
+        services.AddSingleton<TablePlanRunStore>();
+        services.AddSingleton<IPlanRunStore>(sp => sp.GetRequiredService<TablePlanRunStore>());
         services.AddSingleton<IPlanQueue, QueuePlanQueue>();
         // One plan at a time per two cores (a plan's two searches), however many plan messages the queue hands over.
         services.AddSingleton(Scheduler.Optimization.Planning.SolverSlots.ForMachine(new Scheduler.Optimization.Routing.RoutePlannerOptions().Searches));
@@ -164,6 +192,7 @@ public static class ServiceRegistration
         services.AddSingleton<HomeVisitPlanning>();
         services.AddSingleton<HomeVisitDecisions>();
         services.AddSingleton<StaffScheduleQuery>();
+        AddRoster(services, configuration);
 
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(Json.Options));
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => Json.Configure(o.JsonSerializerOptions));

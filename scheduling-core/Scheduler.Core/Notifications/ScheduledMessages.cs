@@ -97,9 +97,9 @@ public interface IStaffFeeds
 public sealed record StaffDayEntry(LocalDate Date, LocalTime Start, LocalTime End, string Title, string? Address, string? VisitId);
 
 /// <summary>
-/// A staff member's days: the window categories they sit at on working days (from their profile: the centre keeps no
-/// per-day window roster yet) and the visits of published plans, in order. The SMS, the page and the calendar feed
-/// all read this one list.
+/// A staff member's days: the visits of published plans and, from the day's published roster, the windows they sit
+/// at, their break and back-office time (a day with no published roster: their profile's window categories over the
+/// opening hours), in order. The SMS, the page and the calendar feed all read this one list.
 /// </summary>
 public sealed class StaffDays(ICentreDirectory centres, StaffScheduleQuery schedules)
 {
@@ -110,6 +110,18 @@ public sealed class StaffDays(ICentreDirectory centres, StaffScheduleQuery sched
         var schedule = (await schedules.GetAsync(centre.Profile.Centre.Id, staff.Id, date, cancellationToken)).Value;
         foreach (var stop in schedule?.Stops ?? [])
             entries.Add(new StaffDayEntry(date, stop.Start, stop.End, $"上门 {stop.ResidentName} {Item(centre, stop.ItemId)}", stop.Address, stop.VisitId));
+        if (schedule?.RosterId is not null)
+        {
+            // The published roster says where they sit and when they break.
+            foreach (var spell in schedule.Roster ?? [])
+                entries.Add(new StaffDayEntry(date, spell.From, spell.To, spell.Kind switch
+                {
+                    Roster.DutyKind.Window => $"窗口 {Category(centre, spell.CategoryId!)}",
+                    Roster.DutyKind.Break => "休息",
+                    _ => "后台",
+                }, null, null));
+            return entries.OrderBy(e => e.Start).ToList();
+        }
         var opening = centre.Profile.Opening.FirstOrDefault(o => o.Day == date.DayOfWeek) ?? centre.Profile.Opening.FirstOrDefault(o => o.Day == IsoDayOfWeek.Monday);
         if (staff.CategoryIds.Count > 0 && opening is not null)
         {
@@ -129,6 +141,8 @@ public sealed class StaffDays(ICentreDirectory centres, StaffScheduleQuery sched
         for (var d = 0; d < days; d++) all.AddRange(await DayAsync(centre, staff, from.PlusDays(d), cancellationToken));
         return all;
     }
+
+    private static string Category(CentreSnapshot centre, string categoryId) => centre.Profile.Categories.FirstOrDefault(x => x.Id == categoryId)?.Name.Zh ?? categoryId;
 
     private static string Item(CentreSnapshot centre, string itemId) => centre.Profile.Items.FirstOrDefault(i => i.Id == itemId)?.Name.Zh ?? itemId;
 }

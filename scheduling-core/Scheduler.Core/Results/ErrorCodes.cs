@@ -52,6 +52,7 @@ public static class ErrorCodes
     public const string NoWindows = "no-windows";
     public const string NotActive = "not-active";
     public const string NotAwaitingConfirmation = "not-awaiting-confirmation";
+    public const string NotCheckedIn = "not-checked-in";
     public const string NotHomeVisitable = "not-home-visitable";
     public const string NotLapsing = "not-lapsing";
     public const string NotOnGrid = "not-on-grid";
@@ -64,11 +65,13 @@ public static class ErrorCodes
     public const string OutsideOpeningHours = "outside-opening-hours";
     public const string OutsideServiceArea = "outside-service-area";
     public const string OverlappingShifts = "overlapping-shifts";
+    public const string PlanRunInProgress = "plan-run-in-progress";
     public const string RangeReversed = "range-reversed";
     public const string RangeTooLong = "range-too-long";
     public const string ReasonRequired = "reason-required";
     public const string ReasonTooLong = "reason-too-long";
     public const string ReversedWindow = "reversed-window";
+    public const string RoutesChanged = "routes-changed";
     public const string RosterInfeasible = "roster-infeasible";
     public const string ServiceWithdrawn = "service-withdrawn";
     public const string SessionNotCovered = "session-not-covered";
@@ -85,6 +88,8 @@ public static class ErrorCodes
     public const string UnknownLanguage = "unknown-language";
     public const string UnknownPeriod = "unknown-period";
     public const string UnknownPlan = "unknown-plan";
+    public const string UnknownRoster = "unknown-roster";
+    public const string UnknownProposal = "unknown-proposal";
     public const string UnknownRequest = "unknown-request";
     public const string UnknownStaff = "unknown-staff";
     public const string NotApproved = "not-approved";
