@@ -13,8 +13,7 @@ using Xunit;
 namespace Scheduler.Functions.Tests;
 
 /// <summary>
-/// History does not matter: with a year of appointments behind it, a centre's availability, booking (with the
-/// events' consumer), staff day list, reminders, lapse timer and outbox sweep read exactly the entities they read
+/// History does not matter: with a year of appointments behind it, a centre's availability, booking, staff day list, reminders, lapse timer and outbox sweep read exactly the entities they read
 /// when the centre was new, counted by the storage pipeline's meter, and none of them filters on a non-key column.
 /// A centre of its own (<c>hist</c>, the demo catalogue) so other classes' bookings do not count.
 /// </summary>
@@ -41,7 +40,7 @@ public sealed class HistoryTests(DemoHostFixture fixture) : IClassFixture<DemoHo
         // What each read is: the summary row, the day's one appointment (not the 7,300 before it).
         Assert.Equal(1, full["availability: availability point read"]);
         Assert.Equal(1, full["staff day list: appointments query"]);
-        Assert.Contains(full, kv => kv.Key.StartsWith("book and the events' consumer: appointments", StringComparison.Ordinal) && kv.Value > 0);
+        Assert.Contains(full, kv => kv.Key.StartsWith("book: appointments", StringComparison.Ordinal) && kv.Value > 0);
     }
 
     /// <summary>Entities read per operation in the centre's partitions, with the kind of each call.</summary>
@@ -66,13 +65,15 @@ public sealed class HistoryTests(DemoHostFixture fixture) : IClassFixture<DemoHo
         var mobile = "+86" + BookingClient.NewMobile();
         var proof = await VerifiedMobiles.ProofAsync(fixture.Host, Centre, mobile, ct);
         await OutboxEmptyAsync(ct);
-        await MeasureAsync("book and the events' consumer", async () =>
+        // The booking alone: its event goes to the queue every test host of this run polls (they share one Azurite),
+        // so which host's consumer takes it, and whose meter sees its reads, is not this test's to decide.
+        await MeasureAsync("book", async () =>
         {
             var booked = await services.GetRequiredService<BookAppointment>().BookAsync(Centre,
                 new BookCommand(Item, null, date, new LocalTime(9, 0), "李芳", mobile, null, null, "zh", null, MobileProof: proof), AnonymousCaller.Instance, ct);
             Assert.Null(booked.Error);
-            await OutboxEmptyAsync(ct);
         });
+        await OutboxEmptyAsync(ct);
         await MeasureAsync("staff day list", () => store.ListAsync(Centre, "social", date, ct));
         await MeasureAsync("day before reminders", () => services.GetRequiredService<SendDayBeforeReminders>().RunAsync(Centre, ct));
         await MeasureAsync("lapse timer", () => services.GetRequiredService<ChangeAppointmentStatus>().LapseUnconfirmedAsync(Centre, new SystemCaller("test"), ct));
