@@ -34,6 +34,10 @@ param publicBaseUrl string = ''
 @description('Base64 of 32 random bytes or more that signs residents\' links; stored in Key Vault as scheduler-token-signing-key.')
 param tokenSigningKey string
 
+@secure()
+@description('Base64 of 32 random bytes that encrypts stored resident IDs; stored in Key Vault as scheduler-data-key-v1 (rotation: docs/operations.md).')
+param dataKey string
+
 @description('Longest life of a resident\'s link, in hours (Scheduler__ResidentLinkHours).')
 @minValue(1)
 @maxValue(1440)
@@ -163,6 +167,7 @@ module keyVault 'app/keyvault.bicep' = {
     tags: tags
     createMode: keyVaultCreateMode
     tokenSigningKey: tokenSigningKey
+    dataKey: dataKey
     twilioAccountSid: twilioAccountSid
     twilioAuthToken: twilioAuthToken
   }

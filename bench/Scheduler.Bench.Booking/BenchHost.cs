@@ -47,6 +47,8 @@ public sealed class BenchHost : IAsyncDisposable
             ["Scheduler__PublicBaseUrl"] = "http://localhost:7071",
             ["Scheduler__TokenSigningKey"] = "YmVuY2htYXJrLW9ubHktc2lnbmluZy1rZXktbG9uZy1lbm91Z2gtdG8tdXNl",
             ["Scheduler__LoadDemoData"] = "false",
+            ["DataKeys__Current"] = "v1",
+            ["DataKeys__Keys__v1"] = "YmVuY2htYXJrLW9ubHktZGF0YS1rZXktMzJieXRlcyE=",
             ["Sms__Provider"] = "local",
         };
         // All requests come from one address and the benchmark measures bookings, not the limits: every rate limit off.

@@ -144,6 +144,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Scheduler__TimeZone: timeZone
     Scheduler__PublicBaseUrl: baseUrl
     Scheduler__TokenSigningKey: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretNames.tokenSigningKey})'
+    // Keys of stored data (resident IDs), one app setting per version still in use; rotation in docs/operations.md.
+    DataKeys__Current: 'v1'
+    DataKeys__Keys__v1: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${secretNames.dataKeyV1})'
     Scheduler__ResidentLinkHours: string(residentLinkHours)
     Scheduler__LoadDemoData: string(loadDemoData)
     Sms__Provider: smsProvider

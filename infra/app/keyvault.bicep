@@ -14,6 +14,9 @@ param createMode string = 'default'
 param tokenSigningKey string
 
 @secure()
+param dataKey string
+
+@secure()
 param twilioAccountSid string
 
 @secure()
@@ -42,6 +45,15 @@ resource signingKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(
   name: secretNames.tokenSigningKey
   properties: {
     value: tokenSigningKey
+    contentType: 'base64'
+  }
+}
+
+resource dataKeyV1 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(dataKey)) {
+  parent: vault
+  name: secretNames.dataKeyV1
+  properties: {
+    value: dataKey
     contentType: 'base64'
   }
 }

@@ -82,7 +82,12 @@ public sealed class HomeVisitTests(HomeVisitTests.Fixture fixture) : IClassFixtu
 
         var stored = new TableClient(fixture.ConnectionString, "homevisits").GetEntity<TableEntity>("huli", $"req|{id}");
         Assert.DoesNotContain("350206195001011230", stored.Value.GetString("Json"));
-        Assert.Contains("\"protectedIdNumber\":\"v1.", stored.Value.GetString("Json"));
+        Assert.Contains("\"protectedIdNumber\":\"v1:", stored.Value.GetString("Json"));
+        // Under the current data key of the settings, and only under it.
+        var protectedId = System.Text.Json.JsonDocument.Parse(stored.Value.GetString("Json")).RootElement.GetProperty("protectedIdNumber").GetString()!;
+        var keys = new Platform.DataKeyOptions { Current = "v1" };
+        keys.Keys["v1"] = SchedulerHost.Settings("")["DataKeys__Keys__v1"]!;
+        Assert.Equal("350206195001011230", new HomeVisits.AesGcmIdProtector(new Platform.DataKeyRing(keys, null)).Unprotect(protectedId));
     }
 
     [Fact]

@@ -47,6 +47,8 @@ public static class SchedulerHost
         ["Scheduler__PublicBaseUrl"] = "http://localhost:7071",
         ["Scheduler__TokenSigningKey"] = SigningKey,
         ["Scheduler__LoadDemoData"] = "true",
+        ["DataKeys__Current"] = "v1",
+        ["DataKeys__Keys__v1"] = "dGVzdHMtb25seS1kYXRhLWtleS12ZXJzaW9uLW9uZSE=",
         ["Planning__TimeLimitSeconds"] = "2",
         ["Roster__TimeLimitSeconds"] = "2",
     };

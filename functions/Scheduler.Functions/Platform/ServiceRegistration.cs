@@ -163,7 +163,13 @@ public static class ServiceRegistration
 
         services.AddOptions<PlanningOptions>().Bind(configuration.GetSection(PlanningOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IHomeVisitStore, TableHomeVisitStore>();
-        services.AddSingleton<IIdProtector, AesGcmIdProtector>();
+        services.AddOptions<DataKeyOptions>().Bind(configuration.GetSection(DataKeyOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DataKeyOptions>, DataKeyOptionsValidator>();
+        // v0: resident IDs written before data keys, under a key derived from the signing key, readable while it is unchanged.
+        services.AddSingleton(sp => new DataKeyRing(sp.GetRequiredService<IOptions<DataKeyOptions>>().Value,
+            () => sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.DerivedKey("resident-ids")));
+        services.AddSingleton<AesGcmIdProtector>();
+        services.AddSingleton<IIdProtector>(sp => sp.GetRequiredService<AesGcmIdProtector>());
         AddNotifications(services);
         services.AddOptions<TravelOptions>().Bind(configuration.GetSection(TravelOptions.Section))
             .Validate(o => o.Problem() is null, "Travel settings are invalid (see TravelOptions.Problem)").ValidateOnStart();
