@@ -170,7 +170,8 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
     [Fact]
     public async Task A_roster_is_not_published_while_a_plan_run_for_the_day_is_in_progress()
     {
-        var (_, roster) = await PostAsync(_dispatcher, "/api/dispatch/rosters", Json(new { date = "2026-12-04" }));
+        var (planned, roster) = await PostAsync(_dispatcher, "/api/dispatch/rosters", Json(new { date = "2026-12-04" }));
+        Assert.True(planned == HttpStatusCode.Created, $"{planned}: {roster}");
         var id = roster.GetProperty("id").GetString()!;
         var plans = new TableClient(fixture.ConnectionString, "plans");
         await plans.AddEntityAsync(new TableEntity("huli|20261204", "run|20261204-solving") { ["Status"] = "Solving" });
@@ -269,7 +270,8 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
     [Fact]
     public async Task A_checked_in_resident_is_called_to_the_window_once_and_the_call_is_kept_as_an_instant()
     {
-        var (_, booked) = await PostAsync(_host.Client, "/api/appointments", Json(Booking("2026-11-27", "09:30", item: "company-registration")));
+        var (bookedStatus, booked) = await PostAsync(_host.Client, "/api/appointments", Json(Booking("2026-11-27", "09:30", item: "company-registration")));
+        Assert.True(bookedStatus == HttpStatusCode.Created, $"{bookedStatus}: {booked}");
         var id = booked.GetProperty("appointment").GetProperty("id").GetString()!;
 
         var (early, problem) = await PostAsync(_dispatcher, $"/api/staff/appointments/{id}/call", Json(new { }));
