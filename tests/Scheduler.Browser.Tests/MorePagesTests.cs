@@ -111,7 +111,7 @@ public sealed class MorePagesTests(LocalSmsHostFixture demo, BrowserFixture brow
         await BookAsync(mobile, new LocalDate(2026, 12, 1), new LocalTime(9, 30));
         await Page.GotoAsync("/api/pages/phone?to=%2B86" + mobile);
         // The inbox holds the verification code and, once the event is handled, the booking's confirmation.
-        await Assertions.Expect(Page.Locator("#inbox li", new() { HasText = "已为您预约" })).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Assertions.Expect(Page.Locator("#inbox li", new() { HasText = "已为您预约" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
         var before = await Page.Locator("#inbox li").CountAsync();
         await PageChecks.AssertGoodAsync(Page, Browser.AxeScript, "local phone");
 

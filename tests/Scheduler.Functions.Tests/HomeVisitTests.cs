@@ -287,7 +287,10 @@ public sealed class HomeVisitTests(HomeVisitTests.Fixture fixture) : IClassFixtu
         Assert.Equal("Solved", again.GetProperty("status").GetString());
         var stopsAgain = again.GetProperty("plan").GetProperty("routes").EnumerateArray().SelectMany(r => r.GetProperty("stops").EnumerateArray()).ToList();
         Assert.DoesNotContain(stopsAgain, s => s.GetProperty("visitId").GetString() == ids[0]);
-        Assert.All(stopsAgain, s => Assert.Equal(starts[s.GetProperty("visitId").GetString()!], s.GetProperty("start").GetString()));
+        // Visits approved since the publication (other classes share the day) get times of their own; those told keep theirs.
+        var told = stopsAgain.Where(s => starts.ContainsKey(s.GetProperty("visitId").GetString()!)).ToList();
+        Assert.All(ids.Skip(1).Where(starts.ContainsKey), id => Assert.Contains(told, s => s.GetProperty("visitId").GetString() == id));
+        Assert.All(told, s => Assert.Equal(starts[s.GetProperty("visitId").GetString()!], s.GetProperty("start").GetString()));
 
         var staffId = routes.EnumerateArray().First(r => r.GetProperty("stops").GetArrayLength() > 0).GetProperty("staffId").GetString();
         var schedule = await _dispatcher.GetFromJsonAsync<JsonElement>($"/api/staff/schedule?date=2026-11-30&staffId={staffId}");

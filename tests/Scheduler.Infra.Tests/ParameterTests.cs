@@ -54,7 +54,8 @@ public sealed partial class ParameterTests
     public async Task A_complete_parameter_file_builds()
     {
         var run = await BuildParamsAsync(
-            "param environmentName = 'test'\nparam location = 'eastasia'\nparam centreId = 'huli'\nparam tokenSigningKey = 'not-a-real-key'\n");
+            "param environmentName = 'test'\nparam location = 'eastasia'\nparam centreId = 'huli'\nparam tokenSigningKey = 'not-a-real-key'\n" +
+            "param dataKey = 'not-a-real-key'\n");
 
         Assert.True(run.Success, run.Describe());
         Assert.Empty(run.WarningsAndErrors);
