@@ -35,7 +35,8 @@ public sealed class HistoryTests(DemoHostFixture fixture) : IClassFixture<DemoHo
         var full = await ReadsAsync(services, new LocalDate(2026, 12, 2), ct);
 
         Assert.True(generated > 7000);
-        Assert.Equal(empty.OrderBy(kv => kv.Key), full.OrderBy(kv => kv.Key));
+        // Calls that read nothing (a write another booking's batched audit happened to put in the window) do not count.
+        Assert.Equal(empty.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key), full.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key));
         Assert.DoesNotContain(full, kv => kv.Key.Contains("filtered query", StringComparison.Ordinal));
         // What each read is: the summary row, the day's one appointment (not the 7,300 before it).
         Assert.Equal(1, full["availability: availability point read"]);
