@@ -43,10 +43,8 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
     [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
     public async Task<IActionResult> Send([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/home-visit")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (form, fault) = await PageForm.ReadAsync(request, cancellationToken);
-        var lang = Lang.For(form?.GetValueOrDefault("lang") ?? request.Query["lang"]);
-        var centre = await CentreAsync(cancellationToken);
-        if (form is null) return await ResidentPages.BadFormAsync(request, lang, centre, fault);
+        var (form, lang, centre, bad) = await ResidentPages.ReadPostAsync(request, CentreAsync, cancellationToken);
+        if (bad is not null) return bad;
         if (form.GetValueOrDefault("consent") != "on")
             return await FormPageAsync(request, lang, centre, form, new PageError(lang[Words.ConsentNeeded], "consent"), 400);
         var (caller, denied) = callers.Resolve(request);

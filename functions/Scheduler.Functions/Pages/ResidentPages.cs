@@ -119,10 +119,8 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
     public async Task<IActionResult> Book([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/book")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (form, fault) = await PageForm.ReadAsync(request, cancellationToken);
-        var lang = Lang.For(form?.GetValueOrDefault("lang") ?? request.Query["lang"]);
-        var centre = await CentreAsync(cancellationToken);
-        if (form is null) return await BadFormAsync(request, lang, centre, fault);
+        var (form, lang, centre, bad) = await ReadPostAsync(request, CentreAsync, cancellationToken);
+        if (bad is not null) return bad;
         var (itemId, bundleId) = ParseService(form.GetValueOrDefault("service"));
         Outcomes.TryDate(form.GetValueOrDefault("date"), "date", out var date, out _);
         Outcomes.TryTime(form.GetValueOrDefault("start"), "start", out var start, out _);
@@ -222,10 +220,8 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     public async Task<IActionResult> ManageAction(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/manage/{action}")] HttpRequest request, string action, CancellationToken cancellationToken)
     {
-        var (form, fault) = await PageForm.ReadAsync(request, cancellationToken);
-        var lang = Lang.For(form?.GetValueOrDefault("lang") ?? request.Query["lang"]);
-        var centre = await CentreAsync(cancellationToken);
-        if (form is null) return await BadFormAsync(request, lang, centre, fault);
+        var (form, lang, centre, bad) = await ReadPostAsync(request, CentreAsync, cancellationToken);
+        if (bad is not null) return bad;
         var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
         if (refused is not null) return refused;
         var caller = callers.Resolve(request).Caller!;
@@ -281,10 +277,8 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
     public async Task<IActionResult> RateSend([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/rate")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (form, fault) = await PageForm.ReadAsync(request, cancellationToken);
-        var lang = Lang.For(form?.GetValueOrDefault("lang") ?? request.Query["lang"]);
-        var centre = await CentreAsync(cancellationToken);
-        if (form is null) return await BadFormAsync(request, lang, centre, fault);
+        var (form, lang, centre, bad) = await ReadPostAsync(request, CentreAsync, cancellationToken);
+        if (bad is not null) return bad;
         var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
         if (refused is not null) return refused;
         var a = appointment!;
@@ -338,10 +332,8 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
     public async Task<IActionResult> SendCode([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/book/code")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (form, fault) = await PageForm.ReadAsync(request, cancellationToken);
-        var lang = Lang.For(form?.GetValueOrDefault("lang") ?? request.Query["lang"]);
-        var centre = await CentreAsync(cancellationToken);
-        if (form is null) return await BadFormAsync(request, lang, centre, fault);
+        var (form, lang, centre, bad) = await ReadPostAsync(request, CentreAsync, cancellationToken);
+        if (bad is not null) return bad;
         return await SendCodeAndAskAsync(request, lang, centre, form, cancellationToken);
     }
 
@@ -461,6 +453,19 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             ["Frame"] = new Frame(lang, centre.Profile, lang[Words.CannotOpen], $"/api/pages/book?lang={lang.Other.Code}"),
             ["Message"] = message, ["Links"] = new List<Choice> { new($"/api/pages/book?lang={lang.Code}", lang[Words.BookAgain]) },
         }, status, carriesToken: request.Query.ContainsKey(CallerResolver.TokenQuery));
+
+    /// <summary>
+    /// A page's form post read within <see cref="PageForm"/>'s limits, with the reader's language (the form's, else the
+    /// query's) and the centre; <c>Bad</c> is the readable 400, 413 or 415 page when the form could not be read.
+    /// </summary>
+    internal static async Task<(IReadOnlyDictionary<string, string> Form, Lang Lang, CentreSnapshot Centre, IActionResult? Bad)> ReadPostAsync(HttpRequest request,
+        Func<CancellationToken, Task<CentreSnapshot>> centreOf, CancellationToken cancellationToken)
+    {
+        var (form, fault) = await PageForm.ReadAsync(request, cancellationToken);
+        var lang = Lang.For(form?.GetValueOrDefault("lang") ?? request.Query["lang"]);
+        var centre = await centreOf(cancellationToken);
+        return form is null ? (new Dictionary<string, string>(), lang, centre, await BadFormAsync(request, lang, centre, fault)) : (form, lang, centre, null);
+    }
 
     /// <summary>A form post that could not be read: 415, 413 or 400, as a page a person can read.</summary>
     internal static Task<IActionResult> BadFormAsync(HttpRequest request, Lang lang, CentreSnapshot centre, FormFault fault) =>

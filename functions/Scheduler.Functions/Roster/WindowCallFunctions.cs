@@ -1,46 +1,11 @@
-using Azure;
-using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
-using NodaTime;
 using Scheduler.Core.Roster;
 using Scheduler.Core.Staffing;
 
 namespace Scheduler.Functions.Roster;
-
-/// <summary>Window calls in table <c>windowcalls</c>: partition centre and day (<c>huli|20261201</c>), row the appointment id.</summary>
-public sealed class TableWindowCalls(StorageClients storage) : IWindowCalls
-{
-    public static readonly RowSchema<WindowCall> Schema = new("window call", 1);
-    private readonly TableClient _table = storage.Tables.GetTableClient(StorageNames.WindowCallsTable);
-
-    private static string Partition(string centreId, LocalDate date) => $"{centreId}|{date:yyyyMMdd}";
-
-    public async Task<bool> AddAsync(WindowCall call, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _table.AddEntityAsync(JsonRow.Write(new TableEntity(Partition(call.CentreId, call.Date), call.AppointmentId)
-            {
-                ["CategoryId"] = call.CategoryId,
-                ["CalledAt"] = call.CalledAt.ToDateTimeOffset(),
-            }, Schema, call), cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return false;
-        }
-    }
-
-    public async Task<WindowCall?> GetAsync(string centreId, LocalDate date, string appointmentId, CancellationToken cancellationToken)
-    {
-        var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(centreId, date), appointmentId, cancellationToken: cancellationToken);
-        return found.HasValue ? JsonRow.Read(found.Value!, Schema) : null;
-    }
-}
 
 /// <summary>Staff at the window call the next resident (叫号); beside check-in and served.</summary>
 public sealed class WindowCallFunctions(CallToWindow calls, IOptions<SchedulerOptions> options)
