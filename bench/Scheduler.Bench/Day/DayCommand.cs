@@ -30,7 +30,7 @@ public sealed class DayCommand : IBenchCommand
         Console.WriteLine($"day: {request.Visits.Count} visits ({request.Visits.Count(v => v.TeamSize > 1)} for teams), " +
                           $"{request.Staff.Count} staff, seed {seed}, {options.TimeLimit.TotalSeconds} s, " +
                           $"initial {options.InitialPlan}, first {options.FirstSolution}, metaheuristic {options.Metaheuristic} (ran {result.Statistics.Search}), lambda {options.GuidedLocalSearchLambda?.ToString(CultureInfo.InvariantCulture) ?? "default"}, neighbors {options.NeighborsRatio?.ToString(CultureInfo.InvariantCulture) ?? "all"}, " +
-                          $"searches {options.Searches}, plan seed {options.Seed}{(options.Reproducible ? ", reproducible" : "")}");
+                          $"searches {options.Searches}{(options.ShareBest ? "" : " (apart)")}, plan seed {options.Seed}{(options.Reproducible ? ", reproducible" : "")}");
         Console.WriteLine($"status {result.Status}, publishable {result.Publishable}, violations {result.Violations.Count}; solver {s.SolverStatus}; ended {s.Ended}: {s.Summary}");
         if (result.Plan is null || s.Objective is null) return 1;
         var final = s.Objective.Value;
@@ -57,6 +57,7 @@ public sealed class DayCommand : IBenchCommand
         GuidedLocalSearchLambda = args.Get("lambda") is { } lambda ? double.Parse(lambda, CultureInfo.InvariantCulture) : new RoutePlannerOptions().GuidedLocalSearchLambda,
         LogSearch = args.Has("log"),
         Searches = (int)args.Number("searches", new RoutePlannerOptions().Searches),
+        ShareBest = !args.Has("no-share"),
         Seed = (int)args.Number("plan-seed", 1),
         Reproducible = args.Has("reproducible"),
         IterationLimit = args.Get("iterations") is { } it ? long.Parse(it, CultureInfo.InvariantCulture) : null,
