@@ -101,7 +101,7 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
                 {
                     best = Copy(candidate);
                     bestCost = cost;
-                    solutions.Add(new SolutionPoint(Duration.FromTimeSpan(clock.Elapsed), cost));
+                    solutions.Add(new SolutionPoint(Duration.FromTimeSpan(clock.Elapsed), cost, iteration));
                 }
             }
         }
