@@ -110,7 +110,7 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
 
     /// <summary>
     /// Where searches side by side meet at the end of every annealing cycle and each takes the best plan of them all
-    /// (the lower cost, the lower member on a tie). They meet after the same numbers of iterations, so searches with
+    /// (the lowest cost; its own on a tie). They meet after the same numbers of iterations, so searches with
     /// an iteration budget stay reproducible; a search that ends leaves, and the others go on without it.
     /// </summary>
     public sealed class Exchange(int members) : IDisposable
@@ -118,7 +118,6 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
         private readonly Barrier _barrier = new(members);
         // Two rounds of slots: a search cannot post round r + 2 before every other search has read round r.
         private readonly (List<List<Stop>>? Routes, long Cost, long Round)[,] _slots = new (List<List<Stop>>?, long, long)[2, members];
-        private readonly bool[] _left = new bool[members];
         private readonly Lock _lock = new();
 
         /// <summary>Posts a search's best plan and waits for the others'; false when cancelled while waiting.</summary>
