@@ -66,6 +66,8 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         await Page.GetByLabel("日期", new() { Exact = true }).FillAsync("2026-11-30");
         await Page.GetByRole(AriaRole.Button, new() { Name = "开始规划" }).ClickAsync();
         await Assertions.Expect(Page.Locator("#progress")).ToContainTextAsync("规划完成", new() { Timeout = 60_000 });
+        // How the search went: it searched its time limit, or it says why it ended before.
+        await Assertions.Expect(Page.Locator("#progress")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"（(已搜索[\d.]+秒，改进\d+次|搜索在[\d.]+秒时结束：.+)）"));
         Assert.True(await Page.Locator("#map path.leaflet-interactive").CountAsync() >= 1, "at least one route is drawn");
         Assert.True(await Page.Locator("#map .route-number").CountAsync() >= 3, "the stops on the map carry route numbers");
         Assert.True(await Page.Locator("#timeline .blk:not(.lunch)").CountAsync() >= 3, "the approved visits are on the timeline");
