@@ -100,7 +100,7 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
 
         var (published, body) = await PostAsync(_dispatcher, $"/api/dispatch/rosters/{id}/publish", Json(new { }));
         Assert.Equal(HttpStatusCode.OK, published);
-        Assert.Equal("Published", body.GetProperty("status").GetString());
+        Assert.Equal("Published", body.GetProperty("roster").GetProperty("status").GetString());
         var pointer = Rosters.GetEntity<TableEntity>("huli|20261201", "published").Value;
         Assert.Equal(id, pointer.GetString("RosterId"));
         var row = Rosters.GetEntity<TableEntity>("huli|20261201", $"run|{id}").Value;

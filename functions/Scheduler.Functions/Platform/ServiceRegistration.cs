@@ -79,7 +79,9 @@ public static class ServiceRegistration
     private static void AddRoster(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RosterOptions>().Bind(configuration.GetSection(RosterOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IRosterStore, TableRosterStore>();
+        services.AddSingleton<TableRosterStore>();
+        services.AddSingleton<IRosterStore>(sp => sp.GetRequiredService<TableRosterStore>());
+        services.AddSingleton<Scheduler.Core.Calendar.IStaffedWindowsSource>(sp => sp.GetRequiredService<TableRosterStore>());
         services.AddSingleton<IAcceptedSessions, TableAcceptedSessions>();
         services.AddSingleton<IPlanRunsInProgress>(sp => sp.GetRequiredService<TablePlanRunStore>());
         services.AddSingleton<IBookedDemandSource, AppointmentBookedDemand>();
