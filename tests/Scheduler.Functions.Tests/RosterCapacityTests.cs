@@ -11,7 +11,7 @@ using static Scheduler.Functions.Tests.BookingClient;
 namespace Scheduler.Functions.Tests;
 
 /// <summary>
-/// Bookable seats follow the published roster (ADR 0026). This class's clock stands at Thursday 2026-12-17 09:00, and
+/// Bookable seats follow the published roster, and the measured wait report (ADR 0026). This class's clock stands at Thursday 2026-12-17 09:00, and
 /// it books and rosters Tuesday 2026-12-22, past the booking horizon of every other class's host, so the roster it
 /// publishes changes no one else's seats.
 /// </summary>
@@ -87,5 +87,46 @@ public sealed class RosterCapacityTests(RosterCapacityTests.Fixture fixture) : I
         Assert.Single(results, r => r.Status == HttpStatusCode.Created);
         Assert.All(results.Where(r => r.Status != HttpStatusCode.Created), r => Assert.Equal("slot-full", r.Body.GetProperty("code").GetString()));
         Assert.Equal((1, 1), Slot(fixture.ConnectionString, "social", Date, slot));
+    }
+
+    [Fact]
+    public async Task The_wait_report_measures_check_in_to_call_and_call_to_served_and_refuses_bad_ranges()
+    {
+        // Today, Thursday 17 December: a resident books 10:30, checks in, is called 7 minutes later and served 12 after that.
+        var clock = (FakeClock)_host.Services.GetRequiredService<IClock>();
+        var (booked, body) = await PostAsync(_host.Client, "/api/appointments", Json(Booking("2026-12-17", "10:30", item: "company-registration")));
+        Assert.True(booked == HttpStatusCode.Created, body.GetRawText());
+        var id = body.GetProperty("appointment").GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(fixture.Dispatcher, $"/api/staff/appointments/{id}/check-in", Json(new { }))).Status);
+        clock.AdvanceMinutes(7);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(fixture.Dispatcher, $"/api/staff/appointments/{id}/call", Json(new { }))).Status);
+        clock.AdvanceMinutes(12);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(fixture.Dispatcher, $"/api/staff/appointments/{id}/served", Json(new { }))).Status);
+
+        var report = await fixture.Dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/reports/waits?from=2026-12-16&to=2026-12-17");
+        var lines = report.GetProperty("lines").EnumerateArray().ToList();
+        var business = lines.Single(l => l.GetProperty("date").GetString() == "2026-12-17" && l.GetProperty("hour").ValueKind == JsonValueKind.Null
+                                         && l.GetProperty("categoryId").GetString() == "business").GetProperty("figures");
+        Assert.Equal((1, 1, 7.0, 7.0, 1, 12.0, 12.0), (business.GetProperty("checkedIn").GetInt32(), business.GetProperty("waits").GetInt32(),
+            business.GetProperty("waitP50").GetDouble(), business.GetProperty("waitP90").GetDouble(), business.GetProperty("services").GetInt32(),
+            business.GetProperty("serviceP50").GetDouble(), business.GetProperty("serviceP90").GetDouble()));
+        Assert.Contains(lines, l => l.GetProperty("hour").ValueKind == JsonValueKind.Number && l.GetProperty("hour").GetInt32() == 9);
+        Assert.DoesNotContain(lines, l => l.GetProperty("date").GetString() == "2026-12-16");
+
+        foreach (var (query, field, code) in new[]
+                 {
+                     ("to=2026-12-17", "from", "missing"), ("from=2026-12-17", "to", "missing"), ("from=2026-12-17&to=17.12.2026", "to", null),
+                     ("from=2026-12-17&to=2026-12-01", "to", "range-reversed"), ("from=2026-01-01&to=2026-12-17", "to", "range-too-long"),
+                 })
+        {
+            var response = await fixture.Dispatcher.GetAsync($"/api/dispatch/reports/waits?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal(field, problem.GetProperty("field").GetString());
+            if (code is not null) Assert.Equal(code, problem.GetProperty("code").GetString());
+        }
+        var anonymous = await _host.Client.GetAsync("/api/dispatch/reports/waits?from=2026-12-17&to=2026-12-17");
+        Assert.True(anonymous.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
     }
 }

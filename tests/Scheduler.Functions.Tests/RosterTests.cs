@@ -242,6 +242,14 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
         var (again, _) = await PostAsync(_dispatcher, "/api/dispatch/sessions/accept", Json(new { date = "2026-12-09", proposalId = "evening-construction" }));
         Assert.Equal(HttpStatusCode.Created, again);
         Assert.Single(Rosters.Query<TableEntity>(e => e.PartitionKey == "huli|20261209"), e => e.RowKey.StartsWith("session|", StringComparison.Ordinal));
+        // Each staff member the session was opened with is told by SMS, once although it was accepted twice.
+        Assert.NotEmpty(staffIds);
+        foreach (var staffId in staffIds)
+        {
+            var inbox = await _host.Client.GetFromJsonAsync<JsonElement>($"/api/local/sms?to={Uri.EscapeDataString("+86139000010" + staffId[1..])}");
+            var told = Assert.Single(inbox.EnumerateArray(), m => m.GetProperty("kind").GetString() == "staff-session-opened" && m.GetProperty("text").GetString()!.Contains("12月9日"));
+            Assert.Contains("17:30至19:30", told.GetProperty("text").GetString());
+        }
         Assert.DoesNotContain((await _dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/sessions?date=2026-12-09")).EnumerateArray(),
             p => p.GetProperty("categoryId").GetString() == "construction" && p.GetProperty("period").GetProperty("id").GetString() == "evening");
 
