@@ -116,10 +116,10 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
         Assert.Single(spells, x => x.GetProperty("kind").GetString() == "Break");
         Assert.All(spells, x => Assert.True(string.CompareOrdinal(x.GetProperty("to").GetString(), "14:00:00") <= 0
                                            || string.CompareOrdinal(x.GetProperty("from").GetString(), "16:00:00") >= 0));
-        var (_, links) = await PostAsync(_dispatcher, "/api/dispatch/staff/s12/feed", Json(new { }));
-        var ics = await _host.Client.GetStringAsync(new Uri(links.GetProperty("calendarUrl").GetString()!).PathAndQuery);
-        Assert.Contains("SUMMARY:休息", ics);
-        Assert.Contains("SUMMARY:窗口", ics);
+        // The day past the feed's fortnight: what the SMS and the calendar feed render from.
+        var day = await _host.Services.GetRequiredService<Scheduler.Core.Notifications.StaffDays>().DaysAsync("huli", "s12", new LocalDate(2026, 12, 14), 1, CancellationToken.None);
+        Assert.Contains(day, e => e.Title.StartsWith("休息", StringComparison.Ordinal));
+        Assert.Contains(day, e => e.Title.StartsWith("窗口", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -246,8 +246,8 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
         Assert.NotEmpty(staffIds);
         foreach (var staffId in staffIds)
         {
-            var inbox = await _host.Client.GetFromJsonAsync<JsonElement>($"/api/local/sms?to={Uri.EscapeDataString("+86139000010" + staffId[1..])}");
-            var told = Assert.Single(inbox.EnumerateArray(), m => m.GetProperty("kind").GetString() == "staff-session-opened" && m.GetProperty("text").GetString()!.Contains("12月9日"));
+            var inbox = await Sms.WaitForAsync(_host.Client, "+86139000010" + staffId[1..], "staff-session-opened");
+            var told = Assert.Single(inbox, m => m.GetProperty("kind").GetString() == "staff-session-opened" && m.GetProperty("text").GetString()!.Contains("12月9日"));
             Assert.Contains("17:30至19:30", told.GetProperty("text").GetString());
         }
         Assert.DoesNotContain((await _dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/sessions?date=2026-12-09")).EnumerateArray(),
