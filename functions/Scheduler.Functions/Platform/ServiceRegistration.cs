@@ -108,6 +108,7 @@ public static class ServiceRegistration
             .Bind(configuration.GetSection(SchedulerOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SchedulerOptions>>(new SampleSecretsValidator(configuration));
         // SMS settings are not validated at start: a missing Twilio secret shows in GET /api/health instead.
         services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.Section));
         services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
