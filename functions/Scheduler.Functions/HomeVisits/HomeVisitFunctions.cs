@@ -1,3 +1,4 @@
+using Scheduler.Functions.Platform;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
@@ -19,15 +20,23 @@ using Scheduler.Core.Staffing;
 
 namespace Scheduler.Functions.HomeVisits;
 
-public sealed record WindowBody(string? Date, string? From, string? To);
+[ApiBody("date", "from", "to")]
+public sealed record WindowBody([property: ApiString(Format = ApiStringAttribute.Date)] string? Date, [property: ApiString(Pattern = ApiStringAttribute.TimePattern)] string? From, [property: ApiString(Pattern = ApiStringAttribute.TimePattern)] string? To);
 
+[ApiBody("name", "mobile", "reason", "location", "address", "itemId", "windows")]
 public sealed record HomeVisitBody(
     string? Name, string? Mobile, string? IdNumber, EligibilityReason? Reason, LocationInput? Location, string? Address,
     string? ItemId, IReadOnlyList<WindowBody>? Windows, VisitUrgency? Urgency, string? Notes);
 
+[ApiBody("decision")]
 public sealed record DecisionBody(DecisionKind? Decision, string? Reason);
 
-public sealed record PlanBody(string? Date);
+/// <summary>The body of a cancellation: an optional reason.</summary>
+[ApiBody]
+public sealed record CancelBody(string? Reason);
+
+[ApiBody("date")]
+public sealed record PlanBody([property: ApiString(Format = ApiStringAttribute.Date)] string? Date);
 
 /// <summary>A request as a dispatcher sees it: no resident ID (only whether one was given and the age it showed).</summary>
 public sealed record HomeVisitView(
@@ -141,7 +150,7 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
     [RequireRole(Roles.Dispatcher)]
     [Function("CancelHomeVisit")]
     [ApiOperation("Cancel a home visit; a day already published is planned again around the visits residents were told.", Tag = "dispatch",
-        RequestBody = typeof(DecisionBody), Access = "dispatchers")]
+        RequestBody = typeof(CancelBody), Access = "dispatchers")]
     [ApiResponse(200, "Cancelled.", Type = typeof(HomeVisitView))]
     [ApiResponse(400, "The reason is too long.")]
     [ApiResponse(404, "No such request.")]
@@ -150,7 +159,7 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
         string id, CancellationToken cancellationToken)
     {
         var caller = RoleGate.Caller(request);
-        var (body, bad) = await RequestBody.ReadJsonAsync<DecisionBody>(request, cancellationToken);
+        var (body, bad) = await RequestBody.ReadJsonAsync<CancelBody>(request, cancellationToken);
         if (bad is not null) return bad;
         var result = await decisions.CancelAsync(Centre, id, body!.Reason, caller!, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
