@@ -160,8 +160,7 @@ public sealed class OpenApiConformanceTests(OpenApiConformanceTests.Fixture fixt
             }
         }
         Walk(_doc.GetProperty("paths"), "#/paths");
-        Assert.True(empty.Count == 0, "empty schemas: " + string.Join(", ", empty.Take(20)) + " " +
-            System.Text.Json.Schema.JsonSchemaExporter.GetJsonSchemaAsNode(Platform.Json.Options, typeof(Scheduler.Core.Roster.RosterRun))["properties"]!["publishedAt"]!.ToJsonString());
+        Assert.True(empty.Count == 0, "empty schemas: " + string.Join(", ", empty.Take(20)));
     }
 
     [Fact]

@@ -106,24 +106,26 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
 
     [RequireRole(Roles.Dispatcher)]
     [Function("ListHomeVisits")]
-    [ApiOperation("Home-visit requests for dispatchers, oldest first, a page at a time (`pageSize`, 50 by default, at most 200; `after`, the last id of the " +
-        "page before); a `Link` header with `rel=\"next\"` names the next page.", Tag = "dispatch", Access = "dispatchers")]
+    [ApiOperation("Home-visit requests for dispatchers, oldest first, a page at a time: `pageSize` (50 by default, 1 to 200) and " +
+        "`continuationToken` (from the page before, as given); a `Link` header with `rel=\"next\"` names the next page, and there is none after the last.",
+        Tag = "dispatch", Access = "dispatchers")]
     [ApiResponse(200, "A page of requests.", Type = typeof(IReadOnlyList<HomeVisitView>))]
-    [ApiResponse(400, "pageSize or after is not valid.")]
+    [ApiResponse(400, "pageSize or continuationToken is not valid.")]
     public async Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/home-visits")] HttpRequest request, CancellationToken cancellationToken)
     {
         int? size = null;
         if (request.Query["pageSize"].ToString() is { Length: > 0 } text)
         {
             if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
-                return Problems.Validation("pageSize", "pageSize must be a whole number.");
+                return Outcomes.Problem(Problem.Invalid("pageSize", ErrorCodes.InvalidPageSize, "pageSize must be a whole number."));
             size = parsed;
         }
-        var page = await service.PageAsync(Centre, size, request.Query["after"].ToString(), cancellationToken);
+        var page = await service.PageAsync(Centre, size, request.Query["continuationToken"].ToString(), cancellationToken);
         if (page.Error is { } error) return Outcomes.Problem(error);
         var (items, next) = page.Value;
         if (next is not null)
-            request.HttpContext.Response.Headers.Link = $"</api/dispatch/home-visits?pageSize={size ?? HomeVisitService.DefaultPageSize}&after={Uri.EscapeDataString(next)}>; rel=\"next\"";
+            request.HttpContext.Response.Headers.Link =
+                $"</api/dispatch/home-visits?pageSize={size ?? HomeVisitService.DefaultPageSize}&continuationToken={Uri.EscapeDataString(next)}>; rel=\"next\"";
         return new OkObjectResult(items.Select(HomeVisitView.Of).ToList());
     }
 

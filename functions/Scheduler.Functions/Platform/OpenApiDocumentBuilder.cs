@@ -195,6 +195,14 @@ public static class OpenApiDocumentBuilder
         private static void Require(JsonSchemaExporterContext context, JsonObject o)
         {
             if (context.TypeInfo.Kind != System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object) return;
+            // NodaTime properties once more from the parent: a nullable one with a default value reaches the exporter
+            // as an empty schema with only "default".
+            foreach (var p in context.TypeInfo.Properties)
+                if (o["properties"] is JsonObject fields && NodaSchema(Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType) is { } noda)
+                {
+                    if (Nullable.GetUnderlyingType(p.PropertyType) is not null) noda["type"] = new JsonArray("string", "null");
+                    fields[p.Name] = noda;
+                }
             var body = context.TypeInfo.Type.GetCustomAttribute<ApiBodyAttribute>();
             var names = body is not null
                 ? body.Required.ToList()

@@ -163,7 +163,8 @@ public static class ServiceRegistration
         services.AddSingleton<PoisonWatch>();
 
         services.AddOptions<PlanningOptions>().Bind(configuration.GetSection(PlanningOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IHomeVisitStore, TableHomeVisitStore>();
+        services.AddSingleton<TableHomeVisitStore>();
+        services.AddSingleton<IHomeVisitStore>(sp => sp.GetRequiredService<TableHomeVisitStore>());
         services.AddOptions<DataKeyOptions>().Bind(configuration.GetSection(DataKeyOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DataKeyOptions>, DataKeyOptionsValidator>();
         // v0: resident IDs written before data keys, under a key derived from the signing key, readable while it is unchanged.
