@@ -172,6 +172,8 @@ public static class ServiceRegistration
             () => sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.DerivedKey("resident-ids")));
         services.AddSingleton<AesGcmIdProtector>();
         services.AddSingleton<IIdProtector>(sp => sp.GetRequiredService<AesGcmIdProtector>());
+        services.AddSingleton<IIdReencryption>(sp => sp.GetRequiredService<AesGcmIdProtector>());
+        services.AddSingleton<ReencryptResidentIds>();
         AddNotifications(services);
         services.AddOptions<TravelOptions>().Bind(configuration.GetSection(TravelOptions.Section))
             .Validate(o => o.Problem() is null, "Travel settings are invalid (see TravelOptions.Problem)").ValidateOnStart();
