@@ -169,29 +169,29 @@ public sealed class OpenApiConformanceTests(OpenApiConformanceTests.Fixture fixt
         var client = _host.Client;
         await ExchangeAsync(client, HttpMethod.Get, "/api/health");
         await ExchangeAsync(client, HttpMethod.Get, "/api/centre");
-        await ExchangeAsync(client, HttpMethod.Get, "/api/availability?itemId=pension-certification&from=2026-12-01&to=2026-12-02");
+        await ExchangeAsync(client, HttpMethod.Get, "/api/availability?itemId=pension-certification&from=2026-12-01&to=2026-12-09");
         await ExchangeAsync(client, HttpMethod.Get, "/api/availability?itemId=pension-certification&from=1-12-2026");
         await ExchangeAsync(client, HttpMethod.Post, "/api/phone-verifications", new { mobile = NewMobile() });
         await ExchangeAsync(client, HttpMethod.Post, "/api/phone-verifications", new { language = "zh" }, validRequest: false);
         await ExchangeAsync(client, HttpMethod.Post, "/api/phone-verifications/check", new { mobile = NewMobile(), code = "123456" });
 
         // Without a verified mobile, both ids, neither, a body that is not JSON, another media type.
-        await ExchangeAsync(client, HttpMethod.Post, "/api/appointments", new { itemId = "pension-certification", date = "2026-12-02", start = "09:00", name = "李芳", mobile = NewMobile() });
+        await ExchangeAsync(client, HttpMethod.Post, "/api/appointments", new { itemId = "pension-certification", date = "2026-12-09", start = "09:00", name = "李芳", mobile = NewMobile() });
         await ExchangeAsync(client, HttpMethod.Post, "/api/appointments",
-            new { itemId = "pension-certification", bundleId = "newborn", date = "2026-12-02", start = "09:00", name = "李芳", mobile = NewMobile() }, validRequest: false);
-        await ExchangeAsync(client, HttpMethod.Post, "/api/appointments", new { date = "2026-12-02", start = "09:00", name = "李芳", mobile = NewMobile() }, validRequest: false);
+            new { itemId = "pension-certification", bundleId = "newborn", date = "2026-12-09", start = "09:00", name = "李芳", mobile = NewMobile() }, validRequest: false);
+        await ExchangeAsync(client, HttpMethod.Post, "/api/appointments", new { date = "2026-12-09", start = "09:00", name = "李芳", mobile = NewMobile() }, validRequest: false);
         await ExchangeAsync(client, HttpMethod.Post, "/api/appointments", rawBody: "{\"itemId\": ");
         await ExchangeAsync(client, HttpMethod.Post, "/api/appointments", rawBody: "itemId=x", contentType: "application/x-www-form-urlencoded");
 
         // A booking from a verified mobile, with the optional fields left out and then given.
         string? id = null, token = null;
-        foreach (var (start, extra) in new[] { ("15:30", false), ("15:00", true), ("14:30", false), ("16:00", false) })
+        foreach (var (start, extra) in new[] { ("14:15", false), ("14:45", true), ("15:15", false), ("15:45", false) })
         {
             var mobile = NewMobile();
             var proof = await VerifiedMobiles.ProofAsync(_host, "huli", "+86" + mobile, TestContext.Current.CancellationToken);
             object body = extra
-                ? new { itemId = "pension-certification", date = "2026-12-02", start, name = "李芳", mobile, priority = "Elderly", language = "en" }
-                : new { itemId = "pension-certification", date = "2026-12-02", start, name = "李芳", mobile };
+                ? new { itemId = "pension-certification", date = "2026-12-09", start, name = "李芳", mobile, priority = "Elderly", language = "en" }
+                : new { itemId = "pension-certification", date = "2026-12-09", start, name = "李芳", mobile };
             var (status, booked, _) = await ExchangeAsync(client, HttpMethod.Post, "/api/appointments", body, adjust: r => r.Headers.Add("X-Mobile-Proof", proof));
             if (status == HttpStatusCode.Created && id is null)
             {
@@ -203,15 +203,15 @@ public sealed class OpenApiConformanceTests(OpenApiConformanceTests.Fixture fixt
         var t = Uri.EscapeDataString(token!);
         await ExchangeAsync(client, HttpMethod.Get, $"/api/appointments/{id}?token={t}");
         await ExchangeAsync(client, HttpMethod.Get, $"/api/appointments/{id}?token=forged");
-        await ExchangeAsync(client, HttpMethod.Post, $"/api/appointments/{id}/reschedule?token={t}", new { date = "2026-12-03", start = "16:30" });
-        await ExchangeAsync(client, HttpMethod.Post, $"/api/appointments/{id}/reschedule?token={t}", new { date = "2026-12-03" }, validRequest: false);
-        await ExchangeAsync(client, HttpMethod.Post, $"/api/appointments/{id}/reschedule?token={t}", new { date = "3 Dec", start = "16:30" }, validRequest: false);
+        await ExchangeAsync(client, HttpMethod.Post, $"/api/appointments/{id}/reschedule?token={t}", new { date = "2026-12-09", start = "16:15" });
+        await ExchangeAsync(client, HttpMethod.Post, $"/api/appointments/{id}/reschedule?token={t}", new { date = "2026-12-09" }, validRequest: false);
+        await ExchangeAsync(client, HttpMethod.Post, $"/api/appointments/{id}/reschedule?token={t}", new { date = "9 Dec", start = "16:15" }, validRequest: false);
         await ExchangeAsync(client, HttpMethod.Post, $"/api/appointments/{id}/cancel?token={t}");
 
         var extendedMobile = NewMobile();
         var extendedProof = await VerifiedMobiles.ProofAsync(_host, "huli", "+86" + extendedMobile, TestContext.Current.CancellationToken);
         await ExchangeAsync(client, HttpMethod.Post, "/api/extended-hours-requests",
-            new { itemId = "pension-certification", date = "2026-12-03", wanted = "Evening", name = "王五", mobile = extendedMobile },
+            new { itemId = "pension-certification", date = "2026-12-09", wanted = "Evening", name = "王五", mobile = extendedMobile },
             adjust: r => r.Headers.Add("X-Mobile-Proof", extendedProof));
         AssertConforms();
     }
@@ -239,7 +239,7 @@ public sealed class OpenApiConformanceTests(OpenApiConformanceTests.Fixture fixt
         await ExchangeAsync(dispatcher, HttpMethod.Post, $"/api/dispatch/home-visits/{id}/cancel", new { reason = "住院" });
         await ExchangeAsync(dispatcher, HttpMethod.Post, "/api/dispatch/home-visits/hv-none/cancel", new { });
         await ExchangeAsync(dispatcher, HttpMethod.Get, "/api/dispatch/follow-ups");
-        await ExchangeAsync(dispatcher, HttpMethod.Get, "/api/dispatch/sessions?date=2026-12-03");
+        await ExchangeAsync(dispatcher, HttpMethod.Get, "/api/dispatch/sessions?date=2026-12-09");
         await ExchangeAsync(dispatcher, HttpMethod.Get, "/api/dispatch/poisoned");
         await ExchangeAsync(fixture.Staff, HttpMethod.Get, "/api/staff/appointments?categoryId=social&date=2026-11-30");
         await ExchangeAsync(fixture.Staff, HttpMethod.Get, "/api/staff/schedule?date=2026-11-30&staffId=s01");
