@@ -208,5 +208,5 @@ public static class DevHostApp
 
     private static Task WriteProblemAsync(HttpContext context, int status, string title, string detail) =>
         // The same problem type URIs as the function app's own answers (Problems.Of).
-        Results.Problem(statusCode: status, title: title, detail: detail, type: $"https://httpstatuses.io/{status}").ExecuteAsync(context);
+        Results.Problem(statusCode: status, title: title, detail: detail, type: Scheduler.Functions.Platform.Problems.TypeUri(status)).ExecuteAsync(context);
 }

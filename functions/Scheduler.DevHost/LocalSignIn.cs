@@ -50,7 +50,7 @@ public static class LocalSignIn
             var form = await c.Request.ReadFormAsync();
             var name = form["name"].ToString().Trim();
             if (name.Length is 0 or > 50 || name.Any(char.IsControl))
-                return Results.Problem(statusCode: 400, title: "The request is not valid.", detail: "name must be 1 to 50 characters.");
+                return Results.Problem(statusCode: 400, title: "The request is not valid.", detail: "name must be 1 to 50 characters.", type: Scheduler.Functions.Platform.Problems.TypeUri(400));
             var roles = form["roles"].OfType<string>().Where(r => Roles.Contains(r)).Distinct().ToList();
             c.Response.Cookies.Append(CookieName, EncodePrincipal(name, roles),
                 new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/" });

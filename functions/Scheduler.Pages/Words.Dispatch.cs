@@ -28,10 +28,10 @@ public sealed partial record Words
     {
         ["resident"] = new("居民", "Resident"), ["service"] = new("事项", "Service"), ["reason"] = new("原因", "Reason"),
         ["windows"] = new("可上门时间", "Times that suit"), ["status"] = new("状态", "Status"), ["urgency"] = new("紧急程度", "Urgency"), ["decide"] = new("操作", "Decide"),
-        ["oldestFirst"] = new("按申请时间排列，旧的在前", "Oldest first"), ["noRequests"] = new("没有符合条件的申请。", "No requests match."),
+        ["oldestFirst"] = new("按申请时间排列，旧的在前；每页50条，筛选作用于本页", "Oldest first, 50 to a page; the filters apply to this page"), ["noRequests"] = new("没有符合条件的申请。", "No requests match."),
         ["decisionReason"] = new("原因（驳回或要求补充时必填）", "Reason (needed to reject or ask for more)"),
         ["approve"] = new("批准", "Approve"), ["reject"] = new("驳回", "Reject"), ["ask"] = new("要求补充", "Ask for more"),
-        ["page"] = new("第{0}页，共{1}页（{2}条）", "Page {0} of {1} ({2} requests)"), ["previous"] = new("上一页", "Previous"), ["next"] = new("下一页", "Next"),
+        ["page"] = new("第{0}页（本页符合条件的{1}条）", "Page {0} ({1} matching requests on this page)"), ["previous"] = new("上一页", "Previous"), ["next"] = new("下一页", "Next"),
         ["Aged60Plus"] = new("60岁以上老人", "Aged 60 or over"), ["BedriddenOrSeriouslyIll"] = new("卧床或重病", "Bedridden or seriously ill"),
         ["Disabled"] = new("残疾人", "Disabled"), ["FiveGuaranteesOrSolitaryElderly"] = new("五保户或独居老人", "Five-guarantees household or living alone"),
         ["RemoteOrIslandVillage"] = new("偏远或海岛村", "Remote or island village"),

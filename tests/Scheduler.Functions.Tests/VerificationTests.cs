@@ -171,24 +171,3 @@ public sealed class MainlandMobileTests
         if (expected is null) Assert.Contains("mainland China", reason);
     }
 }
-
-public sealed class SampleSecretTests
-{
-    private static List<System.ComponentModel.DataAnnotations.ValidationResult> Validate(string key, string baseUrl)
-    {
-        var options = new Platform.SchedulerOptions { TokenSigningKey = key, PublicBaseUrl = baseUrl };
-        return options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
-    }
-
-    [Fact]
-    public void A_deployment_refuses_the_sample_signing_key_and_a_local_run_takes_it()
-    {
-        var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Scheduler.DevHost.LocalSettings.FindRepositoryRoot(), "local.settings.sample.json")))
-            .RootElement.GetProperty("Values").GetProperty("Scheduler__TokenSigningKey").GetString()!;
-
-        Assert.Equal(Platform.SchedulerOptions.SampleSigningKey, sample);
-        Assert.Contains(Validate(sample, "https://booking.huli.example"), r => r.MemberNames.Contains("TokenSigningKey"));
-        Assert.Empty(Validate(sample, "http://localhost:7071"));
-        Assert.Empty(Validate(SchedulerHost.SigningKey, "https://booking.huli.example"));
-    }
-}

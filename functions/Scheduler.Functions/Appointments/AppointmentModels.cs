@@ -1,3 +1,4 @@
+using Scheduler.Functions.Platform;
 using NodaTime;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Catalogue;
@@ -5,18 +6,23 @@ using Scheduler.Core.Privacy;
 
 namespace Scheduler.Functions.Appointments;
 
+/// <summary>A booking: an item or a bundle (exactly one), a day and a start, the resident's name and mobile.</summary>
+[ApiBody("date", "start", "name", "mobile", ExactlyOneOf = ["itemId", "bundleId"])]
 public sealed record BookRequest(
-    string? ItemId, string? BundleId, string? Date, string? Start, string? Name, string? Mobile,
+    string? ItemId, string? BundleId, [property: ApiString(Format = ApiStringAttribute.Date)] string? Date, [property: ApiString(Pattern = ApiStringAttribute.TimePattern)] string? Start, string? Name, string? Mobile,
     PriorityReason? Priority, ProxyInput? Proxy, string? Language, string? VerificationCode);
 
 /// <summary>A booking a member of staff makes for a resident (帮办代办): no code, the resident's consent instead.</summary>
+[ApiBody("date", "start", "name", "mobile", "assisted", ExactlyOneOf = ["itemId", "bundleId"])]
 public sealed record AssistedBookRequest(
-    string? ItemId, string? BundleId, string? Date, string? Start, string? Name, string? Mobile,
+    string? ItemId, string? BundleId, [property: ApiString(Format = ApiStringAttribute.Date)] string? Date, [property: ApiString(Pattern = ApiStringAttribute.TimePattern)] string? Start, string? Name, string? Mobile,
     PriorityReason? Priority, string? Language, AssistedInput? Assisted);
 
-public sealed record RescheduleRequest(string? Date, string? Start);
+[ApiBody("date", "start")]
+public sealed record RescheduleRequest([property: ApiString(Format = ApiStringAttribute.Date)] string? Date, [property: ApiString(Pattern = ApiStringAttribute.TimePattern)] string? Start);
 
-public sealed record ExtendedHoursBody(string? ItemId, string? BundleId, string? Date, Scheduler.Core.Calendar.SlotKind? Wanted, string? Name, string? Mobile, string? Language,
+[ApiBody("date", "wanted", "name", "mobile", ExactlyOneOf = ["itemId", "bundleId"])]
+public sealed record ExtendedHoursBody(string? ItemId, string? BundleId, [property: ApiString(Format = ApiStringAttribute.Date)] string? Date, Scheduler.Core.Calendar.SlotKind? Wanted, string? Name, string? Mobile, string? Language,
     string? VerificationCode);
 
 /// <summary>An appointment as the resident and staff see it. The mobile number is shown masked.</summary>

@@ -1,3 +1,4 @@
+using Scheduler.Functions.Platform;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
@@ -19,15 +20,23 @@ using Scheduler.Core.Staffing;
 
 namespace Scheduler.Functions.HomeVisits;
 
-public sealed record WindowBody(string? Date, string? From, string? To);
+[ApiBody("date", "from", "to")]
+public sealed record WindowBody([property: ApiString(Format = ApiStringAttribute.Date)] string? Date, [property: ApiString(Pattern = ApiStringAttribute.TimePattern)] string? From, [property: ApiString(Pattern = ApiStringAttribute.TimePattern)] string? To);
 
+[ApiBody("name", "mobile", "reason", "location", "address", "itemId", "windows")]
 public sealed record HomeVisitBody(
     string? Name, string? Mobile, string? IdNumber, EligibilityReason? Reason, LocationInput? Location, string? Address,
     string? ItemId, IReadOnlyList<WindowBody>? Windows, VisitUrgency? Urgency, string? Notes);
 
+[ApiBody("decision")]
 public sealed record DecisionBody(DecisionKind? Decision, string? Reason);
 
-public sealed record PlanBody(string? Date);
+/// <summary>The body of a cancellation: an optional reason.</summary>
+[ApiBody]
+public sealed record CancelBody(string? Reason);
+
+[ApiBody("date")]
+public sealed record PlanBody([property: ApiString(Format = ApiStringAttribute.Date)] string? Date);
 
 /// <summary>A request as a dispatcher sees it: no resident ID (only whether one was given and the age it showed).</summary>
 public sealed record HomeVisitView(
@@ -97,24 +106,26 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
 
     [RequireRole(Roles.Dispatcher)]
     [Function("ListHomeVisits")]
-    [ApiOperation("Home-visit requests for dispatchers, oldest first, a page at a time (`pageSize`, 50 by default, at most 200; `after`, the last id of the " +
-        "page before); a `Link` header with `rel=\"next\"` names the next page.", Tag = "dispatch", Access = "dispatchers")]
+    [ApiOperation("Home-visit requests for dispatchers, oldest first, a page at a time: `pageSize` (50 by default, 1 to 200) and " +
+        "`continuationToken` (from the page before, as given); a `Link` header with `rel=\"next\"` names the next page, and there is none after the last.",
+        Tag = "dispatch", Access = "dispatchers")]
     [ApiResponse(200, "A page of requests.", Type = typeof(IReadOnlyList<HomeVisitView>))]
-    [ApiResponse(400, "pageSize or after is not valid.")]
+    [ApiResponse(400, "pageSize or continuationToken is not valid.")]
     public async Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/home-visits")] HttpRequest request, CancellationToken cancellationToken)
     {
         int? size = null;
         if (request.Query["pageSize"].ToString() is { Length: > 0 } text)
         {
             if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
-                return Problems.Validation("pageSize", "pageSize must be a whole number.");
+                return Outcomes.Problem(Problem.Invalid("pageSize", ErrorCodes.InvalidPageSize, "pageSize must be a whole number."));
             size = parsed;
         }
-        var page = await service.PageAsync(Centre, size, request.Query["after"].ToString(), cancellationToken);
+        var page = await service.PageAsync(Centre, size, request.Query["continuationToken"].ToString(), cancellationToken);
         if (page.Error is { } error) return Outcomes.Problem(error);
         var (items, next) = page.Value;
         if (next is not null)
-            request.HttpContext.Response.Headers.Link = $"</api/dispatch/home-visits?pageSize={size ?? HomeVisitService.DefaultPageSize}&after={Uri.EscapeDataString(next)}>; rel=\"next\"";
+            request.HttpContext.Response.Headers.Link =
+                $"</api/dispatch/home-visits?pageSize={size ?? HomeVisitService.DefaultPageSize}&continuationToken={Uri.EscapeDataString(next)}>; rel=\"next\"";
         return new OkObjectResult(items.Select(HomeVisitView.Of).ToList());
     }
 
@@ -141,7 +152,7 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
     [RequireRole(Roles.Dispatcher)]
     [Function("CancelHomeVisit")]
     [ApiOperation("Cancel a home visit; a day already published is planned again around the visits residents were told.", Tag = "dispatch",
-        RequestBody = typeof(DecisionBody), Access = "dispatchers")]
+        RequestBody = typeof(CancelBody), Access = "dispatchers")]
     [ApiResponse(200, "Cancelled.", Type = typeof(HomeVisitView))]
     [ApiResponse(400, "The reason is too long.")]
     [ApiResponse(404, "No such request.")]
@@ -150,7 +161,7 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
         string id, CancellationToken cancellationToken)
     {
         var caller = RoleGate.Caller(request);
-        var (body, bad) = await RequestBody.ReadJsonAsync<DecisionBody>(request, cancellationToken);
+        var (body, bad) = await RequestBody.ReadJsonAsync<CancelBody>(request, cancellationToken);
         if (bad is not null) return bad;
         var result = await decisions.CancelAsync(Centre, id, body!.Reason, caller!, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);

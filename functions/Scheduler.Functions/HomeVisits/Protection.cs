@@ -12,8 +12,12 @@ namespace Scheduler.Functions.HomeVisits;
 /// Nothing in the app decrypts them (staff verify the card at the visit); <see cref="Unprotect"/> serves re-encryption
 /// and the rotation tests, and is deliberately not on the Core port.
 /// </summary>
-public sealed class AesGcmIdProtector(DataKeyRing keys) : IIdProtector
+public sealed class AesGcmIdProtector(DataKeyRing keys) : IIdProtector, IIdReencryption
 {
+    public bool IsCurrent(string stored) => VersionOf(stored) == keys.Current;
+
+    public string Reencrypt(string stored) => Protect(Unprotect(stored));
+
     private const string LegacyPrefix = "v1.";
 
     public string Protect(string idNumber)

@@ -8,6 +8,8 @@ namespace Scheduler.Functions.HomeVisits;
 /// <summary>
 /// Home-visit requests in table <c>homevisits</c>: partition the centre, row <c>req|{id}</c>, and a row
 /// <c>dup|{key}</c> per resident, item and day added in the same transaction, so a duplicate request fails whole.
+/// A copy of each request under <c>at|{position}</c> (<see cref="RequestPosition"/>: time, then id), written in the same
+/// transactions as the request, orders requests as they came, so a dispatcher's page is one range read (ADR 0025).
 /// </summary>
 public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStore
 {
@@ -20,6 +22,7 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
             await _table.SubmitTransactionAsync(
             [
                 new TableTransactionAction(TableTransactionActionType.Add, Entity(request)),
+                new TableTransactionAction(TableTransactionActionType.Add, Ordered(request)),
                 new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(request.CentreId, $"dup|{request.DuplicateKey}") { ["RequestId"] = request.Id }),
             ], cancellationToken);
             return true;
@@ -40,7 +43,12 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
     {
         // A request that ends without a visit (rejected, cancelled, or sent back for information) frees its
         // resident-item-day key in the same transaction, so the resident can ask again.
-        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, Entity(request), new ETag(etag)) };
+        // The ordered copy follows the request under the request's ETag: the transaction fails whole if the request changed.
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.UpdateReplace, Entity(request), new ETag(etag)),
+            new(TableTransactionActionType.UpsertReplace, Ordered(request)),
+        };
         if (request.Status is HomeVisitStatus.Rejected or HomeVisitStatus.Cancelled or HomeVisitStatus.NeedsInformation
             && await _table.GetEntityIfExistsAsync<TableEntity>(request.CentreId, $"dup|{request.DuplicateKey}", cancellationToken: cancellationToken) is { HasValue: true } dup
             && dup.Value!.GetString("RequestId") == request.Id)
@@ -65,10 +73,54 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
         return result.OrderBy(r => r.CreatedAt).ToList();
     }
 
+    public async Task<IReadOnlyList<HomeVisitRequest>> PageAsync(string centreId, int take, string? after, CancellationToken cancellationToken)
+    {
+        var from = after is null ? "at|" : $"at|{after}";
+        var result = new List<HomeVisitRequest>(take);
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo(from) > 0 && x.RowKey.CompareTo("at|~") < 0,
+            maxPerPage: take, cancellationToken: cancellationToken))
+        {
+            result.Add(Read(e));
+            if (result.Count == take) break;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Writes the ordered copy of every request of the centre that has none (requests stored before the copies
+    /// existed); idempotent, run at start. A request changed meanwhile keeps the copy its change wrote.
+    /// </summary>
+    public async Task<int> OrderExistingAsync(string centreId, CancellationToken cancellationToken)
+    {
+        var ordered = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo("at|") > 0 && x.RowKey.CompareTo("at|~") < 0,
+            select: ["RowKey"], cancellationToken: cancellationToken))
+            ordered.Add(e.RowKey);
+        var added = 0;
+        foreach (var request in await ListAsync(centreId, cancellationToken))
+        {
+            var copy = Ordered(request);
+            if (ordered.Contains(copy.RowKey)) continue;
+            try
+            {
+                await _table.AddEntityAsync(copy, cancellationToken);
+                added++;
+            }
+            catch (RequestFailedException e) when (e.Status == 409)
+            {
+                // written by a change since the scan
+            }
+        }
+        return added;
+    }
+
     public static readonly RowSchema<HomeVisitRequest> Schema = new("home-visit request", 1);
 
     private static TableEntity Entity(HomeVisitRequest r) =>
         JsonRow.Write(new TableEntity(r.CentreId, $"req|{r.Id}") { ["Status"] = r.Status.ToString() }, Schema, r);
+
+    private static TableEntity Ordered(HomeVisitRequest r) =>
+        JsonRow.Write(new TableEntity(r.CentreId, $"at|{RequestPosition.Of(r)}") { ["Status"] = r.Status.ToString() }, Schema, r);
 
     private static HomeVisitRequest Read(TableEntity e) => JsonRow.Read(e, Schema);
 }

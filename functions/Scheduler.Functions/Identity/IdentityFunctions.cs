@@ -1,3 +1,4 @@
+using Scheduler.Functions.Platform;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -12,6 +13,7 @@ namespace Scheduler.Functions.Identity;
 
 public sealed record WhoAmI(string Kind, string AuditName, string? DisplayName, IReadOnlyList<string> Roles, string? Subject, string? Purpose, Instant? Expires);
 
+[ApiBody("subject", "purpose")]
 public sealed record ResidentLinkRequest(string? Subject, string? Purpose, int? ValidForHours);
 
 public sealed record ResidentLink(string Token, string Url, Instant Expires);

@@ -1,3 +1,4 @@
+using Scheduler.Functions.Platform;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -25,9 +26,11 @@ public sealed class VerificationOptions
     public PhoneVerificationSettings ToSettings() => new(Duration.FromMinutes(CodeMinutes), MaxAttempts, Duration.FromDays(ProofDays));
 }
 
+[ApiBody("mobile")]
 public sealed record PhoneVerificationRequest(string? Mobile, string? Language);
 
-public sealed record PhoneVerificationCheck(string? Mobile, string? Code);
+[ApiBody("mobile", "code")]
+public sealed record PhoneVerificationCheck(string? Mobile, [property: ApiString(Pattern = "^[0-9]{6}$")] string? Code);
 
 public sealed record CodeSentView(string MobileMasked, Instant Expires);
 

@@ -1,3 +1,4 @@
+using Scheduler.Functions.Platform;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -13,6 +14,7 @@ public sealed record FollowUpView(string Subject, int Score, string? Reason, Nod
     string? ClosedBy, NodaTime.Instant? ClosedAt, string Kind);
 
 /// <param name="Kind">Which follow-up of the subject: <c>rating</c> when not given, or <c>visit-change</c>.</param>
+[ApiBody("subject")]
 public sealed record CloseFollowUpRequest(string? Subject, string? Note, string? Kind = null);
 
 public sealed class RatingFunctions(Ratings ratings, NodaTime.IClock clock, IOptions<SchedulerOptions> options)

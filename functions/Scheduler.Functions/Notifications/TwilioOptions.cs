@@ -25,7 +25,8 @@ public sealed partial class TwilioOptions
 
     /// <summary>
     /// The auth token of local development (in <c>local.settings.sample.json</c>): the local phone page signs its
-    /// replies with it. Public, so a deployment that sends through Twilio refuses it (health reports it, webhooks answer 403).
+    /// replies with it. Public, so a deployment does not start with it (<see cref="Platform.SampleSecrets"/>), and a local
+    /// run that sends through Twilio refuses it (health reports it, webhooks answer 403).
     /// </summary>
     public const string LocalAuthToken = "local-development-only-twilio-token";
 

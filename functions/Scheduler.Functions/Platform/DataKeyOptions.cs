@@ -19,7 +19,7 @@ public sealed class DataKeyOptions
     /// <summary>Every key version still in use, by version name (<c>v1</c>, <c>v2</c>, ...).</summary>
     public Dictionary<string, string> Keys { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The data key of <c>local.settings.sample.json</c>: public, so only a local run may use it.</summary>
+    /// <summary>The data key of <c>local.settings.sample.json</c>: public, so only a local run may use it (<see cref="SampleSecrets"/>).</summary>
     public const string SampleKey = "bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1kYXRhLWtleSE=";
 
     /// <summary>The version name of data written before data keys existed (key derived from the signing key); never configurable.</summary>
@@ -28,8 +28,11 @@ public sealed class DataKeyOptions
     public static bool IsVersionName(string version) => Regex.IsMatch(version, "^v[1-9][0-9]{0,5}$");
 }
 
-/// <summary>Checks the data keys at start: a current version that is listed, keys of 32 bytes, no sample key outside a local run.</summary>
-public sealed class DataKeyOptionsValidator(IOptions<SchedulerOptions> scheduler) : IValidateOptions<DataKeyOptions>
+/// <summary>
+/// Checks the data keys at start: a current version that is listed, keys of 32 bytes (the sample key is refused
+/// outside a local run by <see cref="SampleSecretsValidator"/>, with the other sample secrets).
+/// </summary>
+public sealed class DataKeyOptionsValidator : IValidateOptions<DataKeyOptions>
 {
     public ValidateOptionsResult Validate(string? name, DataKeyOptions options)
     {
@@ -45,8 +48,6 @@ public sealed class DataKeyOptionsValidator(IOptions<SchedulerOptions> scheduler
             if (KeyVaultReference.IsUnresolved(key)) continue; // as with the signing key: health names it, use fails naming it
             if (Decode(key) is not { Length: 32 })
                 problems.Add($"DataKeys:Keys:{version} must be base64 of exactly 32 bytes (openssl rand -base64 32).");
-            if (key == DataKeyOptions.SampleKey && !scheduler.Value.IsLocal)
-                problems.Add($"DataKeys:Keys:{version} is the sample key from local.settings.sample.json; a deployment needs its own (openssl rand -base64 32).");
         }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

@@ -99,6 +99,15 @@ public static class OpenApiDocumentBuilder
                         Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = schemas.For(body) } },
                     };
                 var declared = f.Method.GetCustomAttributes<ApiResponseAttribute>().ToList();
+                if (operation.RequestBody is not null)
+                    declared.AddRange(new ApiResponseAttribute[]
+                    {
+                        new(400, "The body is not valid JSON for this request, or a field is not valid."),
+                        new(413, $"The body is larger than {RequestBody.MaxBytes} bytes."),
+                        new(415, "The body is not application/json."),
+                    }.Where(d => declared.All(x => x.Status != d.Status)));
+                if (f.Method.GetCustomAttribute<RateLimitedAttribute>() is not null && declared.All(x => x.Status != 429))
+                    declared.Add(new ApiResponseAttribute(429, "Too many requests from this address or for this mobile; Retry-After says when to try again."));
                 if (f.Method.GetCustomAttribute<Identity.RequireRoleAttribute>() is { } role)
                     declared.AddRange(new ApiResponseAttribute[]
                     {
@@ -127,7 +136,7 @@ public static class OpenApiDocumentBuilder
     public static async Task<string> ToJsonAsync(OpenApiDocument document)
     {
         using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        document.SerializeAsV3(new OpenApiJsonWriter(writer));
+        document.SerializeAsV31(new OpenApiJsonWriter(writer));
         await writer.FlushAsync();
         return writer.ToString();
     }
@@ -138,16 +147,146 @@ public static class OpenApiDocumentBuilder
     private static IEnumerable<string> RouteParameters(string route) =>
         System.Text.RegularExpressions.Regex.Matches(route, @"\{([^}:=?*]+)[^}]*\}").Select(m => m.Groups[1].Value);
 
-    /// <summary>Turns .NET types into OpenAPI schemas through System.Text.Json's own schema exporter, with the app's JSON options.</summary>
-    private sealed class SchemaFactory
+    /// <summary>
+    /// Turns .NET types into OpenAPI 3.1 schemas (JSON Schema 2020-12) through System.Text.Json's own schema exporter,
+    /// with the app's JSON options, and says what the exporter cannot know: NodaTime values are strings of a given
+    /// form, a field the app leaves out when it is null is not required, a request body requires what its
+    /// <see cref="ApiBodyAttribute"/> names, and error answers are the app's problem details.
+    /// </summary>
+    internal sealed class SchemaFactory
     {
-        public IOpenApiSchema For(Type type) =>
-            Convert(JsonSchemaExporter.GetJsonSchemaAsNode(Json.Options, type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true }));
+        public IOpenApiSchema For(Type type)
+        {
+            var root = NodeFor(type);
+            return Convert(root, root, []);
+        }
 
-        private static OpenApiSchema Convert(JsonNode? node)
+        public static JsonNode NodeFor(Type type) =>
+            JsonSchemaExporter.GetJsonSchemaAsNode(Json.Options, type, new JsonSchemaExporterOptions
+            {
+                TreatNullObliviousAsNonNullable = true,
+                TransformSchemaNode = Transform,
+            });
+
+        private static JsonNode Transform(JsonSchemaExporterContext context, JsonNode node)
+        {
+            var type = context.PropertyInfo?.PropertyType ?? context.TypeInfo.Type;
+            var underlying = Nullable.GetUnderlyingType(type);
+            if (type == typeof(Microsoft.AspNetCore.Mvc.ProblemDetails)) return ProblemSchema();
+            if (NodaSchema(underlying ?? type) is { } noda)
+            {
+                if (underlying is not null) noda["type"] = new JsonArray("string", "null");
+                return noda;
+            }
+            if (node is not JsonObject o) return node;
+            if (context.PropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(ApiStringAttribute), true).FirstOrDefault() is ApiStringAttribute text)
+            {
+                if (text.Format is { } format) o["format"] = format;
+                if (text.Pattern is { } pattern) o["pattern"] = pattern;
+            }
+            Require(context, o);
+            return o;
+        }
+
+        /// <summary>
+        /// Required fields: those an <see cref="ApiBodyAttribute"/> names; otherwise those the exporter found
+        /// required, less the ones that may be null (the app never writes a null, so they may be missing).
+        /// </summary>
+        private static void Require(JsonSchemaExporterContext context, JsonObject o)
+        {
+            if (context.TypeInfo.Kind != System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object) return;
+            // NodaTime properties once more from the parent: a nullable one with a default value reaches the exporter
+            // as an empty schema with only "default".
+            foreach (var p in context.TypeInfo.Properties)
+                if (o["properties"] is JsonObject fields && NodaSchema(Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType) is { } noda)
+                {
+                    if (Nullable.GetUnderlyingType(p.PropertyType) is not null) noda["type"] = new JsonArray("string", "null");
+                    fields[p.Name] = noda;
+                }
+            var body = context.TypeInfo.Type.GetCustomAttribute<ApiBodyAttribute>();
+            var names = body is not null
+                ? body.Required.ToList()
+                : (o["required"] as JsonArray)?.Select(x => x!.GetValue<string>())
+                    .Where(n => context.TypeInfo.Properties.FirstOrDefault(p => p.Name == n) is { } p && !p.IsGetNullable && !IsNullableValue(p.PropertyType))
+                    .ToList() ?? [];
+            o.Remove("required");
+            if (names.Count > 0) o["required"] = new JsonArray(names.Select(n => (JsonNode)JsonValue.Create(n)).ToArray());
+            // A required field must also hold a value: null is as good as missing.
+            foreach (var n in names)
+                if (o["properties"]?[n] is JsonObject field && field["type"] is JsonArray types && types.Any(x => x?.GetValue<string>() == "null"))
+                    field["type"] = new JsonArray(types.Where(x => x?.GetValue<string>() != "null").Select(x => (JsonNode)JsonValue.Create(x!.GetValue<string>())).ToArray());
+            if (body is { ExactlyOneOf.Length: > 0 })
+                o["oneOf"] = new JsonArray(body.ExactlyOneOf.Select(n => (JsonNode)new JsonObject
+                {
+                    ["required"] = new JsonArray(JsonValue.Create(n)),
+                    ["properties"] = new JsonObject { [n] = new JsonObject { ["type"] = "string", ["minLength"] = 1 } },
+                }).ToArray());
+        }
+
+        private static bool IsNullableValue(Type t) => Nullable.GetUnderlyingType(t) is not null;
+
+        /// <summary>NodaTime values as the app writes them (NodaTime's ISO patterns).</summary>
+        private static JsonObject? NodaSchema(Type type)
+        {
+            if (type == typeof(NodaTime.LocalDate)) return new JsonObject { ["type"] = "string", ["format"] = "date" };
+            if (type == typeof(NodaTime.Instant)) return new JsonObject { ["type"] = "string", ["format"] = "date-time" };
+            if (type == typeof(NodaTime.LocalTime))
+                return new JsonObject { ["type"] = "string", ["pattern"] = "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?$" };
+            if (type == typeof(NodaTime.LocalDateTime))
+                return new JsonObject { ["type"] = "string", ["pattern"] = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?$" };
+            if (type == typeof(NodaTime.Duration))
+                return new JsonObject { ["type"] = "string", ["pattern"] = "^-?[0-9]+:[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?$" };
+            if (type.Namespace == "NodaTime" && !type.IsEnum) return new JsonObject { ["type"] = "string" };
+            return null;
+        }
+
+        /// <summary>Every error answer (RFC 9457), with the app's extensions; <c>type</c> is <see cref="Problems.TypeUri"/> of the status.</summary>
+        private static JsonObject ProblemSchema() => new()
+        {
+            ["type"] = "object",
+            ["required"] = new JsonArray("type", "title", "status", "detail"),
+            ["properties"] = new JsonObject
+            {
+                ["type"] = new JsonObject { ["type"] = "string", ["pattern"] = Problems.TypePattern },
+                ["title"] = new JsonObject { ["type"] = "string" },
+                ["status"] = new JsonObject { ["type"] = "integer", ["minimum"] = 400, ["maximum"] = 599 },
+                ["detail"] = new JsonObject { ["type"] = "string" },
+                ["instance"] = new JsonObject { ["type"] = "string" },
+                ["field"] = new JsonObject { ["type"] = new JsonArray("string", "null") },
+                ["code"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[a-z0-9]+(-[a-z0-9]+)*$" },
+                ["errors"] = new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } } },
+                ["alternatives"] = new JsonObject { ["type"] = "array" },
+            },
+        };
+
+        /// <summary>
+        /// One exported schema node as an OpenAPI schema. A type met a second time is exported as a <c>$ref</c> to
+        /// where it was met first (a JSON pointer into <paramref name="root"/>): it is written out again in full, except
+        /// inside itself (a recursive type), where it stays an object.
+        /// </summary>
+        private static OpenApiSchema Convert(JsonNode? node, JsonNode root, HashSet<string> inside)
         {
             var schema = new OpenApiSchema();
             if (node is not JsonObject o) return schema;
+            if (o["$ref"] is JsonNode reference)
+            {
+                var pointer = reference.GetValue<string>();
+                if (!inside.Add(pointer)) return new OpenApiSchema { Type = JsonSchemaType.Object };
+                try
+                {
+                    JsonNode? target = root;
+                    foreach (var part in pointer.TrimStart('#').Split('/', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        var key = part.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+                        target = target is JsonArray a && int.TryParse(key, out var i) ? a[i] : target?[key];
+                    }
+                    return Convert(target, root, inside);
+                }
+                finally
+                {
+                    inside.Remove(pointer);
+                }
+            }
             if (o["type"] is JsonNode t)
             {
                 var names = t is JsonArray arr ? arr.Select(x => x!.GetValue<string>()) : [t.GetValue<string>()];
@@ -166,14 +305,18 @@ public static class OpenApiDocumentBuilder
             }
             if (o["format"] is JsonNode f) schema.Format = f.GetValue<string>();
             if (o["pattern"] is JsonNode p) schema.Pattern = p.GetValue<string>();
+            if (o["minLength"] is JsonNode minLength) schema.MinLength = minLength.GetValue<int>();
+            if (o["minimum"] is JsonNode minimum) schema.Minimum = minimum.ToJsonString();
+            if (o["maximum"] is JsonNode maximum) schema.Maximum = maximum.ToJsonString();
             if (o["enum"] is JsonArray e) schema.Enum = e.Select(x => x?.DeepClone()).Where(x => x is not null).Cast<JsonNode>().ToList();
             if (o["properties"] is JsonObject props)
-                schema.Properties = props.ToDictionary(kv => kv.Key, kv => (IOpenApiSchema)Convert(kv.Value));
+                schema.Properties = props.ToDictionary(kv => kv.Key, kv => (IOpenApiSchema)Convert(kv.Value, root, inside));
             if (o["required"] is JsonArray req)
                 schema.Required = req.Select(x => x!.GetValue<string>()).ToHashSet();
-            if (o["items"] is JsonNode items) schema.Items = Convert(items);
-            if (o["additionalProperties"] is JsonObject ap) schema.AdditionalProperties = Convert(ap);
-            if (o["anyOf"] is JsonArray any) schema.AnyOf = any.Select(x => (IOpenApiSchema)Convert(x)).ToList();
+            if (o["items"] is JsonNode items) schema.Items = Convert(items, root, inside);
+            if (o["additionalProperties"] is JsonObject ap) schema.AdditionalProperties = Convert(ap, root, inside);
+            if (o["anyOf"] is JsonArray any) schema.AnyOf = any.Select(x => (IOpenApiSchema)Convert(x, root, inside)).ToList();
+            if (o["oneOf"] is JsonArray oneOf) schema.OneOf = oneOf.Select(x => (IOpenApiSchema)Convert(x, root, inside)).ToList();
             return schema;
         }
     }

@@ -8,9 +8,18 @@ public static class Problems
 {
     public const string ContentType = "application/problem+json";
 
+    /// <summary>
+    /// The problem <c>type</c> of every error answer, the app's and the dev host's alike: the status's page (no
+    /// meaning beyond the status; the <c>code</c> extension names the problem).
+    /// </summary>
+    public static string TypeUri(int status) => $"https://httpstatuses.io/{status.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>What <see cref="TypeUri"/> gives, as a pattern (for the OpenAPI document).</summary>
+    public const string TypePattern = "^https://httpstatuses\\.io/[45][0-9]{2}$";
+
     public static ObjectResult Of(int status, string title, string detail, IDictionary<string, object?>? extensions = null)
     {
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" };
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = TypeUri(status) };
         if (extensions is not null)
             foreach (var (k, v) in extensions) problem.Extensions[k] = v;
         var result = new ObjectResult(problem) { StatusCode = status };

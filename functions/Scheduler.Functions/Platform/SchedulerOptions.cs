@@ -53,7 +53,7 @@ public sealed class SchedulerOptions : IValidatableObject
     public string Check() =>
         KeyVaultReference.IsUnresolved(TokenSigningKey) ? $"Key Vault reference not resolved: {Section}:{nameof(TokenSigningKey)}" : "ok";
 
-    /// <summary>The signing key of <c>local.settings.sample.json</c>: public, so only a local run may use it.</summary>
+    /// <summary>The signing key of <c>local.settings.sample.json</c>: public, so only a local run may use it (<see cref="SampleSecrets"/>).</summary>
     public const string SampleSigningKey = "bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1zaWduaW5nLWtleS1kby1ub3QtdXNl";
 
     /// <summary>Whether the app serves only this machine (its public base URL is localhost), where the sample secrets may be used.</summary>
@@ -61,9 +61,7 @@ public sealed class SchedulerOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (TokenSigningKey == SampleSigningKey && !IsLocal)
-            yield return new ValidationResult("Scheduler:TokenSigningKey is the sample key from local.settings.sample.json; a deployment needs its own (openssl rand -base64 32).",
-                [nameof(TokenSigningKey)]);
+        // The sample key of local.settings.sample.json is refused outside a local run by SampleSecretsValidator, with the other sample secrets.
         // An unresolved Key Vault reference does not stop the app (a new deployment's role assignments may still be
         // spreading): health reports it and what needs the key fails naming it. A key that is there but too short does.
         if (!KeyVaultReference.IsUnresolved(TokenSigningKey) && SigningKeyBytes().Length < 32)

@@ -117,6 +117,7 @@ public static class ServiceRegistration
             .Bind(configuration.GetSection(SchedulerOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SchedulerOptions>>(new SampleSecretsValidator(configuration));
         // SMS settings are not validated at start: a missing Twilio secret shows in GET /api/health instead.
         services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.Section));
         services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -171,7 +172,8 @@ public static class ServiceRegistration
         services.AddSingleton<PoisonWatch>();
 
         services.AddOptions<PlanningOptions>().Bind(configuration.GetSection(PlanningOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IHomeVisitStore, TableHomeVisitStore>();
+        services.AddSingleton<TableHomeVisitStore>();
+        services.AddSingleton<IHomeVisitStore>(sp => sp.GetRequiredService<TableHomeVisitStore>());
         services.AddOptions<DataKeyOptions>().Bind(configuration.GetSection(DataKeyOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DataKeyOptions>, DataKeyOptionsValidator>();
         // v0: resident IDs written before data keys, under a key derived from the signing key, readable while it is unchanged.
@@ -179,6 +181,8 @@ public static class ServiceRegistration
             () => sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.DerivedKey("resident-ids")));
         services.AddSingleton<AesGcmIdProtector>();
         services.AddSingleton<IIdProtector>(sp => sp.GetRequiredService<AesGcmIdProtector>());
+        services.AddSingleton<IIdReencryption>(sp => sp.GetRequiredService<AesGcmIdProtector>());
+        services.AddSingleton<ReencryptResidentIds>();
         AddNotifications(services);
         services.AddOptions<TravelOptions>().Bind(configuration.GetSection(TravelOptions.Section))
             .Validate(o => o.Problem() is null, "Travel settings are invalid (see TravelOptions.Problem)").ValidateOnStart();

@@ -69,6 +69,7 @@ public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogu
             await storage.Tables.CreateTableIfNotExistsAsync(table, cancellationToken);
         foreach (var queue in StorageNames.AllQueues)
             await storage.Queues.GetQueueClient(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await OrderHomeVisitRequestsAsync(options.Value.CentreId, cancellationToken);
         if (options.Value.LoadDemoData)
         {
             await LoadDemoDataAsync(cancellationToken);
@@ -80,6 +81,20 @@ public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogu
     /// Demo home-visit requests from the demo residents for the next working day, made through the same validation as
     /// any request, once per day (so a dispatcher always finds requests to approve and a day to plan).
     /// </summary>
+    /// <summary>
+    /// Once per centre: the ordered copies of home-visit requests stored before the dispatcher's list was paged by
+    /// range (ADR 0025); requests since are written with theirs.
+    /// </summary>
+    private async Task OrderHomeVisitRequestsAsync(string centreId, CancellationToken cancellationToken)
+    {
+        const string dataset = "home-visit-requests-ordered";
+        if (await catalogue.IsLoadedAsync(centreId, dataset, cancellationToken)) return;
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Scheduler.Functions.HomeVisits.TableHomeVisitStore>(services);
+        var added = await store.OrderExistingAsync(centreId, cancellationToken);
+        await catalogue.MarkLoadedAsync(centreId, dataset, cancellationToken);
+        if (added > 0) logger.LogInformation("Home-visit requests given their place in the dispatcher's list: {Count}", added);
+    }
+
     private async Task LoadDemoHomeVisitsAsync(CancellationToken cancellationToken)
     {
         var centre = await centres.GetAsync(DemoData.Load().Centre.Id, cancellationToken);

@@ -1,3 +1,4 @@
+using Scheduler.Functions.Platform;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -8,7 +9,8 @@ using Scheduler.Core.Staffing;
 namespace Scheduler.Functions.Roster;
 
 /// <summary>The body of <c>POST /api/dispatch/rosters</c>: the day, and optionally the service level, the day's staff and extra sessions.</summary>
-public sealed record RosterBody(string? Date, ServiceLevel? ServiceLevel, IReadOnlyList<RosterStaffInput>? Staff, IReadOnlyList<OpenSession>? Sessions);
+[ApiBody("date")]
+public sealed record RosterBody([property: ApiString(Format = ApiStringAttribute.Date)] string? Date, ServiceLevel? ServiceLevel, IReadOnlyList<RosterStaffInput>? Staff, IReadOnlyList<OpenSession>? Sessions);
 
 /// <summary>Window rosters for dispatchers: plan a day around the published home-visit routes, read it with its cover and waiting curve, publish it.</summary>
 public sealed class RosterFunctions(RosterPlanning rosters, IOptions<SchedulerOptions> options)

@@ -1,3 +1,4 @@
+using Scheduler.Functions.Platform;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -8,7 +9,8 @@ using Scheduler.Core.Staffing;
 namespace Scheduler.Functions.Roster;
 
 /// <summary>The body of <c>POST /api/dispatch/sessions/accept</c>.</summary>
-public sealed record AcceptSessionBody(string? Date, string? ProposalId, ServiceLevel? ServiceLevel);
+[ApiBody("date", "proposalId")]
+public sealed record AcceptSessionBody([property: ApiString(Format = ApiStringAttribute.Date)] string? Date, string? ProposalId, ServiceLevel? ServiceLevel);
 
 /// <summary>Extended sessions for dispatchers: the day's proposals, and accepting one (the roster staffs it, residents can book it).</summary>
 public sealed class SessionFunctions(SessionDecisions sessions, IOptions<SchedulerOptions> options)

@@ -10,6 +10,7 @@ public static class ErrorCodes
     public const string WrongCode = "wrong-code";
     public const string RateLimited = "rate-limited";
     public const string InvalidPageSize = "invalid-page-size";
+    public const string InvalidContinuation = "invalid-continuation";
     public const string NotGreen = "not-green";
     public const string RequestMismatch = "idempotency-key-reused";
     public const string AfterCutoff = "after-cutoff";

@@ -157,6 +157,12 @@ public sealed class HomeVisitRequestTests
         Assert.Null(last.Value.Next);
         Assert.Equal(ErrorCodes.InvalidPageSize, (await _w.Requests.PageAsync(TestCentre.Id, 0, null, CancellationToken.None)).Error?.Code);
         Assert.Equal(ErrorCodes.InvalidPageSize, (await _w.Requests.PageAsync(TestCentre.Id, 201, null, CancellationToken.None)).Error?.Code);
-        Assert.Equal(ErrorCodes.UnknownRequest, (await _w.Requests.PageAsync(TestCentre.Id, 2, "hv-none", CancellationToken.None)).Error?.Code);
+        Assert.Null((await _w.Requests.PageAsync(TestCentre.Id, 5, null, CancellationToken.None)).Value.Next);
+        foreach (var bad in new[] { "hv-none", "!!!", "aGVsbG8", new string('A', 400), Convert.ToBase64String("000000000000001|HV 1"u8.ToArray()) })
+        {
+            var refused = await _w.Requests.PageAsync(TestCentre.Id, 2, bad, CancellationToken.None);
+            Assert.Equal(ErrorCodes.InvalidContinuation, refused.Error?.Code);
+            Assert.Equal("continuationToken", refused.Error?.Field);
+        }
     }
 }

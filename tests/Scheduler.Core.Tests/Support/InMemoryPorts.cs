@@ -121,6 +121,11 @@ public sealed class InMemoryHomeVisitStore : IHomeVisitStore
     public Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<HomeVisitRequest>>(_requests.Values.Select(s => s.Request).Where(r => r.CentreId == centreId).ToList());
 
+    public Task<IReadOnlyList<HomeVisitRequest>> PageAsync(string centreId, int take, string? after, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HomeVisitRequest>>(_requests.Values.Select(s => s.Request).Where(r => r.CentreId == centreId)
+            .Select(r => (Position: RequestPosition.Of(r), Request: r)).Where(p => after is null || string.CompareOrdinal(p.Position, after) > 0)
+            .OrderBy(p => p.Position, StringComparer.Ordinal).Take(take).Select(p => p.Request).ToList());
+
     public void Put(HomeVisitRequest request) => _requests[request.Id] = new StoredRequest(request, $"{++_version}");
 }
 

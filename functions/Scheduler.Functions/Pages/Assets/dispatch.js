@@ -11,10 +11,13 @@
   const $ = (id) => document.getElementById(id);
   const colours = ['#0b3d91', '#a4000f', '#0a6b2d', '#8a4b00', '#5b2a86', '#00646e', '#b3004b', '#3d3d3d', '#005fa3', '#6b6b00'];
   const dashes = [null, '8 6', '2 6', '12 4 2 4'];
-  const pageSize = 10;
+  // The server pages the requests (oldest first): `tokens[i]` is the continuation token of page i (none for the first).
+  const pageSize = 50;
   let requests = [];
   let byId = {};
   let page = 0;
+  let tokens = [null];
+  let hasNext = false;
   let runId = null;
 
   const map = L.map('map', { attributionControl: true }).setView([CONFIG.centre.lat, CONFIG.centre.lng], 13);
@@ -41,11 +44,15 @@
     $('progress').textContent = T('error') + detail;
   };
 
-  // Requests: filtered by visit day, status and urgency, then paged; the table scrolls inside its own region.
+  // Requests: one page from the server, filtered by visit day, status and urgency; the table scrolls inside its own region.
   async function loadRequests() {
-    const res = await api('/api/dispatch/home-visits');
+    const token = tokens[page];
+    const res = await api('/api/dispatch/home-visits?pageSize=' + pageSize + (token ? '&continuationToken=' + encodeURIComponent(token) : ''));
     if (!res.ok) { await showError(res); return; }
     requests = await res.json();
+    const next = /[?&]continuationToken=([^&>]+)/.exec(res.headers.get('link') || '');
+    hasNext = !!next;
+    if (next) tokens[page + 1] = decodeURIComponent(next[1]);
     byId = Object.fromEntries(requests.map(r => [r.id, r]));
     renderRequests();
   }
@@ -57,17 +64,21 @@
 
   function renderRequests() {
     const list = filtered();
-    const pages = Math.max(1, Math.ceil(list.length / pageSize));
-    page = Math.min(page, pages - 1);
     const box = $('requests');
-    if (!list.length) { box.replaceChildren(el('p', { textContent: T('noRequests') })); return; }
+    const pager = el('div', { className: 'pager' });
+    const previous = el('button', { type: 'button', textContent: T('previous'), disabled: page === 0 });
+    previous.addEventListener('click', () => { page--; loadRequests(); });
+    const next = el('button', { type: 'button', textContent: T('next'), disabled: !hasNext });
+    next.addEventListener('click', () => { page++; loadRequests(); });
+    pager.append(previous, el('span', { textContent: T('page', page + 1, list.length) }), next);
+    if (!list.length) { box.replaceChildren(el('p', { textContent: T('noRequests') }), pager); return; }
     const table = el('table');
     table.append(el('caption', { textContent: T('oldestFirst') }));
     const head = el('tr');
     ['resident', 'service', 'reason', 'windows', 'urgency', 'status', 'decide'].forEach(h => head.append(el('th', { scope: 'col', textContent: T(h) })));
     table.append(el('thead', {}, head));
     const rows = el('tbody');
-    for (const r of list.slice(page * pageSize, (page + 1) * pageSize)) {
+    for (const r of list) {
       const tr = el('tr');
       tr.append(el('td', { textContent: r.residentName + ' ' + r.mobileMasked }));
       tr.append(el('td', { textContent: CONFIG.items[r.itemId] || r.itemId }));
@@ -99,15 +110,9 @@
     const region = el('div', { className: 'table-region', tabIndex: 0 }, table);
     region.setAttribute('role', 'region');
     region.setAttribute('aria-labelledby', 'requests-title');
-    const pager = el('div', { className: 'pager' });
-    const previous = el('button', { type: 'button', textContent: T('previous'), disabled: page === 0 });
-    previous.addEventListener('click', () => { page--; renderRequests(); });
-    const next = el('button', { type: 'button', textContent: T('next'), disabled: page >= pages - 1 });
-    next.addEventListener('click', () => { page++; renderRequests(); });
-    pager.append(previous, el('span', { textContent: T('page', page + 1, pages, list.length) }), next);
     box.replaceChildren(region, pager);
   }
-  for (const id of ['filter-day', 'filter-status', 'filter-urgency']) $(id).addEventListener('change', () => { page = 0; renderRequests(); });
+  for (const id of ['filter-day', 'filter-status', 'filter-urgency']) $(id).addEventListener('change', () => renderRequests());
 
   // The plan: numbered routes (numbers on the map, in the list and on the timeline, so colour is never the only cue).
   function show(run) {

@@ -183,22 +183,44 @@ public sealed class HomeVisitService(
 
     /// <summary>
     /// One page of requests, oldest first: at most <paramref name="pageSize"/> (50 by default, 200 at most) after the
-    /// request <paramref name="after"/> (the last id of the page before); the id to ask for the next page with, if any.
+    /// page that <paramref name="continuation"/> (from the page before) ends; the continuation of the next page, if any.
+    /// The continuation is opaque to callers (base64url of the last request's <see cref="RequestPosition"/>); one that
+    /// this service did not give is refused. A page reads <paramref name="pageSize"/> + 1 stored requests at most.
     /// </summary>
-    public async Task<Outcome<(IReadOnlyList<HomeVisitRequest> Items, string? Next)>> PageAsync(string centreId, int? pageSize, string? after, CancellationToken cancellationToken)
+    public async Task<Outcome<(IReadOnlyList<HomeVisitRequest> Items, string? Next)>> PageAsync(string centreId, int? pageSize, string? continuation, CancellationToken cancellationToken)
     {
         var size = pageSize ?? DefaultPageSize;
         if (size is < 1 or > MaxPageSize) return Problem.Invalid("pageSize", ErrorCodes.InvalidPageSize, $"pageSize must be between 1 and {MaxPageSize}.");
-        var all = (await store.ListAsync(centreId, cancellationToken)).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
-        var start = 0;
-        if (!string.IsNullOrEmpty(after))
+        string? after = null;
+        if (!string.IsNullOrEmpty(continuation))
         {
-            var index = all.FindIndex(r => r.Id == after);
-            if (index < 0) return Problem.Invalid("after", ErrorCodes.UnknownRequest, "after must be the id of the last request of the page before.");
-            start = index + 1;
+            after = DecodeContinuation(continuation);
+            if (after is null)
+                return Problem.Invalid("continuationToken", ErrorCodes.InvalidContinuation, "continuationToken must be the one the page before gave, unchanged.");
         }
-        var page = all.Skip(start).Take(size).ToList();
-        return Outcome<(IReadOnlyList<HomeVisitRequest>, string?)>.Ok((page, start + size < all.Count ? page[^1].Id : null));
+        var read = await store.PageAsync(centreId, size + 1, after, cancellationToken);
+        var page = read.Take(size).ToList();
+        var next = read.Count > size ? EncodeContinuation(RequestPosition.Of(page[^1])) : null;
+        return Outcome<(IReadOnlyList<HomeVisitRequest>, string?)>.Ok((page, next));
+    }
+
+    private static string EncodeContinuation(string position) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(position)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string? DecodeContinuation(string token)
+    {
+        if (token.Length > 200 || !System.Text.RegularExpressions.Regex.IsMatch(token, "^[A-Za-z0-9_-]+$")) return null;
+        var base64 = token.Replace('-', '+').Replace('_', '/');
+        base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
+        try
+        {
+            var position = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+            return RequestPosition.IsValid(position) ? position : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static LocalTime Max(LocalTime a, LocalTime b) => a > b ? a : b;

@@ -16,6 +16,23 @@ public interface IHomeVisitStore
     Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// At most <paramref name="take"/> requests in the order they came (<see cref="RequestPosition"/>), after the
+    /// position <paramref name="after"/> when given: a read of that many rows, never of the whole centre.
+    /// </summary>
+    Task<IReadOnlyList<HomeVisitRequest>> PageAsync(string centreId, int take, string? after, CancellationToken cancellationToken);
+}
+
+/// <summary>Where a request stands in the order requests came: its time (Unix milliseconds, 15 digits) and its id, sortable as text.</summary>
+public static class RequestPosition
+{
+    public static string Of(HomeVisitRequest r) =>
+        r.CreatedAt.ToUnixTimeMilliseconds().ToString("D15", System.Globalization.CultureInfo.InvariantCulture) + "|" + r.Id;
+
+    /// <summary>Whether <paramref name="position"/> has the shape <see cref="Of"/> gives.</summary>
+    public static bool IsValid(string position) =>
+        System.Text.RegularExpressions.Regex.IsMatch(position, "^[0-9]{15}\\|[a-z0-9-]{1,64}$");
 }
 
 /// <summary>Encrypts a resident ID for storage; there is no way back through this port.</summary>
