@@ -137,11 +137,8 @@ public sealed class InMemoryPlanRunStore : IPlanRunStore
 
     public PlanRun this[string id] => _runs[id].Run;
 
-    public Task AddAsync(PlanRun run, CancellationToken cancellationToken)
-    {
-        _runs.Add(run.Id, new StoredPlanRun(run, $"{++_version}"));
-        return Task.CompletedTask;
-    }
+    public Task<bool> AddAsync(PlanRun run, CancellationToken cancellationToken) =>
+        Task.FromResult(_runs.TryAdd(run.Id, new StoredPlanRun(run, $"{++_version}")));
 
     public Task<StoredPlanRun?> GetAsync(string centreId, string planId, CancellationToken cancellationToken) =>
         Task.FromResult(_runs.TryGetValue(planId, out var s) && s.Run.CentreId == centreId ? s : null);
