@@ -13,11 +13,16 @@ namespace Scheduler.Functions.Appointments;
 /// Rows keep their hot row key and columns, so reading them back is the hot store's reading. A day is moved by
 /// copying every row (upserts: a repeated run copies again harmlessly) and then deleting the hot rows in
 /// entity-group transactions under the ETags read; a row that changed between the read and the delete stays hot and
-/// is moved by a later run, when its copy is written again first.
+/// is moved by a later run, when its copy is written again first. One run at a time per centre: a lease row
+/// <c>{centre}|lease</c> / <c>archiving</c> held for <see cref="LeaseFor"/>, renewed before each day.
 /// </summary>
 public sealed class TableAppointmentArchive(StorageClients storage, IClock clock, ArchiveSettings settings) : IAppointmentArchive
 {
     private const int Parallel = 16;
+    private readonly IClock _clock = clock;
+
+    /// <summary>How long a run's lease lasts unless renewed: far longer than one day's move (seconds), short enough not to hold up the next night.</summary>
+    public static readonly Duration LeaseFor = Duration.FromMinutes(15);
     private readonly TableClient _hot = storage.Tables.GetTableClient(StorageNames.AppointmentsTable);
     private readonly TableClient _archive = storage.Tables.GetTableClient(StorageNames.AppointmentArchiveTable);
 
@@ -28,7 +33,59 @@ public sealed class TableAppointmentArchive(StorageClients storage, IClock clock
     /// Whether a day may have rows in the archive: any day before the cutoff of today in UTC, and one more for a
     /// centre whose date runs ahead of UTC. Later days are only read from the hot partition.
     /// </summary>
-    public bool MayHold(LocalDate date) => date <= settings.Cutoff(clock.GetCurrentInstant().InUtc().Date).PlusDays(1);
+    public bool MayHold(LocalDate date) => date <= settings.Cutoff(_clock.GetCurrentInstant().InUtc().Date).PlusDays(1);
+
+    public async Task<IArchiveLease?> TryLeaseAsync(string centreId, CancellationToken cancellationToken)
+    {
+        var lease = new Lease(this, centreId);
+        return await lease.RenewAsync(cancellationToken) ? lease : null;
+    }
+
+    /// <summary>The lease row: taken when absent or lapsed, renewed while this holder's ETag is unchanged.</summary>
+    private sealed class Lease(TableAppointmentArchive archive, string centreId) : IArchiveLease
+    {
+        private ETag? _etag;
+
+        public async Task<bool> RenewAsync(CancellationToken cancellationToken)
+        {
+            var now = archive._clock.GetCurrentInstant();
+            var row = new TableEntity($"{centreId}|lease", "archiving") { ["Until"] = (now + LeaseFor).ToDateTimeOffset() };
+            try
+            {
+                if (_etag is { } held)
+                {
+                    _etag = (await archive._archive.UpdateEntityAsync(row, held, TableUpdateMode.Replace, cancellationToken)).Headers.ETag;
+                    return true;
+                }
+                var found = await archive._archive.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
+                if (!found.HasValue)
+                    _etag = (await archive._archive.AddEntityAsync(row, cancellationToken)).Headers.ETag;
+                else if (found.Value!.GetDateTimeOffset("Until") is { } until && Instant.FromDateTimeOffset(until) > now)
+                    return false;
+                else
+                    _etag = (await archive._archive.UpdateEntityAsync(row, found.Value.ETag, TableUpdateMode.Replace, cancellationToken)).Headers.ETag;
+                return true;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
+            {
+                _etag = null;
+                return false;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_etag is not { } held) return;
+            try
+            {
+                await archive._archive.DeleteEntityAsync($"{centreId}|lease", "archiving", held);
+            }
+            catch (RequestFailedException)
+            {
+                // Taken over or gone: it lapses by itself.
+            }
+        }
+    }
 
     public async Task<LocalDate?> OldestHotDayAsync(string centreId, LocalDate from, LocalDate before, CancellationToken cancellationToken)
     {

@@ -16,7 +16,7 @@ public sealed record ArchiveSettings(int RetentionDays, int DaysPerRun)
 }
 
 /// <summary>What a centre's archiving run did.</summary>
-public sealed record ArchiveRun(string CentreId, LocalDate Cutoff, IReadOnlyList<ArchivedDay> Days)
+public sealed record ArchiveRun(string CentreId, LocalDate Cutoff, IReadOnlyList<ArchivedDay> Days, bool HeldElsewhere = false)
 {
     public int Appointments => Days.Sum(d => d.Appointments);
     public int Rows => Days.Sum(d => d.Rows);
@@ -26,8 +26,9 @@ public sealed record ArchiveRun(string CentreId, LocalDate Cutoff, IReadOnlyList
 /// <summary>
 /// The nightly archiving of a centre (ADR 0027): the oldest days before the retention cutoff leave the hot partition,
 /// oldest first, at most <see cref="ArchiveSettings.DaysPerRun"/> days a run. Nothing is remembered between runs:
-/// each run starts from the oldest day still hot, so a run cut short, or two runs at once, lose nothing and repeat
-/// nothing harmful (every copy is an upsert, every delete is guarded by the ETag read).
+/// each run starts from the oldest day still hot, so a run cut short loses nothing and repeats nothing harmful (every
+/// copy is an upsert, every delete is guarded by the ETag read). A lease keeps two runs from moving one centre at
+/// once: the second finds it held and does nothing (<see cref="ArchiveRun.HeldElsewhere"/>).
 /// </summary>
 public sealed class ArchivePastAppointments(IAppointmentArchive archive, ICentreDirectory centres, IClock clock, ArchiveSettings settings)
 {
@@ -38,9 +39,12 @@ public sealed class ArchivePastAppointments(IAppointmentArchive archive, ICentre
         var cutoff = settings.Cutoff(centre.Calendar.Today(clock.GetCurrentInstant()));
         var categories = centre.Profile.Categories.Select(c => c.Id).ToList();
         var days = new List<ArchivedDay>();
+        await using var lease = await archive.TryLeaseAsync(centreId, cancellationToken);
+        if (lease is null) return Outcome<ArchiveRun>.Ok(new ArchiveRun(centreId, cutoff, days, HeldElsewhere: true));
         var from = LocalDate.MinIsoValue;
         while (days.Count < settings.DaysPerRun && await archive.OldestHotDayAsync(centreId, from, cutoff, cancellationToken) is { } day)
         {
+            if (!await lease.RenewAsync(cancellationToken)) break;
             days.Add(await archive.ArchiveDayAsync(centreId, categories, day, cancellationToken));
             // A day with rows left (changed while being moved) is tried again by the next run, not by this one.
             from = day.PlusDays(1);

@@ -86,6 +86,13 @@ public sealed record StoredAppointment(Appointment Appointment, string ETag, boo
 /// </summary>
 public interface IAppointmentArchive
 {
+    /// <summary>
+    /// Takes the centre's archiving lease, so one run moves a centre's days at a time (a run's copy of a row must not
+    /// land after a later run's copy of a newer version); null while another run holds it. The lease lapses by itself
+    /// after a while, so a run that stopped halfway does not block the next night's.
+    /// </summary>
+    Task<IArchiveLease?> TryLeaseAsync(string centreId, CancellationToken cancellationToken);
+
     /// <summary>The oldest date from <paramref name="from"/> on and before <paramref name="before"/> that still has appointments in the hot partition, or null.</summary>
     Task<LocalDate?> OldestHotDayAsync(string centreId, LocalDate from, LocalDate before, CancellationToken cancellationToken);
 
@@ -95,6 +102,12 @@ public interface IAppointmentArchive
     /// for the next run.
     /// </summary>
     Task<ArchivedDay> ArchiveDayAsync(string centreId, IReadOnlyList<string> categoryIds, LocalDate date, CancellationToken cancellationToken);
+}
+
+/// <summary>A held archiving lease: renewed before each day moved (false: it lapsed and another run took it, so stop); given back when disposed.</summary>
+public interface IArchiveLease : IAsyncDisposable
+{
+    Task<bool> RenewAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>What one day's archiving did: appointments moved, rows moved in all (appointments, day copies, counters), rows left because they changed.</summary>
