@@ -28,12 +28,13 @@ public sealed record SmsSendMessage(string Type, int Version, string To, string 
 /// number's conversation and opt-out (<c>contact-xx</c>, keyed by pseudonym) and the ids of inbound messages
 /// handled (<c>in-xx</c>). A taken message is put on queue <c>sms-send</c>; a retry of the same key finds it
 /// pending and puts it on the queue again (the sender's in-flight mark keeps that from sending twice).
-/// With the local provider (<paramref name="keepInbox"/>) each message also gets an inbox row in its partition,
-/// <c>inbox|{pseudonym}|{newest first}|{row}</c>, added in the same transaction, so the local inbox of a number is one
-/// range read of its newest rows and a point read of each, not a filter over the partition's 1/256 of all messages.
-public sealed class TableSmsOutbox(StorageClients storage, Func<Pseudonyms> pseudonymsOf, bool keepInbox = false) : ISmsOutbox, ISmsStore, ISmsSendQueue, ISmsContacts
+/// Each message also gets an inbox row in its partition, <c>inbox|{pseudonym}|{newest first}|{row}</c>, added in the
+/// same entity-group transaction (one request, one more entity), so the messages to a number (the local inbox) are
+/// one range read of its newest rows and a point read of each, not a filter over the partition's 1/256 of all messages.
+/// </summary>
+public sealed class TableSmsOutbox(StorageClients storage, Func<Pseudonyms> pseudonymsOf) : ISmsOutbox, ISmsStore, ISmsSendQueue, ISmsContacts
 {
-    public TableSmsOutbox(StorageClients storage, Pseudonyms pseudonyms, bool keepInbox = false) : this(storage, () => pseudonyms, keepInbox)
+    public TableSmsOutbox(StorageClients storage, Pseudonyms pseudonyms) : this(storage, () => pseudonyms)
     {
     }
 
@@ -59,14 +60,11 @@ public sealed class TableSmsOutbox(StorageClients storage, Func<Pseudonyms> pseu
             optedOut ? "the recipient opted out: not sent" : null));
         try
         {
-            if (keepInbox)
-                await _table.SubmitTransactionAsync(
-                [
-                    new TableTransactionAction(TableTransactionActionType.Add, row),
-                    new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(row.PartitionKey, InboxRow(message.To, message.At, row.RowKey))),
-                ], cancellationToken);
-            else
-                await _table.AddEntityAsync(row, cancellationToken);
+            await _table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.Add, row),
+                new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(row.PartitionKey, InboxRow(message.To, message.At, row.RowKey))),
+            ], cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {

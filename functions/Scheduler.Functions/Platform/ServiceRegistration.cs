@@ -29,8 +29,7 @@ public static class ServiceRegistration
 {
     private static void AddNotifications(IServiceCollection services)
     {
-        services.AddSingleton(sp => new TableSmsOutbox(sp.GetRequiredService<StorageClients>(), () => sp.GetRequiredService<Pseudonyms>(),
-            keepInbox: sp.GetRequiredService<IOptions<SmsOptions>>().Value.UsesLocal));
+        services.AddSingleton(sp => new TableSmsOutbox(sp.GetRequiredService<StorageClients>(), () => sp.GetRequiredService<Pseudonyms>()));
         services.AddSingleton<ISmsOutbox>(sp => sp.GetRequiredService<TableSmsOutbox>());
         services.AddSingleton<ISmsStore>(sp => sp.GetRequiredService<TableSmsOutbox>());
         services.AddSingleton<ISmsSendQueue>(sp => sp.GetRequiredService<TableSmsOutbox>());
