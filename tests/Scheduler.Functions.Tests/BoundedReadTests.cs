@@ -1,6 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
+using Scheduler.Core.Catalogue;
+using Scheduler.Core.HomeVisits;
+using Scheduler.Core.HomeVisits.Requests;
 using Scheduler.Core.Notifications;
+using Scheduler.Core.Residents;
 using Scheduler.Functions.Catalogue;
 using Scheduler.Functions.Notifications;
 using Scheduler.Functions.Platform;
@@ -10,9 +14,9 @@ using Xunit;
 namespace Scheduler.Functions.Tests;
 
 /// <summary>
-/// The ratings summary, the dispatchers' follow-up list and the messages to a number (the local inbox) read by key:
-/// after a year of other ratings, closed follow-ups and hundreds of older messages they read exactly the entities
-/// they read before, counted by the storage pipeline's meter, and none of them filters on a non-key column.
+/// The ratings summary, the dispatchers' follow-up list, the messages to a number (the local inbox) and a day's
+/// home-visit requests (planning, telling residents, a staff member's day) read by key: after a year of other
+/// ratings, closed follow-ups, requests and hundreds of older messages they read exactly the entities they read before, counted by the storage pipeline's meter, and none of them filters on a non-key column.
 /// </summary>
 public sealed class BoundedReadTests(DemoHostFixture fixture) : IClassFixture<DemoHostFixture>
 {
@@ -83,14 +87,42 @@ public sealed class BoundedReadTests(DemoHostFixture fixture) : IClassFixture<De
         Assert.False(after.Filtered);
     }
 
-    private async Task<(long Reads, bool Filtered)> ReadsAsync(Func<Task> operation)
+    [Fact]
+    public async Task A_days_home_visit_requests_read_the_same_after_a_year_of_other_requests()
     {
+        var ct = TestContext.Current.CancellationToken;
+        var store = fixture.Host.Services.GetRequiredService<IHomeVisitStore>();
+        const string centre = "bounded-hv";
+        var day = new LocalDate(2026, 12, 2);
+        HomeVisitRequest Request(string id, LocalDate date, HomeVisitStatus status) =>
+            new(id, centre, "王秀英", "+8613900000011", null, 82, EligibilityReason.Aged60Plus, new GeoPoint(24.50, 118.15), $"湖里区{id}号", "pension-certification",
+                [new VisitWindow(date, new LocalTime(9, 0), new LocalTime(11, 0))], VisitUrgency.Routine, null, "web", new EligibilityAssessment(true, "Aged 82."),
+                status, null, Instant.FromUtc(2026, 1, 1, 0, 0), "anonymous", id);
+        for (var i = 0; i < 3; i++) Assert.True(await store.AddAsync(Request($"hv-day-{i}", day, HomeVisitStatus.Approved), ct));
+        await store.ListForDateAsync(centre, day, ct); // the one-off indexing of a centre's older requests happens here
+
+        var before = await ReadsAsync(() => store.ListForDateAsync(centre, day, ct), StorageNames.HomeVisitsTable);
+        for (var d = 1; d <= 365; d++)
+            Assert.True(await store.AddAsync(Request($"hv-past-{d}", day.PlusDays(-d), d % 3 == 0 ? HomeVisitStatus.Rejected : HomeVisitStatus.Approved), ct));
+        IReadOnlyList<HomeVisitRequest> found = [];
+        var after = await ReadsAsync(async () => found = await store.ListForDateAsync(centre, day, ct), StorageNames.HomeVisitsTable);
+
+        Assert.Equal(["hv-day-0", "hv-day-1", "hv-day-2"], found.Select(r => r.Id).Order(StringComparer.Ordinal));
+        // Three pointers and three requests, before and after.
+        Assert.Equal(6, before.Reads);
+        Assert.Equal(before.Reads, after.Reads);
+        Assert.False(after.Filtered);
+    }
+
+    private async Task<(long Reads, bool Filtered)> ReadsAsync(Func<Task> operation, params string[] tables)
+    {
+        if (tables.Length == 0) tables = [StorageNames.RatingsTable, StorageNames.SmsTable];
         var meter = fixture.Host.Services.GetRequiredService<StorageMeter>();
         meter.Reset();
         meter.Recording = true;
         await operation();
         meter.Recording = false;
-        var tallies = meter.Snapshot().Where(t => t.Service == "table" && t.Resource is StorageNames.RatingsTable or StorageNames.SmsTable).ToList();
+        var tallies = meter.Snapshot().Where(t => t.Service == "table" && tables.Contains(t.Resource)).ToList();
         return (tallies.Sum(t => t.Read), tallies.Any(t => t.Operation.Contains("filtered", StringComparison.Ordinal)));
     }
 }

@@ -121,6 +121,9 @@ public sealed class InMemoryHomeVisitStore : IHomeVisitStore
     public Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<HomeVisitRequest>>(_requests.Values.Select(s => s.Request).Where(r => r.CentreId == centreId).ToList());
 
+    public Task<IReadOnlyList<HomeVisitRequest>> ListForDateAsync(string centreId, LocalDate date, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HomeVisitRequest>>(_requests.Values.Select(s => s.Request).Where(r => r.CentreId == centreId && r.Windows.Any(w => w.Date == date)).ToList());
+
     public void Put(HomeVisitRequest request) => _requests[request.Id] = new StoredRequest(request, $"{++_version}");
 }
 

@@ -100,7 +100,7 @@ public sealed class HomeVisitPlanning(
         try
         {
             var centre = await centres.GetAsync(message.CentreId, cancellationToken) ?? throw new InvalidDataException("The centre has no profile.");
-            var approved = await requests.ListAsync(message.CentreId, cancellationToken);
+            var approved = await requests.ListForDateAsync(message.CentreId, solving.Date, cancellationToken);
             var published = (await runs.PublishedAsync(message.CentreId, solving.Date, cancellationToken))?.Run.Plan;
             var result = await solver.SolveAsync(centre, solving.Date, approved, requests.Shifts, published, settings.TimeLimit, cancellationToken);
             var now = clock.GetCurrentInstant();
@@ -151,7 +151,7 @@ public sealed class HomeVisitPlanning(
     /// <summary>Tells each resident of the plan their time, once: only requests still approved (one cancelled since the run is skipped).</summary>
     private async Task NotifyResidentsAsync(string centreId, PlanRun run, CancellationToken cancellationToken)
     {
-        var approved = (await requests.ListAsync(centreId, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved).ToDictionary(r => r.Id);
+        var approved = (await requests.ListForDateAsync(centreId, run.Date, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved).ToDictionary(r => r.Id);
         foreach (var visit in run.Plan!.Routes.SelectMany(r => r.Stops).GroupBy(s => s.VisitId))
         {
             if (!approved.TryGetValue(visit.Key, out var request)) continue;

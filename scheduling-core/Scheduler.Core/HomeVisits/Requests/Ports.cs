@@ -16,6 +16,9 @@ public interface IHomeVisitStore
     Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken);
+
+    /// <summary>The requests, in any status, with a window on <paramref name="date"/>: read by key, however many were ever made.</summary>
+    Task<IReadOnlyList<HomeVisitRequest>> ListForDateAsync(string centreId, NodaTime.LocalDate date, CancellationToken cancellationToken);
 }
 
 /// <summary>Encrypts a resident ID for storage; there is no way back through this port.</summary>
