@@ -142,6 +142,26 @@ public sealed class ArchiveTests(DemoHostFixture fixture) : IClassFixture<DemoHo
     }
 
     [Fact]
+    public async Task An_archived_appointments_manage_link_opens_a_page_saying_it_is_past()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string centre = "huli"; // the deployment's centre: the pages serve it
+        var day = new LocalDate(2026, 3, 2);
+        var rows = Day(centre, day, 1).ToList();
+        await WriteAsync(rows, ct);
+        var run = await Archiving(new ArchiveSettings(90, 1)).RunAsync(centre, ct);
+        Assert.Equal(day, Assert.Single(run.Value!.Days).Date);
+
+        var token = fixture.Host.Services.GetRequiredService<Scheduler.Core.Identity.ResidentTokenService>()
+            .Issue(centre, "appointment/" + Id(day, 0), ManageLinks.Purpose, Duration.FromDays(1));
+        using var page = await fixture.Host.Client.GetAsync($"/api/pages/manage?token={Uri.EscapeDataString(token)}&lang=en", ct);
+        var html = await page.Content.ReadAsStringAsync(ct);
+        Assert.Equal(System.Net.HttpStatusCode.Gone, page.StatusCode);
+        Assert.Contains("is past; its record is kept in the archive", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("/api/pages/manage/cancel", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_centre_that_does_not_exist_is_refused()
     {
         var run = await Archiving(ArchiveSettings.Default).RunAsync("no-such-centre", TestContext.Current.CancellationToken);
