@@ -11,7 +11,7 @@ public sealed class ArchiveOptions
     public const string Section = "Archive";
 
     /// <summary>Days an appointment stays in the hot partition after its day; older days move to the archive.</summary>
-    [Range(7, 3650)]
+    [Range(ArchiveSettings.MinimumRetentionDays, 3650)]
     public int RetentionDays { get; set; } = ArchiveSettings.Default.RetentionDays;
 
     /// <summary>Days of one centre one nightly run moves at most (a backlog drains over several nights).</summary>

@@ -16,7 +16,7 @@ namespace Scheduler.Functions.Appointments;
 /// is moved by a later run, when its copy is written again first. One run at a time per centre: a lease row
 /// <c>{centre}|lease</c> / <c>archiving</c> held for <see cref="LeaseFor"/>, renewed before each day.
 /// </summary>
-public sealed class TableAppointmentArchive(StorageClients storage, IClock clock, ArchiveSettings settings) : IAppointmentArchive
+public sealed class TableAppointmentArchive(StorageClients storage, IClock clock) : IAppointmentArchive
 {
     private const int Parallel = 16;
     private readonly IClock _clock = clock;
@@ -30,10 +30,11 @@ public sealed class TableAppointmentArchive(StorageClients storage, IClock clock
     public static string AppointmentPartition(string centreId) => $"{centreId}|appt";
 
     /// <summary>
-    /// Whether a day may have rows in the archive: any day before the cutoff of today in UTC, and one more for a
-    /// centre whose date runs ahead of UTC. Later days are only read from the hot partition.
+    /// Whether a day may have rows in the archive: any day older than the shortest retention allowed (so a day archived
+    /// under a shorter setting than today's is still found), with one day more for a centre whose date runs ahead of
+    /// UTC. Later days are only read from the hot partition.
     /// </summary>
-    public bool MayHold(LocalDate date) => date <= settings.Cutoff(_clock.GetCurrentInstant().InUtc().Date).PlusDays(1);
+    public bool MayHold(LocalDate date) => date <= _clock.GetCurrentInstant().InUtc().Date.PlusDays(1 - ArchiveSettings.MinimumRetentionDays);
 
     public async Task<IArchiveLease?> TryLeaseAsync(string centreId, CancellationToken cancellationToken)
     {

@@ -11,6 +11,9 @@ public sealed record ArchiveSettings(int RetentionDays, int DaysPerRun)
 {
     public static ArchiveSettings Default { get; } = new(90, 31);
 
+    /// <summary>The shortest retention allowed: a day more recent than this was never archived, whatever the setting was when it ran.</summary>
+    public const int MinimumRetentionDays = 7;
+
     /// <summary>The first date still hot on <paramref name="today"/>: days before it are archived.</summary>
     public LocalDate Cutoff(LocalDate today) => today.PlusDays(-RetentionDays);
 }
