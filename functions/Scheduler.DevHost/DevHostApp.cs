@@ -41,6 +41,8 @@ public sealed class DevHostOptions
 
     /// <summary>Poll the queues the functions read (off only where a benchmark measures the HTTP path alone).</summary>
     public bool RunQueues { get; init; } = true;
+    /// <summary>How long a received queue message stays hidden; renewed at half of it while its function runs (tests shorten it).</summary>
+    public TimeSpan QueueLease { get; init; } = QueueListener.DefaultLease;
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 }
 
@@ -86,7 +88,7 @@ public static class DevHostApp
                 ?? throw new DevHostSetupException($"Function '{queue.Name}' reads queue '{queue.QueueName}' through setting '{queue.Connection}', which is not set.");
             if (options.RunQueues)
                 services.AddSingleton<IHostedService>(sp => new QueueListener(queue, new QueueServiceClient(connection),
-                sp.GetRequiredService<FunctionInvoker>(), settings, sp.GetRequiredService<ILogger<QueueListener>>()));
+                sp.GetRequiredService<FunctionInvoker>(), settings, sp.GetRequiredService<ILogger<QueueListener>>()) { Lease = options.QueueLease });
         }
         foreach (var timer in model.Timers)
         {

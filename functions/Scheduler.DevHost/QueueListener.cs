@@ -11,12 +11,17 @@ namespace Scheduler.DevHost;
 /// Polls one queue for one queue-triggered function, as the Functions host does: messages are base64; a failed
 /// message becomes visible again after <c>visibilityTimeout</c>; after <c>maxDequeueCount</c> failures it moves to
 /// <c>&lt;queue&gt;-poison</c> with the reason logged; an empty queue is polled less often, up to
-/// <c>maxPollingInterval</c>.
+/// <c>maxPollingInterval</c>. A message stays leased while its function runs, however long (the lease is renewed at
+/// half its length, as the Functions host renews a running message's visibility), so a slow function (a plan
+/// waiting for a free core) is never handed to a second caller at the same time.
 /// </summary>
 public sealed class QueueListener(QueueFunctionEntry function, QueueServiceClient rawQueues, FunctionInvoker invoker,
     HostSettings settings, ILogger<QueueListener> logger) : BackgroundService
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a received message stays hidden before it is renewed.</summary>
+    public TimeSpan Lease { get; init; } = DefaultLease;
     private static readonly TimeSpan MinPoll = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -79,6 +84,9 @@ public sealed class QueueListener(QueueFunctionEntry function, QueueServiceClien
     /// <summary>Processes one message; public so tests can drive a single delivery.</summary>
     public async Task ProcessAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken cancellationToken)
     {
+        var lease = new MessageLease(message.PopReceipt);
+        using var stopRenewing = new CancellationTokenSource();
+        var renewing = RenewAsync(queue, message.MessageId, lease, stopRenewing.Token);
         try
         {
             string text;
@@ -91,15 +99,18 @@ public sealed class QueueListener(QueueFunctionEntry function, QueueServiceClien
                 throw new InvalidDataException("The message is not valid base64.");
             }
             await invoker.InvokeAsync(function, new TriggerInput(QueueMessage: text), cancellationToken);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+            await StopAsync(stopRenewing, renewing);
+            await queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, CancellationToken.None);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutting down: hand the message back at once for the next host to take.
-            await ReleaseAsync(queue, message);
+            await StopAsync(stopRenewing, renewing);
+            await ReleaseAsync(queue, message.MessageId, lease.PopReceipt);
         }
         catch (Exception e)
         {
+            await StopAsync(stopRenewing, renewing);
             var reason = e is DevHostSetupException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             if (message.DequeueCount >= settings.MaxDequeueCount)
             {
@@ -107,27 +118,64 @@ public sealed class QueueListener(QueueFunctionEntry function, QueueServiceClien
                     function.Name, message.MessageId, message.DequeueCount, poison.Name, reason);
                 await poison.CreateIfNotExistsAsync(cancellationToken: CancellationToken.None);
                 await poison.SendMessageAsync(message.MessageText, CancellationToken.None);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+                await queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, CancellationToken.None);
             }
             else
             {
                 logger.LogWarning("Function {Function} failed on message {MessageId} (try {Count} of {Max}); it is retried after {Delay}. Reason: {Reason}",
                     function.Name, message.MessageId, message.DequeueCount, settings.MaxDequeueCount, settings.VisibilityTimeout, reason);
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.VisibilityTimeout,
+                await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, visibilityTimeout: settings.VisibilityTimeout,
                     cancellationToken: CancellationToken.None);
             }
         }
     }
 
-    private async Task ReleaseAsync(QueueClient queue, QueueMessage message)
+    /// <summary>The message's current pop receipt: each renewal gives a new one, and only the newest settles the message.</summary>
+    private sealed class MessageLease(string popReceipt)
+    {
+        public string PopReceipt { get; set; } = popReceipt;
+    }
+
+    private async Task RenewAsync(QueueClient queue, string messageId, MessageLease lease, CancellationToken stop)
     {
         try
         {
-            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+            while (true)
+            {
+                await Task.Delay(Lease / 2, stop);
+                // Not cancelled midway: a renewal the server made would leave a pop receipt this side never saw.
+                var renewed = await queue.UpdateMessageAsync(messageId, lease.PopReceipt, visibilityTimeout: Lease, cancellationToken: CancellationToken.None);
+                lease.PopReceipt = renewed.Value.PopReceipt;
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
         }
         catch (RequestFailedException e)
         {
-            logger.LogWarning("Queue {Queue}: message {MessageId} could not be released ({Status}); it returns when its lease ends", function.QueueName, message.MessageId, e.Status);
+            // The lease is lost (storage unreachable, or the message taken back): the message will be delivered again.
+            logger.LogWarning("Queue {Queue}: the lease of message {MessageId} could not be renewed ({Status})", function.QueueName, messageId, e.Status);
+        }
+    }
+
+    private static async Task StopAsync(CancellationTokenSource stopRenewing, Task renewing)
+    {
+        if (stopRenewing.IsCancellationRequested) return;
+        await stopRenewing.CancelAsync();
+        await renewing;
+    }
+
+    private Task ReleaseAsync(QueueClient queue, QueueMessage message) => ReleaseAsync(queue, message.MessageId, message.PopReceipt);
+
+    private async Task ReleaseAsync(QueueClient queue, string messageId, string popReceipt)
+    {
+        try
+        {
+            await queue.UpdateMessageAsync(messageId, popReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+        }
+        catch (RequestFailedException e)
+        {
+            logger.LogWarning("Queue {Queue}: message {MessageId} could not be released ({Status}); it returns when its lease ends", function.QueueName, messageId, e.Status);
         }
     }
 }

@@ -21,7 +21,7 @@ public sealed record AppointmentSummary(string Service, string When, string Wher
 public sealed record PostForm(string Action, IReadOnlyDictionary<string, string> Hidden, string Button, string ButtonClass = "primary");
 
 /// <summary>One message in the local phone's inbox.</summary>
-public sealed record PhoneMessage(string Text, string Meta);
+public sealed record PhoneMessage(string Id, string Text, string Meta);
 
 /// <summary>One entry of a staff member's day.</summary>
 public sealed record DayEntry(string Time, string Title, string? Address);

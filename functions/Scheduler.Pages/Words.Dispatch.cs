@@ -41,6 +41,8 @@ public sealed partial record Words
         ["ageById"] = new("身份证显示{0}岁", "aged {0} by the resident ID"), ["declared"] = new("自述，上门时核实", "declared; check at the visit"),
         ["notEligible"] = new("不符合条件", "not eligible"),
         ["planning"] = new("正在规划…（{0}秒）", "Planning… ({0} s)"), ["planned"] = new("规划完成，请查看后发布。", "Planned: check it, then publish."),
+        ["searched"] = new("（已搜索{0}秒，改进{1}次）", " (searched {0} s, {1} improvements)"),
+        ["searchStopped"] = new("（搜索在{0}秒时结束：{1}）", " (the search ended after {0} s: {1})"),
         ["failed"] = new("规划失败，已发布的方案保持不变：", "Planning failed; the published plan stays: "), ["published"] = new("已发布，居民将收到上门时间短信。", "Published: residents get their times by SMS."),
         ["kpis"] = new("已安排{0}户，未安排{1}户；路程合计{2}分钟；加班{3}分钟", "Served {0}, not planned {1}; travel {2} min; overtime {3} min"),
         ["route"] = new("路线{0}", "Route {0}"), ["lunch"] = new("午休", "Lunch"), ["centre"] = new("中心", "Centre"), ["allPlanned"] = new("全部已安排。", "Everything is planned."),

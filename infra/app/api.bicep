@@ -188,6 +188,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Roster__HistorySeed: '1'
     Roster__SimulationSeed: '1'
     Roster__SessionThreshold: '10'
+    Roster__RecordedHistoryDays: '56'
+    Roster__RecordedHistoryMinDays: '10'
     Travel__Provider: travelProvider
     Travel__AzureMapsEndpoint: 'https://atlas.microsoft.com/'
     Travel__AzureMapsAccountClientId: mapsClientId

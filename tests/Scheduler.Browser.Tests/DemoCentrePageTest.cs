@@ -1,5 +1,9 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using NodaTime;
+using Scheduler.Core.Booking;
+using Scheduler.Core.Identity;
 using Scheduler.Testing;
 using Xunit;
 
@@ -41,6 +45,18 @@ public abstract class DemoCentrePageTest(DemoHostFixture demo, BrowserFixture br
         await tap(field, "the code field");
         await Page.Keyboard.TypeAsync(code);
         await tap(book, "the book button after the code");
+    }
+
+    /// <summary>Books through the use case with a verified mobile (11 digits or E.164), as a resident who finished the pages would.</summary>
+    protected async Task<Booked> BookAsync(string mobile, LocalDate date, LocalTime start, string itemId = "pension-certification")
+    {
+        var book = Host.Services.GetRequiredService<BookAppointment>();
+        var e164 = mobile.StartsWith('+') ? mobile : "+86" + mobile;
+        var proof = await VerifiedMobiles.ProofAsync(Host, "huli", e164, TestContext.Current.CancellationToken);
+        var result = await book.BookAsync("huli", new BookCommand(itemId, null, date, start, "赵淑芬", mobile, null, null, "zh", Guid.NewGuid().ToString("N"),
+            MobileProof: proof), AnonymousCaller.Instance, TestContext.Current.CancellationToken);
+        Assert.Null(result.Error);
+        return result.Value!;
     }
 
     protected Task AssertGoodAsync(string what) => PageChecks.AssertGoodAsync(Page, browser.AxeScript, what);

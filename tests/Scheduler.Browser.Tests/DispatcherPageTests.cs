@@ -66,6 +66,8 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         await Page.GetByLabel("日期", new() { Exact = true }).FillAsync("2026-11-30");
         await Page.GetByRole(AriaRole.Button, new() { Name = "开始规划" }).ClickAsync();
         await Assertions.Expect(Page.Locator("#progress")).ToContainTextAsync("规划完成", new() { Timeout = 60_000 });
+        // How the search went: it searched its time limit, or it says why it ended before.
+        await Assertions.Expect(Page.Locator("#progress")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"（(已搜索[\d.]+秒，改进\d+次|搜索在[\d.]+秒时结束：.+)）"));
         Assert.True(await Page.Locator("#map path.leaflet-interactive").CountAsync() >= 1, "at least one route is drawn");
         Assert.True(await Page.Locator("#map .route-number").CountAsync() >= 3, "the stops on the map carry route numbers");
         Assert.True(await Page.Locator("#timeline .blk:not(.lunch)").CountAsync() >= 3, "the approved visits are on the timeline");
@@ -101,6 +103,35 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         await Assertions.Expect(Page.Locator("#follow-ups tr", new() { HasText = subject })).ToContainTextAsync("已关闭");
     }
 
+    [Fact]
+    public async Task On_a_small_phone_and_at_200_percent_zoom_the_dispatcher_approves_plans_and_publishes()
+    {
+        await using var context = await PageChecks.ContextAsync(Browser.Browser, Host.BaseAddress, 320, 640);
+        var page = await context.NewPageAsync();
+        await SignInAsync(page);
+        await page.GotoAsync(DispatchPath());
+        var approve = page.GetByRole(AriaRole.Button, new() { Name = "批准", Exact = false });
+        await page.GetByLabel("状态").SelectOptionAsync("Submitted");
+        await Assertions.Expect(approve.First).ToBeVisibleAsync();
+        await PageChecks.AssertGoodWithLargeTextAsync(page, Browser.AxeScript, "dispatch with requests at 320 px");
+        var pager = page.Locator("#requests .pager span");
+        var before = await pager.InnerTextAsync();
+        await approve.First.ClickAsync();
+        await Assertions.Expect(pager).Not.ToHaveTextAsync(before);
+
+        await page.GetByLabel("日期", new() { Exact = true }).FillAsync("2026-11-30");
+        await page.GetByRole(AriaRole.Button, new() { Name = "开始规划" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#progress")).ToContainTextAsync("规划完成", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#route-list")).ToContainTextAsync("路线1");
+        await PageChecks.AssertGoodWithLargeTextAsync(page, Browser.AxeScript, "dispatch with a plan at 320 px");
+        // The same page at 640 px: a 1,280 px screen at 200% zoom.
+        await page.SetViewportSizeAsync(640, 800);
+        await PageChecks.AssertGoodWithLargeTextAsync(page, Browser.AxeScript, "dispatch with a plan at 640 px");
+        await page.GetByRole(AriaRole.Button, new() { Name = "发布并通知" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#progress")).ToContainTextAsync("已发布");
+        await PageChecks.AssertGoodAsync(page, Browser.AxeScript, "dispatch after publishing at 640 px");
+    }
+
     public static TheoryData<int, string> Widths => new() { { 320, "zh" }, { 320, "en" }, { 640, "zh" }, { 640, "en" } };
 
     [Theory]
@@ -113,6 +144,6 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         await page.GotoAsync(DispatchPath(lang));
         await Assertions.Expect(page.Locator("#requests table, #requests p").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#requests")).Not.ToContainTextAsync(lang == "zh" ? "…" : "加载");
-        await PageChecks.AssertGoodAsync(page, Browser.AxeScript, $"dispatch at {width} px in {lang}");
+        await PageChecks.AssertGoodWithLargeTextAsync(page, Browser.AxeScript, $"dispatch at {width} px in {lang}");
     }
 }

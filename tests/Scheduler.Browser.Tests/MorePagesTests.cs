@@ -23,18 +23,6 @@ public sealed class LocalSmsHostFixture(AzuriteFixture azurite) : DemoHostFixtur
 public sealed class MorePagesTests(LocalSmsHostFixture demo, BrowserFixture browser)
     : DemoCentrePageTest(demo, browser, 320, 640, "zh-CN"), IClassFixture<LocalSmsHostFixture>
 {
-    private async Task<Booked> BookAsync(string mobile, LocalDate date, LocalTime start)
-    {
-        var book = Host.Services.GetRequiredService<BookAppointment>();
-        var e164 = mobile.StartsWith('+') ? mobile : "+86" + mobile;
-        var proof = await VerifiedMobiles.ProofAsync(Host, "huli", e164, TestContext.Current.CancellationToken);
-        var result = await book.BookAsync("huli", new BookCommand("pension-certification", null, date, start, "赵淑芬", mobile, null, null, "zh", Guid.NewGuid().ToString("N"),
-            MobileProof: proof),
-            AnonymousCaller.Instance, TestContext.Current.CancellationToken);
-        Assert.Null(result.Error);
-        return result.Value!;
-    }
-
     [Fact]
     public async Task A_family_member_asks_for_a_home_visit_from_the_residents_home()
     {
@@ -104,7 +92,7 @@ public sealed class MorePagesTests(LocalSmsHostFixture demo, BrowserFixture brow
         await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("已经评价过了");
     }
 
-    [Fact(Skip = "Since bookings need a verified mobile, the answer to a reply typed on the local phone does not reach its inbox in this test (the reply and the confirmation do); open in issue 10's follow-up")]
+    [Fact]
     public async Task On_the_local_phone_a_typed_reply_gets_its_answer()
     {
         var mobile = "13912347703";

@@ -37,6 +37,18 @@ public static class PageChecks
         Assert.True(blocked.Length == 0, $"{what}: the Content-Security-Policy blocked {string.Join(", ", blocked)}");
     }
 
+    /// <summary>
+    /// <see cref="AssertGoodAsync"/> as the page is, then again with the text at twice its size (as a browser's text
+    /// size of 200% does: the root font size doubled, everything in rem and em following), then the size restored.
+    /// </summary>
+    public static async Task AssertGoodWithLargeTextAsync(IPage page, string axeScript, string what)
+    {
+        await AssertGoodAsync(page, axeScript, what);
+        await page.EvaluateAsync("() => { const r = document.documentElement; r.dataset.fs = r.style.fontSize; r.style.fontSize = (2 * parseFloat(getComputedStyle(r).fontSize)) + 'px'; }");
+        await AssertGoodAsync(page, axeScript, what + " with the text at 200%");
+        await page.EvaluateAsync("() => { const r = document.documentElement; r.style.fontSize = r.dataset.fs; delete r.dataset.fs; }");
+    }
+
     public static async Task<IBrowserContext> ContextAsync(IBrowser browser, Uri baseAddress, int width, int height = 800, string? locale = "zh-CN")
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions

@@ -159,4 +159,38 @@ public sealed class CentreCalendarTests
         var instant = Calendar().ToInstant(new LocalDateTime(2026, 11, 30, 9, 0));
         Assert.Equal(Instant.FromUtc(2026, 11, 30, 1, 0), instant);
     }
+
+    [Fact]
+    public void A_day_with_a_published_roster_offers_the_windows_it_staffs_in_each_slot_it_covers()
+    {
+        // Monday 30 November: the roster covers 08:30-12:00 in 15-minute slots (14 slots), social 2 windows then 0 from 10:00, 12 at 09:00; business 1 window.
+        var monday = new LocalDate(2026, 11, 30);
+        var social = Enumerable.Range(0, 14).Select(t => t < 6 ? 2 : 0).ToArray();
+        social[2] = 12;
+        var staffed = new StaffedWindows(monday, new LocalTime(8, 30), 15, new Dictionary<string, IReadOnlyList<int>>
+        {
+            ["social"] = social,
+            ["business"] = [1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        });
+        var calendar = Calendar().WithStaffed(staffed);
+        var slots = calendar.Slots(monday, "social").ToDictionary(s => s.Start, s => s.Windows);
+        Assert.Equal(2, slots[new LocalTime(8, 30)]);
+        Assert.Equal(8, slots[new LocalTime(9, 0)]);     // twelve staffed, the hall has eight
+        Assert.Equal(0, slots[new LocalTime(10, 0)]);    // no one at a social window: nothing to book
+        Assert.Equal(8, slots[new LocalTime(14, 0)]);    // beyond the roster: the centre's configuration
+        Assert.Equal(36, slots.Count);                   // the sessions still say when the category is open
+
+        // Business slots are 20 minutes: 09:10-09:30 overlaps the roster's 09:00 and 09:15 slots, the fewest counts.
+        var business = calendar.Slots(monday, "business").ToDictionary(s => s.Start, s => s.Windows);
+        Assert.Equal(1, business[new LocalTime(8, 30)]);
+        Assert.Equal(0, business[new LocalTime(9, 10)]);
+        Assert.Equal(1, business[new LocalTime(9, 30)]);
+        Assert.Equal(1, business[new LocalTime(11, 30)]);
+        Assert.Equal(3, business[new LocalTime(12, 0)]);  // the staffed lunch, beyond the roster's end: the configuration
+
+        // Another day, and the calendar without the roster, are untouched.
+        Assert.All(Calendar().Slots(monday, "social").Where(s => s.Kind == SlotKind.Regular), s => Assert.Equal(8, s.Windows));
+        Assert.All(calendar.Slots(monday.PlusDays(1), "social").Where(s => s.Kind == SlotKind.Regular), s => Assert.Equal(8, s.Windows));
+        Assert.Same(staffed, calendar.Staffed(monday));
+    }
 }

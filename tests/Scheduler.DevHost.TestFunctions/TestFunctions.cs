@@ -15,7 +15,7 @@ public static class Observed
     public static int Ticks;
 }
 
-public sealed record Work(string Id, bool Fail);
+public sealed record Work(string Id, bool Fail, int DelayMs = 0);
 
 public sealed class TestFunctions
 {
@@ -32,10 +32,11 @@ public sealed class TestFunctions
         => new OkObjectResult(new { ok = true });
 
     [Function("Work")]
-    public void Work([QueueTrigger("work", Connection = "TestStorage")] string message)
+    public async Task Work([QueueTrigger("work", Connection = "TestStorage")] string message)
     {
         var work = JsonSerializer.Deserialize<Work>(message, JsonSerializerOptions.Web) ?? throw new InvalidDataException("null message");
         Observed.Attempts.AddOrUpdate(work.Id, 1, (_, n) => n + 1);
+        if (work.DelayMs > 0) await Task.Delay(work.DelayMs);
         if (work.Fail) throw new InvalidOperationException($"work {work.Id} fails on purpose");
         Observed.Processed.Enqueue(work.Id);
     }

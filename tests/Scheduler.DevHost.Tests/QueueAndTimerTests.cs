@@ -55,6 +55,23 @@ public sealed class QueueAndTimerTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_whose_function_outlasts_the_lease_is_kept_leased_and_processed_once()
+    {
+        // The test hosts lease a message for one second and the function takes four: without renewal the message
+        // would be received again by the other host (a second instance) while its first delivery still runs.
+        await using var second = await TestApp.StartAsync(azurite);
+        var id = Guid.NewGuid().ToString("N");
+        await _work.SendMessageAsync(Base64($$"""{"id":"{{id}}","fail":false,"delayMs":4000}"""));
+
+        await Eventually(() => Task.FromResult(Observed.Processed.Contains(id)), "slow message processed");
+        await Task.Delay(1500);
+        Assert.Equal(1, Observed.Attempts[id]);
+        Assert.Equal(1, Observed.Processed.Count(p => p == id));
+        var left = await _work.PeekMessagesAsync(32);
+        Assert.DoesNotContain(left.Value, m => Encoding.UTF8.GetString(Convert.FromBase64String(m.MessageText)).Contains(id));
+    }
+
+    [Fact]
     public async Task A_failing_message_is_tried_maxDequeueCount_times_then_moved_to_the_poison_queue()
     {
         var id = Guid.NewGuid().ToString("N");

@@ -18,6 +18,9 @@ internal static class TestApp
             Keys = TestDevHost.NewKeys(),
             Urls = "http://127.0.0.1:0",
             RunTimers = runTimers,
+            // Every host here leases a message for one second only, so a function that runs longer (the slow-work
+            // test) is taken again by any host of the assembly unless its lease is renewed while it runs.
+            QueueLease = TimeSpan.FromSeconds(1),
             ConfigureLogging = TestDevHost.QuietLogging,
             Clock = new NodaTime.Testing.FakeClock(NodaTime.Instant.FromUtc(2026, 11, 27, 1, 0)),
         });

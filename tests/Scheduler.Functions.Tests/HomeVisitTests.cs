@@ -262,6 +262,11 @@ public sealed class HomeVisitTests(HomeVisitTests.Fixture fixture) : IClassFixtu
         Assert.Equal("Solved", run.GetProperty("status").GetString());
         // How the search went is kept with the run and shown to the dispatcher: it searched (2 s here), or says why it stopped.
         Assert.Matches(@"^(searched \d|stopped)", run.GetProperty("search").GetString());
+        // ... and in parts: how it ended, and why when that was well inside its limit, with the solver's status.
+        var details = run.GetProperty("searchDetails");
+        Assert.False(string.IsNullOrEmpty(details.GetProperty("solverStatus").GetString()));
+        if (details.GetProperty("ended").GetString() is not ("TimeLimit" or "IterationLimit"))
+            Assert.False(string.IsNullOrEmpty(details.GetProperty("reason").GetString()), run.GetRawText());
         var routes = run.GetProperty("plan").GetProperty("routes");
         var visited = routes.EnumerateArray().SelectMany(r => r.GetProperty("stops").EnumerateArray().Select(s => s.GetProperty("visitId").GetString())).ToList();
         Assert.All(ids, id => Assert.Contains(id, visited));

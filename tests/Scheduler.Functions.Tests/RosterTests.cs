@@ -15,7 +15,8 @@ namespace Scheduler.Functions.Tests;
 /// <summary>
 /// Window rosters on the dev host: a dispatcher plans a day around the published home-visit routes, reads windows
 /// needed against staffed and the waiting curve, and publishes; every listed bad input is refused and stores nothing.
-/// The clock stands at Friday 2026-11-27 09:00; each test rosters its own day.
+/// The clock stands at Friday 2026-11-27 09:00; each test rosters its own day. A published roster sets its day's
+/// bookable seats, so the days published here lie past the booking horizon of the other classes' hosts.
 /// </summary>
 public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<RosterTests.Fixture>
 {
@@ -66,8 +67,8 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
     [Fact]
     public async Task A_day_is_rostered_around_the_published_routes_read_with_cover_and_waiting_curve_and_published()
     {
-        var routePlan = await PublishRouteAsync(new LocalDate(2026, 12, 1));
-        var (status, roster) = await PostAsync(_dispatcher, "/api/dispatch/rosters", Json(new { date = "2026-12-01" }));
+        var routePlan = await PublishRouteAsync(new LocalDate(2026, 12, 14));
+        var (status, roster) = await PostAsync(_dispatcher, "/api/dispatch/rosters", Json(new { date = "2026-12-14" }));
         Assert.Equal(HttpStatusCode.Created, status);
         Assert.Equal("Planned", roster.GetProperty("status").GetString());
         Assert.Equal(routePlan, roster.GetProperty("routePlanId").GetString());
@@ -100,25 +101,25 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
 
         var (published, body) = await PostAsync(_dispatcher, $"/api/dispatch/rosters/{id}/publish", Json(new { }));
         Assert.Equal(HttpStatusCode.OK, published);
-        Assert.Equal("Published", body.GetProperty("status").GetString());
-        var pointer = Rosters.GetEntity<TableEntity>("huli|20261201", "published").Value;
+        Assert.Equal("Published", body.GetProperty("roster").GetProperty("status").GetString());
+        var pointer = Rosters.GetEntity<TableEntity>("huli|20261214", "published").Value;
         Assert.Equal(id, pointer.GetString("RosterId"));
-        var row = Rosters.GetEntity<TableEntity>("huli|20261201", $"run|{id}").Value;
+        var row = Rosters.GetEntity<TableEntity>("huli|20261214", $"run|{id}").Value;
         Assert.Equal(1, row.GetInt32("Schema"));
         Assert.Equal("Published", row.GetString("Status"));
 
         // s12's schedule, SMS and calendar feed show the windows from the published roster, none while out on the route.
-        var schedule = await _dispatcher.GetFromJsonAsync<JsonElement>("/api/staff/schedule?staffId=s12&date=2026-12-01");
+        var schedule = await _dispatcher.GetFromJsonAsync<JsonElement>("/api/staff/schedule?staffId=s12&date=2026-12-14");
         Assert.Equal(id, schedule.GetProperty("rosterId").GetString());
         var spells = schedule.GetProperty("roster").EnumerateArray().ToList();
         Assert.Contains(spells, x => x.GetProperty("kind").GetString() == "Window" && x.GetProperty("categoryId").GetString() == "social");
         Assert.Single(spells, x => x.GetProperty("kind").GetString() == "Break");
         Assert.All(spells, x => Assert.True(string.CompareOrdinal(x.GetProperty("to").GetString(), "14:00:00") <= 0
                                            || string.CompareOrdinal(x.GetProperty("from").GetString(), "16:00:00") >= 0));
-        var (_, links) = await PostAsync(_dispatcher, "/api/dispatch/staff/s12/feed", Json(new { }));
-        var ics = await _host.Client.GetStringAsync(new Uri(links.GetProperty("calendarUrl").GetString()!).PathAndQuery);
-        Assert.Contains("SUMMARY:休息", ics);
-        Assert.Contains("SUMMARY:窗口", ics);
+        // The day past the feed's fortnight: what the SMS and the calendar feed render from.
+        var day = await _host.Services.GetRequiredService<Scheduler.Core.Notifications.StaffDays>().DaysAsync("huli", "s12", new LocalDate(2026, 12, 14), 1, CancellationToken.None);
+        Assert.Contains(day, e => e.Title.StartsWith("休息", StringComparison.Ordinal));
+        Assert.Contains(day, e => e.Title.StartsWith("窗口", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -170,19 +171,19 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
     [Fact]
     public async Task A_roster_is_not_published_while_a_plan_run_for_the_day_is_in_progress()
     {
-        var (planned, roster) = await PostAsync(_dispatcher, "/api/dispatch/rosters", Json(new { date = "2026-12-04" }));
+        var (planned, roster) = await PostAsync(_dispatcher, "/api/dispatch/rosters", Json(new { date = "2026-12-15" }));
         Assert.True(planned == HttpStatusCode.Created, $"{planned}: {roster}");
         var id = roster.GetProperty("id").GetString()!;
         var plans = new TableClient(fixture.ConnectionString, "plans");
-        await plans.AddEntityAsync(new TableEntity("huli|20261204", "run|20261204-solving") { ["Status"] = "Solving" });
+        await plans.AddEntityAsync(new TableEntity("huli|20261215", "run|20261215-solving") { ["Status"] = "Solving" });
 
         var (status, problem) = await PostAsync(_dispatcher, $"/api/dispatch/rosters/{id}/publish", Json(new { }));
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal("plan-run-in-progress", problem.GetProperty("code").GetString());
-        Assert.False(Rosters.GetEntityIfExists<TableEntity>("huli|20261204", "published").HasValue);
-        Assert.Equal("Planned", Rosters.GetEntity<TableEntity>("huli|20261204", $"run|{id}").Value.GetString("Status"));
+        Assert.False(Rosters.GetEntityIfExists<TableEntity>("huli|20261215", "published").HasValue);
+        Assert.Equal("Planned", Rosters.GetEntity<TableEntity>("huli|20261215", $"run|{id}").Value.GetString("Status"));
 
-        await plans.DeleteEntityAsync("huli|20261204", "run|20261204-solving");
+        await plans.DeleteEntityAsync("huli|20261215", "run|20261215-solving");
         var (after, _) = await PostAsync(_dispatcher, $"/api/dispatch/rosters/{id}/publish", Json(new { }));
         Assert.Equal(HttpStatusCode.OK, after);
     }
@@ -190,13 +191,13 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
     [Fact]
     public async Task Two_rosters_published_at_once_for_a_day_leave_one_published()
     {
-        var (_, a) = await PostAsync(_dispatcher, "/api/dispatch/rosters", Json(new { date = "2026-12-07" }));
-        var (_, b) = await PostAsync(_dispatcher, "/api/dispatch/rosters", Json(new { date = "2026-12-07" }));
+        var (_, a) = await PostAsync(_dispatcher, "/api/dispatch/rosters", Json(new { date = "2026-12-16" }));
+        var (_, b) = await PostAsync(_dispatcher, "/api/dispatch/rosters", Json(new { date = "2026-12-16" }));
         var ids = new[] { a.GetProperty("id").GetString()!, b.GetProperty("id").GetString()! };
         var results = await Task.WhenAll(ids.Select(id => PostAsync(_dispatcher, $"/api/dispatch/rosters/{id}/publish", Json(new { }))));
         Assert.Contains(results, r => r.Status == HttpStatusCode.OK);
-        var pointer = Rosters.GetEntity<TableEntity>("huli|20261207", "published").Value.GetString("RosterId");
-        var published = ids.Count(id => Rosters.GetEntity<TableEntity>("huli|20261207", $"run|{id}").Value.GetString("Status") == "Published");
+        var pointer = Rosters.GetEntity<TableEntity>("huli|20261216", "published").Value.GetString("RosterId");
+        var published = ids.Count(id => Rosters.GetEntity<TableEntity>("huli|20261216", $"run|{id}").Value.GetString("Status") == "Published");
         Assert.Equal(1, published);
         Assert.Contains(pointer, ids);
         Assert.All(results.Where(r => r.Status != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.Status));
@@ -241,6 +242,14 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
         var (again, _) = await PostAsync(_dispatcher, "/api/dispatch/sessions/accept", Json(new { date = "2026-12-09", proposalId = "evening-construction" }));
         Assert.Equal(HttpStatusCode.Created, again);
         Assert.Single(Rosters.Query<TableEntity>(e => e.PartitionKey == "huli|20261209"), e => e.RowKey.StartsWith("session|", StringComparison.Ordinal));
+        // Each staff member the session was opened with is told by SMS, once although it was accepted twice.
+        Assert.NotEmpty(staffIds);
+        foreach (var staffId in staffIds)
+        {
+            var inbox = await Sms.WaitForAsync(_host.Client, "+86139000010" + staffId[1..], "staff-session-opened");
+            var told = Assert.Single(inbox, m => m.GetProperty("kind").GetString() == "staff-session-opened" && m.GetProperty("text").GetString()!.Contains("12月9日"));
+            Assert.Contains("17:30至19:30", told.GetProperty("text").GetString());
+        }
         Assert.DoesNotContain((await _dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/sessions?date=2026-12-09")).EnumerateArray(),
             p => p.GetProperty("categoryId").GetString() == "construction" && p.GetProperty("period").GetProperty("id").GetString() == "evening");
 

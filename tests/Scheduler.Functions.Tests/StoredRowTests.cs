@@ -55,6 +55,15 @@ public sealed class StoredRowTests
     }
 
     [Fact]
+    public void A_published_roster_pointer_of_schema_1_reads_its_staffed_windows_whole()
+    {
+        var w = JsonRow.Read(Fixture("staffed-windows.v1.json"), 1, Scheduler.Functions.Roster.TableRosterStore.WindowsSchema);
+        Assert.Equal((new LocalDate(2026, 12, 1), new LocalTime(8, 30), 15), (w.Date, w.Opens, w.SlotMinutes));
+        Assert.Equal([2, 3, 0], w.Windows["social"]);
+        Assert.Equal(0, w.Over("business", new LocalTime(8, 30), new LocalTime(9, 0)));
+    }
+
+    [Fact]
     public void A_row_longer_than_one_string_property_continues_in_parts_and_reads_whole()
     {
         var schema = new RowSchema<List<string>>("long", 1);

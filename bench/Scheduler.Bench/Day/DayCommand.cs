@@ -30,7 +30,7 @@ public sealed class DayCommand : IBenchCommand
         Console.WriteLine($"day: {request.Visits.Count} visits ({request.Visits.Count(v => v.TeamSize > 1)} for teams), " +
                           $"{request.Staff.Count} staff, seed {seed}, {options.TimeLimit.TotalSeconds} s, " +
                           $"initial {options.InitialPlan}, first {options.FirstSolution}, metaheuristic {options.Metaheuristic} (ran {result.Statistics.Search}), lambda {options.GuidedLocalSearchLambda?.ToString(CultureInfo.InvariantCulture) ?? "default"}, neighbors {options.NeighborsRatio?.ToString(CultureInfo.InvariantCulture) ?? "all"}, " +
-                          $"searches {options.Searches}, plan seed {options.Seed}{(options.Reproducible ? ", reproducible" : "")}");
+                          $"searches {options.Searches}{(options.ShareBest ? "" : " (apart)")}, plan seed {options.Seed}{(options.Reproducible ? ", reproducible" : "")}");
         Console.WriteLine($"status {result.Status}, publishable {result.Publishable}, violations {result.Violations.Count}; solver {s.SolverStatus}; ended {s.Ended}: {s.Summary}");
         if (result.Plan is null || s.Objective is null) return 1;
         var final = s.Objective.Value;
@@ -57,6 +57,7 @@ public sealed class DayCommand : IBenchCommand
         GuidedLocalSearchLambda = args.Get("lambda") is { } lambda ? double.Parse(lambda, CultureInfo.InvariantCulture) : new RoutePlannerOptions().GuidedLocalSearchLambda,
         LogSearch = args.Has("log"),
         Searches = (int)args.Number("searches", new RoutePlannerOptions().Searches),
+        ShareBest = !args.Has("no-share"),
         Seed = (int)args.Number("plan-seed", 1),
         Reproducible = args.Has("reproducible"),
         IterationLimit = args.Get("iterations") is { } it ? long.Parse(it, CultureInfo.InvariantCulture) : null,
@@ -80,10 +81,15 @@ public sealed class DayCommand : IBenchCommand
 
     private static async Task<int> Table(BenchArgs args, RoutePlannerOptions options, List<int> seeds)
     {
-        var at = (args.Get("at") ?? "20").Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToList();
+        // Checkpoints in seconds (--at), or in iterations of each search (--at-iterations: the same work on any machine,
+        // whatever its load; with --iterations the run itself is fixed work too).
+        var byIteration = args.Get("at-iterations") is not null;
+        var at = (args.Get("at-iterations") ?? args.Get("at") ?? "20").Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToList();
+        string Label(double a) => byIteration ? $"{a:0} it" : $"{a:0.#} s";
+        var end = options.IterationLimit is { } limit ? $"{limit} it" : $"{options.TimeLimit.TotalSeconds:0.#} s";
         Console.WriteLine($"day table: seeds {string.Join(',', seeds)}, {options.TimeLimit.TotalSeconds} s, searches {options.Searches}, plan seed {options.Seed}");
-        Console.WriteLine($"| seed | first plan | {string.Join(" | ", at.Select(a => $"at {a:0.#} s"))} | at {options.TimeLimit.TotalSeconds:0.#} s | " +
-                          $"{string.Join(" | ", at.Select(a => $"{a:0.#} s vs end"))} | served / dropped | urgent dropped | overtime | search |");
+        Console.WriteLine($"| seed | first plan | {string.Join(" | ", at.Select(a => $"at {Label(a)}"))} | at {end} | " +
+                          $"{string.Join(" | ", at.Select(a => $"{Label(a)} vs end"))} | served / dropped | urgent dropped | overtime | search |");
         Console.WriteLine($"| --- | --- | {string.Join(" | ", at.Select(_ => "---"))} | --- | {string.Join(" | ", at.Select(_ => "---"))} | --- | --- | --- | --- |");
         var gaps = at.Select(_ => new List<double>()).ToList();
         var finals = new List<long>();
@@ -102,18 +108,19 @@ public sealed class DayCommand : IBenchCommand
             }
             var final = s.Objective.Value;
             finals.Add(final);
-            long By(double seconds) => s.Solutions.Where(p => p.At.TotalSeconds <= seconds).Select(p => p.Objective).DefaultIfEmpty(s.Solutions[0].Objective).Min();
+            long By(double point) => s.Solutions.Where(p => byIteration ? p.Iteration <= point : p.At.TotalSeconds <= point).Select(p => p.Objective)
+                .DefaultIfEmpty(s.Solutions[0].Objective).Min();
             var values = at.Select(By).ToList();
             for (var i = 0; i < at.Count; i++) gaps[i].Add(100.0 * (values[i] - final) / final);
             var k = result.Plan.Kpis;
             var urgent = result.Plan.Dropped.Count(d => request.Visits.Single(v => v.Id == d.VisitId).Urgency == VisitUrgency.Urgent);
             Console.WriteLine($"| {seed} | {s.Solutions[0].Objective:N0} | {string.Join(" | ", values.Select(v => v.ToString("N0", CultureInfo.InvariantCulture)))} | {final:N0} | " +
                               $"{string.Join(" | ", values.Select(v => $"{100.0 * (v - final) / final:0.00}%"))} | {k.Served} / {k.Dropped} | {urgent} | " +
-                              $"{k.TotalOvertime.TotalMinutes:0} min | {s.Summary} |");
+                              $"{k.TotalOvertime.TotalMinutes:0} min | {s.Summary}; {s.Iterations} iterations |");
         }
         for (var i = 0; i < at.Count; i++)
             if (gaps[i].Count > 0)
-                Console.WriteLine($"at {at[i]:0.#} s: mean {gaps[i].Average():0.00}%, worst {gaps[i].Max():0.00}% above the {options.TimeLimit.TotalSeconds:0.#} s objective; " +
+                Console.WriteLine($"at {Label(at[i])}: mean {gaps[i].Average():0.00}%, worst {gaps[i].Max():0.00}% above the {end} objective; " +
                                   $"within 1% on {gaps[i].Count(g => g <= 1.0)}/{gaps[i].Count} seeds");
         if (finals.Count > 0)
             Console.WriteLine($"final objectives: min {finals.Min():N0}, max {finals.Max():N0}, mean {finals.Average():N0}; failures {failures}");

@@ -25,9 +25,12 @@ public static class PublicHolidays
 /// <summary>
 /// Centres with their calendars, read from the catalogue and kept for <see cref="CacheFor"/> so a burst of bookings
 /// does not re-read the profile each time. A change to a profile shows within that time. A centre's zone is the one
-/// its profile names, or <c>Scheduler:TimeZone</c> when it names none, from the injected zone provider.
+/// its profile names, or <c>Scheduler:TimeZone</c> when it names none, from the injected zone provider. The windows of
+/// the published rosters from yesterday to the booking horizon are read with the profile (one query), so a day's
+/// slots offer the windows its roster staffs (ADR 0026); a roster published shows within the same time.
 /// </summary>
-public sealed class CentreDirectory(CatalogueStore catalogue, IClock clock, IDateTimeZoneProvider zones, Microsoft.Extensions.Options.IOptions<SchedulerOptions> options)
+public sealed class CentreDirectory(CatalogueStore catalogue, IStaffedWindowsSource staffed, IClock clock, IDateTimeZoneProvider zones,
+    Microsoft.Extensions.Options.IOptions<SchedulerOptions> options)
     : ICentreDirectory, ICentreList
 {
     /// <summary>Every enabled centre of the catalogue, and the default centre (<c>Scheduler:CentreId</c>) in any case, first.</summary>
@@ -45,7 +48,14 @@ public sealed class CentreDirectory(CatalogueStore catalogue, IClock clock, IDat
         var now = clock.GetCurrentInstant();
         if (_cache.TryGetValue(centreId, out var cached) && now - cached.At < CacheFor && now >= cached.At) return cached.Snapshot;
         var profile = await catalogue.LoadAsync(centreId, cancellationToken);
-        var snapshot = profile is null ? null : new CentreSnapshot(profile, new CentreCalendar(profile, PublicHolidays.Official.Days, ZoneOf(profile)), profile.Booking);
+        CentreSnapshot? snapshot = null;
+        if (profile is not null)
+        {
+            var zone = ZoneOf(profile);
+            var today = now.InZone(zone).Date;
+            var rostered = await staffed.ReadAsync(centreId, today.PlusDays(-1), today.PlusDays(profile.Booking.HorizonDays), cancellationToken);
+            snapshot = new CentreSnapshot(profile, new CentreCalendar(profile, PublicHolidays.Official.Days, zone, rostered), profile.Booking);
+        }
         _cache[centreId] = (now, snapshot);
         return snapshot;
     }

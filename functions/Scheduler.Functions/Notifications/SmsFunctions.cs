@@ -13,7 +13,7 @@ using Scheduler.Core.Privacy;
 namespace Scheduler.Functions.Notifications;
 
 /// <summary>A message as the local inbox lists it.</summary>
-public sealed record LocalSmsView(string To, string Text, Instant At, string Status, string Kind);
+public sealed record LocalSmsView(string Id, string To, string Text, Instant At, string Status, string Kind);
 
 /// <summary>
 /// SMS: the sender (queue <c>sms-send</c>), Twilio's webhooks (delivery status and replies, both signed), the short
@@ -97,7 +97,7 @@ public sealed class SmsFunctions(DeliverSms deliver, RecordSmsStatus statuses, H
         var to = request.Query["to"].ToString().Trim();
         if (!System.Text.RegularExpressions.Regex.IsMatch(to, @"^\+[1-9][0-9]{6,14}$")) return Problems.Validation("to", "to must be a number in E.164 form, like +8613912345678.");
         var list = await outbox.ListToAsync(to, 100, cancellationToken);
-        return new OkObjectResult(list.Select(s => new LocalSmsView(s.Message.To, s.Message.Text, s.Message.At, s.ProviderStatus ?? s.Status, s.Message.Kind)).ToList());
+        return new OkObjectResult(list.Select(s => new LocalSmsView(s.Message.Key, s.Message.To, s.Message.Text, s.Message.At, s.ProviderStatus ?? s.Status, s.Message.Kind)).ToList());
     }
 
     [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]

@@ -27,7 +27,7 @@ public sealed class PhonePage(TableSmsOutbox outbox, ICentreDirectory centres, I
         var lang = Lang.For(request.Query["lang"]);
         var centre = await centres.GetAsync(options.Value.CentreId, cancellationToken) ?? throw new InvalidOperationException("The centre has no profile.");
         var messages = (await outbox.ListToAsync(to, 50, cancellationToken)).Reverse()
-            .Select(m => new PhoneMessage(m.Message.Text, $"{m.Message.At} · {m.Message.Kind} · {m.ProviderStatus ?? m.Status}")).ToList();
+            .Select(m => new PhoneMessage(m.Message.Key, m.Message.Text, $"{m.Message.At} · {m.Message.Kind} · {m.ProviderStatus ?? m.Status}")).ToList();
         return await PageResponse.RenderAsync<Scheduler.Pages.Local.PhonePage>(request, new Dictionary<string, object?>
         {
             ["Frame"] = new Frame(lang, centre.Profile, lang[Words.PhoneTitle], $"/api/pages/phone?to={ResidentPages.Q(to)}&lang={lang.Other.Code}", ["phone.js"]),

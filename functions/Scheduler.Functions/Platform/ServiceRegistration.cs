@@ -79,11 +79,20 @@ public static class ServiceRegistration
     private static void AddRoster(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RosterOptions>().Bind(configuration.GetSection(RosterOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IRosterStore, TableRosterStore>();
+        services.AddSingleton<TableRosterStore>();
+        services.AddSingleton<IRosterStore>(sp => sp.GetRequiredService<TableRosterStore>());
+        services.AddSingleton<Scheduler.Core.Calendar.IStaffedWindowsSource>(sp => sp.GetRequiredService<TableRosterStore>());
         services.AddSingleton<IAcceptedSessions, TableAcceptedSessions>();
         services.AddSingleton<IPlanRunsInProgress>(sp => sp.GetRequiredService<TablePlanRunStore>());
         services.AddSingleton<IBookedDemandSource, AppointmentBookedDemand>();
-        services.AddSingleton<IHallHistory>(sp => new GeneratedHallHistory(sp.GetRequiredService<IOptions<RosterOptions>>().Value.HistorySeed));
+        services.AddSingleton<HallRecords>();
+        services.AddSingleton<WaitingTimes>();
+        services.AddSingleton<IHallHistory>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<RosterOptions>>().Value;
+            return new RecordedHallHistory(sp.GetRequiredService<HallRecords>(), sp.GetRequiredService<ICentreDirectory>(), new GeneratedHallHistory(o.HistorySeed),
+                new RecordedHistorySettings(o.RecordedHistoryDays, o.RecordedHistoryMinDays));
+        });
         services.AddSingleton<IRosterSolver, Scheduler.Optimization.Roster.CpSatRosterSolver>();
         services.AddSingleton<IRosterEvaluator, Scheduler.Optimization.Roster.SimulatedRosterEvaluator>();
         services.AddSingleton<PlanRoster>();

@@ -22,7 +22,7 @@ public sealed class RosterFunctions(RosterPlanning rosters, IOptions<SchedulerOp
         Tag = "dispatch", RequestBody = typeof(RosterBody), Access = "dispatchers")]
     [ApiResponse(201, "Planned (not yet published); a shortfall report when demand is beyond the staff.", Type = typeof(RosterRun))]
     [ApiResponse(400, "No date, a past date, a closed day, a service level out of range, staff with no skills or overlapping shifts, a session no one can staff.")]
-    [ApiResponse(409, "The hard rules cannot all hold (the reason is given).")]
+    [ApiResponse(409, "The hard rules cannot all hold (roster-infeasible, the reason is given), or no roster was found within the time limit (roster-not-found).")]
     public async Task<IActionResult> Plan([HttpTrigger(AuthorizationLevel.Function, "post", Route = "dispatch/rosters")] HttpRequest request, CancellationToken cancellationToken)
     {
         var caller = RoleGate.Caller(request);
@@ -49,8 +49,10 @@ public sealed class RosterFunctions(RosterPlanning rosters, IOptions<SchedulerOp
 
     [RequireRole(Roles.Dispatcher)]
     [Function("PublishRoster")]
-    [ApiOperation("Publish a planned roster: it replaces the day's published roster; staff schedules show their windows from it.", Tag = "dispatch", Access = "dispatchers")]
-    [ApiResponse(200, "Published.", Type = typeof(RosterRun))]
+    [ApiOperation("Publish a planned roster: it replaces the day's published roster; staff schedules show their windows from it, and the day's bookable " +
+                  "seats per category and slot become the windows it staffs. Slots already booked beyond those seats keep their bookings and are listed.",
+        Tag = "dispatch", Access = "dispatchers")]
+    [ApiResponse(200, "Published: the roster, and the slots booked beyond its seats (overbooked).", Type = typeof(RosterPublication))]
     [ApiResponse(404, "No such roster.")]
     [ApiResponse(409, "A home-visit plan run for the day is in progress, the published routes changed since, the roster was superseded, or another was published at the same time.")]
     public async Task<IActionResult> Publish([HttpTrigger(AuthorizationLevel.Function, "post", Route = "dispatch/rosters/{id}/publish")] HttpRequest request, string id,

@@ -26,6 +26,14 @@ public sealed class RosterOptions
     [Range(1, 10000)]
     public int SessionThreshold { get; set; } = 10;
 
+    /// <summary>Days of recorded check-ins (up to the day before the roster's) the walk-in forecast reads.</summary>
+    [Range(1, 366)]
+    public int RecordedHistoryDays { get; set; } = 56;
+
+    /// <summary>Days with check-ins the record must hold before the forecast learns from it rather than from the generated history.</summary>
+    [Range(1, 366)]
+    public int RecordedHistoryMinDays { get; set; } = 10;
+
     /// <summary>Seed of the residents drawn for the waiting curve (one seed, one curve).</summary>
     public int SimulationSeed { get; set; } = 1;
 }

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using NodaTime;
+using Scheduler.Core.Calendar;
 using Scheduler.Core.Roster;
 
 namespace Scheduler.Functions.Roster;
@@ -10,10 +11,13 @@ namespace Scheduler.Functions.Roster;
 /// roster (<c>run|{id}</c>), the pointer to the day's published roster (<c>published</c>) and the extended sessions
 /// a dispatcher accepted (<c>session|{id}</c>), so publishing (the roster, the pointer and the superseded roster) is
 /// one entity-group transaction.
+/// The pointer also carries the windows the published roster staffs (<see cref="StaffedWindows"/>), so the centre
+/// directory reads a fortnight of them in one range query of the pointers.
 /// </summary>
-public sealed class TableRosterStore(StorageClients storage) : IRosterStore
+public sealed class TableRosterStore(StorageClients storage) : IRosterStore, IStaffedWindowsSource
 {
     public static readonly RowSchema<RosterRun> Schema = new("roster", 1);
+    public static readonly RowSchema<StaffedWindows> WindowsSchema = new("staffed windows", 1);
     private const string Pointer = "published";
     private readonly TableClient _table = storage.Tables.GetTableClient(StorageNames.RostersTable);
 
@@ -39,12 +43,13 @@ public sealed class TableRosterStore(StorageClients storage) : IRosterStore
         var pk = Partition(run.Run.CentreId, run.Run.Date);
         var pointer = await _table.GetEntityIfExistsAsync<TableEntity>(pk, Pointer, cancellationToken: cancellationToken);
         if (pointer.HasValue != previous is not null || (previous is not null && pointer.Value!.GetString("RosterId") != previous.Run.Id)) return false;
+        var next = JsonRow.Write(new TableEntity(pk, Pointer) { ["RosterId"] = run.Run.Id }, WindowsSchema, RosterPlanning.Windows(run.Run));
         var actions = new List<TableTransactionAction>
         {
             new(TableTransactionActionType.UpdateReplace, Entity(run.Run with { Status = RosterRunStatus.Published, PublishedAt = at, PublishedBy = by }), new ETag(run.ETag)),
             pointer.HasValue
-                ? new(TableTransactionActionType.UpdateReplace, new TableEntity(pk, Pointer) { ["RosterId"] = run.Run.Id }, pointer.Value!.ETag)
-                : new(TableTransactionActionType.Add, new TableEntity(pk, Pointer) { ["RosterId"] = run.Run.Id }),
+                ? new(TableTransactionActionType.UpdateReplace, next, pointer.Value!.ETag)
+                : new(TableTransactionActionType.Add, next),
         };
         if (previous is not null)
             actions.Add(new(TableTransactionActionType.UpdateReplace, Entity(previous.Run with { Status = RosterRunStatus.Superseded }), new ETag(previous.ETag)));
@@ -57,6 +62,20 @@ public sealed class TableRosterStore(StorageClients storage) : IRosterStore
         {
             return false;
         }
+    }
+
+    /// <summary>The published rosters' windows of a range of days: one query over the day partitions' pointers.</summary>
+    public async Task<IReadOnlyList<StaffedWindows>> ReadAsync(string centreId, LocalDate from, LocalDate to, CancellationToken cancellationToken)
+    {
+        var result = new List<StaffedWindows>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {Partition(centreId, from)} and PartitionKey le {Partition(centreId, to)} and RowKey eq {Pointer}");
+        await foreach (var pointer in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (pointer.ContainsKey(JsonRow.SchemaColumn)) result.Add(JsonRow.Read(pointer, WindowsSchema));
+            // A pointer written before it carried the windows: read them from the roster it names.
+            else if (await GetAsync(centreId, pointer.GetString("RosterId"), cancellationToken) is { } run) result.Add(RosterPlanning.Windows(run.Run));
+        }
+        return result;
     }
 
     internal static bool TryDate(string id, out LocalDate date)

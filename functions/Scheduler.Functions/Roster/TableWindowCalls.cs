@@ -30,6 +30,14 @@ public sealed class TableWindowCalls(StorageClients storage) : IWindowCalls
         }
     }
 
+    public async Task<IReadOnlyList<WindowCall>> ListDayAsync(string centreId, LocalDate date, CancellationToken cancellationToken)
+    {
+        var result = new List<WindowCall>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == Partition(centreId, date), cancellationToken: cancellationToken))
+            result.Add(JsonRow.Read(e, Schema));
+        return result;
+    }
+
     public async Task<WindowCall?> GetAsync(string centreId, LocalDate date, string appointmentId, CancellationToken cancellationToken)
     {
         var found = await _table.GetEntityIfExistsAsync<TableEntity>(Partition(centreId, date), appointmentId, cancellationToken: cancellationToken);

@@ -78,6 +78,12 @@ public sealed record Appointment(
     /// <summary>For a green-channel booking: whether staff have checked the claim.</summary>
     public GreenCheck? GreenCheck { get; init; }
 
+    /// <summary>When the resident checked in at the hall: their wait for a window starts (null on rows from before it was kept).</summary>
+    public Instant? CheckedInAt { get; init; }
+
+    /// <summary>When staff marked the resident served (the end of their time at the window).</summary>
+    public Instant? ServedAt { get; init; }
+
     public bool Green => Priority is not null;
     public bool HoldsCapacity => Status is AppointmentStatus.Booked or AppointmentStatus.AwaitingConfirmation or AppointmentStatus.CheckedIn;
     public bool IsActive => Status is AppointmentStatus.Booked or AppointmentStatus.AwaitingConfirmation;
@@ -122,7 +128,13 @@ public sealed record Appointment(
                 : Problem.Conflict("appointment", ErrorCodes.NotLapsing, "The appointment was confirmed or changed."),
             _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
         };
-        return refused ?? Outcome<Appointment>.Ok(this with { Status = to, UpdatedAt = now });
+        return refused ?? Outcome<Appointment>.Ok(this with
+        {
+            Status = to,
+            UpdatedAt = now,
+            CheckedInAt = action == AppointmentAction.CheckIn ? now : CheckedInAt,
+            ServedAt = action == AppointmentAction.Serve ? now : ServedAt,
+        });
     }
 }
 

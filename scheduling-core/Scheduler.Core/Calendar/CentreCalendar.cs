@@ -47,18 +47,33 @@ public sealed class CentreCalendar
     private readonly CentreProfile _profile;
     private readonly Dictionary<LocalDate, CalendarDay> _days;
     private readonly Dictionary<string, WindowCategory> _categories;
+    private readonly Dictionary<LocalDate, StaffedWindows> _staffed;
 
     /// <param name="zone">The centre's zone, resolved by the caller from its injected zone provider.</param>
-    public CentreCalendar(CentreProfile profile, IEnumerable<CalendarDay> officialDays, DateTimeZone zone)
+    /// <param name="staffed">The windows staffed by the published roster of each day that has one: a slot it covers offers those windows (capped at the hall's).</param>
+    public CentreCalendar(CentreProfile profile, IEnumerable<CalendarDay> officialDays, DateTimeZone zone, IEnumerable<StaffedWindows>? staffed = null)
     {
         _profile = profile;
+        _staffed = (staffed ?? []).GroupBy(s => s.Date).ToDictionary(g => g.Key, g => g.Last());
         _days = officialDays.ToDictionary(d => d.Date);
         foreach (var own in profile.CalendarDays) _days[own.Date] = own;
         _categories = profile.Categories.ToDictionary(c => c.Id, StringComparer.Ordinal);
         Zone = zone;
     }
 
+    private CentreCalendar(CentreCalendar other, StaffedWindows staffed)
+    {
+        _profile = other._profile;
+        _days = other._days;
+        _categories = other._categories;
+        _staffed = new Dictionary<LocalDate, StaffedWindows>(other._staffed) { [staffed.Date] = staffed };
+        Zone = other.Zone;
+    }
+
     public DateTimeZone Zone { get; }
+
+    /// <summary>This calendar with <paramref name="staffed"/> as the published roster of its day.</summary>
+    public CentreCalendar WithStaffed(StaffedWindows staffed) => new(this, staffed);
 
     public CalendarDay? Day(LocalDate date) => _days.GetValueOrDefault(date);
 
@@ -108,7 +123,14 @@ public sealed class CentreCalendar
         return sessions.OrderBy(s => s.Start).ToList();
     }
 
-    /// <summary>The slots of one category on one date, in order. Where sessions overlap, the one with more windows wins.</summary>
+    /// <summary>The published roster's windows for <paramref name="date"/>, if one was published.</summary>
+    public StaffedWindows? Staffed(LocalDate date) => _staffed.GetValueOrDefault(date);
+
+    /// <summary>
+    /// The slots of one category on one date, in order. Where sessions overlap, the one with more windows wins. On a
+    /// day with a published roster, a slot the roster covers has the windows it staffs there (at most the hall's);
+    /// the sessions still say when the category is open.
+    /// </summary>
     public IReadOnlyList<Slot> Slots(LocalDate date, string categoryId)
     {
         if (!_categories.TryGetValue(categoryId, out var category)) return [];
@@ -123,8 +145,10 @@ public sealed class CentreCalendar
             }
         }
         var result = new List<Slot>();
+        var staffed = _staffed.GetValueOrDefault(date);
         foreach (var slot in byStart.Values)
-            if (result.Count == 0 || slot.Start >= result[^1].End) result.Add(slot);
+            if (result.Count == 0 || slot.Start >= result[^1].End)
+                result.Add(staffed?.Over(categoryId, slot.Start, slot.End) is { } rostered ? slot with { Windows = Math.Min(rostered, category.Windows) } : slot);
         return result;
     }
 

@@ -21,6 +21,7 @@ public static class SmsKinds
     public const string VisitTimePublished = "visit-time-published";
     public const string VisitCancelled = "visit-cancelled";
     public const string StaffDaySchedule = "staff-day-schedule";
+    public const string StaffSessionOpened = "staff-session-opened";
     public const string RatingRequest = "rating-request";
     public const string VisitRatingRequest = "visit-rating-request";
     public const string RatingThanks = "rating-thanks";
@@ -74,6 +75,7 @@ public static class SmsVariables
         ["items"] = new(400, true),      // a staff member's day, in order
         ["count"] = new(3, false),
         ["rating"] = new(1, false),
+        ["until"] = new(5, false),       // a time of day, 19:30
     };
 }
 
@@ -146,6 +148,10 @@ public static class SmsTemplates
             "【{sign}】{name}，{time}共{count}项：{items} 详情：{link}",
             "[{sign}] {name}, {time}, {count} items: {items} Details: {link}",
             10, Urgent: true), // the staff's own day at 07:30: quiet hours protect residents, not the start of a shift
+        new(SmsKinds.StaffSessionOpened,
+            "【{sign}】{name}，{time}至{until}加开{service}延时服务，已为您排班，请按时到岗。如有困难请致电{phone}",
+            "[{sign}] {name}, an extended session opens {time} to {until} at the {service} windows and you are rostered for it. If you cannot come, call {phone}",
+            3),
         new(SmsKinds.RatingRequest,
             "【{sign}】{name}您好，请为您{time}办理的{service}评价：回复1至5（5为很满意），可附原因，或点 {link} 评价。咨询电话{phone}",
             "[{sign}] {name}, please rate {service} of {time}: reply 1 to 5 (5 = very good), with a reason if you like, or open {link} Call us: {phone}",

@@ -74,6 +74,7 @@ public static class ErrorCodes
     public const string ReversedWindow = "reversed-window";
     public const string RoutesChanged = "routes-changed";
     public const string RosterInfeasible = "roster-infeasible";
+    public const string RosterNotFound = "roster-not-found";
     public const string ServiceWithdrawn = "service-withdrawn";
     public const string SessionNotCovered = "session-not-covered";
     public const string SlotFull = "slot-full";

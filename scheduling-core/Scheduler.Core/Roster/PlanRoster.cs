@@ -67,7 +67,9 @@ public sealed class PlanRoster(IHallHistory history, IBookedDemandSource booked,
         {
             RosterStatus.Optimal or RosterStatus.Feasible => Outcome<RosterOutcome>.Ok(new RosterOutcome(plan, needed, demand)),
             RosterStatus.Infeasible => Problem.Conflict("roster", ErrorCodes.RosterInfeasible, plan.Statistics.Summary),
-            _ => Problem.Conflict("roster", ErrorCodes.Busy, plan.Statistics.Summary),
+            // No roster within the limit: the solver's starting roster is not one it checked, so none is offered as planned.
+            _ => Problem.Conflict("roster", ErrorCodes.RosterNotFound,
+                $"No roster that keeps the hard rules was found within {setting.Options.TimeLimitSeconds} s ({plan.Statistics.Summary}). Plan again, or give the solver longer (Roster:TimeLimitSeconds)."),
         };
     }
 

@@ -1,6 +1,7 @@
 using NodaTime;
 using Scheduler.Core.Auditing;
 using Scheduler.Core.Booking;
+using Scheduler.Core.Calendar;
 using Scheduler.Core.HomeVisits.Planning;
 using Scheduler.Core.Identity;
 using Scheduler.Core.Results;
@@ -29,6 +30,12 @@ public sealed record RosterRun(
     RosterDay Day, IReadOnlyDictionary<string, IReadOnlyList<Duty>> Duties, IReadOnlyList<SlotCover> Cover,
     ShortfallReport Shortfall, RosterScore Score, RosterSolveStatistics Statistics, WaitingCurve Waiting,
     Instant? PublishedAt = null, string? PublishedBy = null);
+
+/// <summary>A slot whose bookings exceed the seats the published roster offers: the bookings stay, no new one is taken.</summary>
+public sealed record OverbookedSlot(string CategoryId, LocalTime Start, int Booked, int Seats);
+
+/// <summary>A roster just published, and the slots where more residents are booked than its windows seat.</summary>
+public sealed record RosterPublication(RosterRun Roster, IReadOnlyList<OverbookedSlot> Overbooked);
 
 /// <summary>A stored roster and the version it was read at.</summary>
 public sealed record StoredRosterRun(RosterRun Run, string ETag);
@@ -77,7 +84,8 @@ public sealed record PlanRosterRequest(LocalDate? Date, ServiceLevel? ServiceLev
 /// </summary>
 public sealed class RosterPlanning(
     PlanRoster planner, IRosterStore rosters, IPlanRunStore plans, IPlanRunsInProgress runsInProgress, IAcceptedSessions accepted,
-    IBookedDemandSource booked, IRosterEvaluator evaluator, ICentreDirectory centres, AuditTrail audit, IClock clock, RosterPlanningSettings settings)
+    IBookedDemandSource booked, IRosterEvaluator evaluator, ICentreDirectory centres, IAppointmentStore appointments, AuditTrail audit, IClock clock,
+    RosterPlanningSettings settings)
 {
     public async Task<Outcome<RosterRun>> PlanAsync(string centreId, PlanRosterRequest request, Caller caller, CancellationToken cancellationToken)
     {
@@ -147,12 +155,19 @@ public sealed class RosterPlanning(
             ? Outcome<RosterRun>.Ok(found.Run)
             : Problem.NotFound("id", ErrorCodes.UnknownRoster, "No such roster.");
 
-    public async Task<Outcome<RosterRun>> PublishAsync(string centreId, string rosterId, Caller caller, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes the roster: from then on (within the centre directory's cache) the day's bookable seats per category
+    /// and slot are the windows it staffs (<see cref="Windows"/>). Bookings already made beyond those seats stay; they
+    /// come back as <see cref="RosterPublication.Overbooked"/> so the dispatcher sees them.
+    /// </summary>
+    public async Task<Outcome<RosterPublication>> PublishAsync(string centreId, string rosterId, Caller caller, CancellationToken cancellationToken)
     {
+        var centre = await centres.GetAsync(centreId, cancellationToken);
+        if (centre is null) return Problem.UnknownCentre(centreId);
         var found = await rosters.GetAsync(centreId, rosterId, cancellationToken);
         if (found is null) return Problem.NotFound("id", ErrorCodes.UnknownRoster, "No such roster.");
         var run = found.Run;
-        if (run.Status == RosterRunStatus.Published) return Outcome<RosterRun>.Ok(run);
+        if (run.Status == RosterRunStatus.Published) return Outcome<RosterPublication>.Ok(new RosterPublication(run, await OverbookedAsync(centre, run, cancellationToken)));
         if (run.Status != RosterRunStatus.Planned)
             return Problem.Conflict("id", ErrorCodes.NotPublishable, $"The roster is {run.Status}; plan the day again.");
         if (await runsInProgress.InProgressAsync(centreId, run.Date, cancellationToken))
@@ -166,8 +181,32 @@ public sealed class RosterPlanning(
         var now = clock.GetCurrentInstant();
         if (!await rosters.PublishAsync(found, previous, now, caller.AuditName, cancellationToken))
             return Problem.Conflict("id", ErrorCodes.Busy, "Another roster was published at the same time; reload and try again.");
-        await audit.RecordAsync(centreId, caller, "roster.published", $"roster/{run.Id}", $"{run.Date:yyyy-MM-dd}", cancellationToken);
-        return Outcome<RosterRun>.Ok(run with { Status = RosterRunStatus.Published, PublishedAt = now, PublishedBy = caller.AuditName });
+        var overbooked = await OverbookedAsync(centre, run, cancellationToken);
+        await audit.RecordAsync(centreId, caller, "roster.published", $"roster/{run.Id}", $"{run.Date:yyyy-MM-dd}, {overbooked.Count} slot(s) booked beyond its seats", cancellationToken);
+        return Outcome<RosterPublication>.Ok(new RosterPublication(run with { Status = RosterRunStatus.Published, PublishedAt = now, PublishedBy = caller.AuditName }, overbooked));
+    }
+
+    /// <summary>The windows a roster staffs per category and slot: what its day's booking slots offer once it is published.</summary>
+    public static StaffedWindows Windows(RosterRun run) =>
+        new(run.Date, run.Day.Opens, run.Day.SlotMinutes, run.Cover.GroupBy(c => c.CategoryId)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<int>)g.OrderBy(c => c.Slot).Select(c => c.Staffed).ToList()));
+
+    /// <summary>The day's slots whose bookings (read from the counters' summary) exceed the seats the roster's windows give.</summary>
+    private async Task<IReadOnlyList<OverbookedSlot>> OverbookedAsync(CentreSnapshot centre, RosterRun run, CancellationToken cancellationToken)
+    {
+        var calendar = centre.Calendar.WithStaffed(Windows(run));
+        var result = new List<OverbookedSlot>();
+        foreach (var category in centre.Profile.Categories)
+        {
+            var usage = await appointments.ReadUsageAsync(run.CentreId, category.Id, run.Date, run.Date, cancellationToken);
+            foreach (var slot in calendar.Slots(run.Date, category.Id))
+            {
+                var booked = usage.GetValueOrDefault(new SlotKey(slot.Date, slot.Start)).Total;
+                var seats = Capacity.Of(slot, centre.Rules);
+                if (booked > seats) result.Add(new OverbookedSlot(category.Id, slot.Start, booked, seats));
+            }
+        }
+        return result;
     }
 
     /// <summary>The roster's setting from the centre's profile: its categories (mean minutes of their items), staffed lunch, zone and the day's hours.</summary>

@@ -3,6 +3,7 @@ using Scheduler.Core.Auditing;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Calendar;
 using Scheduler.Core.Identity;
+using Scheduler.Core.Notifications;
 using Scheduler.Core.Results;
 
 namespace Scheduler.Core.Roster;
@@ -47,7 +48,7 @@ public sealed record SessionSettings(int Threshold = 10, int EveningMinutes = 12
 /// </summary>
 public sealed class SessionDecisions(
     ICentreDirectory centres, IExtendedHoursLedger requests, IAcceptedSessions accepted, IBookableSessions bookable, IHallHistory history,
-    AuditTrail audit, IClock clock, SessionSettings settings)
+    SmsNotifier notifier, AuditTrail audit, IClock clock, SessionSettings settings)
 {
     public async Task<Outcome<IReadOnlyList<SessionProposal>>> ProposeAsync(string centreId, LocalDate? date, ServiceLevel? level, CancellationToken cancellationToken)
     {
@@ -108,7 +109,9 @@ public sealed class SessionDecisions(
         var existing = date is { } d ? (await accepted.ListAsync(centreId, d, cancellationToken)).FirstOrDefault(a => a.Session.Id == proposalId) : null;
         if (existing is not null)
         {
+            // Accepting again finishes what a first acceptance cut short; each step is idempotent.
             await bookable.OpenAsync(centreId, Bookable(existing), cancellationToken);
+            if (await centres.GetAsync(centreId, cancellationToken) is { } known) await TellStaffAsync(known, existing, cancellationToken);
             return Outcome<AcceptedSession>.Ok(existing);
         }
         var proposals = await ProposeAsync(centreId, date, level, cancellationToken);
@@ -121,9 +124,33 @@ public sealed class SessionDecisions(
         var record = new AcceptedSession(date!.Value, proposal.Accept(), proposal.StaffIds, proposal.Requests, clock.GetCurrentInstant(), caller.AuditName);
         await accepted.AcceptAsync(centreId, record, cancellationToken);
         await bookable.OpenAsync(centreId, Bookable(record), cancellationToken);
+        var told = await TellStaffAsync((await centres.GetAsync(centreId, cancellationToken))!, record, cancellationToken);
         await audit.RecordAsync(centreId, caller, "session.accepted", $"session/{record.Date:yyyyMMdd}-{proposalId}",
-            $"{proposal.Windows} window(s) {proposal.Period.From}-{proposal.Period.To}", cancellationToken);
+            $"{proposal.Windows} window(s) {proposal.Period.From}-{proposal.Period.To}, {told} staff told by SMS", cancellationToken);
         return Outcome<AcceptedSession>.Ok(record);
+    }
+
+    /// <summary>
+    /// Tells each staff member the session was opened with (and who has a mobile) by SMS, through the outbox: once per
+    /// session and staff member (the key), so accepting again sends nothing twice. Returns how many were queued.
+    /// </summary>
+    private async Task<int> TellStaffAsync(CentreSnapshot centre, AcceptedSession a, CancellationToken cancellationToken)
+    {
+        var categories = string.Join("、", a.Session.CategoryIds.Select(id => centre.Profile.Categories.FirstOrDefault(c => c.Id == id)?.Name.Zh ?? id));
+        var told = 0;
+        foreach (var staff in centre.Profile.Staff.Where(s => a.StaffIds.Contains(s.Id) && !string.IsNullOrEmpty(s.Mobile)))
+        {
+            var values = new Dictionary<string, string?>
+            {
+                ["name"] = staff.Name,
+                ["time"] = SmsFormat.When(a.Date, a.Session.From, "zh"),
+                ["until"] = a.Session.To.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+                ["service"] = categories,
+            };
+            if (await notifier.SendAsync(centre, $"session|{a.Date:yyyyMMdd}|{a.Session.Id}|{staff.Id}", staff.Mobile!, SmsKinds.StaffSessionOpened, "zh",
+                    values, null, cancellationToken) == OutboxResult.Queued) told++;
+        }
+        return told;
     }
 
     /// <summary>The accepted session as the centre's configuration holds it: a special-date session of the category.</summary>

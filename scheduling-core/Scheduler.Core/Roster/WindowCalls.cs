@@ -18,6 +18,9 @@ public interface IWindowCalls
     Task<bool> AddAsync(WindowCall call, CancellationToken cancellationToken);
 
     Task<WindowCall?> GetAsync(string centreId, LocalDate date, string appointmentId, CancellationToken cancellationToken);
+
+    /// <summary>Every call of a centre's day.</summary>
+    Task<IReadOnlyList<WindowCall>> ListDayAsync(string centreId, LocalDate date, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -19,6 +19,8 @@ public sealed class DayPlanSolver(ITravelTimeProvider travel, SolverSlots slots)
         var result = await slots.RunAsync(() => DayPlanner.SolveAsync(request, travel, timeLimit, cancellationToken), cancellationToken);
         return new DayPlanOutcome(result.Publishable, result.Plan,
             result.Publishable ? null : $"{result.Status}: {string.Join("; ", result.Problems.Take(5))}",
-            result.Violations.Select(v => v.Message).ToList(), result.Statistics?.FirstSolutionAfter?.TotalSeconds, result.Statistics?.Summary);
+            result.Violations.Select(v => v.Message).ToList(), result.Statistics?.FirstSolutionAfter?.TotalSeconds, result.Statistics?.Summary,
+            result.Statistics is { } s ? new PlanSearch(s.Ended.ToString(), s.EndReason, s.SolverStatus, s.Search?.ToString(), s.Elapsed.TotalSeconds,
+                s.Improvements, s.Iterations, s.Searches, s.Seed) : null);
     }
 }

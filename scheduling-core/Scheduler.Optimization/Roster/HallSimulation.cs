@@ -15,8 +15,7 @@ public sealed record WaitStats(int Residents, double P50, double P90, double Max
     {
         var w = waits.OrderBy(x => x).ToArray();
         if (w.Length == 0) return new WaitStats(0, 0, 0, 0, 0);
-        double Rank(double p) => w[Math.Clamp((int)Math.Ceiling(p * w.Length) - 1, 0, w.Length - 1)];
-        return new WaitStats(w.Length, Rank(0.5), Rank(0.9), w[^1], w.Count(x => x > 30));
+        return new WaitStats(w.Length, Percentiles.NearestRank(w, 0.5), Percentiles.NearestRank(w, 0.9), w[^1], w.Count(x => x > 30));
     }
 }
 

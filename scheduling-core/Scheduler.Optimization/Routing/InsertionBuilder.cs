@@ -119,10 +119,8 @@ internal static class InsertionBuilder
     private static Choice? Best(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team, bool justInTime)
     {
         var visit = team[0].Visit!;
-        var staff = c.Request.Staff;
-        var windows = VisitFeasibility.StartWindows(visit);
+        var windows = c.WindowsOf(team[0]);
         var place = team[0].Place;
-        var service = team[0].ServiceSeconds;
 
         // Candidate starts: a grid over each window, and the earliest arrival after each stop of every route.
         var grid = new List<int>();
@@ -131,22 +129,26 @@ internal static class InsertionBuilder
             for (var t = from; t < to; t += GridSeconds) grid.Add(t);
             grid.Add(to);
         }
-        var eligible = Enumerable.Range(0, staff.Count)
-            .Where(v => team.Count > 1 || staff[v].Holds(visit.RequiredSkills)).ToArray();
+        var eligible = c.EligibleFor(team);
         if (justInTime && team.Count == 1) return BestAlone(c, routes, team[0], windows, grid, eligible);
-        var starts = new SortedSet<int>(grid);
+        // Only starts inside a window are tried, each once, earliest first.
+        var starts = new List<int>(grid);
         for (var v = 0; v < routes.Count; v++)
         {
-            var startPlace = c.Nodes.All[c.Nodes.Starts[v]].Place;
-            starts.Add(DayClock.Seconds(staff[v].Start) + c.Matrix.Seconds(startPlace, place));
-            foreach (var s in routes[v]) starts.Add(s.End + c.Matrix.Seconds(s.Node.Place, place));
+            var t0 = c.Shifts[v].Start + c.Matrix.Seconds(c.Shifts[v].StartPlace, place);
+            if (InWindow(windows, t0)) starts.Add(t0);
+            foreach (var s in routes[v])
+                if (s.End + c.Matrix.Seconds(s.Node.Place, place) is var t && InWindow(windows, t)) starts.Add(t);
         }
+        starts.Sort();
 
         Choice? best = null;
         var options = new List<(int Vehicle, long Cost)>();
+        var previous = int.MinValue;
         foreach (var t in starts)
         {
-            if (!windows.Any(w => t >= w.From && t <= w.To)) continue;
+            if (t == previous) continue;
+            previous = t;
             options.Clear();
             foreach (var v in eligible)
                 if (Delta(c, v, routes[v], team[0], t) is { } cost) options.Add((v, cost));
@@ -164,20 +166,25 @@ internal static class InsertionBuilder
     /// and the earliest arrival after and the latest start before each of its stops), since a start another route
     /// suggests adds the same travel to this one as one of its own in the same gap.
     /// </summary>
-    private static Choice? BestAlone(RoutingContext c, List<List<Stop>> routes, RoutingNode node, IReadOnlyList<(int From, int To)> windows,
+    private static Choice? BestAlone(RoutingContext c, List<List<Stop>> routes, RoutingNode node, (int From, int To)[] windows,
         List<int> grid, int[] eligible)
     {
-        Choice? best = null;
+        var bestCost = long.MaxValue;
+        int bestStart = 0, bestVehicle = -1;
         var own = new List<int>(grid.Count + 64);
         foreach (var v in eligible)
         {
             own.Clear();
             own.AddRange(grid);
-            own.Add(DayClock.Seconds(c.Request.Staff[v].Start) + c.Matrix.Seconds(c.Nodes.All[c.Nodes.Starts[v]].Place, node.Place));
+            // Only starts inside a window are tried, each once, earliest first.
+            var t0 = c.Shifts[v].Start + c.Matrix.Seconds(c.Shifts[v].StartPlace, node.Place);
+            if (InWindow(windows, t0)) own.Add(t0);
             foreach (var s in routes[v])
             {
-                own.Add(s.End + c.Matrix.Seconds(s.Node.Place, node.Place));
-                own.Add(s.Start - node.ServiceSeconds - c.Matrix.Seconds(node.Place, s.Node.Place));
+                var after = s.End + c.Matrix.Seconds(s.Node.Place, node.Place);
+                if (InWindow(windows, after)) own.Add(after);
+                var before = s.Start - node.ServiceSeconds - c.Matrix.Seconds(node.Place, s.Node.Place);
+                if (InWindow(windows, before)) own.Add(before);
             }
             own.Sort();
             var previous = int.MinValue;
@@ -185,13 +192,17 @@ internal static class InsertionBuilder
             {
                 if (t == previous) continue;
                 previous = t;
-                var inWindow = false;
-                foreach (var w in windows) inWindow |= t >= w.From && t <= w.To;
-                if (!inWindow) continue;
-                if (Delta(c, v, routes[v], node, t) is { } cost && (best is null || cost < best.Cost)) best = new Choice(t, [v], cost);
+                if (Delta(c, v, routes[v], node, t) is { } cost && cost < bestCost) (bestCost, bestStart, bestVehicle) = (cost, t, v);
             }
         }
-        return best;
+        return bestVehicle < 0 ? null : new Choice(bestStart, [bestVehicle], bestCost);
+    }
+
+    private static bool InWindow((int From, int To)[] windows, int t)
+    {
+        foreach (var (from, to) in windows)
+            if (t >= from && t <= to) return true;
+        return false;
     }
 
     /// <summary>The cheapest <paramref name="size"/> distinct staff (among the cheapest few) holding the skills between them.</summary>
@@ -234,62 +245,74 @@ internal static class InsertionBuilder
     private static long? Delta(RoutingContext c, int v, List<Stop> route, RoutingNode node, int start)
     {
         if (InsertPosition(route, start) is not { } at) return null;
-        int startPlace = c.Nodes.All[c.Nodes.Starts[v]].Place, endPlace = c.Nodes.All[c.Nodes.Ends[v]].Place;
+        var shift = c.Shifts[v];
+        int startPlace = shift.StartPlace, endPlace = shift.EndPlace;
         var prev = at > 0 ? route[at - 1].Node.Place : startPlace;
         var next = at < route.Count ? route[at].Node.Place : endPlace;
         // Quick rejections before the full check.
         if (at > 0 && route[at - 1].End + c.Matrix.Seconds(prev, node.Place) > start) return null;
         if (at < route.Count && start + node.ServiceSeconds + c.Matrix.Seconds(node.Place, next) > route[at].Start) return null;
-        route.Insert(at, new Stop(node, start));
-        try
-        {
-            if (!Feasible(c, v, route)) return null;
-        }
-        finally
-        {
-            route.RemoveAt(at);
-        }
+        if (!Feasible(c, v, route, at, node, start)) return null;
         long Travel(int a, int b) => TravelPenalty.Cost(c.Matrix.Seconds(a, b), c.Matrix.Metres(a, b), c.Weights);
         var cost = Travel(prev, node.Place) + Travel(node.Place, next) - Travel(prev, next);
         if (route.Count == 0) cost += StaffUsePenalty.Cost(1, c.Weights);
-        var shift = c.Request.Staff[v];
-        var oldBack = route.Count == 0 ? 0 : Return(c, v, route);
+        var oldBack = route.Count == 0 ? 0 : route[^1].End + c.Matrix.Seconds(route[^1].Node.Place, endPlace);
         var last = at == route.Count ? node.Place : route[^1].Node.Place;
         var lastEnd = at == route.Count ? start + node.ServiceSeconds : route[^1].End;
         var newBack = lastEnd + c.Matrix.Seconds(last, endPlace);
-        cost += OvertimePenalty.Cost(newBack, shift, c.Weights) - (route.Count == 0 ? 0 : OvertimePenalty.Cost(oldBack, shift, c.Weights));
+        long Overtime(int back) => c.Weights.OvertimePerSecond * Math.Max(0, back - shift.End);
+        cost += Overtime(newBack) - (route.Count == 0 ? 0 : Overtime(oldBack));
         return cost;
     }
-
-    private static int Return(RoutingContext c, int v, List<Stop> route) =>
-        route[^1].End + c.Matrix.Seconds(route[^1].Node.Place, c.Nodes.All[c.Nodes.Ends[v]].Place);
 
     /// <summary>
     /// Whether a route with fixed starts keeps the hard rules: travel between stops, leaving after the shift start,
     /// back by the shift end plus overtime, the working time, the capacity, and room for the lunch break.
     /// </summary>
-    public static bool Feasible(RoutingContext c, int v, IReadOnlyList<Stop> route)
+    public static bool Feasible(RoutingContext c, int v, IReadOnlyList<Stop> route) => Feasible(c, v, route, -1, null, 0);
+
+    /// <summary>
+    /// <see cref="Feasible(RoutingContext, int, IReadOnlyList{Stop})"/> for the route with <paramref name="node"/> starting at
+    /// <paramref name="start"/> inserted at position <paramref name="at"/> (none when negative), without building that route.
+    /// </summary>
+    private static bool Feasible(RoutingContext c, int v, IReadOnlyList<Stop> route, int at, RoutingNode? node, int start)
     {
-        if (route.Count == 0) return true;
-        var shift = c.Request.Staff[v];
-        int startPlace = c.Nodes.All[c.Nodes.Starts[v]].Place, endPlace = c.Nodes.All[c.Nodes.Ends[v]].Place;
-        var departure = route[0].Start - c.Matrix.Seconds(startPlace, route[0].Node.Place);
-        if (departure < DayClock.Seconds(shift.Start)) return false;
-        var back = route[^1].End + c.Matrix.Seconds(route[^1].Node.Place, endPlace);
-        if (back > VisitFeasibility.LatestReturn(shift)) return false;
-        if (shift.MaxWorkingTime is { } max && back - departure > DayClock.Seconds(max)) return false;
-        if (shift.Capacity is { } capacity && route.Sum(s => s.Node.Visit!.Load) > capacity) return false;
-        var gaps = new List<(int From, int To, int Travel)>(route.Count + 1);
-        int at = startPlace, free = departure;
-        foreach (var s in route)
+        var count = route.Count + (at >= 0 ? 1 : 0);
+        if (count == 0) return true;
+        var shift = c.Shifts[v];
+        var matrix = c.Matrix;
+        (int Place, int Start, int End, int Load) StopAt(int i)
         {
-            var travel = c.Matrix.Seconds(at, s.Node.Place);
-            if (free + travel > s.Start) return false;
-            gaps.Add((free, s.Start, travel));
-            free = s.End;
-            at = s.Node.Place;
+            if (i == at) return (node!.Place, start, start + node.ServiceSeconds, node.Visit!.Load);
+            var s = route[at >= 0 && i > at ? i - 1 : i];
+            return (s.Node.Place, s.Start, s.End, s.Node.Visit!.Load);
         }
-        gaps.Add((free, back, c.Matrix.Seconds(at, endPlace)));
-        return shift.Lunch is not { } lunch || PlanReader.PlaceBreak(shift, lunch, departure, back, gaps) is not null;
+        var first = StopAt(0);
+        var last = StopAt(count - 1);
+        var departure = first.Start - matrix.Seconds(shift.StartPlace, first.Place);
+        if (departure < shift.Start) return false;
+        var back = last.End + matrix.Seconds(last.Place, shift.EndPlace);
+        if (back > shift.LatestReturn) return false;
+        if (back - departure > shift.MaxWorking) return false;
+        if (shift.Capacity < int.MaxValue)
+        {
+            var load = 0;
+            for (var i = 0; i < count; i++) load += StopAt(i).Load;
+            if (load > shift.Capacity) return false;
+        }
+        // Travel between stops, and the lunch break in a gap (before leaving, between stops with room for the trip,
+        // or after coming back: where PlanReader.PlaceBreak puts it).
+        var breakFits = !shift.HasLunch || shift.BreakFits(shift.Start, departure, 0) || shift.BreakFits(back, shift.LatestReturn, 0);
+        int place = shift.StartPlace, free = departure;
+        for (var i = 0; i < count; i++)
+        {
+            var s = StopAt(i);
+            var travel = matrix.Seconds(place, s.Place);
+            if (free + travel > s.Start) return false;
+            breakFits = breakFits || shift.BreakFits(free, s.Start, travel);
+            free = s.End;
+            place = s.Place;
+        }
+        return breakFits || shift.BreakFits(free, back, matrix.Seconds(place, shift.EndPlace));
     }
 }

@@ -18,7 +18,9 @@ public enum RoutePlanStatus
 }
 
 /// <summary>A solution found during the search: when, and its objective value.</summary>
-public readonly record struct SolutionPoint(Duration At, long Objective);
+/// <param name="Iteration">For the planner's own search, the iteration of the search that found it (0 for the first plan
+/// and for OR-Tools' searches): searches side by side meet every annealing cycle, so this counts work done on any machine.</param>
+public readonly record struct SolutionPoint(Duration At, long Objective, long Iteration = 0);
 
 /// <summary>Why a search ended: every result says, so that a search that stops early is never silent.</summary>
 public enum SearchEnd

@@ -196,6 +196,19 @@ public sealed record RoutePlannerOptions
     public int Searches { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 2);
 
     /// <summary>
+    /// Whether the planner's own searches side by side share their best plan at the end of every annealing cycle
+    /// (<see cref="Routing.RuinAndRecreate.Exchange"/>), each starting its next cycle from the best of them all,
+    /// rather than searching apart until the end.
+    /// </summary>
+    public bool ShareBest { get; init; } = true;
+
+    /// <summary>
+    /// Iterations of one annealing cycle of the planner's own search (<see cref="Routing.RuinAndRecreate.CycleIterations"/>
+    /// by default): each cycle cools from hot to cold and the next starts again from the best plan.
+    /// </summary>
+    public int AnnealingCycle { get; init; } = Routing.RuinAndRecreate.CycleIterations;
+
+    /// <summary>
     /// The first solution of the second search side by side when the search starts from OR-Tools' first solution
     /// (the first search uses <see cref="FirstSolution"/>).
     /// </summary>

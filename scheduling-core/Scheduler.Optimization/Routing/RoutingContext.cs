@@ -83,8 +83,56 @@ internal sealed class RoutingContext(
         return m;
     }
 
+    private ShiftSeconds[]? _shifts;
+    private int[]?[]? _eligible;
+    private (int From, int To)[]?[]? _windows;
+
+    /// <summary>Each staff member's shift in seconds of the day, read once (the insertion checks routes millions of times a search).</summary>
+    public ShiftSeconds[] Shifts => _shifts ??= request.Staff.Select((s, v) => ShiftSeconds.Of(s, nodes.All[nodes.Starts[v]].Place,
+        nodes.All[nodes.Ends[v]].Place)).ToArray();
+
+    /// <summary>The start windows of a visit node (<see cref="VisitFeasibility.StartWindows"/>), read once per visit.</summary>
+    public (int From, int To)[] WindowsOf(RoutingNode node)
+    {
+        _windows ??= new (int From, int To)[]?[nodes.All.Count];
+        return _windows[node.Id] ??= VisitFeasibility.StartWindows(node.Visit!).ToArray();
+    }
+
+    /// <summary>
+    /// The staff who may take a visit's node: those holding its skills for a visit for one, everyone for a team (whose
+    /// skills are held between its members).
+    /// </summary>
+    public int[] EligibleFor(List<RoutingNode> team)
+    {
+        _eligible ??= new int[]?[nodes.All.Count];
+        return _eligible[team[0].Id] ??= Enumerable.Range(0, request.Staff.Count)
+            .Where(v => team.Count > 1 || request.Staff[v].Holds(team[0].Visit!.RequiredSkills)).ToArray();
+    }
+
     /// <summary>Keeps a callback (or anything the native solver points to) alive until the solve is over.</summary>
     public void Keep(object o) => _kept.Add(o);
 
     public IReadOnlyList<object> Kept => _kept;
+}
+
+/// <summary>
+/// A staff member's shift in seconds of the day: earliest departure, latest return (shift end plus the allowed
+/// overtime), longest working time and capacity (<see cref="int.MaxValue"/> for none), the lunch break's rules, and
+/// the places the route starts and ends.
+/// </summary>
+internal readonly record struct ShiftSeconds(int Start, int End, int LatestReturn, int MaxWorking, int Capacity, bool HasLunch,
+    int LunchLength, int LunchEarliest, int LunchLatestEnd, int StartPlace, int EndPlace)
+{
+    public static ShiftSeconds Of(StaffShift s, int startPlace, int endPlace) => new(
+        DayClock.Seconds(s.Start), DayClock.Seconds(s.End), VisitFeasibility.LatestReturn(s),
+        s.MaxWorkingTime is { } max ? DayClock.Seconds(max) : int.MaxValue, s.Capacity ?? int.MaxValue, s.Lunch is not null,
+        s.Lunch is { } l ? DayClock.Seconds(l.Length) : 0, s.Lunch is { } e ? DayClock.Seconds(e.EarliestStart) : 0,
+        s.Lunch is { } x ? DayClock.Seconds(x.LatestEnd) : 0, startPlace, endPlace);
+
+    /// <summary>Whether the lunch break fits in a gap from <paramref name="from"/> to <paramref name="to"/> that also holds a trip (<see cref="PlanReader.PlaceBreak"/>'s rule).</summary>
+    public bool BreakFits(int from, int to, int travel)
+    {
+        if (to - from - LunchLength < travel) return false;
+        return Math.Max(from, LunchEarliest) + LunchLength <= Math.Min(to, LunchLatestEnd);
+    }
 }

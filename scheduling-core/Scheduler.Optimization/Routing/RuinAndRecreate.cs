@@ -13,7 +13,7 @@ namespace Scheduler.Optimization.Routing;
 /// hard rules by construction, so it needs no completion search and never stops early: it runs until its time limit,
 /// its iteration budget, or cancellation. Its randomness comes only from its seed.
 /// </summary>
-internal sealed class RuinAndRecreate(RoutingContext c, int seed)
+internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleIterations = RuinAndRecreate.CycleIterations)
 {
     /// <summary>Visits removed by one ruin: between these, drawn uniformly.</summary>
     public const int MinRemoved = 3, MaxRemoved = 15;
@@ -40,7 +40,20 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed)
     /// measured on <paramref name="clock"/>.
     /// </summary>
     public Outcome Run(IReadOnlyList<IReadOnlyList<Stop>> start, Stopwatch clock, Duration deadline, long? iterationLimit,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Exchange? exchange = null, int member = 0)
+    {
+        try
+        {
+            return Search(start, clock, deadline, iterationLimit, cancellationToken, exchange, member);
+        }
+        finally
+        {
+            exchange?.Leave();
+        }
+    }
+
+    private Outcome Search(IReadOnlyList<IReadOnlyList<Stop>> start, Stopwatch clock, Duration deadline, long? iterationLimit,
+        CancellationToken cancellationToken, Exchange? exchange, int member)
     {
         var teams = c.Nodes.Teams;
         var movable = Enumerable.Range(0, teams.Count).Where(t => teams[t][0].Visit!.Pin is null).ToArray();
@@ -58,13 +71,23 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed)
             if (cancellationToken.IsCancellationRequested) { ended = SearchEnd.Cancelled; break; }
             if (iterationLimit is { } limit && iteration >= limit) { ended = SearchEnd.IterationLimit; break; }
             if (Duration.FromTimeSpan(clock.Elapsed) >= deadline) { ended = SearchEnd.TimeLimit; break; }
-            var cycle = iteration % CycleIterations;
+            var cycle = iteration % cycleIterations;
             if (cycle == 0 && iteration > 0)
             {
+                // Each cycle starts again from the best plan: the best of all searches side by side, when they share.
+                if (exchange is not null)
+                {
+                    if (!exchange.Meet(member, iteration / cycleIterations, best, bestCost, cancellationToken, out var shared, out var sharedCost))
+                    {
+                        ended = SearchEnd.Cancelled;
+                        break;
+                    }
+                    if (sharedCost < bestCost) (best, bestCost) = (Copy(shared), sharedCost);
+                }
                 current = Copy(best);
                 currentCost = bestCost;
             }
-            var temperature = HotTemperature * Math.Pow(ColdTemperature / HotTemperature, (double)cycle / CycleIterations);
+            var temperature = HotTemperature * Math.Pow(ColdTemperature / HotTemperature, (double)cycle / cycleIterations);
             iteration++;
 
             var candidate = Copy(current);
@@ -78,11 +101,57 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed)
                 {
                     best = Copy(candidate);
                     bestCost = cost;
-                    solutions.Add(new SolutionPoint(Duration.FromTimeSpan(clock.Elapsed), cost));
+                    solutions.Add(new SolutionPoint(Duration.FromTimeSpan(clock.Elapsed), cost, iteration));
                 }
             }
         }
         return new Outcome(best, bestCost, iteration, ended, solutions);
+    }
+
+    /// <summary>
+    /// Where searches side by side meet at the end of every annealing cycle and each takes the best plan of them all
+    /// (the lowest cost; its own on a tie). They meet after the same numbers of iterations, so searches with
+    /// an iteration budget stay reproducible; a search that ends leaves, and the others go on without it.
+    /// </summary>
+    public sealed class Exchange(int members) : IDisposable
+    {
+        private readonly Barrier _barrier = new(members);
+        // Two rounds of slots: a search cannot post round r + 2 before every other search has read round r.
+        private readonly (List<List<Stop>>? Routes, long Cost, long Round)[,] _slots = new (List<List<Stop>>?, long, long)[2, members];
+        private readonly Lock _lock = new();
+
+        /// <summary>Posts a search's best plan and waits for the others'; false when cancelled while waiting.</summary>
+        public bool Meet(int member, long round, List<List<Stop>> best, long cost, CancellationToken cancellationToken,
+            out List<List<Stop>> shared, out long sharedCost)
+        {
+            _slots[round % 2, member] = (best, cost, round);
+            (shared, sharedCost) = (best, cost);
+            try
+            {
+                _barrier.SignalAndWait(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+            for (var i = 0; i < _slots.GetLength(1); i++)
+            {
+                var (routes, c, r) = _slots[round % 2, i];
+                if (routes is not null && r == round && c < sharedCost) (shared, sharedCost) = (routes, c);
+            }
+            return true;
+        }
+
+        /// <summary>A search that ends stops being waited for.</summary>
+        public void Leave()
+        {
+            lock (_lock)
+            {
+                if (_barrier.ParticipantCount > 0) _barrier.RemoveParticipant();
+            }
+        }
+
+        public void Dispose() => _barrier.Dispose();
     }
 
     /// <summary>The objective of routes: their travel, overtime and staff use, and the visits left out.</summary>

@@ -81,7 +81,14 @@ public sealed class AppointmentStateMachineTests
         if (refusal is null)
         {
             Assert.Null(outcome.Error);
-            Assert.Equal(before with { Status = action.Target(), UpdatedAt = When(at) }, outcome.Value);
+            // Check-in and served keep their instant (the wait and the service are measured from them).
+            Assert.Equal(before with
+            {
+                Status = action.Target(),
+                UpdatedAt = When(at),
+                CheckedInAt = action == AppointmentAction.CheckIn ? When(at) : null,
+                ServedAt = action == AppointmentAction.Serve ? When(at) : null,
+            }, outcome.Value);
         }
         else
         {

@@ -126,4 +126,26 @@ public sealed class PlanRosterTests
         Assert.All(plan.Duties.Values, d => Assert.Contains(d, x => x.Kind == DutyKind.Window));
         Assert.True(demand["social", 4].WalkIns > 0); // the forecast learned from the history
     }
+
+    private sealed class OutOfTime : IRosterSolver
+    {
+        public RosterPlan Solve(RosterRequest request) => new CpSatRosterSolver().Solve(request with { Options = request.Options with { TimeLimitSeconds = 0 } });
+    }
+
+    [Fact]
+    public async Task A_solve_that_ends_without_a_roster_is_a_conflict_naming_the_limit_never_the_starting_roster()
+    {
+        // CP-SAT stopped before it had a roster (status Unknown): the greedy roster it was started from is not offered as planned.
+        var direct = new CpSatRosterSolver().Solve(new RosterRequest(new RosterDay(Tomorrow, new LocalTime(8, 30), 15, 36),
+            [Person("ann", "social")], [], DayDemand.Build(new RosterDay(Tomorrow, new LocalTime(8, 30), 15, 36), DemoStaffing.Categories, [], null, false).Needed(ServiceLevel.Default),
+            RosterRules.Default, [], null, new RosterWeights(), new RosterSolverOptions(TimeLimitSeconds: 0)));
+        Assert.Equal(RosterStatus.Unknown, direct.Statistics.Status);
+        Assert.Empty(direct.Duties);
+
+        var outcome = await new PlanRoster(new History([]), new Booked([]), new OutOfTime(), Clock).PlanAsync("huli", Setting, Command(), CancellationToken.None);
+        Assert.Null(outcome.Value);
+        Assert.Equal(ProblemKind.Conflict, outcome.Error!.Kind);
+        Assert.Equal(ErrorCodes.RosterNotFound, outcome.Error.Code);
+        Assert.Contains("Roster:TimeLimitSeconds", outcome.Error.Message);
+    }
 }

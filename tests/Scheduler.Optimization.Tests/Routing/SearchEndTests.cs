@@ -78,6 +78,47 @@ public sealed class SearchEndTests
     }
 
     [Fact]
+    public void Searches_that_share_their_best_plan_stay_reproducible()
+    {
+        // Short annealing cycles, so that the two searches meet and exchange their best plans several times.
+        var request = InsertionStartTests.BusyDay(2);
+        var options = new RoutePlannerOptions { TimeLimit = Duration.FromSeconds(30), IterationLimit = 60, AnnealingCycle = 10, Seed = 3, Searches = 2 };
+        Assert.True(options.ShareBest);
+
+        var first = Plan(request, options);
+        var second = Plan(request, options);
+
+        Assert.True(first.Publishable, first.Summary);
+        Assert.Equal(SearchEnd.IterationLimit, first.Statistics.Ended);
+        Assert.Equal(2 * 60, first.Statistics.Iterations);
+        Assert.Equal(Routes(first), Routes(second));
+        Assert.Equal(first.Score!.Total, second.Score!.Total);
+    }
+
+    [Fact]
+    public async Task Searches_that_meet_each_take_the_best_plan_and_one_that_has_ended_is_not_waited_for()
+    {
+        using var exchange = new RuinAndRecreate.Exchange(2);
+        List<List<InsertionBuilder.Stop>> worse = [[]], better = [[], []];
+        var token = TestContext.Current.CancellationToken;
+        var wait = TimeSpan.FromSeconds(10);
+        (bool Met, List<List<InsertionBuilder.Stop>> Routes, long Cost) Meet(int member, long round, List<List<InsertionBuilder.Stop>> best, long cost) =>
+            (exchange.Meet(member, round, best, cost, token, out var routes, out var shared), routes, shared);
+
+        var one = Task.Run(() => Meet(1, 1, better, 3), token);
+        var zero = await Task.Run(() => Meet(0, 1, worse, 5), token).WaitAsync(wait, token);
+        Assert.True(zero.Met);
+        Assert.Same(better, zero.Routes);
+        Assert.Equal(3, zero.Cost);
+        Assert.Same(better, (await one.WaitAsync(wait, token)).Routes);
+
+        // Search 1 ends: search 0 meets alone and keeps its own plan (a wait here would time out).
+        exchange.Leave();
+        var alone = await Task.Run(() => Meet(0, 2, worse, 5), token).WaitAsync(wait, token);
+        Assert.Same(worse, alone.Routes);
+    }
+
+    [Fact]
     public void Ruin_and_recreate_keeps_pinned_visits_where_they_are_pinned()
     {
         var request = InsertionStartTests.BusyDay(3);

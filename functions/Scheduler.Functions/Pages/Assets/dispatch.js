@@ -188,11 +188,21 @@
         await new Promise(r => setTimeout(r, 700));
         continue;
       }
-      progress.textContent = run.status === 'Failed' ? T('failed') + (run.failure || '') : T('planned');
+      progress.textContent = (run.status === 'Failed' ? T('failed') + (run.failure || '') : T('planned')) + searchText(run);
       $('publish').disabled = run.status !== 'Solved';
       show(run);
       return;
     }
+  }
+
+  // How the planner's search went: how long it searched and what it found, or why it ended before its limit.
+  function searchText(run) {
+    const d = run.searchDetails;
+    if (!d) return run.search ? ' (' + run.search + ')' : '';
+    const seconds = d.searchedSeconds < 10 ? d.searchedSeconds.toFixed(1) : Math.round(d.searchedSeconds);
+    return d.ended === 'TimeLimit' || d.ended === 'IterationLimit'
+      ? T('searched', seconds, d.improvements)
+      : T('searchStopped', seconds, d.reason || d.ended + ' (' + d.solverStatus + ')');
   }
 
   $('plan').addEventListener('click', async () => {

@@ -1,29 +1,33 @@
-// The local phone: shows new messages as they arrive (the local inbox, polled every two seconds), and signs a reply
+// The local phone: shows new messages as they arrive (the local inbox, polled every two seconds, each message once), and signs a reply
 // as Twilio would (HMAC-SHA1 over the public URL and the sorted form) before posting it to the real inbound webhook.
 (() => {
   const phone = document.getElementById('phone');
   if (!phone) return;
   const { url, from, token } = phone.dataset;
-  let known = Number(phone.dataset.count);
   const status = document.getElementById('status');
   const body = document.getElementById('body');
   const inbox = document.getElementById('inbox');
   const inboxUrl = '/api/local/sms?to=' + encodeURIComponent(from);
 
+  // Messages are told apart by their id, not by their count or time: several may carry the same instant.
+  const seen = new Set([...inbox.querySelectorAll('li[data-id]')].map(li => li.dataset.id));
+
   async function poll() {
     try {
       const list = await (await fetch(inboxUrl)).json();
-      if (list.length > known) {
-        for (const m of list.slice(0, list.length - known).reverse()) {
-          const li = document.createElement('li');
-          const p = document.createElement('p');
-          p.textContent = m.text;
-          const small = document.createElement('small');
-          small.textContent = m.at + ' · ' + m.kind + ' · ' + m.status;
-          li.append(p, small);
-          inbox.append(li);
-        }
-        known = list.length;
+      const fresh = list.filter(m => !seen.has(m.id)).reverse();
+      for (const m of fresh) {
+        seen.add(m.id);
+        const li = document.createElement('li');
+        li.dataset.id = m.id;
+        const p = document.createElement('p');
+        p.textContent = m.text;
+        const small = document.createElement('small');
+        small.textContent = m.at + ' · ' + m.kind + ' · ' + m.status;
+        li.append(p, small);
+        inbox.append(li);
+      }
+      if (fresh.length > 0) {
         const empty = document.getElementById('empty');
         if (empty) empty.hidden = true;
         status.textContent = '';

@@ -106,9 +106,10 @@ public sealed class HomeVisitPlanning(
             var now = clock.GetCurrentInstant();
             var seconds = (now - started).TotalSeconds;
             finished = result.Publishable
-                ? solving with { Status = PlanRunStatus.Solved, Plan = result.Plan, FinishedAt = now, SolveSeconds = seconds, FirstSolutionSeconds = result.FirstSolutionSeconds, Search = result.Search }
+                ? solving with { Status = PlanRunStatus.Solved, Plan = result.Plan, FinishedAt = now, SolveSeconds = seconds, FirstSolutionSeconds = result.FirstSolutionSeconds, Search = result.Search,
+                    SearchDetails = result.SearchDetails }
                 : solving with { Status = PlanRunStatus.Failed, FinishedAt = now, SolveSeconds = seconds, Plan = result.Plan, Failure = result.Failure,
-                    Violations = result.Violations, Search = result.Search };
+                    Violations = result.Violations, Search = result.Search, SearchDetails = result.SearchDetails };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -6,10 +6,25 @@ public enum PlanRunStatus { Queued, Solving, Solved, Failed, Published, Supersed
 
 /// <summary>One run of the planner for one day: what was asked, how it went, and the plan when there is one.</summary>
 /// <param name="Search">How the search went, in words for the dispatcher ("searched 20 s, 310 improvements" or why it stopped).</param>
+/// <param name="SearchDetails">The same in parts: how and why the search ended, the solver's status, what it did (runs solved before it was kept have none).</param>
 public sealed record PlanRun(
     string Id, string CentreId, LocalDate Date, PlanRunStatus Status, Instant RequestedAt, string RequestedBy,
     Instant? FinishedAt, string? Failure, HomeVisitPlan? Plan, IReadOnlyList<string> Violations, double? SolveSeconds, double? FirstSolutionSeconds,
-    string? Search = null);
+    string? Search = null, PlanSearch? SearchDetails = null);
+
+/// <summary>How a plan run's search went, as the planner reports it.</summary>
+/// <param name="Ended">How it ended: TimeLimit (it used its whole limit), IterationLimit (a reproducible run's budget),
+/// SolutionLimit, Exhausted, NothingToImprove, SolverFailed or Cancelled.</param>
+/// <param name="Reason">Why it ended where it did, when that was not its limit (always given for a search that ended well inside it).</param>
+/// <param name="SolverStatus">The solver's own status (OR-Tools' routing status, or what the planner's own search did).</param>
+/// <param name="Method">The search that ran (RuinAndRecreate, IteratedLocalSearch, GuidedLocalSearch, ...).</param>
+/// <param name="SearchedSeconds">When the search ended, in seconds from its start.</param>
+/// <param name="Improvements">Improving plans found after the first one.</param>
+/// <param name="Iterations">Iterations of the planner's own search (0 for OR-Tools' searches).</param>
+/// <param name="Searches">Searches run side by side.</param>
+/// <param name="Seed">The seed of the planner's own search, to reproduce the run.</param>
+public sealed record PlanSearch(string Ended, string? Reason, string SolverStatus, string? Method, double SearchedSeconds, int Improvements,
+    long Iterations, int Searches, int? Seed);
 
 /// <summary>The message on <c>plan-requests</c>.</summary>
 public sealed record PlanRequested(string Type, int Version, string CentreId, string PlanId)
@@ -50,7 +65,9 @@ public interface IPlanQueue
 
 /// <summary>What the solver made of a day.</summary>
 /// <param name="Search">How the search went, in words (see <see cref="PlanRun.Search"/>).</param>
-public sealed record DayPlanOutcome(bool Publishable, HomeVisitPlan? Plan, string? Failure, IReadOnlyList<string> Violations, double? FirstSolutionSeconds, string? Search);
+/// <param name="SearchDetails">The same in parts (see <see cref="PlanRun.SearchDetails"/>).</param>
+public sealed record DayPlanOutcome(bool Publishable, HomeVisitPlan? Plan, string? Failure, IReadOnlyList<string> Violations, double? FirstSolutionSeconds, string? Search,
+    PlanSearch? SearchDetails = null);
 
 /// <summary>Plans a day of home visits around the visits already published for it.</summary>
 public interface IDayPlanSolver
