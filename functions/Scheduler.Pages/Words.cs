@@ -4,6 +4,8 @@ namespace Scheduler.Pages;
 public sealed partial record Words
 {
     public static readonly Words Unknown = new("未知", "Unknown");
+    public static readonly Words ArchivedAppointment = new("这个预约（{0}）已经过去，记录已存档保存，不能再更改或评价。如需办理，请重新预约。",
+        "This appointment ({0}) is past; its record is kept in the archive and can no longer be changed or rated. To come again, book a new appointment.");
     public static readonly Words SwitchLanguage = new("English", "中文");
     public static readonly Words Address = new("地址", "Address");
     public static readonly Words Hours = new("办公时间", "Opening hours");

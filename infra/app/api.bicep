@@ -180,6 +180,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     RateLimits__TokenPagesWindowMinutes: '60'
     Planning__TimeLimitSeconds: '20'
     Planning__TileUrl: ''
+    Archive__RetentionDays: '90'
+    Archive__DaysPerRun: '31'
     Roster__TimeLimitSeconds: '10'
     Roster__RelativeGap: '0.01'
     Roster__Workers: '2'

@@ -16,9 +16,11 @@ namespace Scheduler.Functions.Appointments;
 /// ledger and the appointment only if unchanged since read (or added only if absent). A booking from a number with
 /// no ledger yet is three storage calls: the counter read, the transaction and the event's queue send, and three more
 /// keep the availability summary in step (ADR 0017): availability is read from the summary, never from the counters.
-/// See ADR 0012.
+/// See ADR 0012. Days past the retention window are moved to the archive (<see cref="TableAppointmentArchive"/>,
+/// ADR 0027): an appointment not found here is looked up there, and a day old enough to be archived is read from both.
 /// </summary>
-public sealed class TableAppointmentStore(StorageClients storage, AppointmentEventPublisher events, AvailabilitySummaries summaries, ILogger<TableAppointmentStore> logger)
+public sealed class TableAppointmentStore(StorageClients storage, AppointmentEventPublisher events, AvailabilitySummaries summaries, ILogger<TableAppointmentStore> logger,
+    TableAppointmentArchive? archive = null)
     : IAppointmentStore
 {
     public const int MaxAttempts = 25;
@@ -143,7 +145,10 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
     {
         if (!IsKeySafe(appointmentId)) return null;
         var found = await _table.GetEntityIfExistsAsync<TableEntity>(centreId, AppointmentRow(appointmentId), cancellationToken: cancellationToken);
-        return found.HasValue ? new StoredAppointment(JsonRow.Read(found.Value!, AppointmentSchema), found.Value!.ETag.ToString()) : null;
+        if (found.HasValue) return new StoredAppointment(JsonRow.Read(found.Value!, AppointmentSchema), found.Value!.ETag.ToString());
+        return archive is not null && await archive.GetAsync(centreId, appointmentId, cancellationToken) is { } archived
+            ? new StoredAppointment(JsonRow.Read(archived, AppointmentSchema), archived.ETag.ToString(), Archived: true)
+            : null;
     }
 
     public async Task<StoredLedger?> ReadLedgerAsync(string centreId, string mobileKey, CancellationToken cancellationToken)
@@ -154,18 +159,28 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
 
     public async Task<IReadOnlyList<Appointment>> ListDayAsync(string centreId, LocalDate date, CancellationToken cancellationToken)
     {
-        var result = new List<Appointment>();
-        await foreach (var e in Range(centreId, $"day|{date:yyyyMMdd}|", $"day|{date:yyyyMMdd}|~", cancellationToken))
-            if (e.GetBoolean(MovedColumn) != true) result.Add(JsonRow.Read(e, AppointmentSchema));
-        return result;
+        return await DayRowsAsync(centreId, date, $"day|{date:yyyyMMdd}|", $"day|{date:yyyyMMdd}|~", cancellationToken);
     }
 
     public async Task<IReadOnlyList<Appointment>> ListAsync(string centreId, string categoryId, LocalDate date, CancellationToken cancellationToken)
     {
-        var result = new List<Appointment>();
-        await foreach (var e in Range(centreId, $"day|{date:yyyyMMdd}|{categoryId}.", $"day|{date:yyyyMMdd}|{categoryId}.~", cancellationToken))
-            if (e.GetBoolean(MovedColumn) != true) result.Add(JsonRow.Read(e, AppointmentSchema));
+        var result = await DayRowsAsync(centreId, date, $"day|{date:yyyyMMdd}|{categoryId}.", $"day|{date:yyyyMMdd}|{categoryId}.~", cancellationToken);
         return result.OrderBy(x => x.Start).ThenBy(x => x.CreatedAt).ToList();
+    }
+
+    /// <summary>
+    /// The day copies in a row-key range: one range read of the hot partition, and for a day old enough to have been
+    /// archived one more of the archive's month partition, the hot copy winning (a row a run could not move yet).
+    /// </summary>
+    private async Task<List<Appointment>> DayRowsAsync(string centreId, LocalDate date, string fromInclusive, string toExclusive, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        await foreach (var e in Range(centreId, fromInclusive, toExclusive, cancellationToken))
+            rows[e.RowKey] = e;
+        if (archive is not null && archive.MayHold(date))
+            foreach (var e in await archive.DayRowsAsync(centreId, date, fromInclusive, toExclusive, cancellationToken))
+                rows.TryAdd(e.RowKey, e);
+        return rows.Values.Where(e => e.GetBoolean(MovedColumn) != true).Select(e => JsonRow.Read(e, AppointmentSchema)).ToList();
     }
 
     /// <summary>
@@ -180,7 +195,7 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
         {
             var id = e.RowKey[(e.RowKey.LastIndexOf('|') + 1)..];
             var stored = await GetAsync(centreId, id, cancellationToken);
-            if (stored is { Appointment: { Status: AppointmentStatus.AwaitingConfirmation, ConfirmBy: { } deadline } a } && deadline <= dueBy)
+            if (stored is { Archived: false, Appointment: { Status: AppointmentStatus.AwaitingConfirmation, ConfirmBy: { } deadline } a } && deadline <= dueBy)
                 result[id] = a;
             else
                 try

@@ -17,6 +17,9 @@ namespace Scheduler.Functions.Catalogue;
 public sealed class CatalogueStore
 {
     private const string Marker = "loaded";
+
+    /// <summary>The partition listing the deployment's centres, one row per centre (not a centre id: those have no underscore).</summary>
+    public const string CityPartition = "_city";
     private readonly TableClient _table;
 
     public CatalogueStore(StorageClients storage) => _table = storage.Tables.GetTableClient(StorageNames.CatalogueTable);
@@ -36,6 +39,17 @@ public sealed class CatalogueStore
         rows.AddRange(profile.Residents.Select(x => Row(pk, $"resident|{x.Id}", x)));
         foreach (var chunk in rows.Chunk(100))
             await _table.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), cancellationToken);
+        // Listed for the timers that run per centre; a merge, so an operator's Enabled=false stays.
+        await _table.UpsertEntityAsync(new TableEntity(CityPartition, pk) { ["Listed"] = true }, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    /// <summary>The centres saved here and not disabled (column <c>Enabled</c> false): one range read of <see cref="CityPartition"/>.</summary>
+    public async Task<IReadOnlyList<string>> ListCentresAsync(CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == CityPartition, select: ["RowKey", "Enabled"], cancellationToken: cancellationToken))
+            if (e.GetBoolean("Enabled") != false) ids.Add(e.RowKey);
+        return ids;
     }
 
     /// <summary>Adds one extended session to the centre's profile; one already there under that id stays as it is.</summary>

@@ -31,8 +31,15 @@ public static class PublicHolidays
 /// </summary>
 public sealed class CentreDirectory(CatalogueStore catalogue, IStaffedWindowsSource staffed, IClock clock, IDateTimeZoneProvider zones,
     Microsoft.Extensions.Options.IOptions<SchedulerOptions> options)
-    : ICentreDirectory
+    : ICentreDirectory, ICentreList
 {
+    /// <summary>Every enabled centre of the catalogue, and the default centre (<c>Scheduler:CentreId</c>) in any case, first.</summary>
+    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
+    {
+        var listed = await catalogue.ListCentresAsync(cancellationToken);
+        return [options.Value.CentreId, .. listed.Where(id => id != options.Value.CentreId).Order(StringComparer.Ordinal)];
+    }
+
     public static readonly Duration CacheFor = Duration.FromSeconds(30);
     private readonly ConcurrentDictionary<string, (Instant At, CentreSnapshot? Snapshot)> _cache = new();
 

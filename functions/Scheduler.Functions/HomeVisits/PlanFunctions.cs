@@ -16,7 +16,7 @@ public sealed record PlanAccepted(string Id, PlanRunStatus Status, string Status
 
 /// <summary>Planning days of home visits: request a run, follow it, publish it; the nightly timer plans tomorrow.</summary>
 public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery schedules, PoisonWatch poison, IOptions<SchedulerOptions> options,
-    ILogger<PlanFunctions> logger)
+    Scheduler.Core.Booking.ICentreList centreList, ILogger<PlanFunctions> logger)
 {
     private string Centre => options.Value.CentreId;
 
@@ -61,12 +61,20 @@ public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery
                 finished.Plan?.Kpis.Served ?? 0, finished.Plan?.Kpis.Dropped ?? 0, finished.Search, finished.Failure is null ? "" : "; " + finished.Failure);
     }
 
-    /// <summary>Plans the next working day every evening: 12:00 UTC (Flex Consumption runs timers in UTC) is 20:00 in Asia/Shanghai.</summary>
+    /// <summary>
+    /// Plans the next working day of every centre of the deployment every evening (ADR 0018): one run and one
+    /// <c>plan-requests</c> message per centre and date, so plans run in parallel on the planning instances. 12:00 UTC
+    /// (Flex Consumption runs timers in UTC) is 20:00 in Asia/Shanghai.
+    /// </summary>
     [Function("PlanTomorrow")]
     public async Task Nightly([TimerTrigger("0 0 12 * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        if (await planning.PlanNextWorkingDayAsync(Centre, new SystemCaller("nightly-plan"), cancellationToken) is { Error: { } error })
-            logger.LogWarning("The nightly plan was not requested: {Code} {Message}", error.Code, error.Message);
+        var centres = await centreList.ListAsync(cancellationToken);
+        foreach (var (centre, outcome) in await planning.PlanCityNextWorkingDayAsync(centres, new SystemCaller("nightly-plan"), cancellationToken))
+            if (outcome is { Error: { } error })
+                logger.LogWarning("Centre {Centre}: the nightly plan was not requested: {Code} {Message}", centre, error.Code, error.Message);
+            else if (outcome is { Value: { } run })
+                logger.LogInformation("Centre {Centre}: nightly plan {PlanId} for {Date} is {Status}", centre, run.Id, run.Date, run.Status);
     }
 
     [RequireRole(Roles.Dispatcher)]

@@ -10,10 +10,49 @@ namespace Scheduler.Functions.HomeVisits;
 /// <c>dup|{key}</c> per resident, item and day added in the same transaction, so a duplicate request fails whole.
 /// A copy of each request under <c>at|{position}</c> (<see cref="RequestPosition"/>: time, then id), written in the same
 /// transactions as the request, orders requests as they came, so a dispatcher's page is one range read (ADR 0025).
+/// Each day a request has a window on gets a pointer <c>date|yyyyMMdd|{id}</c>, written with every write of the
+/// request in the same transaction, so planning a day, telling its residents and a staff member's day read that
+/// day's requests by key (a range read and a point read each), not every request ever made. Requests stored before
+/// the pointers existed get theirs the first time a centre's day is read (<c>indexed|dates</c> marks that done).
 /// </summary>
 public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStore
 {
+    private const string IndexedMarker = "indexed|dates";
     private readonly TableClient _table = storage.Tables.GetTableClient(StorageNames.HomeVisitsTable);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _indexed = new();
+
+    public static string DateRow(NodaTime.LocalDate date, string id) => $"date|{date:yyyyMMdd}|{id}";
+
+    private static IEnumerable<TableTransactionAction> DatePointers(HomeVisitRequest r) =>
+        r.Windows.Select(w => w.Date).Distinct().Select(d =>
+            new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(r.CentreId, DateRow(d, r.Id))));
+
+    public async Task<IReadOnlyList<HomeVisitRequest>> ListForDateAsync(string centreId, NodaTime.LocalDate date, CancellationToken cancellationToken)
+    {
+        await EnsureIndexedAsync(centreId, cancellationToken);
+        var prefix = $"date|{date:yyyyMMdd}|";
+        var ids = new List<string>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo(prefix) >= 0 && x.RowKey.CompareTo(prefix + "~") < 0,
+                           select: ["RowKey"], cancellationToken: cancellationToken))
+            ids.Add(e.RowKey[prefix.Length..]);
+        var found = await Task.WhenAll(ids.Select(id => GetAsync(centreId, id, cancellationToken)));
+        // A pointer outlives a window taken off the request: the request decides.
+        return found.Where(f => f is not null && f.Request.Windows.Any(w => w.Date == date)).Select(f => f!.Request).OrderBy(r => r.CreatedAt).ToList();
+    }
+
+    /// <summary>Once per centre: pointers for requests stored before they existed (one scan, then a marker row).</summary>
+    private async Task EnsureIndexedAsync(string centreId, CancellationToken cancellationToken)
+    {
+        if (_indexed.ContainsKey(centreId)) return;
+        if (!(await _table.GetEntityIfExistsAsync<TableEntity>(centreId, IndexedMarker, cancellationToken: cancellationToken)).HasValue)
+        {
+            var pointers = new List<TableTransactionAction>();
+            foreach (var r in await ListAsync(centreId, cancellationToken)) pointers.AddRange(DatePointers(r));
+            foreach (var chunk in pointers.Chunk(100)) await _table.SubmitTransactionAsync(chunk, cancellationToken);
+            await _table.UpsertEntityAsync(new TableEntity(centreId, IndexedMarker), TableUpdateMode.Replace, cancellationToken);
+        }
+        _indexed[centreId] = true;
+    }
 
     public async Task<bool> AddAsync(HomeVisitRequest request, CancellationToken cancellationToken)
     {
@@ -24,6 +63,7 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
                 new TableTransactionAction(TableTransactionActionType.Add, Entity(request)),
                 new TableTransactionAction(TableTransactionActionType.Add, Ordered(request)),
                 new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(request.CentreId, $"dup|{request.DuplicateKey}") { ["RequestId"] = request.Id }),
+                .. DatePointers(request),
             ], cancellationToken);
             return true;
         }
@@ -43,12 +83,14 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
     {
         // A request that ends without a visit (rejected, cancelled, or sent back for information) frees its
         // resident-item-day key in the same transaction, so the resident can ask again.
-        // The ordered copy follows the request under the request's ETag: the transaction fails whole if the request changed.
+        // The ordered copy and the date pointers follow the request under the request's ETag: the transaction fails
+        // whole if the request changed.
         var actions = new List<TableTransactionAction>
         {
             new(TableTransactionActionType.UpdateReplace, Entity(request), new ETag(etag)),
             new(TableTransactionActionType.UpsertReplace, Ordered(request)),
         };
+        actions.AddRange(DatePointers(request));
         if (request.Status is HomeVisitStatus.Rejected or HomeVisitStatus.Cancelled or HomeVisitStatus.NeedsInformation
             && await _table.GetEntityIfExistsAsync<TableEntity>(request.CentreId, $"dup|{request.DuplicateKey}", cancellationToken: cancellationToken) is { HasValue: true } dup
             && dup.Value!.GetString("RequestId") == request.Id)

@@ -20,7 +20,18 @@ public sealed class TablePlanRunStore(StorageClients storage) : IPlanRunStore, S
 
     private static string Partition(string centreId, LocalDate date) => $"{centreId}|{date:yyyyMMdd}";
 
-    public Task AddAsync(PlanRun run, CancellationToken cancellationToken) => _table.AddEntityAsync(Entity(run), cancellationToken);
+    public async Task<bool> AddAsync(PlanRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.AddEntityAsync(Entity(run), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
 
     public async Task<StoredPlanRun?> GetAsync(string centreId, string planId, CancellationToken cancellationToken)
     {

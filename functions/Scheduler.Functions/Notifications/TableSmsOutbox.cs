@@ -28,6 +28,9 @@ public sealed record SmsSendMessage(string Type, int Version, string To, string 
 /// number's conversation and opt-out (<c>contact-xx</c>, keyed by pseudonym) and the ids of inbound messages
 /// handled (<c>in-xx</c>). A taken message is put on queue <c>sms-send</c>; a retry of the same key finds it
 /// pending and puts it on the queue again (the sender's in-flight mark keeps that from sending twice).
+/// Each message also gets an inbox row in its partition, <c>inbox|{pseudonym}|{newest first}|{row}</c>, added in the
+/// same entity-group transaction (one request, one more entity), so the messages to a number (the local inbox) are
+/// one range read of its newest rows and a point read of each, not a filter over the partition's 1/256 of all messages.
 /// </summary>
 public sealed class TableSmsOutbox(StorageClients storage, Func<Pseudonyms> pseudonymsOf) : ISmsOutbox, ISmsStore, ISmsSendQueue, ISmsContacts
 {
@@ -57,7 +60,11 @@ public sealed class TableSmsOutbox(StorageClients storage, Func<Pseudonyms> pseu
             optedOut ? "the recipient opted out: not sent" : null));
         try
         {
-            await _table.AddEntityAsync(row, cancellationToken);
+            await _table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.Add, row),
+                new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(row.PartitionKey, InboxRow(message.To, message.At, row.RowKey))),
+            ], cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
@@ -113,13 +120,28 @@ public sealed class TableSmsOutbox(StorageClients storage, Func<Pseudonyms> pseu
         await _table.UpsertEntityAsync(new TableEntity("sid-" + Bucket(providerId), providerId) { ["P"] = Partition(message.To), ["R"] = Row(message.Key) },
             TableUpdateMode.Replace, cancellationToken);
 
-    /// <summary>The messages to one number, newest first (the local inbox).</summary>
+    private string InboxPrefix(string to) => $"inbox|{pseudonyms.Mobile(to)}|";
+
+    /// <summary>An inbox row: newest first by the time inverted, then the message's row.</summary>
+    private string InboxRow(string to, Instant at, string row) => $"{InboxPrefix(to)}{long.MaxValue - at.ToUnixTimeTicks():D19}|{row}";
+
+    /// <summary>
+    /// The newest <paramref name="max"/> messages to one number (the local inbox): one range read of the number's inbox
+    /// rows, newest first, and a point read of each message, however many the number or its partition ever got.
+    /// </summary>
     public async Task<IReadOnlyList<StoredSms>> ListToAsync(string to, int max, CancellationToken cancellationToken)
     {
-        var list = new List<StoredSms>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == Partition(to) && x.GetString("To") == to, cancellationToken: cancellationToken))
-            list.Add(Read(e));
-        return list.OrderByDescending(s => s.Message.At).ThenByDescending(s => s.Message.Key, StringComparer.Ordinal).Take(max).ToList();
+        var pk = Partition(to);
+        var prefix = InboxPrefix(to);
+        var rows = new List<string>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(prefix) >= 0 && x.RowKey.CompareTo(prefix + "~") < 0,
+                           maxPerPage: max, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            rows.Add(e.RowKey[(e.RowKey.LastIndexOf('|') + 1)..]);
+            if (rows.Count == max) break;
+        }
+        var found = await Task.WhenAll(rows.Select(r => _table.GetEntityIfExistsAsync<TableEntity>(pk, r, cancellationToken: cancellationToken)));
+        return found.Where(f => f.HasValue).Select(f => Read(f.Value!)).ToList();
     }
 
     /// <summary>Every message of every number, for the benchmark and tests (a scan: not for production paths).</summary>
@@ -127,7 +149,7 @@ public sealed class TableSmsOutbox(StorageClients storage, Func<Pseudonyms> pseu
     {
         var list = new List<StoredSms>();
         await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey.CompareTo("out-") >= 0 && x.PartitionKey.CompareTo("out-~") < 0, cancellationToken: cancellationToken))
-            list.Add(Read(e));
+            if (!e.RowKey.StartsWith("inbox|", StringComparison.Ordinal)) list.Add(Read(e));
         return list;
     }
 

@@ -152,6 +152,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     [ApiOperation("Resident page: the appointment from the SMS link, with move and cancel.", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
     [ApiResponse(401, "The link is not valid or has expired.", ContentType = "text/html")]
+    [ApiResponse(410, "The appointment is long past and archived: a page saying so.", ContentType = "text/html")]
     public async Task<IActionResult> Manage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/manage")] HttpRequest request, CancellationToken cancellationToken)
     {
         var lang = Lang.For(request.Query["lang"]);
@@ -421,6 +422,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             ErrorCodes.AfterCutoff => lang[new("这个时间已停止预约，请选择其他时间。", "Booking for that time has closed; please choose another.")],
             ErrorCodes.InThePast => lang[new("这个时间已经过去，请选择其他时间。", "That time has passed; please choose another.")],
             ErrorCodes.AlreadyStarted => lang[new("预约已开始，无法更改。", "The appointment has started and cannot be changed.")],
+            ErrorCodes.Archived => lang[new("这个预约早已过去，记录已存档，无法更改。", "This appointment is long past; its record is archived and cannot be changed.")],
             ErrorCodes.OutsideOpeningHours or ErrorCodes.NotOnGrid or ErrorCodes.TooLateInSession =>
                 lang[new("这个时间不在办理时间内，请选择其他时间。", "That time is outside the hours for this service; please choose another.")],
             ErrorCodes.Closed or ErrorCodes.Holiday => lang[new("中心这一天不办理这个事项，请选择其他日期。", "The centre does not offer this service that day; please choose another.")],
@@ -444,7 +446,11 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         if (problem is not null || caller is not ResidentCaller r || !r.Token.Subject.StartsWith("appointment/", StringComparison.Ordinal) || r.Token.CentreId != CentreId)
             return (null, await MessageAsync(request, lang, centre, lang[Words.BadLink], 401));
         var found = await queries.GetAsync(CentreId, r.Token.Subject["appointment/".Length..], cancellationToken);
-        return found.Error is null ? (found.Value!.Appointment, null) : (null, await MessageAsync(request, lang, centre, lang[Words.NotFoundAppointment], 404));
+        if (found.Error is not null) return (null, await MessageAsync(request, lang, centre, lang[Words.NotFoundAppointment], 404));
+        // Long past and archived (ADR 0027): kept, but nothing more can be done with it; the page says so.
+        if (found.Value!.Archived)
+            return (null, await MessageAsync(request, lang, centre, string.Format(null, lang[Words.ArchivedAppointment], lang.When(found.Value.Appointment.Date, found.Value.Appointment.Start)), 410));
+        return (found.Value.Appointment, null);
     }
 
     internal static Task<IActionResult> MessageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, string message, int status) =>

@@ -157,7 +157,14 @@ public static class ServiceRegistration
         services.AddSingleton<IAppointmentStore, TableAppointmentStore>();
         services.AddSingleton<TableExtendedHoursRequests>();
         services.AddSingleton<IExtendedHoursRequests>(sp => sp.GetRequiredService<TableExtendedHoursRequests>());
-        services.AddSingleton<ICentreDirectory, CentreDirectory>();
+        services.AddSingleton<CentreDirectory>();
+        services.AddSingleton<ICentreDirectory>(sp => sp.GetRequiredService<CentreDirectory>());
+        services.AddSingleton<ICentreList>(sp => sp.GetRequiredService<CentreDirectory>());
+        services.AddOptions<ArchiveOptions>().Bind(configuration.GetSection(ArchiveOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ArchiveOptions>>().Value.ToSettings());
+        services.AddSingleton<TableAppointmentArchive>();
+        services.AddSingleton<IAppointmentArchive>(sp => sp.GetRequiredService<TableAppointmentArchive>());
+        services.AddSingleton<ArchivePastAppointments>();
         services.AddSingleton<IPhoneNumbers, LibPhoneNumbers>();
         services.AddSingleton(sp => new Pseudonyms(sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.DerivedKey("pseudonyms")));
         services.AddSingleton<ManageLinks>();

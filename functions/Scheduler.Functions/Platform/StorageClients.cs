@@ -62,6 +62,7 @@ public static class StorageNames
     public const string CatalogueTable = "catalogue";
     public const string AuditTable = "audit";
     public const string AppointmentsTable = "appointments";
+    public const string AppointmentArchiveTable = "appointmentarchive";
     public const string AvailabilityTable = "availability";
     public const string ExtendedHoursTable = "extendedhours";
     public const string HomeVisitsTable = "homevisits";
@@ -80,7 +81,7 @@ public static class StorageNames
     public const string SmsSendQueue = "sms-send";
 
     public static readonly IReadOnlyList<string> Tables =
-        [CatalogueTable, AuditTable, AppointmentsTable, AvailabilityTable, ExtendedHoursTable, HomeVisitsTable, PlansTable, SmsTable, PoisonTable, RatingsTable, StaffFeedsTable, VerificationsTable, RateLimitsTable, RostersTable, WindowCallsTable];
+        [CatalogueTable, AuditTable, AppointmentsTable, AppointmentArchiveTable, AvailabilityTable, ExtendedHoursTable, HomeVisitsTable, PlansTable, SmsTable, PoisonTable, RatingsTable, StaffFeedsTable, VerificationsTable, RateLimitsTable, RostersTable, WindowCallsTable];
 
     /// <summary>Queues the app writes or reads; each has a <c>-poison</c> twin where failed messages end.</summary>
     public static readonly IReadOnlyList<string> Queues = [AppointmentEventsQueue, HomeVisitRequestsQueue, PlanRequestsQueue, SmsSendQueue];

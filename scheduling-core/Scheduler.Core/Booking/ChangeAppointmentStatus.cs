@@ -20,6 +20,7 @@ public sealed class ChangeAppointmentStatus(IAppointmentStore store, ICentreDire
         {
             var stored = await store.GetAsync(centreId, appointmentId, cancellationToken);
             if (stored is null) return Attempt<Outcome<Appointment>>.Done(Problem.UnknownAppointment());
+            if (stored.Archived) return Attempt<Outcome<Appointment>>.Done(Problem.ArchivedAppointment());
             var current = stored.Appointment;
             var now = clock.GetCurrentInstant();
             var applied = current.Apply(action, now, centre.Calendar);
@@ -49,6 +50,7 @@ public sealed class ChangeAppointmentStatus(IAppointmentStore store, ICentreDire
         {
             var stored = await store.GetAsync(centreId, appointmentId, cancellationToken);
             if (stored is null) return Attempt<Outcome<Appointment>>.Done(Problem.UnknownAppointment());
+            if (stored.Archived) return Attempt<Outcome<Appointment>>.Done(Problem.ArchivedAppointment());
             var current = stored.Appointment;
             if (!current.Green) return Attempt<Outcome<Appointment>>.Done(Problem.Conflict("appointment", ErrorCodes.NotGreen, "This appointment claims no green channel."));
             if (current.Status is not (AppointmentStatus.Booked or AppointmentStatus.AwaitingConfirmation or AppointmentStatus.CheckedIn))

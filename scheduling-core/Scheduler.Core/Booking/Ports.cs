@@ -74,12 +74,56 @@ public interface IAppointmentStore
     Task<IReadOnlyList<Appointment>> ListAsync(string centreId, string categoryId, LocalDate date, CancellationToken cancellationToken);
 }
 
-public sealed record StoredAppointment(Appointment Appointment, string ETag);
+/// <summary>
+/// An appointment as read, with the ETag to change it under. <see cref="Archived"/>: read from the archive (a day past
+/// the retention window, ADR 0027), kept and readable but no longer changeable.
+/// </summary>
+public sealed record StoredAppointment(Appointment Appointment, string ETag, bool Archived = false);
+
+/// <summary>
+/// Where past appointments go (ADR 0027): a day's appointments, their day copies and the slot counters of that day
+/// leave the centre's hot partition for an archive, copied first and then deleted only if unchanged since read.
+/// </summary>
+public interface IAppointmentArchive
+{
+    /// <summary>
+    /// Takes the centre's archiving lease, so one run moves a centre's days at a time (a run's copy of a row must not
+    /// land after a later run's copy of a newer version); null while another run holds it. The lease lapses by itself
+    /// after a while, so a run that stopped halfway does not block the next night's.
+    /// </summary>
+    Task<IArchiveLease?> TryLeaseAsync(string centreId, CancellationToken cancellationToken);
+
+    /// <summary>The oldest date from <paramref name="from"/> on and before <paramref name="before"/> that still has appointments in the hot partition, or null.</summary>
+    Task<LocalDate?> OldestHotDayAsync(string centreId, LocalDate from, LocalDate before, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves one day of a centre to the archive: every row is copied (an upsert, so a repeated run copies again
+    /// harmlessly) before its hot original is deleted under the ETag read; a row that changed meanwhile stays hot
+    /// for the next run.
+    /// </summary>
+    Task<ArchivedDay> ArchiveDayAsync(string centreId, IReadOnlyList<string> categoryIds, LocalDate date, CancellationToken cancellationToken);
+}
+
+/// <summary>A held archiving lease: renewed before each day moved (false: it lapsed and another run took it, so stop); given back when disposed.</summary>
+public interface IArchiveLease : IAsyncDisposable
+{
+    Task<bool> RenewAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What one day's archiving did: appointments moved, rows moved in all (appointments, day copies, counters), rows left because they changed.</summary>
+public sealed record ArchivedDay(LocalDate Date, int Appointments, int Rows, int Left);
 
 public sealed record StoredLedger(BookerLedger Ledger, string ETag);
 
 /// <summary>A centre's profile with its calendar, as the booking rules see it.</summary>
 public sealed record CentreSnapshot(CentreProfile Profile, CentreCalendar Calendar, BookingRules Rules);
+
+/// <summary>The centres a deployment serves (ADR 0018): for the timers that run for each of them.</summary>
+public interface ICentreList
+{
+    /// <summary>The enabled centres, the deployment's default centre always among them; one read of a short list.</summary>
+    Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken);
+}
 
 public interface ICentreDirectory
 {

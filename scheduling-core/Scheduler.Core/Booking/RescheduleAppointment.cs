@@ -19,6 +19,7 @@ public sealed class RescheduleAppointment(IAppointmentStore store, ICentreDirect
         {
             var stored = await store.GetAsync(centreId, appointmentId, cancellationToken);
             if (stored is null) return Attempt<Outcome<Appointment>>.Done(Problem.UnknownAppointment());
+            if (stored.Archived) return Attempt<Outcome<Appointment>>.Done(Problem.ArchivedAppointment());
             var current = stored.Appointment;
             var now = clock.GetCurrentInstant();
             if (current.ChangeableAt(now, centre.Calendar) is { } notChangeable) return Attempt<Outcome<Appointment>>.Done(notChangeable);

@@ -36,9 +36,14 @@ public interface IRatingStore
 
     Task AddFollowUpAsync(FollowUp followUp, CancellationToken cancellationToken);
 
+    /// <summary>The ratings given in [<paramref name="from"/>, <paramref name="to"/>): read by key, however many came before.</summary>
     Task<IReadOnlyList<Rating>> ListAsync(string centreId, Instant from, Instant to, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<FollowUp>> ListFollowUpsAsync(string centreId, CancellationToken cancellationToken);
+    /// <summary>The open follow-ups, and those closed in [<paramref name="closedFrom"/>, <paramref name="closedTo"/>): read by key, however many were closed before.</summary>
+    Task<IReadOnlyList<FollowUp>> ListFollowUpsAsync(string centreId, Instant closedFrom, Instant closedTo, CancellationToken cancellationToken);
+
+    /// <summary>The follow-up of one subject and kind, open or closed, or null.</summary>
+    Task<FollowUp?> GetFollowUpAsync(string centreId, string kind, string subject, CancellationToken cancellationToken);
 }
 
 public sealed record RatingGroup(string Key, int Count, double Average);
@@ -48,7 +53,7 @@ public sealed record RatingSummary(LocalDate From, LocalDate To, int Count, doub
 
 /// <summary>
 /// Ratings: one per appointment or visit; a 1 or 2 opens a follow-up due in a number of working days (default 3)
-/// by the centre's calendar; the summary counts and averages by category and item over local dates.
+/// by the centre's calendar; the summary counts and averages by category and item over local dates, and counts the follow-ups open now, closed in the period and overdue.
 /// </summary>
 public sealed class Ratings(IRatingStore store, Booking.ICentreDirectory centres, IClock clock, int followUpWorkingDays = 3, int visitChangeWorkingDays = 1)
 {
@@ -58,9 +63,7 @@ public sealed class Ratings(IRatingStore store, Booking.ICentreDirectory centres
     /// </summary>
     public async Task<FollowUp> RequestVisitChangeAsync(string centreId, string subject, string? reason, Instant at, CancellationToken cancellationToken)
     {
-        var open = (await store.ListFollowUpsAsync(centreId, cancellationToken))
-            .FirstOrDefault(f => f.Subject == subject && f.Kind == FollowUpKinds.VisitChange && f.Status == FollowUpStatus.Open);
-        if (open is not null) return open;
+        if (await store.GetFollowUpAsync(centreId, FollowUpKinds.VisitChange, subject, cancellationToken) is { Status: FollowUpStatus.Open } open) return open;
         var calendar = (await centres.GetAsync(centreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{centreId}' is not known.")).Calendar;
         var followUp = new FollowUp(centreId, subject, 0, string.IsNullOrWhiteSpace(reason) ? null : reason.Trim()[..Math.Min(200, reason.Trim().Length)], at,
             DueAfterWorkingDays(calendar, at, visitChangeWorkingDays), FollowUpStatus.Open, null, null, null, FollowUpKinds.VisitChange);
@@ -91,7 +94,8 @@ public sealed class Ratings(IRatingStore store, Booking.ICentreDirectory centres
         if (centre is null) return Problem.UnknownCentre(centreId);
         var calendar = centre.Calendar;
         var list = await store.ListAsync(centreId, calendar.ToInstant(from.Value.AtMidnight()), calendar.ToInstant(to.Value.PlusDays(1).AtMidnight()), cancellationToken);
-        var followUps = (await store.ListFollowUpsAsync(centreId, cancellationToken)).Where(f => f.Kind == FollowUpKinds.Rating).ToList();
+        var followUps = (await store.ListFollowUpsAsync(centreId, calendar.ToInstant(from.Value.AtMidnight()), calendar.ToInstant(to.Value.PlusDays(1).AtMidnight()), cancellationToken))
+            .Where(f => f.Kind == FollowUpKinds.Rating).ToList();
         var now = clock.GetCurrentInstant();
         static IReadOnlyList<RatingGroup> By(IEnumerable<Rating> rs, Func<Rating, string> key) =>
             rs.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new RatingGroup(g.Key, g.Count(), Math.Round(g.Average(r => r.Score), 2))).ToList();
@@ -100,10 +104,16 @@ public sealed class Ratings(IRatingStore store, Booking.ICentreDirectory centres
             followUps.Count(f => f.Status == FollowUpStatus.Open), followUps.Count(f => f.Status == FollowUpStatus.Closed), followUps.Count(f => f.OverdueAt(now))));
     }
 
-    /// <summary>A centre's follow-ups, open ones first and the most overdue first among them.</summary>
-    public async Task<IReadOnlyList<FollowUp>> FollowUpsAsync(string centreId, CancellationToken cancellationToken) =>
-        (await store.ListFollowUpsAsync(centreId, cancellationToken))
+    /// <summary>How far back the dispatchers' list shows closed follow-ups.</summary>
+    public static readonly Duration ClosedShownFor = Duration.FromDays(30);
+
+    /// <summary>A centre's open follow-ups and those closed in the last <see cref="ClosedShownFor"/>, open ones first and the most overdue first among them.</summary>
+    public async Task<IReadOnlyList<FollowUp>> FollowUpsAsync(string centreId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        return (await store.ListFollowUpsAsync(centreId, now - ClosedShownFor, now + Duration.FromMinutes(1), cancellationToken))
             .OrderBy(f => f.Status).ThenBy(f => f.Due).ToList();
+    }
 
     /// <summary>A dispatcher closes a follow-up with what was done.</summary>
     public async Task<Outcome<FollowUp>> CloseAsync(string centreId, string? subject, string? note, Identity.Caller caller, CancellationToken cancellationToken,
@@ -111,7 +121,7 @@ public sealed class Ratings(IRatingStore store, Booking.ICentreDirectory centres
     {
         if (string.IsNullOrWhiteSpace(note) || note.Length > 500) return Problem.Invalid("note", ErrorCodes.ReasonRequired, "Say what was done (at most 500 characters).");
         kind ??= FollowUpKinds.Rating;
-        var found = (await store.ListFollowUpsAsync(centreId, cancellationToken)).FirstOrDefault(f => f.Subject == subject && f.Kind == kind);
+        var found = subject is null ? null : await store.GetFollowUpAsync(centreId, kind, subject, cancellationToken);
         if (found is null) return Problem.NotFound("subject", ErrorCodes.UnknownRequest, "No follow-up for this subject.");
         if (found.Status == FollowUpStatus.Closed) return Outcome<FollowUp>.Ok(found);
         var closed = found with { Status = FollowUpStatus.Closed, Note = note.Trim(), ClosedBy = caller.AuditName, ClosedAt = clock.GetCurrentInstant() };

@@ -3,6 +3,7 @@ namespace Scheduler.Core.Results;
 /// <summary>Every stable error code a use case gives, so adapters and pages compare constants, never strings typed twice.</summary>
 public static class ErrorCodes
 {
+    public const string Archived = "archived";
     public const string CodeAttemptsExhausted = "code-attempts-exhausted";
     public const string CodeExpired = "code-expired";
     public const string InvalidCode = "invalid-code";

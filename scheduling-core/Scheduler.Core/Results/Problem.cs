@@ -44,6 +44,10 @@ public sealed record Problem(ProblemKind Kind, string Field, string Code, string
     public static Problem UnknownCentre(string centreId) => NotFound("centre", ErrorCodes.UnknownCentre, $"Centre '{centreId}' is not known.");
 
     public static Problem UnknownAppointment() => NotFound("appointment", ErrorCodes.UnknownAppointment, "No such appointment.");
+
+    /// <summary>An appointment past the retention window, read from the archive: kept, but no longer changeable.</summary>
+    public static Problem ArchivedAppointment() =>
+        Conflict("appointment", ErrorCodes.Archived, "This appointment is long past and kept in the archive; it can no longer be changed.");
 }
 
 /// <summary>A value or the rule the request broke.</summary>

@@ -33,6 +33,7 @@ public sealed class CallToWindow(IAppointmentStore appointments, IWindowCalls ca
     {
         var stored = await appointments.GetAsync(centreId, appointmentId, cancellationToken);
         if (stored is null) return Problem.UnknownAppointment();
+        if (stored.Archived) return Problem.ArchivedAppointment();
         var a = stored.Appointment;
         if (await calls.GetAsync(centreId, a.Date, a.Id, cancellationToken) is { } earlier) return Outcome<WindowCall>.Ok(earlier);
         if (a.Status != AppointmentStatus.CheckedIn)

@@ -87,6 +87,27 @@ public sealed class HomeVisitPlanningTests
     }
 
     [Fact]
+    public async Task The_nightly_run_is_queued_once_per_centre_and_date_and_again_only_when_its_message_was_lost()
+    {
+        _w.Clock.Advance(Duration.FromDays(-1));
+        var first = await _w.Planning.PlanNextWorkingDayAsync(TestCentre.Id, new SystemCaller("nightly"), CancellationToken.None);
+        _w.Clock.Advance(Duration.FromMinutes(1));
+        var again = await _w.Planning.PlanNextWorkingDayAsync(TestCentre.Id, new SystemCaller("nightly"), CancellationToken.None);
+
+        Assert.Equal(HomeVisitPlanning.NightlyId(Today), first!.Value.Value!.Id);
+        Assert.Equal(first.Value.Value, again!.Value.Value);
+        Assert.Single(_w.Queue.Messages);
+        Assert.Single(_w.Runs.All);
+
+        // Still queued long after: the first message was lost with the process that sent it, so it is sent again.
+        _w.Clock.Advance(HomeVisitPlanning.LostMessageAfter);
+        await _w.Planning.PlanNextWorkingDayAsync(TestCentre.Id, new SystemCaller("nightly"), CancellationToken.None);
+        Assert.Equal(2, _w.Queue.Messages.Count);
+        Assert.All(_w.Queue.Messages, m => Assert.Equal(first.Value.Value.Id, m.PlanId));
+        Assert.Single(_w.Runs.All);
+    }
+
+    [Fact]
     public async Task Solving_stores_the_plan_how_long_it_took_and_how_the_search_went_given_the_approved_requests_and_the_published_plan()
     {
         var published = _w.Run("published", Monday, PlanRunStatus.Published, Plan(Monday, "hv-a", "hv-b"));

@@ -27,6 +27,7 @@ public sealed class ReencryptResidentIdsTests
         public Task<StoredRequest?> GetAsync(string centreId, string id, CancellationToken c) => inner.GetAsync(centreId, id, c);
         public Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken c) => inner.ListAsync(centreId, c);
         public Task<IReadOnlyList<HomeVisitRequest>> PageAsync(string centreId, int take, string? after, CancellationToken c) => inner.PageAsync(centreId, take, after, c);
+        public Task<IReadOnlyList<HomeVisitRequest>> ListForDateAsync(string centreId, LocalDate date, CancellationToken c) => inner.ListForDateAsync(centreId, date, c);
 
         public async Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken c)
         {

@@ -36,8 +36,11 @@ internal sealed class InMemoryRatings : IRatingStore
     public Task<IReadOnlyList<Rating>> ListAsync(string centreId, Instant from, Instant to, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Rating>>(Ratings.Where(r => r.At >= from && r.At < to).ToList());
 
-    public Task<IReadOnlyList<FollowUp>> ListFollowUpsAsync(string centreId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<FollowUp>>(FollowUps.Values.ToList());
+    public Task<IReadOnlyList<FollowUp>> ListFollowUpsAsync(string centreId, Instant closedFrom, Instant closedTo, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<FollowUp>>(FollowUps.Values.Where(f => f.Status == FollowUpStatus.Open || (f.ClosedAt >= closedFrom && f.ClosedAt < closedTo)).ToList());
+
+    public Task<FollowUp?> GetFollowUpAsync(string centreId, string kind, string subject, CancellationToken cancellationToken) =>
+        Task.FromResult(FollowUps.GetValueOrDefault((subject, kind)));
 }
 
 /// <summary>

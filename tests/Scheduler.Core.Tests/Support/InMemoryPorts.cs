@@ -125,6 +125,8 @@ public sealed class InMemoryHomeVisitStore : IHomeVisitStore
         Task.FromResult<IReadOnlyList<HomeVisitRequest>>(_requests.Values.Select(s => s.Request).Where(r => r.CentreId == centreId)
             .Select(r => (Position: RequestPosition.Of(r), Request: r)).Where(p => after is null || string.CompareOrdinal(p.Position, after) > 0)
             .OrderBy(p => p.Position, StringComparer.Ordinal).Take(take).Select(p => p.Request).ToList());
+    public Task<IReadOnlyList<HomeVisitRequest>> ListForDateAsync(string centreId, LocalDate date, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HomeVisitRequest>>(_requests.Values.Select(s => s.Request).Where(r => r.CentreId == centreId && r.Windows.Any(w => w.Date == date)).ToList());
 
     public void Put(HomeVisitRequest request) => _requests[request.Id] = new StoredRequest(request, $"{++_version}");
 }
@@ -142,11 +144,8 @@ public sealed class InMemoryPlanRunStore : IPlanRunStore
 
     public PlanRun this[string id] => _runs[id].Run;
 
-    public Task AddAsync(PlanRun run, CancellationToken cancellationToken)
-    {
-        _runs.Add(run.Id, new StoredPlanRun(run, $"{++_version}"));
-        return Task.CompletedTask;
-    }
+    public Task<bool> AddAsync(PlanRun run, CancellationToken cancellationToken) =>
+        Task.FromResult(_runs.TryAdd(run.Id, new StoredPlanRun(run, $"{++_version}")));
 
     public Task<StoredPlanRun?> GetAsync(string centreId, string planId, CancellationToken cancellationToken) =>
         Task.FromResult(_runs.TryGetValue(planId, out var s) && s.Run.CentreId == centreId ? s : null);

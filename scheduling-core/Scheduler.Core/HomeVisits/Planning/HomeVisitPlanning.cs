@@ -20,7 +20,21 @@ public sealed class HomeVisitPlanning(
     IPlanRunStore runs, IPlanQueue queue, IDayPlanSolver solver, HomeVisitService requests, ICentreDirectory centres, Notifications.HomeVisitNotifications notifications,
     AuditTrail audit, IClock clock, PlanningSettings settings)
 {
-    public async Task<Outcome<PlanRun>> RequestAsync(string centreId, LocalDate date, Caller caller, CancellationToken cancellationToken)
+    /// <summary>A queued run whose message may have been lost (the process stopped between the run and its message) after this long.</summary>
+    public static readonly Duration LostMessageAfter = Duration.FromMinutes(15);
+
+    /// <summary>The id of a day's nightly run: one per centre and date, however often the timer fires.</summary>
+    public static string NightlyId(LocalDate date) => $"{date:yyyyMMdd}-nightly";
+
+    public Task<Outcome<PlanRun>> RequestAsync(string centreId, LocalDate date, Caller caller, CancellationToken cancellationToken) =>
+        RequestAsync(centreId, date, null, caller, cancellationToken);
+
+    /// <summary>
+    /// Queues a run for the day. With <paramref name="runId"/> (the nightly run) it is idempotent: a run of that id
+    /// already there is returned as it is, and its message sent again only if it is still queued long after it was
+    /// asked for (the message was lost); a dispatcher's request gets a fresh id each time.
+    /// </summary>
+    private async Task<Outcome<PlanRun>> RequestAsync(string centreId, LocalDate date, string? runId, Caller caller, CancellationToken cancellationToken)
     {
         var centre = await centres.GetAsync(centreId, cancellationToken);
         if (centre is null) return Problem.UnknownCentre(centreId);
@@ -30,8 +44,15 @@ public sealed class HomeVisitPlanning(
         if (date > today.PlusDays(requests.Shifts.HorizonDays)) return Problem.Invalid("date", ErrorCodes.BeyondHorizon, $"Plans are made at most {requests.Shifts.HorizonDays} days ahead.");
         if (!centre.Calendar.IsWorkingDay(date) || !centre.Profile.Staff.Any(s => s.MakesHomeVisits))
             return Problem.Invalid("date", ErrorCodes.NoStaffOnDuty, $"No home-visit staff work on {date:yyyy-MM-dd}.");
-        var run = new PlanRun(Ids.New($"{date:yyyyMMdd}-", 6), centreId, date, PlanRunStatus.Queued, now, caller.AuditName, null, null, null, [], null, null);
-        await runs.AddAsync(run, cancellationToken);
+        var run = new PlanRun(runId ?? Ids.New($"{date:yyyyMMdd}-", 6), centreId, date, PlanRunStatus.Queued, now, caller.AuditName, null, null, null, [], null, null);
+        if (!await runs.AddAsync(run, cancellationToken))
+        {
+            var existing = await runs.GetAsync(centreId, run.Id, cancellationToken);
+            if (existing is null) return Problem.Conflict("date", ErrorCodes.Busy, "The run was just replaced; try again.");
+            if (existing.Run.Status == PlanRunStatus.Queued && now - existing.Run.RequestedAt >= LostMessageAfter)
+                await queue.EnqueueAsync(new PlanRequested(PlanRequested.TypeName, PlanRequested.CurrentVersion, centreId, run.Id), cancellationToken);
+            return Outcome<PlanRun>.Ok(existing.Run);
+        }
         await queue.EnqueueAsync(new PlanRequested(PlanRequested.TypeName, PlanRequested.CurrentVersion, centreId, run.Id), cancellationToken);
         await audit.RecordAsync(centreId, caller, "plan.requested", $"plan/{run.Id}", $"{date:yyyy-MM-dd}", cancellationToken);
         return Outcome<PlanRun>.Ok(run);
@@ -43,7 +64,20 @@ public sealed class HomeVisitPlanning(
         var centre = await centres.GetAsync(centreId, cancellationToken);
         if (centre is null) return Problem.UnknownCentre(centreId);
         var tomorrow = centre.Calendar.Today(clock.GetCurrentInstant()).PlusDays(1);
-        return centre.Calendar.IsWorkingDay(tomorrow) ? await RequestAsync(centreId, tomorrow, caller, cancellationToken) : (Outcome<PlanRun>?)null;
+        return centre.Calendar.IsWorkingDay(tomorrow) ? await RequestAsync(centreId, tomorrow, NightlyId(tomorrow), caller, cancellationToken) : (Outcome<PlanRun>?)null;
+    }
+
+    /// <summary>
+    /// The city's nightly run: the next working day of every centre, one run and one queue message per centre and
+    /// date (idempotent: the timer firing twice, or on two instances, queues each once). A centre's refusal (no
+    /// home-visit staff, unknown) is reported for it and does not stop the others.
+    /// </summary>
+    public async Task<IReadOnlyList<(string CentreId, Outcome<PlanRun>? Outcome)>> PlanCityNextWorkingDayAsync(IReadOnlyList<string> centreIds, Caller caller, CancellationToken cancellationToken)
+    {
+        var result = new List<(string, Outcome<PlanRun>?)>();
+        foreach (var centreId in centreIds)
+            result.Add((centreId, await PlanNextWorkingDayAsync(centreId, caller, cancellationToken)));
+        return result;
     }
 
     public async Task<Outcome<PlanRun>> GetAsync(string centreId, string planId, CancellationToken cancellationToken) =>
@@ -66,7 +100,7 @@ public sealed class HomeVisitPlanning(
         try
         {
             var centre = await centres.GetAsync(message.CentreId, cancellationToken) ?? throw new InvalidDataException("The centre has no profile.");
-            var approved = await requests.ListAsync(message.CentreId, cancellationToken);
+            var approved = await requests.ListForDateAsync(message.CentreId, solving.Date, cancellationToken);
             var published = (await runs.PublishedAsync(message.CentreId, solving.Date, cancellationToken))?.Run.Plan;
             var result = await solver.SolveAsync(centre, solving.Date, approved, requests.Shifts, published, settings.TimeLimit, cancellationToken);
             var now = clock.GetCurrentInstant();
@@ -118,7 +152,7 @@ public sealed class HomeVisitPlanning(
     /// <summary>Tells each resident of the plan their time, once: only requests still approved (one cancelled since the run is skipped).</summary>
     private async Task NotifyResidentsAsync(string centreId, PlanRun run, CancellationToken cancellationToken)
     {
-        var approved = (await requests.ListAsync(centreId, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved).ToDictionary(r => r.Id);
+        var approved = (await requests.ListForDateAsync(centreId, run.Date, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved).ToDictionary(r => r.Id);
         foreach (var visit in run.Plan!.Routes.SelectMany(r => r.Stops).GroupBy(s => s.VisitId))
         {
             if (!approved.TryGetValue(visit.Key, out var request)) continue;

@@ -39,7 +39,8 @@ public sealed record StoredPlanRun(PlanRun Run, string ETag);
 /// <summary>Where plan runs and each day's published plan live.</summary>
 public interface IPlanRunStore
 {
-    Task AddAsync(PlanRun run, CancellationToken cancellationToken);
+    /// <summary>Adds the run; false when a run with its id exists already (a nightly run asked for twice).</summary>
+    Task<bool> AddAsync(PlanRun run, CancellationToken cancellationToken);
 
     Task<StoredPlanRun?> GetAsync(string centreId, string planId, CancellationToken cancellationToken);
 

@@ -30,7 +30,7 @@ public sealed class StaffScheduleQuery(IPlanRunStore runs, HomeVisitService requ
         var spells = Spells(roster, staffId);
         var route = published?.Plan?.Routes.FirstOrDefault(r => r.StaffId == staffId);
         if (route is null) return Outcome<StaffSchedule>.Ok(new StaffSchedule(staffId, date.Value, published?.Id, null, null, null, [], roster?.Id, spells));
-        var byId = (await requests.ListAsync(centreId, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved).ToDictionary(r => r.Id);
+        var byId = (await requests.ListForDateAsync(centreId, date.Value, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved).ToDictionary(r => r.Id);
         var stops = route.Stops.Where(s => byId.ContainsKey(s.VisitId)).Select(s =>
         {
             var r = byId[s.VisitId];

@@ -181,6 +181,10 @@ public sealed class HomeVisitService(
 
     public Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken) => store.ListAsync(centreId, cancellationToken);
 
+    /// <summary>The requests with a window on one day (for planning it, telling its residents, a staff member's day): read by key.</summary>
+    public Task<IReadOnlyList<HomeVisitRequest>> ListForDateAsync(string centreId, LocalDate date, CancellationToken cancellationToken) =>
+        store.ListForDateAsync(centreId, date, cancellationToken);
+
     /// <summary>
     /// One page of requests, oldest first: at most <paramref name="pageSize"/> (50 by default, 200 at most) after the
     /// page that <paramref name="continuation"/> (from the page before) ends; the continuation of the next page, if any.

@@ -22,6 +22,9 @@ public interface IHomeVisitStore
     /// position <paramref name="after"/> when given: a read of that many rows, never of the whole centre.
     /// </summary>
     Task<IReadOnlyList<HomeVisitRequest>> PageAsync(string centreId, int take, string? after, CancellationToken cancellationToken);
+
+    /// <summary>The requests, in any status, with a window on <paramref name="date"/>: read by key, however many were ever made.</summary>
+    Task<IReadOnlyList<HomeVisitRequest>> ListForDateAsync(string centreId, NodaTime.LocalDate date, CancellationToken cancellationToken);
 }
 
 /// <summary>Where a request stands in the order requests came: its time (Unix milliseconds, 15 digits) and its id, sortable as text.</summary>
