@@ -109,6 +109,23 @@ public sealed class HomeVisitPagingTests(HomeVisitTests.Fixture fixture) : IClas
         Assert.Equal(field, body.GetProperty("field").GetString());
     }
 
+    [Theory]
+    [InlineData("status=Pending", "status")]
+    [InlineData("status=1", "status")]
+    [InlineData("urgency=Sometime", "urgency")]
+    [InlineData("urgency=2", "urgency")]
+    [InlineData("date=8%20Dec", "date")]
+    [InlineData("date=2026-13-01", "date")]
+    public async Task A_bad_filter_is_a_400_problem_naming_it(string query, string field)
+    {
+        using var response = await _dispatcher.GetAsync($"/api/dispatch/home-visits?{query}", TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(field, body.GetProperty("field").GetString());
+    }
+
     [Fact]
     public async Task Requests_stored_before_the_ordered_copies_get_theirs_once_and_then_appear()
     {

@@ -107,10 +107,12 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
     [RequireRole(Roles.Dispatcher)]
     [Function("ListHomeVisits")]
     [ApiOperation("Home-visit requests for dispatchers, oldest first, a page at a time: `pageSize` (50 by default, 1 to 200) and " +
-        "`continuationToken` (from the page before, as given); a `Link` header with `rel=\"next\"` names the next page, and there is none after the last.",
+        "`continuationToken` (from the page before, as given); a `Link` header with `rel=\"next\"` names the next page, and there is none after the last. " +
+        "Optional filters `status`, `urgency` and `date` (a visit day, yyyy-MM-dd): a filtered page reads at most 1,000 requests, so it may hold " +
+        "fewer than asked and still have a next page.",
         Tag = "dispatch", Access = "dispatchers")]
     [ApiResponse(200, "A page of requests.", Type = typeof(IReadOnlyList<HomeVisitView>))]
-    [ApiResponse(400, "pageSize or continuationToken is not valid.")]
+    [ApiResponse(400, "pageSize, continuationToken, status, urgency or date is not valid.")]
     public async Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/home-visits")] HttpRequest request, CancellationToken cancellationToken)
     {
         int? size = null;
@@ -120,12 +122,19 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
                 return Outcomes.Problem(Problem.Invalid("pageSize", ErrorCodes.InvalidPageSize, "pageSize must be a whole number."));
             size = parsed;
         }
-        var page = await service.PageAsync(Centre, size, request.Query["continuationToken"].ToString(), cancellationToken);
+        if (!Outcomes.TryName<HomeVisitStatus>(request.Query["status"], "status", out var status, out var bad)
+            || !Outcomes.TryName<VisitUrgency>(request.Query["urgency"], "urgency", out var urgency, out bad)
+            || !Outcomes.TryDate(request.Query["date"], "date", out var date, out bad))
+            return bad!;
+        var filter = new RequestFilter(status, urgency, date);
+        var page = await service.PageAsync(Centre, size, request.Query["continuationToken"].ToString(), cancellationToken, filter);
         if (page.Error is { } error) return Outcomes.Problem(error);
         var (items, next) = page.Value;
         if (next is not null)
             request.HttpContext.Response.Headers.Link =
-                $"</api/dispatch/home-visits?pageSize={size ?? HomeVisitService.DefaultPageSize}&continuationToken={Uri.EscapeDataString(next)}>; rel=\"next\"";
+                $"</api/dispatch/home-visits?pageSize={size ?? HomeVisitService.DefaultPageSize}&continuationToken={Uri.EscapeDataString(next)}" +
+                (status is null ? "" : $"&status={status}") + (urgency is null ? "" : $"&urgency={urgency}") + (date is null ? "" : $"&date={date:yyyy-MM-dd}") +
+                ">; rel=\"next\"";
         return new OkObjectResult(items.Select(HomeVisitView.Of).ToList());
     }
 

@@ -50,6 +50,21 @@ public static class Outcomes
         return false;
     }
 
+    /// <summary>One of <typeparamref name="T"/>'s names (any case; never a number); a problem naming <paramref name="field"/> and the names otherwise.</summary>
+    public static bool TryName<T>(string? text, string field, out T? value, out ObjectResult? problem) where T : struct, Enum
+    {
+        value = null;
+        problem = null;
+        if (string.IsNullOrEmpty(text)) return true;
+        if (!text.All(char.IsAsciiLetter) || !Enum.TryParse<T>(text, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+        {
+            problem = Problems.Validation(field, $"{field} must be one of {string.Join(", ", Enum.GetNames<T>())}.");
+            return false;
+        }
+        value = parsed;
+        return true;
+    }
+
     /// <summary>A time as HH:mm (or HH:mm:ss); a problem naming <paramref name="field"/> otherwise.</summary>
     public static bool TryTime(string? text, string field, out LocalTime? time, out ObjectResult? problem)
     {

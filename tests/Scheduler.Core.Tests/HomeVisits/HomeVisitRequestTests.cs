@@ -139,6 +139,50 @@ public sealed class HomeVisitRequestTests
     }
 
     [Fact]
+    public async Task A_filtered_list_finds_matches_on_every_page_and_a_page_reads_a_bounded_number_of_requests()
+    {
+        // Every seventh request is still to be decided; the rest were approved long ago.
+        var total = HomeVisitService.MaxScanned + 300;
+        for (var i = 0; i < total; i++)
+        {
+            _w.Stored($"hv-{i:D5}", Monday, i % 7 == 0 ? HomeVisitStatus.Submitted : HomeVisitStatus.Approved);
+            _w.Clock.Advance(Duration.FromSeconds(1));
+        }
+        var filter = new RequestFilter(HomeVisitStatus.Submitted, null, null);
+
+        var seen = new List<string>();
+        string? next = null;
+        var pages = 0;
+        do
+        {
+            var page = await _w.Requests.PageAsync(TestCentre.Id, 100, next, CancellationToken.None, filter);
+            Assert.Null(page.Error);
+            Assert.All(page.Value.Items, r => Assert.Equal(HomeVisitStatus.Submitted, r.Status));
+            Assert.True(page.Value.Items.Count <= 100);
+            seen.AddRange(page.Value.Items.Select(r => r.Id));
+            next = page.Value.Next;
+            pages++;
+        } while (next is not null && pages < 50);
+
+        // Each submitted request once, in order; a page of 100 matches needs 700 reads, so no page ever stopped short
+        // of its budget of 1,000 with a match skipped.
+        var expected = Enumerable.Range(0, total).Where(i => i % 7 == 0).Select(i => $"hv-{i:D5}").ToList();
+        Assert.Equal(expected, seen);
+
+        // A filter nothing matches reads 1,000 requests, answers none and says where to go on, until the end.
+        var none = await _w.Requests.PageAsync(TestCentre.Id, 10, null, CancellationToken.None, new RequestFilter(null, VisitUrgency.Urgent, null));
+        Assert.Empty(none.Value.Items);
+        Assert.NotNull(none.Value.Next);
+        var rest = await _w.Requests.PageAsync(TestCentre.Id, 10, none.Value.Next, CancellationToken.None, new RequestFilter(null, VisitUrgency.Urgent, null));
+        Assert.Empty(rest.Value.Items);
+        Assert.Null(rest.Value.Next);
+
+        // By visit day: none of these has a window on Tuesday.
+        var tuesday = await _w.Requests.PageAsync(TestCentre.Id, 10, null, CancellationToken.None, new RequestFilter(null, null, Monday.PlusDays(1)));
+        Assert.Empty(tuesday.Value.Items);
+    }
+
+    [Fact]
     public async Task The_dispatchers_list_comes_a_page_at_a_time_oldest_first()
     {
         for (var i = 0; i < 5; i++)

@@ -44,10 +44,16 @@
     $('progress').textContent = T('error') + detail;
   };
 
-  // Requests: one page from the server, filtered by visit day, status and urgency; the table scrolls inside its own region.
+  // Requests: one page from the server, filtered there by visit day, status and urgency (so a filter finds requests on
+  // every page, not only on the one shown); the table scrolls inside its own region.
+  function filterQuery() {
+    const parts = { date: $('filter-day').value, status: $('filter-status').value, urgency: $('filter-urgency').value };
+    return Object.entries(parts).filter(([, v]) => v).map(([k, v]) => '&' + k + '=' + encodeURIComponent(v)).join('');
+  }
+
   async function loadRequests() {
     const token = tokens[page];
-    const res = await api('/api/dispatch/home-visits?pageSize=' + pageSize + (token ? '&continuationToken=' + encodeURIComponent(token) : ''));
+    const res = await api('/api/dispatch/home-visits?pageSize=' + pageSize + (token ? '&continuationToken=' + encodeURIComponent(token) : '') + filterQuery());
     if (!res.ok) { await showError(res); return; }
     requests = await res.json();
     const next = /[?&]continuationToken=([^&>]+)/.exec(res.headers.get('link') || '');
@@ -57,13 +63,8 @@
     renderRequests();
   }
 
-  function filtered() {
-    const day = $('filter-day').value, status = $('filter-status').value, urgency = $('filter-urgency').value;
-    return requests.filter(r => (!day || r.windows.some(w => w.date === day)) && (!status || r.status === status) && (!urgency || r.urgency === urgency));
-  }
-
   function renderRequests() {
-    const list = filtered();
+    const list = requests;
     const box = $('requests');
     const pager = el('div', { className: 'pager' });
     const previous = el('button', { type: 'button', textContent: T('previous'), disabled: page === 0 });
@@ -112,7 +113,7 @@
     region.setAttribute('aria-labelledby', 'requests-title');
     box.replaceChildren(region, pager);
   }
-  for (const id of ['filter-day', 'filter-status', 'filter-urgency']) $(id).addEventListener('change', () => renderRequests());
+  for (const id of ['filter-day', 'filter-status', 'filter-urgency']) $(id).addEventListener('change', () => { page = 0; tokens = [null]; loadRequests(); });
 
   // The plan: numbered routes (numbers on the map, in the list and on the timeline, so colour is never the only cue).
   function show(run) {

@@ -189,9 +189,14 @@ public sealed class HomeVisitService(
     /// One page of requests, oldest first: at most <paramref name="pageSize"/> (50 by default, 200 at most) after the
     /// page that <paramref name="continuation"/> (from the page before) ends; the continuation of the next page, if any.
     /// The continuation is opaque to callers (base64url of the last request's <see cref="RequestPosition"/>); one that
-    /// this service did not give is refused. A page reads <paramref name="pageSize"/> + 1 stored requests at most.
+    /// this service did not give is refused. Without a filter a page reads <paramref name="pageSize"/> + 1 stored
+    /// requests at most. With one (<paramref name="filter"/>: status, urgency, a visit day) the requests are read in
+    /// order and kept when they match, until the page is full or <see cref="MaxScanned"/> requests were read: a page
+    /// may then hold fewer than asked, with a continuation from where reading stopped, so no request is ever skipped
+    /// and no page reads without bound.
     /// </summary>
-    public async Task<Outcome<(IReadOnlyList<HomeVisitRequest> Items, string? Next)>> PageAsync(string centreId, int? pageSize, string? continuation, CancellationToken cancellationToken)
+    public async Task<Outcome<(IReadOnlyList<HomeVisitRequest> Items, string? Next)>> PageAsync(string centreId, int? pageSize, string? continuation,
+        CancellationToken cancellationToken, RequestFilter? filter = null)
     {
         var size = pageSize ?? DefaultPageSize;
         if (size is < 1 or > MaxPageSize) return Problem.Invalid("pageSize", ErrorCodes.InvalidPageSize, $"pageSize must be between 1 and {MaxPageSize}.");
@@ -202,11 +207,37 @@ public sealed class HomeVisitService(
             if (after is null)
                 return Problem.Invalid("continuationToken", ErrorCodes.InvalidContinuation, "continuationToken must be the one the page before gave, unchanged.");
         }
-        var read = await store.PageAsync(centreId, size + 1, after, cancellationToken);
-        var page = read.Take(size).ToList();
-        var next = read.Count > size ? EncodeContinuation(RequestPosition.Of(page[^1])) : null;
+        filter ??= RequestFilter.None;
+        var kept = new List<HomeVisitRequest>();
+        var cursor = after;
+        var scanned = 0;
+        var exhausted = false;
+        while (kept.Count <= size && scanned < MaxScanned)
+        {
+            var want = filter.IsNone ? size + 1 - kept.Count : Math.Min(size + 1, MaxScanned - scanned);
+            var read = await store.PageAsync(centreId, want, cursor, cancellationToken);
+            foreach (var r in read)
+            {
+                scanned++;
+                cursor = RequestPosition.Of(r);
+                if (filter.Matches(r)) kept.Add(r);
+                if (kept.Count > size) break;
+            }
+            if (read.Count < want)
+            {
+                exhausted = true;
+                break;
+            }
+        }
+        var page = kept.Take(size).ToList();
+        string? next = kept.Count > size ? EncodeContinuation(RequestPosition.Of(page[^1]))
+            : !exhausted && cursor is not null && cursor != after ? EncodeContinuation(cursor)
+            : null;
         return Outcome<(IReadOnlyList<HomeVisitRequest>, string?)>.Ok((page, next));
     }
+
+    /// <summary>How many stored requests one filtered page reads at most.</summary>
+    public const int MaxScanned = 1_000;
 
     private static string EncodeContinuation(string position) =>
         Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(position)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -230,4 +261,15 @@ public sealed class HomeVisitService(
     private static LocalTime Max(LocalTime a, LocalTime b) => a > b ? a : b;
     private static LocalTime Min(LocalTime a, LocalTime b) => a < b ? a : b;
 
+}
+
+/// <summary>Which requests a dispatcher's page lists: any of them when a part is null.</summary>
+public sealed record RequestFilter(HomeVisitStatus? Status, VisitUrgency? Urgency, LocalDate? Date)
+{
+    public static RequestFilter None { get; } = new(null, null, null);
+
+    public bool IsNone => Status is null && Urgency is null && Date is null;
+
+    public bool Matches(HomeVisitRequest r) =>
+        (Status is null || r.Status == Status) && (Urgency is null || r.Urgency == Urgency) && (Date is null || r.Windows.Any(w => w.Date == Date));
 }
