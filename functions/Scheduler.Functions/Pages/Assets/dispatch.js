@@ -14,7 +14,6 @@
   // The server pages the requests (oldest first): `tokens[i]` is the continuation token of page i (none for the first).
   const pageSize = 50;
   let requests = [];
-  let byId = {};
   let page = 0;
   let tokens = [null];
   let hasNext = false;
@@ -59,7 +58,6 @@
     const next = /[?&]continuationToken=([^&>]+)/.exec(res.headers.get('link') || '');
     hasNext = !!next;
     if (next) tokens[page + 1] = decodeURIComponent(next[1]);
-    byId = Object.fromEntries(requests.map(r => [r.id, r]));
     renderRequests();
   }
 
@@ -115,8 +113,25 @@
   }
   for (const id of ['filter-day', 'filter-status', 'filter-urgency']) $(id).addEventListener('change', () => { page = 0; tokens = [null]; loadRequests(); });
 
+  // The requests with a window on the plan's day, by id, for the plan's names and places: read from the server by
+  // that day (a few pages at most), never taken from the list page shown, which may be filtered or another page.
+  async function visitsOn(date) {
+    const found = {};
+    let token = null;
+    for (let i = 0; i < 20; i++) {
+      const res = await api('/api/dispatch/home-visits?pageSize=200&date=' + encodeURIComponent(date) + (token ? '&continuationToken=' + encodeURIComponent(token) : ''));
+      if (!res.ok) break;
+      for (const r of await res.json()) found[r.id] = r;
+      const next = /[?&]continuationToken=([^&>]+)/.exec(res.headers.get('link') || '');
+      if (!next) break;
+      token = decodeURIComponent(next[1]);
+    }
+    return found;
+  }
+
   // The plan: numbered routes (numbers on the map, in the list and on the timeline, so colour is never the only cue).
-  function show(run) {
+  async function show(run) {
+    const byId = run.plan ? await visitsOn(run.date) : {};
     const plan = run.plan;
     const k = plan ? plan.kpis : null;
     $('kpis').replaceChildren(k ? el('p', { textContent: T('kpis', k.served, k.dropped, durationMinutes(k.totalTravel), durationMinutes(k.totalOvertime)) }) : '');
@@ -196,7 +211,7 @@
       }
       progress.textContent = (run.status === 'Failed' ? T('failed') + (run.failure || '') : T('planned')) + searchText(run);
       $('publish').disabled = run.status !== 'Solved';
-      show(run);
+      await show(run);
       return;
     }
   }
