@@ -54,20 +54,8 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         await Assertions.Expect(Page.Locator("#requests")).ToContainTextAsync("待审核");
         await AssertGoodAsync("dispatch with requests");
 
-        await Page.GetByLabel("状态").SelectOptionAsync("Submitted");
-        for (var i = 0; i < 3; i++)
-        {
-            var pager = Page.Locator("#requests .pager span");
-            var before = await pager.InnerTextAsync();
-            await approve.First.ClickAsync();
-            await Assertions.Expect(pager).Not.ToHaveTextAsync(before);
-        }
-
-        await Page.GetByLabel("日期", new() { Exact = true }).FillAsync("2026-11-30");
-        await Page.GetByRole(AriaRole.Button, new() { Name = "开始规划" }).ClickAsync();
-        await Assertions.Expect(Page.Locator("#progress")).ToContainTextAsync("规划完成", new() { Timeout = 60_000 });
-        // How the search went: it searched its time limit, or it says why it ended before.
-        await Assertions.Expect(Page.Locator("#progress")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"（(已搜索[\d.]+秒，改进\d+次|搜索在[\d.]+秒时结束：.+)）"));
+        await DispatcherSteps.ApproveSubmittedAsync(Page, 3);
+        await DispatcherSteps.PlanMondayAsync(Page);
         Assert.True(await Page.Locator("#map path.leaflet-interactive").CountAsync() >= 1, "at least one route is drawn");
         Assert.True(await Page.Locator("#map .route-number").CountAsync() >= 3, "the stops on the map carry route numbers");
         Assert.True(await Page.Locator("#timeline .blk:not(.lunch)").CountAsync() >= 3, "the approved visits are on the timeline");
@@ -110,18 +98,11 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         var page = await context.NewPageAsync();
         await SignInAsync(page);
         await page.GotoAsync(DispatchPath());
-        var approve = page.GetByRole(AriaRole.Button, new() { Name = "批准", Exact = false });
         await page.GetByLabel("状态").SelectOptionAsync("Submitted");
-        await Assertions.Expect(approve.First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "批准", Exact = false }).First).ToBeVisibleAsync();
         await PageChecks.AssertGoodWithLargeTextAsync(page, Browser.AxeScript, "dispatch with requests at 320 px");
-        var pager = page.Locator("#requests .pager span");
-        var before = await pager.InnerTextAsync();
-        await approve.First.ClickAsync();
-        await Assertions.Expect(pager).Not.ToHaveTextAsync(before);
-
-        await page.GetByLabel("日期", new() { Exact = true }).FillAsync("2026-11-30");
-        await page.GetByRole(AriaRole.Button, new() { Name = "开始规划" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#progress")).ToContainTextAsync("规划完成", new() { Timeout = 60_000 });
+        await DispatcherSteps.ApproveSubmittedAsync(page, 1);
+        await DispatcherSteps.PlanMondayAsync(page);
         await Assertions.Expect(page.Locator("#route-list")).ToContainTextAsync("路线1");
         await PageChecks.AssertGoodWithLargeTextAsync(page, Browser.AxeScript, "dispatch with a plan at 320 px");
         // The same page at 640 px: a 1,280 px screen at 200% zoom.

@@ -53,19 +53,8 @@ public sealed class ScreenshotTests(DemoHostFixture demo, BrowserFixture browser
         await page.GetByLabel("Name").FillAsync("调度员吴");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.GotoAsync($"/api/pages/dispatch?code={Uri.EscapeDataString(Host.Keys.FunctionKey)}");
-        var approve = page.GetByRole(AriaRole.Button, new() { Name = "批准", Exact = false });
-        await Assertions.Expect(approve.First).ToBeVisibleAsync();
-        await page.GetByLabel("状态").SelectOptionAsync("Submitted");
-        for (var i = 0; i < 4; i++)
-        {
-            var pager = page.Locator("#requests .pager span");
-            var before = await pager.InnerTextAsync();
-            await approve.First.ClickAsync();
-            await Assertions.Expect(pager).Not.ToHaveTextAsync(before);
-        }
-        await page.GetByLabel("日期", new() { Exact = true }).FillAsync("2026-11-30");
-        await page.GetByRole(AriaRole.Button, new() { Name = "开始规划" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#progress")).ToContainTextAsync("规划完成", new() { Timeout = 60_000 });
+        await DispatcherSteps.ApproveSubmittedAsync(page, 4);
+        await DispatcherSteps.PlanMondayAsync(page);
         await page.GetByLabel("状态").SelectOptionAsync("");
         await ShootAsync(page, "dispatch", fullPage: true);
     }
