@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Identity;
 using Scheduler.Core.Operations;
@@ -13,7 +12,7 @@ namespace Scheduler.Functions.Appointments;
 /// that is not an appointment event of a version this code knows throws with the reason, so the host retries it
 /// and then moves it to <c>appointment-events-poison</c> (see <see cref="PoisonFunctions"/>).
 /// </summary>
-public sealed class AppointmentEventFunctions(HandleAppointmentEvent handle, AppointmentEventPublisher publisher, PoisonWatch poison, IOptions<SchedulerOptions> options,
+public sealed class AppointmentEventFunctions(HandleAppointmentEvent handle, AppointmentEventPublisher publisher, PoisonWatch poison, ICentreList centres,
     ILogger<AppointmentEventFunctions> logger)
 {
     [Function("AppointmentEvent")]
@@ -27,13 +26,17 @@ public sealed class AppointmentEventFunctions(HandleAppointmentEvent handle, App
 
     /// <summary>
     /// Hourly at minute 7 (UTC, as every timer on Flex Consumption; any local hour): sends again the events whose
-    /// send failed right after their commit. Events normally reach the queue from the commit itself.
+    /// send failed right after their commit, for every centre. Events normally reach the queue from the commit itself.
     /// </summary>
     [Function("SweepAppointmentEvents")]
     public async Task Sweep([TimerTrigger("0 7 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        var sent = await publisher.SweepAsync([options.Value.CentreId], cancellationToken);
-        if (sent > 0) logger.LogWarning("Sent {Count} appointment events left in the outbox", sent);
+        var runs = await EachCentre.RunAsync(await centres.ListAsync(cancellationToken), (centre, ct) => publisher.SweepAsync([centre], ct), cancellationToken);
+        foreach (var (centre, sent) in runs.Done)
+            if (sent > 0) logger.LogWarning("Centre {Centre}: sent {Count} appointment events left in the outbox", centre, sent);
+        foreach (var (centre, error) in runs.Failed)
+            logger.LogError(error, "Centre {Centre}: the outbox sweep failed; the next firing sweeps it again", centre);
+        runs.ThrowIfAnyFailed("SweepAppointmentEvents");
     }
 
     public static AppointmentEvent Parse(string message)
@@ -56,13 +59,21 @@ public sealed class AppointmentEventFunctions(HandleAppointmentEvent handle, App
     }
 }
 
-/// <summary>Every five minutes (UTC schedule; any local time): appointments that waited for a confirmation (after repeated no-shows) past their deadline lapse and free their seats.</summary>
-public sealed class LapseFunction(ChangeAppointmentStatus status, IOptions<SchedulerOptions> options, ILogger<LapseFunction> logger)
+/// <summary>
+/// Every five minutes (UTC schedule; any local time): in every centre, appointments that waited for a confirmation
+/// (after repeated no-shows) past their deadline lapse and free their seats.
+/// </summary>
+public sealed class LapseFunction(ChangeAppointmentStatus status, ICentreList centres, ILogger<LapseFunction> logger)
 {
     [Function("LapseUnconfirmedAppointments")]
     public async Task Run([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        var lapsed = await status.LapseUnconfirmedAsync(options.Value.CentreId, new SystemCaller("lapse-timer"), cancellationToken);
-        if (lapsed > 0) logger.LogInformation("{Count} unconfirmed appointments lapsed", lapsed);
+        var caller = new SystemCaller("lapse-timer");
+        var runs = await EachCentre.RunAsync(await centres.ListAsync(cancellationToken), (centre, ct) => status.LapseUnconfirmedAsync(centre, caller, ct), cancellationToken);
+        foreach (var (centre, lapsed) in runs.Done)
+            if (lapsed > 0) logger.LogInformation("Centre {Centre}: {Count} unconfirmed appointments lapsed", centre, lapsed);
+        foreach (var (centre, error) in runs.Failed)
+            logger.LogError(error, "Centre {Centre}: lapsing unconfirmed appointments failed; the next firing tries again", centre);
+        runs.ThrowIfAnyFailed("LapseUnconfirmedAppointments");
     }
 }

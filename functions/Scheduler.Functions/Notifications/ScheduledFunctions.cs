@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Notifications;
+using Scheduler.Core.Operations;
 using Scheduler.Core.Staffing;
 
 namespace Scheduler.Functions.Notifications;
@@ -21,33 +22,39 @@ public sealed record StaffFeedView(string StaffId, string CalendarUrl, string Pa
 /// Scheduled messages (the day-before reminders, the staff's day) and what staff open from them: the day page and
 /// the calendar feed under a revocable token.
 /// </summary>
-public sealed class ScheduledFunctions(ScheduledBatches batches, StaffDays days, IStaffFeeds feeds, ICentreDirectory centres,
+public sealed class ScheduledFunctions(ScheduledBatches batches, StaffDays days, IStaffFeeds feeds, ICentreDirectory centres, ICentreList centreList,
     IClock clock, IOptions<SchedulerOptions> options, ILogger<ScheduledFunctions> logger)
 {
     private string Centre => options.Value.CentreId;
 
     /// <summary>
     /// Every 15 minutes (timers are UTC; the centre's local times are settings): the day-before reminders run once
-    /// a day on the first firing after <c>Notifications:ReminderTime</c> (default 18:00).
+    /// a day on the first firing after <c>Notifications:ReminderTime</c> (default 18:00), for every centre.
     /// </summary>
     [Function("SendDayBeforeReminders")]
-    public async Task Reminders([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
-        Log(await batches.RemindersAsync(Centre, cancellationToken));
+    public Task Reminders([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        EveryCentreAsync("SendDayBeforeReminders", batches.RemindersAsync, cancellationToken);
 
-    /// <summary>Every 15 minutes: staff get their day once on each working day, after <c>Notifications:StaffDayTime</c> (default 07:30).</summary>
+    /// <summary>Every 15 minutes: staff of every centre get their day once on each working day, after <c>Notifications:StaffDayTime</c> (default 07:30).</summary>
     [Function("SendStaffDaySchedules")]
-    public async Task StaffDays([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
-        Log(await batches.StaffDaysAsync(Centre, cancellationToken));
+    public Task StaffDays([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        EveryCentreAsync("SendStaffDaySchedules", batches.StaffDaysAsync, cancellationToken);
 
-    /// <summary>Every 15 minutes: the day's home visits that are done ask for a rating, once, after <c>Notifications:VisitRatingTime</c> (default 19:00).</summary>
+    /// <summary>Every 15 minutes: the day's home visits of every centre that are done ask for a rating, once, after <c>Notifications:VisitRatingTime</c> (default 19:00).</summary>
     [Function("SendVisitRatingRequests")]
-    public async Task VisitRatings([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
-        Log(await batches.VisitRatingsAsync(Centre, cancellationToken));
+    public Task VisitRatings([TimerTrigger("0 */15 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        EveryCentreAsync("SendVisitRatingRequests", batches.VisitRatingsAsync, cancellationToken);
 
-    private void Log(BatchOutcome outcome)
+    /// <summary>The batch for each centre of the deployment; a centre that fails is logged and fails the invocation once the others ran.</summary>
+    private async Task EveryCentreAsync(string name, Func<string, CancellationToken, Task<BatchOutcome>> batch, CancellationToken cancellationToken)
     {
-        if (outcome.Ran) logger.LogInformation("Batch {Batch} of {Date}: {Count} messages queued", outcome.Batch, outcome.Date, outcome.Queued);
-        else logger.LogDebug("Batch {Batch} of {Date} not run: {Why}", outcome.Batch, outcome.Date, outcome.NotRun);
+        var runs = await EachCentre.RunAsync(await centreList.ListAsync(cancellationToken), batch, cancellationToken);
+        foreach (var (centre, outcome) in runs.Done)
+            if (outcome.Ran) logger.LogInformation("Centre {Centre}: batch {Batch} of {Date}: {Count} messages queued", centre, outcome.Batch, outcome.Date, outcome.Queued);
+            else logger.LogDebug("Centre {Centre}: batch {Batch} of {Date} not run: {Why}", centre, outcome.Batch, outcome.Date, outcome.NotRun);
+        foreach (var (centre, error) in runs.Failed)
+            logger.LogError(error, "Centre {Centre}: {Function} failed; the next firing runs it again", centre, name);
+        runs.ThrowIfAnyFailed(name);
     }
 
     [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
