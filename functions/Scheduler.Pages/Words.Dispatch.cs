@@ -22,6 +22,11 @@ public sealed partial record Words
     public static readonly Words FilterUrgency = new("紧急程度", "Urgency");
     public static readonly Words Any = new("全部", "All");
     public static readonly Words Loading = new("正在加载…", "Loading…");
+    public static readonly Words RosterTitle = new("窗口排班", "Window roster");
+    public static readonly Words RosterDate = new("排班日期", "Roster day");
+    public static readonly Words RosterPlanButton = new("生成排班", "Plan the roster");
+    public static readonly Words RosterLoadButton = new("载入本机最近一次排班", "Load the latest roster from this browser");
+    public static readonly Words RosterPublishButton = new("发布排班", "Publish the roster");
 
     /// <summary>The texts dispatch.js writes, by the key it asks for.</summary>
     public static readonly IReadOnlyDictionary<string, Words> DispatchScript = new Dictionary<string, Words>
@@ -54,5 +59,31 @@ public sealed partial record Words
         ["close"] = new("处理完毕，关闭", "Done, close it"), ["overdue"] = new("已逾期", "Overdue"), ["closed"] = new("已关闭", "Closed"), ["open"] = new("待跟进", "Open"),
         ["noFollowUps"] = new("没有需要跟进的差评。", "No follow-ups."), ["noteNeeded"] = new("请先写明处理情况。", "Write what was done first."),
         ["subject"] = new("评价对象", "Rated"), ["error"] = new("未能完成：", "Could not be done: "),
+        ["rosterPlanning"] = new("正在排班，最多需要几十秒…", "Planning the roster; this can take up to a minute…"),
+        ["rosterNoneStored"] = new("这台电脑上还没有这一天的排班，请先生成排班。", "This browser has no roster for that day yet: plan one first."),
+        ["rosterPublished"] = new("排班已发布，当天可预约的窗口名额已按此更新。", "The roster is published: the day's bookable seats now follow it."),
+        ["rosterOverbooked"] = new("有{0}个时段的预约多于该排班的窗口数，已有预约保留，不再接受新预约。", "{0} slots have more bookings than this roster's windows: the bookings stay, no new ones are taken."),
+        ["rosterCaption"] = new("{0}的排班：每行一名工作人员，每列一个时段（从{1}起每{2}分钟）；每格写明职责，连续相同的时段合为一格。",
+            "Roster for {0}: one row per staff member, one column per slot ({2} minutes each from {1}); each cell names the duty, and runs of the same duty share one cell."),
+        ["rosterStaff"] = new("工作人员", "Staff"),
+        ["rosterSummary"] = new("状态：{0}；求解：{1}，与最优差距不超过{2}%，用时{3}秒", "Status: {0}; solver: {1}, within {2}% of the best possible, in {3} s"),
+        ["rosterPenalties"] = new("扣分合计{0}：窗口不足{1}，人手过剩{2}，夜间周末不均{3}，换窗口{4}，改动已发布排班{5}",
+            "Penalties {0} in all: windows short {1}, overstaffing {2}, unfair evenings and weekends {3}, window switches {4}, changes to the published roster {5}"),
+        ["rosterCovered"] = new("每个时段的窗口都够用。", "Every slot has the windows it needs."),
+        ["rosterShort"] = new("共缺{0}个窗口时段（其中{1}个超出大厅窗口数，无法排出）。", "{0} window-slots short in all ({1} of them beyond the windows the hall has)."),
+        ["rosterWaits"] = new("模拟等候：中位{0}分钟，90%的人不超过{1}分钟（平均排班为{2}和{3}分钟）", "Simulated waits: median {0} min, 90% within {1} min (an even roster: {2} and {3} min)"),
+        ["roster.Planned"] = new("已生成，未发布", "planned, not published"), ["roster.Published"] = new("已发布", "published"), ["roster.Superseded"] = new("已被新排班取代", "replaced by a newer roster"),
+        ["solver.Optimal"] = new("最优", "optimal"), ["solver.Feasible"] = new("可行", "feasible"),
+        ["duty.Off"] = new("不在班", "Off"), ["duty.Break"] = new("休息", "Break"), ["duty.BackOffice"] = new("后台", "Back office"),
+        ["duty.Route"] = new("上门 路线{0}", "Home visit, route {0}"), ["duty.Window"] = new("窗口：{0}", "Window: {0}"),
+        ["problem.roster-not-found"] = new("在限定时间内没有找到可行的排班，请稍后重试或减少当天的要求。", "No roster was found within the time limit: try again, or ask less of the day."),
+        ["problem.roster-infeasible"] = new("排班规则无法同时满足：", "The roster's rules cannot all hold: "),
+        ["problem.closed"] = new("中心这一天不开放，无需排班。", "The centre is closed that day: there is nothing to roster."),
+        ["problem.in-the-past"] = new("这一天已经过去，不能再排班。", "That day has passed: it cannot be rostered."),
+        ["problem.not-publishable"] = new("这份排班已被取代，请重新生成。", "This roster has been replaced: plan the day again."),
+        ["problem.plan-run-in-progress"] = new("当天的上门路线正在规划，完成后再发布排班。", "The day's home-visit routes are being planned: publish the roster once that is done."),
+        ["problem.routes-changed"] = new("当天的上门路线已重新发布，请重新生成排班。", "The day's home-visit routes were published again since: plan the roster again."),
+        ["problem.busy"] = new("刚有人同时发布了排班，请重新载入后再试。", "Someone published a roster at the same moment: reload and try again."),
+        ["problem.unknown-roster"] = new("找不到这份排班。", "There is no such roster."),
     };
 }

@@ -69,6 +69,66 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         await Assertions.Expect(Page.Locator("#progress")).ToContainTextAsync("已发布");
     }
 
+    /// <summary>
+    /// The window roster of Thursday 2026-12-03 (a day no other page test plans): a closed day is refused in words,
+    /// the grid shows staff by slot with each cell naming its duty, scrolls in its own region at 320 px, comes back
+    /// from "load the latest", and publishes.
+    /// </summary>
+    [Fact]
+    public async Task A_dispatcher_plans_the_window_roster_sees_it_as_a_grid_and_publishes_it()
+    {
+        await SignInAsync(Page);
+        await Page.GotoAsync(DispatchPath());
+        var day = Page.GetByLabel("排班日期");
+        var status = Page.Locator("#roster-status");
+        await day.FillAsync("2026-11-29");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "生成排班" }).ClickAsync();
+        await Assertions.Expect(status).ToHaveTextAsync("中心这一天不开放，无需排班。");
+
+        await day.FillAsync("2026-12-03");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "载入本机最近一次排班" }).ClickAsync();
+        await Assertions.Expect(status).ToContainTextAsync("还没有这一天的排班");
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "生成排班" }).ClickAsync();
+        var grid = Page.Locator("#roster-grid .table-region table.roster");
+        await Assertions.Expect(grid).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(grid.Locator("caption")).ToContainTextAsync("2026-12-03");
+        await Assertions.Expect(grid.Locator("thead th").Nth(1)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{1,2}:\d{2}$"));
+        var staffRows = grid.Locator("tbody tr");
+        Assert.True(await staffRows.CountAsync() >= 2, "one row per window staff member");
+        await Assertions.Expect(grid.Locator("tbody th").First).Not.ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^s\d+$"));
+        // Every cell names its duty in words, and each row covers every slot of the day.
+        Assert.True(await Page.EvaluateAsync<bool>("() => [...document.querySelectorAll('#roster-grid td')].every(td => td.textContent.trim().length > 0)"),
+            "every cell of the roster says what the duty is");
+        Assert.True(await Page.EvaluateAsync<bool>("() => { const slots = document.querySelectorAll('#roster-grid thead th').length - 1;" +
+            " return [...document.querySelectorAll('#roster-grid tbody tr')].every(tr => [...tr.querySelectorAll('td')].reduce((n, td) => n + td.colSpan, 0) === slots); }"),
+            "each staff row spans every slot");
+        await Assertions.Expect(grid.Locator("td.duty-window").First).ToContainTextAsync("窗口：");
+        await Assertions.Expect(grid.Locator("td.duty-break").First).ToHaveTextAsync("休息");
+        var summary = Page.Locator("#roster-summary");
+        await Assertions.Expect(summary).ToContainTextAsync("状态：已生成，未发布");
+        await Assertions.Expect(summary).ToContainTextAsync("扣分合计");
+        await Assertions.Expect(summary).ToContainTextAsync("模拟等候");
+        await AssertGoodAsync("dispatch with a roster");
+
+        await Page.SetViewportSizeAsync(320, 640);
+        await PageChecks.AssertGoodWithLargeTextAsync(Page, Browser.AxeScript, "dispatch with a roster at 320 px");
+        Assert.True(await Page.EvaluateAsync<bool>("() => { const r = document.querySelector('#roster-grid .table-region'); return r.scrollWidth > r.clientWidth; }"),
+            "the roster scrolls sideways inside its own region at 320 px");
+        await Page.SetViewportSizeAsync(1280, 900);
+
+        await Page.ReloadAsync();
+        await Page.GetByLabel("排班日期").FillAsync("2026-12-03");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "载入本机最近一次排班" }).ClickAsync();
+        await Assertions.Expect(grid.Locator("caption")).ToContainTextAsync("2026-12-03");
+        var publish = Page.GetByRole(AriaRole.Button, new() { Name = "发布排班" });
+        await Assertions.Expect(publish).ToBeEnabledAsync();
+        await publish.ClickAsync();
+        await Assertions.Expect(status).ToContainTextAsync("排班已发布");
+        await Assertions.Expect(summary).ToContainTextAsync("状态：已发布");
+        await Assertions.Expect(publish).ToBeDisabledAsync();
+    }
+
     [Fact]
     public async Task A_dispatcher_sees_an_overdue_follow_up_and_closes_it_with_a_note()
     {

@@ -17,13 +17,13 @@ namespace Scheduler.Functions.Pages;
 /// The dispatcher's page: requests to decide (paged, filtered by day, status and urgency), a plan run with its
 /// progress and the plan controls always at hand, the plan on a map (numbered routes and stops; tiles only when a tile
 /// server is configured) and as a timeline with an hour axis and staff names, dropped visits with reasons, publish,
-/// and the follow-ups of low ratings. The page is a shell rendered from <see cref="Dispatch"/>; dispatch.js calls the
+/// the day's window roster as a grid of duties (staff by slot) with its summary and publish, and the follow-ups of low ratings. The page is a shell rendered from <see cref="Dispatch"/>; dispatch.js calls the
 /// same API the OpenAPI document lists, with the function key the page was opened with.
 /// </summary>
 public sealed class DispatcherPage(ICentreDirectory centres, CallerResolver callers, IClock clock, IOptions<SchedulerOptions> options, IOptions<PlanningOptions> planning)
 {
     [Function("PageDispatch")]
-    [ApiOperation("Dispatcher page: approve requests, plan a day, see it on a map and a timeline, publish it, follow up low ratings.", Tag = "pages", Access = "dispatchers")]
+    [ApiOperation("Dispatcher page: approve requests, plan a day, see it on a map and a timeline, publish it, roster the windows, follow up low ratings.", Tag = "pages", Access = "dispatchers")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
     [ApiResponse(401, "Not signed in, or no function key.", ContentType = "text/html")]
     [ApiResponse(403, "Not a dispatcher.", ContentType = "text/html")]
@@ -52,6 +52,7 @@ public sealed class DispatcherPage(ICentreDirectory centres, CallerResolver call
             tiles = planning.Value.TileUrl,
             items = centre.Profile.Items.ToDictionary(i => i.Id, i => lang.Of(i.Name)),
             staff = centre.Profile.Staff.ToDictionary(s => s.Id, s => s.Name),
+            categories = centre.Profile.Categories.ToDictionary(c => c.Id, c => lang.Of(c.Name)),
             texts,
         });
         return await PageResponse.RenderAsync<Dispatch>(request, new Dictionary<string, object?>

@@ -240,6 +240,99 @@
     $('publish').disabled = true;
   });
 
+  // The window roster: plan a day (the request waits for the solver) or load the latest one this browser planned or
+  // loaded for the day, shown as a grid of staff by slot whose every cell names the duty in words (colour only repeats it).
+  let roster = null;
+  const rosterKey = (date) => 'dispatch.roster.' + date;
+  const rosterSay = (text) => { $('roster-status').textContent = text; };
+  async function rosterProblem(res) {
+    let body = {};
+    try { body = await res.json(); } catch { /* not JSON */ }
+    const words = body.code ? CONFIG.texts['problem.' + body.code] : null;
+    if (!words) return T('error') + (body.detail || String(res.status));
+    return body.code === 'roster-infeasible' && body.detail ? words + body.detail : words;
+  }
+  const percent = (x) => (Math.round(x * 1000) / 10).toString();
+  function dutyText(d) {
+    if (d.kind === 'Window') return T('duty.Window', CONFIG.categories[d.ref] || d.ref);
+    if (d.kind === 'Route') {
+      const i = roster.routes.findIndex(r => r.routeId === d.ref);
+      return T('duty.Route', i >= 0 ? i + 1 : d.ref);
+    }
+    return T('duty.' + d.kind);
+  }
+  function showRoster(run) {
+    roster = run;
+    const s = run.statistics, score = run.score, w = run.waiting, short = run.shortfall;
+    const summary = [
+      T('rosterSummary', T('roster.' + run.status), T('solver.' + s.status), percent(s.gap), s.seconds.toFixed(1)),
+      T('rosterPenalties', score.shortfall + score.overstaffing + score.fairness + score.switches + score.changes,
+        score.shortfall, score.overstaffing, score.fairness, score.switches, score.changes),
+      short.missingWindowSlots === 0 ? T('rosterCovered') : T('rosterShort', short.missingWindowSlots, short.beyondHall),
+    ];
+    if (w) summary.push(T('rosterWaits', Math.round(w.p50), Math.round(w.p90), Math.round(w.flatP50), Math.round(w.flatP90)));
+    $('roster-summary').replaceChildren(el('ul', {}, ...summary.map(t => el('li', { textContent: t }))));
+
+    const day = run.day, opens = minutes(day.opens);
+    const at = (slot) => { const m = opens + slot * day.slotMinutes; return Math.floor(m / 60) + ':' + String(m % 60).padStart(2, '0'); };
+    const table = el('table', { className: 'roster' });
+    table.append(el('caption', { textContent: T('rosterCaption', run.date, at(0), day.slotMinutes) }));
+    const head = el('tr', {}, el('th', { scope: 'col', textContent: T('rosterStaff') }));
+    for (let t = 0; t < day.slots; t++) head.append(el('th', { scope: 'col', textContent: at(t) }));
+    table.append(el('thead', {}, head));
+    const rows = el('tbody');
+    for (const [staffId, duties] of Object.entries(run.duties)) {
+      const tr = el('tr', {}, el('th', { scope: 'row', textContent: staffName(staffId) }));
+      for (let t = 0; t < duties.length;) {
+        let end = t + 1;
+        while (end < duties.length && duties[end].kind === duties[t].kind && duties[end].ref === duties[t].ref) end++;
+        const text = dutyText(duties[t]);
+        const cell = el('td', { className: 'duty duty-' + duties[t].kind.toLowerCase(), colSpan: end - t, textContent: text, title: at(t) + '–' + at(end) + ' ' + text });
+        tr.append(cell);
+        t = end;
+      }
+      rows.append(tr);
+    }
+    table.append(rows);
+    const region = el('div', { className: 'table-region', tabIndex: 0 }, table);
+    region.setAttribute('role', 'region');
+    region.setAttribute('aria-labelledby', 'roster-title');
+    $('roster-grid').replaceChildren(region);
+    $('roster-publish').disabled = run.status !== 'Planned';
+  }
+
+  $('roster-plan').addEventListener('click', async () => {
+    const date = $('roster-date').value;
+    const button = $('roster-plan');
+    button.disabled = true;
+    rosterSay(T('rosterPlanning'));
+    try {
+      const res = await api('/api/dispatch/rosters', { method: 'POST', body: JSON.stringify({ date }) });
+      if (!res.ok) { rosterSay(await rosterProblem(res)); return; }
+      const run = await res.json();
+      try { localStorage.setItem(rosterKey(run.date), run.id); } catch { /* storage off: the roster still shows */ }
+      rosterSay('');
+      showRoster(run);
+    } finally { button.disabled = false; }
+  });
+  $('roster-load').addEventListener('click', async () => {
+    let id = null;
+    try { id = localStorage.getItem(rosterKey($('roster-date').value)); } catch { /* storage off */ }
+    if (!id) { rosterSay(T('rosterNoneStored')); return; }
+    const res = await api('/api/dispatch/rosters/' + encodeURIComponent(id));
+    if (!res.ok) { rosterSay(await rosterProblem(res)); return; }
+    rosterSay('');
+    showRoster(await res.json());
+  });
+  $('roster-publish').addEventListener('click', async () => {
+    if (!roster) return;
+    const res = await api('/api/dispatch/rosters/' + encodeURIComponent(roster.id) + '/publish', { method: 'POST', body: '{}' });
+    if (!res.ok) { rosterSay(await rosterProblem(res)); return; }
+    const publication = await res.json();
+    showRoster(publication.roster);
+    rosterSay(T('rosterPublished') + (publication.overbooked.length ? ' ' + T('rosterOverbooked', publication.overbooked.length) : ''));
+  });
+
   // Follow-ups of ratings 1 and 2: open ones first, overdue ones marked; closing needs a note.
   const when = (instant) => new Date(instant).toLocaleString(CONFIG.lang === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' });
   async function loadFollowUps() {
