@@ -270,7 +270,8 @@
         score.shortfall, score.overstaffing, score.fairness, score.switches, score.changes),
       short.missingWindowSlots === 0 ? T('rosterCovered') : T('rosterShort', short.missingWindowSlots, short.beyondHall),
     ];
-    if (w) summary.push(T('rosterWaits', Math.round(w.p50), Math.round(w.p90), Math.round(w.flatP50), Math.round(w.flatP90)));
+    const mins = (x) => (x < 10 ? x.toFixed(1) : String(Math.round(x)));
+    if (w) summary.push(T('rosterWaits', mins(w.p50), mins(w.p90), mins(w.flatP50), mins(w.flatP90)));
     $('roster-summary').replaceChildren(el('ul', {}, ...summary.map(t => el('li', { textContent: t }))));
 
     const day = run.day, opens = minutes(day.opens);
