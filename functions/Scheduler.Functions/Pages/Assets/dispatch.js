@@ -50,14 +50,20 @@
     return Object.entries(parts).filter(([, v]) => v).map(([k, v]) => '&' + k + '=' + encodeURIComponent(v)).join('');
   }
 
+  // The continuation token of the next page, from the answer's Link header; null after the last page.
+  function nextToken(res) {
+    const next = /[?&]continuationToken=([^&>]+)/.exec(res.headers.get('link') || '');
+    return next ? decodeURIComponent(next[1]) : null;
+  }
+
   async function loadRequests() {
     const token = tokens[page];
     const res = await api('/api/dispatch/home-visits?pageSize=' + pageSize + (token ? '&continuationToken=' + encodeURIComponent(token) : '') + filterQuery());
     if (!res.ok) { await showError(res); return; }
     requests = await res.json();
-    const next = /[?&]continuationToken=([^&>]+)/.exec(res.headers.get('link') || '');
-    hasNext = !!next;
-    if (next) tokens[page + 1] = decodeURIComponent(next[1]);
+    const next = nextToken(res);
+    hasNext = next !== null;
+    if (next) tokens[page + 1] = next;
     renderRequests();
   }
 
@@ -122,9 +128,8 @@
       const res = await api('/api/dispatch/home-visits?pageSize=200&date=' + encodeURIComponent(date) + (token ? '&continuationToken=' + encodeURIComponent(token) : ''));
       if (!res.ok) break;
       for (const r of await res.json()) found[r.id] = r;
-      const next = /[?&]continuationToken=([^&>]+)/.exec(res.headers.get('link') || '');
-      if (!next) break;
-      token = decodeURIComponent(next[1]);
+      token = nextToken(res);
+      if (!token) break;
     }
     return found;
   }
