@@ -69,6 +69,21 @@ public sealed class DataKeyTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public void Re_encryption_gives_nothing_for_a_value_no_key_on_the_ring_reads_and_moves_one_it_can_read()
+    {
+        var stored = Protector(Keys("v1", ("v1", KeyV1))).Protect("110101199003074578");
+        var rotated = Protector(Keys("v2", ("v1", KeyV1), ("v2", KeyV2)));
+        var v1Gone = Protector(Keys("v2", ("v2", KeyV2)));
+        var otherV1 = Protector(Keys("v2", ("v1", KeyV2), ("v2", KeyV2)));
+
+        Assert.StartsWith("v2:", rotated.Reencrypt(stored));
+        Assert.Equal("110101199003074578", v1Gone.Unprotect(rotated.Reencrypt(stored)!));
+        Assert.Null(v1Gone.Reencrypt(stored));           // its key version is off the ring
+        Assert.Null(otherV1.Reencrypt(stored));          // v1 names another key: authentication fails
+        Assert.Null(rotated.Reencrypt("not protected")); // no version at all
+    }
+
+    [Fact]
     public void Ids_stored_before_data_keys_read_as_v0_under_the_key_derived_from_the_signing_key()
     {
         var scheduler = SchedulerSettings();

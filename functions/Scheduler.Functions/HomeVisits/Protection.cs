@@ -16,7 +16,17 @@ public sealed class AesGcmIdProtector(DataKeyRing keys) : IIdProtector, IIdReenc
 {
     public bool IsCurrent(string stored) => VersionOf(stored) == keys.Current;
 
-    public string Reencrypt(string stored) => Protect(Unprotect(stored));
+    public string? Reencrypt(string stored)
+    {
+        try
+        {
+            return Protect(Unprotect(stored));
+        }
+        catch (Exception e) when (e is UnknownDataKeyException or CryptographicException or FormatException)
+        {
+            return null;
+        }
+    }
 
     private const string LegacyPrefix = "v1.";
 

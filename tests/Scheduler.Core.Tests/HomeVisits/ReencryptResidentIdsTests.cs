@@ -16,7 +16,11 @@ public sealed class ReencryptResidentIdsTests
     {
         public int Calls;
         public bool IsCurrent(string stored) => stored.StartsWith("v2:", StringComparison.Ordinal);
-        public string Reencrypt(string stored) { Calls++; return "v2:" + stored[(stored.IndexOf(':') + 1)..]; }
+        public string? Reencrypt(string stored)
+        {
+            Calls++;
+            return stored.StartsWith("v0:", StringComparison.Ordinal) ? null : "v2:" + stored[(stored.IndexOf(':') + 1)..];
+        }
     }
 
     /// <summary>A store whose next replaces lose to a change made elsewhere (which it then makes), as under a race.</summary>
@@ -93,5 +97,22 @@ public sealed class ReencryptResidentIdsTests
 
         Assert.Equal(new ReencryptionOutcome(1, 0, 1), outcome);
         Assert.StartsWith("v1:", (await inner.GetAsync(TestCentre.Id, "hv-0001", CancellationToken.None))!.Request.ProtectedIdNumber);
+    }
+
+    [Fact]
+    public async Task An_id_no_key_reads_is_counted_and_left_as_it_is_while_the_others_move()
+    {
+        var store = new InMemoryHomeVisitStore();
+        store.Put(Request(1, "v1:id1"));
+        store.Put(Request(2, "v0:id2"));
+        store.Put(Request(3, "v1:id3"));
+
+        var outcome = await new ReencryptResidentIds(store, new Prefixes()).RunAsync(TestCentre.Id, CancellationToken.None);
+
+        Assert.Equal(new ReencryptionOutcome(3, 2, 0, 1), outcome);
+        var all = (await store.ListAsync(TestCentre.Id, CancellationToken.None)).ToDictionary(r => r.Id, r => r.ProtectedIdNumber);
+        Assert.Equal("v2:id1", all["hv-0001"]);
+        Assert.Equal("v0:id2", all["hv-0002"]);
+        Assert.Equal("v2:id3", all["hv-0003"]);
     }
 }
