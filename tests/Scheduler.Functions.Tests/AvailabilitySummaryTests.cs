@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
 using Scheduler.Functions.Appointments;
 using Scheduler.Functions.Platform;
 using Scheduler.Testing;
@@ -10,9 +11,9 @@ using static Scheduler.Functions.Tests.BookingClient;
 namespace Scheduler.Functions.Tests;
 
 /// <summary>
-/// Availability is served from a summary per centre and category (ADR 0017), kept in step by every booking and
-/// cached over HTTP for seconds; the counters stay the truth. Two dev hosts on one Azurite, construction windows
-/// on 2026-12-10 (no other class books them).
+/// Availability is served from a summary per centre and category (ADR 0017), kept in step by the consumer of each
+/// booking's event (ADR 0028) and cached over HTTP for seconds; the counters stay the truth. Two dev hosts on one
+/// Azurite, construction windows on 2026-12-10 (no other class books them).
 /// </summary>
 public sealed class AvailabilitySummaryTests(AvailabilitySummaryTests.Fixture fixture) : IClassFixture<AvailabilitySummaryTests.Fixture>
 {
@@ -42,6 +43,20 @@ public sealed class AvailabilitySummaryTests(AvailabilitySummaryTests.Fixture fi
         return (response, free);
     }
 
+    /// <summary>The offers once both hosts' consumers have handled the events: polled until they change, for 30 s at most.</summary>
+    private static async Task<Dictionary<string, int>> SettledAsync(HttpClient client, Func<Dictionary<string, int>, bool> settled)
+    {
+        var (_, free) = await AvailabilityAsync(client);
+        for (var i = 0; i < 150 && !settled(free); i++)
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            (_, free) = await AvailabilityAsync(client);
+        }
+        return free;
+    }
+
+    private static int Counted(string connection, string start) => Slot(connection, "construction", Date, start).Counted;
+
     [Fact]
     public async Task Simultaneous_bookings_on_two_hosts_leave_the_offers_equal_to_the_counters()
     {
@@ -61,12 +76,11 @@ public sealed class AvailabilitySummaryTests(AvailabilitySummaryTests.Fixture fi
         var results = await Task.WhenAll(tasks);
         Assert.All(results, r => Assert.True(r.Status is HttpStatusCode.Created or HttpStatusCode.Conflict, $"{r.Status}: {r.Body}"));
 
-        var (_, after) = await AvailabilityAsync(fixture.Second.Client);
-        foreach (var start in starts)
-        {
-            Assert.True(Slot(fixture.ConnectionString, "construction", Date, start).Counted > 0);
-            Assert.True(after.GetValueOrDefault(start) < before[start]);
-        }
+        // Each slot offers what its counter leaves, once the events are handled (the booking calls answered before).
+        bool Matches(Dictionary<string, int> free) => starts.All(s => free.GetValueOrDefault(s) == before[s] - Counted(fixture.ConnectionString, s));
+        var after = await SettledAsync(fixture.Second.Client, Matches);
+        Assert.True(Matches(after), string.Join(", ", starts.Select(s => $"{s}: offered {after.GetValueOrDefault(s)}, counted {Counted(fixture.ConnectionString, s)} of {before[s]}")));
+        Assert.All(starts, s => Assert.True(Counted(fixture.ConnectionString, s) > 0));
         // The same offers as a summary built afresh from the counters.
         var summaries = new TableClient(fixture.ConnectionString, StorageNames.AvailabilityTable);
         await summaries.DeleteEntityAsync(AvailabilitySummaries.Partition("huli", "construction"), AvailabilitySummaries.RowKey,
@@ -96,8 +110,40 @@ public sealed class AvailabilitySummaryTests(AvailabilitySummaryTests.Fixture fi
         var alternatives = body.GetProperty("alternatives").EnumerateArray().ToList();
         Assert.NotEmpty(alternatives);
         Assert.DoesNotContain(alternatives, a => a.GetProperty("date").GetString() == Date && a.GetProperty("start").GetString()!.StartsWith(start));
-        // The refused booking read the counters, and the summary learnt from them: the slot is no longer offered.
+        // The refused booking read the counters, and the summary learnt from them before it answered: the slot is no longer offered.
         var (_, healed) = await AvailabilityAsync(fixture.Host.Client);
         Assert.False(healed.ContainsKey(start));
+    }
+
+    [Fact]
+    public async Task Refreshes_asked_for_at_once_are_coalesced_and_each_caller_sees_its_counters_in_the_summary()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var centre = $"coalesce{Guid.NewGuid():N}"[..20];
+        var clients = StorageClients.FromConfiguration(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [StorageClients.ConnectionName] = fixture.ConnectionString }).Build());
+        var clock = new NodaTime.Testing.FakeClock(SchedulerHost.DemoNow);
+        var summaries = new AvailabilitySummaries(clients, clock);
+        var counters = clients.Tables.GetTableClient(StorageNames.AppointmentsTable);
+        var days = Enumerable.Range(0, 40).Select(i => new NodaTime.LocalDate(2026, 12, 1).PlusDays(i % 20)).ToList();
+        await summaries.ReadAsync(centre, "social", days[0], days[^1], ct); // the summary exists, empty
+
+        // Forty counters (two per day) change; then forty callers, one per counter, ask for their day at once.
+        await Task.WhenAll(days.Select((day, i) => counters.UpsertEntityAsync(new TableEntity(centre, TableAppointmentStore.SlotRow("social", new(day, new NodaTime.LocalTime(9, i < 20 ? 0 : 15))))
+        {
+            ["General"] = 1 + i % 3, ["Green"] = i % 2,
+        }, TableUpdateMode.Replace, ct)));
+        clients.Meter.Reset();
+        clients.Meter.Recording = true;
+        await Task.WhenAll(days.Select(day => summaries.RefreshAsync(centre, "social", [day], ct)).ToList());
+        clients.Meter.Recording = false;
+
+        var offered = await summaries.ReadAsync(centre, "social", days[0], days[^1], ct);
+        Assert.Equal(40, offered.Count);
+        foreach (var (day, i) in days.Select((d, i) => (d, i)))
+            Assert.Equal(new Scheduler.Core.Booking.SlotUsage(1 + i % 3, i % 2), offered[new(day, new NodaTime.LocalTime(9, i < 20 ? 0 : 15))]);
+        var summaryWrites = clients.Meter.Snapshot().Where(t => t.Resource == StorageNames.AvailabilityTable).Sum(t => t.Written);
+        // The first call starts a round at once; the 39 others, asked while it runs, wait for the next and share it.
+        Assert.InRange(summaryWrites, 1, 2);
     }
 }

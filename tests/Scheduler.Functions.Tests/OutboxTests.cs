@@ -106,7 +106,7 @@ public sealed class OutboxTests(AzuriteFixture azurite)
         var e = AppointmentEvent.Of(AppointmentEventTypes.Cancelled, NewAppointment(centre), AnonymousCaller.Instance, Now);
         await table.AddEntityAsync(AppointmentEventPublisher.OutboxRow(centre, e));
         var audit = new TableAuditLog(clients);
-        var handle = new HandleAppointmentEvent(new AuditTrail(audit, clock), publisher, Notify(clients, publisher, clock));
+        var handle = new HandleAppointmentEvent(Store(clients, publisher, clock), new AuditTrail(audit, clock), publisher, Notify(clients, publisher, clock));
 
         var first = await handle.HandleAsync(e, CancellationToken.None);
         await handle.HandleAsync(e, CancellationToken.None);
@@ -133,7 +133,7 @@ public sealed class OutboxTests(AzuriteFixture azurite)
             Now + Duration.FromSeconds(i))).ToList();
         foreach (var e in events) await table.AddEntityAsync(AppointmentEventPublisher.OutboxRow(centre, e));
         var audit = new TableAuditLog(clients);
-        var handle = new HandleAppointmentEvent(new AuditTrail(audit, clock), publisher, Notify(clients, publisher, clock));
+        var handle = new HandleAppointmentEvent(Store(clients, publisher, clock), new AuditTrail(audit, clock), publisher, Notify(clients, publisher, clock));
 
         // 40 events at once, every fourth delivered twice at the same moment: their audit entries and outbox deletes go
         // in shared transactions, and a transaction holding a row deleted meanwhile falls back to single calls.
@@ -173,9 +173,12 @@ public sealed class OutboxTests(AzuriteFixture azurite)
         public Task<CentreSnapshot?> GetAsync(string centreId, CancellationToken cancellationToken) => Task.FromResult<CentreSnapshot?>(null);
     }
 
+    private static TableAppointmentStore Store(StorageClients clients, AppointmentEventPublisher publisher, IClock clock) =>
+        new(clients, publisher, new AvailabilitySummaries(clients, clock), NullLogger<TableAppointmentStore>.Instance);
+
     private static Scheduler.Core.Notifications.NotifyAppointmentEvent Notify(StorageClients clients, AppointmentEventPublisher publisher, IClock clock)
     {
-        var store = new TableAppointmentStore(clients, publisher, new AvailabilitySummaries(clients, clock), NullLogger<TableAppointmentStore>.Instance);
+        var store = Store(clients, publisher, clock);
         var pseudonyms = new Scheduler.Core.Privacy.Pseudonyms(new byte[32]);
         var outbox = new TableSmsOutbox(clients, pseudonyms);
         return new Scheduler.Core.Notifications.NotifyAppointmentEvent(store, new NoCentres(), new AvailabilityQuery(store, new NoCentres(), clock),

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Azure;
@@ -20,10 +21,10 @@ public sealed record AvailabilitySummary(Instant RefreshedAt, IReadOnlyDictionar
 /// centre's partition. The counters stay the truth: a booking checks them under their ETags, so an offer made from
 /// a summary a moment old ends, at worst, in a 409 with fresh alternatives.
 ///
-/// Kept in step by whoever changes the counters: after its transaction, <see cref="RefreshAsync"/> reads the
-/// summary, then the changed counters, and replaces the summary only if unchanged since read. Reading the counters
-/// after the summary makes concurrent writers converge: a writer that copied an older value loses the ETag race to
-/// the one that copied a newer one, and reads again. A summary older than <see cref="RebuildAfter"/> (or missing)
+/// Kept in step by the consumer of each change's event (ADR 0028), and by a booking refused for a full slot:
+/// <see cref="RefreshAsync"/> reads the summary, then the counters of the days changed, and replaces the summary only
+/// if unchanged since read. Reading the counters after the summary makes concurrent writers converge: a writer that
+/// copied an older value loses the ETag race to the one that copied a newer one, and reads again. A summary older than <see cref="RebuildAfter"/> (or missing)
 /// is rebuilt from the counters by the reader that finds it so (a range read of the category's counters from
 /// yesterday on), which heals anything a failed refresh left behind and drops past days. A writer that loses the
 /// race too often marks the row stale, so the next reader rebuilds it at once.
@@ -56,10 +57,73 @@ public sealed class AvailabilitySummaries(StorageClients storage, IClock clock)
         return Slice(summary, from, to);
     }
 
-    /// <summary>Copies the counters of <paramref name="keys"/>, as they are now, into the summary.</summary>
-    public async Task RefreshAsync(string centreId, string categoryId, IReadOnlyCollection<SlotKey> keys, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies the counters of <paramref name="days"/>, as they are now, into the summary. Calls for one centre and
+    /// category are coalesced: while a refresh runs, the calls that arrive wait for the next one, which takes all
+    /// their days at once and starts only after the running one ended, so it reads every counter after each caller's
+    /// change. Under a burst of bookings, a category's summary is read and written once per round, not per booking.
+    /// </summary>
+    public Task RefreshAsync(string centreId, string categoryId, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken)
     {
-        if (keys.Count == 0) return;
+        if (days.Count == 0) return Task.CompletedTask;
+        var lane = _lanes.GetOrAdd((centreId, categoryId), _ => new Lane());
+        Round round;
+        var start = false;
+        lock (lane)
+        {
+            round = lane.Waiting ??= new Round();
+            round.Days.UnionWith(days);
+            if (!lane.Running) lane.Running = start = true;
+        }
+        if (start) _ = Task.Run(() => RunLaneAsync(lane, centreId, categoryId), CancellationToken.None);
+        return round.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    private readonly ConcurrentDictionary<(string Centre, string Category), Lane> _lanes = new();
+
+    /// <summary>One centre and category: whether a refresh runs, and the round that waits for it to end.</summary>
+    private sealed class Lane
+    {
+        public bool Running;
+        public Round? Waiting;
+    }
+
+    private sealed class Round
+    {
+        public readonly HashSet<LocalDate> Days = [];
+        public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private async Task RunLaneAsync(Lane lane, string centreId, string categoryId)
+    {
+        while (true)
+        {
+            Round round;
+            lock (lane)
+            {
+                if (lane.Waiting is null)
+                {
+                    lane.Running = false;
+                    return;
+                }
+                round = lane.Waiting;
+                lane.Waiting = null;
+            }
+            try
+            {
+                await RefreshDaysAsync(centreId, categoryId, round.Days, CancellationToken.None);
+                round.Done.SetResult();
+            }
+            catch (Exception e)
+            {
+                round.Done.SetException(e);
+            }
+        }
+    }
+
+    /// <summary>Reads the summary, then the counters of <paramref name="days"/>, and replaces those days in it under its ETag.</summary>
+    private async Task RefreshDaysAsync(string centreId, string categoryId, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken)
+    {
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             var found = await _summaries.GetEntityIfExistsAsync<TableEntity>(Partition(centreId, categoryId), RowKey, cancellationToken: cancellationToken);
@@ -70,23 +134,16 @@ public sealed class AvailabilitySummaries(StorageClients storage, IClock clock)
                 continue;
             }
             var summary = JsonRow.Read(found.Value!, Schema);
-            var reads = keys.Distinct().Select(async k =>
+            var counted = await Task.WhenAll(days.Select(d => DayCountersAsync(centreId, categoryId, d, cancellationToken)));
+            var next = summary.Days.ToDictionary(kv => kv.Key, kv => kv.Value);
+            foreach (var (day, slots) in days.Zip(counted))
             {
-                var row = await _counters.GetEntityIfExistsAsync<TableEntity>(centreId, TableAppointmentStore.SlotRow(categoryId, k), cancellationToken: cancellationToken);
-                return (Key: k, Usage: row.HasValue ? TableAppointmentStore.Usage(row.Value!) : SlotUsage.Empty);
-            });
-            var days = summary.Days.ToDictionary(kv => kv.Key, kv => Parse(kv.Value));
-            foreach (var (key, usage) in await Task.WhenAll(reads))
-            {
-                var day = DayKey(key.Date);
-                if (!days.TryGetValue(day, out var slots)) days[day] = slots = [];
-                if (usage.General == 0 && usage.Green == 0) slots.Remove(key.Start);
-                else slots[key.Start] = usage;
+                if (slots.Count == 0) next.Remove(DayKey(day));
+                else next[DayKey(day)] = Format(slots);
             }
-            var next = summary with { Days = days.Where(kv => kv.Value.Count > 0).ToDictionary(kv => kv.Key, kv => Format(kv.Value)) };
             try
             {
-                await _summaries.UpdateEntityAsync(Entity(centreId, categoryId, next), found.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                await _summaries.UpdateEntityAsync(Entity(centreId, categoryId, summary with { Days = next }), found.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
                 return;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
@@ -97,6 +154,21 @@ public sealed class AvailabilitySummaries(StorageClients storage, IClock clock)
         // Too many writers at once: mark it stale (a merge that cannot lose a race) so the next reader rebuilds it
         // from the counters. Until then offers may be seconds old; the counters still guard every booking.
         await _summaries.UpdateEntityAsync(new TableEntity(Partition(centreId, categoryId), RowKey) { [StaleColumn] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    /// <summary>The seats taken in each slot of one day of a category that has any: one range read of that day's counters.</summary>
+    private async Task<Dictionary<LocalTime, SlotUsage>> DayCountersAsync(string centreId, string categoryId, LocalDate day, CancellationToken cancellationToken)
+    {
+        var from = $"slot|{categoryId}|{DayKey(day)}|";
+        var to = from + "~";
+        var slots = new Dictionary<LocalTime, SlotUsage>();
+        await foreach (var e in _counters.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(to) < 0,
+                           select: ["RowKey", "General", "Green"], cancellationToken: cancellationToken))
+        {
+            var usage = TableAppointmentStore.Usage(e);
+            if (usage.General != 0 || usage.Green != 0) slots[TableAppointmentStore.ParseSlot(e.RowKey).Start] = usage;
+        }
+        return slots;
     }
 
     /// <summary>Builds the summary from the counters of yesterday on and writes it unless someone wrote it meanwhile.</summary>

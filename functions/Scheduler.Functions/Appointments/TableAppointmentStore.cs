@@ -14,8 +14,8 @@ namespace Scheduler.Functions.Appointments;
 /// A booking, a reschedule or a status change is one entity-group transaction: the counters it changes are replaced
 /// only if their ETag is unchanged since read, so two hosts racing for the last seat cannot both win, and the
 /// ledger and the appointment only if unchanged since read (or added only if absent). A booking from a number with
-/// no ledger yet is three storage calls: the counter read, the transaction and the event's queue send, and three more
-/// keep the availability summary in step (ADR 0017): availability is read from the summary, never from the counters.
+/// no ledger yet is three storage calls: the counter read, the transaction and the event's queue send. Availability
+/// is read from a summary, never from the counters (ADR 0017), which the event's consumer brings in step (ADR 0028).
 /// See ADR 0012. Days past the retention window are moved to the archive (<see cref="TableAppointmentArchive"/>,
 /// ADR 0027): an appointment not found here is looked up there, and a day old enough to be archived is read from both.
 /// </summary>
@@ -45,9 +45,13 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
     public Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadUsageAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken) =>
         summaries.ReadAsync(centreId, categoryId, from, to, cancellationToken);
 
+    public Task RefreshUsageAsync(string centreId, string categoryId, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken) =>
+        summaries.RefreshAsync(centreId, categoryId, days, cancellationToken);
+
     public async Task<CommitOutcome> CommitAsync(SlotChange change, CancellationToken cancellationToken)
     {
         var a = change.Appointment;
+        var recorded = change.RecordedEvent;
         var pk = a.CentreId;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
@@ -55,7 +59,7 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
             if (!change.Admit(change.Take.Select(k => counters.TryGetValue(k, out var row) ? Usage(row) : SlotUsage.Empty).ToList()))
             {
                 // The booker was offered a seat the counters no longer have: the summary learns it before the alternatives are read.
-                await RefreshSummaryAsync(a, change.Take, cancellationToken);
+                await RefreshSummaryAsync(a, change.Take.Select(k => k.Date).Distinct().ToList(), cancellationToken);
                 return CommitOutcome.Full;
             }
 
@@ -106,7 +110,7 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, DayRow(left, a.Id)) { [MovedColumn] = true }));
             if (a.Status == AppointmentStatus.AwaitingConfirmation && a.ConfirmBy is { } deadline)
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, ConfirmRow(deadline, a.Id))));
-            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, AppointmentEventPublisher.OutboxRow(pk, change.Event)));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, AppointmentEventPublisher.OutboxRow(pk, recorded)));
 
             try
             {
@@ -120,23 +124,22 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
                 await Task.Delay(Random.Shared.Next(1, 5 * Math.Min(attempt, 10)), cancellationToken);
                 continue;
             }
-            await events.PublishAsync(change.Event, cancellationToken);
-            await RefreshSummaryAsync(a, change.Take.Concat(change.Release).ToList(), cancellationToken);
+            await events.PublishAsync(recorded, cancellationToken);
             return CommitOutcome.Committed;
         }
         logger.LogWarning("Appointment {Id}: gave up after {Attempts} contended attempts", a.Id, MaxAttempts);
         return CommitOutcome.Full;
     }
 
-    private async Task RefreshSummaryAsync(Appointment a, IReadOnlyCollection<SlotKey> keys, CancellationToken cancellationToken)
+    private async Task RefreshSummaryAsync(Appointment a, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken)
     {
         try
         {
-            await summaries.RefreshAsync(a.CentreId, a.CategoryId, keys, cancellationToken);
+            await summaries.RefreshAsync(a.CentreId, a.CategoryId, days, cancellationToken);
         }
         catch (RequestFailedException e)
         {
-            // The change is committed; the summary catches up at its next rebuild.
+            // The slot stays offered until the next refresh or rebuild; the counters refused the booking all the same.
             logger.LogWarning("Appointment {Id}: availability summary not refreshed ({Status})", a.Id, e.Status);
         }
     }

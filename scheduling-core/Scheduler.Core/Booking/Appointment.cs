@@ -206,10 +206,16 @@ public sealed record AppointmentEvent(
     LocalTime Start,
     LocalDate? PreviousDate,
     LocalTime? PreviousStart,
-    string? BookableId = null)
+    string? BookableId = null,
+    string? CategoryId = null,
+    IReadOnlyList<LocalDate>? SeatDays = null)
 {
-    /// <summary>Version 2 added <see cref="BookableId"/>; version 1 events read with it null.</summary>
-    public const int CurrentVersion = 2;
+    /// <summary>
+    /// Version 2 added <see cref="BookableId"/>; version 3 <see cref="CategoryId"/> and <see cref="SeatDays"/> (the
+    /// days whose seats of that category the change took or gave back, empty when it changed none). Older events
+    /// read with them null.
+    /// </summary>
+    public const int CurrentVersion = 3;
 
     /// <summary>The event of <paramref name="type"/> for <paramref name="a"/> as it is now, with where it was before a move.</summary>
     public static AppointmentEvent Of(string type, Appointment a, Caller caller, Instant at, Appointment? previous = null) =>

@@ -17,7 +17,7 @@ public sealed record LedgerWrite(string MobileKey, BookerLedger Next, string? Ex
 /// One atomic change to a centre's appointments: take the <see cref="Take"/> slots if <see cref="Admit"/> says
 /// the fresh usage allows it, give back the <see cref="Release"/> slots, write the appointment (insert when
 /// <see cref="ExpectedETag"/> is null, else replace only if unchanged since read), the booker's ledger when
-/// <see cref="Ledger"/> is given, and the event, all or nothing.
+/// <see cref="Ledger"/> is given, and the event (as <see cref="RecordedEvent"/>), all or nothing.
 /// </summary>
 public sealed record SlotChange(
     Appointment Appointment,
@@ -26,7 +26,18 @@ public sealed record SlotChange(
     IReadOnlyList<SlotKey> Release,
     Func<IReadOnlyList<SlotUsage>, bool> Admit,
     AppointmentEvent Event,
-    LedgerWrite? Ledger = null);
+    LedgerWrite? Ledger = null)
+{
+    /// <summary>
+    /// The event as stored and sent: with the category and the days whose seats this change takes or gives back, so
+    /// that its consumer brings the offers in step with the counters (ADR 0028), off the request's path.
+    /// </summary>
+    public AppointmentEvent RecordedEvent => Event with
+    {
+        CategoryId = Appointment.CategoryId,
+        SeatDays = Take.Concat(Release).Select(k => k.Date).Distinct().Order().ToList(),
+    };
+}
 
 public enum CommitOutcome
 {
@@ -53,6 +64,12 @@ public interface IAppointmentStore
     /// <see cref="CommitAsync"/> decides whether a slot has room, against the counters themselves.
     /// </summary>
     Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadUsageAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Brings what <see cref="ReadUsageAsync"/> offers for <paramref name="days"/> in step with the counters as they
+    /// are now: called by the consumer of a change's event (ADR 0028). Idempotent: it copies, it does not count.
+    /// </summary>
+    Task RefreshUsageAsync(string centreId, string categoryId, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken);
 
     Task<CommitOutcome> CommitAsync(SlotChange change, CancellationToken cancellationToken);
 

@@ -12,19 +12,20 @@ public sealed class HandleAppointmentEventTests
     private readonly InMemoryAuditLog _log = new();
     private readonly RecordingOutbox _outbox = new();
     private readonly HandleAppointmentEvent _handle;
+    private readonly InMemoryAppointmentStore _store = new();
 
     /// <summary>The clock is far from the event's time: the audit entry must carry the event's.
     /// The appointments are not in the store, so no message follows (notifications have tests of their own).</summary>
     public HandleAppointmentEventTests()
     {
         var clock = new FakeClock(Instant.FromUtc(2030, 1, 1, 0, 0));
-        var store = new InMemoryAppointmentStore();
+        var store = _store;
         var centres = new OneCentre(TestCentre.Snapshot());
         var sms = new RecordingSms();
         var notify = new Scheduler.Core.Notifications.NotifyAppointmentEvent(store, centres, new AvailabilityQuery(store, centres, clock),
             new Scheduler.Core.Notifications.SmsNotifier(sms, sms, clock, Scheduler.Core.Notifications.NotificationSettings.Default),
             new Scheduler.Core.Notifications.ShortLinks(new byte[32], "http://localhost:7071"), clock);
-        _handle = new HandleAppointmentEvent(new AuditTrail(_log, clock), _outbox, notify);
+        _handle = new HandleAppointmentEvent(store, new AuditTrail(_log, clock), _outbox, notify);
     }
 
     private static AppointmentEvent Event(string id, string type = AppointmentEventTypes.Booked, LocalDate? previous = null) => new(
@@ -43,6 +44,29 @@ public sealed class HandleAppointmentEventTests
         Assert.Equal(new AuditEntry(TestCentre.Now, TestCentre.Id, e.Actor, AppointmentEventTypes.Booked, "appointment/social.a1",
             $"{TestCentre.Pension} 2026-11-30 10:00", e.EventId), entry);
         Assert.Equal(new[] { e.EventId, e.EventId }, _outbox.Acknowledged);
+    }
+
+    [Fact]
+    public async Task The_offers_of_the_days_whose_seats_changed_are_refreshed_each_time_and_an_event_that_changed_none_refreshes_nothing()
+    {
+        var moved = Event("social.a1-01", AppointmentEventTypes.Rescheduled, new LocalDate(2026, 11, 29)) with
+        {
+            CategoryId = "social", SeatDays = [new LocalDate(2026, 11, 29), TestCentre.Monday],
+        };
+        var confirmed = Event("social.a1-02", AppointmentEventTypes.Confirmed) with { CategoryId = "social", SeatDays = [] };
+        var older = Event("social.a1-03") with { Version = 2 };
+
+        await _handle.HandleAsync(moved, CancellationToken.None);
+        await _handle.HandleAsync(moved, CancellationToken.None);
+        await _handle.HandleAsync(confirmed, CancellationToken.None);
+        await _handle.HandleAsync(older, CancellationToken.None);
+
+        Assert.Equal(2, _store.Refreshes.Count);
+        Assert.All(_store.Refreshes, r =>
+        {
+            Assert.Equal((TestCentre.Id, "social"), (r.Centre, r.Category));
+            Assert.Equal(new[] { new LocalDate(2026, 11, 29), TestCentre.Monday }, r.Days);
+        });
     }
 
     [Fact]

@@ -26,6 +26,15 @@ public sealed class InMemoryAppointmentStore : IAppointmentStore
     public int LedgerReads { get; private set; }
     public int UsageReads { get; private set; }
 
+    /// <summary>The refreshes asked for, in order (usage is read live here, so they change nothing).</summary>
+    public List<(string Centre, string Category, IReadOnlyCollection<LocalDate> Days)> Refreshes { get; } = [];
+
+    public Task RefreshUsageAsync(string centreId, string categoryId, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken)
+    {
+        lock (_gate) Refreshes.Add((centreId, categoryId, days));
+        return Task.CompletedTask;
+    }
+
     /// <summary>Runs before a commit decides: where a test makes a rival's change.</summary>
     public Action<SlotChange>? BeforeCommit { get; set; }
 
@@ -79,7 +88,7 @@ public sealed class InMemoryAppointmentStore : IAppointmentStore
             var less = usage.Add(a.Green, -1);
             _counters[(a.CentreId, a.CategoryId, key)] = new SlotUsage(Math.Max(0, less.General), Math.Max(0, less.Green));
         }
-        Events.Add(change.Event);
+        Events.Add(change.RecordedEvent);
     }
 
     public Task<StoredAppointment?> GetAsync(string centreId, string appointmentId, CancellationToken cancellationToken)
