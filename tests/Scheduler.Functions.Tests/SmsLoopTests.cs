@@ -312,12 +312,12 @@ public sealed class SmsLoopTests(AzuriteFixture azurite) : IAsyncLifetime
             new LocalDate(2026, 12, 21), new LocalTime(9, 0), new LocalTime(9, 15), 1, "Asia/Shanghai", "李芳", Malformed, "resident-key",
             null, null, "zh", Scheduler.Core.Booking.AppointmentStatus.Booked, SchedulerHost.DemoNow, "anonymous", null, SchedulerHost.DemoNow);
         var e = Scheduler.Core.Booking.AppointmentEvent.Of(Scheduler.Core.Booking.AppointmentEventTypes.Booked, a, Scheduler.Core.Identity.AnonymousCaller.Instance, SchedulerHost.DemoNow);
-        Assert.Equal(Scheduler.Core.Booking.CommitOutcome.Committed, await store.CommitAsync(new Scheduler.Core.Booking.SlotChange(a, null,
-            [new Scheduler.Core.Booking.SlotKey(a.Date, a.Start)], [], _ => true, e, new Scheduler.Core.Booking.LedgerWrite($"key-{a.Id}", Scheduler.Core.Booking.BookerLedger.Empty, null)),
-            CancellationToken.None));
+        var change = new Scheduler.Core.Booking.SlotChange(a, null, [new Scheduler.Core.Booking.SlotKey(a.Date, a.Start)], [], _ => true, e,
+            new Scheduler.Core.Booking.LedgerWrite($"key-{a.Id}", Scheduler.Core.Booking.BookerLedger.Empty, null));
+        Assert.Equal(Scheduler.Core.Booking.CommitOutcome.Committed, await store.CommitAsync(change, CancellationToken.None));
 
-        // The consumer fails on it with the reason, noted under the message's key, without the number.
-        var message = JsonSerializer.Serialize(e, Scheduler.Functions.Platform.Json.Options);
+        // The consumer fails on it with the reason, noted under the key of the message sent (the event as recorded), without the number.
+        var message = JsonSerializer.Serialize(change.RecordedEvent, Scheduler.Functions.Platform.Json.Options);
         var key = Scheduler.Core.Operations.PoisonWatch.KeyOf(message);
         var failures = new Azure.Data.Tables.TableClient(azurite.ConnectionString, StorageNames.PoisonTable);
         Azure.NullableResponse<Azure.Data.Tables.TableEntity>? failure = null;

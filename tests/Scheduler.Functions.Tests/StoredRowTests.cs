@@ -38,12 +38,16 @@ public sealed class StoredRowTests
     }
 
     [Fact]
-    public void Event_rows_of_versions_1_and_2_read_and_an_unversioned_row_counts_as_1()
+    public void Event_rows_of_versions_1_to_3_read_and_an_unversioned_row_counts_as_1()
     {
+        var v3 = JsonRow.Read(Fixture("appointment-event.v3.json"), 3, AppointmentEventPublisher.EventSchema);
+        Assert.Equal("social", v3.CategoryId);
+        Assert.Equal(new[] { new LocalDate(2026, 12, 1), new LocalDate(2026, 12, 3) }, v3.SeatDays);
         var v2 = JsonRow.Read(Fixture("appointment-event.v2.json"), 2, AppointmentEventPublisher.EventSchema);
         Assert.Equal(("pension-certification", new LocalDate(2026, 12, 1)), (v2.BookableId, v2.PreviousDate!.Value));
         var v1 = JsonRow.Read(Fixture("appointment-event.v1.json"), null, AppointmentEventPublisher.EventSchema);
         Assert.Equal((AppointmentEventTypes.Booked, (string?)null), (v1.Type, v1.BookableId));
+        Assert.Null(v2.SeatDays);
     }
 
     [Fact]

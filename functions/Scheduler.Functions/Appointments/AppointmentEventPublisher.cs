@@ -17,7 +17,7 @@ namespace Scheduler.Functions.Appointments;
 /// </summary>
 public sealed class AppointmentEventPublisher(StorageClients storage, IClock clock, ILogger<AppointmentEventPublisher> logger) : IAppointmentEventOutbox
 {
-    public static readonly RowSchema<AppointmentEvent> EventSchema = new("appointment event", AppointmentEvent.CurrentVersion, o => o);
+    public static readonly RowSchema<AppointmentEvent> EventSchema = new("appointment event", AppointmentEvent.CurrentVersion, o => o, o => o);
 
     /// <summary>How old a row must be before the sweep sends it again: older than any send still under way.</summary>
     public static readonly Duration SweepAge = Duration.FromMinutes(5);

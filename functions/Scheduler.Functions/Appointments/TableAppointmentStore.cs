@@ -14,15 +14,18 @@ namespace Scheduler.Functions.Appointments;
 /// A booking, a reschedule or a status change is one entity-group transaction: the counters it changes are replaced
 /// only if their ETag is unchanged since read, so two hosts racing for the last seat cannot both win, and the
 /// ledger and the appointment only if unchanged since read (or added only if absent). A booking from a number with
-/// no ledger yet is three storage calls: the counter read, the transaction and the event's queue send. Availability
+/// no ledger yet is three storage calls: the counter read, the transaction and the event's queue send; two when the
+/// instance knows the counter already (<see cref="CounterHints"/>, ADR 0029: the read is skipped). Availability
 /// is read from a summary, never from the counters (ADR 0017), which the event's consumer brings in step (ADR 0028).
 /// See ADR 0012. Days past the retention window are moved to the archive (<see cref="TableAppointmentArchive"/>,
 /// ADR 0027): an appointment not found here is looked up there, and a day old enough to be archived is read from both.
 /// </summary>
 public sealed class TableAppointmentStore(StorageClients storage, AppointmentEventPublisher events, AvailabilitySummaries summaries, ILogger<TableAppointmentStore> logger,
-    TableAppointmentArchive? archive = null)
+    TableAppointmentArchive? archive = null, CounterHints? hints = null)
     : IAppointmentStore
 {
+    private readonly CounterHints _hints = hints ?? new CounterHints();
+
     public const int MaxAttempts = 25;
     public static readonly RowSchema<Appointment> AppointmentSchema = new("appointment", 1);
     public static readonly RowSchema<BookerLedger> LedgerSchema = new("booker ledger", 1);
@@ -53,11 +56,18 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
         var a = change.Appointment;
         var recorded = change.RecordedEvent;
         var pk = a.CentreId;
+        var keys = change.Take.Concat(change.Release).ToList();
+        var guess = keys.Count > 0 && _hints.ShouldGuess();
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var counters = await ReadCountersAsync(pk, a.CategoryId, change.Take.Concat(change.Release).ToList(), cancellationToken);
-            if (!change.Admit(change.Take.Select(k => counters.TryGetValue(k, out var row) ? Usage(row) : SlotUsage.Empty).ToList()))
+            // The first try may go on what this instance knows of the counters (ADR 0029); every later one reads them.
+            Dictionary<SlotKey, (SlotUsage Usage, ETag? ETag)>? hinted = null;
+            var guessed = attempt == 1 && guess && TryHints(pk, a.CategoryId, change, out hinted);
+            var counters = guessed ? hinted! : await ReadCountersAsync(pk, a.CategoryId, keys, cancellationToken);
+            if (!change.Admit(change.Take.Select(k => counters[k].Usage).ToList()))
             {
+                // Refused on a guess: read and decide on what is there. Refused on a read: the slot is full.
+                if (guessed) continue;
                 // The booker was offered a seat the counters no longer have: the summary learns it before the alternatives are read.
                 await RefreshSummaryAsync(a, change.Take.Select(k => k.Date).Distinct().ToList(), cancellationToken);
                 return CommitOutcome.Full;
@@ -82,24 +92,29 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
                     ? new TableTransactionAction(TableTransactionActionType.Add, entity)
                     : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(ledger.ExpectedETag)));
             }
+            var written = new List<(int Index, string Row, SlotUsage Usage)>();
             foreach (var key in change.Take)
             {
-                var usage = (counters.TryGetValue(key, out var row) ? Usage(row) : SlotUsage.Empty).Add(a.Green, +1);
-                var entity = Counter(pk, a.CategoryId, key, usage);
-                actions.Add(row is not null
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, row.ETag)
+                var (usage, etag) = counters[key];
+                var next = usage.Add(a.Green, +1);
+                written.Add((actions.Count, SlotRow(a.CategoryId, key), next));
+                var entity = Counter(pk, a.CategoryId, key, next);
+                actions.Add(etag is { } known
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, known)
                     : new TableTransactionAction(TableTransactionActionType.Add, entity));
             }
             foreach (var key in change.Release)
             {
-                if (!counters.TryGetValue(key, out var row))
+                var (usage, etag) = counters[key];
+                if (etag is not { } known)
                 {
                     logger.LogWarning("Appointment {Id}: counter {Row} to release is missing", a.Id, SlotRow(a.CategoryId, key));
                     continue;
                 }
-                var usage = Usage(row).Add(a.Green, -1);
-                actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace,
-                    Counter(pk, a.CategoryId, key, usage with { General = Math.Max(0, usage.General), Green = Math.Max(0, usage.Green) }), row.ETag));
+                var next = usage.Add(a.Green, -1);
+                next = next with { General = Math.Max(0, next.General), Green = Math.Max(0, next.Green) };
+                written.Add((actions.Count, SlotRow(a.CategoryId, key), next));
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, Counter(pk, a.CategoryId, key, next), known));
             }
             // The indexes, in the same transaction: the day's copy (and a mark on the day it left), the confirmation deadline.
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, JsonRow.Write(new TableEntity(pk, DayRow(a.Date, a.Id))
@@ -112,23 +127,51 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, ConfirmRow(deadline, a.Id))));
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, AppointmentEventPublisher.OutboxRow(pk, recorded)));
 
+            Response<IReadOnlyList<Response>> responses;
             try
             {
-                await _table.SubmitTransactionAsync(actions, cancellationToken);
+                responses = await _table.SubmitTransactionAsync(actions, cancellationToken);
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
             {
                 if (e.FailedTransactionActionIndex == 0) return CommitOutcome.Conflict;
                 if (e.FailedTransactionActionIndex == ledgerIndex) return CommitOutcome.LedgerChanged;
-                // A counter changed or appeared since it was read: another booking won that race. Read again.
-                await Task.Delay(Random.Shared.Next(1, 5 * Math.Min(attempt, 10)), cancellationToken);
+                // A counter changed or appeared since it was read (another booking won that race), or the guess was
+                // wrong: forget what was known and read again.
+                foreach (var (_, row, _) in written) _hints.Forget(pk, row);
+                if (guessed) _hints.Record(held: false);
+                else await Task.Delay(Random.Shared.Next(1, 5 * Math.Min(attempt, 10)), cancellationToken);
                 continue;
+            }
+            if (guessed) _hints.Record(held: true);
+            foreach (var (index, row, usage) in written)
+            {
+                var etag = index < responses.Value.Count ? responses.Value[index].Headers.ETag : null;
+                if (etag is not null) _hints.Learn(pk, row, usage, etag);
+                else _hints.Forget(pk, row);
             }
             await events.PublishAsync(recorded, cancellationToken);
             return CommitOutcome.Committed;
         }
         logger.LogWarning("Appointment {Id}: gave up after {Attempts} contended attempts", a.Id, MaxAttempts);
         return CommitOutcome.Full;
+    }
+
+    /// <summary>
+    /// The counters of the change as this instance last knew them; a slot to take that it never saw is guessed
+    /// empty (no counter yet). False when a slot to give back is unknown: that needs a read.
+    /// </summary>
+    private bool TryHints(string pk, string categoryId, SlotChange change, out Dictionary<SlotKey, (SlotUsage Usage, ETag? ETag)> counters)
+    {
+        counters = [];
+        foreach (var key in change.Release)
+        {
+            if (!_hints.TryGet(pk, SlotRow(categoryId, key), out var usage, out var etag)) return false;
+            counters[key] = (usage, etag);
+        }
+        foreach (var key in change.Take)
+            counters[key] = _hints.TryGet(pk, SlotRow(categoryId, key), out var usage, out var etag) ? (usage, etag) : (SlotUsage.Empty, null);
+        return true;
     }
 
     private async Task RefreshSummaryAsync(Appointment a, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken)
@@ -212,27 +255,39 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
         return result.Values.ToList();
     }
 
-    /// <summary>The counters of <paramref name="keys"/> that exist: one point read for one slot, one range read per day otherwise.</summary>
-    private async Task<Dictionary<SlotKey, TableEntity>> ReadCountersAsync(string pk, string categoryId, IReadOnlyList<SlotKey> keys, CancellationToken cancellationToken)
+    /// <summary>
+    /// The counters of <paramref name="keys"/>, with their ETags (null: no counter yet), as read now: one point read
+    /// for one slot, one range read per day otherwise. What is read is remembered in the hints.
+    /// </summary>
+    private async Task<Dictionary<SlotKey, (SlotUsage Usage, ETag? ETag)>> ReadCountersAsync(string pk, string categoryId, IReadOnlyList<SlotKey> keys, CancellationToken cancellationToken)
     {
         var found = new Dictionary<SlotKey, TableEntity>();
         if (keys.Count == 1)
         {
             var row = await _table.GetEntityIfExistsAsync<TableEntity>(pk, SlotRow(categoryId, keys[0]), cancellationToken: cancellationToken);
             if (row.HasValue) found[keys[0]] = row.Value!;
-            return found;
         }
-        var wanted = keys.ToHashSet();
-        var reads = keys.GroupBy(k => k.Date).Select(async day =>
+        else if (keys.Count > 1)
         {
-            var rows = new List<TableEntity>();
-            await foreach (var e in Range(pk, SlotRow(categoryId, new SlotKey(day.Key, day.Min(k => k.Start))), SlotRow(categoryId, new SlotKey(day.Key, day.Max(k => k.Start))) + "~", cancellationToken))
-                rows.Add(e);
-            return rows;
-        });
-        foreach (var e in (await Task.WhenAll(reads)).SelectMany(r => r))
-            if (wanted.Contains(ParseSlot(e.RowKey))) found[ParseSlot(e.RowKey)] = e;
-        return found;
+            var wanted = keys.ToHashSet();
+            var reads = keys.GroupBy(k => k.Date).Select(async day =>
+            {
+                var rows = new List<TableEntity>();
+                await foreach (var e in Range(pk, SlotRow(categoryId, new SlotKey(day.Key, day.Min(k => k.Start))), SlotRow(categoryId, new SlotKey(day.Key, day.Max(k => k.Start))) + "~", cancellationToken))
+                    rows.Add(e);
+                return rows;
+            });
+            foreach (var e in (await Task.WhenAll(reads)).SelectMany(r => r))
+                if (wanted.Contains(ParseSlot(e.RowKey))) found[ParseSlot(e.RowKey)] = e;
+        }
+        var counters = new Dictionary<SlotKey, (SlotUsage Usage, ETag? ETag)>();
+        foreach (var key in keys)
+        {
+            var (usage, etag) = found.TryGetValue(key, out var row) ? (Usage(row), row.ETag) : (SlotUsage.Empty, (ETag?)null);
+            counters[key] = (usage, etag);
+            _hints.Learn(pk, SlotRow(categoryId, key), usage, etag);
+        }
+        return counters;
     }
 
     private IAsyncEnumerable<TableEntity> Range(string pk, string fromInclusive, string toExclusive, CancellationToken cancellationToken) =>

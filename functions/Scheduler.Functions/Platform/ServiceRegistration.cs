@@ -154,6 +154,7 @@ public static class ServiceRegistration
         services.AddSingleton<AppointmentEventPublisher>();
         services.AddSingleton<IAppointmentEventOutbox>(sp => sp.GetRequiredService<AppointmentEventPublisher>());
         services.AddSingleton<AvailabilitySummaries>();
+        services.AddSingleton<CounterHints>();
         services.AddSingleton<IAppointmentStore, TableAppointmentStore>();
         services.AddSingleton<TableExtendedHoursRequests>();
         services.AddSingleton<IExtendedHoursRequests>(sp => sp.GetRequiredService<TableExtendedHoursRequests>());
