@@ -165,7 +165,8 @@ public static class LoadCommand
                           $"{last.Count(r => r.Status == HttpStatusCode.Conflict)} answered 409; {Counts("10:30", "10:50")}");
     }
 
-    private static async Task<double> ThroughputAsync(HttpClient http, System.Collections.Concurrent.ConcurrentQueue<string> pool, int count, int concurrency)
+    /// <param name="first">The index of the first booking: rounds of one run go on round the slots where the last stopped.</param>
+    private static async Task<double> ThroughputAsync(HttpClient http, System.Collections.Concurrent.ConcurrentQueue<string> pool, int count, int concurrency, int first = 0)
     {
         var items = new[] { "pension-certification", "medical-insurance-enrolment", "elderly-allowance", "household-transfer", "id-card-renewal", "provident-fund-withdrawal" };
         // Weekday social slots within the 60-day horizon; the bookings go round them, up to the six open seats each.
@@ -186,8 +187,8 @@ public static class LoadCommand
             int i;
             while ((i = Interlocked.Increment(ref next)) < count)
             {
-                var slot = slots[i % slots.Count];
-                var r = await PostAsync(http, "/api/appointments", new { itemId = items[i % items.Length], date = slot.Date, start = slot.Start, name = "陈明", mobile = Take(pool) });
+                var slot = slots[(first + i) % slots.Count];
+                var r = await PostAsync(http, "/api/appointments", new { itemId = items[(first + i) % items.Length], date = slot.Date, start = slot.Start, name = "陈明", mobile = Take(pool) });
                 latencies[i] = r.Ms;
                 statuses[i] = r.Status;
                 if (r.Status != HttpStatusCode.Created)
@@ -234,19 +235,34 @@ public static class LoadCommand
     /// <summary>
     /// The booking call alone: a second host, on an Azurite of its own, whose queue functions do not run, so the events
     /// wait in the queue (counted afterwards: one per booking) instead of being handled on the same Azurite meanwhile.
+    /// Bookings and raw transactions alternate in five rounds, so both see the same Azurite (its JIT warms up over a
+    /// run: its raw rate has been seen to double between the start and the end) and the same neighbours on the machine.
     /// </summary>
     private static async Task RequestPathAsync(int bookings, int concurrency)
     {
+        const int rounds = 5;
         await using var host = await BenchHost.StartAsync(runQueues: false);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
-        var booked = await ThroughputAsync(http, await VerifiedAsync(http, bookings, concurrency), bookings, concurrency);
-        var raw = await RawTransactionsAsync(host.ConnectionString, bookings, concurrency);
+        var pool = await VerifiedAsync(http, bookings, concurrency);
+        var size = bookings / rounds;
+        double bookingSeconds = 0, rawSeconds = 0;
+        var ratios = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var raw = await RawTransactionsAsync(host.ConnectionString, size, concurrency, round * size);
+            var booked = await ThroughputAsync(http, pool, size, concurrency, round * size);
+            rawSeconds += size / raw;
+            bookingSeconds += size / booked;
+            ratios.Add(booked / raw);
+        }
         var queued = (await new Azure.Storage.Queues.QueueClient(host.ConnectionString, StorageNames.AppointmentEventsQueue).GetPropertiesAsync()).Value.ApproximateMessagesCount;
-        Console.WriteLine($"ratio booking/raw EGT, the booking call alone (events left queued: {queued}): {booked / raw:F2}");
+        Console.WriteLine($"ratio booking/raw EGT, the booking call alone, {rounds} alternating rounds of {size} (events left queued: {queued}): " +
+                          $"{rawSeconds / bookingSeconds:F2} over all ({size * rounds / bookingSeconds:F0} bookings/s, {size * rounds / rawSeconds:F0} raw/s); " +
+                          $"by round {string.Join(", ", ratios.Select(r => r.ToString("F2", null)))}");
     }
 
     /// <summary>The same number of transactions of the same shape (an appointment, a ledger, a counter and an event row in one partition), straight to Azurite.</summary>
-    private static async Task<double> RawTransactionsAsync(string connection, int count, int concurrency)
+    private static async Task<double> RawTransactionsAsync(string connection, int count, int concurrency, int first = 0)
     {
         var table = new TableClient(connection, "rawbench");
         await table.CreateIfNotExistsAsync();
@@ -256,7 +272,7 @@ public static class LoadCommand
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
+            while ((i = Interlocked.Increment(ref next) + first) < first + count)
             {
                 await table.SubmitTransactionAsync(
                 [
