@@ -27,6 +27,9 @@ public sealed class BenchHost : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
     public string ConnectionString => _azurite.ConnectionString;
+
+    /// <summary>The processor time the bench's Azurite has used so far.</summary>
+    public TimeSpan AzuriteProcessorTime => _azurite.ProcessorTime ?? TimeSpan.Zero;
     public CentreProfile Profile { get; private set; } = null!;
 
     public IServiceProvider Services => _app.Services;

@@ -39,6 +39,14 @@ public static class LoadCommand
         return 0;
     }
 
+    /// <summary>The booking call's ratio to the raw transaction alone (the last part of <see cref="RunAsync"/>).</summary>
+    public static async Task<int> RequestPathOnlyAsync(int bookings, int concurrency)
+    {
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+        await RequestPathAsync(bookings, concurrency);
+        return 0;
+    }
+
     private static StringContent Json(object o) => new(JsonSerializer.Serialize(o, Scheduler.Functions.Platform.Json.Options), Encoding.UTF8, "application/json");
 
     private static string Mobile() => "139" + Interlocked.Increment(ref _mobile).ToString("D8");
@@ -241,24 +249,37 @@ public static class LoadCommand
     private static async Task RequestPathAsync(int bookings, int concurrency)
     {
         const int rounds = 5;
-        await using var host = await BenchHost.StartAsync(runQueues: false);
+        await using var host = await BenchHost.StartAsync(runQueues: false, countCalls: true);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         var pool = await VerifiedAsync(http, bookings, concurrency);
+        StorageCallCounter.Instance.Reset();
         var size = bookings / rounds;
-        double bookingSeconds = 0, rawSeconds = 0;
+        double bookingSeconds = 0, rawSeconds = 0, bookingStorageSeconds = 0, rawStorageSeconds = 0;
         var ratios = new List<double>();
         for (var round = 0; round < rounds; round++)
         {
+            var cpu = host.AzuriteProcessorTime;
             var raw = await RawTransactionsAsync(host.ConnectionString, size, concurrency, round * size);
+            var afterRaw = host.AzuriteProcessorTime;
             var booked = await ThroughputAsync(http, pool, size, concurrency, round * size);
+            rawStorageSeconds += (afterRaw - cpu).TotalSeconds;
+            bookingStorageSeconds += (host.AzuriteProcessorTime - afterRaw).TotalSeconds;
             rawSeconds += size / raw;
             bookingSeconds += size / booked;
             ratios.Add(booked / raw);
         }
+        var calls = StorageCallCounter.Instance.Snapshot();
+        Console.WriteLine($"storage calls per booking, the booking call alone: {calls.Values.Sum() / (double)(size * rounds):F2}; " +
+                          string.Join(", ", calls.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value / (double)(size * rounds):F2}")));
         var queued = (await new Azure.Storage.Queues.QueueClient(host.ConnectionString, StorageNames.AppointmentEventsQueue).GetPropertiesAsync()).Value.ApproximateMessagesCount;
         Console.WriteLine($"ratio booking/raw EGT, the booking call alone, {rounds} alternating rounds of {size} (events left queued: {queued}): " +
                           $"{rawSeconds / bookingSeconds:F2} over all ({size * rounds / bookingSeconds:F0} bookings/s, {size * rounds / rawSeconds:F0} raw/s); " +
                           $"by round {string.Join(", ", ratios.Select(r => r.ToString("F2", null)))}");
+        // What storage spends: Azurite's processor time per booking against per raw transaction, whatever else the
+        // two cores were doing (on this machine the dev host and the load generator take about one of them).
+        await RawOperationsAsync(host.ConnectionString, size, concurrency, () => host.AzuriteProcessorTime);
+        Console.WriteLine($"Azurite processor time: {bookingStorageSeconds * 1000 / (size * rounds):F2} ms per booking, {rawStorageSeconds * 1000 / (size * rounds):F2} ms per raw transaction: " +
+                          $"ratio {rawStorageSeconds / bookingStorageSeconds:F2}");
     }
 
     /// <summary>The same number of transactions of the same shape (an appointment, a ledger, a counter and an event row in one partition), straight to Azurite.</summary>
@@ -288,27 +309,31 @@ public static class LoadCommand
         return rate;
     }
 
-    /// <summary>What the other storage calls a booking makes cost on their own: point reads, replaces, queue sends.</summary>
-    private static async Task RawOperationsAsync(string connection, int count, int concurrency)
+    /// <summary>What the other storage calls a booking makes cost on their own: point reads, replaces, queue sends (and Azurite's processor time for each, when known).</summary>
+    private static async Task RawOperationsAsync(string connection, int count, int concurrency, Func<TimeSpan>? azuriteTime = null)
     {
         var table = new TableClient(connection, "rawbench");
         var queue = new Azure.Storage.Queues.QueueClient(connection, "rawbench");
         await queue.CreateIfNotExistsAsync();
-        async Task<double> Rate(Func<int, Task> op)
+        async Task<string> Rate(Func<int, Task> op)
         {
             var next = -1;
+            var cpu = azuriteTime?.Invoke();
             var watch = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
             {
                 int i;
                 while ((i = Interlocked.Increment(ref next)) < count) await op(i);
             }));
-            return count / watch.Elapsed.TotalSeconds;
+            var rate = count / watch.Elapsed.TotalSeconds;
+            return cpu is { } before ? $"{rate:F0}/s ({(azuriteTime!() - before).TotalMilliseconds / count:F2} ms of Azurite each)" : $"{rate:F0}/s";
         }
         var reads = await Rate(i => table.GetEntityAsync<TableEntity>("huli|raw", $"slot|{i:D8}"));
         var replaces = await Rate(i => table.UpsertEntityAsync(new TableEntity("huli|ledger", $"m{i:D8}") { ["Json"] = new string('x', 300) }, TableUpdateMode.Replace));
         var sends = await Rate(i => queue.SendMessageAsync("{\"type\":\"appointment.booked\",\"version\":1}"));
-        Console.WriteLine($"raw single calls at concurrency {concurrency}: point reads {reads:F0}/s, replaces {replaces:F0}/s, queue sends {sends:F0}/s");
+        var eventSized = "{" + new string('x', 420) + "}";
+        var eventSends = await Rate(i => queue.SendMessageAsync(eventSized));
+        Console.WriteLine($"raw single calls at concurrency {concurrency}: point reads {reads}, replaces {replaces}, queue sends {sends}, queue sends of an event's size {eventSends}");
     }
 
     private static async Task AvailabilityAsync(HttpClient http, BenchHost host, int requests, int concurrency)

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using Scheduler.Bench.Booking;
 
 // dotnet run -c Release --project bench/Scheduler.Bench.Booking -- load [race] [bookings] [concurrency] [availability requests]
+// dotnet run -c Release --project bench/Scheduler.Bench.Booking -- request [bookings] [concurrency]   (the request path's ratio alone)
 // dotnet run -c Release --project bench/Scheduler.Bench.Booking -- sms [events] [concurrency] [latency samples]
 // dotnet run -c Release --project bench/Scheduler.Bench.Booking -- heat [bookings] [concurrency]
 // dotnet run -c Release --project bench/Scheduler.Bench.Booking -- availability [BenchmarkDotNet options]
@@ -10,6 +11,9 @@ switch (args.FirstOrDefault())
     case "load":
         int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
         return await LoadCommand.RunAsync(Arg(1, 500), Arg(2, 2000), Arg(3, 32), Arg(4, 400));
+    case "request":
+        int RequestArg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
+        return await LoadCommand.RequestPathOnlyAsync(RequestArg(1, 2000), RequestArg(2, 32));
     case "sms":
         int SmsArg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
         return await SmsCommand.RunAsync(SmsArg(1, 1000), SmsArg(2, 16), SmsArg(3, 200));
@@ -20,6 +24,6 @@ switch (args.FirstOrDefault())
         BenchmarkSwitcher.FromTypes([typeof(AvailabilityBenchmark)]).Run(args.Skip(1).ToArray());
         return 0;
     default:
-        Console.Error.WriteLine("usage: Scheduler.Bench.Booking load [race] [bookings] [concurrency] [availabilityRequests] | sms [events] [concurrency] [latencySamples] | heat [bookings] [concurrency] | availability [BenchmarkDotNet options]");
+        Console.Error.WriteLine("usage: Scheduler.Bench.Booking load [race] [bookings] [concurrency] [availabilityRequests] | request [bookings] [concurrency] | sms [events] [concurrency] [latencySamples] | heat [bookings] [concurrency] | availability [BenchmarkDotNet options]");
         return 2;
 }

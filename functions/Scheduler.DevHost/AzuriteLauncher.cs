@@ -38,6 +38,17 @@ public sealed class AzuriteLauncher : IAsyncDisposable
 {
     private Process? _process;
 
+    /// <summary>The processor time Azurite has used so far, when this launcher started it (null otherwise); for benchmarks.</summary>
+    public TimeSpan? ProcessorTime
+    {
+        get
+        {
+            if (_process is not { HasExited: false } p) return null;
+            p.Refresh();
+            return p.TotalProcessorTime;
+        }
+    }
+
     private AzuriteLauncher(AzuritePorts ports, bool started)
     {
         Ports = ports;

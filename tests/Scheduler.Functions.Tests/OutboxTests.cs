@@ -192,10 +192,51 @@ public sealed class OutboxTests(AzuriteFixture azurite)
     [InlineData("""{"type":"appointment.booked","version":2,"centreId":"huli","appointmentId":"social.1"}""")]
     [InlineData("""{"eventId":"e1","type":"plan.requested","version":2,"centreId":"huli","appointmentId":"social.1"}""")]
     [InlineData("""{"eventId":"e1","type":"appointment.booked","version":9,"centreId":"huli","appointmentId":"social.1","at":"2026-11-27T01:00:00Z"}""")]
+    [InlineData("""{"eventId":"e1","type":"appointment.events","version":1,"centreId":"huli","appointmentId":"social.1","at":"2026-11-27T01:00:00Z"}""")]
+    [InlineData("""{"type":"appointment.events","version":1,"events":[]}""")]
+    [InlineData("""{"type":"appointment.events","version":2,"events":[{"eventId":"e1","type":"appointment.booked","version":3,"centreId":"huli","appointmentId":"social.1","at":"2026-11-27T01:00:00Z"}]}""")]
+    [InlineData("""{"type":"plan.batch","version":1,"events":[{"eventId":"e1","type":"appointment.booked","version":3,"centreId":"huli","appointmentId":"social.1","at":"2026-11-27T01:00:00Z"}]}""")]
+    [InlineData("""{"type":"appointment.events","version":1,"events":[{"eventId":"e1","type":"appointment.booked","version":3,"centreId":"huli","appointmentId":"social.1","at":"2026-11-27T01:00:00Z"},{"type":"appointment.booked"}]}""")]
+    [InlineData("""{"type":"appointment.events","version":1,"events":{"eventId":"e1"}}""")]
     public void A_message_that_is_not_an_appointment_event_is_refused_with_the_reason(string message)
     {
-        var refused = Assert.Throws<InvalidDataException>(() => AppointmentEventFunctions.Parse(message));
+        var refused = Assert.Throws<InvalidDataException>(() => AppointmentEventFunctions.ParseAll(message));
         Assert.False(string.IsNullOrWhiteSpace(refused.Message));
+    }
+
+    [Fact]
+    public void A_batch_over_the_limit_is_refused_and_a_bad_event_in_a_batch_is_named_by_its_place()
+    {
+        string Event(int i) => $$"""{"eventId":"e{{i}}","type":"appointment.booked","version":3,"centreId":"huli","appointmentId":"social.{{i}}","at":"2026-11-27T01:00:00Z"}""";
+        var tooMany = $$"""{"type":"appointment.events","version":1,"events":[{{string.Join(",", Enumerable.Range(0, AppointmentEventPublisher.MaxPerMessage + 1).Select(Event))}}]}""";
+        Assert.Contains("at most", Assert.Throws<InvalidDataException>(() => AppointmentEventFunctions.ParseAll(tooMany)).Message);
+        var second = $$"""{"type":"appointment.events","version":1,"events":[{{Event(0)}},{"eventId":"e1","type":"appointment.booked","version":7,"centreId":"huli","appointmentId":"social.1"}]}""";
+        Assert.StartsWith("Event 1 of the batch", Assert.Throws<InvalidDataException>(() => AppointmentEventFunctions.ParseAll(second)).Message);
+        Assert.Equal(["e0", "e1"], AppointmentEventFunctions.ParseAll($$"""{"type":"appointment.events","version":1,"events":[{{Event(0)}},{{Event(1)}}]}""").Select(e => e.EventId));
+    }
+
+    [Fact]
+    public async Task Events_published_at_once_reach_the_queue_each_exactly_once_in_fewer_messages_and_a_lone_event_as_itself()
+    {
+        await using var fresh = await AzuriteFixture.StartFreshAsync();
+        var clients = new StorageClients(new TableServiceClient(fresh.ConnectionString),
+            new QueueServiceClient(fresh.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+        var queue = clients.Queues.GetQueueClient(StorageNames.AppointmentEventsQueue);
+        await queue.CreateIfNotExistsAsync();
+        var publisher = new AppointmentEventPublisher(clients, new FakeClock(Now), NullLogger<AppointmentEventPublisher>.Instance);
+        var lone = AppointmentEvent.Of(AppointmentEventTypes.Booked, NewAppointment("huli"), AnonymousCaller.Instance, Now);
+        await publisher.PublishAsync(lone, CancellationToken.None);
+        var events = Enumerable.Range(0, 100).Select(_ => AppointmentEvent.Of(AppointmentEventTypes.Booked, NewAppointment("huli"), AnonymousCaller.Instance, Now)).ToList();
+
+        await Task.WhenAll(events.Select(e => publisher.PublishAsync(e, CancellationToken.None)));
+
+        var messages = new List<string>();
+        while ((await queue.ReceiveMessagesAsync(32)).Value is { Length: > 0 } received)
+            messages.AddRange(received.Select(m => m.Body.ToString()));
+        Assert.Equal(lone, JsonSerializer.Deserialize<AppointmentEvent>(messages[0], Json.Options)!);
+        var delivered = messages.Skip(1).SelectMany(AppointmentEventFunctions.ParseAll).Select(e => e.EventId).ToList();
+        Assert.Equal(events.Select(e => e.EventId).Order(), delivered.Order());
+        Assert.InRange(messages.Count - 1, (int)Math.Ceiling(100.0 / AppointmentEventPublisher.MaxPerMessage), 99);
     }
 
     [Fact]

@@ -9,20 +9,22 @@ namespace Scheduler.Functions.Appointments;
 
 /// <summary>
 /// The <c>appointment-events</c> queue: each event is handled once (audit, then it leaves the outbox). A message
-/// that is not an appointment event of a version this code knows throws with the reason, so the host retries it
-/// and then moves it to <c>appointment-events-poison</c> (see <see cref="PoisonFunctions"/>).
+/// holds one event, or several sent together (<see cref="AppointmentEventBatch"/>), handled side by side; should one
+/// fail, the message is retried and the others, idempotent, change nothing again. A message that is not an
+/// appointment event (or batch) of a version this code knows throws with the reason, so the host retries it and
+/// then moves it to <c>appointment-events-poison</c> (see <see cref="PoisonFunctions"/>); its events stay in the
+/// outbox for the sweep.
 /// </summary>
 public sealed class AppointmentEventFunctions(HandleAppointmentEvent handle, AppointmentEventPublisher publisher, PoisonWatch poison, ICentreList centres,
     ILogger<AppointmentEventFunctions> logger)
 {
     [Function("AppointmentEvent")]
     public Task Handle([QueueTrigger(StorageNames.AppointmentEventsQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken) =>
-        poison.GuardAsync(StorageNames.AppointmentEventsQueue, message, async () =>
+        poison.GuardAsync(StorageNames.AppointmentEventsQueue, message, () => Task.WhenAll(ParseAll(message).Select(async e =>
         {
-            var e = Parse(message);
             var notified = await handle.HandleAsync(e, cancellationToken);
             if (notified.Skipped is not null && notified.Kind is not null) logger.LogWarning("Event {Event}: {Skipped}", e.EventId, notified.Skipped);
-        }, cancellationToken);
+        })), cancellationToken);
 
     /// <summary>
     /// Hourly at minute 7 (UTC, as every timer on Flex Consumption; any local hour): sends again the events whose
@@ -39,6 +41,40 @@ public sealed class AppointmentEventFunctions(HandleAppointmentEvent handle, App
         runs.ThrowIfAnyFailed("SweepAppointmentEvents");
     }
 
+    /// <summary>The events of a message: the one it is, or those of its batch.</summary>
+    public static IReadOnlyList<AppointmentEvent> ParseAll(string message)
+    {
+        AppointmentEventBatch? batch;
+        try
+        {
+            using (var doc = JsonDocument.Parse(message))
+                if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("events", out _)) return [Parse(message)];
+            batch = JsonSerializer.Deserialize<AppointmentEventBatch>(message, Json.Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"Not valid JSON for an appointment event or a batch of them at '{ex.Path}'.");
+        }
+        if (batch is null || batch.Type != AppointmentEventBatch.BatchType || batch.Events is not { Count: > 0 } events)
+            throw new InvalidDataException($"Not a batch of appointment events: type '{AppointmentEventBatch.BatchType}' and at least one event are required.");
+        if (batch.Version != AppointmentEventBatch.CurrentVersion)
+            throw new InvalidDataException($"Appointment event batch version {batch.Version} is not one this code reads ({AppointmentEventBatch.CurrentVersion}).");
+        if (events.Count > AppointmentEventPublisher.MaxPerMessage)
+            throw new InvalidDataException($"A batch holds at most {AppointmentEventPublisher.MaxPerMessage} appointment events, not {events.Count}.");
+        for (var i = 0; i < events.Count; i++)
+        {
+            try
+            {
+                Validate(events[i]);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"Event {i} of the batch: {e.Message}");
+            }
+        }
+        return events;
+    }
+
     public static AppointmentEvent Parse(string message)
     {
         AppointmentEvent? e;
@@ -50,8 +86,13 @@ public sealed class AppointmentEventFunctions(HandleAppointmentEvent handle, App
         {
             throw new InvalidDataException($"Not valid JSON for an appointment event at '{ex.Path}'.");
         }
+        return Validate(e);
+    }
+
+    private static AppointmentEvent Validate(AppointmentEvent? e)
+    {
         if (e is null || string.IsNullOrEmpty(e.EventId) || string.IsNullOrEmpty(e.AppointmentId) || string.IsNullOrEmpty(e.CentreId)
-            || e.Type?.StartsWith("appointment.", StringComparison.Ordinal) != true)
+            || e.Type?.StartsWith("appointment.", StringComparison.Ordinal) != true || e.Type == AppointmentEventBatch.BatchType)
             throw new InvalidDataException("Not an appointment event: eventId, type, centreId and appointmentId are required.");
         if (e.Version is < 1 or > AppointmentEvent.CurrentVersion)
             throw new InvalidDataException($"Appointment event version {e.Version} is not one this code reads (1 to {AppointmentEvent.CurrentVersion}).");

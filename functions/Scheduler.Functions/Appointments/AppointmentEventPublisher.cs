@@ -14,29 +14,49 @@ namespace Scheduler.Functions.Appointments;
 /// the row once it has handled it (<see cref="AcknowledgeAsync"/>). A row left behind because the send failed or
 /// the process stopped is sent again by <see cref="SweepAsync"/>, from an hourly timer. An event may so be sent
 /// twice, never lost: its consumer is idempotent by <see cref="AppointmentEvent.EventId"/>.
+/// Sends are coalesced in rounds (ADR 0029): an event alone is sent at once as itself; events committed while a
+/// send is under way go together in the next, as one <see cref="AppointmentEventBatch"/> message of up to
+/// <see cref="MaxPerMessage"/> events, so a burst of bookings costs a queue send per round rather than per booking.
 /// </summary>
-public sealed class AppointmentEventPublisher(StorageClients storage, IClock clock, ILogger<AppointmentEventPublisher> logger) : IAppointmentEventOutbox
+public sealed class AppointmentEventPublisher : IAppointmentEventOutbox
 {
+    /// <summary>Events in one message at most: about 18 KB of the queue's 64 KB message limit.</summary>
+    public const int MaxPerMessage = 32;
+
+    private readonly IClock clock;
+    private readonly ILogger<AppointmentEventPublisher> logger;
+    private readonly Rounds<string, AppointmentEvent> _sends;
+
+    public AppointmentEventPublisher(StorageClients storage, IClock clock, ILogger<AppointmentEventPublisher> logger)
+    {
+        this.clock = clock;
+        this.logger = logger;
+        _queue = storage.Queues.GetQueueClient(StorageNames.AppointmentEventsQueue);
+        _table = storage.Tables.GetTableClient(StorageNames.AppointmentsTable);
+        _acks = new TableBatcher(storage.Tables.GetTableClient(StorageNames.AppointmentsTable), TimeSpan.FromMilliseconds(15));
+        _sends = new Rounds<string, AppointmentEvent>((_, events) => Task.WhenAll(events.Chunk(MaxPerMessage).Select(SendAsync)));
+    }
+
     public static readonly RowSchema<AppointmentEvent> EventSchema = new("appointment event", AppointmentEvent.CurrentVersion, o => o, o => o);
 
     /// <summary>How old a row must be before the sweep sends it again: older than any send still under way.</summary>
     public static readonly Duration SweepAge = Duration.FromMinutes(5);
 
-    private readonly QueueClient _queue = storage.Queues.GetQueueClient(StorageNames.AppointmentEventsQueue);
-    private readonly TableClient _table = storage.Tables.GetTableClient(StorageNames.AppointmentsTable);
-    private readonly TableBatcher _acks = new(storage.Tables.GetTableClient(StorageNames.AppointmentsTable), TimeSpan.FromMilliseconds(15));
+    private readonly QueueClient _queue;
+    private readonly TableClient _table;
+    private readonly TableBatcher _acks;
 
     public static string Row(string eventId) => $"event|{eventId}";
 
     public static TableEntity OutboxRow(string partitionKey, AppointmentEvent appointmentEvent) =>
         JsonRow.Write(new TableEntity(partitionKey, Row(appointmentEvent.EventId)), EventSchema, appointmentEvent);
 
-    /// <summary>Sends the event; a failure leaves its row for the sweep.</summary>
+    /// <summary>Sends the event, with those of its round; a failure leaves its row for the sweep.</summary>
     public async Task PublishAsync(AppointmentEvent appointmentEvent, CancellationToken cancellationToken)
     {
         try
         {
-            await _queue.SendMessageAsync(JsonSerializer.Serialize(appointmentEvent, Json.Options), cancellationToken);
+            await _sends.RunAsync(StorageNames.AppointmentEventsQueue, [appointmentEvent], cancellationToken);
         }
         catch (Exception e) when (e is RequestFailedException or HttpRequestException or TimeoutException)
         {
@@ -44,7 +64,12 @@ public sealed class AppointmentEventPublisher(StorageClients storage, IClock clo
         }
     }
 
-    /// <summary>The event's consumer has handled it: its outbox row goes.</summary>
+    /// <summary>One message: the event itself when alone, else the batch.</summary>
+    private Task SendAsync(AppointmentEvent[] events) =>
+        _queue.SendMessageAsync(events.Length == 1
+            ? JsonSerializer.Serialize(events[0], Json.Options)
+            : JsonSerializer.Serialize(new AppointmentEventBatch(AppointmentEventBatch.BatchType, AppointmentEventBatch.CurrentVersion, events), Json.Options));
+
     /// <summary>
     /// Deletes the event's outbox row, with the rows of other events handled at about the same time in one transaction
     /// (they share the centre's partition). A row already gone (an event delivered twice) is no error. Should the
@@ -72,4 +97,14 @@ public sealed class AppointmentEventPublisher(StorageClients storage, IClock clo
         }
         return sent;
     }
+}
+
+/// <summary>
+/// Several appointment events in one <c>appointment-events</c> message (ADR 0029): <c>{"type":"appointment.events",
+/// "version":1,"events":[...]}</c>. A message holding one event is that event itself.
+/// </summary>
+public sealed record AppointmentEventBatch(string Type, int Version, IReadOnlyList<AppointmentEvent> Events)
+{
+    public const string BatchType = "appointment.events";
+    public const int CurrentVersion = 1;
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Azure;
@@ -29,8 +28,9 @@ public sealed record AvailabilitySummary(Instant RefreshedAt, IReadOnlyDictionar
 /// yesterday on), which heals anything a failed refresh left behind and drops past days. A writer that loses the
 /// race too often marks the row stale, so the next reader rebuilds it at once.
 /// </summary>
-public sealed class AvailabilitySummaries(StorageClients storage, IClock clock)
+public sealed class AvailabilitySummaries
 {
+    private readonly IClock _clock;
     public static readonly RowSchema<AvailabilitySummary> Schema = new("availability summary", 1);
     public const string RowKey = "summary";
     private const int Attempts = 25;
@@ -41,8 +41,8 @@ public sealed class AvailabilitySummaries(StorageClients storage, IClock clock)
     /// <summary>How old a summary may get before the next reader rebuilds it from the counters.</summary>
     public static readonly Duration RebuildAfter = Duration.FromMinutes(5);
 
-    private readonly TableClient _summaries = storage.Tables.GetTableClient(StorageNames.AvailabilityTable);
-    private readonly TableClient _counters = storage.Tables.GetTableClient(StorageNames.AppointmentsTable);
+    private readonly TableClient _summaries;
+    private readonly TableClient _counters;
 
     public static string Partition(string centreId, string categoryId) => $"{centreId}|{categoryId}";
 
@@ -52,7 +52,7 @@ public sealed class AvailabilitySummaries(StorageClients storage, IClock clock)
         var found = await _summaries.GetEntityIfExistsAsync<TableEntity>(Partition(centreId, categoryId), RowKey, cancellationToken: cancellationToken);
         var summary = found.HasValue ? JsonRow.Read(found.Value!, Schema) : null;
         if (summary is null || found.Value!.GetBoolean(StaleColumn) == true ||
-            clock.GetCurrentInstant() - summary.RefreshedAt > RebuildAfter || summary.RefreshedAt > clock.GetCurrentInstant())
+            _clock.GetCurrentInstant() - summary.RefreshedAt > RebuildAfter || summary.RefreshedAt > _clock.GetCurrentInstant())
             summary = (await RebuildAsync(centreId, categoryId, found.HasValue ? found.Value!.ETag : (ETag?)null, cancellationToken)).Summary;
         return Slice(summary, from, to);
     }
@@ -63,62 +63,17 @@ public sealed class AvailabilitySummaries(StorageClients storage, IClock clock)
     /// their days at once and starts only after the running one ended, so it reads every counter after each caller's
     /// change. Under a burst of bookings, a category's summary is read and written once per round, not per booking.
     /// </summary>
-    public Task RefreshAsync(string centreId, string categoryId, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken)
-    {
-        if (days.Count == 0) return Task.CompletedTask;
-        var lane = _lanes.GetOrAdd((centreId, categoryId), _ => new Lane());
-        Round round;
-        var start = false;
-        lock (lane)
-        {
-            round = lane.Waiting ??= new Round();
-            round.Days.UnionWith(days);
-            if (!lane.Running) lane.Running = start = true;
-        }
-        if (start) _ = Task.Run(() => RunLaneAsync(lane, centreId, categoryId), CancellationToken.None);
-        return round.Done.Task.WaitAsync(cancellationToken);
-    }
+    public Task RefreshAsync(string centreId, string categoryId, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken) =>
+        days.Count == 0 ? Task.CompletedTask : _refreshes.RunAsync((centreId, categoryId), days, cancellationToken);
 
-    private readonly ConcurrentDictionary<(string Centre, string Category), Lane> _lanes = new();
+    private readonly Rounds<(string Centre, string Category), LocalDate> _refreshes;
 
-    /// <summary>One centre and category: whether a refresh runs, and the round that waits for it to end.</summary>
-    private sealed class Lane
+    public AvailabilitySummaries(StorageClients storage, IClock clock)
     {
-        public bool Running;
-        public Round? Waiting;
-    }
-
-    private sealed class Round
-    {
-        public readonly HashSet<LocalDate> Days = [];
-        public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    private async Task RunLaneAsync(Lane lane, string centreId, string categoryId)
-    {
-        while (true)
-        {
-            Round round;
-            lock (lane)
-            {
-                if (lane.Waiting is null)
-                {
-                    lane.Running = false;
-                    return;
-                }
-                round = lane.Waiting;
-                lane.Waiting = null;
-            }
-            try
-            {
-                await RefreshDaysAsync(centreId, categoryId, round.Days, CancellationToken.None);
-                round.Done.SetResult();
-            }
-            catch (Exception e)
-            {
-                round.Done.SetException(e);
-            }
-        }
+        _clock = clock;
+        _summaries = storage.Tables.GetTableClient(StorageNames.AvailabilityTable);
+        _counters = storage.Tables.GetTableClient(StorageNames.AppointmentsTable);
+        _refreshes = new Rounds<(string Centre, string Category), LocalDate>((lane, days) => RefreshDaysAsync(lane.Centre, lane.Category, days.Distinct().ToList(), CancellationToken.None));
     }
 
     /// <summary>Reads the summary, then the counters of <paramref name="days"/>, and replaces those days in it under its ETag.</summary>
@@ -174,7 +129,7 @@ public sealed class AvailabilitySummaries(StorageClients storage, IClock clock)
     /// <summary>Builds the summary from the counters of yesterday on and writes it unless someone wrote it meanwhile.</summary>
     private async Task<(AvailabilitySummary Summary, bool Written)> RebuildAsync(string centreId, string categoryId, ETag? seen, CancellationToken cancellationToken)
     {
-        var now = clock.GetCurrentInstant();
+        var now = _clock.GetCurrentInstant();
         var since = now.InUtc().Date.PlusDays(-1);
         var days = new Dictionary<string, Dictionary<LocalTime, SlotUsage>>();
         var from = $"slot|{categoryId}|{since:yyyyMMdd}|";
