@@ -14,8 +14,9 @@ namespace Scheduler.Functions.Appointments;
 /// A booking, a reschedule or a status change is one entity-group transaction: the counters it changes are replaced
 /// only if their ETag is unchanged since read, so two hosts racing for the last seat cannot both win, and the
 /// ledger and the appointment only if unchanged since read (or added only if absent). A booking from a number with
-/// no ledger yet is three storage calls: the counter read, the transaction and the event's queue send; two when the
-/// instance knows the counter already (<see cref="CounterHints"/>, ADR 0029: the read is skipped). Availability
+/// no ledger yet is at most three storage calls: the counter read, the transaction and the event's queue send; the
+/// read is skipped when the instance knows the counter (<see cref="CounterHints"/>, ADR 0029), and the send is shared
+/// with the events committed at the same time (<see cref="AppointmentEventPublisher"/>). Availability
 /// is read from a summary, never from the counters (ADR 0017), which the event's consumer brings in step (ADR 0028).
 /// See ADR 0012. Days past the retention window are moved to the archive (<see cref="TableAppointmentArchive"/>,
 /// ADR 0027): an appointment not found here is looked up there, and a day old enough to be archived is read from both.
