@@ -149,7 +149,8 @@ public sealed class StaffDays(ICentreDirectory centres, StaffScheduleQuery sched
 
 /// <summary>
 /// Each working morning, each member of staff with a mobile number gets the day by SMS: the entries in order, with
-/// addresses for visits, and the link to their schedule page (which also offers the calendar feed). Once per day.
+/// addresses for visits, and the link to their schedule page (which also offers the calendar feed). Once per day and
+/// centre: the message's key names the centre, as staff ids are a centre's own (two centres may both have an "s01").
 /// </summary>
 public sealed class SendStaffDaySchedules(ICentreDirectory centres, StaffDays days, IStaffFeeds feeds, SmsNotifier notifier, string publicBaseUrl, IClock clock)
 {
@@ -172,7 +173,7 @@ public sealed class SendStaffDaySchedules(ICentreDirectory centres, StaffDays da
                 ["items"] = entries.Count == 0 ? "无安排" : items,
                 ["link"] = $"{publicBaseUrl.TrimEnd('/')}/api/pages/staff-day?t={feed.Token}",
             };
-            if (await notifier.SendAsync(centre, $"staff-day|{staff.Id}|{today:yyyyMMdd}", staff.Mobile!, SmsKinds.StaffDaySchedule, "zh", values, null, cancellationToken)
+            if (await notifier.SendAsync(centre, $"staff-day|{centreId}|{staff.Id}|{today:yyyyMMdd}", staff.Mobile!, SmsKinds.StaffDaySchedule, "zh", values, null, cancellationToken)
                 == OutboxResult.Queued) sent++;
         }
         return sent;

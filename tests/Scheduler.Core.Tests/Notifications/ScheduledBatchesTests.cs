@@ -116,6 +116,9 @@ public sealed class ScheduledBatchesTests
         Assert.Equal((true, 1), (monday.Ran, monday.Queued));
         Assert.False(twice.Ran);
         Assert.Equal(1, Count(SmsKinds.StaffDaySchedule));
+        // Once per day and centre: the key names the centre, since another centre may have a member of staff of the same id.
+        var staff = TestCentre.Profile().Staff[0].Id;
+        Assert.Equal($"staff-day|{TestCentre.Id}|{staff}|20261130", _sms.Enqueued.Single(e => e.Message.Kind == SmsKinds.StaffDaySchedule).Message.Key);
     }
 
     [Fact]
