@@ -86,7 +86,7 @@ public sealed class AppointmentEventPublisher : IAppointmentEventOutbox
         var sent = 0;
         foreach (var centreId in centreIds)
         {
-            await foreach (var row in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo("event|") > 0 && x.RowKey.CompareTo("event|~") < 0,
+            await foreach (var row in _table.QueryAsync<TableEntity>(KeyFilter.Between(centreId, "event|", "event|~"),
                                cancellationToken: cancellationToken))
             {
                 var e = JsonRow.Read(row, EventSchema);

@@ -117,7 +117,7 @@ public sealed class AvailabilitySummaries
         var from = $"slot|{categoryId}|{DayKey(day)}|";
         var to = from + "~";
         var slots = new Dictionary<LocalTime, SlotUsage>();
-        await foreach (var e in _counters.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(to) < 0,
+        await foreach (var e in _counters.QueryAsync<TableEntity>(KeyFilter.Range(centreId, from, to),
                            select: ["RowKey", "General", "Green"], cancellationToken: cancellationToken))
         {
             var usage = TableAppointmentStore.Usage(e);
@@ -134,7 +134,7 @@ public sealed class AvailabilitySummaries
         var days = new Dictionary<string, Dictionary<LocalTime, SlotUsage>>();
         var from = $"slot|{categoryId}|{since:yyyyMMdd}|";
         var to = $"slot|{categoryId}|~";
-        await foreach (var e in _counters.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(to) < 0,
+        await foreach (var e in _counters.QueryAsync<TableEntity>(KeyFilter.Range(centreId, from, to),
                            select: ["RowKey", "General", "Green"], cancellationToken: cancellationToken))
         {
             var usage = TableAppointmentStore.Usage(e);

@@ -92,7 +92,7 @@ public sealed class TableAppointmentArchive(StorageClients storage, IClock clock
     {
         var low = from == LocalDate.MinIsoValue ? "day|" : $"day|{from:yyyyMMdd}|";
         var high = $"day|{before:yyyyMMdd}|";
-        await foreach (var page in _hot.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo(low) >= 0 && x.RowKey.CompareTo(high) < 0,
+        await foreach (var page in _hot.QueryAsync<TableEntity>(KeyFilter.Range(centreId, low, high),
                            maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).AsPages(pageSizeHint: 1))
         {
             // An empty page can come with a continuation: the first row found is the oldest day.
@@ -251,7 +251,7 @@ public sealed class TableAppointmentArchive(StorageClients storage, IClock clock
     private static async Task<List<TableEntity>> RangeAsync(TableClient table, string pk, string fromInclusive, string toExclusive, CancellationToken cancellationToken)
     {
         var rows = new List<TableEntity>();
-        await foreach (var e in table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(fromInclusive) >= 0 && x.RowKey.CompareTo(toExclusive) < 0,
+        await foreach (var e in table.QueryAsync<TableEntity>(KeyFilter.Range(pk, fromInclusive, toExclusive),
                            cancellationToken: cancellationToken))
             rows.Add(e);
         return rows;

@@ -292,7 +292,7 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
     }
 
     private IAsyncEnumerable<TableEntity> Range(string pk, string fromInclusive, string toExclusive, CancellationToken cancellationToken) =>
-        _table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(fromInclusive) >= 0 && x.RowKey.CompareTo(toExclusive) < 0,
+        _table.QueryAsync<TableEntity>(KeyFilter.Range(pk, fromInclusive, toExclusive),
             cancellationToken: cancellationToken);
 
     /// <summary>Ids from links and paths: short, and free of the characters a row key may not hold.</summary>

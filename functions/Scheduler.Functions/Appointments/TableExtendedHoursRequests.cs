@@ -30,7 +30,7 @@ public sealed class TableExtendedHoursRequests(StorageClients storage) : IExtend
     public async Task<IReadOnlyList<ExtendedHoursRequest>> ListAsync(string centreId, CancellationToken cancellationToken)
     {
         var result = new List<ExtendedHoursRequest>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId, cancellationToken: cancellationToken))
+        await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Partition(centreId), cancellationToken: cancellationToken))
             result.Add(JsonRow.Read(e, Schema));
         return result;
     }

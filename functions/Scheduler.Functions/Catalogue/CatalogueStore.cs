@@ -47,7 +47,7 @@ public sealed class CatalogueStore
     public async Task<IReadOnlyList<string>> ListCentresAsync(CancellationToken cancellationToken)
     {
         var ids = new List<string>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == CityPartition, select: ["RowKey", "Enabled"], cancellationToken: cancellationToken))
+        await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Partition(CityPartition), select: ["RowKey", "Enabled"], cancellationToken: cancellationToken))
             if (e.GetBoolean("Enabled") != false) ids.Add(e.RowKey);
         return ids;
     }
@@ -68,7 +68,7 @@ public sealed class CatalogueStore
     public async Task<CentreProfile?> LoadAsync(string centreId, CancellationToken cancellationToken)
     {
         var rows = new Dictionary<string, List<TableEntity>>(StringComparer.Ordinal);
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId, select: ["RowKey", JsonRow.JsonColumn, JsonRow.SchemaColumn], cancellationToken: cancellationToken))
+        await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Partition(centreId), select: ["RowKey", JsonRow.JsonColumn, JsonRow.SchemaColumn], cancellationToken: cancellationToken))
         {
             var kind = e.RowKey.Split('|')[0];
             if (!rows.TryGetValue(kind, out var list)) rows[kind] = list = [];

@@ -32,7 +32,7 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
         await EnsureIndexedAsync(centreId, cancellationToken);
         var prefix = $"date|{date:yyyyMMdd}|";
         var ids = new List<string>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo(prefix) >= 0 && x.RowKey.CompareTo(prefix + "~") < 0,
+        await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Range(centreId, prefix, prefix + "~"),
                            select: ["RowKey"], cancellationToken: cancellationToken))
             ids.Add(e.RowKey[prefix.Length..]);
         var found = await Task.WhenAll(ids.Select(id => GetAsync(centreId, id, cancellationToken)));
@@ -109,7 +109,7 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
     public async Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken)
     {
         var result = new List<HomeVisitRequest>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo("req|") > 0 && x.RowKey.CompareTo("req|~") < 0,
+        await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Between(centreId, "req|", "req|~"),
             cancellationToken: cancellationToken))
             result.Add(Read(e));
         return result.OrderBy(r => r.CreatedAt).ToList();
@@ -119,7 +119,7 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
     {
         var from = after is null ? "at|" : $"at|{after}";
         var result = new List<HomeVisitRequest>(take);
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo(from) > 0 && x.RowKey.CompareTo("at|~") < 0,
+        await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Between(centreId, from, "at|~"),
             maxPerPage: take, cancellationToken: cancellationToken))
         {
             result.Add(Read(e));
@@ -135,7 +135,7 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
     public async Task<int> OrderExistingAsync(string centreId, CancellationToken cancellationToken)
     {
         var ordered = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == centreId && x.RowKey.CompareTo("at|") > 0 && x.RowKey.CompareTo("at|~") < 0,
+        await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Between(centreId, "at|", "at|~"),
             select: ["RowKey"], cancellationToken: cancellationToken))
             ordered.Add(e.RowKey);
         var added = 0;

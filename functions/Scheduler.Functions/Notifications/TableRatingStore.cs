@@ -100,7 +100,7 @@ public sealed class TableRatingStore(StorageClients storage) : IRatingStore
     }
 
     private IAsyncEnumerable<TableEntity> Range(string pk, string fromInclusive, string toExclusive, CancellationToken cancellationToken) =>
-        _table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(fromInclusive) >= 0 && x.RowKey.CompareTo(toExclusive) < 0,
+        _table.QueryAsync<TableEntity>(KeyFilter.Range(pk, fromInclusive, toExclusive),
             cancellationToken: cancellationToken);
 
     /// <summary>A rating's follow-up is <c>followup|{subject}</c> (as first stored); other kinds <c>followup|{kind}|{subject}</c>.</summary>

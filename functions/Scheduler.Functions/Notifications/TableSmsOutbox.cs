@@ -134,7 +134,7 @@ public sealed class TableSmsOutbox(StorageClients storage, Func<Pseudonyms> pseu
         var pk = Partition(to);
         var prefix = InboxPrefix(to);
         var rows = new List<string>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == pk && x.RowKey.CompareTo(prefix) >= 0 && x.RowKey.CompareTo(prefix + "~") < 0,
+        await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Range(pk, prefix, prefix + "~"),
                            maxPerPage: max, select: ["RowKey"], cancellationToken: cancellationToken))
         {
             rows.Add(e.RowKey[(e.RowKey.LastIndexOf('|') + 1)..]);
@@ -148,7 +148,7 @@ public sealed class TableSmsOutbox(StorageClients storage, Func<Pseudonyms> pseu
     public async Task<IReadOnlyList<StoredSms>> ListAllAsync(CancellationToken cancellationToken)
     {
         var list = new List<StoredSms>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey.CompareTo("out-") >= 0 && x.PartitionKey.CompareTo("out-~") < 0, cancellationToken: cancellationToken))
+        await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Partitions("out-", "out-~"), cancellationToken: cancellationToken))
             if (!e.RowKey.StartsWith("inbox|", StringComparison.Ordinal)) list.Add(Read(e));
         return list;
     }

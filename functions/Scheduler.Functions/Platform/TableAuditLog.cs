@@ -51,7 +51,7 @@ public sealed class TableAuditLog : IAuditLog
     {
         var result = new List<AuditEntry>();
         var pk = PartitionKey(centreId, utcDate);
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == pk, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
+        await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Partition(pk), maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken))
         {
             result.Add(new AuditEntry(InstantPattern.ExtendedIso.Parse(e.GetString("At")).Value, centreId,
                 e.GetString("Actor"), e.GetString("Action"), e.GetString("Subject"), e.GetString("Detail")));

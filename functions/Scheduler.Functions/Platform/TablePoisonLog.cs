@@ -42,7 +42,7 @@ public sealed class TablePoisonLog(StorageClients storage) : IPoisonLog
     {
         var before = $"{long.MaxValue - since.ToUnixTimeTicks():D19}";
         var result = new List<PoisonedMessage>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == Poisoned && x.RowKey.CompareTo(before) < 0, maxPerPage: 200, cancellationToken: cancellationToken))
+        await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Before(Poisoned, before), maxPerPage: 200, cancellationToken: cancellationToken))
         {
             result.Add(new PoisonedMessage(e.GetString("Queue"), e.GetString("Key"), InstantPattern.ExtendedIso.Parse(e.GetString("At")).Value,
                 e.GetString("Reason"), e.GetString("Summary")));

@@ -33,7 +33,7 @@ public sealed class TableWindowCalls(StorageClients storage) : IWindowCalls
     public async Task<IReadOnlyList<WindowCall>> ListDayAsync(string centreId, LocalDate date, CancellationToken cancellationToken)
     {
         var result = new List<WindowCall>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == Partition(centreId, date), cancellationToken: cancellationToken))
+        await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Partition(Partition(centreId, date)), cancellationToken: cancellationToken))
             result.Add(JsonRow.Read(e, Schema));
         return result;
     }
