@@ -25,7 +25,7 @@ public sealed partial record Words
     public static readonly Words RosterTitle = new("窗口排班", "Window roster");
     public static readonly Words RosterDate = new("排班日期", "Roster day");
     public static readonly Words RosterPlanButton = new("生成排班", "Plan the roster");
-    public static readonly Words RosterLoadButton = new("载入本机最近一次排班", "Load the latest roster from this browser");
+    public static readonly Words RosterLoadButton = new("载入这一天的排班", "Load the day's roster");
     public static readonly Words RosterPublishButton = new("发布排班", "Publish the roster");
 
     /// <summary>The texts dispatch.js writes, by the key it asks for.</summary>
@@ -60,7 +60,7 @@ public sealed partial record Words
         ["noFollowUps"] = new("没有需要跟进的差评。", "No follow-ups."), ["noteNeeded"] = new("请先写明处理情况。", "Write what was done first."),
         ["subject"] = new("评价对象", "Rated"), ["error"] = new("未能完成：", "Could not be done: "),
         ["rosterPlanning"] = new("正在排班，最多需要几十秒…", "Planning the roster; this can take up to a minute…"),
-        ["rosterNoneStored"] = new("这台电脑上还没有这一天的排班，请先生成排班。", "This browser has no roster for that day yet: plan one first."),
+        ["rosterNone"] = new("这一天还没有排班，请先生成排班。", "No roster has been planned for that day yet: plan one first."),
         ["rosterPublished"] = new("排班已发布，当天可预约的窗口名额已按此更新。", "The roster is published: the day's bookable seats now follow it."),
         ["rosterOverbooked"] = new("有{0}个时段的预约多于该排班的窗口数，已有预约保留，不再接受新预约。", "{0} slots have more bookings than this roster's windows: the bookings stay, no new ones are taken."),
         ["rosterCaption"] = new("{0}的排班：每行一名工作人员，每列一个时段（从{1}起每{2}分钟）；每格写明职责，连续相同的时段合为一格。",

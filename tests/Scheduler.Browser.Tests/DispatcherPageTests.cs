@@ -72,7 +72,7 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
     /// <summary>
     /// The window roster of Thursday 2026-12-03 (a day no other page test plans): a closed day is refused in words,
     /// the grid shows staff by slot with each cell naming its duty, scrolls in its own region on a 320 px phone (which
-    /// plans the day again), the first roster comes back from "load the latest" and publishes.
+    /// plans the day again), and after a reload the day's newest roster comes back from the server ("load the day's roster") and publishes.
     /// </summary>
     [Fact]
     public async Task A_dispatcher_plans_the_window_roster_sees_it_as_a_grid_and_publishes_it()
@@ -86,8 +86,8 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         await Assertions.Expect(status).ToHaveTextAsync("中心这一天不开放，无需排班。");
 
         await day.FillAsync("2026-12-03");
-        await Page.GetByRole(AriaRole.Button, new() { Name = "载入本机最近一次排班" }).ClickAsync();
-        await Assertions.Expect(status).ToContainTextAsync("还没有这一天的排班");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "载入这一天的排班" }).ClickAsync();
+        await Assertions.Expect(status).ToContainTextAsync("这一天还没有排班");
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "生成排班" }).ClickAsync();
         var grid = Page.Locator("#roster-grid .table-region table.roster");
@@ -126,7 +126,7 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
 
         await Page.ReloadAsync();
         await Page.GetByLabel("排班日期").FillAsync("2026-12-03");
-        await Page.GetByRole(AriaRole.Button, new() { Name = "载入本机最近一次排班" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "载入这一天的排班" }).ClickAsync();
         await Assertions.Expect(grid.Locator("caption")).ToContainTextAsync("2026-12-03");
         var publish = Page.GetByRole(AriaRole.Button, new() { Name = "发布排班" });
         await Assertions.Expect(publish).ToBeEnabledAsync();

@@ -201,6 +201,12 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
         Assert.Equal(1, published);
         Assert.Contains(pointer, ids);
         Assert.All(results.Where(r => r.Status != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.Status));
+
+        // The day's list: both rosters, the published one named and opened by default, whichever browser planned them.
+        var day = await _dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/rosters?date=2026-12-16", TestContext.Current.CancellationToken);
+        Assert.Equal(ids.Order(), day.GetProperty("rosters").EnumerateArray().Select(r => r.GetProperty("id").GetString()!).Order());
+        Assert.Equal((pointer, pointer), (day.GetProperty("publishedId").GetString(), day.GetProperty("openId").GetString()));
+        Assert.Equal(["Planned", "Published"], day.GetProperty("rosters").EnumerateArray().Select(r => r.GetProperty("status").GetString()!).Order());
     }
 
     [Fact]
@@ -214,6 +220,20 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
         Assert.Equal(HttpStatusCode.NotFound, (await _dispatcher.GetAsync("/api/dispatch/rosters/not-a-roster")).StatusCode);
         var (publish, problem) = await PostAsync(_dispatcher, "/api/dispatch/rosters/20261201-nosuch/publish", Json(new { }));
         Assert.Equal((HttpStatusCode.NotFound, "unknown-roster"), (publish, problem.GetProperty("code").GetString()));
+
+        // The day's list: for dispatchers, with a date; a day with none is an empty list.
+        var anonymousList = await _host.Client.GetAsync("/api/dispatch/rosters?date=2026-12-24");
+        Assert.True(anonymousList.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
+        foreach (var bad in new[] { "/api/dispatch/rosters", "/api/dispatch/rosters?date=", "/api/dispatch/rosters?date=24-12-2026", "/api/dispatch/rosters?date=2026-02-30" })
+        {
+            var refused = await _dispatcher.GetAsync(bad);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("date", await refused.Content.ReadAsStringAsync());
+        }
+        var none = await _dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/rosters?date=2026-12-24", TestContext.Current.CancellationToken);
+        Assert.Empty(none.GetProperty("rosters").EnumerateArray());
+        Assert.False(none.TryGetProperty("openId", out var open) && open.ValueKind != JsonValueKind.Null, "nothing to open on a day with no roster");
     }
 
     [Fact]

@@ -37,6 +37,20 @@ public sealed class RosterFunctions(RosterPlanning rosters, IOptions<SchedulerOp
     }
 
     [RequireRole(Roles.Dispatcher)]
+    [Function("ListRosters")]
+    [ApiOperation("The rosters planned for a day (`date`, required, yyyy-MM-dd), newest first, with the published one and the one to open " +
+                  "(the published roster, else the newest): so a dispatcher on any device finds the day's roster.",
+        Tag = "dispatch", Access = "dispatchers")]
+    [ApiResponse(200, "The day's rosters (an empty list when none was planned).", Type = typeof(RosterDayList))]
+    [ApiResponse(400, "date is missing or not a date.")]
+    public async Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/rosters")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!Outcomes.TryDate(request.Query["date"].ToString(), "date", out var date, out var problem)) return problem!;
+        if (date is not { } day) return Problems.Validation("date", "date is required, as yyyy-MM-dd.");
+        return new OkObjectResult(await rosters.DayAsync(Centre, day, cancellationToken));
+    }
+
+    [RequireRole(Roles.Dispatcher)]
     [Function("GetRoster")]
     [ApiOperation("A planned or published roster: duties per staff member and slot, windows needed against staffed, shortfall, score and waiting curve.",
         Tag = "dispatch", Access = "dispatchers")]

@@ -38,6 +38,14 @@ public sealed class TableRosterStore(StorageClients storage) : IRosterStore, ISt
         return pointer.HasValue ? await GetAsync(centreId, pointer.Value!.GetString("RosterId"), cancellationToken) : null;
     }
 
+    public async Task<IReadOnlyList<RosterRun>> ListDayAsync(string centreId, LocalDate date, CancellationToken cancellationToken)
+    {
+        var runs = new List<RosterRun>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Range(Partition(centreId, date), "run|", "run|~"), cancellationToken: cancellationToken))
+            runs.Add(JsonRow.Read(e, Schema));
+        return runs;
+    }
+
     public async Task<bool> PublishAsync(StoredRosterRun run, StoredRosterRun? previous, Instant at, string by, CancellationToken cancellationToken)
     {
         var pk = Partition(run.Run.CentreId, run.Run.Date);

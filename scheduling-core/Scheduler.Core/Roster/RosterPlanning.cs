@@ -37,6 +37,15 @@ public sealed record OverbookedSlot(string CategoryId, LocalTime Start, int Book
 /// <summary>A roster just published, and the slots where more residents are booked than its windows seat.</summary>
 public sealed record RosterPublication(RosterRun Roster, IReadOnlyList<OverbookedSlot> Overbooked);
 
+/// <summary>One roster of a day, as the day's list shows it: enough to choose which to open.</summary>
+public sealed record RosterRunSummary(string Id, RosterRunStatus Status, Instant PlannedAt, string PlannedBy, int MissingWindowSlots, Instant? PublishedAt);
+
+/// <summary>
+/// The rosters planned for a day, newest first, and the one a dispatcher opens by default: the published one, else
+/// the newest (null when none was planned).
+/// </summary>
+public sealed record RosterDayList(LocalDate Date, string? PublishedId, string? OpenId, IReadOnlyList<RosterRunSummary> Rosters);
+
 /// <summary>A stored roster and the version it was read at.</summary>
 public sealed record StoredRosterRun(RosterRun Run, string ETag);
 
@@ -48,6 +57,9 @@ public interface IRosterStore
     Task<StoredRosterRun?> GetAsync(string centreId, string rosterId, CancellationToken cancellationToken);
 
     Task<StoredRosterRun?> PublishedAsync(string centreId, LocalDate date, CancellationToken cancellationToken);
+
+    /// <summary>Every roster planned for one day (read by key: a day's own rows, however many days came before).</summary>
+    Task<IReadOnlyList<RosterRun>> ListDayAsync(string centreId, LocalDate date, CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks <paramref name="run"/> published and the day's previous published roster superseded, all or nothing;
@@ -148,6 +160,15 @@ public sealed class RosterPlanning(
         await rosters.AddAsync(run, cancellationToken);
         await audit.RecordAsync(centreId, caller, "roster.planned", $"roster/{run.Id}", $"{date:yyyy-MM-dd}, short {run.Shortfall.MissingWindowSlots} window-slots", cancellationToken);
         return Outcome<RosterRun>.Ok(run);
+    }
+
+    /// <summary>The day's rosters, so a dispatcher on any device finds what was planned and published (not only what this browser planned).</summary>
+    public async Task<RosterDayList> DayAsync(string centreId, LocalDate date, CancellationToken cancellationToken)
+    {
+        var runs = (await rosters.ListDayAsync(centreId, date, cancellationToken)).OrderByDescending(r => r.PlannedAt).ThenByDescending(r => r.Id, StringComparer.Ordinal).ToList();
+        var published = runs.FirstOrDefault(r => r.Status == RosterRunStatus.Published)?.Id;
+        return new RosterDayList(date, published, published ?? runs.FirstOrDefault()?.Id,
+            runs.Select(r => new RosterRunSummary(r.Id, r.Status, r.PlannedAt, r.PlannedBy, r.Shortfall.MissingWindowSlots, r.PublishedAt)).ToList());
     }
 
     public async Task<Outcome<RosterRun>> GetAsync(string centreId, string rosterId, CancellationToken cancellationToken) =>

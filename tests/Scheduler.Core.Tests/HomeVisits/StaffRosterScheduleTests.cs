@@ -21,6 +21,7 @@ public sealed class StaffRosterScheduleTests
         public Task<StoredRosterRun?> PublishedAsync(string centreId, LocalDate date, CancellationToken cancellationToken) =>
             Task.FromResult(published is not null && published.Date == date ? new StoredRosterRun(published, "1") : null);
         public Task<bool> PublishAsync(StoredRosterRun run, StoredRosterRun? previous, Instant at, string by, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<RosterRun>> ListDayAsync(string centreId, LocalDate date, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     /// <summary>A 08:30 day of 12 slots: s01 two slots social, one business, a break, out on route, back office; s02 social all day.</summary>

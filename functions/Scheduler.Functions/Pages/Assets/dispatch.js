@@ -245,10 +245,9 @@
     $('publish').disabled = true;
   });
 
-  // The window roster: plan a day (the request waits for the solver) or load the latest one this browser planned or
-  // loaded for the day, shown as a grid of staff by slot whose every cell names the duty in words (colour only repeats it).
+  // The window roster: plan a day (the request waits for the solver) or load the day's roster from the server (the
+  // published one, else the newest), shown as a grid of staff by slot whose every cell names the duty in words (colour only repeats it).
   let roster = null;
-  const rosterKey = (date) => 'dispatch.roster.' + date;
   const rosterSay = (text) => { $('roster-status').textContent = text; };
   async function rosterProblem(res) {
     let body = {};
@@ -316,16 +315,17 @@
       const res = await api('/api/dispatch/rosters', { method: 'POST', body: JSON.stringify({ date }) });
       if (!res.ok) { rosterSay(await rosterProblem(res)); return; }
       const run = await res.json();
-      try { localStorage.setItem(rosterKey(run.date), run.id); } catch { /* storage off: the roster still shows */ }
       rosterSay('');
       showRoster(run);
     } finally { button.disabled = false; }
   });
   $('roster-load').addEventListener('click', async () => {
-    let id = null;
-    try { id = localStorage.getItem(rosterKey($('roster-date').value)); } catch { /* storage off */ }
-    if (!id) { rosterSay(T('rosterNoneStored')); return; }
-    const res = await api('/api/dispatch/rosters/' + encodeURIComponent(id));
+    // The day's rosters from the server: the published one, else the newest, whoever planned it and wherever.
+    const day = await api('/api/dispatch/rosters?date=' + encodeURIComponent($('roster-date').value));
+    if (!day.ok) { rosterSay(await rosterProblem(day)); return; }
+    const { openId } = await day.json();
+    if (!openId) { rosterSay(T('rosterNone')); return; }
+    const res = await api('/api/dispatch/rosters/' + encodeURIComponent(openId));
     if (!res.ok) { rosterSay(await rosterProblem(res)); return; }
     rosterSay('');
     showRoster(await res.json());
