@@ -27,7 +27,7 @@ public class AvailabilityBenchmark
     {
         public Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadUsageAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken) =>
             Task.FromResult(usage[categoryId]);
-        public Task RefreshUsageAsync(string centreId, string categoryId, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task RefreshUsageAsync(string centreId, string categoryId, IReadOnlyCollection<SlotKey> slots, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<CommitOutcome> CommitAsync(SlotChange change, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<StoredAppointment?> GetAsync(string centreId, string appointmentId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<StoredLedger?> ReadLedgerAsync(string centreId, string mobileKey, CancellationToken cancellationToken) => throw new NotSupportedException();

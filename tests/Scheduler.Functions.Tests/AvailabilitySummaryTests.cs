@@ -138,14 +138,14 @@ public sealed class AvailabilitySummaryTests(AvailabilitySummaryTests.Fixture fi
         var days = Enumerable.Range(0, 40).Select(i => new NodaTime.LocalDate(2026, 12, 1).PlusDays(i % 20)).ToList();
         await summaries.ReadAsync(centre, "social", days[0], days[^1], ct); // the summary exists, empty
 
-        // Forty counters (two per day) change; then forty callers, one per counter, ask for their day at once.
+        // Forty counters (two per day) change; then forty callers, one per counter, ask for their slot at once.
         await Task.WhenAll(days.Select((day, i) => counters.UpsertEntityAsync(new TableEntity(centre, TableAppointmentStore.SlotRow("social", new(day, new NodaTime.LocalTime(9, i < 20 ? 0 : 15))))
         {
             ["General"] = 1 + i % 3, ["Green"] = i % 2,
         }, TableUpdateMode.Replace, ct)));
         clients.Meter.Reset();
         clients.Meter.Recording = true;
-        await Task.WhenAll(days.Select(day => summaries.RefreshAsync(centre, "social", [day], ct)).ToList());
+        await Task.WhenAll(days.Select((day, i) => summaries.RefreshAsync(centre, "social", [new Scheduler.Core.Booking.SlotKey(day, new NodaTime.LocalTime(9, i < 20 ? 0 : 15))], ct)).ToList());
         clients.Meter.Recording = false;
 
         var offered = await summaries.ReadAsync(centre, "social", days[0], days[^1], ct);

@@ -42,12 +42,12 @@ public sealed class StoredRowTests
     {
         var v3 = JsonRow.Read(Fixture("appointment-event.v3.json"), 3, AppointmentEventPublisher.EventSchema);
         Assert.Equal("social", v3.CategoryId);
-        Assert.Equal(new[] { new LocalDate(2026, 12, 1), new LocalDate(2026, 12, 3) }, v3.SeatDays);
+        Assert.Equal(new[] { new Scheduler.Core.Booking.SlotKey(new LocalDate(2026, 12, 1), new LocalTime(9, 0)), new(new LocalDate(2026, 12, 3), new LocalTime(10, 0)) }, v3.Seats);
         var v2 = JsonRow.Read(Fixture("appointment-event.v2.json"), 2, AppointmentEventPublisher.EventSchema);
         Assert.Equal(("pension-certification", new LocalDate(2026, 12, 1)), (v2.BookableId, v2.PreviousDate!.Value));
         var v1 = JsonRow.Read(Fixture("appointment-event.v1.json"), null, AppointmentEventPublisher.EventSchema);
         Assert.Equal((AppointmentEventTypes.Booked, (string?)null), (v1.Type, v1.BookableId));
-        Assert.Null(v2.SeatDays);
+        Assert.Null(v2.Seats);
     }
 
     [Fact]

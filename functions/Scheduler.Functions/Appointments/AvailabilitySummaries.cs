@@ -21,7 +21,7 @@ public sealed record AvailabilitySummary(Instant RefreshedAt, IReadOnlyDictionar
 /// a summary a moment old ends, at worst, in a 409 with fresh alternatives.
 ///
 /// Kept in step by the consumer of each change's event (ADR 0028), and by a booking refused for a full slot:
-/// <see cref="RefreshAsync"/> reads the summary, then the counters of the days changed, and replaces the summary only
+/// <see cref="RefreshAsync"/> reads the summary, then the counters of the slots changed, and replaces the summary only
 /// if unchanged since read. Reading the counters after the summary makes concurrent writers converge: a writer that
 /// copied an older value loses the ETag race to the one that copied a newer one, and reads again. A summary older than <see cref="RebuildAfter"/> (or missing)
 /// is rebuilt from the counters by the reader that finds it so (a range read of the category's counters from
@@ -58,26 +58,27 @@ public sealed class AvailabilitySummaries
     }
 
     /// <summary>
-    /// Copies the counters of <paramref name="days"/>, as they are now, into the summary. Calls for one centre and
+    /// Copies the counters of <paramref name="slots"/>, as they are now, into the summary. Calls for one centre and
     /// category are coalesced: while a refresh runs, the calls that arrive wait for the next one, which takes all
-    /// their days at once and starts only after the running one ended, so it reads every counter after each caller's
-    /// change. Under a burst of bookings, a category's summary is read and written once per round, not per booking.
+    /// their slots at once and starts only after the running one ended, so it reads every counter after each caller's
+    /// change. Under a burst of bookings, a category's summary is read and written once per round, not per booking;
+    /// each changed counter is one point read (one entity, where a day's range would read some thirty).
     /// </summary>
-    public Task RefreshAsync(string centreId, string categoryId, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken) =>
-        days.Count == 0 ? Task.CompletedTask : _refreshes.RunAsync((centreId, categoryId), days, cancellationToken);
+    public Task RefreshAsync(string centreId, string categoryId, IReadOnlyCollection<SlotKey> slots, CancellationToken cancellationToken) =>
+        slots.Count == 0 ? Task.CompletedTask : _refreshes.RunAsync((centreId, categoryId), slots, cancellationToken);
 
-    private readonly Rounds<(string Centre, string Category), LocalDate> _refreshes;
+    private readonly Rounds<(string Centre, string Category), SlotKey> _refreshes;
 
     public AvailabilitySummaries(StorageClients storage, IClock clock)
     {
         _clock = clock;
         _summaries = storage.Tables.GetTableClient(StorageNames.AvailabilityTable);
         _counters = storage.Tables.GetTableClient(StorageNames.AppointmentsTable);
-        _refreshes = new Rounds<(string Centre, string Category), LocalDate>((lane, days) => RefreshDaysAsync(lane.Centre, lane.Category, days.Distinct().ToList(), CancellationToken.None));
+        _refreshes = new Rounds<(string Centre, string Category), SlotKey>((lane, slots) => RefreshSlotsAsync(lane.Centre, lane.Category, slots.Distinct().ToList(), CancellationToken.None));
     }
 
-    /// <summary>Reads the summary, then the counters of <paramref name="days"/>, and replaces those days in it under its ETag.</summary>
-    private async Task RefreshDaysAsync(string centreId, string categoryId, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken)
+    /// <summary>Reads the summary, then the counters of <paramref name="slots"/>, and replaces those slots in it under its ETag.</summary>
+    private async Task RefreshSlotsAsync(string centreId, string categoryId, IReadOnlyCollection<SlotKey> slots, CancellationToken cancellationToken)
     {
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
@@ -89,16 +90,23 @@ public sealed class AvailabilitySummaries
                 continue;
             }
             var summary = JsonRow.Read(found.Value!, Schema);
-            var counted = await Task.WhenAll(days.Select(d => DayCountersAsync(centreId, categoryId, d, cancellationToken)));
-            var next = summary.Days.ToDictionary(kv => kv.Key, kv => kv.Value);
-            foreach (var (day, slots) in days.Zip(counted))
+            var reads = slots.Select(async k =>
             {
-                if (slots.Count == 0) next.Remove(DayKey(day));
-                else next[DayKey(day)] = Format(slots);
+                var row = await _counters.GetEntityIfExistsAsync<TableEntity>(centreId, TableAppointmentStore.SlotRow(categoryId, k), ["General", "Green"], cancellationToken);
+                return (Key: k, Usage: row.HasValue ? TableAppointmentStore.Usage(row.Value!) : SlotUsage.Empty);
+            });
+            var days = summary.Days.ToDictionary(kv => kv.Key, kv => Parse(kv.Value));
+            foreach (var (key, usage) in await Task.WhenAll(reads))
+            {
+                var day = DayKey(key.Date);
+                if (!days.TryGetValue(day, out var taken)) days[day] = taken = [];
+                if (usage.General == 0 && usage.Green == 0) taken.Remove(key.Start);
+                else taken[key.Start] = usage;
             }
+            var next = summary with { Days = days.Where(kv => kv.Value.Count > 0).ToDictionary(kv => kv.Key, kv => Format(kv.Value)) };
             try
             {
-                await _summaries.UpdateEntityAsync(Entity(centreId, categoryId, summary with { Days = next }), found.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                await _summaries.UpdateEntityAsync(Entity(centreId, categoryId, next), found.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
                 return;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
@@ -109,21 +117,6 @@ public sealed class AvailabilitySummaries
         // Too many writers at once: mark it stale (a merge that cannot lose a race) so the next reader rebuilds it
         // from the counters. Until then offers may be seconds old; the counters still guard every booking.
         await _summaries.UpdateEntityAsync(new TableEntity(Partition(centreId, categoryId), RowKey) { [StaleColumn] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
-    }
-
-    /// <summary>The seats taken in each slot of one day of a category that has any: one range read of that day's counters.</summary>
-    private async Task<Dictionary<LocalTime, SlotUsage>> DayCountersAsync(string centreId, string categoryId, LocalDate day, CancellationToken cancellationToken)
-    {
-        var from = $"slot|{categoryId}|{DayKey(day)}|";
-        var to = from + "~";
-        var slots = new Dictionary<LocalTime, SlotUsage>();
-        await foreach (var e in _counters.QueryAsync<TableEntity>(KeyFilter.Range(centreId, from, to),
-                           select: ["RowKey", "General", "Green"], cancellationToken: cancellationToken))
-        {
-            var usage = TableAppointmentStore.Usage(e);
-            if (usage.General != 0 || usage.Green != 0) slots[TableAppointmentStore.ParseSlot(e.RowKey).Start] = usage;
-        }
-        return slots;
     }
 
     /// <summary>Builds the summary from the counters of yesterday on and writes it unless someone wrote it meanwhile.</summary>

@@ -49,8 +49,8 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
     public Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadUsageAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken) =>
         summaries.ReadAsync(centreId, categoryId, from, to, cancellationToken);
 
-    public Task RefreshUsageAsync(string centreId, string categoryId, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken) =>
-        summaries.RefreshAsync(centreId, categoryId, days, cancellationToken);
+    public Task RefreshUsageAsync(string centreId, string categoryId, IReadOnlyCollection<SlotKey> slots, CancellationToken cancellationToken) =>
+        summaries.RefreshAsync(centreId, categoryId, slots, cancellationToken);
 
     public async Task<CommitOutcome> CommitAsync(SlotChange change, CancellationToken cancellationToken)
     {
@@ -70,7 +70,7 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
                 // Refused on a guess: read and decide on what is there. Refused on a read: the slot is full.
                 if (guessed) continue;
                 // The booker was offered a seat the counters no longer have: the summary learns it before the alternatives are read.
-                await RefreshSummaryAsync(a, change.Take.Select(k => k.Date).Distinct().ToList(), cancellationToken);
+                await RefreshSummaryAsync(a, change.Take, cancellationToken);
                 return CommitOutcome.Full;
             }
 
@@ -175,11 +175,11 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
         return true;
     }
 
-    private async Task RefreshSummaryAsync(Appointment a, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken)
+    private async Task RefreshSummaryAsync(Appointment a, IReadOnlyCollection<SlotKey> slots, CancellationToken cancellationToken)
     {
         try
         {
-            await summaries.RefreshAsync(a.CentreId, a.CategoryId, days, cancellationToken);
+            await summaries.RefreshAsync(a.CentreId, a.CategoryId, slots, cancellationToken);
         }
         catch (RequestFailedException e)
         {

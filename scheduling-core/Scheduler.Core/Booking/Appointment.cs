@@ -208,11 +208,11 @@ public sealed record AppointmentEvent(
     LocalTime? PreviousStart,
     string? BookableId = null,
     string? CategoryId = null,
-    IReadOnlyList<LocalDate>? SeatDays = null)
+    IReadOnlyList<SlotKey>? Seats = null)
 {
     /// <summary>
-    /// Version 2 added <see cref="BookableId"/>; version 3 <see cref="CategoryId"/> and <see cref="SeatDays"/> (the
-    /// days whose seats of that category the change took or gave back, empty when it changed none). Older events
+    /// Version 2 added <see cref="BookableId"/>; version 3 <see cref="CategoryId"/> and <see cref="Seats"/> (the
+    /// slots of that category whose seats the change took or gave back, empty when it changed none). Older events
     /// read with them null.
     /// </summary>
     public const int CurrentVersion = 3;

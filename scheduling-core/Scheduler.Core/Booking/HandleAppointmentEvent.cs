@@ -11,7 +11,7 @@ public interface IAppointmentEventOutbox
 }
 
 /// <summary>
-/// What follows an appointment change, off the request's path: the offers of the days whose seats it changed are
+/// What follows an appointment change, off the request's path: the offers of the slots whose seats it changed are
 /// brought in step with the counters (ADR 0028; a copy, so a repeated event changes nothing), the audit entry (once
 /// per event however often it is delivered), the resident's message (once per event: its key is the event's id),
 /// then the event leaves the outbox.
@@ -21,8 +21,8 @@ public sealed class HandleAppointmentEvent(IAppointmentStore appointments, Audit
     public async Task<NotificationOutcome> HandleAsync(AppointmentEvent e, CancellationToken cancellationToken)
     {
         // Events older than version 3 do not say which seats they changed: the summary's periodic rebuild covers them.
-        if (e is { CategoryId: { } category, SeatDays: { Count: > 0 } days })
-            await appointments.RefreshUsageAsync(e.CentreId, category, days, cancellationToken);
+        if (e is { CategoryId: { } category, Seats: { Count: > 0 } seats })
+            await appointments.RefreshUsageAsync(e.CentreId, category, seats, cancellationToken);
         await audit.RecordEventAsync(e.CentreId, e.EventId, e.At, e.Actor, e.Type, ManageLinks.Subject(e.AppointmentId), Detail(e), cancellationToken);
         var notified = await notify.HandleAsync(e, cancellationToken);
         await outbox.AcknowledgeAsync(e, cancellationToken);

@@ -29,13 +29,13 @@ public sealed record SlotChange(
     LedgerWrite? Ledger = null)
 {
     /// <summary>
-    /// The event as stored and sent: with the category and the days whose seats this change takes or gives back, so
-    /// that its consumer brings the offers in step with the counters (ADR 0028), off the request's path.
+    /// The event as stored and sent: with the category and the slots whose seats this change takes or gives back, so
+    /// that its consumer brings the offers in step with those counters (ADR 0028), off the request's path.
     /// </summary>
     public AppointmentEvent RecordedEvent => Event with
     {
         CategoryId = Appointment.CategoryId,
-        SeatDays = Take.Concat(Release).Select(k => k.Date).Distinct().Order().ToList(),
+        Seats = Take.Concat(Release).Distinct().OrderBy(k => k.Date).ThenBy(k => k.Start).ToList(),
     };
 }
 
@@ -66,10 +66,10 @@ public interface IAppointmentStore
     Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadUsageAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Brings what <see cref="ReadUsageAsync"/> offers for <paramref name="days"/> in step with the counters as they
+    /// Brings what <see cref="ReadUsageAsync"/> offers for <paramref name="slots"/> in step with their counters as they
     /// are now: called by the consumer of a change's event (ADR 0028). Idempotent: it copies, it does not count.
     /// </summary>
-    Task RefreshUsageAsync(string centreId, string categoryId, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken);
+    Task RefreshUsageAsync(string centreId, string categoryId, IReadOnlyCollection<SlotKey> slots, CancellationToken cancellationToken);
 
     Task<CommitOutcome> CommitAsync(SlotChange change, CancellationToken cancellationToken);
 

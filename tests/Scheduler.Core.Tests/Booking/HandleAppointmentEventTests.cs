@@ -47,13 +47,13 @@ public sealed class HandleAppointmentEventTests
     }
 
     [Fact]
-    public async Task The_offers_of_the_days_whose_seats_changed_are_refreshed_each_time_and_an_event_that_changed_none_refreshes_nothing()
+    public async Task The_offers_of_the_slots_whose_seats_changed_are_refreshed_each_time_and_an_event_that_changed_none_refreshes_nothing()
     {
         var moved = Event("social.a1-01", AppointmentEventTypes.Rescheduled, new LocalDate(2026, 11, 29)) with
         {
-            CategoryId = "social", SeatDays = [new LocalDate(2026, 11, 29), TestCentre.Monday],
+            CategoryId = "social", Seats = [new SlotKey(new LocalDate(2026, 11, 29), new LocalTime(9, 15)), new SlotKey(TestCentre.Monday, new LocalTime(10, 0))],
         };
-        var confirmed = Event("social.a1-02", AppointmentEventTypes.Confirmed) with { CategoryId = "social", SeatDays = [] };
+        var confirmed = Event("social.a1-02", AppointmentEventTypes.Confirmed) with { CategoryId = "social", Seats = [] };
         var older = Event("social.a1-03") with { Version = 2 };
 
         await _handle.HandleAsync(moved, CancellationToken.None);
@@ -65,7 +65,7 @@ public sealed class HandleAppointmentEventTests
         Assert.All(_store.Refreshes, r =>
         {
             Assert.Equal((TestCentre.Id, "social"), (r.Centre, r.Category));
-            Assert.Equal(new[] { new LocalDate(2026, 11, 29), TestCentre.Monday }, r.Days);
+            Assert.Equal(moved.Seats, r.Slots);
         });
     }
 

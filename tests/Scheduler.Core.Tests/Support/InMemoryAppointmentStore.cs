@@ -27,11 +27,11 @@ public sealed class InMemoryAppointmentStore : IAppointmentStore
     public int UsageReads { get; private set; }
 
     /// <summary>The refreshes asked for, in order (usage is read live here, so they change nothing).</summary>
-    public List<(string Centre, string Category, IReadOnlyCollection<LocalDate> Days)> Refreshes { get; } = [];
+    public List<(string Centre, string Category, IReadOnlyCollection<SlotKey> Slots)> Refreshes { get; } = [];
 
-    public Task RefreshUsageAsync(string centreId, string categoryId, IReadOnlyCollection<LocalDate> days, CancellationToken cancellationToken)
+    public Task RefreshUsageAsync(string centreId, string categoryId, IReadOnlyCollection<SlotKey> slots, CancellationToken cancellationToken)
     {
-        lock (_gate) Refreshes.Add((centreId, categoryId, days));
+        lock (_gate) Refreshes.Add((centreId, categoryId, slots));
         return Task.CompletedTask;
     }
 
