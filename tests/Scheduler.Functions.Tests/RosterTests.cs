@@ -240,10 +240,11 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
     public async Task An_accepted_evening_session_is_staffed_by_the_roster_and_becomes_bookable()
     {
         // Wednesday 9 December has no evening session; three residents ask for one at the construction windows.
-        for (var i = 0; i < 3; i++)
+        var askers = Enumerable.Range(0, 3).Select(_ => NewMobile()).ToList();
+        foreach (var mobile in askers)
         {
             var (asked, recorded) = await PostAsync(_host.Client, "/api/extended-hours-requests",
-                Json(new { itemId = "real-estate-registration", date = "2026-12-09", wanted = "Evening", name = "陈明", mobile = NewMobile() }));
+                Json(new { itemId = "real-estate-registration", date = "2026-12-09", wanted = "Evening", name = "陈明", mobile }));
             Assert.True(asked == HttpStatusCode.Created, recorded.GetRawText());
             Assert.Equal("recorded", recorded.GetProperty("outcome").GetString());
         }
@@ -269,6 +270,21 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
             var inbox = await Sms.WaitForAsync(_host.Client, "+86139000010" + staffId[1..], "staff-session-opened");
             var told = Assert.Single(inbox, m => m.GetProperty("kind").GetString() == "staff-session-opened" && m.GetProperty("text").GetString()!.Contains("12月9日"));
             Assert.Contains("17:30至19:30", told.GetProperty("text").GetString());
+        }
+        // Each resident who asked is told the session is open, once, with a link to the booking page of their service that day.
+        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _host.BaseAddress };
+        foreach (var mobile in askers)
+        {
+            var inbox = await Sms.WaitForAsync(_host.Client, "+86" + mobile, "resident-session-opened");
+            var text = Assert.Single(inbox, m => m.GetProperty("kind").GetString() == "resident-session-opened").GetProperty("text").GetString()!;
+            Assert.Contains("12月9日", text);
+            Assert.Contains("17:30至19:30", text);
+            var link = new Uri(System.Text.RegularExpressions.Regex.Match(text, @"https?://\S+/api/l/b/\S+/[A-Za-z0-9_-]{11}").Value);
+            using var followed = await noRedirects.GetAsync(link.PathAndQuery, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Redirect, followed.StatusCode);
+            Assert.Equal("/api/pages/book/slots?service=item.real-estate-registration&date=2026-12-09&lang=zh", followed.Headers.Location!.OriginalString);
+            using var forged = await noRedirects.GetAsync(link.PathAndQuery.Replace("20261209", "20261210"), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
         }
         Assert.DoesNotContain((await _dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/sessions?date=2026-12-09")).EnumerateArray(),
             p => p.GetProperty("categoryId").GetString() == "construction" && p.GetProperty("period").GetProperty("id").GetString() == "evening");

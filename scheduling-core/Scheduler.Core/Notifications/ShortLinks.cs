@@ -13,6 +13,7 @@ public sealed class ShortLinks(byte[] key, string publicBaseUrl)
     public const string AppointmentKind = "a";
     public const string StaffDayKind = "s";
     public const string RatingKind = "r";
+    public const string SessionKind = "b";
 
     private readonly string _base = publicBaseUrl.TrimEnd('/');
 
@@ -20,6 +21,18 @@ public sealed class ShortLinks(byte[] key, string publicBaseUrl)
 
     /// <summary>The rating page of a served appointment (the rating request's link).</summary>
     public string Rating(string appointmentId) => Link(RatingKind, appointmentId);
+
+    /// <summary>The booking page of <paramref name="bookableId"/> on <paramref name="date"/> (an extended session opened that day).</summary>
+    public string Session(NodaTime.LocalDate date, string bookableId) => Link(SessionKind, $"{date:yyyyMMdd}.{bookableId}");
+
+    /// <summary>The day and service a session link names, or null when <paramref name="id"/> is not one.</summary>
+    public static (NodaTime.LocalDate Date, string BookableId)? ReadSession(string id)
+    {
+        var dot = id.IndexOf('.');
+        if (dot != 8 || id.Length == 9) return null;
+        var parsed = NodaTime.Text.LocalDatePattern.CreateWithInvariantCulture("yyyyMMdd").Parse(id[..8]);
+        return parsed.Success ? (parsed.Value, id[9..]) : null;
+    }
 
     public string Link(string kind, string id) => $"{_base}/api/l/{kind}/{id}/{Mac(kind, id)}";
 

@@ -22,6 +22,7 @@ public static class SmsKinds
     public const string VisitCancelled = "visit-cancelled";
     public const string StaffDaySchedule = "staff-day-schedule";
     public const string StaffSessionOpened = "staff-session-opened";
+    public const string ResidentSessionOpened = "resident-session-opened";
     public const string RatingRequest = "rating-request";
     public const string VisitRatingRequest = "visit-rating-request";
     public const string RatingThanks = "rating-thanks";
@@ -152,6 +153,10 @@ public static class SmsTemplates
             "【{sign}】{name}，{time}至{until}加开{service}延时服务，已为您排班，请按时到岗。如有困难请致电{phone}",
             "[{sign}] {name}, an extended session opens {time} to {until} at the {service} windows and you are rostered for it. If you cannot come, call {phone}",
             3),
+        new(SmsKinds.ResidentSessionOpened,
+            "【{sign}】{name}您好，您希望的{time}至{until}办理{service}的延时服务已开放，现可预约：{link} 咨询电话{phone}",
+            "[{sign}] {name}, the extended session you asked for, {time} to {until} for {service}, is open to book: {link} Call us: {phone}",
+            4),
         new(SmsKinds.RatingRequest,
             "【{sign}】{name}您好，请为您{time}办理的{service}评价：回复1至5（5为很满意），可附原因，或点 {link} 评价。咨询电话{phone}",
             "[{sign}] {name}, please rate {service} of {time}: reply 1 to 5 (5 = very good), with a reason if you like, or open {link} Call us: {phone}",

@@ -48,8 +48,14 @@ public sealed record SessionSettings(int Threshold = 10, int EveningMinutes = 12
 /// </summary>
 public sealed class SessionDecisions(
     ICentreDirectory centres, IExtendedHoursLedger requests, IAcceptedSessions accepted, IBookableSessions bookable, IHallHistory history,
-    SmsNotifier notifier, AuditTrail audit, IClock clock, SessionSettings settings)
+    SmsNotifier notifier, AuditTrail audit, IClock clock, SessionSettings settings, ShortLinks? links = null)
 {
+    /// <summary>The periods proposed, as the first part of a proposal's id (<c>evening-construction</c>), and the slots each offers.</summary>
+    private static readonly IReadOnlyDictionary<string, SlotKind> Periods = new Dictionary<string, SlotKind>
+    {
+        ["lunch"] = SlotKind.Lunch, ["evening"] = SlotKind.Evening, ["weekend"] = SlotKind.Weekend,
+    };
+
     public async Task<Outcome<IReadOnlyList<SessionProposal>>> ProposeAsync(string centreId, LocalDate? date, ServiceLevel? level, CancellationToken cancellationToken)
     {
         var centre = await centres.GetAsync(centreId, cancellationToken);
@@ -75,11 +81,11 @@ public sealed class SessionDecisions(
         if (regular.Count > 0)
         {
             var closes = regular.Max(s => s.End);
-            if (!p.Lunch.Staffed) periods.Add((new SessionPeriod("lunch", day, p.Lunch.Starts, p.Lunch.Ends), SlotKind.Lunch));
-            periods.Add((new SessionPeriod("evening", day, closes, closes.PlusMinutes(settings.EveningMinutes)), SlotKind.Evening));
+            if (!p.Lunch.Staffed) periods.Add((new SessionPeriod("lunch", day, p.Lunch.Starts, p.Lunch.Ends), Periods["lunch"]));
+            periods.Add((new SessionPeriod("evening", day, closes, closes.PlusMinutes(settings.EveningMinutes)), Periods["evening"]));
         }
         else if (day.DayOfWeek is IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday && centre.Calendar.Day(day)?.Kind != DayKind.PublicHoliday)
-            periods.Add((new SessionPeriod("weekend", day, settings.WeekendFrom, settings.WeekendTo), SlotKind.Weekend));
+            periods.Add((new SessionPeriod("weekend", day, settings.WeekendFrom, settings.WeekendTo), Periods["weekend"]));
 
         // Staff who sit at windows may be asked to work the period (availability for an extended session is volunteered);
         // those with the fewest evening and weekend slots come first.
@@ -111,7 +117,11 @@ public sealed class SessionDecisions(
         {
             // Accepting again finishes what a first acceptance cut short; each step is idempotent.
             await bookable.OpenAsync(centreId, Bookable(existing), cancellationToken);
-            if (await centres.GetAsync(centreId, cancellationToken) is { } known) await TellStaffAsync(known, existing, cancellationToken);
+            if (await centres.GetAsync(centreId, cancellationToken) is { } known)
+            {
+                await TellStaffAsync(known, existing, cancellationToken);
+                await TellResidentsAsync(known, existing, cancellationToken);
+            }
             return Outcome<AcceptedSession>.Ok(existing);
         }
         var proposals = await ProposeAsync(centreId, date, level, cancellationToken);
@@ -124,9 +134,11 @@ public sealed class SessionDecisions(
         var record = new AcceptedSession(date!.Value, proposal.Accept(), proposal.StaffIds, proposal.Requests, clock.GetCurrentInstant(), caller.AuditName);
         await accepted.AcceptAsync(centreId, record, cancellationToken);
         await bookable.OpenAsync(centreId, Bookable(record), cancellationToken);
-        var told = await TellStaffAsync((await centres.GetAsync(centreId, cancellationToken))!, record, cancellationToken);
+        var centre = (await centres.GetAsync(centreId, cancellationToken))!;
+        var told = await TellStaffAsync(centre, record, cancellationToken);
+        var residents = await TellResidentsAsync(centre, record, cancellationToken);
         await audit.RecordAsync(centreId, caller, "session.accepted", $"session/{record.Date:yyyyMMdd}-{proposalId}",
-            $"{proposal.Windows} window(s) {proposal.Period.From}-{proposal.Period.To}, {told} staff told by SMS", cancellationToken);
+            $"{proposal.Windows} window(s) {proposal.Period.From}-{proposal.Period.To}, {told} staff and {residents} residents who asked told by SMS", cancellationToken);
         return Outcome<AcceptedSession>.Ok(record);
     }
 
@@ -148,6 +160,37 @@ public sealed class SessionDecisions(
                 ["service"] = categories,
             };
             if (await notifier.SendAsync(centre, $"session|{a.Date:yyyyMMdd}|{a.Session.Id}|{staff.Id}", staff.Mobile!, SmsKinds.StaffSessionOpened, "zh",
+                    values, null, cancellationToken) == OutboxResult.Queued) told++;
+        }
+        return told;
+    }
+
+    /// <summary>
+    /// Tells each resident who asked for this kind of session that day at one of its categories that it is open, with
+    /// a link to the booking page of the service they asked for on that day: once per request and session (the key),
+    /// so accepting again sends nothing twice. The link grants nothing: booking still needs a verified mobile.
+    /// </summary>
+    private async Task<int> TellResidentsAsync(CentreSnapshot centre, AcceptedSession a, CancellationToken cancellationToken)
+    {
+        if (links is null) return 0;
+        var period = a.Session.Id.Split('-')[0];
+        if (!Periods.TryGetValue(period, out var kind)) return 0;
+        var asked = (await requests.ListAsync(centre.Profile.Centre.Id, cancellationToken))
+            .Where(r => r.Date == a.Date && r.Wanted == kind && a.Session.CategoryIds.Contains(r.CategoryId)).ToList();
+        var told = 0;
+        foreach (var r in asked)
+        {
+            var service = centre.Profile.Items.FirstOrDefault(i => i.Id == r.BookableId)?.Name.Zh
+                          ?? centre.Profile.Bundles.FirstOrDefault(b => b.Id == r.BookableId)?.Name.Zh ?? r.BookableId;
+            var values = new Dictionary<string, string?>
+            {
+                ["name"] = r.ResidentName,
+                ["time"] = SmsFormat.When(a.Date, a.Session.From, "zh"),
+                ["until"] = a.Session.To.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+                ["service"] = service,
+                ["link"] = links.Session(a.Date, r.BookableId),
+            };
+            if (await notifier.SendAsync(centre, $"session-asked|{a.Date:yyyyMMdd}|{a.Session.Id}|{r.Id}", r.Mobile, SmsKinds.ResidentSessionOpened, "zh",
                     values, null, cancellationToken) == OutboxResult.Queued) told++;
         }
         return told;
