@@ -38,12 +38,33 @@ public sealed record RosterCommand(
     ServiceLevel? Level,
     PublishedRoster? Published);
 
-/// <summary>The roster and what it was planned against: the demand and windows needed per category and slot.</summary>
-public sealed record RosterOutcome(RosterPlan Plan, WindowsNeeded Needed, DayDemand Demand);
+/// <summary>
+/// The roster and what it was planned against: the demand and windows needed per category and slot, and the day's
+/// bookings as demand (with the service times the hall measured, <see cref="MeasuredService"/>).
+/// </summary>
+public sealed record RosterOutcome(RosterPlan Plan, WindowsNeeded Needed, DayDemand Demand, IReadOnlyList<BookedDemand> Bookings);
+
+/// <summary>
+/// How long booked residents take at the window, from what the hall recorded (called to the window until served):
+/// an item with at least <see cref="MinSamples"/> recorded visits in the history window takes its measured mean, so
+/// the windows needed and the simulated waits follow what happens rather than the catalogue's minutes; an item
+/// recorded less often (and a bundle) keeps its catalogue minutes.
+/// </summary>
+public static class MeasuredService
+{
+    public const int MinSamples = 30;
+
+    public static IReadOnlyList<BookedDemand> Apply(IReadOnlyList<BookedDemand> bookings, IReadOnlyList<HallVisit> visits)
+    {
+        var means = visits.Where(v => v.ServiceMinutes > 0).GroupBy(v => v.ItemId)
+            .Where(g => g.Count() >= MinSamples).ToDictionary(g => g.Key, g => g.Average(v => v.ServiceMinutes));
+        return bookings.Select(b => b.ItemId.Length > 0 && means.TryGetValue(b.ItemId, out var measured) ? b with { Minutes = measured } : b).ToList();
+    }
+}
 
 /// <summary>
 /// Plans a day's roster: checks the request, learns the walk-in forecast from the hall's history, adds the day's
-/// booked appointments and extended-hours requests, derives the windows needed at the centre's service level, and
+/// booked appointments (at the service times the history measured) and extended-hours requests, derives the windows needed at the centre's service level, and
 /// has the solver roster the staff. Demand beyond what all staff can cover is not an error: the best roster comes
 /// back with its shortfall report. Nothing is written.
 /// </summary>
@@ -58,14 +79,14 @@ public sealed class PlanRoster(IHallHistory history, IBookedDemandSource booked,
         var preHoliday = setting.IsPreHoliday ?? (_ => false);
         var visits = await history.ReadAsync(centreId, date.PlusDays(-setting.HistoryDays), date.PlusDays(-1), cancellationToken);
         var forecast = visits.Count > 0 ? DemandForecast.Learn(visits, preHoliday) : null;
-        var bookings = await booked.ReadAsync(centreId, date, cancellationToken);
+        var bookings = MeasuredService.Apply(await booked.ReadAsync(centreId, date, cancellationToken), visits);
         var demand = DayDemand.Build(day, setting.Categories, bookings, forecast, preHoliday(date), command.ExtendedRequests);
         var needed = demand.Needed(command.Level!);
         var request = new RosterRequest(day, command.Staff!, command.Routes ?? [], needed, setting.Rules, command.Sessions ?? [], command.Published, setting.Weights, setting.Options);
         var plan = solver.Solve(request);
         return plan.Statistics.Status switch
         {
-            RosterStatus.Optimal or RosterStatus.Feasible => Outcome<RosterOutcome>.Ok(new RosterOutcome(plan, needed, demand)),
+            RosterStatus.Optimal or RosterStatus.Feasible => Outcome<RosterOutcome>.Ok(new RosterOutcome(plan, needed, demand, bookings)),
             RosterStatus.Infeasible => Problem.Conflict("roster", ErrorCodes.RosterInfeasible, plan.Statistics.Summary),
             // No roster within the limit: the solver's starting roster is not one it checked, so none is offered as planned.
             _ => Problem.Conflict("roster", ErrorCodes.RosterNotFound,

@@ -96,7 +96,7 @@ public sealed record PlanRosterRequest(LocalDate? Date, ServiceLevel? ServiceLev
 /// </summary>
 public sealed class RosterPlanning(
     PlanRoster planner, IRosterStore rosters, IPlanRunStore plans, IPlanRunsInProgress runsInProgress, IAcceptedSessions accepted,
-    IBookedDemandSource booked, IRosterEvaluator evaluator, ICentreDirectory centres, IAppointmentStore appointments, AuditTrail audit, IClock clock,
+    IRosterEvaluator evaluator, ICentreDirectory centres, IAppointmentStore appointments, AuditTrail audit, IClock clock,
     RosterPlanningSettings settings)
 {
     public async Task<Outcome<RosterRun>> PlanAsync(string centreId, PlanRosterRequest request, Caller caller, CancellationToken cancellationToken)
@@ -152,8 +152,8 @@ public sealed class RosterPlanning(
         var outcome = await planner.PlanAsync(centreId, setting, command, cancellationToken);
         if (outcome.Error is { } problem) return problem;
         var result = outcome.Value!;
-        var bookings = await booked.ReadAsync(centreId, date, cancellationToken);
-        var waiting = evaluator.Evaluate(result.Demand, bookings, result.Plan, settings.SimulationSeed);
+        // The same bookings the roster was planned for, at the measured service times: the simulation sees what the plan saw.
+        var waiting = evaluator.Evaluate(result.Demand, result.Bookings, result.Plan, settings.SimulationSeed);
         var run = new RosterRun(Ids.New($"{date:yyyyMMdd}-", 6), centreId, date, RosterRunStatus.Planned, clock.GetCurrentInstant(), caller.AuditName,
             level, routePlan?.Id, routes, sessions, result.Plan.Day, result.Plan.Duties, result.Plan.Cover, result.Plan.Shortfall, result.Plan.Score,
             result.Plan.Statistics, waiting);

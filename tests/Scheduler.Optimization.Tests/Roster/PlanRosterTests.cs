@@ -117,7 +117,7 @@ public sealed class PlanRosterTests
         var booked = generator.Day(new LocalDate(2026, 12, 7)).Booked.Select(b => b.Booking).ToList();
         var outcome = await UseCase(history, booked).PlanAsync("huli", Setting with { IsPreHoliday = profile.IsPreHoliday }, Command(), CancellationToken.None);
         Assert.Null(outcome.Error);
-        var (plan, needed, demand) = outcome.Value!;
+        var (plan, needed, demand, bookings) = outcome.Value!;
         Assert.Contains(plan.Statistics.Status, new[] { RosterStatus.Optimal, RosterStatus.Feasible });
         Assert.False(plan.Shortfall.Covered);
         Assert.Equal(needed.PerCategory.Sum(n => n.Value.Sum()) - plan.Cover.Sum(c => Math.Min(c.Needed, c.Staffed)), plan.Shortfall.MissingWindowSlots);
@@ -125,6 +125,9 @@ public sealed class PlanRosterTests
         // Every staff member is used: at a window, on a break or (when a window would only be over-staffed) in the back office.
         Assert.All(plan.Duties.Values, d => Assert.Contains(d, x => x.Kind == DutyKind.Window));
         Assert.True(demand["social", 4].WalkIns > 0); // the forecast learned from the history
+        // Booked residents take the time the history measured for their item, not the catalogue's minutes.
+        Assert.Equal(booked.Count, bookings.Count);
+        Assert.All(bookings, b => Assert.Equal(history.Where(v => v.ItemId == b.ItemId).Average(v => v.ServiceMinutes), b.Minutes, 6));
     }
 
     private sealed class OutOfTime : IRosterSolver
