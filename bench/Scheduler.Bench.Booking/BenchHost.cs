@@ -93,6 +93,23 @@ public sealed class BenchHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>
+    /// Waits until the events' and the messages' queues have been empty for three seconds running (at most
+    /// <paramref name="limit"/>, three minutes unless given).
+    /// </summary>
+    public static async Task DrainAsync(string connection, TimeSpan? limit = null)
+    {
+        var queues = new[] { StorageNames.AppointmentEventsQueue, StorageNames.SmsSendQueue }
+            .Select(q => new Azure.Storage.Queues.QueueClient(connection, q)).ToList();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var empty = 0; empty < 3 && watch.Elapsed < (limit ?? TimeSpan.FromMinutes(3));)
+        {
+            await Task.Delay(1000);
+            var counts = await Task.WhenAll(queues.Select(async q => (await q.GetPropertiesAsync()).Value.ApproximateMessagesCount));
+            empty = counts.All(c => c == 0) ? empty + 1 : 0;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

@@ -135,7 +135,7 @@ public static class HeatCommand
             }
         }));
         var requestPath = watch.Elapsed;
-        await DrainAsync(host.ConnectionString, [StorageNames.AppointmentEventsQueue, StorageNames.SmsSendQueue]);
+        await BenchHost.DrainAsync(host.ConnectionString, TimeSpan.FromMinutes(10));
         meter.Recording = false;
         if (outcomes[2] > 0) Console.WriteLine($"warning: {outcomes[2]} bookings were refused for another reason than a full slot: the figures below understate a booking");
         Console.WriteLine($"replayed {booked} bookings ({outcomes[0]} booked, {outcomes[1]} slot full with alternatives, {outcomes[2]} other) and " +
@@ -146,20 +146,6 @@ public static class HeatCommand
     }
 
     /// <summary>Waits until the queue functions have taken every message (and a little longer, for the last to finish).</summary>
-    private static async Task DrainAsync(string connection, IReadOnlyList<string> queues)
-    {
-        var clients = queues.Select(q => new QueueClient(connection, q)).ToList();
-        var quiet = 0;
-        var deadline = Stopwatch.StartNew();
-        while (quiet < 3 && deadline.Elapsed < TimeSpan.FromMinutes(10))
-        {
-            await Task.Delay(1000);
-            var waiting = 0;
-            foreach (var c in clients) waiting += (await c.GetPropertiesAsync()).Value.ApproximateMessagesCount;
-            quiet = waiting == 0 ? quiet + 1 : 0;
-        }
-    }
-
     private static void Report(IReadOnlyList<StorageTally> tallies, IReadOnlyList<string> centres, int bookings)
     {
         // The bench's bookings are what the ten centres (a tenth of the city) book in this many seconds of the peak.

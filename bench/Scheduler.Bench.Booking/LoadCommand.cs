@@ -27,14 +27,13 @@ public static class LoadCommand
         await RaceAsync(http, host, race);
         await RescheduleRaceAsync(http, host);
         var pool = await VerifiedAsync(http, bookings, concurrency);
-        await DrainAsync(host.ConnectionString); // the codes' messages are sent before the bookings start
+        await BenchHost.DrainAsync(host.ConnectionString); // the codes' messages are sent before the bookings start
         StorageCallCounter.Instance.Reset();
         var booked = await ThroughputAsync(http, pool, bookings, concurrency);
         await CallsPerBookingAsync(host.ConnectionString, bookings);
         var raw = await RawTransactionsAsync(host.ConnectionString, bookings, concurrency);
         Console.WriteLine($"ratio booking/raw EGT, the events' consumer running on the same Azurite: {booked / raw:F2}");
         await RequestPathAsync(bookings, concurrency);
-        await RawOperationsAsync(host.ConnectionString, bookings, concurrency);
         await AvailabilityAsync(http, host, availabilityRequests, concurrency);
         return 0;
     }
@@ -219,25 +218,11 @@ public static class LoadCommand
     private static async Task CallsPerBookingAsync(string connection, int bookings)
     {
         var watch = Stopwatch.StartNew();
-        await DrainAsync(connection);
+        await BenchHost.DrainAsync(connection);
         var calls = StorageCallCounter.Instance.Snapshot();
         Console.WriteLine($"storage calls per booking, request and consumers (queues drained {watch.Elapsed.TotalSeconds:F0} s after the last booking): " +
                           $"{calls.Values.Sum() / (double)bookings:F2}; " +
                           string.Join(", ", calls.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value / (double)bookings:F2}")));
-    }
-
-    /// <summary>Waits until the events' and the messages' queues have been empty for three seconds running (three minutes at most).</summary>
-    private static async Task DrainAsync(string connection)
-    {
-        var queues = new[] { StorageNames.AppointmentEventsQueue, StorageNames.SmsSendQueue }
-            .Select(q => new Azure.Storage.Queues.QueueClient(connection, q)).ToList();
-        var watch = Stopwatch.StartNew();
-        for (var empty = 0; empty < 3 && watch.Elapsed < TimeSpan.FromMinutes(3);)
-        {
-            await Task.Delay(1000);
-            var counts = await Task.WhenAll(queues.Select(async q => (await q.GetPropertiesAsync()).Value.ApproximateMessagesCount));
-            empty = counts.All(c => c == 0) ? empty + 1 : 0;
-        }
     }
 
     /// <summary>

@@ -26,13 +26,7 @@ public sealed class CounterHintTests(AzuriteFixture azurite)
     private (TableAppointmentStore Store, StorageMeter Meter, CounterHints Hints) Instance()
     {
         var meter = new StorageMeter();
-        var tableOptions = new TableClientOptions();
-        tableOptions.AddPolicy(new StorageCountingPolicy(meter, queues: false), Azure.Core.HttpPipelinePosition.PerRetry);
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        queueOptions.Retry.MaxRetries = 0;
-        var clients = new StorageClients(new TableServiceClient(azurite.ConnectionString, tableOptions),
-            new QueueServiceClient(System.Text.RegularExpressions.Regex.Replace(azurite.ConnectionString, @"QueueEndpoint=http://127\.0\.0\.1:\d+", "QueueEndpoint=http://127.0.0.1:1"), queueOptions),
-            meter);
+        var clients = TestStorage.Clients(azurite.ConnectionString, queuesReachable: false, meter);
         var clock = new FakeClock(Now);
         var hints = new CounterHints();
         var store = new TableAppointmentStore(clients, new AppointmentEventPublisher(clients, clock, NullLogger<AppointmentEventPublisher>.Instance),

@@ -30,18 +30,7 @@ public sealed class OutboxTests(AzuriteFixture azurite)
         new LocalDate(2026, 12, 1), new LocalTime(9, 0), new LocalTime(9, 15), 1, "Asia/Shanghai", "李芳", "+8613900000001", "resident-key",
         null, null, "zh", AppointmentStatus.Booked, Now, "anonymous", null, Now);
 
-    private StorageClients Clients(bool queuesReachable)
-    {
-        var tables = new TableServiceClient(azurite.ConnectionString);
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        queueOptions.Retry.MaxRetries = 0;
-        queueOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(2);
-        // Port 1 refuses connections: every queue send fails before anything is sent.
-        var queues = queuesReachable
-            ? new QueueServiceClient(azurite.ConnectionString, queueOptions)
-            : new QueueServiceClient(System.Text.RegularExpressions.Regex.Replace(azurite.ConnectionString, @"QueueEndpoint=http://127\.0\.0\.1:\d+", "QueueEndpoint=http://127.0.0.1:1"), queueOptions);
-        return new StorageClients(tables, queues);
-    }
+    private StorageClients Clients(bool queuesReachable) => TestStorage.Clients(azurite.ConnectionString, queuesReachable);
 
     private async Task<TableClient> AppointmentsAsync()
     {
@@ -219,8 +208,7 @@ public sealed class OutboxTests(AzuriteFixture azurite)
     public async Task Events_published_at_once_reach_the_queue_each_exactly_once_in_fewer_messages_and_a_lone_event_as_itself()
     {
         await using var fresh = await AzuriteFixture.StartFreshAsync();
-        var clients = new StorageClients(new TableServiceClient(fresh.ConnectionString),
-            new QueueServiceClient(fresh.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }));
+        var clients = TestStorage.Clients(fresh.ConnectionString);
         var queue = clients.Queues.GetQueueClient(StorageNames.AppointmentEventsQueue);
         await queue.CreateIfNotExistsAsync();
         var publisher = new AppointmentEventPublisher(clients, new FakeClock(Now), NullLogger<AppointmentEventPublisher>.Instance);

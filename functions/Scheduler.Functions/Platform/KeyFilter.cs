@@ -6,7 +6,8 @@ namespace Scheduler.Functions.Platform;
 /// Table query filters on the keys, written as OData text with the values escaped by
 /// <see cref="TableClient.CreateQueryFilter(FormattableString)"/>. A LINQ filter holding a captured value makes the
 /// Tables SDK compile a delegate for it on every call (and the runtime finalise it later): on a path taken per booking
-/// or per event that is processor time for nothing, so every query of the app goes through here.
+/// or per event that is processor time for nothing, so the app writes no LINQ filters: key filters are made here, and
+/// the few filters of another shape (a range of partitions with a row key, status columns) with the same escaping.
 /// </summary>
 public static class KeyFilter
 {

@@ -16,7 +16,7 @@ public sealed class TableAcceptedSessions(StorageClients storage) : IAcceptedSes
     {
         var pk = TableRosterStore.Partition(centreId, date);
         var result = new List<AcceptedSession>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {"session|"} and RowKey lt {"session}"}"),
+        await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Range(pk, "session|", "session}"),
                            cancellationToken: cancellationToken))
             result.Add(JsonRow.Read(e, Schema));
         return result;
