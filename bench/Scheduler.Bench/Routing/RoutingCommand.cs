@@ -10,7 +10,7 @@ namespace Scheduler.Bench.Routing;
 /// Solver quality on Solomon-format VRPTW instances, through the product's own planner and checker:
 /// <c>routing --instances &lt;files or folders&gt; --seconds &lt;per instance&gt; --bks &lt;csv&gt; --out &lt;csv&gt;
 /// [--routes &lt;file&gt;] [--convention dimacs|exact] [--first &lt;FirstSolution&gt;] [--meta &lt;Metaheuristic&gt;]
-/// [--lambda &lt;GLS lambda&gt;] [--vehicle-cost &lt;distance units&gt;] [--portfolio &lt;FirstSolution,FirstSolution,...&gt;]</c>.
+/// [--lambda &lt;GLS lambda&gt;] [--vehicle-cost &lt;distance units&gt;] [--elimination &lt;share of the time&gt;] [--portfolio &lt;FirstSolution,FirstSolution,...&gt;]</c>.
 /// </summary>
 public sealed class RoutingCommand : IBenchCommand
 {
@@ -43,6 +43,9 @@ public sealed class RoutingCommand : IBenchCommand
             RuinSize = (int)args.Number("ruin-size", new RoutePlannerOptions().RuinSize),
             NeighborsRatio = args.Get("neighbors") is { } nr ? double.Parse(nr, CultureInfo.InvariantCulture) : null,
             InitialPlan = args.Enum("initial", InitialPlan.Automatic),
+            // --elimination 0.4: the share of the time given to emptying routes when a vehicle costs something (0: none).
+            EliminationAttemptShare = args.Get("attempt") is { } attempt ? double.Parse(attempt, CultureInfo.InvariantCulture) : new RoutePlannerOptions().EliminationAttemptShare,
+            EliminationShare = args.Get("elimination") is { } share ? double.Parse(share, CultureInfo.InvariantCulture) : new RoutePlannerOptions().EliminationShare,
             // --portfolio ParallelCheapestInsertion,Automatic: one search per first solution, sharing --seconds.
             Portfolio = (args.Get("portfolio") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(f => Enum.TryParse<FirstSolution>(f, ignoreCase: true, out var v) ? v
@@ -64,7 +67,7 @@ public sealed class RoutingCommand : IBenchCommand
         Console.WriteLine($"routing: {files.Count} instances, {seconds} s each, convention {convention}, first {options.FirstSolution}, " +
                           $"metaheuristic {options.Metaheuristic}, lambda {options.GuidedLocalSearchLambda?.ToString(CultureInfo.InvariantCulture) ?? "default"}, vehicle cost {args.Number("vehicle-cost", 0)}, " +
                           $"ruin {options.Ruin} {options.RuinSize}, neighbors {options.NeighborsRatio?.ToString(CultureInfo.InvariantCulture) ?? "all"}, " +
-                          $"initial {options.InitialPlan}, ops {args.Get("ops") ?? "default"}, " +
+                          $"initial {options.InitialPlan}, elimination {options.EliminationShare.ToString(CultureInfo.InvariantCulture)} (attempts {options.EliminationAttemptShare.ToString(CultureInfo.InvariantCulture)}), ops {args.Get("ops") ?? "default"}, " +
                           $"portfolio {(options.Portfolio.Count > 0 ? string.Join(',', options.Portfolio) : "none")}");
 
         var planner = new HomeVisitRoutePlanner(options);
@@ -111,6 +114,7 @@ public sealed class RoutingCommand : IBenchCommand
             }
             Console.WriteLine($"{instance.Name,-8} vehicles {routes.Count,3} distance {distance,9:0.00}  bks {bksVehicles,3} {bksDistance,9}  gap {gap,6}%  " +
                               $"{elapsed:0.0} s  {(feasible ? "feasible" : "NOT FEASIBLE")}  unserved {unserved}" +
+                              (result.Statistics.RoutesEliminated > 0 ? $"  ({result.Statistics.RoutesEliminated} emptied)" : "") +
                               (result.Violations.Count > 0 ? $"  {result.Violations[0]}" : ""));
         }
         Console.WriteLine($"mean gap {(gaps.Count > 0 ? gaps.Average() : double.NaN):0.000}% over {gaps.Count} feasible instances; " +

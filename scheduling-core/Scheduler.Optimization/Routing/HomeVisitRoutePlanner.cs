@@ -39,6 +39,7 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
     /// </summary>
     public RoutePlanResult Solve(HomeVisitPlanRequest request, TravelMatrix matrix, CancellationToken cancellationToken = default)
     {
+        if (EliminatesRoutes(request)) return SolveThenEliminate(request, matrix, cancellationToken);
         // A day started by the planner's insertion runs its searches side by side inside SolveWith.
         if (UsesInsertion(request)) return SolveWith(options, request, matrix, cancellationToken);
         if (options.Portfolio.Count == 0)
@@ -106,6 +107,103 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         };
     }
 
+    /// <summary>Whether this request gets route elimination (<see cref="RoutePlannerOptions.EliminationShare"/>).</summary>
+    internal bool EliminatesRoutes(HomeVisitPlanRequest request) =>
+        options.EliminationShare > 0 && options.Weights.PerStaffUsed > 0 && !UsesInsertion(request);
+
+    /// <summary>A search started from given routes (visit ids per staff member) with some staff kept at the hall.</summary>
+    private sealed record Warm(IReadOnlySet<int> Closed, IReadOnlyList<IReadOnlyList<RouteStop>> Routes);
+
+    /// <summary>
+    /// Route elimination (ADR 0020): the search as usual for the time limit less <see cref="RoutePlannerOptions.EliminationShare"/>,
+    /// then, while time is left, the route with the fewest visits (then the shortest day) is closed and a search
+    /// started from the plan without it puts its visits back into the other routes; the result is kept when its
+    /// objective is lower (one staff member fewer is worth <see cref="PenaltyWeights.PerStaffUsed"/>), else that route
+    /// stays and the next smallest is tried. Once no route is left to try, the rest of the time improves the plan with
+    /// the closed routes kept closed.
+    /// </summary>
+    private RoutePlanResult SolveThenEliminate(HomeVisitPlanRequest request, TravelMatrix matrix, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var first = new HomeVisitRoutePlanner(options with { TimeLimit = options.TimeLimit * (1 - options.EliminationShare), EliminationShare = 0 })
+            .Solve(request, matrix, cancellationToken);
+        return first.Publishable ? Eliminate(request, matrix, first, clock, cancellationToken) : first;
+    }
+
+    /// <summary>
+    /// Empties routes of <paramref name="first"/> (a publishable plan) until <see cref="RoutePlannerOptions.TimeLimit"/>
+    /// on <paramref name="clock"/> (see <see cref="SolveThenEliminate"/>).
+    /// </summary>
+    internal RoutePlanResult Eliminate(HomeVisitPlanRequest request, TravelMatrix matrix, RoutePlanResult first, Stopwatch clock,
+        CancellationToken cancellationToken = default)
+    {
+        var best = first;
+        var solutions = first.Statistics.Solutions.ToList();
+        var closed = new HashSet<int>();
+        var stays = new HashSet<int>();
+        var attemptLimit = Duration.Max(options.TimeLimit * options.EliminationAttemptShare, Duration.FromMilliseconds(200));
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var left = options.TimeLimit - Duration.FromTimeSpan(clock.Elapsed);
+            if (left < Duration.FromMilliseconds(200)) break;
+            var routes = RoutesByVehicle(request, best.Plan!);
+            var days = best.Plan!.Routes.ToDictionary(r => r.StaffId, r => DayClock.Seconds(r.Return) - DayClock.Seconds(r.Departure), StringComparer.Ordinal);
+            int? candidate = Enumerable.Range(0, routes.Length)
+                .Where(v => routes[v].Count > 0 && !stays.Contains(v))
+                .OrderBy(v => routes[v].Count).ThenBy(v => days.GetValueOrDefault(request.Staff[v].StaffId)).ThenBy(v => v)
+                .Select(v => (int?)v).FirstOrDefault();
+            var closing = closed.ToHashSet();
+            if (candidate is { } v0)
+            {
+                closing.Add(v0);
+                routes[v0] = [];
+            }
+            var started = Duration.FromTimeSpan(clock.Elapsed);
+            var attempt = SolveWith(options with { TimeLimit = candidate is null ? left : Duration.Min(left, attemptLimit), EliminationShare = 0 },
+                request, matrix, cancellationToken, new Warm(closing, routes));
+            solutions.AddRange(attempt.Statistics.Solutions.Select(p => p with { At = started + p.At }));
+            if (Better(attempt, best))
+            {
+                best = attempt;
+                closed = closing;
+            }
+            else if (candidate is { } v1) stays.Add(v1);
+            if (candidate is null) break;
+        }
+        var elapsed = Duration.FromTimeSpan(clock.Elapsed);
+        var (ended, reason) = cancellationToken.IsCancellationRequested ? (SearchEnd.Cancelled, "cancelled")
+            : elapsed >= options.TimeLimit * 0.9 ? (SearchEnd.TimeLimit, (string?)null)
+            : (first.Statistics.Ended, first.Statistics.EndReason);
+        return best with
+        {
+            Statistics = best.Statistics with
+            {
+                Elapsed = elapsed,
+                FirstSolutionAfter = first.Statistics.FirstSolutionAfter,
+                Solutions = Improving(solutions),
+                Searches = first.Statistics.Searches,
+                Ended = ended,
+                EndReason = reason,
+                // A search that takes one route's visits back may empty others on its way: counted on the plans.
+                RoutesEliminated = Math.Max(0, first.Plan!.Routes.Count(r => r.Stops.Count > 0) - best.Plan!.Routes.Count(r => r.Stops.Count > 0)),
+            },
+        };
+    }
+
+    /// <summary>A plan's visits per staff member (by the request's order of staff), in the order they are visited.</summary>
+    private static IReadOnlyList<RouteStop>[] RoutesByVehicle(HomeVisitPlanRequest request, HomeVisitPlan plan)
+    {
+        var byStaff = plan.Routes.ToDictionary(r => r.StaffId, r => r.Stops, StringComparer.Ordinal);
+        return request.Staff.Select(s => byStaff.GetValueOrDefault(s.StaffId) ?? []).ToArray();
+    }
+
+    /// <summary>Routes of visit ids as routing indices (a team's nodes taken in turn by the routes that hold the visit).</summary>
+    private static long[][] Indices(RoutingContext c, IReadOnlyList<IReadOnlyList<RouteStop>> routes)
+    {
+        var nodes = c.Nodes.Teams.ToDictionary(t => t[0].Visit!.Id, t => new Queue<RoutingNode>(t), StringComparer.Ordinal);
+        return routes.Select(r => r.Where(s => nodes.ContainsKey(s.VisitId)).Select(s => c.IndexOf(nodes[s.VisitId].Dequeue())).ToArray()).ToArray();
+    }
+
     /// <summary>The solutions that improved on all earlier ones, in time order (several searches' solutions merged).</summary>
     private static List<SolutionPoint> Improving(IEnumerable<SolutionPoint> points)
     {
@@ -124,7 +222,7 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
     }
 
     private RoutePlanResult SolveWith(RoutePlannerOptions options, HomeVisitPlanRequest request, TravelMatrix matrix,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Warm? warm = null)
     {
         var clock = Stopwatch.StartNew();
         var problems = PlanRequestValidator.Validate(request).ToList();
@@ -149,8 +247,9 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         using var model = new RoutingModel(manager);
         var c = new RoutingContext(request, matrix, options.Weights, nodes, manager, model);
 
+
         var solutions = new List<SolutionPoint>();
-        var built = UsesInsertion(request) ? InsertionBuilder.Build(c, cancellationToken) : null;
+        var built = warm is null && UsesInsertion(request) ? InsertionBuilder.Build(c, cancellationToken) : null;
         HomeVisitPlan? builtPlan = null;
         PlanScore? builtScore = null;
         if (built is not null)
@@ -163,7 +262,10 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
             }
             else builtPlan = null; // a defect of the builder: let the search start on its own
         }
-        var search = options.MetaheuristicFor(startsFromPlan: builtPlan is not null);
+        // From given routes, OR-Tools' own metaheuristics only (iterated local search has no entry point from an assignment).
+        var search = warm is null ? options.MetaheuristicFor(startsFromPlan: builtPlan is not null)
+            : options.Metaheuristic is Metaheuristic.GreedyDescent or Metaheuristic.GuidedLocalSearch or Metaheuristic.SimulatedAnnealing
+                or Metaheuristic.TabuSearch ? options.Metaheuristic : Metaheuristic.GuidedLocalSearch;
         if (search == Metaheuristic.RuinAndRecreate)
             return Improve(options, c, built!, builtPlan!, builtScore!, dropped, solutions, clock, cancellationToken);
 
@@ -172,6 +274,9 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         OvertimePenalty.Apply(c);
         DropPenalty.Apply(c);
         StaffUsePenalty.Apply(c);
+        if (warm is not null)
+            foreach (var node in nodes.Visits)
+                foreach (var v in warm.Closed) model.VehicleVar(c.IndexOf(node)).RemoveValue(v);
 
         VoidToVoid onSolution = () =>
         {
@@ -190,14 +295,14 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         var searchedFrom = solutions.Count;
         var parameters = SearchParameters(options, search, options.TimeLimit - Duration.FromTimeSpan(clock.Elapsed));
         Assignment? solution;
-        if (builtPlan is not null)
+        if (builtPlan is not null || warm is not null)
         {
             model.CloseModelWithParameters(parameters);
             // The routes as an assignment of the next variables only: the search restores the times itself (its
             // first solution), where ReadAssignmentFromRoutes would spend the whole time limit optimising the times.
             var initial = c.Solver.MakeAssignment();
             c.Keep(initial);
-            if (!model.RoutesToAssignment(built!.Indices(c), true, true, initial)) initial = null;
+            if (!model.RoutesToAssignment(warm is null ? built!.Indices(c) : Indices(c, warm.Routes), true, true, initial)) initial = null;
             solution = initial is null || cancellationToken.IsCancellationRequested ? null : model.SolveFromAssignmentWithParameters(initial, parameters);
         }
         else

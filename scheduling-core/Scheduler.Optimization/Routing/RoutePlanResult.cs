@@ -65,7 +65,8 @@ public sealed record SolveStatistics(
     string? EndReason = null,
     int Searches = 1,
     long Iterations = 0,
-    int? Seed = null)
+    int? Seed = null,
+    int RoutesEliminated = 0)
 {
     /// <summary>
     /// Improving solutions found by the search after the first plan (the first plan is <see cref="Solutions"/>[0]).
@@ -82,7 +83,8 @@ public sealed record SolveStatistics(
         {
             var seconds = Elapsed.TotalSeconds.ToString(Elapsed.TotalSeconds < 10 ? "0.0" : "0", System.Globalization.CultureInfo.InvariantCulture);
             var improvements = Improvements == 1 ? "1 improvement" : $"{Improvements} improvements";
-            var searches = Searches > 1 ? $" ({Searches} searches side by side)" : "";
+            var searches = (Searches > 1 ? $" ({Searches} searches side by side)" : "") +
+                           (RoutesEliminated switch { 0 => "", 1 => ", 1 route emptied", var n => $", {n} routes emptied" });
             return Ended switch
             {
                 SearchEnd.TimeLimit => $"searched {seconds} s, {improvements}{searches}",

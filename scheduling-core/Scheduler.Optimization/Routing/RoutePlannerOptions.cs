@@ -242,6 +242,18 @@ public sealed record RoutePlannerOptions
 
     public PenaltyWeights Weights { get; init; } = new();
 
+    /// <summary>
+    /// Route elimination (ADR 0020): when sending a staff member out costs something (<see cref="PenaltyWeights.PerStaffUsed"/>
+    /// above 0) on a day OR-Tools searches from its own first solution, the search gets the time limit less this share,
+    /// and the rest goes to emptying whole routes: the route with the fewest visits is closed and its visits put back
+    /// into the other routes by a search started from the plan without it (guided local search), kept when its
+    /// objective is lower. 0 turns it off.
+    /// </summary>
+    public double EliminationShare { get; init; } = 0.4;
+
+    /// <summary>Each attempt to empty a route searches for at most this share of <see cref="TimeLimit"/> (at least 0.2 s).</summary>
+    public double EliminationAttemptShare { get; init; } = 0.1;
+
     /// <summary>Write OR-Tools' search log to standard error.</summary>
     public bool LogSearch { get; init; }
 
