@@ -172,7 +172,7 @@ public sealed class ScheduledMessageTests(AzuriteFixture azurite) : IAsyncLifeti
         var run = new Scheduler.Core.HomeVisits.Planning.PlanRun($"20261217-{id}", "huli", day, Scheduler.Core.HomeVisits.Planning.PlanRunStatus.Solved, SchedulerHost.DemoNow,
             "staff:dispatch", null, null, plan, [], null, null);
         await runs.AddAsync(run, CancellationToken.None);
-        Assert.True(await runs.PublishAsync((await runs.GetAsync("huli", run.Id, CancellationToken.None))!, null, CancellationToken.None));
+        Assert.True(await runs.PublishAsync((await runs.GetAsync("huli", run.Id, CancellationToken.None))!, null, SchedulerHost.DemoNow, CancellationToken.None));
         var to = "+86" + mobile;
 
         _clock.Reset(Instant.FromUtc(2026, 12, 17, 2, 0)); // 10:00, the visit is not done

@@ -14,22 +14,35 @@ public sealed class HomeVisitNotifications(SmsNotifier notifier, ICentreDirector
     private const string Language = "zh";
 
     public Task ReceivedAsync(HomeVisitRequest r, CancellationToken cancellationToken) =>
-        SendAsync(r, $"{r.Id}|received", SmsKinds.HomeVisitReceived, null, cancellationToken);
+        SendAsync(new OwedVisitMessage(VisitMessageEvent.Received, r, r.CreatedAt), cancellationToken);
 
-    public Task DecidedAsync(HomeVisitRequest r, CancellationToken cancellationToken)
-    {
-        var kind = r.Status switch
-        {
-            HomeVisitStatus.Approved => SmsKinds.HomeVisitApproved,
-            HomeVisitStatus.Rejected => SmsKinds.HomeVisitRejected,
-            HomeVisitStatus.NeedsInformation => SmsKinds.HomeVisitMoreInformation,
-            _ => throw new ArgumentException($"A request that is {r.Status} has no decision message.", nameof(r)),
-        };
-        return SendAsync(r, $"{r.Id}|{r.Status}|{r.Decision!.At.ToUnixTimeTicks()}", kind, null, cancellationToken);
-    }
+    public Task DecidedAsync(HomeVisitRequest r, CancellationToken cancellationToken) =>
+        SendAsync(new OwedVisitMessage(VisitMessageEvent.Decided, r, r.Decision!.At), cancellationToken);
 
     public Task CancelledAsync(HomeVisitRequest r, CancellationToken cancellationToken) =>
-        SendAsync(r, $"{r.Id}|Cancelled", SmsKinds.VisitCancelled, null, cancellationToken);
+        SendAsync(new OwedVisitMessage(VisitMessageEvent.Cancelled, r, r.Decision?.At ?? r.CreatedAt), cancellationToken);
+
+    /// <summary>
+    /// The message a change to a request owes (received, a decision, a cancellation), as the request was at the change,
+    /// under <see cref="OwedVisitMessage.Key"/>: from the change itself, a retry of it, or the sweep, it is taken once.
+    /// </summary>
+    public Task SendAsync(OwedVisitMessage owed, CancellationToken cancellationToken)
+    {
+        var r = owed.Request;
+        var kind = owed.Event switch
+        {
+            VisitMessageEvent.Received => SmsKinds.HomeVisitReceived,
+            VisitMessageEvent.Cancelled => SmsKinds.VisitCancelled,
+            _ => r.Status switch
+            {
+                HomeVisitStatus.Approved => SmsKinds.HomeVisitApproved,
+                HomeVisitStatus.Rejected => SmsKinds.HomeVisitRejected,
+                HomeVisitStatus.NeedsInformation => SmsKinds.HomeVisitMoreInformation,
+                _ => throw new ArgumentException($"A request that is {r.Status} has no decision message.", nameof(owed)),
+            },
+        };
+        return SendAsync(r, owed.Key, kind, null, cancellationToken);
+    }
 
     public Task VisitTimeAsync(HomeVisitRequest r, LocalDate date, LocalTime start, CancellationToken cancellationToken) =>
         SendAsync(r, $"{r.Id}|{date:yyyyMMdd}|{start:HHmm}", SmsKinds.VisitTimePublished, SmsFormat.When(date, start, Language), cancellationToken);
