@@ -4,6 +4,7 @@ using System.Text.Json;
 using NodaTime;
 using NodaTime.Testing;
 using Scheduler.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static Scheduler.Functions.Tests.BookingClient;
 
@@ -200,5 +201,161 @@ public sealed class ScheduledMessageTests(AzuriteFixture azurite) : IAsyncLifeti
         {
             _clock.Reset(SchedulerHost.DemoNow);
         }
+    }
+    [Fact]
+    public async Task An_unconfirmed_booking_after_two_no_shows_lapses_after_12_hours_and_the_resident_is_told()
+    {
+        var mobile = NewMobile();
+        var (to, first) = await BookAnyAsync("2026-12-01", mobile, "陈明");
+        var (_, second) = await BookAnyAsync("2026-12-01", mobile, "陈亮");
+        _clock.Reset(Instant.FromUtc(2026, 12, 1, 9, 0)); // Tuesday 17:00
+        try
+        {
+            foreach (var id in new[] { first, second })
+                Assert.Equal(HttpStatusCode.OK, (await PostAsync(_staff, $"/api/staff/appointments/{id}/no-show", Json(new { }))).Status);
+            var (_, third) = await BookAnyAsync("2026-12-03", mobile, "陈明");
+            await Sms.WaitForAsync(_host.Client, to, "confirmation-requested");
+
+            // Not yet at 11 h 59 min; lapsed once past 12 h, with a message saying so and how to book again.
+            _clock.Advance(Duration.FromHours(12) - Duration.FromMinutes(1));
+            await RunTimerAsync("LapseUnconfirmedAppointments");
+            Assert.Equal("AwaitingConfirmation", (await _staff.GetFromJsonAsync<JsonElement>($"/api/staff/appointments/{third}", TestContext.Current.CancellationToken))
+                .GetProperty("status").GetString());
+            _clock.Advance(Duration.FromMinutes(2));
+            await RunTimerAsync("LapseUnconfirmedAppointments");
+            await RunTimerAsync("LapseUnconfirmedAppointments");
+            Assert.Equal("Lapsed", (await _staff.GetFromJsonAsync<JsonElement>($"/api/staff/appointments/{third}", TestContext.Current.CancellationToken))
+                .GetProperty("status").GetString());
+            var inbox = await Sms.WaitForAsync(_host.Client, to, "lapsed");
+            Assert.Equal(1, Sms.Count(inbox, "lapsed"));
+            var text = Sms.Latest(inbox, "lapsed").GetProperty("text").GetString()!;
+            Assert.Contains("陈明", text);
+            Assert.Contains("12月3日", text);
+            Assert.Contains("12345", text);
+        }
+        finally
+        {
+            _clock.Reset(SchedulerHost.DemoNow);
+        }
+    }
+
+    /// <summary>Approved requests and a solved plan for them, stored as the planner leaves them: the visits in the order given, for one member of staff.</summary>
+    private async Task<(string RunId, List<(string Id, string To)> Visits)> SolvedPlanAsync(LocalDate day, string staffId, params (string Address, LocalTime Start)[] visits)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = _host.Services.GetRequiredService<Scheduler.Core.HomeVisits.Requests.IHomeVisitStore>();
+        var made = new List<(string, string)>();
+        var stops = new List<Scheduler.Core.HomeVisits.RouteStop>();
+        foreach (var (address, start) in visits)
+        {
+            var id = $"hv-sm-{Guid.NewGuid():N}"[..20];
+            var to = "+86" + NewMobile();
+            Assert.True(await store.AddAsync(new Scheduler.Core.HomeVisits.Requests.HomeVisitRequest(id, "huli", "林秀兰", to, null, 82,
+                Scheduler.Core.Residents.EligibilityReason.Aged60Plus, new Scheduler.Core.Catalogue.GeoPoint(24.52, 118.12), address, "pension-certification",
+                [new Scheduler.Core.HomeVisits.Requests.VisitWindow(day, new LocalTime(9, 0), new LocalTime(12, 0))], Scheduler.Core.HomeVisits.VisitUrgency.Routine, null, "web",
+                new Scheduler.Core.HomeVisits.Requests.EligibilityAssessment(true, "Aged 82."), Scheduler.Core.HomeVisits.Requests.HomeVisitStatus.Approved,
+                new Scheduler.Core.HomeVisits.Requests.Decision(Scheduler.Core.HomeVisits.Requests.HomeVisitStatus.Approved, "staff:dispatch", SchedulerHost.DemoNow, null),
+                SchedulerHost.DemoNow, "anonymous", id), ct));
+            made.Add((id, to));
+            stops.Add(new Scheduler.Core.HomeVisits.RouteStop(id, start.PlusMinutes(-5), start, start.PlusMinutes(30)));
+        }
+        var plan = new Scheduler.Core.HomeVisits.HomeVisitPlan("huli", day,
+            [new Scheduler.Core.HomeVisits.StaffRoute(staffId, stops[0].Arrival.PlusMinutes(-20), stops[^1].End.PlusMinutes(20), stops, null)],
+            [], new Scheduler.Core.HomeVisits.PlanKpis(stops.Count, 0, Duration.FromMinutes(20), 5_000, Duration.Zero, []));
+        var run = new Scheduler.Core.HomeVisits.Planning.PlanRun($"{day:yyyyMMdd}-{Guid.NewGuid():N}"[..20], "huli", day, Scheduler.Core.HomeVisits.Planning.PlanRunStatus.Solved,
+            SchedulerHost.DemoNow, "staff:dispatch", null, null, plan, [], null, null);
+        Assert.True(await _host.Services.GetRequiredService<Scheduler.Core.HomeVisits.Planning.IPlanRunStore>().AddAsync(run, ct));
+        return (run.Id, made);
+    }
+
+    private async Task PublishAsync(string runId)
+    {
+        var (status, body) = await PostAsync(_staff, $"/api/dispatch/plans/{runId}/publish", Json(new { }));
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+    }
+
+    [Fact]
+    public async Task A_published_plan_tells_residents_their_time_reminds_them_the_day_before_and_gives_staff_their_visits_in_order_with_addresses()
+    {
+        // Friday 4 December: 刘强 (s02) visits 县后社区 at 09:30, then 殿前社区 at 10:45.
+        var day = new LocalDate(2026, 12, 4);
+        var (runId, visits) = await SolvedPlanAsync(day, "s02", ("湖里区县后社区12号", new LocalTime(9, 30)), ("湖里区殿前社区8号", new LocalTime(10, 45)));
+        await PublishAsync(runId);
+        foreach (var ((_, to), time) in visits.Zip(new[] { "09:30", "10:45" }))
+        {
+            var inbox = await Sms.WaitForAsync(_host.Client, to, "visit-time-published");
+            Assert.Equal(1, Sms.Count(inbox, "visit-time-published"));
+            Assert.Contains($"12月4日(周五){time}", Sms.Latest(inbox, "visit-time-published").GetProperty("text").GetString());
+        }
+
+        try
+        {
+            _clock.Reset(Instant.FromUtc(2026, 12, 3, 10, 0)); // Thursday 18:00: the visits of tomorrow
+            await RunTimerAsync("SendDayBeforeReminders");
+            await RunTimerAsync("SendDayBeforeReminders");
+            foreach (var ((_, to), time) in visits.Zip(new[] { "09:30", "10:45" }))
+            {
+                var inbox = await Sms.WaitForAsync(_host.Client, to, "visit-reminder");
+                Assert.Equal(1, Sms.Count(inbox, "visit-reminder"));
+                var text = Sms.Latest(inbox, "visit-reminder").GetProperty("text").GetString()!;
+                Assert.Contains($"明天{time}", text);
+                Assert.Contains("12345", text);
+            }
+
+            _clock.Reset(Instant.FromUtc(2026, 12, 3, 23, 30)); // Friday 07:30: 刘强's day
+            await RunTimerAsync("SendStaffDaySchedules");
+            var staffInbox = await Sms.WaitForAsync(_host.Client, "+8613900001002", "staff-day-schedule");
+            var day4 = staffInbox.Where(m => m.GetProperty("kind").GetString() == "staff-day-schedule")
+                .Select(m => m.GetProperty("text").GetString()!).Single(t => t.Contains("12月4日"));
+            Assert.Contains("刘强", day4);
+            var first = day4.IndexOf("09:30-10:00 上门 林秀兰 养老金资格认证 湖里区县后社区12号", StringComparison.Ordinal);
+            var second = day4.IndexOf("10:45-11:15 上门 林秀兰 养老金资格认证 湖里区殿前社区8号", StringComparison.Ordinal);
+            Assert.True(first >= 0 && second > first, day4);
+            Assert.Matches(@"/api/pages/staff-day\?t=[A-Za-z0-9_-]+", day4);
+        }
+        finally
+        {
+            _clock.Reset(SchedulerHost.DemoNow);
+        }
+    }
+
+    [Fact]
+    public async Task A_staff_calendar_feed_follows_a_plan_that_is_published_again()
+    {
+        // 黄娟 (s03) on Thursday 10 December: a visit at 09:30, then the day planned again with it at 14:00.
+        var ct = TestContext.Current.CancellationToken;
+        var (renewed, feed) = await PostAsync(_staff, "/api/dispatch/staff/s03/feed", Json(new { }));
+        Assert.Equal(HttpStatusCode.OK, renewed);
+        var calendar = new Uri(feed.GetProperty("calendarUrl").GetString()!).PathAndQuery;
+        var day = new LocalDate(2026, 12, 10);
+        var (firstRun, visits) = await SolvedPlanAsync(day, "s03", ("湖里区县后社区12号", new LocalTime(9, 30)));
+        await PublishAsync(firstRun);
+        var before = await _host.Client.GetStringAsync(calendar, ct);
+        Assert.Contains("20261210T013000Z", before); // 09:30 in Xiamen
+        Assert.Contains("湖里区县后社区12号", before);
+
+        var runs = _host.Services.GetRequiredService<Scheduler.Core.HomeVisits.Planning.IPlanRunStore>();
+        var published = (await runs.GetAsync("huli", firstRun, ct))!.Run;
+        var moved = published.Plan! with
+        {
+            Routes = [published.Plan.Routes[0] with
+            {
+                Departure = new LocalTime(13, 30), Return = new LocalTime(15, 0),
+                Stops = [new Scheduler.Core.HomeVisits.RouteStop(visits[0].Id, new LocalTime(13, 55), new LocalTime(14, 0), new LocalTime(14, 30))],
+            }],
+        };
+        var again = published with { Id = $"20261210-{Guid.NewGuid():N}"[..20], Status = Scheduler.Core.HomeVisits.Planning.PlanRunStatus.Solved, Plan = moved };
+        Assert.True(await runs.AddAsync(again, ct));
+        await PublishAsync(again.Id);
+
+        var after = await _host.Client.GetStringAsync(calendar, ct);
+        Assert.Contains("20261210T060000Z", after); // 14:00 in Xiamen
+        Assert.DoesNotContain("20261210T013000Z", after);
+        // The resident is told the new time as well.
+        var inbox = await Sms.WaitForAsync(_host.Client, visits[0].To, "visit-time-published", 2);
+        Assert.Equal(2, Sms.Count(inbox, "visit-time-published"));
+        var told = inbox.Where(m => m.GetProperty("kind").GetString() == "visit-time-published").Select(m => m.GetProperty("text").GetString()!).ToList();
+        Assert.Contains(told, t => t.Contains("12月10日(周四)09:30"));
+        Assert.Contains(told, t => t.Contains("12月10日(周四)14:00"));
     }
 }
