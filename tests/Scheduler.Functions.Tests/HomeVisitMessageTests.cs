@@ -53,7 +53,7 @@ public sealed class HomeVisitMessageTests(AzuriteFixture azurite) : IAsyncLifeti
     {
         var sp = _host.Services;
         return new HomeVisitNotifications(new SmsNotifier(outbox, sp.GetRequiredService<ISmsContacts>(), _clock, sp.GetRequiredService<NotificationSettings>()),
-            sp.GetRequiredService<ICentreDirectory>(), _clock);
+            sp.GetRequiredService<ICentreDirectory>(), _clock, sp.GetRequiredService<ShortLinks>());
     }
 
     private HomeVisitService ServiceThrough(ISmsOutbox outbox) =>

@@ -358,4 +358,73 @@ public sealed class ScheduledMessageTests(AzuriteFixture azurite) : IAsyncLifeti
         Assert.Contains(told, t => t.Contains("12月10日(周四)09:30"));
         Assert.Contains(told, t => t.Contains("12月10日(周四)14:00"));
     }
+    [Fact]
+    public async Task A_home_visits_rating_request_links_to_its_rating_page_which_records_the_rating_once()
+    {
+        // Friday 18 December: 罗艳 (s07) visits at 09:30-10:00; the evening's rating request carries a short link.
+        var ct = TestContext.Current.CancellationToken;
+        var day = new LocalDate(2026, 12, 18);
+        var (runId, visits) = await SolvedPlanAsync(day, "s07", ("湖里区金山社区3号", new LocalTime(9, 30)));
+        await PublishAsync(runId);
+        var (id, to) = visits[0];
+        _clock.Reset(Instant.FromUtc(2026, 12, 18, 11, 0)); // 19:00
+        try
+        {
+            await RunTimerAsync("SendVisitRatingRequests");
+            var inbox = await Sms.WaitForAsync(_host.Client, to, "visit-rating-request");
+            var text = Sms.Latest(inbox, "visit-rating-request").GetProperty("text").GetString()!;
+            Assert.Contains("回复1至5", text);
+            var link = System.Text.RegularExpressions.Regex.Match(text, "/api/l/v/[A-Za-z0-9._-]+/[A-Za-z0-9_-]{11}").Value;
+            Assert.NotEmpty(link);
+            using (var forged = await _host.Client.GetAsync(link[..^2] + "xx", ct))
+                Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
+
+            using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _host.BaseAddress };
+            using var redirect = await noRedirect.GetAsync(link, ct);
+            Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+            var page = redirect.Headers.Location!.OriginalString;
+            Assert.StartsWith("/api/pages/rate?token=", page);
+            var html = await _host.Client.GetStringAsync(page, ct);
+            Assert.Contains("评价这次上门服务", html);
+            Assert.Contains("您对这次上门服务满意吗？", html);
+            Assert.Contains("养老金资格认证", html);
+            Assert.Contains("上午9:30", html);
+            Assert.DoesNotContain("金山社区", html); // the home's address stays off the page
+            var action = System.Text.RegularExpressions.Regex.Match(html, "action=\"([^\"]+)\"").Groups[1].Value.Replace("&amp;", "&");
+
+            async Task<(HttpStatusCode, string)> RateAsync(string? score)
+            {
+                var form = new Dictionary<string, string> { ["lang"] = "zh", ["reason"] = "上门很准时" };
+                if (score is not null) form["score"] = score;
+                using var posted = await _host.Client.PostAsync(action, new FormUrlEncodedContent(form), ct);
+                return (posted.StatusCode, await posted.Content.ReadAsStringAsync(ct));
+            }
+            var (none, noneHtml) = await RateAsync(null);
+            Assert.Equal(HttpStatusCode.BadRequest, none);
+            Assert.Contains("请选择1到5分", noneHtml);
+            var (rated, thanks) = await RateAsync("5");
+            Assert.Equal(HttpStatusCode.OK, rated);
+            Assert.Contains("感谢您的评价", thanks);
+            var (again, already) = await RateAsync("1");
+            Assert.Equal(HttpStatusCode.Conflict, again);
+            Assert.Contains("已经评价过了", already);
+
+            // Counted once, under home visits and the visit's item, from the web.
+            var summary = await _staff.GetFromJsonAsync<JsonElement>("/api/ratings/summary?from=2026-12-18&to=2026-12-18", ct);
+            Assert.Equal(1, summary.GetProperty("count").GetInt32());
+            Assert.Equal(5, summary.GetProperty("average").GetDouble());
+            Assert.Equal("home-visit", Assert.Single(summary.GetProperty("byCategory").EnumerateArray()).GetProperty("key").GetString());
+            // A reply after the page's rating is not counted twice.
+            _clock.Advance(Duration.FromSeconds(1));
+            await Sms.ReplyAsync(_host.Client, to, "1");
+            inbox = await Sms.WaitForAsync(_host.Client, to, "reply-not-possible");
+            Assert.Contains("已经评价过了", Sms.Latest(inbox, "reply-not-possible").GetProperty("text").GetString());
+            summary = await _staff.GetFromJsonAsync<JsonElement>("/api/ratings/summary?from=2026-12-18&to=2026-12-18", ct);
+            Assert.Equal(1, summary.GetProperty("count").GetInt32());
+        }
+        finally
+        {
+            _clock.Reset(SchedulerHost.DemoNow);
+        }
+    }
 }
