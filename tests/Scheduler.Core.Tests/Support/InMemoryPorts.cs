@@ -73,9 +73,17 @@ public sealed class RecordingSms : ISmsOutbox, ISmsContacts
     public List<RecordedSms> Sent { get; } = [];
     public int Attempts { get; private set; }
 
+    /// <summary>How many of the next messages fail, as an outbox that cannot be reached (the message is not taken).</summary>
+    public int FailNext { get; set; }
+
     public Task<OutboxResult> EnqueueAsync(OutboundSms message, bool optedOut, CancellationToken cancellationToken)
     {
         Attempts++;
+        if (FailNext > 0)
+        {
+            FailNext--;
+            throw new IOException("the outbox could not be reached");
+        }
         if (Sent.Any(m => m.IdempotencyKey == message.Key)) return Task.FromResult(OutboxResult.AlreadyTaken);
         Sent.Add(new RecordedSms(message.Key, message.To, message.Text, message.Kind));
         return Task.FromResult(OutboxResult.Queued);
