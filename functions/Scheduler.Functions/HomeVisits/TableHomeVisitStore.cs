@@ -63,7 +63,7 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
 
     public static readonly RowSchema<OwedVisitMessage> OwedSchema = new("owed home-visit message", 1);
 
-    private static string OwedRow(OwedVisitMessage owed) => $"owed|{owed.Key}";
+    private static string OwedRow(OwedVisitMessage owed) => $"owed|{owed.Key()}";
 
     private static IEnumerable<TableTransactionAction> Owed(OwedVisitMessage? owed) => owed is null ? [] :
         [new TableTransactionAction(TableTransactionActionType.UpsertReplace, JsonRow.Write(new TableEntity(owed.Request.CentreId, OwedRow(owed)), OwedSchema, owed))];

@@ -41,7 +41,7 @@ public sealed class HomeVisitNotifications(SmsNotifier notifier, ICentreDirector
                 _ => throw new ArgumentException($"A request that is {r.Status} has no decision message.", nameof(owed)),
             },
         };
-        return SendAsync(r, owed.Key, kind, null, cancellationToken);
+        return SendAsync(r, owed.Key(), kind, null, cancellationToken);
     }
 
     public Task VisitTimeAsync(HomeVisitRequest r, LocalDate date, LocalTime start, CancellationToken cancellationToken) =>

@@ -120,7 +120,7 @@ public sealed class InMemoryHomeVisitStore : IHomeVisitStore
                                       && s.Request.Status != HomeVisitStatus.Cancelled))
             return Task.FromResult(false);
         _requests[request.Id] = new StoredRequest(request, $"{++_version}");
-        if (owed is not null) _owed[owed.Key] = owed;
+        if (owed is not null) _owed[owed.Key()] = owed;
         return Task.FromResult(true);
     }
 
@@ -129,7 +129,7 @@ public sealed class InMemoryHomeVisitStore : IHomeVisitStore
 
     public Task MessageSentAsync(OwedVisitMessage owed, CancellationToken cancellationToken)
     {
-        _owed.Remove(owed.Key);
+        _owed.Remove(owed.Key());
         return Task.CompletedTask;
     }
 
@@ -142,7 +142,7 @@ public sealed class InMemoryHomeVisitStore : IHomeVisitStore
     {
         if (!_requests.TryGetValue(request.Id, out var s) || s.ETag != etag) return Task.FromResult(false);
         _requests[request.Id] = new StoredRequest(request, $"{++_version}");
-        if (owed is not null) _owed[owed.Key] = owed;
+        if (owed is not null) _owed[owed.Key()] = owed;
         return Task.FromResult(true);
     }
 

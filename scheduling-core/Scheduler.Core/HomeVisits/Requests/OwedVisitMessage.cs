@@ -27,8 +27,11 @@ public sealed record OwedVisitMessage(VisitMessageEvent Event, HomeVisitRequest 
     /// <summary>How old an owed message must be before the sweep sends it: older than any change still sending its own.</summary>
     public static readonly Duration SweepAge = Duration.FromMinutes(5);
 
-    /// <summary>The outbox key: the request and the event (a decision also by its time, so a later decision is a new message).</summary>
-    public string Key => Event switch
+    /// <summary>
+    /// The outbox key: the request and the event (a decision also by its time, so a later decision is a new message).
+    /// A method, not a property, so it is not stored with the message: it follows from what is.
+    /// </summary>
+    public string Key() => Event switch
     {
         VisitMessageEvent.Received => $"{Request.Id}|received",
         VisitMessageEvent.Decided => $"{Request.Id}|{Request.Status}|{Request.Decision!.At.ToUnixTimeTicks()}",
