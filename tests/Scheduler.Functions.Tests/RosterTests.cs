@@ -60,7 +60,7 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
         var run = new PlanRun($"{date:yyyyMMdd}-route1", "huli", date, PlanRunStatus.Solved, SchedulerHost.DemoNow, "test", SchedulerHost.DemoNow, null, plan, [], 1, 1);
         await store.AddAsync(run, CancellationToken.None);
         var stored = await store.GetAsync("huli", run.Id, CancellationToken.None);
-        Assert.True(await store.PublishAsync(stored!, null, CancellationToken.None));
+        Assert.True(await store.PublishAsync(stored!, null, SchedulerHost.DemoNow, CancellationToken.None));
         return run.Id;
     }
 

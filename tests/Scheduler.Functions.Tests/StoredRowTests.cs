@@ -51,6 +51,18 @@ public sealed class StoredRowTests
     }
 
     [Fact]
+    public void An_owed_home_visit_message_of_schema_1_reads_whole_with_its_key()
+    {
+        var o = JsonRow.Read(Fixture("owed-home-visit-message.v1.json"), 1, TableHomeVisitStore.OwedSchema);
+        Assert.Equal((Scheduler.Core.HomeVisits.Requests.VisitMessageEvent.Decided, Scheduler.Core.HomeVisits.Requests.HomeVisitStatus.Rejected, "该事项须本人到窗口办理"),
+            (o.Event, o.Request.Status, o.Request.Decision!.Reason));
+        Assert.Equal(Instant.FromUtc(2026, 11, 27, 1, 5), o.At);
+        Assert.Equal($"hv-0123456789abcdef|Rejected|{Instant.FromUtc(2026, 11, 27, 1, 5).ToUnixTimeTicks()}", o.Key());
+        // The fixture is what today's code writes, property for property.
+        Assert.Equal(Fixture("owed-home-visit-message.v1.json").Trim(), JsonRow.Write(new TableEntity("huli", "owed|x"), TableHomeVisitStore.OwedSchema, o).GetString(JsonRow.JsonColumn));
+    }
+
+    [Fact]
     public void A_plan_run_row_of_schema_1_reads_whole()
     {
         var r = JsonRow.Read(Fixture("plan-run.v1.json"), 1, TablePlanRunStore.Schema);

@@ -77,6 +77,26 @@ public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery
                 logger.LogInformation("Centre {Centre}: nightly plan {PlanId} for {Date} is {Status}", centre, run.Id, run.Date, run.Status);
     }
 
+    /// <summary>
+    /// Hourly at minute 37 (UTC; any local hour): in every centre, sends the home-visit messages that changes stored
+    /// more than five minutes ago still owe (received, decisions, cancellations, a published plan's visit times), which
+    /// the process stopping or the SMS outbox failing between the change and its message left (ADR 0016, addendum).
+    /// Messages normally go from the change itself.
+    /// </summary>
+    [Function("SweepHomeVisitMessages")]
+    public async Task SweepMessages([TimerTrigger("0 37 * * * *")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        var runs = await EachCentre.RunAsync(await centreList.ListAsync(cancellationToken), (centre, ct) => planning.SweepMessagesAsync(centre, ct), cancellationToken);
+        foreach (var (centre, (sent, failed)) in runs.Done)
+        {
+            if (sent > 0) logger.LogWarning("Centre {Centre}: sent {Count} home-visit messages left owed", centre, sent);
+            if (failed > 0) logger.LogError("Centre {Centre}: {Count} owed home-visit messages failed again; the next firing tries them again", centre, failed);
+        }
+        foreach (var (centre, error) in runs.Failed)
+            logger.LogError(error, "Centre {Centre}: the home-visit message sweep failed; the next firing sweeps it again", centre);
+        runs.ThrowIfAnyFailed("SweepHomeVisitMessages");
+    }
+
     [RequireRole(Roles.Dispatcher)]
     [Function("GetPlan")]
     [ApiOperation("A plan run: status, the plan with routes and dropped visits, and its KPIs.", Tag = "dispatch", Access = "dispatchers")]

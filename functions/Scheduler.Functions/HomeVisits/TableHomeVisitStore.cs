@@ -14,6 +14,9 @@ namespace Scheduler.Functions.HomeVisits;
 /// request in the same transaction, so planning a day, telling its residents and a staff member's day read that
 /// day's requests by key (a range read and a point read each), not every request ever made. Requests stored before
 /// the pointers existed get theirs the first time a centre's day is read (<c>indexed|dates</c> marks that done).
+/// A change that owes its resident a message writes it as <c>owed|{message key}</c> (the request as it was, the event
+/// and when) in the change's own transaction; it is deleted once the message is in the SMS outbox, and the sweep sends
+/// what is left (ADR 0016, addendum).
 /// </summary>
 public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStore
 {
@@ -54,7 +57,38 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
         _indexed[centreId] = true;
     }
 
-    public async Task<bool> AddAsync(HomeVisitRequest request, CancellationToken cancellationToken)
+    public Task<bool> AddAsync(HomeVisitRequest request, CancellationToken cancellationToken) => AddAsync(request, null, cancellationToken);
+
+    public Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken cancellationToken) => ReplaceAsync(request, etag, null, cancellationToken);
+
+    public static readonly RowSchema<OwedVisitMessage> OwedSchema = new("owed home-visit message", 1);
+
+    private static string OwedRow(OwedVisitMessage owed) => $"owed|{owed.Key()}";
+
+    private static IEnumerable<TableTransactionAction> Owed(OwedVisitMessage? owed) => owed is null ? [] :
+        [new TableTransactionAction(TableTransactionActionType.UpsertReplace, JsonRow.Write(new TableEntity(owed.Request.CentreId, OwedRow(owed)), OwedSchema, owed))];
+
+    public async Task<IReadOnlyList<OwedVisitMessage>> OwedMessagesAsync(string centreId, CancellationToken cancellationToken)
+    {
+        var result = new List<OwedVisitMessage>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Between(centreId, "owed|", "owed|~"), cancellationToken: cancellationToken))
+            result.Add(JsonRow.Read(e, OwedSchema));
+        return result.OrderBy(o => o.At).ToList();
+    }
+
+    public async Task MessageSentAsync(OwedVisitMessage owed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.DeleteEntityAsync(owed.Request.CentreId, OwedRow(owed), ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // marked before (a retry, or the sweep and the change at once)
+        }
+    }
+
+    public async Task<bool> AddAsync(HomeVisitRequest request, OwedVisitMessage? owed, CancellationToken cancellationToken)
     {
         try
         {
@@ -64,6 +98,7 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
                 new TableTransactionAction(TableTransactionActionType.Add, Ordered(request)),
                 new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(request.CentreId, $"dup|{request.DuplicateKey}") { ["RequestId"] = request.Id }),
                 .. DatePointers(request),
+                .. Owed(owed),
             ], cancellationToken);
             return true;
         }
@@ -79,7 +114,7 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
         return found.HasValue ? new StoredRequest(Read(found.Value!), found.Value!.ETag.ToString()) : null;
     }
 
-    public async Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken cancellationToken)
+    public async Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, OwedVisitMessage? owed, CancellationToken cancellationToken)
     {
         // A request that ends without a visit (rejected, cancelled, or sent back for information) frees its
         // resident-item-day key in the same transaction, so the resident can ask again.
@@ -91,6 +126,7 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
             new(TableTransactionActionType.UpsertReplace, Ordered(request)),
         };
         actions.AddRange(DatePointers(request));
+        actions.AddRange(Owed(owed));
         if (request.Status is HomeVisitStatus.Rejected or HomeVisitStatus.Cancelled or HomeVisitStatus.NeedsInformation
             && await _table.GetEntityIfExistsAsync<TableEntity>(request.CentreId, $"dup|{request.DuplicateKey}", cancellationToken: cancellationToken) is { HasValue: true } dup
             && dup.Value!.GetString("RequestId") == request.Id)

@@ -10,7 +10,9 @@ namespace Scheduler.Functions.HomeVisits;
 /// <summary>
 /// Plan runs in table <c>plans</c>: one partition per centre and day (<c>huli|20261130</c>) holding each run
 /// (<c>run|{id}</c>) and the pointer to the day's published run (<c>published</c>), so publishing (the run, the
-/// pointer and the superseded run) is one entity-group transaction.
+/// pointer and the superseded run) is one entity-group transaction. The same transaction adds <c>owed|{run id}</c>:
+/// the run's residents are owed their visit time until it is deleted, after the messages are in the SMS outbox; the
+/// sweep tells what a stop in between left (ADR 0016, addendum).
 /// </summary>
 public sealed class TablePlanRunStore(StorageClients storage) : IPlanRunStore, Scheduler.Core.Roster.IPlanRunsInProgress
 {
@@ -71,13 +73,42 @@ public sealed class TablePlanRunStore(StorageClients storage) : IPlanRunStore, S
         }
     }
 
-    public async Task<bool> PublishAsync(StoredPlanRun run, StoredPlanRun? previous, CancellationToken cancellationToken)
+    private static string OwedRow(string runId) => $"owed|{runId}";
+
+    public async Task<IReadOnlyList<(PlanRun Run, Instant At)>> UntoldAsync(string centreId, LocalDate from, LocalDate to, CancellationToken cancellationToken)
+    {
+        var result = new List<(PlanRun, Instant)>();
+        for (var date = from; date <= to; date = date.PlusDays(1))
+        {
+            await foreach (var e in _table.QueryAsync<TableEntity>(KeyFilter.Between(Partition(centreId, date), "owed|", "owed|~"), cancellationToken: cancellationToken))
+            {
+                var at = NodaTime.Text.InstantPattern.ExtendedIso.Parse(e.GetString("At")).Value;
+                if (await GetAsync(centreId, e.RowKey["owed|".Length..], cancellationToken) is { } found) result.Add((found.Run, at));
+            }
+        }
+        return result;
+    }
+
+    public async Task ResidentsToldAsync(PlanRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.DeleteEntityAsync(Partition(run.CentreId, run.Date), OwedRow(run.Id), ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // told before
+        }
+    }
+
+    public async Task<bool> PublishAsync(StoredPlanRun run, StoredPlanRun? previous, Instant at, CancellationToken cancellationToken)
     {
         var pk = Partition(run.Run.CentreId, run.Run.Date);
         var pointer = await _table.GetEntityIfExistsAsync<TableEntity>(pk, Pointer, cancellationToken: cancellationToken);
         var actions = new List<TableTransactionAction>
         {
             new(TableTransactionActionType.UpdateReplace, Entity(run.Run with { Status = PlanRunStatus.Published }), new ETag(run.ETag)),
+            new(TableTransactionActionType.UpsertReplace, new TableEntity(pk, OwedRow(run.Run.Id)) { ["At"] = NodaTime.Text.InstantPattern.ExtendedIso.Format(at) }),
             pointer.HasValue
                 ? new(TableTransactionActionType.UpdateReplace, new TableEntity(pk, Pointer) { ["PlanId"] = run.Run.Id }, pointer.Value!.ETag)
                 : new(TableTransactionActionType.Add, new TableEntity(pk, Pointer) { ["PlanId"] = run.Run.Id }),

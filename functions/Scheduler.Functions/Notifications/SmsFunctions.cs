@@ -20,8 +20,8 @@ public sealed record LocalSmsView(string Id, string To, string Text, Instant At,
 /// links in messages, and locally the inbox of a number.
 /// </summary>
 public sealed class SmsFunctions(DeliverSms deliver, RecordSmsStatus statuses, HandleInboundSms inbound, TwilioSignature signature, TableSmsOutbox outbox,
-    ShortLinks links, ManageLinks manage, ICentreDirectory centres, IAppointmentStore appointments, IOptions<SmsOptions> sms, IOptions<SchedulerOptions> options,
-    SchedulerMetrics metrics, ILogger<SmsFunctions> logger)
+    ShortLinks links, ManageLinks manage, VisitRatings visitRatings, ICentreDirectory centres, IAppointmentStore appointments, IOptions<SmsOptions> sms,
+    IOptions<SchedulerOptions> options, SchedulerMetrics metrics, ILogger<SmsFunctions> logger)
 {
     [Function("SendSms")]
     public async Task Send([QueueTrigger(StorageNames.SmsSendQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken)
@@ -119,6 +119,14 @@ public sealed class SmsFunctions(DeliverSms deliver, RecordSmsStatus statuses, H
             if (service is null) return Problems.NotFound("This service is no longer offered.");
             request.HttpContext.Response.Headers.CacheControl = "no-store";
             return new RedirectResult($"/api/pages/book/slots?service={Uri.EscapeDataString(service)}&date={session.Date:yyyy-MM-dd}&lang=zh");
+        }
+        if (kind == ShortLinks.VisitRatingKind)
+        {
+            // A home visit's rating request: its rating page, with a token for that visit.
+            var visitToken = centre is null ? null : await visitRatings.IssueAsync(options.Value.CentreId, id, cancellationToken);
+            if (visitToken is null) return Problems.NotFound("This home visit no longer exists.");
+            request.HttpContext.Response.Headers.CacheControl = "no-store";
+            return new RedirectResult($"/api/pages/rate?{CallerResolver.TokenQuery}={Uri.EscapeDataString(visitToken)}&lang=zh");
         }
         if (kind is not (ShortLinks.AppointmentKind or ShortLinks.RatingKind)) return Problems.NotFound("This link is not valid.");
         var stored = centre is null ? null : await appointments.GetAsync(options.Value.CentreId, id, cancellationToken);

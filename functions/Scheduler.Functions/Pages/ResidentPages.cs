@@ -21,7 +21,8 @@ namespace Scheduler.Functions.Pages;
 /// verified gets a code by SMS and its own screen between the details and booked (ADR 0014).
 /// </summary>
 public sealed class ResidentPages(AvailabilityQuery availability, BookAppointment book, RescheduleAppointment reschedule, ChangeAppointmentStatus status,
-    AppointmentQueries queries, Ratings ratings, ICentreDirectory centres, CallerResolver callers, PhoneVerification verification, IClock clock, IOptions<SchedulerOptions> options)
+    AppointmentQueries queries, Ratings ratings, VisitRatings visitRatings, ICentreDirectory centres, CallerResolver callers, PhoneVerification verification, IClock clock,
+    IOptions<SchedulerOptions> options)
 {
     private string CentreId => options.Value.CentreId;
 
@@ -255,13 +256,19 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
 
     [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
     [Function("PageRate")]
-    [ApiOperation("Resident page: rate a served appointment (1 to 5, with an optional reason) from the link in the SMS.", Tag = "pages")]
+    [ApiOperation("Resident page: rate a served appointment or a home visit (1 to 5, with an optional reason) from the link in the SMS.", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
     [ApiResponse(401, "The link is not valid or has expired.", ContentType = "text/html")]
+    [ApiResponse(404, "The home visit is gone.", ContentType = "text/html")]
     public async Task<IActionResult> Rate([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/rate")] HttpRequest request, CancellationToken cancellationToken)
     {
         var lang = Lang.For(request.Query["lang"]);
         var centre = await CentreAsync(cancellationToken);
+        if (VisitRatings.IsVisitLink(callers.Resolve(request).Caller, CentreId))
+        {
+            var (visit, refusedVisit) = await VisitFromLinkAsync(request, lang, centre, cancellationToken);
+            return refusedVisit ?? await VisitRatePageAsync(request, lang, centre, visit!, null, 200);
+        }
         var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
         if (refused is not null) return refused;
         return await RatePageAsync(request, lang, centre, appointment!, null, 200);
@@ -280,6 +287,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     {
         var (form, lang, centre, bad) = await ReadPostAsync(request, CentreAsync, cancellationToken);
         if (bad is not null) return bad;
+        if (VisitRatings.IsVisitLink(callers.Resolve(request).Caller, CentreId)) return await RateVisitAsync(request, form, lang, centre, cancellationToken);
         var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
         if (refused is not null) return refused;
         var a = appointment!;
@@ -297,6 +305,48 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             ["Message"] = lang[message], ["IsError"] = false,
             ["Links"] = new List<Choice> { new($"/api/pages/book?lang={lang.Code}", lang[Words.BookLink]) },
         }, result.Error is null ? 200 : 409, carriesToken: true);
+    }
+
+    /// <summary>A home visit's rating from its link: the same page and answers as an appointment's, recorded as the visit's.</summary>
+    private async Task<IActionResult> RateVisitAsync(HttpRequest request, IReadOnlyDictionary<string, string> form, Lang lang, CentreSnapshot centre, CancellationToken cancellationToken)
+    {
+        var (visit, refused) = await VisitFromLinkAsync(request, lang, centre, cancellationToken);
+        if (refused is not null) return refused;
+        var v = visit!;
+        if (v.Request.Status != Scheduler.Core.HomeVisits.Requests.HomeVisitStatus.Approved)
+            return await VisitRatePageAsync(request, lang, centre, v, new PageError(lang[Words.VisitNotRateable], "score"), 409);
+        if (!int.TryParse(form.GetValueOrDefault("score"), out var score) || score is < 1 or > 5)
+            return await VisitRatePageAsync(request, lang, centre, v, new PageError(lang[Words.RateChoose], "score"), 400);
+        var result = await visitRatings.RateAsync(v.Request, score, form.GetValueOrDefault("reason"), cancellationToken);
+        if (result.Error is { Code: not ErrorCodes.Duplicate } error) return await VisitRatePageAsync(request, lang, centre, v, Explain(lang, error, null), Outcomes.StatusOf(error));
+        return await PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.VisitRateTitle], $"/api/pages/book?lang={lang.Other.Code}"),
+            ["Message"] = lang[result.Error is null ? Words.RateThanks : Words.RateAlready], ["IsError"] = false,
+            ["Links"] = new List<Choice> { new($"/api/pages/book?lang={lang.Code}", lang[Words.BookLink]) },
+        }, result.Error is null ? 200 : 409, carriesToken: true);
+    }
+
+    private async Task<(RatedVisit? Visit, IActionResult? Refused)> VisitFromLinkAsync(HttpRequest request, Lang lang, CentreSnapshot centre, CancellationToken cancellationToken)
+    {
+        var (caller, problem) = callers.RequireResident(request, VisitRatings.Purpose);
+        if (problem is not null || !VisitRatings.IsVisitLink(caller, CentreId)) return (null, await MessageAsync(request, lang, centre, lang[Words.BadLink], 401));
+        var visit = await visitRatings.FindAsync(((ResidentCaller)caller!).Token, cancellationToken);
+        return visit is null ? (null, await MessageAsync(request, lang, centre, lang[Words.NotFoundVisit], 404)) : (visit, null);
+    }
+
+    private async Task<IActionResult> VisitRatePageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, RatedVisit v, PageError? error, int status)
+    {
+        var token = request.Query[CallerResolver.TokenQuery].ToString();
+        var r = v.Request;
+        var service = centre.Profile.Items.FirstOrDefault(i => i.Id == r.ItemId) is { } item ? lang.Of(item.Name) : r.ItemId;
+        var summary = new AppointmentSummary(service, v.Start is { } start ? lang.When(v.Date, start) : lang.Date(v.Date), lang[Words.AtYourHome], r.ResidentName,
+            lang[r.Status == Scheduler.Core.HomeVisits.Requests.HomeVisitStatus.Approved ? Words.VisitArranged : Words.VisitNotMade], []);
+        return await PageResponse.RenderAsync<RatePage>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.VisitRateTitle], $"/api/pages/rate?token={Q(token)}&lang={lang.Other.Code}"),
+            ["Summary"] = summary, ["Action"] = $"/api/pages/rate?token={Q(token)}", ["Error"] = error, ["Question"] = Words.VisitRateQuestion,
+        }, status, carriesToken: true);
     }
 
     private async Task<IActionResult> RatePageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, Appointment a, PageError? error, int status)

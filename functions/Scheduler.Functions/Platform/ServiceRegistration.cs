@@ -61,6 +61,7 @@ public static class ServiceRegistration
         services.AddSingleton<SmsNotifier>();
         services.AddSingleton<NotifyAppointmentEvent>();
         services.AddSingleton<HomeVisitNotifications>();
+        services.AddSingleton<VisitRatings>();
         services.AddSingleton<DeliverSms>();
         services.AddSingleton<RecordSmsStatus>();
         services.AddSingleton<Ratings>(sp => new Ratings(sp.GetRequiredService<IRatingStore>(), sp.GetRequiredService<ICentreDirectory>(), sp.GetRequiredService<IClock>(),

@@ -33,6 +33,9 @@ public sealed class HandleInboundSms(
     /// <summary>The category ratings of home visits are counted under in the summary.</summary>
     public const string HomeVisitCategory = "home-visit";
 
+    /// <summary>A rating reply for something rated before.</summary>
+    private const string AlreadyRated = "already-rated";
+
     public async Task<InboundOutcome> HandleAsync(string centreId, InboundSms message, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
@@ -179,7 +182,11 @@ public sealed class HandleInboundSms(
         }
         var result = await ratings.RecordAsync(new Rating(centre.Profile.Centre.Id, subject, category, item, score,
             string.IsNullOrWhiteSpace(reason) ? null : reason.Trim()[..Math.Min(200, reason.Trim().Length)], "sms", clock.GetCurrentInstant()), cancellationToken);
-        if (result.Error is { } refused) return await NotPossibleAsync((k, v, c) => reply(k, v, c), conversation.Language, refused.Code, refused.Message, "rating");
+        // Rated before (by reply or on the rating page): said as such, not as the booking's "duplicate".
+        if (result.Error is { } refused)
+            return await NotPossibleAsync((k, v, c) => reply(k, v, c), conversation.Language, refused.Code,
+                refused.Code == ErrorCodes.Duplicate ? "it has been rated already, thank you" : refused.Message, "rating",
+                refused.Code == ErrorCodes.Duplicate ? AlreadyRated : null);
         await reply(SmsKinds.RatingThanks, new Dictionary<string, string?> { ["rating"] = score.ToString(CultureInfo.InvariantCulture) }, null);
         return new("rating", SmsKinds.RatingThanks);
     }
@@ -297,9 +304,9 @@ public sealed class HandleInboundSms(
     }
 
     private static async Task<InboundOutcome> NotPossibleAsync(Func<string, Dictionary<string, string?>?, Conversation?, Task<OutboxResult>> reply, string lang,
-        string code, string? message, string understood)
+        string code, string? message, string understood, string? reasonCode = null)
     {
-        await reply(SmsKinds.ReplyNotPossible, new Dictionary<string, string?> { ["reason"] = Reason(code, message, lang) }, null);
+        await reply(SmsKinds.ReplyNotPossible, new Dictionary<string, string?> { ["reason"] = Reason(reasonCode ?? code, message, lang) }, null);
         return new(understood, SmsKinds.ReplyNotPossible, code);
     }
 
@@ -313,6 +320,7 @@ public sealed class HandleInboundSms(
         return code switch
         {
             "already-cancelled" => "该预约已取消",
+            AlreadyRated => "已经评价过了，谢谢",
             ErrorCodes.NotAwaitingConfirmation => "该预约无需确认",
             ErrorCodes.ConfirmationTooLate => "确认时间已过，请重新预约",
             ErrorCodes.NotActive => "该预约已取消或已结束",

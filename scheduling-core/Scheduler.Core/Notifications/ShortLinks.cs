@@ -14,6 +14,7 @@ public sealed class ShortLinks(byte[] key, string publicBaseUrl)
     public const string StaffDayKind = "s";
     public const string RatingKind = "r";
     public const string SessionKind = "b";
+    public const string VisitRatingKind = "v";
 
     private readonly string _base = publicBaseUrl.TrimEnd('/');
 
@@ -21,6 +22,9 @@ public sealed class ShortLinks(byte[] key, string publicBaseUrl)
 
     /// <summary>The rating page of a served appointment (the rating request's link).</summary>
     public string Rating(string appointmentId) => Link(RatingKind, appointmentId);
+
+    /// <summary>The rating page of a home visit (its rating request's link): <c>/api/l/v/{request id}/{mac}</c>.</summary>
+    public string VisitRating(string requestId) => Link(VisitRatingKind, requestId);
 
     /// <summary>The booking page of <paramref name="bookableId"/> on <paramref name="date"/> (an extended session opened that day).</summary>
     public string Session(NodaTime.LocalDate date, string bookableId) => Link(SessionKind, $"{date:yyyyMMdd}.{bookableId}");

@@ -28,6 +28,10 @@ public sealed class ReencryptResidentIdsTests
     {
         public int Losses;
         public Task<bool> AddAsync(HomeVisitRequest request, CancellationToken c) => inner.AddAsync(request, c);
+        public Task<bool> AddAsync(HomeVisitRequest request, OwedVisitMessage? owed, CancellationToken c) => inner.AddAsync(request, owed, c);
+        public Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, OwedVisitMessage? owed, CancellationToken c) => ReplaceAsync(request, etag, c);
+        public Task<IReadOnlyList<OwedVisitMessage>> OwedMessagesAsync(string centreId, CancellationToken c) => inner.OwedMessagesAsync(centreId, c);
+        public Task MessageSentAsync(OwedVisitMessage owed, CancellationToken c) => inner.MessageSentAsync(owed, c);
         public Task<StoredRequest?> GetAsync(string centreId, string id, CancellationToken c) => inner.GetAsync(centreId, id, c);
         public Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken c) => inner.ListAsync(centreId, c);
         public Task<IReadOnlyList<HomeVisitRequest>> PageAsync(string centreId, int take, string? after, CancellationToken c) => inner.PageAsync(centreId, take, after, c);

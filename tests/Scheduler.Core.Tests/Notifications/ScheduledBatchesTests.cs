@@ -50,7 +50,7 @@ public sealed class ScheduledBatchesTests
         _booking = new BookingWorld(profile, _clock);
         var centres = new OneCentre(_booking.Centre);
         var notifier = new SmsNotifier(_sms, _sms, _clock, Settings);
-        var visits = new HomeVisitNotifications(notifier, centres, _clock);
+        var visits = new HomeVisitNotifications(notifier, centres, _clock, new ShortLinks(new byte[32], "https://centre.example"));
         var requests = new InMemoryHomeVisitStore();
         var runs = new InMemoryPlanRunStore();
         var service = new HomeVisitService(requests, centres, new ChineseMobiles(), new ReversingProtector(), visits, new AuditTrail(new InMemoryAuditLog(), _clock), _clock,

@@ -73,9 +73,17 @@ public sealed class RecordingSms : ISmsOutbox, ISmsContacts
     public List<RecordedSms> Sent { get; } = [];
     public int Attempts { get; private set; }
 
+    /// <summary>How many of the next messages fail, as an outbox that cannot be reached (the message is not taken).</summary>
+    public int FailNext { get; set; }
+
     public Task<OutboxResult> EnqueueAsync(OutboundSms message, bool optedOut, CancellationToken cancellationToken)
     {
         Attempts++;
+        if (FailNext > 0)
+        {
+            FailNext--;
+            throw new IOException("the outbox could not be reached");
+        }
         if (Sent.Any(m => m.IdempotencyKey == message.Key)) return Task.FromResult(OutboxResult.AlreadyTaken);
         Sent.Add(new RecordedSms(message.Key, message.To, message.Text, message.Kind));
         return Task.FromResult(OutboxResult.Queued);
@@ -99,22 +107,42 @@ public sealed class InMemoryHomeVisitStore : IHomeVisitStore
     private readonly Dictionary<string, StoredRequest> _requests = [];
     private int _version;
 
-    public Task<bool> AddAsync(HomeVisitRequest request, CancellationToken cancellationToken)
+    private readonly Dictionary<string, OwedVisitMessage> _owed = [];
+
+    /// <summary>The messages still owed (written with a change, not yet marked sent).</summary>
+    public IReadOnlyCollection<OwedVisitMessage> Owed => _owed.Values;
+
+    public Task<bool> AddAsync(HomeVisitRequest request, CancellationToken cancellationToken) => AddAsync(request, null, cancellationToken);
+
+    public Task<bool> AddAsync(HomeVisitRequest request, OwedVisitMessage? owed, CancellationToken cancellationToken)
     {
         if (_requests.Values.Any(s => s.Request.CentreId == request.CentreId && s.Request.DuplicateKey == request.DuplicateKey
                                       && s.Request.Status != HomeVisitStatus.Cancelled))
             return Task.FromResult(false);
         _requests[request.Id] = new StoredRequest(request, $"{++_version}");
+        if (owed is not null) _owed[owed.Key()] = owed;
         return Task.FromResult(true);
+    }
+
+    public Task<IReadOnlyList<OwedVisitMessage>> OwedMessagesAsync(string centreId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<OwedVisitMessage>>(_owed.Values.Where(o => o.Request.CentreId == centreId).OrderBy(o => o.At).ToList());
+
+    public Task MessageSentAsync(OwedVisitMessage owed, CancellationToken cancellationToken)
+    {
+        _owed.Remove(owed.Key());
+        return Task.CompletedTask;
     }
 
     public Task<StoredRequest?> GetAsync(string centreId, string id, CancellationToken cancellationToken) =>
         Task.FromResult(_requests.TryGetValue(id, out var s) && s.Request.CentreId == centreId ? s : null);
 
-    public Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken cancellationToken)
+    public Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken cancellationToken) => ReplaceAsync(request, etag, null, cancellationToken);
+
+    public Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, OwedVisitMessage? owed, CancellationToken cancellationToken)
     {
         if (!_requests.TryGetValue(request.Id, out var s) || s.ETag != etag) return Task.FromResult(false);
         _requests[request.Id] = new StoredRequest(request, $"{++_version}");
+        if (owed is not null) _owed[owed.Key()] = owed;
         return Task.FromResult(true);
     }
 
@@ -161,13 +189,26 @@ public sealed class InMemoryPlanRunStore : IPlanRunStore
         return Task.FromResult(true);
     }
 
-    public Task<bool> PublishAsync(StoredPlanRun run, StoredPlanRun? previous, CancellationToken cancellationToken)
+    private readonly Dictionary<string, Instant> _untold = [];
+
+    public Task<IReadOnlyList<(PlanRun Run, Instant At)>> UntoldAsync(string centreId, LocalDate from, LocalDate to, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<(PlanRun, Instant)>>(_untold.Select(u => (_runs[u.Key].Run, u.Value))
+            .Where(u => u.Item1.CentreId == centreId && u.Item1.Date >= from && u.Item1.Date <= to).ToList());
+
+    public Task ResidentsToldAsync(PlanRun run, CancellationToken cancellationToken)
+    {
+        _untold.Remove(run.Id);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> PublishAsync(StoredPlanRun run, StoredPlanRun? previous, Instant at, CancellationToken cancellationToken)
     {
         if (_runs[run.Run.Id].ETag != run.ETag) return Task.FromResult(false);
         if (previous is not null && _runs[previous.Run.Id].ETag != previous.ETag) return Task.FromResult(false);
         var other = _runs.Values.FirstOrDefault(s => s.Run.Date == run.Run.Date && s.Run.Status == PlanRunStatus.Published && s.Run.Id != previous?.Run.Id);
         if (other is not null) return Task.FromResult(false);
         _runs[run.Run.Id] = new StoredPlanRun(run.Run with { Status = PlanRunStatus.Published }, $"{++_version}");
+        _untold[run.Run.Id] = at;
         if (previous is not null) _runs[previous.Run.Id] = new StoredPlanRun(previous.Run with { Status = PlanRunStatus.Superseded }, $"{++_version}");
         return Task.FromResult(true);
     }

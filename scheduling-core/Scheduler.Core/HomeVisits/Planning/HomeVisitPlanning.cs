@@ -128,16 +128,16 @@ public sealed class HomeVisitPlanning(
         if (run.Status == PlanRunStatus.Published)
         {
             // A retry after a failure part-way through the messages: send again; the outbox drops what was sent.
-            await NotifyResidentsAsync(centreId, run, cancellationToken);
+            await TellResidentsAsync(centreId, run, cancellationToken);
             return Outcome<PlanRun>.Ok(run);
         }
         if (run.Status != PlanRunStatus.Solved || run.Plan is null)
             return Problem.Conflict("id", ErrorCodes.NotPublishable, $"The plan is {run.Status}; only a solved plan that passed the checker can be published.");
         var previous = await runs.PublishedAsync(centreId, run.Date, cancellationToken);
-        if (!await runs.PublishAsync(found, previous, cancellationToken))
+        if (!await runs.PublishAsync(found, previous, clock.GetCurrentInstant(), cancellationToken))
             return Problem.Conflict("id", ErrorCodes.Busy, "Another plan was published at the same time; reload and try again.");
         await audit.RecordAsync(centreId, caller, "plan.published", $"plan/{planId}", $"{run.Plan.Kpis.Served} visits", cancellationToken);
-        await NotifyResidentsAsync(centreId, run, cancellationToken);
+        await TellResidentsAsync(centreId, run, cancellationToken);
         return Outcome<PlanRun>.Ok(run with { Status = PlanRunStatus.Published });
     }
 
@@ -147,6 +147,52 @@ public sealed class HomeVisitPlanning(
         foreach (var date in changed.Windows.Select(w => w.Date).Distinct())
             if (await runs.PublishedAsync(centreId, date, cancellationToken) is not null)
                 await RequestAsync(centreId, date, caller, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends what home-visit changes stored before the sweep age still owe their residents (ADR 0016, addendum): the
+    /// requests' messages (received, decisions, cancellations), then the visit times of plans published today or later
+    /// whose residents were not all told (the process stopped, or the outbox failed, after the publish). A plan
+    /// superseded since tells nothing: the plan that replaced it tells its own. How many were sent, and how many
+    /// failed again and stay owed for the next sweep.
+    /// </summary>
+    public async Task<(int Sent, int Failed)> SweepMessagesAsync(string centreId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        var before = now - OwedVisitMessage.SweepAge;
+        var (sent, failed) = await requests.SweepMessagesAsync(centreId, before, cancellationToken);
+        var centre = await centres.GetAsync(centreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{centreId}' is not known.");
+        var today = centre.Calendar.Today(now);
+        foreach (var (run, at) in await runs.UntoldAsync(centreId, today, today.PlusDays(requests.Shifts.HorizonDays), cancellationToken))
+        {
+            if (at > before) continue;
+            if (run.Status != PlanRunStatus.Published)
+            {
+                await runs.ResidentsToldAsync(run, cancellationToken);
+                continue;
+            }
+            if (await TellResidentsAsync(centreId, run, cancellationToken)) sent++;
+            else failed++;
+        }
+        return (sent, failed);
+    }
+
+    /// <summary>
+    /// Tells the residents of a published plan their time (<see cref="NotifyResidentsAsync"/>), then marks the plan told.
+    /// A failure leaves it untold for the sweep (the publish stands); false then.
+    /// </summary>
+    private async Task<bool> TellResidentsAsync(string centreId, PlanRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await NotifyResidentsAsync(centreId, run, cancellationToken);
+            await runs.ResidentsToldAsync(run, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Tells each resident of the plan their time, once: only requests still approved (one cancelled since the run is skipped).</summary>

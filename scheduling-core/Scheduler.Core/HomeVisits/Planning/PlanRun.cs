@@ -54,7 +54,15 @@ public interface IPlanRunStore
     /// Marks <paramref name="run"/> published and the day's previous published run (<paramref name="previous"/>)
     /// superseded, all or nothing; false when either changed since read or another run was published meanwhile.
     /// </summary>
-    Task<bool> PublishAsync(StoredPlanRun run, StoredPlanRun? previous, CancellationToken cancellationToken);
+    /// <remarks>The same transaction notes that the plan's residents are owed their visit time (at <paramref name="at"/>),
+    /// until <see cref="ResidentsToldAsync"/>; <see cref="UntoldAsync"/> lists what a stop in between left.</remarks>
+    Task<bool> PublishAsync(StoredPlanRun run, StoredPlanRun? previous, Instant at, CancellationToken cancellationToken);
+
+    /// <summary>The published runs of <paramref name="from"/> to <paramref name="to"/> whose residents may not all have been told their time, with when they were published.</summary>
+    Task<IReadOnlyList<(PlanRun Run, Instant At)>> UntoldAsync(string centreId, LocalDate from, LocalDate to, CancellationToken cancellationToken);
+
+    /// <summary>Every resident of the run has their visit time in the SMS outbox. Done already is no error.</summary>
+    Task ResidentsToldAsync(PlanRun run, CancellationToken cancellationToken);
 }
 
 /// <summary>Where requested runs wait for the solver.</summary>

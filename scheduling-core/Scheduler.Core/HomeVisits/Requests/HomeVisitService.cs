@@ -120,10 +120,11 @@ public sealed class HomeVisitService(
         var request = new HomeVisitRequest(Ids.New("hv-"), centreId, name, mobile, protectedId, age,
             reason, home, address, item.Id, accepted, c.Urgency ?? VisitUrgency.Routine, c.Notes?.Trim(), channel, eligibility.Assess(reason, age),
             HomeVisitStatus.Submitted, null, now, caller.AuditName, duplicateKey);
-        if (!await store.AddAsync(request, cancellationToken))
+        var received = new OwedVisitMessage(VisitMessageEvent.Received, request, now);
+        if (!await store.AddAsync(request, received, cancellationToken))
             return Problem.Conflict("itemId", ErrorCodes.Duplicate, "This resident already asked for this service on that day.");
         await audit.RecordAsync(centreId, caller, "home-visit.requested", $"home-visit/{request.Id}", $"{item.Id} via {channel}", cancellationToken);
-        await notifications.ReceivedAsync(request, cancellationToken);
+        await SendOwedAsync(received, cancellationToken);
         return Outcome<HomeVisitRequest>.Ok(request);
     }
 
@@ -145,15 +146,16 @@ public sealed class HomeVisitService(
             if (r.Status == outcome && r.Decision is { } earlier)
             {
                 // A retry: the message may not have gone out the first time; the same key makes a second send a no-op.
-                await notifications.DecidedAsync(r, cancellationToken);
+                await SendOwedAsync(new OwedVisitMessage(VisitMessageEvent.Decided, r, earlier.At), cancellationToken);
                 return Outcome<HomeVisitRequest>.Ok(r);
             }
             if (r.Status is not (HomeVisitStatus.Submitted or HomeVisitStatus.NeedsInformation))
                 return Problem.Conflict("id", ErrorCodes.AlreadyDecided, $"The request is {r.Status}.");
             var decided = r with { Status = outcome, Decision = new Decision(outcome, caller.AuditName, clock.GetCurrentInstant(), reason?.Trim()) };
-            if (!await store.ReplaceAsync(decided, stored.ETag, cancellationToken)) continue;
+            var message = new OwedVisitMessage(VisitMessageEvent.Decided, decided, decided.Decision!.At);
+            if (!await store.ReplaceAsync(decided, stored.ETag, message, cancellationToken)) continue;
             await audit.RecordAsync(centreId, caller, $"home-visit.{outcome.ToString().ToLowerInvariant()}", $"home-visit/{id}", reason, cancellationToken);
-            await notifications.DecidedAsync(decided, cancellationToken);
+            await SendOwedAsync(message, cancellationToken);
             return Outcome<HomeVisitRequest>.Ok(decided);
         }
         return Problem.Conflict("id", ErrorCodes.Busy, "The request is being changed elsewhere; try again.");
@@ -168,18 +170,60 @@ public sealed class HomeVisitService(
             var stored = await store.GetAsync(centreId, id, cancellationToken);
             if (stored is null) return Problem.NotFound("id", ErrorCodes.UnknownRequest, "No such home-visit request.");
             var r = stored.Request;
-            if (r.Status == HomeVisitStatus.Cancelled) return Outcome<HomeVisitRequest>.Ok(r);
+            if (r.Status == HomeVisitStatus.Cancelled)
+            {
+                // A retry: finish the message if the first attempt did not (the key makes it a no-op otherwise).
+                await SendOwedAsync(new OwedVisitMessage(VisitMessageEvent.Cancelled, r, r.Decision?.At ?? r.CreatedAt), cancellationToken);
+                return Outcome<HomeVisitRequest>.Ok(r);
+            }
             if (r.Status == HomeVisitStatus.Rejected) return Problem.Conflict("id", ErrorCodes.AlreadyDecided, "The request was rejected.");
             var cancelled = r with { Status = HomeVisitStatus.Cancelled, Decision = new Decision(HomeVisitStatus.Cancelled, caller.AuditName, clock.GetCurrentInstant(), reason?.Trim()) };
-            if (!await store.ReplaceAsync(cancelled, stored.ETag, cancellationToken)) continue;
+            var message = new OwedVisitMessage(VisitMessageEvent.Cancelled, cancelled, cancelled.Decision!.At);
+            if (!await store.ReplaceAsync(cancelled, stored.ETag, message, cancellationToken)) continue;
             await audit.RecordAsync(centreId, caller, "home-visit.cancelled", $"home-visit/{id}", reason, cancellationToken);
-            await notifications.CancelledAsync(cancelled, cancellationToken);
+            await SendOwedAsync(message, cancellationToken);
             return Outcome<HomeVisitRequest>.Ok(cancelled);
         }
         return Problem.Conflict("id", ErrorCodes.Busy, "The request is being changed elsewhere; try again.");
     }
 
     public Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken) => store.ListAsync(centreId, cancellationToken);
+
+    /// <summary>
+    /// Puts an owed message in the SMS outbox, then marks it no longer owed. The change that owes it is stored already:
+    /// a failure here leaves it owed for <see cref="SweepMessagesAsync"/> rather than failing the change (a resident
+    /// who tried again would be told the request exists). False when it was left.
+    /// </summary>
+    private async Task<bool> SendOwedAsync(OwedVisitMessage owed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await notifications.SendAsync(owed, cancellationToken);
+            await store.MessageSentAsync(owed, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Sends the messages the centre's requests still owe from changes made before <paramref name="before"/> (a change
+    /// after it may still be sending its own): each under its key, so one sent but not yet marked is not sent again.
+    /// How many were sent, and how many failed again (left owed for the next sweep).
+    /// </summary>
+    public async Task<(int Sent, int Failed)> SweepMessagesAsync(string centreId, Instant before, CancellationToken cancellationToken)
+    {
+        var (sent, failed) = (0, 0);
+        foreach (var owed in await store.OwedMessagesAsync(centreId, cancellationToken))
+        {
+            if (owed.At > before) continue;
+            if (await SendOwedAsync(owed, cancellationToken)) sent++;
+            else failed++;
+        }
+        return (sent, failed);
+    }
 
     /// <summary>The requests with a window on one day (for planning it, telling its residents, a staff member's day): read by key.</summary>
     public Task<IReadOnlyList<HomeVisitRequest>> ListForDateAsync(string centreId, LocalDate date, CancellationToken cancellationToken) =>

@@ -8,12 +8,24 @@ public sealed record StoredRequest(HomeVisitRequest Request, string ETag);
 public interface IHomeVisitStore
 {
     /// <summary>Adds the request; false when one with the same duplicate key exists.</summary>
-    Task<bool> AddAsync(HomeVisitRequest request, CancellationToken cancellationToken);
+    Task<bool> AddAsync(HomeVisitRequest request, CancellationToken cancellationToken) => AddAsync(request, null, cancellationToken);
+
+    /// <summary>Adds the request and, in the same transaction, the message it owes (<paramref name="owed"/>, when given).</summary>
+    Task<bool> AddAsync(HomeVisitRequest request, OwedVisitMessage? owed, CancellationToken cancellationToken);
 
     Task<StoredRequest?> GetAsync(string centreId, string id, CancellationToken cancellationToken);
 
     /// <summary>Replaces the request if unchanged since read; false when someone changed it first.</summary>
-    Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken cancellationToken);
+    Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken cancellationToken) => ReplaceAsync(request, etag, null, cancellationToken);
+
+    /// <summary>Replaces the request as <see cref="ReplaceAsync(HomeVisitRequest, string, CancellationToken)"/>, with the message it owes in the same transaction.</summary>
+    Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, OwedVisitMessage? owed, CancellationToken cancellationToken);
+
+    /// <summary>The messages the centre's requests still owe (written with a change, not yet in the SMS outbox), oldest first.</summary>
+    Task<IReadOnlyList<OwedVisitMessage>> OwedMessagesAsync(string centreId, CancellationToken cancellationToken);
+
+    /// <summary>The message is in the SMS outbox: it is owed no more. One already gone is no error.</summary>
+    Task MessageSentAsync(OwedVisitMessage owed, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<HomeVisitRequest>> ListAsync(string centreId, CancellationToken cancellationToken);
 
