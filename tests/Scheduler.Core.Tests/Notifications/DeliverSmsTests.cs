@@ -109,7 +109,7 @@ public sealed class DeliverSmsTests
     {
         var fakes = new Fakes();
         var clock = new FakeClock(Now);
-        return (new DeliverSms(fakes, fakes, provider, fakes, clock, SmsRetryPolicy.Default), fakes, clock);
+        return (new DeliverSms(fakes, fakes, provider, fakes, clock, SmsRetryPolicy.Default, SmsTextRetention.RedactCodes), fakes, clock);
     }
 
     private static readonly SmsRef Ref = new("+8613912345678", "k1");
