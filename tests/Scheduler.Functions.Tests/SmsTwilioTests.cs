@@ -52,10 +52,11 @@ public sealed class SmsTwilioTests : IAsyncLifetime
     {
         var mobile = NewMobile();
         _stub.ScriptFor("+86" + mobile, answers);
-        // Booked by a resident's signed booking link (no verification code, so the script answers the confirmation only).
+        // Booked by a resident's signed booking link for this mobile (no verification code, so the script answers the confirmation only).
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/appointments") { Content = Json(Booking("2026-11-30", start, mobile)) };
         request.Headers.Add("X-Resident-Token", _host.Services.GetRequiredService<Scheduler.Core.Identity.ResidentTokenService>()
-            .Issue("huli", "resident/twilio-test", Scheduler.Core.Identity.PhoneVerification.BookLinkPurpose, Duration.FromHours(1)));
+            .Issue("huli", _host.Services.GetRequiredService<Scheduler.Core.Identity.PhoneVerification>().BookLinkSubject("+86" + mobile),
+                Scheduler.Core.Identity.PhoneVerification.BookLinkPurpose, Duration.FromHours(1)));
         using var response = await _host.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return "+86" + mobile;
