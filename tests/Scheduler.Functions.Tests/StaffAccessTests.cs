@@ -72,4 +72,40 @@ public sealed class StaffAccessTests(DemoHostFixture demo) : IClassFixture<DemoH
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         }
     }
+
+    [Fact]
+    public async Task Staff_at_the_window_see_a_green_claim_pending_then_downgrade_it_and_the_audit_names_who()
+    {
+        var (booked, body) = await PostAsync(_host.Client, "/api/appointments", Json(Booking("2026-12-10", "11:15", priority: "Elderly")));
+        Assert.Equal(HttpStatusCode.Created, booked);
+        var id = body.GetProperty("appointment").GetProperty("id").GetString()!;
+        var token = body.GetProperty("manageToken").GetString()!;
+        using var staff = await _host.SignedInClientAsync("window-chen", "staff");
+
+        var seen = await staff.GetFromJsonAsync<JsonElement>($"/api/staff/appointments/{id}", TestContext.Current.CancellationToken);
+        var day = await staff.GetFromJsonAsync<JsonElement>("/api/staff/appointments?categoryId=social&date=2026-12-10", TestContext.Current.CancellationToken);
+        var residentSees = await _host.Client.GetFromJsonAsync<JsonElement>($"/api/appointments/{id}?token={Uri.EscapeDataString(token)}", TestContext.Current.CancellationToken);
+        Assert.Equal("Pending", seen.GetProperty("greenCheck").GetString());
+        Assert.Equal("Pending", day.EnumerateArray().Single(a => a.GetProperty("id").GetString() == id).GetProperty("greenCheck").GetString());
+        Assert.False(residentSees.TryGetProperty("greenCheck", out var shown) && shown.ValueKind != JsonValueKind.Null);
+
+        using var downgraded = await staff.PostAsync($"/api/staff/appointments/{id}/green-downgrade", Json(new { }), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, downgraded.StatusCode);
+        Assert.Equal("Downgraded", (await downgraded.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("greenCheck").GetString());
+        using var confirmed = await staff.PostAsync($"/api/staff/appointments/{id}/green-confirm", Json(new { }), TestContext.Current.CancellationToken);
+        Assert.Equal("Confirmed", (await confirmed.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("greenCheck").GetString());
+
+        using var admin = await _host.SignedInClientAsync("admin-green", "admin");
+        JsonElement[] entries = [];
+        for (var i = 0; i < 50 && entries.Length < 2; i++)
+        {
+            // The audit is written from the appointment's event, through its queue.
+            var audit = await admin.GetFromJsonAsync<JsonElement>("/api/audit?date=2026-11-27&max=1000", TestContext.Current.CancellationToken);
+            entries = audit.EnumerateArray().Where(e => e.GetProperty("subject").GetString()!.Contains(id, StringComparison.Ordinal)
+                                                        && e.GetProperty("action").GetString()!.Contains("green", StringComparison.Ordinal)).ToArray();
+            if (entries.Length < 2) await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+        Assert.Equal(["appointment.green-confirmed", "appointment.green-downgraded"], entries.Select(e => e.GetProperty("action").GetString()).Order());
+        Assert.All(entries, e => Assert.Equal("staff:local:window-chen", e.GetProperty("actor").GetString()));
+    }
 }
