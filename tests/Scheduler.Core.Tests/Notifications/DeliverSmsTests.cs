@@ -132,6 +132,28 @@ public sealed class DeliverSmsTests
     }
 
     [Fact]
+    public async Task A_verification_code_once_sent_keeps_its_row_without_its_text_and_other_messages_keep_theirs()
+    {
+        var provider = new ScriptedProvider(Accepted, new ProviderResult(ProviderOutcome.Rejected, null, null, "21211"), Accepted);
+        var (deliver, fakes, _) = Make(provider);
+        var code = Message() with { Key = "code", Kind = SmsKinds.VerificationCode, Text = "【湖里政务】验证码123456，5分钟内有效。" };
+        var refused = code with { Key = "code-2" };
+        fakes.Add(code);
+        fakes.Add(refused);
+        fakes.Add(Message());
+
+        var sent = await deliver.RunAsync(new SmsRef(code.To, code.Key), CancellationToken.None);
+        await deliver.RunAsync(new SmsRef(refused.To, refused.Key), CancellationToken.None);
+        await deliver.RunAsync(Ref, CancellationToken.None);
+
+        Assert.Equal(code.Text, provider.Sent[0].Text);
+        Assert.Equal(code.Text, sent.Ended!.Text); // in hand for the step's metrics, never stored again
+        Assert.Equal((SmsStatuses.Sent, SmsTextRetention.RedactedCode), (fakes.Rows["code"].Status, fakes.Rows["code"].Message.Text));
+        Assert.Equal((SmsStatuses.Failed, SmsTextRetention.RedactedCode), (fakes.Rows["code-2"].Status, fakes.Rows["code-2"].Message.Text));
+        Assert.Equal("【湖里政务】您好", fakes.Rows["k1"].Message.Text);
+    }
+
+    [Fact]
     public async Task A_timeout_after_acceptance_is_looked_up_and_found_so_nothing_is_sent_again()
     {
         var provider = new ScriptedProvider(Ambiguous) { Lookup = new ProviderLookup(true, "SM9", "sent") };
