@@ -48,6 +48,7 @@ public static class HeatCommand
         var catalogue = services.GetRequiredService<CatalogueStore>();
         var availability = services.GetRequiredService<AvailabilityQuery>();
         var book = services.GetRequiredService<BookAppointment>();
+        var verification = services.GetRequiredService<PhoneVerification>();
         var demo = Scheduler.Functions.Catalogue.DemoData.Load();
         var centres = Enumerable.Range(0, Weights.Length).Select(i => $"c{i:00}").ToList();
         var random = new Random(11);
@@ -126,9 +127,10 @@ public static class HeatCommand
                 var choices = stale ? full[(centre, category)] : offers[(centre, item)];
                 var slot = choices[rng.Next(choices.Count)];
                 var number = Interlocked.Increment(ref mobile).ToString();
-                // Booked from the centre's signed booking link, which stands for a verified mobile (ADR 0014): like a
-                // device's proof, it costs no storage call, so the storage measured is the booking's own.
-                var caller = new ResidentCaller(new ResidentToken(centre, "resident/bench", PhoneVerification.BookLinkPurpose, BenchHost.Now + Duration.FromDays(1)));
+                // Booked from a signed booking link issued for this mobile, which stands for its verification (ADR 0014):
+                // like a device's proof, it costs no storage call, so the storage measured is the booking's own.
+                var caller = new ResidentCaller(new ResidentToken(centre, verification.BookLinkSubject("+86" + number), PhoneVerification.BookLinkPurpose,
+                    BenchHost.Now + Duration.FromDays(1)));
                 var outcome = await book.BookAsync(centre, new BookCommand(item, null, slot.Date, slot.Start, "陈明", number, null, null, "zh", null),
                     caller, CancellationToken.None);
                 Interlocked.Increment(ref outcomes[outcome.Error is null ? 0 : outcome.Error.Code == ErrorCodes.SlotFull ? 1 : 2]);

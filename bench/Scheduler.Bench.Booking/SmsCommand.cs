@@ -43,12 +43,15 @@ public static class SmsCommand
 
     private static StringContent Json(object o) => new(JsonSerializer.Serialize(o, Scheduler.Functions.Platform.Json.Options), Encoding.UTF8, "application/json");
 
-    /// <summary>A resident's booking link, set once a host is up.</summary>
-    private static string BookingLink = "";
+    /// <summary>A resident's booking link for a mobile (a link books with the mobile it was issued for only), set once a host is up.</summary>
+    private static Func<string, string> BookingLink = _ => "";
 
-    private static void IssueBookingLink(BenchHost host) =>
-        BookingLink = host.Services.GetRequiredService<Scheduler.Core.Identity.ResidentTokenService>()
-            .Issue("huli", "resident/bench", Scheduler.Core.Identity.PhoneVerification.BookLinkPurpose, Duration.FromDays(1));
+    private static void IssueBookingLink(BenchHost host)
+    {
+        var tokens = host.Services.GetRequiredService<Scheduler.Core.Identity.ResidentTokenService>();
+        var verification = host.Services.GetRequiredService<Scheduler.Core.Identity.PhoneVerification>();
+        BookingLink = e164 => tokens.Issue("huli", verification.BookLinkSubject(e164), Scheduler.Core.Identity.PhoneVerification.BookLinkPurpose, Duration.FromDays(1));
+    }
 
     private static async Task<(HttpStatusCode Status, string Mobile)> BookAsync(HttpClient http, List<(string Date, string Start)> slots, int i)
     {
@@ -57,9 +60,9 @@ public static class SmsCommand
         for (var attempt = 0; attempt < 20; attempt++)
         {
             var (date, start) = slots[(i * 7 + attempt * 131) % slots.Count];
-            // A resident's signed booking link stands for a verified mobile, so the stub counts confirmations only.
+            // A resident's signed booking link for this mobile stands for its verification, so the stub counts confirmations only.
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/appointments") { Content = Json(new { itemId = items[i % items.Length], date, start, name = "李芳", mobile }) };
-            request.Headers.Add("X-Resident-Token", BookingLink);
+            request.Headers.Add("X-Resident-Token", BookingLink("+86" + mobile));
             using var response = await http.SendAsync(request);
             if (response.StatusCode == HttpStatusCode.Created) return (response.StatusCode, "+86" + mobile);
         }

@@ -20,7 +20,8 @@ public static class LocalSignIn
 
     public static string EncodePrincipal(string name, IEnumerable<string> roles)
     {
-        var claims = new List<object> { new { typ = "name", val = name } };
+        // Locally the name typed is also the staff id the sign-in carries (sign in as s01 to be staff member s01).
+        var claims = new List<object> { new { typ = "name", val = name }, new { typ = "staff_id", val = name } };
         claims.AddRange(roles.Select(r => new { typ = "roles", val = r }));
         var json = JsonSerializer.Serialize(new { auth_typ = "local", name_typ = "name", role_typ = "roles", claims });
         return Convert.ToBase64String(Encoding.UTF8.GetBytes(json));

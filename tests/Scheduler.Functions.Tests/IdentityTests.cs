@@ -76,6 +76,35 @@ public sealed class IdentityTests(DemoHostFixture demo) : IClassFixture<DemoHost
     }
 
     [Fact]
+    public async Task A_booking_link_books_with_the_mobile_it_was_issued_for_only_and_cannot_be_issued_without_one()
+    {
+        using var staff = await _host.SignedInClientAsync("王伟", "staff");
+        var mine = BookingClient.NewMobile();
+        using var issued = await staff.PostAsync("/api/resident-links", Json($$"""{"purpose":"book","mobile":"{{mine}}","validForHours":2}"""), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var token = (await issued.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty("token").GetString()!;
+        using var noMobile = await staff.PostAsync("/api/resident-links", Json("""{"subject":"resident/r1","purpose":"book"}"""), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, noMobile.StatusCode);
+
+        async Task<(HttpStatusCode Status, JsonElement Body)> BookAsync(string mobile, string start)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/appointments")
+            {
+                Content = BookingClient.Json(BookingClient.Booking("2026-12-10", start, mobile)),
+            };
+            request.Headers.Add("X-Resident-Token", token);
+            using var response = await _host.Client.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+        }
+
+        var forwarded = await BookAsync(BookingClient.NewMobile(), "16:15");
+        Assert.Equal(HttpStatusCode.Forbidden, forwarded.Status);
+        Assert.Equal("verification-required", forwarded.Body.GetProperty("code").GetString());
+        var own = await BookAsync(mine, "16:15");
+        Assert.Equal(HttpStatusCode.Created, own.Status);
+    }
+
+    [Fact]
     public async Task A_forged_token_is_401()
     {
         using var staff = await _host.SignedInClientAsync("clerk", "staff");

@@ -377,6 +377,38 @@ public sealed class SmsLoopTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("Cancelled", list!.Single(r => r.GetProperty("id").GetString() == receipt.GetProperty("id").GetString()).GetProperty("status").GetString());
     }
 
+    public static TheoryData<string, string, int, bool> HostileForms()
+    {
+        var data = new TheoryData<string, string, int, bool>();
+        foreach (var path in new[] { "/api/sms/inbound", "/api/sms/status" })
+        {
+            data.Add(path, new string('k', 2049) + "=v", 400, false);
+            data.Add(path, string.Join('&', Enumerable.Range(0, 51).Select(i => $"f{i}=1")), 400, false);
+            data.Add(path, "Body=" + new string('a', 17 * 1024), 413, false);
+            data.Add(path, "Body=" + new string('a', 17 * 1024), 413, true);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileForms))]
+    public async Task A_webhook_form_beyond_the_limits_is_a_4xx_problem_before_any_signature_is_checked(string path, string body, int status, bool chunked)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        HttpContent content = chunked ? new StreamContent(new MemoryStream(bytes)) : new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        if (chunked) request.Headers.TransferEncodingChunked = true;
+        request.Headers.Add("X-Twilio-Signature", "c2lnbmF0dXJl");
+
+        using var response = await _host.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal(status, problem.GetProperty("status").GetInt32());
+    }
+
     [Fact]
     public async Task The_phone_page_shows_the_inbox_and_the_local_inbox_refuses_a_malformed_number()
     {

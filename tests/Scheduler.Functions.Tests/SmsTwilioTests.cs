@@ -52,23 +52,24 @@ public sealed class SmsTwilioTests : IAsyncLifetime
     {
         var mobile = NewMobile();
         _stub.ScriptFor("+86" + mobile, answers);
-        // Booked by a resident's signed booking link (no verification code, so the script answers the confirmation only).
+        // Booked by a resident's signed booking link for this mobile (no verification code, so the script answers the confirmation only).
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/appointments") { Content = Json(Booking("2026-11-30", start, mobile)) };
         request.Headers.Add("X-Resident-Token", _host.Services.GetRequiredService<Scheduler.Core.Identity.ResidentTokenService>()
-            .Issue("huli", "resident/twilio-test", Scheduler.Core.Identity.PhoneVerification.BookLinkPurpose, Duration.FromHours(1)));
+            .Issue("huli", _host.Services.GetRequiredService<Scheduler.Core.Identity.PhoneVerification>().BookLinkSubject("+86" + mobile),
+                Scheduler.Core.Identity.PhoneVerification.BookLinkPurpose, Duration.FromHours(1)));
         using var response = await _host.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return "+86" + mobile;
     }
 
-    private async Task<StoredSms> WaitForFinalAsync(string to, double seconds = 30)
+    private async Task<StoredSms> WaitForFinalAsync(string to, string kind = SmsKinds.BookingConfirmation, double seconds = 30)
     {
         var outbox = _host.Services.GetRequiredService<TableSmsOutbox>();
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
             var list = await outbox.ListToAsync(to, 10, CancellationToken.None);
-            if (list.FirstOrDefault(s => s.Message.Kind == SmsKinds.BookingConfirmation) is { } sms && SmsStatuses.IsFinal(sms.Status)) return sms;
+            if (list.FirstOrDefault(s => s.Message.Kind == kind) is { } sms && SmsStatuses.IsFinal(sms.Status)) return sms;
             if (DateTime.UtcNow > until) throw new TimeoutException($"No final status for the confirmation to {to}: {string.Join(", ", list.Select(s => s.Status))}");
             await Task.Delay(200);
         }
@@ -127,6 +128,33 @@ public sealed class SmsTwilioTests : IAsyncLifetime
         var failed = await WaitForFinalAsync(other);
         Assert.Equal(SmsStatuses.Failed, failed.Status);
         Assert.Contains("21211", failed.Error);
+    }
+
+    [Fact]
+    public async Task A_verification_code_sent_or_refused_for_good_leaves_its_row_in_the_outbox_without_the_code()
+    {
+        var sentTo = "+86" + NewMobile();
+        var refusedTo = "+86" + NewMobile();
+        _stub.ScriptFor(refusedTo, StubAnswer.BadRequest);
+        foreach (var to in new[] { sentTo, refusedTo })
+            using (var asked = await _host.Client.PostAsync("/api/phone-verifications", Json(new { mobile = to }), TestContext.Current.CancellationToken))
+                Assert.Equal(HttpStatusCode.Accepted, asked.StatusCode);
+
+        var sent = await WaitForFinalAsync(sentTo, SmsKinds.VerificationCode);
+        var refused = await WaitForFinalAsync(refusedTo, SmsKinds.VerificationCode);
+
+        Assert.Equal((SmsStatuses.Sent, SmsStatuses.Failed), (sent.Status, refused.Status));
+        var code = System.Text.RegularExpressions.Regex.Match(_stub.Taken.Single(m => m.To == sentTo).Body, "[0-9]{6}").Value;
+        Assert.Equal(6, code.Length);
+        // The stored row itself, as table sms holds it: every text column, not only what the outbox reads back.
+        var rows = new Azure.Data.Tables.TableClient(azurite.ConnectionString, StorageNames.SmsTable).Query<Azure.Data.Tables.TableEntity>()
+            .Where(e => e.GetString("To") is { } to && (to == sentTo || to == refusedTo)).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, row =>
+        {
+            Assert.Equal(SmsTextRetention.RedactedCode, row.GetString("Text"));
+            Assert.DoesNotContain(row.Select(p => p.Value).OfType<string>(), v => v.Contains(code, StringComparison.Ordinal));
+        });
     }
 
     [Fact]

@@ -78,6 +78,34 @@ public sealed class VerificationTests(DemoHostFixture demo) : IClassFixture<Demo
     }
 
     [Fact]
+    public async Task Asking_for_a_code_checking_it_and_booking_with_it_never_log_the_code_or_the_mobile()
+    {
+        var capture = new LogCapture();
+        await using var host = await SchedulerHost.StartAsync(demo.ConnectionString, replace: capture.AddTo);
+        var mobile = NewMobile();
+        var e164 = "+86" + mobile;
+
+        var code = await SendCodeAsync(host.Client, e164);
+        Assert.NotNull(code);
+        await Sms.WaitForAsync(host.Client, e164, "verification-code");
+        var wrong = await SendAsync(host.Client, "/api/phone-verifications/check", new { mobile = e164, code = code == "000000" ? "111111" : "000000" });
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.Status);
+        var right = await SendAsync(host.Client, "/api/phone-verifications/check", new { mobile = e164, code });
+        Assert.Equal(HttpStatusCode.OK, right.Status);
+        var booked = await SendAsync(host.Client, "/api/appointments", new { itemId = "pension-certification", date = "2026-12-10", start = "14:45", name = "李芳", mobile = e164,
+            verificationCode = code });
+        Assert.Equal(HttpStatusCode.Created, booked.Status);
+        // The confirmation's delivery is logged too.
+        await Sms.WaitForAsync(host.Client, e164, "booking-confirmation");
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+
+        var entries = capture.Entries;
+        Assert.Contains(entries, e => e.Text.Contains("SMS step", StringComparison.Ordinal));
+        Assert.DoesNotContain(entries, e => e.Text.Contains(code!, StringComparison.Ordinal));
+        Assert.DoesNotContain(entries, e => e.Text.Contains(mobile, StringComparison.Ordinal) || e.Text.Contains(mobile[3..], StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_wrong_or_malformed_code_on_the_check_endpoint_is_refused_in_problem_json()
     {
         var e164 = "+86" + NewMobile();

@@ -177,13 +177,13 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
     {
         var caller = RoleGate.Caller(request);
         if (action is "green-confirm" or "green-downgrade")
-            return await Respond(status.CheckGreenClaimAsync(Centre, id, action == "green-confirm", caller, cancellationToken), cancellationToken);
+            return await Respond(status.CheckGreenClaimAsync(Centre, id, action == "green-confirm", caller, cancellationToken), cancellationToken, forStaff: true);
         if (action == "reschedule")
         {
             var (body, bad) = await RequestBody.ReadJsonAsync<RescheduleRequest>(request, cancellationToken);
             if (bad is not null) return bad;
             if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem) || !Outcomes.TryTime(body.Start, "start", out var start, out problem)) return problem!;
-            return await Respond(reschedule.RescheduleAsync(Centre, id, date, start, caller, cancellationToken), cancellationToken);
+            return await Respond(reschedule.RescheduleAsync(Centre, id, date, start, caller, cancellationToken), cancellationToken, forStaff: true);
         }
         AppointmentAction? chosen = action switch
         {
@@ -195,12 +195,12 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         };
         return chosen is not { } known
             ? Problems.NotFound($"Unknown action '{action}': use check-in, served, no-show, cancel, reschedule, green-confirm or green-downgrade.")
-            : await Respond(status.ApplyAsync(Centre, id, known, caller!, cancellationToken), cancellationToken);
+            : await Respond(status.ApplyAsync(Centre, id, known, caller!, cancellationToken), cancellationToken, forStaff: true);
     }
 
     [RequireRole(Roles.Staff)]
     [Function("StaffGetAppointment")]
-    [ApiOperation("An appointment, for staff.", Tag = "staff", Access = "staff")]
+    [ApiOperation("An appointment, for staff, with where its green-channel claim stands (greenCheck: Pending until confirmed or downgraded at the window).", Tag = "staff", Access = "staff")]
     [ApiResponse(200, "The appointment.", Type = typeof(AppointmentView))]
     [ApiResponse(404, "No such appointment.")]
     public async Task<IActionResult> StaffGet(
@@ -208,7 +208,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
     {
         var result = await queries.GetAsync(Centre, id, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
-        return new OkObjectResult(await ViewAsync(result.Value!.Appointment, cancellationToken));
+        return new OkObjectResult(await ViewAsync(result.Value!.Appointment, cancellationToken, forStaff: true));
     }
 
     [RequireRole(Roles.Staff)]
@@ -223,7 +223,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         var list = await queries.DayAsync(Centre, Empty(request.Query["categoryId"]), date, cancellationToken);
         if (list.Error is { } error) return Outcomes.Problem(error);
         var profile = (await centres.GetAsync(Centre, cancellationToken))!.Profile;
-        return new OkObjectResult(list.Value!.Select(a => AppointmentView.Of(a, profile)).ToList());
+        return new OkObjectResult(list.Value!.Select(a => AppointmentView.Of(a, profile, forStaff: true)).ToList());
     }
 
     [RateLimited(Scheduler.Core.Abuse.RateScopes.ExtendedHours)]
@@ -274,14 +274,14 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         };
     }
 
-    private async Task<IActionResult> Respond(Task<Outcome<Appointment>> work, CancellationToken cancellationToken)
+    private async Task<IActionResult> Respond(Task<Outcome<Appointment>> work, CancellationToken cancellationToken, bool forStaff = false)
     {
         var result = await work;
-        return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(await ViewAsync(result.Value!, cancellationToken));
+        return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(await ViewAsync(result.Value!, cancellationToken, forStaff));
     }
 
-    private async Task<AppointmentView> ViewAsync(Appointment a, CancellationToken cancellationToken) =>
-        AppointmentView.Of(a, (await centres.GetAsync(Centre, cancellationToken))!.Profile);
+    private async Task<AppointmentView> ViewAsync(Appointment a, CancellationToken cancellationToken, bool forStaff = false) =>
+        AppointmentView.Of(a, (await centres.GetAsync(Centre, cancellationToken))!.Profile, forStaff);
 
     private async Task<BookedView> BookedViewAsync(Booked booked, CancellationToken cancellationToken) =>
         new(await ViewAsync(booked.Appointment, cancellationToken), booked.ManageToken, ManageUrl(booked.ManageToken));

@@ -44,9 +44,14 @@ public sealed record AppointmentView(
     Instant? ConfirmBy,
     IReadOnlyList<LocalizedText> Documents,
     LocalizedText CentreName,
-    string CentreAddress)
+    string CentreAddress,
+    GreenCheck? GreenCheck = null)
 {
-    public static AppointmentView Of(Appointment a, CentreProfile profile)
+    /// <summary>
+    /// The appointment as shown; <paramref name="forStaff"/> adds where its green-channel claim stands
+    /// (<c>Pending</c> until staff at the window confirm or downgrade it), which residents are not shown.
+    /// </summary>
+    public static AppointmentView Of(Appointment a, CentreProfile profile, bool forStaff = false)
     {
         var name = a.IsBundle
             ? profile.Bundles.FirstOrDefault(b => b.Id == a.BookableId)?.Name
@@ -55,7 +60,7 @@ public sealed record AppointmentView(
             .DistinctBy(d => d.Zh).ToList();
         return new AppointmentView(a.Id, a.Status, a.CategoryId, a.BookableId, a.IsBundle, name ?? new LocalizedText(a.BookableId, a.BookableId),
             a.Date, a.Start, a.End, a.ResidentName, Redact.Phone(a.Mobile), a.Priority, a.Proxy, a.Language, a.ConfirmBy, documents,
-            profile.Centre.Name, profile.Centre.Address);
+            profile.Centre.Name, profile.Centre.Address, forStaff ? a.GreenCheck : null);
     }
 }
 

@@ -124,7 +124,7 @@ public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery
 
     [RequireRole(Roles.Staff)]
     [Function("StaffSchedule")]
-    [ApiOperation("A staff member's published day: visits in order with times and addresses. Staff read their own day (the staff id is their sign-in's id or name); dispatchers any.",
+    [ApiOperation("A staff member's published day: visits in order with times and addresses. Staff read their own day (the staff id their sign-in carries, claim staff_id or employeeid); dispatchers any.",
         Tag = "staff", Access = "staff (their own day), dispatchers (any)")]
     [ApiResponse(200, "The schedule (empty when nothing is published).", Type = typeof(StaffSchedule))]
     [ApiResponse(400, "No date or staff id.")]
@@ -139,7 +139,11 @@ public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery
         return schedule.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(schedule.Value);
     }
 
-    /// <summary>Whether the signed-in member of staff is the staff member <paramref name="staffId"/>: their sign-in's id or display name.</summary>
+    /// <summary>
+    /// Whether the signed-in member of staff is the staff member <paramref name="staffId"/>: the staff id their sign-in
+    /// carries (claim <c>staff_id</c> or <c>employeeid</c>), or their sign-in's id itself; never a display name, which
+    /// is not unique and not the centre's to give.
+    /// </summary>
     private static bool IsSelf(Scheduler.Core.Identity.StaffCaller caller, string staffId) =>
-        staffId.Length > 0 && (caller.UserId == staffId || caller.DisplayName == staffId);
+        staffId.Length > 0 && (string.Equals(caller.StaffId, staffId, StringComparison.Ordinal) || string.Equals(caller.UserId, staffId, StringComparison.Ordinal));
 }

@@ -84,6 +84,9 @@ public sealed class CallerResolver
         };
     }
 
+    /// <summary>The claim naming the centre's id of the member of staff signed in (<c>employeeid</c> is read too).</summary>
+    public const string StaffIdClaim = "staff_id";
+
     internal static StaffCaller? ReadPrincipal(string base64, string? principalId)
     {
         try
@@ -94,7 +97,7 @@ public sealed class CallerResolver
             var roleType = root.TryGetProperty("role_typ", out var rt) ? rt.GetString() : null;
             nameType ??= "name";
             roleType ??= "roles";
-            string? name = null, id = null;
+            string? name = null, id = null, staffId = null;
             var roles = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var claim in root.GetProperty("claims").EnumerateArray())
             {
@@ -104,9 +107,10 @@ public sealed class CallerResolver
                 if (typ == nameType) name ??= val;
                 else if (typ == roleType || typ == "roles" || typ.EndsWith("/role", StringComparison.Ordinal)) roles.Add(val);
                 else if (typ.EndsWith("/objectidentifier", StringComparison.Ordinal) || typ == "oid") id ??= val;
+                else if (typ is StaffIdClaim or "employeeid") staffId ??= val;
             }
             id = string.IsNullOrEmpty(principalId) ? id ?? name : principalId;
-            return string.IsNullOrEmpty(id) ? null : new StaffCaller(id, name ?? id, roles);
+            return string.IsNullOrEmpty(id) ? null : new StaffCaller(id, name ?? id, roles, staffId);
         }
         catch (Exception e) when (e is FormatException or JsonException or KeyNotFoundException or InvalidOperationException)
         {

@@ -13,8 +13,9 @@ namespace Scheduler.Functions.Identity;
 
 public sealed record WhoAmI(string Kind, string AuditName, string? DisplayName, IReadOnlyList<string> Roles, string? Subject, string? Purpose, Instant? Expires);
 
-[ApiBody("subject", "purpose")]
-public sealed record ResidentLinkRequest(string? Subject, string? Purpose, int? ValidForHours);
+[ApiBody("purpose")]
+/// <summary>A link to issue: <c>subject</c> and <c>purpose</c>; a <c>book</c> link names the resident's <c>mobile</c> instead of a subject.</summary>
+public sealed record ResidentLinkRequest(string? Subject, string? Purpose, int? ValidForHours, string? Mobile = null);
 
 public sealed record ResidentLink(string Token, string Url, Instant Expires);
 
@@ -49,7 +50,7 @@ public sealed class IdentityFunctions(CallerResolver callers, IssueResidentLink 
         var caller = RoleGate.Caller(request);
         var (body, bad) = await RequestBody.ReadJsonAsync<ResidentLinkRequest>(request, cancellationToken);
         if (bad is not null) return bad;
-        var issued = await links.IssueAsync(options.Value.CentreId, body!.Subject, body.Purpose, body.ValidForHours, caller!, cancellationToken);
+        var issued = await links.IssueAsync(options.Value.CentreId, body!.Subject, body.Purpose, body.ValidForHours, caller!, cancellationToken, body.Mobile);
         if (issued.Error is { } error) return Outcomes.Problem(error);
         var link = issued.Value!;
         var url = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/{(link.OpensManagePage ? "pages/manage" : "me")}?{CallerResolver.TokenQuery}={Uri.EscapeDataString(link.Token)}";

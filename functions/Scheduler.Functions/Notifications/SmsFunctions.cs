@@ -56,7 +56,9 @@ public sealed class SmsFunctions(DeliverSms deliver, RecordSmsStatus statuses, H
     [Function("SmsStatus")]
     [ApiOperation("Twilio's delivery status callback: the message's status moves forward only.", Tag = "sms", Access = "Twilio (X-Twilio-Signature)")]
     [ApiResponse(204, "Recorded (or nothing to change).")]
+    [ApiResponse(400, "The form is malformed or has too many fields.")]
     [ApiResponse(403, "Missing or wrong signature.")]
+    [ApiResponse(413, "The form is larger than 16 KB.")]
     public async Task<IActionResult> Status([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sms/status")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (signed, refused) = await SignedFormAsync(request, cancellationToken);
@@ -73,7 +75,9 @@ public sealed class SmsFunctions(DeliverSms deliver, RecordSmsStatus statuses, H
     [ApiOperation("Twilio's inbound SMS webhook: a resident's reply (1 confirm, 2 cancel, 3 change, BOOK, HELP, STOP, START, a choice's number, a 1-5 rating). Answers are sent as SMS.",
         Tag = "sms", Access = "Twilio (X-Twilio-Signature)")]
     [ApiResponse(200, "Empty TwiML; the answer goes out through the outbox.", ContentType = "text/xml")]
+    [ApiResponse(400, "The form is malformed or has too many fields.")]
     [ApiResponse(403, "Missing or wrong signature.")]
+    [ApiResponse(413, "The form is larger than 16 KB.")]
     public async Task<IActionResult> Inbound([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "sms/inbound")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (signed, refused) = await SignedFormAsync(request, cancellationToken);
@@ -87,13 +91,13 @@ public sealed class SmsFunctions(DeliverSms deliver, RecordSmsStatus statuses, H
     }
 
     [Function("LocalSms")]
-    [ApiOperation("Local development only (Sms:Provider local): the messages to a number, newest first.", Tag = "sms")]
+    [ApiOperation("Local development only (Sms:Provider local on a public base URL on localhost): the messages to a number, newest first.", Tag = "sms")]
     [ApiResponse(200, "The messages.", Type = typeof(IReadOnlyList<LocalSmsView>))]
     [ApiResponse(400, "to is not a number in E.164 form.")]
-    [ApiResponse(404, "SMS are sent through Twilio here.")]
+    [ApiResponse(404, "SMS are sent through Twilio here, or the app serves more than this machine.")]
     public async Task<IActionResult> Local([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "local/sms")] HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!sms.Value.UsesLocal) return Problems.NotFound("The local inbox exists only with Sms:Provider 'local'.");
+        if (LocalInbox.Refusal(sms.Value, options.Value) is { } refused) return Problems.NotFound(refused);
         var to = request.Query["to"].ToString().Trim();
         if (!System.Text.RegularExpressions.Regex.IsMatch(to, @"^\+[1-9][0-9]{6,14}$")) return Problems.Validation("to", "to must be a number in E.164 form, like +8613912345678.");
         var list = await outbox.ListToAsync(to, 100, cancellationToken);
@@ -137,11 +141,26 @@ public sealed class SmsFunctions(DeliverSms deliver, RecordSmsStatus statuses, H
         return new RedirectResult($"/api/pages/{page}?{CallerResolver.TokenQuery}={Uri.EscapeDataString(token)}&lang={stored.Appointment.Language}");
     }
 
+    /// <summary>
+    /// The posted form, read within the pages' limits (16 KB, 50 fields, keys of 2,048 characters) before the signature
+    /// can be checked over it: a body beyond them is 413 or 400, never an exception, and only then is the signature checked.
+    /// </summary>
     private async Task<(Dictionary<string, string>? Form, IActionResult? Refused)> SignedFormAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!request.HasFormContentType) return (null, Problems.Forbidden("Twilio posts a signed form."));
-        var read = await request.ReadFormAsync(cancellationToken);
-        var form = read.ToDictionary(p => p.Key, p => p.Value.ToString());
+        var (read, fault) = await Scheduler.Functions.Pages.PageForm.ReadAsync(request, cancellationToken);
+        switch (fault)
+        {
+            case Scheduler.Functions.Pages.FormFault.NotAForm:
+                return (null, Problems.Forbidden("Twilio posts a signed form (application/x-www-form-urlencoded)."));
+            case Scheduler.Functions.Pages.FormFault.TooLarge:
+                return (null, Problems.Of(StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
+                    $"Twilio's form must be at most {RequestBody.MaxBytes} bytes.", new Dictionary<string, object?> { ["field"] = "$" }));
+            case Scheduler.Functions.Pages.FormFault.Malformed:
+                return (null, Problems.Of(StatusCodes.Status400BadRequest, "The form cannot be read.",
+                    $"The form must be well-formed UTF-8 with at most {Scheduler.Functions.Pages.PageForm.MaxFields} fields and names of at most {Scheduler.Functions.Pages.PageForm.MaxKeyLength} characters.",
+                    new Dictionary<string, object?> { ["field"] = "$" }));
+        }
+        var form = read!;
         if (!signature.IsValid(request, form))
         {
             logger.LogWarning("A request to {Path} without a valid Twilio signature was refused", request.Path);
@@ -149,4 +168,19 @@ public sealed class SmsFunctions(DeliverSms deliver, RecordSmsStatus statuses, H
         }
         return (form, null);
     }
+}
+
+/// <summary>
+/// Whether the local inbox (<c>GET /api/local/sms</c>) and the local phone page may be shown: only with
+/// <c>Sms:Provider</c> <c>local</c> on an app that serves only this machine (<see cref="SchedulerOptions.IsLocal"/>).
+/// Both are anonymous and show every number's codes and links, so a deployment never shows them, whatever its provider.
+/// </summary>
+public static class LocalInbox
+{
+    /// <summary>Why they are refused, or null when they may be shown.</summary>
+    public static string? Refusal(SmsOptions sms, SchedulerOptions scheduler) =>
+        !sms.UsesLocal ? "The local inbox exists only with Sms:Provider 'local'; SMS are sent through the provider here."
+        : !scheduler.IsLocal ? "The local inbox exists only on an app that serves this machine alone (Scheduler:PublicBaseUrl on localhost): "
+                               + "it is anonymous and shows every number's codes and links, so a deployment never shows it, even with Sms:Provider 'local'."
+        : null;
 }

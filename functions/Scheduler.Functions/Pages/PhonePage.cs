@@ -11,17 +11,18 @@ namespace Scheduler.Functions.Pages;
 /// Local development only: a phone-like page showing the messages to a number (the local inbox) with a box to type
 /// a reply. phone.js signs the reply as Twilio would (HMAC-SHA1 with the local auth token over the public URL and
 /// the form), posts it to the real <c>/api/sms/inbound</c> and shows the answer when it arrives. It exists only with
-/// <c>Sms:Provider</c> <c>local</c>.
+/// <c>Sms:Provider</c> <c>local</c> on an app that serves only this machine (<see cref="Scheduler.Functions.Notifications.LocalInbox"/>).
 /// </summary>
 public sealed class PhonePage(TableSmsOutbox outbox, ICentreDirectory centres, IOptions<SmsOptions> sms, IOptions<TwilioOptions> twilio, IOptions<SchedulerOptions> options)
 {
     [Function("PagePhone")]
     [ApiOperation("Local development only: a phone showing a number's SMS, to reply from.", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
-    [ApiResponse(404, "SMS are sent through Twilio here.")]
+    [ApiResponse(404, "SMS are sent through Twilio here, or the app serves more than this machine.")]
     public async Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/phone")] HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!sms.Value.UsesLocal || string.IsNullOrEmpty(twilio.Value.AuthToken)) return Problems.NotFound("The local phone exists only with Sms:Provider 'local' and a Twilio:AuthToken to sign with.");
+        if (Scheduler.Functions.Notifications.LocalInbox.Refusal(sms.Value, options.Value) is { } refused) return Problems.NotFound(refused);
+        if (string.IsNullOrEmpty(twilio.Value.AuthToken)) return Problems.NotFound("The local phone needs a Twilio:AuthToken to sign its replies with.");
         var to = request.Query["to"].ToString().Trim();
         if (!System.Text.RegularExpressions.Regex.IsMatch(to, @"^\+[1-9][0-9]{6,14}$")) return Problems.Validation("to", "to must be a number in E.164 form, like +8613912345678.");
         var lang = Lang.For(request.Query["lang"]);

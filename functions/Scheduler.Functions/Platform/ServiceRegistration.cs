@@ -36,6 +36,10 @@ public static class ServiceRegistration
         services.AddSingleton<ISmsContacts>(sp => sp.GetRequiredService<TableSmsOutbox>());
         services.AddSingleton<IRatingStore, TableRatingStore>();
         services.TryAddSingleton(SmsRetryPolicy.Default);
+        // The outbox is the phone only on a local run with the local provider (GET /api/local/sms reads it): everywhere else a
+        // verification code's text is removed once sent.
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<SmsOptions>>().Value.UsesLocal && sp.GetRequiredService<IOptions<SchedulerOptions>>().Value.IsLocal
+            ? SmsTextRetention.KeepAll : SmsTextRetention.RedactCodes);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value.ToSettings());
         services.AddSingleton(sp =>
         {

@@ -24,8 +24,12 @@ public sealed record ResidentCaller(ResidentToken Token) : Caller
     public override string AuditName => $"resident:{Token.Subject}";
 }
 
-/// <summary>A signed-in member of staff; roles are those of <see cref="Roles"/>.</summary>
-public sealed record StaffCaller(string UserId, string DisplayName, IReadOnlySet<string> Roles) : Caller
+/// <summary>
+/// A signed-in member of staff; roles are those of <see cref="Roles"/>. <see cref="StaffId"/> is the centre's id of
+/// this member of staff (<c>s01</c>) when the sign-in carries it (the <c>staff_id</c> or <c>employeeid</c> claim), never
+/// taken from a display name.
+/// </summary>
+public sealed record StaffCaller(string UserId, string DisplayName, IReadOnlySet<string> Roles, string? StaffId = null) : Caller
 {
     public override string AuditName => $"staff:{UserId}";
     public override bool IsInRole(string role) => Roles.Contains(role) || Roles.Contains(Staffing.Roles.Administrator);

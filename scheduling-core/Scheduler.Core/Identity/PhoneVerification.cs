@@ -176,7 +176,7 @@ public sealed class PhoneVerification
 
     /// <summary>
     /// Whether the person acting may use <paramref name="e164"/>: a proof from this device for it, a code just sent to it,
-    /// a resident's signed booking link, staff booking with the resident's consent, or the number itself replying by SMS.
+    /// a resident's signed booking link issued for this mobile, staff booking with the resident's consent, or the number itself replying by SMS.
     /// </summary>
     public async Task<Outcome<MobileVerified>> VerifyAsync(string centreId, string e164, string? code, string? proof, Caller caller, CancellationToken cancellationToken)
     {
@@ -184,7 +184,9 @@ public sealed class PhoneVerification
         {
             case StaffCaller s when s.IsInRole(Staffing.Roles.Staff):
                 return Outcome<MobileVerified>.Ok(new MobileVerified(VerifiedBy.StaffAssisted, null));
-            case ResidentCaller r when r.Token.Purpose == BookLinkPurpose && r.Token.CentreId == centreId:
+            // A booking link stands for the one mobile it was issued for; with another number (or a link naming none)
+            // the booking needs that number's code or proof like anyone's.
+            case ResidentCaller r when r.Token.Purpose == BookLinkPurpose && r.Token.CentreId == centreId && r.Token.Subject == BookLinkSubject(e164):
                 return Outcome<MobileVerified>.Ok(new MobileVerified(VerifiedBy.ResidentLink, null));
             case SmsReplyCaller reply when reply.MobileKey == _pseudonyms.Mobile(e164):
                 return Outcome<MobileVerified>.Ok(new MobileVerified(VerifiedBy.SmsReply, null));
@@ -210,6 +212,9 @@ public sealed class PhoneVerification
         new(_proofs.Issue(centreId, Subject(mobileKey), ProofPurpose, _settings.ProofLifetime), _clock.GetCurrentInstant() + _settings.ProofLifetime);
 
     private static string Subject(string mobileKey) => $"mobile/{mobileKey}";
+
+    /// <summary>The subject of a <c>book</c> link issued for <paramref name="e164"/>: the mobile's pseudonym, never the number.</summary>
+    public string BookLinkSubject(string e164) => Subject(_pseudonyms.Mobile(e164));
 
     private string Hash(string mobileKey, string challengeId, string code) =>
         Convert.ToHexString(HMACSHA256.HashData(_codeKey, Encoding.UTF8.GetBytes($"{mobileKey}|{challengeId}|{code}")));

@@ -92,6 +92,20 @@ public sealed record SmsRetryPolicy(IReadOnlyList<Duration> Backoff, Duration In
         Duration.FromMinutes(2));
 }
 
+/// <summary>
+/// What the outbox keeps of a message once its sending has ended. A verification code is worth nothing once sent and
+/// is a secret until it expires, so with <see cref="RedactCodesOnceSent"/> its text is replaced by
+/// <see cref="RedactedCode"/> when it is sent or given up (the row stays, with its status, for delivery callbacks and
+/// counts). Only a local run that reads the outbox as the phone keeps it (<c>GET /api/local/sms</c>).
+/// </summary>
+public sealed record SmsTextRetention(bool RedactCodesOnceSent)
+{
+    public const string RedactedCode = "(verification code removed once sent)";
+
+    public static SmsTextRetention RedactCodes { get; } = new(true);
+    public static SmsTextRetention KeepAll { get; } = new(false);
+}
+
 /// <summary>What one delivery step did; <see cref="Ended"/> is the message when this step gave it its final status.</summary>
 public sealed record DeliveryStep(string Status, string Detail, OutboundSms? Ended = null);
 
@@ -102,8 +116,10 @@ public sealed record DeliveryStep(string Status, string Detail, OutboundSms? End
 /// 21610 is recorded as opted out; other refusals as failed with their code. When the request went out and no
 /// answer came, or a message is found in flight from an attempt that never finished, the provider is asked first:
 /// found means sent, not found means safe to send again, and a failed look-up leaves it uncertain, not sent again.
+/// A verification code's text is removed once its sending ends (<see cref="SmsTextRetention"/>).
 /// </summary>
-public sealed class DeliverSms(ISmsStore store, ISmsSendQueue queue, ISmsProvider provider, ISmsContacts contacts, IClock clock, SmsRetryPolicy policy)
+public sealed class DeliverSms(ISmsStore store, ISmsSendQueue queue, ISmsProvider provider, ISmsContacts contacts, IClock clock, SmsRetryPolicy policy,
+    SmsTextRetention retention)
 {
     private IReadOnlyList<Duration> Backoff => policy.Backoff;
     private Duration InFlightGrace => policy.InFlightGrace;
@@ -171,9 +187,13 @@ public sealed class DeliverSms(ISmsStore store, ISmsSendQueue queue, ISmsProvide
         return await EndAsync(r, s with { Status = SmsStatuses.Sent, ProviderId = providerId, ProviderStatus = providerStatus, Error = null }, cancellationToken);
     }
 
+    /// <summary>Records the final status; a verification code's text goes with it (<see cref="SmsTextRetention"/>).</summary>
     private async Task<DeliveryStep> EndAsync(SmsRef r, StoredSms s, CancellationToken cancellationToken)
     {
-        await store.ReplaceAsync(r, s, cancellationToken);
+        var kept = retention.RedactCodesOnceSent && s.Message.Kind == SmsKinds.VerificationCode
+            ? s with { Message = s.Message with { Text = SmsTextRetention.RedactedCode } }
+            : s;
+        await store.ReplaceAsync(r, kept, cancellationToken);
         return new(s.Status, s.Error ?? s.ProviderStatus ?? "", s.Message);
     }
 }

@@ -387,16 +387,21 @@ public sealed class BookAppointmentTests
     }
 
     [Fact]
-    public async Task A_resident_booking_link_counts_as_verified_and_a_manage_link_does_not()
+    public async Task A_resident_booking_link_counts_as_verified_for_its_own_mobile_only_and_a_manage_link_does_not()
     {
-        var book = new ResidentCaller(new ResidentToken(TestCentre.Id, "resident/r1", PhoneVerification.BookLinkPurpose, TestCentre.Now + Duration.FromDays(1)));
+        var mine = NewMobile();
+        var book = new ResidentCaller(new ResidentToken(TestCentre.Id, _w.Verification.BookLinkSubject("+86" + mine), PhoneVerification.BookLinkPurpose,
+            TestCentre.Now + Duration.FromDays(1)));
+        var noMobile = new ResidentCaller(new ResidentToken(TestCentre.Id, "resident/r1", PhoneVerification.BookLinkPurpose, TestCentre.Now + Duration.FromDays(1)));
         var manage = new ResidentCaller(new ResidentToken(TestCentre.Id, "appointment/x", ManageLinks.Purpose, TestCentre.Now + Duration.FromDays(1)));
 
-        var byLink = await _w.Book.BookAsync(TestCentre.Id, Command(Monday, 9, 0), book, CancellationToken.None);
+        var byLink = await _w.Book.BookAsync(TestCentre.Id, Command(Monday, 9, 0, mine), book, CancellationToken.None);
+        var forwarded = await _w.Book.BookAsync(TestCentre.Id, Command(Monday, 9, 30), book, CancellationToken.None);
+        var byLinkWithoutMobile = await _w.Book.BookAsync(TestCentre.Id, Command(Monday, 9, 45), noMobile, CancellationToken.None);
         var byManage = await _w.Book.BookAsync(TestCentre.Id, Command(Monday, 9, 15), manage, CancellationToken.None);
 
         Assert.Equal(VerifiedBy.ResidentLink, byLink.Value?.Appointment.VerifiedBy);
-        Assert.Equal(ErrorCodes.VerificationRequired, byManage.Error?.Code);
+        Assert.All(new[] { forwarded, byLinkWithoutMobile, byManage }, o => Assert.Equal(ErrorCodes.VerificationRequired, o.Error?.Code));
     }
 
     [Fact]

@@ -109,7 +109,7 @@ public sealed class DeliverSmsTests
     {
         var fakes = new Fakes();
         var clock = new FakeClock(Now);
-        return (new DeliverSms(fakes, fakes, provider, fakes, clock, SmsRetryPolicy.Default), fakes, clock);
+        return (new DeliverSms(fakes, fakes, provider, fakes, clock, SmsRetryPolicy.Default, SmsTextRetention.RedactCodes), fakes, clock);
     }
 
     private static readonly SmsRef Ref = new("+8613912345678", "k1");
@@ -129,6 +129,28 @@ public sealed class DeliverSmsTests
         Assert.Equal([Duration.FromSeconds(10), Duration.FromSeconds(30), Duration.FromMinutes(1)], fakes.Queued.Select(q => q.Delay));
         Assert.Equal(("SM1", SmsStatuses.Sent, 4), (fakes.Rows["k1"].ProviderId, fakes.Rows["k1"].Status, fakes.Rows["k1"].Attempts));
         Assert.Equal("k1", fakes.Index["SM1"]);
+    }
+
+    [Fact]
+    public async Task A_verification_code_once_sent_keeps_its_row_without_its_text_and_other_messages_keep_theirs()
+    {
+        var provider = new ScriptedProvider(Accepted, new ProviderResult(ProviderOutcome.Rejected, null, null, "21211"), Accepted);
+        var (deliver, fakes, _) = Make(provider);
+        var code = Message() with { Key = "code", Kind = SmsKinds.VerificationCode, Text = "【湖里政务】验证码123456，5分钟内有效。" };
+        var refused = code with { Key = "code-2" };
+        fakes.Add(code);
+        fakes.Add(refused);
+        fakes.Add(Message());
+
+        var sent = await deliver.RunAsync(new SmsRef(code.To, code.Key), CancellationToken.None);
+        await deliver.RunAsync(new SmsRef(refused.To, refused.Key), CancellationToken.None);
+        await deliver.RunAsync(Ref, CancellationToken.None);
+
+        Assert.Equal(code.Text, provider.Sent[0].Text);
+        Assert.Equal(code.Text, sent.Ended!.Text); // in hand for the step's metrics, never stored again
+        Assert.Equal((SmsStatuses.Sent, SmsTextRetention.RedactedCode), (fakes.Rows["code"].Status, fakes.Rows["code"].Message.Text));
+        Assert.Equal((SmsStatuses.Failed, SmsTextRetention.RedactedCode), (fakes.Rows["code-2"].Status, fakes.Rows["code-2"].Message.Text));
+        Assert.Equal("【湖里政务】您好", fakes.Rows["k1"].Message.Text);
     }
 
     [Fact]

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Scheduler.Testing;
+using Xunit;
+using static Scheduler.Functions.Tests.BookingClient;
+
+namespace Scheduler.Functions.Tests;
+
+/// <summary>
+/// Each rate limit of ADR 0015 over HTTP on a dev host of its own per test, its limits set low through the
+/// <c>RateLimits__*</c> settings, the client's address from <c>X-Forwarded-For</c>. The counters live in the assembly's
+/// shared Azurite under pseudonyms of addresses and numbers, so every test speaks from addresses and numbers of its own.
+/// </summary>
+public sealed class RateLimitTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private static int _nextAddress = Random.Shared.Next(0, 200) * 250;
+    private TestDevHost _host = null!;
+
+    public async ValueTask InitializeAsync() => _host = await StartAsync(_ => { });
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    /// <summary>A host with the deployment's limits, then <paramref name="limits"/>' changes to them.</summary>
+    private Task<TestDevHost> StartAsync(Action<Dictionary<string, string?>> limits) =>
+        SchedulerHost.StartAsync(azurite.ConnectionString, adjust: s =>
+        {
+            SchedulerHost.WithRateLimits(s);
+            s["RateLimits__BookingPerMobile"] = "2";
+            s["RateLimits__BookingPerAddress"] = "2";
+            s["RateLimits__TokenPagesPerAddress"] = "3";
+            s["RateLimits__HomeVisitPerAddress"] = "2";
+            s["RateLimits__CodesPerAddress"] = "2";
+            limits(s);
+        });
+
+    /// <summary>An address no other test uses (198.18.0.0/15, the benchmarking range).</summary>
+    private static string NewAddress()
+    {
+        var n = Interlocked.Increment(ref _nextAddress);
+        return $"198.{18 + n / 65536 % 2}.{n / 256 % 256}.{n % 256}";
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(TestDevHost host, HttpMethod method, string path, string address, HttpContent? content = null,
+        string? proof = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Add("X-Forwarded-For", address);
+        if (proof is not null) request.Headers.Add("X-Mobile-Proof", proof);
+        return await host.Client.SendAsync(request);
+    }
+
+    private static async Task AssertLimitedAsync(HttpResponseMessage response, string? field = null)
+    {
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.True(int.Parse(response.Headers.GetValues("Retry-After").Single()) is > 0 and <= 24 * 3600);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("rate-limited", problem.GetProperty("code").GetString());
+        if (field is not null) Assert.Equal(field, problem.GetProperty("field").GetString());
+    }
+
+    /// <summary>A page answers 429 with Retry-After (how the page reads is the page's own affair).</summary>
+    private static void AssertPageLimited(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.True(int.Parse(response.Headers.GetValues("Retry-After").Single()) > 0);
+    }
+
+    [Fact]
+    public async Task Bookings_for_one_mobile_from_several_addresses_stop_at_the_per_mobile_limit()
+    {
+        var mobile = NewMobile();
+        var proof = await ProofAsync(_host.Client, "+86" + mobile);
+        Assert.NotNull(proof);
+        var answers = new List<HttpResponseMessage>();
+        // One item a day per resident: three days.
+        foreach (var date in new[] { "2026-12-08", "2026-12-09", "2026-12-10" })
+            answers.Add(await SendAsync(_host, HttpMethod.Post, "/api/appointments", NewAddress(), Json(Booking(date, "08:30", mobile)), proof));
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created], answers.Take(2).Select(a => a.StatusCode));
+        await AssertLimitedAsync(answers[2], "mobile");
+    }
+
+    [Fact]
+    public async Task A_token_page_and_the_token_api_are_limited_per_address()
+    {
+        var address = NewAddress();
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 4; i++) answers.Add(await SendAsync(_host, HttpMethod.Get, "/api/pages/manage?token=not-a-token", address));
+        var api = await SendAsync(_host, HttpMethod.Get, "/api/appointments/social.none?token=not-a-token", address);
+        var elsewhere = await SendAsync(_host, HttpMethod.Get, "/api/pages/manage?token=not-a-token", NewAddress());
+
+        Assert.All(answers.Take(3), a => Assert.NotEqual(HttpStatusCode.TooManyRequests, a.StatusCode));
+        AssertPageLimited(answers[3]);
+        await AssertLimitedAsync(api, "address");
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, elsewhere.StatusCode);
+    }
+
+    [Fact]
+    public async Task Home_visit_requests_over_http_are_limited_per_address_whatever_the_mobile()
+    {
+        var address = NewAddress();
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++)
+            answers.Add(await SendAsync(_host, HttpMethod.Post, "/api/home-visits", address, Json(new Dictionary<string, object?>
+            {
+                ["name"] = "林秀兰" + i, ["mobile"] = NewMobile(), ["reason"] = "Aged60Plus", ["location"] = new { latitude = 24.52, longitude = 118.12 },
+                ["address"] = $"福建省厦门市湖里区县后社区{i + 1}号", ["itemId"] = "pension-certification",
+                ["windows"] = new[] { new { date = "2026-12-10", from = "09:00", to = "11:00" } }, ["urgency"] = "Soon",
+            })));
+
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted], answers.Take(2).Select(a => a.StatusCode));
+        await AssertLimitedAsync(answers[2], "address");
+    }
+
+    [Fact]
+    public async Task The_booking_page_and_its_code_page_posts_are_limited_per_address()
+    {
+        var address = NewAddress();
+        HttpContent Form(string mobile) => new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["service"] = "item.pension-certification", ["date"] = "2026-12-10", ["start"] = "10:00", ["name"] = "李芳", ["mobile"] = mobile, ["lang"] = "zh",
+        });
+        var books = new List<HttpResponseMessage>();
+        var codes = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++)
+        {
+            books.Add(await SendAsync(_host, HttpMethod.Post, "/api/pages/book", address, Form(NewMobile())));
+            codes.Add(await SendAsync(_host, HttpMethod.Post, "/api/pages/book/code", address, Form(NewMobile())));
+        }
+
+        Assert.All(books.Take(2).Concat(codes.Take(2)), a => Assert.NotEqual(HttpStatusCode.TooManyRequests, a.StatusCode));
+        AssertPageLimited(books[2]);
+        AssertPageLimited(codes[2]);
+    }
+
+    [Fact]
+    public async Task A_changed_setting_changes_the_limit()
+    {
+        // Codes per mobile: the deployment's five, then the same host configured for two.
+        async Task<List<HttpStatusCode>> AskAsync(TestDevHost host, int times)
+        {
+            var e164 = "+86" + NewMobile();
+            var answers = new List<HttpStatusCode>();
+            for (var i = 0; i < times; i++)
+                using (var response = await SendAsync(host, HttpMethod.Post, "/api/phone-verifications", NewAddress(), Json(new { mobile = e164 })))
+                    answers.Add(response.StatusCode);
+            return answers;
+        }
+
+        var byDefault = await AskAsync(_host, 6);
+        await using var changed = await StartAsync(s => s["RateLimits__CodesPerMobile"] = "2");
+        var lowered = await AskAsync(changed, 3);
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Accepted, 5), HttpStatusCode.TooManyRequests], byDefault);
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests], lowered);
+    }
+}
