@@ -26,6 +26,9 @@ public sealed partial record Words
     public static readonly Words MostAsked = new("大家常办", "Most people come for");
     public static readonly Words OneVisit = new("一件事一次办", "Several services in one visit");
     public static readonly Words DoneWhileYouWait = new("当场办结", "Done while you wait");
+    public static readonly Words PromisedDays = new("承诺{0}个工作日办结", "Done within {0} working days");
+    public static readonly Words AboutMinutes = new("约{0}分钟", "about {0} minutes");
+    public static readonly Words StepOf = new("第{0}步，共{1}步", "Step {0} of {1}");
 
     // Choose a day and a time
     public static readonly Words ChooseDay = new("选择日期", "Choose a day");
@@ -35,6 +38,11 @@ public sealed partial record Words
     public static readonly Words Afternoon = new("下午", "Afternoon");
     public static readonly Words Evening = new("晚上", "Evening");
     public static readonly Words NoSeats = new("已约满", "Full");
+    public static readonly Words SeatsOneLeft = new("只剩1个名额", "1 place left");
+    public static readonly Words SeatsFewLeft = new("还剩{0}个名额", "{0} places left");
+    public static readonly Words SeatsFree = new("还有{0}个名额", "{0} places free");
+    public static readonly Words TimesFreeOne = new("1个时段可约", "1 time free");
+    public static readonly Words TimesFreeMany = new("{0}个时段可约", "{0} times free");
     public static readonly Words FullyBooked = new("近期已约满。可申请中午、晚上或周末办理，请拨打咨询电话。", "Fully booked for now. You can ask the centre for a lunchtime, evening or weekend time: call us.");
     public static readonly Words DayFull = new("这一天已约满，请换一天。", "That day is full; please choose another.");
     public static readonly Words NoSuchService = new("没有这个事项。", "There is no such service.");
