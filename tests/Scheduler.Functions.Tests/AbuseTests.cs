@@ -139,7 +139,7 @@ public sealed class AbuseTests : IAsyncLifetime
         // The form's language, or the query's.
         using var english = await PostFormFromAsync(address, "/api/pages/book/code", $"mobile=%2B86{NewMobile()}&lang=en");
         Assert.Equal(HttpStatusCode.TooManyRequests, english.StatusCode);
-        Assert.Contains("Please try again in", await english.Content.ReadAsStringAsync());
+        Assert.Contains("please try again in", await english.Content.ReadAsStringAsync());
         using var byQuery = await PostFormFromAsync(address, "/api/pages/book/code?lang=en", "");
         Assert.Contains("<html lang=\"en\"", await byQuery.Content.ReadAsStringAsync());
         Assert.True(byQuery.Headers.Contains("Retry-After"));
