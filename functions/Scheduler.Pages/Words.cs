@@ -11,6 +11,9 @@ public sealed partial record Words
     public static readonly Words Hours = new("办公时间", "Opening hours");
     public static readonly Words Phone = new("咨询电话", "Phone");
     public static readonly Words LunchOpen = new("中午不休息", "Open at lunchtime");
+    public static readonly Words DayRange = new("{0}至{1}", "{0}–{1}");
+    public static readonly Words HoursOnlyFor = new("（{0}）", " ({0} only)");
+    public static readonly Words ListSeparator = new("、", ", ");
     public static readonly Words Steps = new("预约步骤", "Steps");
     public static readonly Words Back = new("返回上一步", "Back");
     public static readonly Words HomeVisitLink = new("行动不便？申请上门服务", "Cannot come in? Ask for a home visit");

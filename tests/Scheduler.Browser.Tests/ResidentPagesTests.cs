@@ -342,6 +342,15 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
         var feed = await Host.Services.GetRequiredService<IStaffFeeds>().GetOrCreateAsync("huli", "s01", TestContext.Current.CancellationToken);
         await page.GotoAsync($"/api/pages/staff-day?t={Uri.EscapeDataString(feed.Token)}&date=2026-11-30&lang={lang}");
         await Check("the staff day");
+        // The day's entries in the reader's language: the English page names no duty in Chinese.
+        var entries = string.Join("\n", await page.Locator("main ol.choices li").AllInnerTextsAsync());
+        Assert.NotEmpty(entries);
+        if (lang == "en")
+        {
+            Assert.DoesNotMatch("窗口|上门|休息|后台", entries);
+            Assert.Matches("Window|Home visit|Break|Back office", entries);
+        }
+        else Assert.Matches("窗口|上门|休息|后台", entries);
     }
 
     [Fact]
