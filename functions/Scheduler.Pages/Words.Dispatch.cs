@@ -42,8 +42,8 @@ public sealed partial record Words
 
     private static IReadOnlyDictionary<string, Words> BuildDispatchScript() => new Dictionary<string, Words>
     {
-        ["resident"] = new("居民", "Resident"), ["service"] = new("事项", "Service"), ["reason"] = new("原因", "Reason"),
-        ["windows"] = new("可上门时间", "Times that suit"), ["status"] = new("状态", "Status"), ["urgency"] = new("紧急程度", "Urgency"), ["decide"] = new("操作", "Decide"),
+        ["resident"] = new("居民", "Resident"), ["service"] = Service, ["reason"] = new("原因", "Reason"),
+        ["windows"] = new("可上门时间", "Times that suit"), ["status"] = Status, ["urgency"] = FilterUrgency, ["decide"] = new("操作", "Decide"),
         ["oldestFirst"] = new("按申请时间排列，旧的在前；每页50条，筛选作用于全部申请", "Oldest first, 50 to a page; the filters apply to every request, not only this page"), ["noRequests"] = new("没有符合条件的申请。", "No requests match."),
         ["decisionReason"] = new("原因（驳回或要求补充时必填）", "Reason (needed to reject or ask for more)"),
         ["approve"] = new("批准", "Approve"), ["reject"] = new("驳回", "Reject"), ["ask"] = new("要求补充", "Ask for more"),
@@ -52,7 +52,7 @@ public sealed partial record Words
         ["Disabled"] = ReasonDisabled, ["FiveGuaranteesOrSolitaryElderly"] = ReasonAlone,
         ["RemoteOrIslandVillage"] = ReasonRemote,
         ["Submitted"] = new("待审核", "Waiting for a decision"), ["NeedsInformation"] = new("待补充材料", "Waiting for more information"),
-        ["Approved"] = new("已批准", "Approved"), ["Rejected"] = new("已驳回", "Rejected"), ["Cancelled"] = new("已取消", "Cancelled"),
+        ["Approved"] = new("已批准", "Approved"), ["Rejected"] = new("已驳回", "Rejected"), ["Cancelled"] = StatusCancelled,
         ["Routine"] = new("一般", "Routine"), ["Soon"] = new("较急", "Soon"), ["Urgent"] = new("紧急", "Urgent"),
         ["ageById"] = new("身份证显示{0}岁", "aged {0} by the resident ID"), ["declared"] = new("自述，上门时核实", "declared; check at the visit"),
         ["notEligible"] = new("不符合条件", "not eligible"),
