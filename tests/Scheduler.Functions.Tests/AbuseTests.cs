@@ -144,6 +144,20 @@ public sealed class AbuseTests : IAsyncLifetime
         Assert.Contains("<html lang=\"en\"", await byQuery.Content.ReadAsStringAsync());
         Assert.True(byQuery.Headers.Contains("Retry-After"));
 
+        // Too many codes for one number (from addresses under their own limit): the code screen says when, in words.
+        var mobile = NewMobile();
+        HttpResponseMessage? perMobile = null;
+        for (var i = 0; i < 6; i++)
+        {
+            perMobile?.Dispose();
+            perMobile = await PostFormFromAsync($"192.0.2.{210 + i}", "/api/pages/book/code", $"mobile=%2B86{mobile}&lang=zh");
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, perMobile!.StatusCode);
+        Assert.Equal("text/html", perMobile.Content.Headers.ContentType?.MediaType);
+        Assert.True(perMobile.Headers.Contains("Retry-After"));
+        Assert.Contains("分钟后再试", await perMobile.Content.ReadAsStringAsync());
+        perMobile.Dispose();
+
         // The API from the same address: still problem+json.
         var (status, body, response) = await PostFromAsync(address, "/api/phone-verifications", new { mobile = "+86" + NewMobile() });
         Assert.Equal(HttpStatusCode.TooManyRequests, status);

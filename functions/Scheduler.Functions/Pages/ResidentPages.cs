@@ -345,7 +345,13 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     private async Task<IActionResult> SendCodeAndAskAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken)
     {
         var sent = await verification.SendCodeAsync(CentreId, form.GetValueOrDefault("mobile"), lang.Code, cancellationToken);
-        if (sent.Error is { Code: ErrorCodes.RateLimited } limited) return await VerifyPageAsync(request, lang, centre, form, Explain(lang, limited, null), null, Outcomes.StatusOf(limited));
+        if (sent.Error is { Code: ErrorCodes.RateLimited } limited)
+        {
+            // Too many codes for this number: the code screen says in words when to ask again, and Retry-After says it to machines.
+            var seconds = (int)Math.Max(1, Math.Ceiling((limited.RetryAfter ?? Duration.FromMinutes(1)).TotalSeconds));
+            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return await VerifyPageAsync(request, lang, centre, form, new PageError(lang.TryAgainIn(seconds)), null, Outcomes.StatusOf(limited));
+        }
         if (sent.Error is { } error) return await DetailsPageAsync(request, lang, centre, form, error);
         return await VerifyPageAsync(request, lang, centre, form, null, sent.Value!.MobileMasked, 200);
     }
