@@ -28,10 +28,9 @@ public sealed record Frame(Lang Lang, CentreProfile Centre, string Title, string
             while (j + 1 < days.Count && (int)days[j + 1].Day == (int)days[j].Day + 1 && days[j + 1].Opens == days[i].Opens && days[j + 1].Closes == days[i].Closes
                    && days[j + 1].CategoryIds.Count == days[i].CategoryIds.Count) j++;
             var range = i == j ? Lang.Weekday(days[i].Day, brief: true)
-                : Lang.Weekday(days[i].Day, brief: true) + (Lang.English ? "–" : "至") + Lang.Weekday(days[j].Day, brief: true);
+                : Lang.Format(Words.DayRange, Lang.Weekday(days[i].Day, brief: true), Lang.Weekday(days[j].Day, brief: true));
             var only = days[i].CategoryIds.Count == 0 ? ""
-                : (Lang.English ? " (" : "（") + string.Join(Lang.English ? ", " : "、", days[i].CategoryIds.Select(c => Centre.Categories.FirstOrDefault(k => k.Id == c) is { } k ? Lang.Of(k.Name) : c))
-                  + (Lang.English ? " only)" : "）");
+                : Lang.Format(Words.HoursOnlyFor, string.Join(Lang[Words.ListSeparator], days[i].CategoryIds.Select(c => Centre.Categories.FirstOrDefault(k => k.Id == c) is { } k ? Lang.Of(k.Name) : c)));
             lines.Add($"{range} {Lang.Clock(days[i].Opens)}–{Lang.Clock(days[i].Closes)}{only}");
             i = j + 1;
         }

@@ -73,20 +73,28 @@ public sealed class Lang
         _ => Words.Unknown,
     }];
 
+    /// <summary>A text with its placeholders ({0}, {1}, ...) filled in.</summary>
+    public string Format(Words words, params object[] args) => string.Format(CultureInfo.InvariantCulture, this[words], args);
+
     /// <summary>"还有3个名额" / "3 places left": the free seats of a time in words.</summary>
     public string SeatsLeft(int free) => free switch
     {
         <= 0 => this[Words.NoSeats],
-        1 => English ? "1 place left" : "只剩1个名额",
-        <= 3 => English ? $"{free} places left" : $"还剩{free}个名额",
-        _ => English ? $"{free} places free" : $"还有{free}个名额",
+        1 => this[Words.SeatsOneLeft],
+        <= 3 => Format(Words.SeatsFewLeft, free),
+        _ => Format(Words.SeatsFree, free),
     };
 
-    public string TimesFree(int count) => English ? (count == 1 ? "1 time free" : $"{count} times free") : $"{count}个时段可约";
+    public string TimesFree(int count) => count == 1 ? this[Words.TimesFreeOne] : Format(Words.TimesFreeMany, count);
 
-    public string About(int minutes) => English ? $"about {minutes} minutes" : $"约{minutes}分钟";
+    public string About(int minutes) => Format(Words.AboutMinutes, minutes);
 
-    public string Promised(int? days) => days is { } d ? (English ? $"Done within {d} working days" : $"承诺{d}个工作日办结") : this[Words.DoneWhileYouWait];
+    public string Promised(int? days) => days is { } d ? Format(Words.PromisedDays, d) : this[Words.DoneWhileYouWait];
+
+    /// <summary>When to try again, in words: "请在2分钟后再试" / "Please try again in 2 minutes".</summary>
+    public string TryAgainIn(int seconds) => seconds < 60
+        ? Format(Words.TryAgainInSeconds, seconds)
+        : Format(Words.TryAgainInMinutes, (seconds + 59) / 60);
 }
 
 /// <summary>One text in both languages: Chinese first, English second.</summary>

@@ -28,20 +28,31 @@ public sealed partial record Words
     public static readonly Words RosterLoadButton = new("载入这一天的排班", "Load the day's roster");
     public static readonly Words RosterPublishButton = new("发布排班", "Publish the roster");
 
-    /// <summary>The texts dispatch.js writes, by the key it asks for.</summary>
-    public static readonly IReadOnlyDictionary<string, Words> DispatchScript = new Dictionary<string, Words>
+    public static readonly Words DutyBreak = new("休息", "Break");
+    public static readonly Words DutyBackOffice = new("后台", "Back office");
+    public static readonly Words DutyWindow = new("窗口：{0}", "Window: {0}");
+
+    /// <summary>
+    /// The texts dispatch.js writes, by the key it asks for. Built on first use: it refers to texts of the other
+    /// files of this catalogue, whose static fields may be set after this file's.
+    /// </summary>
+    public static IReadOnlyDictionary<string, Words> DispatchScript => LazyDispatchScript.Value;
+
+    private static readonly Lazy<IReadOnlyDictionary<string, Words>> LazyDispatchScript = new(BuildDispatchScript);
+
+    private static IReadOnlyDictionary<string, Words> BuildDispatchScript() => new Dictionary<string, Words>
     {
-        ["resident"] = new("居民", "Resident"), ["service"] = new("事项", "Service"), ["reason"] = new("原因", "Reason"),
-        ["windows"] = new("可上门时间", "Times that suit"), ["status"] = new("状态", "Status"), ["urgency"] = new("紧急程度", "Urgency"), ["decide"] = new("操作", "Decide"),
-        ["oldestFirst"] = new("按申请时间排列，旧的在前；每页50条，筛选作用于本页", "Oldest first, 50 to a page; the filters apply to this page"), ["noRequests"] = new("没有符合条件的申请。", "No requests match."),
+        ["resident"] = new("居民", "Resident"), ["service"] = Service, ["reason"] = new("原因", "Reason"),
+        ["windows"] = new("可上门时间", "Times that suit"), ["status"] = Status, ["urgency"] = FilterUrgency, ["decide"] = new("操作", "Decide"),
+        ["oldestFirst"] = new("按申请时间排列，旧的在前；每页50条，筛选作用于全部申请", "Oldest first, 50 to a page; the filters apply to every request, not only this page"), ["noRequests"] = new("没有符合条件的申请。", "No requests match."),
         ["decisionReason"] = new("原因（驳回或要求补充时必填）", "Reason (needed to reject or ask for more)"),
         ["approve"] = new("批准", "Approve"), ["reject"] = new("驳回", "Reject"), ["ask"] = new("要求补充", "Ask for more"),
-        ["page"] = new("第{0}页（本页符合条件的{1}条）", "Page {0} ({1} matching requests on this page)"), ["previous"] = new("上一页", "Previous"), ["next"] = new("下一页", "Next"),
-        ["Aged60Plus"] = new("60岁以上老人", "Aged 60 or over"), ["BedriddenOrSeriouslyIll"] = new("卧床或重病", "Bedridden or seriously ill"),
-        ["Disabled"] = new("残疾人", "Disabled"), ["FiveGuaranteesOrSolitaryElderly"] = new("五保户或独居老人", "Five-guarantees household or living alone"),
-        ["RemoteOrIslandVillage"] = new("偏远或海岛村", "Remote or island village"),
+        ["page"] = new("第{0}页（本页{1}条）", "Page {0} ({1} requests on this page)"), ["previous"] = new("上一页", "Previous"), ["next"] = new("下一页", "Next"),
+        ["Aged60Plus"] = ReasonAged, ["BedriddenOrSeriouslyIll"] = ReasonBedridden,
+        ["Disabled"] = ReasonDisabled, ["FiveGuaranteesOrSolitaryElderly"] = ReasonAlone,
+        ["RemoteOrIslandVillage"] = ReasonRemote,
         ["Submitted"] = new("待审核", "Waiting for a decision"), ["NeedsInformation"] = new("待补充材料", "Waiting for more information"),
-        ["Approved"] = new("已批准", "Approved"), ["Rejected"] = new("已驳回", "Rejected"), ["Cancelled"] = new("已取消", "Cancelled"),
+        ["Approved"] = new("已批准", "Approved"), ["Rejected"] = new("已驳回", "Rejected"), ["Cancelled"] = StatusCancelled,
         ["Routine"] = new("一般", "Routine"), ["Soon"] = new("较急", "Soon"), ["Urgent"] = new("紧急", "Urgent"),
         ["ageById"] = new("身份证显示{0}岁", "aged {0} by the resident ID"), ["declared"] = new("自述，上门时核实", "declared; check at the visit"),
         ["notEligible"] = new("不符合条件", "not eligible"),
@@ -74,8 +85,8 @@ public sealed partial record Words
         ["rosterWaits"] = new("模拟等候：中位{0}分钟，90%的人不超过{1}分钟（平均排班为{2}和{3}分钟）", "Simulated waits: median {0} min, 90% within {1} min (an even roster: {2} and {3} min)"),
         ["roster.Planned"] = new("已生成，未发布", "planned, not published"), ["roster.Published"] = new("已发布", "published"), ["roster.Superseded"] = new("已被新排班取代", "replaced by a newer roster"),
         ["solver.Optimal"] = new("最优", "optimal"), ["solver.Feasible"] = new("可行", "feasible"),
-        ["duty.Off"] = new("不在班", "Off"), ["duty.Break"] = new("休息", "Break"), ["duty.BackOffice"] = new("后台", "Back office"),
-        ["duty.Route"] = new("上门 路线{0}", "Home visit, route {0}"), ["duty.Window"] = new("窗口：{0}", "Window: {0}"),
+        ["duty.Off"] = new("不在班", "Off"), ["duty.Break"] = DutyBreak, ["duty.BackOffice"] = DutyBackOffice,
+        ["duty.Route"] = new("上门 路线{0}", "Home visit, route {0}"), ["duty.Window"] = DutyWindow,
         ["problem.roster-not-found"] = new("在限定时间内没有找到可行的排班，请稍后重试或减少当天的要求。", "No roster was found within the time limit: try again, or ask less of the day."),
         ["problem.roster-infeasible"] = new("排班规则无法同时满足：", "The roster's rules cannot all hold: "),
         ["problem.closed"] = new("中心这一天不开放，无需排班。", "The centre is closed that day: there is nothing to roster."),
@@ -85,5 +96,23 @@ public sealed partial record Words
         ["problem.routes-changed"] = new("当天的上门路线已重新发布，请重新生成排班。", "The day's home-visit routes were published again since: plan the roster again."),
         ["problem.busy"] = new("刚有人同时发布了排班，请重新载入后再试。", "Someone published a roster at the same moment: reload and try again."),
         ["problem.unknown-roster"] = new("找不到这份排班。", "There is no such roster."),
+        // What the API may refuse with, by problem code, and a plain text for any other status.
+        ["problem.reason-required"] = new("请写明原因（驳回、要求补充或关闭回访时必填，最多几百字）。", "Write a reason (needed to reject, to ask for more, or to close a follow-up)."),
+        ["problem.unknown-request"] = new("找不到这条申请或回访，可能已被处理。", "That request or follow-up cannot be found; it may have been dealt with."),
+        ["problem.already-decided"] = new("这条申请已经有人处理过了，已重新载入。", "Someone has decided this request already; the list is reloaded."),
+        ["problem.unknown-plan"] = new("找不到这次规划。", "There is no such plan."),
+        ["problem.beyond-horizon"] = new("这一天太远，还不能规划。", "That day is too far ahead to plan."),
+        ["problem.no-staff-on-duty"] = new("这一天没有上门服务人员在岗。", "No home-visit staff work that day."),
+        ["problem.invalid-date"] = new("日期不正确。", "The date is not valid."),
+        ["problem.missing"] = new("还有必填的内容没有填写。", "Something needed is missing."),
+        ["problem.rate-limited"] = new("操作太频繁，请稍后再试。", "Too many attempts; try again shortly."),
+        ["status.400"] = new("提交的内容不正确", "what was sent is not valid"), ["status.401"] = new("登录已过期，请重新登录", "the sign-in has expired: sign in again"),
+        ["status.403"] = new("没有调度员权限", "not allowed for this account"), ["status.404"] = new("找不到", "not found"),
+        ["status.409"] = new("与其他人的操作冲突，请重新载入", "it clashed with another change: reload"), ["status.other"] = new("服务器暂时无法完成", "the server could not do it just now"),
+        ["failedWhy"] = new("规划程序出错，请稍后重试。", "the planner failed; try again shortly."),
+        ["ended.SolutionLimit"] = new("已达到方案数上限", "it reached its solution limit"), ["ended.Exhausted"] = new("已没有可尝试的方案", "nothing more to try"),
+        ["ended.NothingToImprove"] = new("已无需改进", "nothing to improve"), ["ended.SolverFailed"] = new("求解程序出错", "the solver failed"),
+        ["ended.Cancelled"] = new("已取消", "cancelled"), ["ended.other"] = new("提前结束", "it ended early"),
+        ["kind"] = new("类型", "Kind"), ["kind.rating"] = new("差评", "Low rating"), ["kind.visit-change"] = new("上门改期", "Visit change"),
     };
 }

@@ -16,5 +16,7 @@ public sealed partial record Words
     public static readonly Words CalendarFeed = new("订阅到手机日历", "Subscribe in your phone's calendar");
     public static readonly Words PreviousDay = new("前一天", "Previous day");
     public static readonly Words NextDay = new("后一天", "Next day");
+    public static readonly Words DayVisit = new("上门：{0}，{1}", "Home visit: {0}, {1}");
+    public static readonly Words DayWindowBesideVisits = new("窗口：{0}（上门之外的时间）", "Window: {0} (outside the visits)");
     public static readonly Words NoSuchSchedule = new("没有这个日程，链接可能已失效。", "There is no such schedule; the link may have been revoked.");
 }

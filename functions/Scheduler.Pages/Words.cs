@@ -11,6 +11,9 @@ public sealed partial record Words
     public static readonly Words Hours = new("办公时间", "Opening hours");
     public static readonly Words Phone = new("咨询电话", "Phone");
     public static readonly Words LunchOpen = new("中午不休息", "Open at lunchtime");
+    public static readonly Words DayRange = new("{0}至{1}", "{0}–{1}");
+    public static readonly Words HoursOnlyFor = new("（{0}）", " ({0} only)");
+    public static readonly Words ListSeparator = new("、", ", ");
     public static readonly Words Steps = new("预约步骤", "Steps");
     public static readonly Words Back = new("返回上一步", "Back");
     public static readonly Words HomeVisitLink = new("行动不便？申请上门服务", "Cannot come in? Ask for a home visit");
@@ -26,6 +29,9 @@ public sealed partial record Words
     public static readonly Words MostAsked = new("大家常办", "Most people come for");
     public static readonly Words OneVisit = new("一件事一次办", "Several services in one visit");
     public static readonly Words DoneWhileYouWait = new("当场办结", "Done while you wait");
+    public static readonly Words PromisedDays = new("承诺{0}个工作日办结", "Done within {0} working days");
+    public static readonly Words AboutMinutes = new("约{0}分钟", "about {0} minutes");
+    public static readonly Words StepOf = new("第{0}步，共{1}步", "Step {0} of {1}");
 
     // Choose a day and a time
     public static readonly Words ChooseDay = new("选择日期", "Choose a day");
@@ -35,6 +41,11 @@ public sealed partial record Words
     public static readonly Words Afternoon = new("下午", "Afternoon");
     public static readonly Words Evening = new("晚上", "Evening");
     public static readonly Words NoSeats = new("已约满", "Full");
+    public static readonly Words SeatsOneLeft = new("只剩1个名额", "1 place left");
+    public static readonly Words SeatsFewLeft = new("还剩{0}个名额", "{0} places left");
+    public static readonly Words SeatsFree = new("还有{0}个名额", "{0} places free");
+    public static readonly Words TimesFreeOne = new("1个时段可约", "1 time free");
+    public static readonly Words TimesFreeMany = new("{0}个时段可约", "{0} times free");
     public static readonly Words FullyBooked = new("近期已约满。可申请中午、晚上或周末办理，请拨打咨询电话。", "Fully booked for now. You can ask the centre for a lunchtime, evening or weekend time: call us.");
     public static readonly Words DayFull = new("这一天已约满，请换一天。", "That day is full; please choose another.");
     public static readonly Words NoSuchService = new("没有这个事项。", "There is no such service.");

@@ -1,7 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using NodaTime;
+using Scheduler.Core.HomeVisits;
+using Scheduler.Core.HomeVisits.Planning;
+using Scheduler.Core.HomeVisits.Requests;
+using Scheduler.Core.Identity;
 using Scheduler.Core.Notifications;
+using Scheduler.Core.Residents;
 using Scheduler.Testing;
 using Xunit;
 
@@ -42,9 +47,23 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "调度台" })).ToBeVisibleAsync();
     }
 
+    /// <summary>A resident whose name is far longer than a visit's block on the timeline.</summary>
+    private const string LongName = "欧阳慕容·阿依古丽娜尔";
+
     [Fact]
     public async Task A_dispatcher_approves_plans_sees_and_publishes_the_day()
     {
+        // An urgent request, approved, from a resident with a long name: the timeline shows the name in full.
+        var requests = Host.Services.GetRequiredService<HomeVisitService>();
+        var submitted = await requests.SubmitAsync("huli", new SubmitHomeVisit(LongName, "13912347801", null, EligibilityReason.Aged60Plus,
+            new LocationInput(24.5031, 118.1402), "湖里区金湖路88号3栋502", "pension-certification",
+            [new WindowInput(new LocalDate(2026, 11, 30), new LocalTime(9, 0), new LocalTime(17, 0))], VisitUrgency.Urgent, null),
+            AnonymousCaller.Instance, "web", TestContext.Current.CancellationToken);
+        Assert.Null(submitted.Error);
+        var approved = await Host.Services.GetRequiredService<HomeVisitDecisions>().DecideAsync("huli", submitted.Value!.Id, DecisionKind.Approve, null,
+            new StaffCaller("d01", "调度员吴", new HashSet<string> { "dispatcher" }), TestContext.Current.CancellationToken);
+        Assert.Null(approved.Error);
+
         await SignInAsync(Page);
         await Page.GotoAsync(DispatchPath());
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "调度台" })).ToBeVisibleAsync();
@@ -63,6 +82,14 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         await Assertions.Expect(Page.Locator("#timeline .who").Nth(1)).Not.ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+ s\d+$"));
         await Assertions.Expect(Page.Locator("#route-list")).ToContainTextAsync("路线1");
         await Assertions.Expect(Page.Locator("#kpis")).ToContainTextAsync("已安排");
+        // Every stop's name stands in full under its row on the timeline (not cut off by its block), the long one too.
+        var longStop = Page.Locator("#timeline .stops li", new() { HasText = LongName });
+        await Assertions.Expect(longStop).ToBeVisibleAsync();
+        Assert.True(await Page.EvaluateAsync<bool>("() => [...document.querySelectorAll('#timeline .stops li')].every(li => li.scrollWidth <= li.clientWidth + 1 && li.scrollHeight <= li.clientHeight + 1)"),
+            "no name on the timeline is cut off");
+        var box = await longStop.BoundingBoxAsync();
+        var region = await Page.Locator("#timeline").BoundingBoxAsync();
+        Assert.True(box!.X >= region!.X && box.X + box.Width <= region.X + region.Width + 1, "the long name lies within the timeline's view");
         await AssertGoodAsync("dispatch with a plan");
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "发布并通知" }).ClickAsync();
@@ -156,6 +183,71 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         await row.GetByRole(AriaRole.Button, new() { Name = "处理完毕，关闭", Exact = false }).ClickAsync();
         await Assertions.Expect(Page.Locator("#follow-ups tr", new() { HasText = subject })).ToContainTextAsync("已电话致歉");
         await Assertions.Expect(Page.Locator("#follow-ups tr", new() { HasText = subject })).ToContainTextAsync("已关闭");
+    }
+
+    [Fact]
+    public async Task A_dispatcher_closes_a_residents_request_to_move_a_home_visit_which_names_the_resident()
+    {
+        var requests = Host.Services.GetRequiredService<HomeVisitService>();
+        var visit = (await requests.ListAsync("huli", TestContext.Current.CancellationToken)).First(r => r.ResidentName.Length > 0);
+        var ratings = Host.Services.GetRequiredService<Ratings>();
+        await ratings.RequestVisitChangeAsync("huli", $"home-visit/{visit.Id}", "想改到下午", SchedulerHost.DemoNow, TestContext.Current.CancellationToken);
+
+        await SignInAsync(Page);
+        await Page.GotoAsync(DispatchPath());
+        var row = Page.Locator("#follow-ups tr", new() { HasText = "想改到下午" });
+        await Assertions.Expect(row).ToContainTextAsync(visit.ResidentName);
+        await Assertions.Expect(row).ToContainTextAsync("上门改期");
+        await Assertions.Expect(row).Not.ToContainTextAsync("home-visit/");
+        await row.GetByRole(AriaRole.Textbox).FillAsync("已电话联系，改到周二下午");
+        await row.GetByRole(AriaRole.Button, new() { Name = "处理完毕，关闭", Exact = false }).ClickAsync();
+        await Assertions.Expect(row).ToContainTextAsync("已关闭");
+        await Assertions.Expect(Page.Locator("#progress")).Not.ToContainTextAsync("未能完成");
+        var closed = (await ratings.FollowUpsAsync("huli", TestContext.Current.CancellationToken))
+            .Single(f => f.Subject == $"home-visit/{visit.Id}" && f.Kind == FollowUpKinds.VisitChange);
+        Assert.Equal(FollowUpStatus.Closed, closed.Status);
+        Assert.Equal("已电话联系，改到周二下午", closed.Note);
+    }
+
+    [Fact]
+    public async Task A_refusal_is_told_in_the_readers_words_never_the_apis_english()
+    {
+        await SignInAsync(Page);
+        await Page.GotoAsync(DispatchPath());
+        // A day long past: the API refuses with its English detail; the page says it in Chinese.
+        await Page.GetByLabel("日期", new() { Exact = true }).FillAsync("2026-11-02");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "开始规划" }).ClickAsync();
+        await Assertions.Expect(Page.Locator("#progress")).ToHaveTextAsync("这一天已经过去，不能再排班。");
+        await Assertions.Expect(Page.Locator("main caption").First).ToContainTextAsync("筛选作用于全部申请");
+    }
+
+    [Fact]
+    public async Task The_plan_bar_stays_at_hand_on_a_wide_tall_screen_only()
+    {
+        await SignInAsync(Page);
+        await Page.GotoAsync(DispatchPath());
+        Assert.Equal("sticky", await Page.Locator(".sticky-controls").EvaluateAsync<string>("e => getComputedStyle(e).position"));
+        await Page.SetViewportSizeAsync(1280, 500);
+        Assert.Equal("static", await Page.Locator(".sticky-controls").EvaluateAsync<string>("e => getComputedStyle(e).position"));
+        await Page.SetViewportSizeAsync(640, 900);
+        Assert.Equal("static", await Page.Locator(".sticky-controls").EvaluateAsync<string>("e => getComputedStyle(e).position"));
+    }
+
+    [Fact]
+    public async Task In_english_at_1280_px_the_dispatcher_plans_a_day_and_the_page_passes_axe_also_with_the_text_at_200_percent()
+    {
+        await SignInAsync(Page);
+        await Page.GotoAsync(DispatchPath("en"));
+        await Page.GetByLabel("Status").SelectOptionAsync("Submitted");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Approve", Exact = false }).First).ToBeVisibleAsync();
+        await PageChecks.AssertGoodWithLargeTextAsync(Page, Browser.AxeScript, "dispatch in English at 1,280 px");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Approve", Exact = false }).First.ClickAsync();
+        await Page.GetByLabel("Date", new() { Exact = true }).FillAsync("2026-11-30");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Plan this day" }).ClickAsync();
+        await Assertions.Expect(Page.Locator("#progress")).ToContainTextAsync("Planned", new() { Timeout = 60_000 });
+        await Assertions.Expect(Page.Locator("#route-list")).ToContainTextAsync("Route 1");
+        await PageChecks.AssertGoodWithLargeTextAsync(Page, Browser.AxeScript, "dispatch with a plan in English at 1,280 px");
+        Assert.DoesNotMatch("[\\u4e00-\\u9fff]", await Page.Locator("#progress, #kpis").AllInnerTextsAsync() is var t ? string.Join(" ", t) : "");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
@@ -141,6 +142,89 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
         await AssertGoodAsync("details with the helper's error");
     }
 
+    /// <summary>The newest verification code in the local inbox of an 11-digit mobile, and how many codes it holds.</summary>
+    private async Task<(string? Newest, int Count)> CodesAsync(string mobile)
+    {
+        var inbox = await Host.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/local/sms?to=%2B86{mobile}", TestContext.Current.CancellationToken);
+        var codes = inbox.EnumerateArray().Where(m => m.GetProperty("kind").GetString() == "verification-code")
+            .Select(m => Regex.Match(m.GetProperty("text").GetString()!, "(?<![0-9])[0-9]{6}(?![0-9])").Value).ToList();
+        return (codes.FirstOrDefault(), codes.Count);
+    }
+
+    [Fact]
+    public async Task The_code_screen_has_one_large_field_and_offers_a_new_code_after_a_minute_which_arrives_and_books()
+    {
+        const string mobile = "13912340202";
+        await Page.Clock.InstallAsync();
+        await Page.GotoAsync("/api/pages/book/details?service=item.medical-reimbursement&date=2026-12-09&start=10:30");
+        await Page.GetByLabel("办事人姓名").FillAsync("郑美玲");
+        await Page.GetByLabel("手机号码（接收短信）").FillAsync(mobile);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "确认预约" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "输入短信验证码" })).ToBeVisibleAsync();
+
+        // One large field for the digits: the number pad, the code offered from the SMS, digits at least 1.5 times the text.
+        var field = Page.GetByLabel("短信验证码（6位数字）");
+        await Assertions.Expect(field).ToHaveAttributeAsync("inputmode", "numeric");
+        await Assertions.Expect(field).ToHaveAttributeAsync("autocomplete", "one-time-code");
+        var digits = await field.EvaluateAsync<double>("e => parseFloat(getComputedStyle(e).fontSize)");
+        var text = await Page.EvaluateAsync<double>("() => parseFloat(getComputedStyle(document.querySelector('main p.hint')).fontSize)");
+        Assert.True(digits >= 1.5 * text, $"the code's digits are {digits} px against {text} px of text");
+
+        // The resend waits a minute, saying so in words; then it sends a new code, which books.
+        var resend = Page.GetByRole(AriaRole.Button, new() { Name = "没收到？重新发送验证码" });
+        var wait = Page.Locator("#resend-wait");
+        await Assertions.Expect(resend).ToBeDisabledAsync();
+        await Assertions.Expect(wait).ToHaveTextAsync("如果没收到短信，60秒后可以重新发送验证码。");
+        await AssertGoodAsync("the code screen while the resend waits");
+        var (firstCode, sent) = await CodesAsync(mobile);
+        Assert.Equal(1, sent);
+        await Page.Clock.FastForwardAsync("00:35");
+        await Assertions.Expect(wait).ToHaveTextAsync("如果没收到短信，30秒后可以重新发送验证码。");
+        await Assertions.Expect(resend).ToBeDisabledAsync();
+        await Page.Clock.FastForwardAsync("00:30");
+        await Assertions.Expect(resend).ToBeEnabledAsync();
+        await Assertions.Expect(wait).ToHaveTextAsync("现在可以重新发送验证码了。");
+        await resend.ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status).First).ToContainTextAsync("验证码已发送到");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "没收到？重新发送验证码" })).ToBeDisabledAsync();
+        // The new code is the one that books (the clock stands still, so the inbox cannot order the two by time).
+        var inbox = await Host.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/local/sms?to=%2B86{mobile}", TestContext.Current.CancellationToken);
+        var codes = inbox.EnumerateArray().Where(m => m.GetProperty("kind").GetString() == "verification-code")
+            .Select(m => Regex.Match(m.GetProperty("text").GetString()!, "(?<![0-9])[0-9]{6}(?![0-9])").Value).ToList();
+        Assert.Equal(2, codes.Count);
+        var second = codes.Single(c => c != firstCode);
+        await Page.GetByLabel("短信验证码（6位数字）").FillAsync(second);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "确认预约" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("预约成功");
+    }
+
+    [Fact]
+    public async Task A_browser_without_has_selectors_still_shows_the_helpers_fields_and_books_for_someone_else()
+    {
+        await Page.GotoAsync("/api/pages/book/details?service=item.elderly-allowance&date=2026-12-09&start=15:00");
+        // As a browser without :has() reads the stylesheet: it drops every rule whose selector uses :has() and every
+        // @supports block that asks for it.
+        var dropped = await Page.EvaluateAsync<int>(@"() => {
+            let n = 0;
+            const strip = (list, owner) => { for (let i = list.length - 1; i >= 0; i--) { const r = list[i];
+                if ((r.selectorText && r.selectorText.includes(':has(')) || (r.conditionText && r.conditionText.includes(':has('))) { owner.deleteRule(i); n++; }
+                else if (r.cssRules) strip(r.cssRules, r); } };
+            for (const sheet of document.styleSheets) strip(sheet.cssRules, sheet);
+            return n; }");
+        Assert.True(dropped > 0, "the stylesheet had :has() rules to drop");
+        await Assertions.Expect(Page.GetByLabel("您（代办人）的姓名")).ToBeVisibleAsync();
+        await Page.GetByLabel("替家人或社区居民预约").CheckAsync();
+        await Page.GetByLabel("办事人姓名").FillAsync("吴玉兰");
+        await Page.GetByLabel("手机号码（接收短信）").FillAsync("13912340203");
+        await Page.GetByLabel("您（代办人）的姓名").FillAsync("吴小红");
+        await Page.GetByLabel("您与办事人的关系", new() { Exact = false }).FillAsync("女儿");
+        await Page.GetByLabel("办事人已同意由我代为预约").CheckAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "确认预约" }).ClickAsync();
+        await EnterCodeAsync("13912340203");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("预约成功");
+        await Assertions.Expect(Page.Locator("dl.summary")).ToContainTextAsync("吴玉兰");
+    }
+
     [Fact]
     public async Task The_pages_switch_to_english_and_explain_a_bad_number_in_words()
     {
@@ -205,6 +289,37 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
         await Check("details with an error");
 
+        // The code screen and the booked page: the details again, right this time, from a number this browser has
+        // not verified (each width and language its own, on Wednesday 9 December).
+        var slot = Array.IndexOf([320, 640, 1280], width) * 2 + (lang == "en" ? 1 : 0);
+        await page.GotoAsync($"/api/pages/book/details?service=item.pension-certification&date=2026-12-09&start={new NodaTime.LocalTime(9, 0).PlusMinutes(15 * slot):HH:mm}&lang={lang}");
+        await page.Locator("#name").FillAsync("黄丽华");
+        await page.Locator("#mobile").FillAsync($"1391234820{slot}");
+        await page.Locator("form button[type=submit]").First.ClickAsync();
+        await Assertions.Expect(page.Locator("#verificationCode")).ToBeVisibleAsync();
+        await Check("the code screen");
+        var (code, _) = await CodesAsync($"1391234820{slot}");
+        await page.Locator("#verificationCode").FillAsync(code!);
+        await page.Locator("form button.primary").ClickAsync();
+        await Assertions.Expect(page.Locator("dl.summary")).ToBeVisibleAsync();
+        await Check("booked");
+
+        // The home-visit request refused (nothing filled in) and received.
+        await page.GotoAsync($"/api/pages/home-visit?lang={lang}");
+        await page.Locator("form button[type=submit]").Last.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
+        await Check("home-visit request with an error");
+        await page.Locator("#name").FillAsync("蔡阿公");
+        await page.Locator("#mobile").FillAsync($"1391234830{slot}");
+        await page.Locator("input[name=reason]").First.CheckAsync();
+        await page.Locator("#address").FillAsync("湖里区金湖路88号3栋502");
+        await page.Locator("input[name=window]").First.CheckAsync();
+        await page.Locator("#consent").CheckAsync();
+        await page.EvaluateAsync("() => { document.getElementById('latitude').value = '24.5031'; document.getElementById('longitude').value = '118.1402'; }");
+        await page.Locator("form button[type=submit]").Last.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToBeVisibleAsync();
+        await Check("home-visit received");
+
         // The pages of one's own appointment, from its link: manage, the move's days, times and confirmation, the
         // cancellation's question and the rating page. Each width and language books its own seat on Thursday.
         var index = Array.IndexOf([320, 640, 1280], width) * 2 + (lang == "en" ? 1 : 0);
@@ -227,6 +342,15 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
         var feed = await Host.Services.GetRequiredService<IStaffFeeds>().GetOrCreateAsync("huli", "s01", TestContext.Current.CancellationToken);
         await page.GotoAsync($"/api/pages/staff-day?t={Uri.EscapeDataString(feed.Token)}&date=2026-11-30&lang={lang}");
         await Check("the staff day");
+        // The day's entries in the reader's language: the English page names no duty in Chinese.
+        var entries = string.Join("\n", await page.Locator("main ol.choices li").AllInnerTextsAsync());
+        Assert.NotEmpty(entries);
+        if (lang == "en")
+        {
+            Assert.DoesNotMatch("窗口|上门|休息|后台", entries);
+            Assert.Matches("Window|Home visit|Break|Back office", entries);
+        }
+        else Assert.Matches("窗口|上门|休息|后台", entries);
     }
 
     [Fact]

@@ -105,6 +105,66 @@ public sealed class AbuseTests : IAsyncLifetime
         });
     }
 
+    private async Task<HttpResponseMessage> PostFormFromAsync(string address, string path, string form)
+    {
+        using var client = new HttpClient { BaseAddress = _host.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded") };
+        request.Headers.Add("X-Forwarded-For", address);
+        var response = await client.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
+    [Fact]
+    public async Task A_page_over_its_limit_answers_a_page_in_the_readers_language_and_an_api_keeps_its_problem()
+    {
+        const string address = "192.0.2.201";
+        // Codes per address per hour are ten: the page that sends a code counts as the API does.
+        for (var i = 0; i < 10; i++)
+        {
+            using var sent = await PostFormFromAsync(address, "/api/pages/book/code", $"mobile=%2B86{NewMobile()}&lang=zh&service=item.pension-certification");
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, sent.StatusCode);
+        }
+
+        using var chinese = await PostFormFromAsync(address, "/api/pages/book/code", $"mobile=%2B86{NewMobile()}&lang=zh");
+        Assert.Equal(HttpStatusCode.TooManyRequests, chinese.StatusCode);
+        Assert.Equal("text/html", chinese.Content.Headers.ContentType?.MediaType);
+        Assert.True(int.Parse(chinese.Headers.GetValues("Retry-After").Single()) is > 0 and <= 3600);
+        var zh = await chinese.Content.ReadAsStringAsync();
+        Assert.Contains("操作太频繁了", zh);
+        Assert.Contains("分钟后再试", zh);
+        Assert.DoesNotContain("Too many", zh);
+        Assert.Contains("frame-ancestors 'none'", chinese.Headers.GetValues("Content-Security-Policy").Single());
+
+        // The form's language, or the query's.
+        using var english = await PostFormFromAsync(address, "/api/pages/book/code", $"mobile=%2B86{NewMobile()}&lang=en");
+        Assert.Equal(HttpStatusCode.TooManyRequests, english.StatusCode);
+        Assert.Contains("please try again in", await english.Content.ReadAsStringAsync());
+        using var byQuery = await PostFormFromAsync(address, "/api/pages/book/code?lang=en", "");
+        Assert.Contains("<html lang=\"en\"", await byQuery.Content.ReadAsStringAsync());
+        Assert.True(byQuery.Headers.Contains("Retry-After"));
+
+        // Too many codes for one number (from addresses under their own limit): the code screen says when, in words.
+        var mobile = NewMobile();
+        HttpResponseMessage? perMobile = null;
+        for (var i = 0; i < 6; i++)
+        {
+            perMobile?.Dispose();
+            perMobile = await PostFormFromAsync($"192.0.2.{210 + i}", "/api/pages/book/code", $"mobile=%2B86{mobile}&lang=zh");
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, perMobile!.StatusCode);
+        Assert.Equal("text/html", perMobile.Content.Headers.ContentType?.MediaType);
+        Assert.True(perMobile.Headers.Contains("Retry-After"));
+        Assert.Contains("分钟后再试", await perMobile.Content.ReadAsStringAsync());
+        perMobile.Dispose();
+
+        // The API from the same address: still problem+json.
+        var (status, body, response) = await PostFromAsync(address, "/api/phone-verifications", new { mobile = "+86" + NewMobile() });
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("rate-limited", body.GetProperty("code").GetString());
+    }
+
     [Fact]
     public async Task Codes_for_one_mobile_are_limited_whatever_address_asks()
     {

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using Scheduler.Core.Booking;
+using Scheduler.Core.HomeVisits.Requests;
 using Scheduler.Core.Notifications;
 using Scheduler.Core.Staffing;
 
@@ -10,14 +12,16 @@ namespace Scheduler.Functions.Notifications;
 
 /// <summary>Ratings (好差评) for dispatchers: counts and averages, and the follow-ups of low ratings.</summary>
 /// <param name="Kind"><c>rating</c> (a rating of 1 or 2; <c>score</c> holds it) or <c>visit-change</c> (a resident asked by SMS to move a home visit).</param>
+/// <param name="ResidentName">The resident of the appointment or home visit, when it can still be read.</param>
+/// <param name="ItemId">Its service item (or bundle), when it can still be read.</param>
 public sealed record FollowUpView(string Subject, int Score, string? Reason, NodaTime.Instant OpenedAt, NodaTime.Instant Due, FollowUpStatus Status, bool Overdue, string? Note,
-    string? ClosedBy, NodaTime.Instant? ClosedAt, string Kind);
+    string? ClosedBy, NodaTime.Instant? ClosedAt, string Kind, string? ResidentName = null, string? ItemId = null);
 
 /// <param name="Kind">Which follow-up of the subject: <c>rating</c> when not given, or <c>visit-change</c>.</param>
 [ApiBody("subject")]
 public sealed record CloseFollowUpRequest(string? Subject, string? Note, string? Kind = null);
 
-public sealed class RatingFunctions(Ratings ratings, NodaTime.IClock clock, IOptions<SchedulerOptions> options)
+public sealed class RatingFunctions(Ratings ratings, AppointmentQueries appointments, IHomeVisitStore homeVisits, NodaTime.IClock clock, IOptions<SchedulerOptions> options)
 {
     [RequireRole(Roles.Dispatcher)]
     [Function("ListFollowUps")]
@@ -28,8 +32,25 @@ public sealed class RatingFunctions(Ratings ratings, NodaTime.IClock clock, IOpt
     public async Task<IActionResult> FollowUps([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/follow-ups")] HttpRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
-        return new OkObjectResult((await ratings.FollowUpsAsync(options.Value.CentreId, cancellationToken))
-            .Select(f => new FollowUpView(f.Subject, f.Score, f.Reason, f.OpenedAt, f.Due, f.Status, f.OverdueAt(now), f.Note, f.ClosedBy, f.ClosedAt, f.Kind)).ToList());
+        var views = new List<FollowUpView>();
+        foreach (var f in await ratings.FollowUpsAsync(options.Value.CentreId, cancellationToken))
+        {
+            var (name, item) = await WhoAsync(f.Subject, cancellationToken);
+            views.Add(new FollowUpView(f.Subject, f.Score, f.Reason, f.OpenedAt, f.Due, f.Status, f.OverdueAt(now), f.Note, f.ClosedBy, f.ClosedAt, f.Kind, name, item));
+        }
+        return new OkObjectResult(views);
+    }
+
+    /// <summary>The resident and service a follow-up's subject names, so the dispatcher reads a name rather than an id (one point read each; the list is short).</summary>
+    private async Task<(string? Name, string? ItemId)> WhoAsync(string subject, CancellationToken cancellationToken)
+    {
+        var centre = options.Value.CentreId;
+        if (subject.StartsWith("appointment/", StringComparison.Ordinal)
+            && (await appointments.GetAsync(centre, subject["appointment/".Length..], cancellationToken)).Value?.Appointment is { } a)
+            return (a.ResidentName, a.BookableId);
+        if (subject.StartsWith("home-visit/", StringComparison.Ordinal) && await homeVisits.GetAsync(centre, subject["home-visit/".Length..], cancellationToken) is { } v)
+            return (v.Request.ResidentName, v.Request.ItemId);
+        return (null, null);
     }
 
     [RequireRole(Roles.Dispatcher)]

@@ -136,9 +136,24 @@ public sealed class ScheduledFunctions(ScheduledBatches batches, StaffDays days,
             ["Frame"] = new Scheduler.Pages.Frame(lang, centre.Profile, string.Format(lang[Scheduler.Pages.Words.StaffDayTitle], staff.Name),
                 $"/api/pages/staff-day?t={Uri.EscapeDataString(feed.Token)}&date={date:yyyy-MM-dd}&lang={lang.Other.Code}"),
             ["DayText"] = lang.Date(date),
-            ["Entries"] = entries.Select(e => new Scheduler.Pages.DayEntry($"{e.Start:HH:mm}–{e.End:HH:mm}", e.Title, e.Address)).ToList(),
+            ["Entries"] = entries.Select(e => new Scheduler.Pages.DayEntry($"{e.Start:HH:mm}–{e.End:HH:mm}", EntryTitle(lang, centre, e), e.Address)).ToList(),
             ["FeedHref"] = $"/api/calendar/{feed.Token}.ics",
             ["PreviousHref"] = $"{here}&date={date.PlusDays(-1):yyyy-MM-dd}", ["NextHref"] = $"{here}&date={date.PlusDays(1):yyyy-MM-dd}",
         }, carriesToken: true);
+    }
+
+    /// <summary>An entry of the day in the reader's language (the SMS and the calendar keep their Chinese line).</summary>
+    private static string EntryTitle(Scheduler.Pages.Lang lang, CentreSnapshot centre, StaffDayEntry e)
+    {
+        string Category(string id) => centre.Profile.Categories.FirstOrDefault(c => c.Id == id) is { } c ? lang.Of(c.Name) : id;
+        return e.Kind switch
+        {
+            StaffDayKind.Visit => lang.Format(Scheduler.Pages.Words.DayVisit, e.ResidentName ?? "",
+                centre.Profile.Items.FirstOrDefault(i => i.Id == e.ItemId) is { } item ? lang.Of(item.Name) : e.ItemId ?? ""),
+            StaffDayKind.Break => lang[Scheduler.Pages.Words.DutyBreak],
+            StaffDayKind.BackOffice => lang[Scheduler.Pages.Words.DutyBackOffice],
+            _ => lang.Format(e.BesideVisits ? Scheduler.Pages.Words.DayWindowBesideVisits : Scheduler.Pages.Words.DutyWindow,
+                string.Join(" / ", (e.CategoryIds ?? []).Select(Category))),
+        };
     }
 }

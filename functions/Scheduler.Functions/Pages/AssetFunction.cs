@@ -22,6 +22,8 @@ public sealed class AssetFunction
         ["dispatch.js"] = "text/javascript; charset=utf-8",
         ["phone.js"] = "text/javascript; charset=utf-8",
         ["home-visit.js"] = "text/javascript; charset=utf-8",
+        ["verify.js"] = "text/javascript; charset=utf-8",
+        ["book.js"] = "text/javascript; charset=utf-8",
         ["leaflet.js"] = "text/javascript; charset=utf-8",
         ["leaflet.css"] = "text/css; charset=utf-8",
         ["leaflet-LICENSE.txt"] = "text/plain; charset=utf-8",

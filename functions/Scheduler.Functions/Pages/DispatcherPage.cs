@@ -51,6 +51,7 @@ public sealed class DispatcherPage(ICentreDirectory centres, CallerResolver call
             centre = new { lat = centre.Profile.Centre.Location.Latitude, lng = centre.Profile.Centre.Location.Longitude },
             tiles = planning.Value.TileUrl,
             items = centre.Profile.Items.ToDictionary(i => i.Id, i => lang.Of(i.Name)),
+            bundles = centre.Profile.Bundles.ToDictionary(b => b.Id, b => lang.Of(b.Name)),
             staff = centre.Profile.Staff.ToDictionary(s => s.Id, s => s.Name),
             categories = centre.Profile.Categories.ToDictionary(c => c.Id, c => lang.Of(c.Name)),
             texts,

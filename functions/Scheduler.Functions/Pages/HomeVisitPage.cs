@@ -105,19 +105,19 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
         var field = error.Field?.StartsWith("windows", StringComparison.Ordinal) == true ? "windows" : error.Field;
         var message = (error.Code, field) switch
         {
-            (ErrorCodes.InvalidName, _) => lang[new("请填写居民姓名（最多50个字）。", "Please enter the resident's name (50 characters at most).")],
-            (ErrorCodes.InvalidMobile, _) => lang[new("联系手机不正确，请检查（11位数字）。", "The mobile number is not right; please check it (11 digits).")],
-            (ErrorCodes.InvalidIdNumber, _) => lang[new("身份证号不正确，请检查，或不填。", "The ID number is not right; check it, or leave it empty.")],
-            (ErrorCodes.MissingReason, _) => lang[new("请选择为什么不能到中心来。", "Please choose why the resident cannot come to the centre.")],
-            (ErrorCodes.InvalidLocation, _) => lang[new("还不知道住处在哪里：请在居民家中点“用我现在的位置”，或在地图上点出住处。", "We do not know where the home is yet: tap “Use where I am now” at the home, or tap it on the map.")],
-            (ErrorCodes.OutsideServiceArea, _) => lang[new("这个住处不在中心的上门服务范围内，请拨打咨询电话。", "This home is outside the centre's service area; please call us.")],
-            (ErrorCodes.InvalidAddress, _) => lang[new("请填写详细地址（最多200个字）。", "Please enter the full address (200 characters at most).")],
-            (ErrorCodes.NotesTooLong, _) => lang[new("补充说明太长（最多500个字）。", "The note is too long (500 characters at most).")],
-            (_, "itemId") => lang[new("这个事项暂时不能上门办理，请换一个或拨打咨询电话。", "This service cannot be done at home for now; choose another or call us.")],
-            (ErrorCodes.NoWindows, _) => lang[new("请至少选一个方便的时间。", "Please choose at least one time that suits.")],
-            (_, "windows") => lang[new("选的时间有一个已经不能安排，请重新选择。", "One of the times chosen can no longer be planned; please choose again.")],
-            (ErrorCodes.Duplicate, _) => lang[new("这位居民这一天已经申请过这个事项，不用重复申请。", "This resident already asked for this service that day; no need to ask again.")],
-            _ => lang[new("无法提交，请检查后重试，或拨打咨询电话。", "This could not be sent; please check and try again, or call us.")],
+            (ErrorCodes.InvalidName, _) => lang[Words.HomeVisitProblemName],
+            (ErrorCodes.InvalidMobile, _) => lang[Words.HomeVisitProblemMobile],
+            (ErrorCodes.InvalidIdNumber, _) => lang[Words.HomeVisitProblemIdNumber],
+            (ErrorCodes.MissingReason, _) => lang[Words.HomeVisitProblemReason],
+            (ErrorCodes.InvalidLocation, _) => lang[Words.HomeVisitProblemLocation],
+            (ErrorCodes.OutsideServiceArea, _) => lang[Words.HomeVisitProblemOutsideArea],
+            (ErrorCodes.InvalidAddress, _) => lang[Words.HomeVisitProblemAddress],
+            (ErrorCodes.NotesTooLong, _) => lang[Words.HomeVisitProblemNotes],
+            (_, "itemId") => lang[Words.HomeVisitProblemItem],
+            (ErrorCodes.NoWindows, _) => lang[Words.HomeVisitProblemNoWindows],
+            (_, "windows") => lang[Words.HomeVisitProblemWindows],
+            (ErrorCodes.Duplicate, _) => lang[Words.HomeVisitProblemDuplicate],
+            _ => lang[Words.HomeVisitProblemOther],
         };
         return new PageError(message, field);
     }

@@ -21,7 +21,7 @@ namespace Scheduler.Functions.Pages;
 /// verified gets a code by SMS and its own screen between the details and booked (ADR 0014).
 /// </summary>
 public sealed class ResidentPages(AvailabilityQuery availability, BookAppointment book, RescheduleAppointment reschedule, ChangeAppointmentStatus status,
-    AppointmentQueries queries, Ratings ratings, VisitRatings visitRatings, ICentreDirectory centres, CallerResolver callers, PhoneVerification verification, IClock clock,
+    AppointmentQueries queries, Ratings ratings, VisitRatings visitRatings, ICentreDirectory centres, CallerResolver callers, PhoneVerification verification, ServiceDemand demandOf, IClock clock,
     IOptions<SchedulerOptions> options)
 {
     private string CentreId => options.Value.CentreId;
@@ -35,19 +35,21 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         var centre = await CentreAsync(cancellationToken);
         var query = request.Query["q"].ToString().Trim();
         if (query.Length > 50) query = query[..50];
-        var demand = await new ServiceDemand(queries, clock).CountsAsync(CentreId, centre, cancellationToken);
+        var demand = await demandOf.CountsAsync(CentreId, centre, cancellationToken);
         var profile = centre.Profile;
         ServiceChoice Choose(string key, Core.Catalogue.LocalizedText name, string hint) =>
             new($"/api/pages/book/slots?service={Q(key)}&lang={lang.Code}", lang.Of(name), hint, ServiceSearch.Keys(name.Zh, name.En));
         var all = profile.Bundles.Select(b => (Key: "bundle." + b.Id, Category: Bookable.Find(profile, null, b.Id)!.CategoryId, Choice: Choose("bundle." + b.Id, b.Name, lang[Words.OneVisit])))
             .Concat(profile.Items.Select(i => (Key: "item." + i.Id, Category: i.CategoryId, Choice: Choose("item." + i.Id, i.Name, lang.Promised(i.Immediate ? null : i.PromisedWorkingDays)))))
-            .Select((s, order) => (s.Key, s.Category, s.Choice, Count: demand.GetValueOrDefault(s.Key), Order: order))
+            .Select((s, order) => (s.Key, s.Category, s.Choice, Count: demand.GetValueOrDefault(s.Key), Care: ServiceDemand.Care(profile, s.Key), Order: order))
             .Where(s => ServiceSearch.Matches(s.Choice.Keys, query))
             .ToList();
         var popular = query.Length > 0 ? [] : all.Where(s => s.Count > 0).OrderByDescending(s => s.Count).ThenBy(s => s.Order).Take(5).Select(s => s.Choice).ToList();
+        // Most booked first; where the centre's data says nothing yet (no bookings, or a tie), the services older and
+        // less mobile residents come for (those the catalogue also offers at home) before the rest.
         var groups = profile.Categories
-            .Select(c => (Category: c, Services: all.Where(s => s.Category == c.Id).OrderByDescending(s => s.Count).ThenBy(s => s.Order).ToList()))
-            .OrderByDescending(g => g.Services.Sum(s => s.Count))
+            .Select(c => (Category: c, Services: all.Where(s => s.Category == c.Id).OrderByDescending(s => s.Count).ThenByDescending(s => s.Care).ThenBy(s => s.Order).ToList()))
+            .OrderByDescending(g => g.Services.Sum(s => s.Count)).ThenByDescending(g => g.Services.Count(s => s.Care))
             .Select(g => new ServiceGroup(lang.Of(g.Category.Name), g.Services.Select(s => s.Choice).ToList()))
             .ToList();
         return await PageResponse.RenderAsync<ChooseService>(request, new Dictionary<string, object?>
@@ -392,10 +394,19 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     private async Task<IActionResult> SendCodeAndAskAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken)
     {
         var sent = await verification.SendCodeAsync(CentreId, form.GetValueOrDefault("mobile"), lang.Code, cancellationToken);
-        if (sent.Error is { Code: ErrorCodes.RateLimited } limited) return await VerifyPageAsync(request, lang, centre, form, Explain(lang, limited, null), null, Outcomes.StatusOf(limited));
+        if (sent.Error is { Code: ErrorCodes.RateLimited } limited)
+        {
+            // Too many codes for this number: the code screen says in words when to ask again, and Retry-After says it to machines.
+            var seconds = (int)Math.Max(1, Math.Ceiling((limited.RetryAfter ?? Duration.FromMinutes(1)).TotalSeconds));
+            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return await VerifyPageAsync(request, lang, centre, form, new PageError(lang.TryAgainIn(seconds)), null, Outcomes.StatusOf(limited));
+        }
         if (sent.Error is { } error) return await DetailsPageAsync(request, lang, centre, form, error);
         return await VerifyPageAsync(request, lang, centre, form, null, sent.Value!.MobileMasked, 200);
     }
+
+    /// <summary>How long the code screen holds its resend button back after a code was sent (the SMS usually comes within seconds).</summary>
+    public const int ResendAfterSeconds = 60;
 
     private static Task<IActionResult> VerifyPageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, PageError? error,
         string? sentTo, int status)
@@ -403,8 +414,9 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         var carried = string.Join("&", VerifyMobile.Carried.Where(form.ContainsKey).Select(k => $"{k}={Q(form[k])}"));
         return PageResponse.RenderAsync<VerifyMobile>(request, new Dictionary<string, object?>
         {
-            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.VerifyTitle], $"/api/pages/book/details?{carried}&lang={lang.Other.Code}", Step: 4),
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.VerifyTitle], $"/api/pages/book/details?{carried}&lang={lang.Other.Code}", ["verify.js"], Step: 4),
             ["Form"] = form, ["Error"] = error, ["SentTo"] = sentTo, ["EditHref"] = $"/api/pages/book/details?{carried}&lang={lang.Code}",
+            ["ResendSeconds"] = sentTo is null ? 0 : ResendAfterSeconds,
         }, status);
     }
 
@@ -457,35 +469,35 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         var proxy = error.Field?.StartsWith("proxy.", StringComparison.Ordinal) == true;
         var message = error.Code switch
         {
-            ErrorCodes.SlotFull => lang[new("这个时间已约满，请选择其他时间。", "That time is fully booked; please choose another.")],
-            ErrorCodes.InvalidMobile => lang[new("手机号码不正确，请检查（11位数字，如 139 1234 5678）。", "The mobile number is not right; please check it (11 digits, e.g. 139 1234 5678).")],
-            ErrorCodes.NameEmpty when proxy => lang[new("请填写您（代办人）的姓名。", "Please enter your name (the helper's).")],
-            ErrorCodes.NameTooLong when proxy => lang[new("代办人姓名太长（最多50个字）。", "The helper's name is too long (50 characters at most).")],
-            ErrorCodes.NameControlCharacters when proxy => lang[new("代办人姓名中有无法识别的字符。", "The helper's name contains characters that cannot be used.")],
-            ErrorCodes.NameEmpty => lang[new("请填写办事人姓名。", "Please enter the name of the person the appointment is for.")],
-            ErrorCodes.NameTooLong => lang[new("办事人姓名太长（最多50个字）。", "The name is too long (50 characters at most).")],
-            ErrorCodes.NameControlCharacters => lang[new("办事人姓名中有无法识别的字符。", "The name contains characters that cannot be used.")],
-            ErrorCodes.InvalidRelationship => lang[new("请填写您与办事人的关系（最多30个字）。", "Please say how you are related to the person (30 characters at most).")],
-            ErrorCodes.ConsentMissing => lang[new("代为预约须经办事人同意，请勾选“办事人已同意由我代为预约”。", "Booking for someone needs their agreement: please tick “The person agrees that I book for them”.")],
-            ErrorCodes.TooManyActive => lang[new("这个手机号的预约已达上限，请先取消一个。", "This mobile number has as many appointments as allowed; cancel one first.")],
-            ErrorCodes.Duplicate => lang[new("当天已预约过这个事项。", "There is already an appointment for this service that day.")],
-            ErrorCodes.AfterCutoff => lang[new("这个时间已停止预约，请选择其他时间。", "Booking for that time has closed; please choose another.")],
-            ErrorCodes.InThePast => lang[new("这个时间已经过去，请选择其他时间。", "That time has passed; please choose another.")],
-            ErrorCodes.AlreadyStarted => lang[new("预约已开始，无法更改。", "The appointment has started and cannot be changed.")],
-            ErrorCodes.Archived => lang[new("这个预约早已过去，记录已存档，无法更改。", "This appointment is long past; its record is archived and cannot be changed.")],
+            ErrorCodes.SlotFull => lang[Words.ProblemSlotFull],
+            ErrorCodes.InvalidMobile => lang[Words.ProblemMobile],
+            ErrorCodes.NameEmpty when proxy => lang[Words.ProblemProxyNameEmpty],
+            ErrorCodes.NameTooLong when proxy => lang[Words.ProblemProxyNameTooLong],
+            ErrorCodes.NameControlCharacters when proxy => lang[Words.ProblemProxyNameCharacters],
+            ErrorCodes.NameEmpty => lang[Words.ProblemNameEmpty],
+            ErrorCodes.NameTooLong => lang[Words.ProblemNameTooLong],
+            ErrorCodes.NameControlCharacters => lang[Words.ProblemNameCharacters],
+            ErrorCodes.InvalidRelationship => lang[Words.ProblemRelationship],
+            ErrorCodes.ConsentMissing => lang[Words.ProblemConsent],
+            ErrorCodes.TooManyActive => lang[Words.ProblemTooManyActive],
+            ErrorCodes.Duplicate => lang[Words.ProblemDuplicate],
+            ErrorCodes.AfterCutoff => lang[Words.ProblemAfterCutoff],
+            ErrorCodes.InThePast => lang[Words.ProblemInThePast],
+            ErrorCodes.AlreadyStarted => lang[Words.ProblemStarted],
+            ErrorCodes.Archived => lang[Words.ProblemArchived],
             ErrorCodes.OutsideOpeningHours or ErrorCodes.NotOnGrid or ErrorCodes.TooLateInSession =>
-                lang[new("这个时间不在办理时间内，请选择其他时间。", "That time is outside the hours for this service; please choose another.")],
-            ErrorCodes.Closed or ErrorCodes.Holiday => lang[new("中心这一天不办理这个事项，请选择其他日期。", "The centre does not offer this service that day; please choose another.")],
-            ErrorCodes.BeyondHorizon => lang[new("这一天还不能预约，请选择近一些的日期。", "That day cannot be booked yet; please choose an earlier one.")],
-            ErrorCodes.NotActive => lang[new("这个预约已取消或已办结，不能再更改。", "This appointment is cancelled or done and cannot be changed.")],
-            ErrorCodes.VerificationRequired => lang[new("请先验证手机号码。", "Please verify the mobile number first.")],
-            ErrorCodes.WrongCode => lang[new("验证码不正确，请重新填写。", "The code is not right; please enter it again.")],
-            ErrorCodes.CodeExpired => lang[new("验证码已过期，请点“重新发送验证码”。", "The code has expired; tap “Send the code again”.")],
-            ErrorCodes.CodeAttemptsExhausted => lang[new("验证码错误次数过多，请点“重新发送验证码”。", "Too many wrong codes; tap “Send the code again”.")],
-            ErrorCodes.InvalidCode => lang[new("验证码是短信中的6位数字。", "The code is the 6 digits in the SMS.")],
-            ErrorCodes.RateLimited => lang[new("操作太频繁，请稍后再试。", "Too many attempts; please try again later.")],
-            ErrorCodes.ConfirmationTooLate => lang[new("确认时间已过，预约已失效。请重新预约。", "It is too late to confirm; the appointment has lapsed. Please book again.")],
-            _ => lang[new("无法完成，请检查后重试，或拨打咨询电话。", "This could not be done; please check and try again, or call us.")],
+                lang[Words.ProblemOutsideHours],
+            ErrorCodes.Closed or ErrorCodes.Holiday => lang[Words.ProblemClosed],
+            ErrorCodes.BeyondHorizon => lang[Words.ProblemBeyondHorizon],
+            ErrorCodes.NotActive => lang[Words.ProblemNotActive],
+            ErrorCodes.VerificationRequired => lang[Words.ProblemVerify],
+            ErrorCodes.WrongCode => lang[Words.ProblemWrongCode],
+            ErrorCodes.CodeExpired => lang[Words.ProblemCodeExpired],
+            ErrorCodes.CodeAttemptsExhausted => lang[Words.ProblemCodeAttempts],
+            ErrorCodes.InvalidCode => lang[Words.ProblemInvalidCode],
+            ErrorCodes.RateLimited => lang[Words.ProblemRateLimited],
+            ErrorCodes.ConfirmationTooLate => lang[Words.ProblemTooLateToConfirm],
+            _ => lang[Words.ProblemOther],
         };
         return new PageError(message, error.Field, alternatives);
     }

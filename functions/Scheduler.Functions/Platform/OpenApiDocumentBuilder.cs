@@ -107,7 +107,11 @@ public static class OpenApiDocumentBuilder
                         new(415, "The body is not application/json."),
                     }.Where(d => declared.All(x => x.Status != d.Status)));
                 if (f.Method.GetCustomAttribute<RateLimitedAttribute>() is not null && declared.All(x => x.Status != 429))
-                    declared.Add(new ApiResponseAttribute(429, "Too many requests from this address or for this mobile; Retry-After says when to try again."));
+                    declared.Add(new ApiResponseAttribute(429, "Too many requests from this address or for this mobile; Retry-After says when to try again.")
+                    {
+                        // A page answers a page in the reader's language (Pages.TooManyPage), an API problem+json.
+                        ContentType = f.Route.StartsWith("pages/", StringComparison.Ordinal) ? "text/html" : null,
+                    });
                 if (f.Method.GetCustomAttribute<Identity.RequireRoleAttribute>() is { } role)
                     declared.AddRange(new ApiResponseAttribute[]
                     {

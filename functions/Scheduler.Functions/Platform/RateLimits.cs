@@ -119,7 +119,8 @@ public sealed class RateLimitedAttribute(string policy) : Attribute
 
 /// <summary>
 /// Counts a request against its function's per-address limit before the function runs, and answers 429 with
-/// <c>Retry-After</c> when the address is over it. Runs beside the role gate (worker middleware in Azure, the dev
+/// <c>Retry-After</c> when the address is over it: problem+json for an API, a readable page in the reader's language
+/// for a page (<see cref="Pages.TooManyPage"/>). Runs beside the role gate (worker middleware in Azure, the dev
 /// host's hook locally). The address is never stored: only its pseudonym (IPv6 by its /64, which one subscriber holds).
 /// </summary>
 public sealed class RateGate(RateLimiter limiter, Pseudonyms pseudonyms, Microsoft.Extensions.Options.IOptions<RateLimitOptions> options)
@@ -129,7 +130,11 @@ public sealed class RateGate(RateLimiter limiter, Pseudonyms pseudonyms, Microso
         if (function.GetCustomAttribute<RateLimitedAttribute>() is not { } declared) return null;
         var address = ClientAddress(http, options.Value.ClientAddressHeader);
         var refused = await limiter.CheckAsync(Scheduler.Core.Abuse.RateScopes.PerAddress(declared.Policy), pseudonyms.Address(address), "address", http.RequestAborted);
-        return refused is null ? null : Outcomes.Problem(refused);
+        if (refused is null) return null;
+        // A page answers a page in the reader's language; an API answers problem+json.
+        return Pages.TooManyPage.IsPage(function)
+            ? await Pages.TooManyPage.RenderAsync(http, (refused.RetryAfter ?? NodaTime.Duration.FromMinutes(1)).ToTimeSpan())
+            : Outcomes.Problem(refused);
     }
 
     /// <summary>The client's address: the rightmost entry of the configured header, else the connection's; IPv6 cut to its /64.</summary>

@@ -180,6 +180,7 @@ public static class ServiceRegistration
         services.AddSingleton<ChangeAppointmentStatus>();
         services.AddSingleton<RequestExtendedHours>();
         services.AddSingleton<AppointmentQueries>();
+        services.AddSingleton<Pages.ServiceDemand>();
         services.AddSingleton<HandleAppointmentEvent>();
         services.AddSingleton<IPoisonLog, TablePoisonLog>();
         services.AddSingleton<PoisonWatch>();

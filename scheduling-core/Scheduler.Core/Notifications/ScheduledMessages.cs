@@ -93,8 +93,16 @@ public interface IStaffFeeds
     Task<StaffFeed?> FindAsync(string token, CancellationToken cancellationToken);
 }
 
-/// <summary>One entry of a staff member's day: a window session or a visit.</summary>
-public sealed record StaffDayEntry(LocalDate Date, LocalTime Start, LocalTime End, string Title, string? Address, string? VisitId);
+/// <summary>What an entry of a staff member's day is.</summary>
+public enum StaffDayKind { Visit, Window, Break, BackOffice }
+
+/// <summary>
+/// One entry of a staff member's day: a window session, a visit, a break or back-office time. <see cref="Title"/> is
+/// the Chinese line the SMS and the calendar feed carry; a page composes its own line in the reader's language from
+/// <see cref="Kind"/>, <see cref="ResidentName"/>, <see cref="ItemId"/>, <see cref="CategoryIds"/> and <see cref="BesideVisits"/>.
+/// </summary>
+public sealed record StaffDayEntry(LocalDate Date, LocalTime Start, LocalTime End, string Title, string? Address, string? VisitId,
+    StaffDayKind Kind = StaffDayKind.Window, string? ResidentName = null, string? ItemId = null, IReadOnlyList<string>? CategoryIds = null, bool BesideVisits = false);
 
 /// <summary>
 /// A staff member's days: the visits of published plans and, from the day's published roster, the windows they sit
@@ -109,7 +117,8 @@ public sealed class StaffDays(ICentreDirectory centres, StaffScheduleQuery sched
         if (!centre.Calendar.IsWorkingDay(date)) return entries;
         var schedule = (await schedules.GetAsync(centre.Profile.Centre.Id, staff.Id, date, cancellationToken)).Value;
         foreach (var stop in schedule?.Stops ?? [])
-            entries.Add(new StaffDayEntry(date, stop.Start, stop.End, $"上门 {stop.ResidentName} {Item(centre, stop.ItemId)}", stop.Address, stop.VisitId));
+            entries.Add(new StaffDayEntry(date, stop.Start, stop.End, $"上门 {stop.ResidentName} {Item(centre, stop.ItemId)}", stop.Address, stop.VisitId,
+                StaffDayKind.Visit, stop.ResidentName, stop.ItemId));
         if (schedule?.RosterId is not null)
         {
             // The published roster says where they sit and when they break.
@@ -119,7 +128,12 @@ public sealed class StaffDays(ICentreDirectory centres, StaffScheduleQuery sched
                     Roster.DutyKind.Window => $"窗口 {Category(centre, spell.CategoryId!)}",
                     Roster.DutyKind.Break => "休息",
                     _ => "后台",
-                }, null, null));
+                }, null, null, spell.Kind switch
+                {
+                    Roster.DutyKind.Window => StaffDayKind.Window,
+                    Roster.DutyKind.Break => StaffDayKind.Break,
+                    _ => StaffDayKind.BackOffice,
+                }, CategoryIds: spell.CategoryId is null ? null : [spell.CategoryId]));
             return entries.OrderBy(e => e.Start).ToList();
         }
         var opening = centre.Profile.Opening.FirstOrDefault(o => o.Day == date.DayOfWeek) ?? centre.Profile.Opening.FirstOrDefault(o => o.Day == IsoDayOfWeek.Monday);
@@ -127,7 +141,8 @@ public sealed class StaffDays(ICentreDirectory centres, StaffScheduleQuery sched
         {
             var names = string.Join("/", staff.CategoryIds.Select(c => centre.Profile.Categories.FirstOrDefault(x => x.Id == c)?.Name.Zh ?? c));
             var busy = entries.Count > 0;
-            entries.Add(new StaffDayEntry(date, opening.Opens, opening.Closes, busy ? $"窗口 {names}（上门之外）" : $"窗口 {names}", null, null));
+            entries.Add(new StaffDayEntry(date, opening.Opens, opening.Closes, busy ? $"窗口 {names}（上门之外）" : $"窗口 {names}", null, null,
+                StaffDayKind.Window, CategoryIds: staff.CategoryIds, BesideVisits: busy));
         }
         return entries.OrderBy(e => e.Start).ToList();
     }

@@ -37,11 +37,17 @@
     const basis = r.idGiven && r.age != null ? T('ageById', r.age) : T('declared');
     return T(r.reason) + ' · ' + basis + (r.assessment && !r.assessment.eligible ? ' · ' + T('notEligible') : '');
   };
-  const showError = async (res) => {
-    let detail = String(res.status);
-    try { detail = (await res.json()).detail || detail; } catch { /* not JSON */ }
-    $('progress').textContent = T('error') + detail;
-  };
+  // A refusal from the API in the reader's words, by its problem code (never the API's English on a Chinese page): the
+  // code's own text when there is one, else a plain text for its HTTP status.
+  async function problemText(res) {
+    let body = {};
+    try { body = await res.json(); } catch { /* not JSON */ }
+    const words = body.code ? CONFIG.texts['problem.' + body.code] : null;
+    if (words) return body.code === 'roster-infeasible' && body.detail && CONFIG.lang === 'en' ? words + body.detail : words;
+    const byStatus = CONFIG.texts['status.' + res.status] || T('status.other');
+    return T('error') + byStatus + ' (' + res.status + ')';
+  }
+  const showError = async (res) => { $('progress').textContent = await problemText(res); };
 
   // Requests: one page from the server, filtered there by visit day, status and urgency (so a filter finds requests on
   // every page, not only on the one shown); the table scrolls inside its own region.
@@ -161,6 +167,7 @@
       const points = [[CONFIG.centre.lat, CONFIG.centre.lng]];
       const bar = el('div', { className: 'bar' });
       const stops = el('ol');
+      const names = el('ul', { className: 'stops' });
       route.stops.forEach((stop, s) => {
         const r = byId[stop.visitId];
         const name = r ? r.residentName : stop.visitId;
@@ -172,8 +179,13 @@
           L.marker([r.latitude, r.longitude], { icon: L.divIcon({ className: 'route-pin', html: pin, iconSize: [36, 20] }), keyboard: false })
             .bindTooltip(tag + ' ' + name + ' ' + hhmm(stop.start)).addTo(layer);
         }
+        // The block holds the stop's number and time; the full name stands in the list under the row (a block as
+        // short as a visit has no room for a name) and in the block's tooltip.
         const b = el('div', { className: 'blk', title: tag + ' ' + name + ' ' + hhmm(stop.start) + '–' + hhmm(stop.end) });
-        b.append(el('span', { textContent: tag + ' ' + name }), el('br'), el('span', { textContent: hhmm(stop.start) }));
+        b.append(el('span', { textContent: tag }), el('br'), el('span', { textContent: hhmm(stop.start) }));
+        const named = el('li', {}, el('span', { className: 'route-number', textContent: tag }), name + ' ' + hhmm(stop.start) + '–' + hhmm(stop.end));
+        named.firstChild.style.background = colour;
+        names.append(named);
         b.style.left = ((minutes(stop.start) - day0) / span * 100) + '%';
         b.style.width = ((minutes(stop.end) - minutes(stop.start)) / span * 100) + '%';
         b.style.background = colour;
@@ -192,6 +204,7 @@
       badge.style.background = colour;
       routes.append(el('li', {}, badge, ' ' + label, stops));
       inner.append(el('div', { className: 'row' }, el('span', { className: 'who', textContent: number + ' ' + staffName(route.staffId) }), bar));
+      if (route.stops.length) inner.append(names);
     });
     timeline.append(inner);
     if (bounds.length > 1) map.fitBounds(bounds, { padding: [20, 20] });
@@ -214,7 +227,9 @@
         await new Promise(r => setTimeout(r, 700));
         continue;
       }
-      progress.textContent = (run.status === 'Failed' ? T('failed') + (run.failure || '') : T('planned')) + searchText(run);
+      // The planner's failure is its own English text: an English page shows it, a Chinese page says it in its words.
+      const failure = run.status === 'Failed' ? T('failed') + (CONFIG.lang === 'en' && run.failure ? run.failure : T('failedWhy')) : T('planned');
+      progress.textContent = failure + searchText(run);
       $('publish').disabled = run.status !== 'Solved';
       await show(run);
       return;
@@ -224,11 +239,12 @@
   // How the planner's search went: how long it searched and what it found, or why it ended before its limit.
   function searchText(run) {
     const d = run.searchDetails;
-    if (!d) return run.search ? ' (' + run.search + ')' : '';
+    if (!d) return '';
     const seconds = d.searchedSeconds < 10 ? d.searchedSeconds.toFixed(1) : Math.round(d.searchedSeconds);
-    return d.ended === 'TimeLimit' || d.ended === 'IterationLimit'
-      ? T('searched', seconds, d.improvements)
-      : T('searchStopped', seconds, d.reason || d.ended + ' (' + d.solverStatus + ')');
+    if (d.ended === 'TimeLimit' || d.ended === 'IterationLimit') return T('searched', seconds, d.improvements);
+    // Why it ended, by its kind in the reader's words; the planner's own sentence only on an English page.
+    const why = CONFIG.texts['ended.' + d.ended] || T('ended.other');
+    return T('searchStopped', seconds, CONFIG.lang === 'en' && d.reason ? why + ': ' + d.reason : why);
   }
 
   $('plan').addEventListener('click', async () => {
@@ -249,13 +265,7 @@
   // published one, else the newest), shown as a grid of staff by slot whose every cell names the duty in words (colour only repeats it).
   let roster = null;
   const rosterSay = (text) => { $('roster-status').textContent = text; };
-  async function rosterProblem(res) {
-    let body = {};
-    try { body = await res.json(); } catch { /* not JSON */ }
-    const words = body.code ? CONFIG.texts['problem.' + body.code] : null;
-    if (!words) return T('error') + (body.detail || String(res.status));
-    return body.code === 'roster-infeasible' && body.detail ? words + body.detail : words;
-  }
+  const rosterProblem = problemText;
   const percent = (x) => (Math.round(x * 1000) / 10).toString();
   function dutyText(d) {
     if (d.kind === 'Window') return T('duty.Window', CONFIG.categories[d.ref] || d.ref);
@@ -344,17 +354,21 @@
   async function loadFollowUps() {
     const box = $('follow-ups');
     const res = await api('/api/dispatch/follow-ups');
-    if (!res.ok) { box.replaceChildren(el('p', { textContent: T('error') + res.status })); return; }
+    if (!res.ok) { box.replaceChildren(el('p', { textContent: await problemText(res) })); return; }
     const list = await res.json();
     if (!list.length) { box.replaceChildren(el('p', { textContent: T('noFollowUps') })); return; }
     const table = el('table');
     const head = el('tr');
-    ['subject', 'score', 'reason', 'opened', 'due', 'status', 'note'].forEach(h => head.append(el('th', { scope: 'col', textContent: T(h) })));
+    ['subject', 'kind', 'score', 'reason', 'opened', 'due', 'status', 'note'].forEach(h => head.append(el('th', { scope: 'col', textContent: T(h) })));
     table.append(el('thead', {}, head));
     const rows = el('tbody');
     for (const f of list) {
       const tr = el('tr', { className: f.overdue ? 'overdue' : '' });
-      tr.append(el('td', { textContent: f.subject }), el('td', { textContent: String(f.score) }), el('td', { textContent: f.reason || '' }),
+      // Who and what, by name (the subject's id only when the appointment or visit can no longer be read).
+      const who = f.residentName ? f.residentName + (f.itemId ? ' · ' + (CONFIG.items[f.itemId] || CONFIG.bundles[f.itemId] || f.itemId) : '') : f.subject;
+      f.label = who;
+      tr.append(el('td', { textContent: who }), el('td', { textContent: T('kind.' + f.kind) }),
+        el('td', { textContent: f.kind === 'rating' ? String(f.score) : '' }), el('td', { textContent: f.reason || '' }),
         el('td', { textContent: when(f.openedAt) }), el('td', { textContent: when(f.due) }));
       const status = el('td');
       if (f.overdue) status.append(el('span', { className: 'badge overdue', textContent: T('overdue') }));
@@ -363,12 +377,12 @@
       const act = el('td');
       if (f.status === 'Open') {
         const note = el('input', { type: 'text' });
-        note.setAttribute('aria-label', T('note') + ' ' + f.subject);
+        note.setAttribute('aria-label', T('note') + ' ' + f.label + ' ' + T('kind.' + f.kind));
         const close = el('button', { type: 'button', textContent: T('close') });
-        close.setAttribute('aria-label', T('close') + ' ' + f.subject);
+        close.setAttribute('aria-label', T('close') + ' ' + f.label + ' ' + T('kind.' + f.kind));
         close.addEventListener('click', async () => {
           if (!note.value.trim()) { note.setAttribute('aria-invalid', 'true'); $('progress').textContent = T('noteNeeded'); note.focus(); return; }
-          const r = await api('/api/dispatch/follow-ups/close', { method: 'POST', body: JSON.stringify({ subject: f.subject, note: note.value }) });
+          const r = await api('/api/dispatch/follow-ups/close', { method: 'POST', body: JSON.stringify({ subject: f.subject, kind: f.kind, note: note.value }) });
           if (!r.ok) await showError(r);
           await loadFollowUps();
         });
