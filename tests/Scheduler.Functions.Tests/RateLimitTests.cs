@@ -83,6 +83,35 @@ public sealed class RateLimitTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Unverified_bookings_with_a_residents_mobile_do_not_use_up_the_residents_own_limit()
+    {
+        var mobile = NewMobile();
+        // Someone else types the resident's number from three addresses, with no code and no proof: each is refused.
+        foreach (var date in new[] { "2026-12-08", "2026-12-09", "2026-12-10" })
+        {
+            using var refused = await SendAsync(_host, HttpMethod.Post, "/api/appointments", NewAddress(), Json(Booking(date, "09:00", mobile)));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("verification-required", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        }
+
+        // The resident, verified (from an address of their own), still has both bookings of the per-mobile limit.
+        var e164 = "+86" + mobile;
+        var address = NewAddress();
+        using (var sent = await SendAsync(_host, HttpMethod.Post, "/api/phone-verifications", address, Json(new { mobile = e164 })))
+            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        var inbox = await _host.Client.GetFromJsonAsync<JsonElement>($"/api/local/sms?to={Uri.EscapeDataString(e164)}");
+        var code = System.Text.RegularExpressions.Regex.Match(
+            inbox.EnumerateArray().First(m => m.GetProperty("kind").GetString() == "verification-code").GetProperty("text").GetString()!, "[0-9]{6}").Value;
+        using var verified = await SendAsync(_host, HttpMethod.Post, "/api/phone-verifications/check", address, Json(new { mobile = e164, code }));
+        var proof = (await verified.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("proof").GetString();
+        foreach (var date in new[] { "2026-12-08", "2026-12-09" })
+        {
+            using var booked = await SendAsync(_host, HttpMethod.Post, "/api/appointments", NewAddress(), Json(Booking(date, "09:00", mobile)), proof);
+            Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task A_token_page_and_the_token_api_are_limited_per_address()
     {
         var address = NewAddress();

@@ -65,15 +65,17 @@ public sealed class BookAppointment(IAppointmentStore store, ICentreDirectory ce
             assisted = new AssistedConsent(staff.UserId, a.Channel, now);
         }
 
-        if (limiter is not null && caller is not (StaffCaller or SystemCaller or SmsReplyCaller)
-            && await limiter.CheckAsync(Abuse.RateScopes.PerMobile(Abuse.RateScopes.Booking), pseudonyms.Mobile(mobile), "mobile", cancellationToken) is { } tooMany)
-            return tooMany;
-
         // Only a verified mobile holds a seat; the check comes before a repeated request is answered, so a replay
         // cannot hand a manage link to someone who does not hold the number.
         var verified = await verification.VerifyAsync(centreId, mobile, command.VerificationCode, command.MobileProof, caller, cancellationToken);
         if (verified.Error is { } unverified) return unverified;
         var newProof = verified.Value!.NewProof;
+
+        // The mobile's own limit counts verified attempts only: unverified ones (stopped above, and limited per
+        // address before they get here) must not use up a resident's bookings for whoever types their number.
+        if (limiter is not null && caller is not (StaffCaller or SystemCaller or SmsReplyCaller)
+            && await limiter.CheckAsync(Abuse.RateScopes.PerMobile(Abuse.RateScopes.Booking), pseudonyms.Mobile(mobile), "mobile", cancellationToken) is { } tooMany)
+            return tooMany;
         var requestHash = RequestHash(command, mobile, bookable.Id);
 
         var name = command.Name!.Trim();
