@@ -76,7 +76,7 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
     }
 
     [Fact]
-    public async Task Seven_taps_book_an_appointment_at_320_px_and_the_next_action_is_never_more_than_a_screen_away()
+    public async Task Nine_taps_with_the_code_book_an_appointment_at_320_px_and_the_next_action_is_never_more_than_a_screen_away()
     {
         var taps = 0;
         var height = Page.ViewportSize!.Height;
