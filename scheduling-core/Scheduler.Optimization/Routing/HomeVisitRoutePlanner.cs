@@ -111,7 +111,7 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
     internal bool EliminatesRoutes(HomeVisitPlanRequest request) =>
         options.EliminationShare > 0 && options.Weights.PerStaffUsed > 0 && !UsesInsertion(request);
 
-    /// <summary>A search started from given routes (visit ids per staff member) with some staff kept at the hall.</summary>
+    /// <summary>A search started from given routes (the stops of each staff member, by the request's order of staff) with some staff kept at the hall.</summary>
     private sealed record Warm(IReadOnlySet<int> Closed, IReadOnlyList<IReadOnlyList<RouteStop>> Routes);
 
     /// <summary>
@@ -197,7 +197,7 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         return request.Staff.Select(s => byStaff.GetValueOrDefault(s.StaffId) ?? []).ToArray();
     }
 
-    /// <summary>Routes of visit ids as routing indices (a team's nodes taken in turn by the routes that hold the visit).</summary>
+    /// <summary>Routes of stops as routing indices (a team's nodes taken in turn by the routes that hold the visit).</summary>
     private static long[][] Indices(RoutingContext c, IReadOnlyList<IReadOnlyList<RouteStop>> routes)
     {
         var nodes = c.Nodes.Teams.ToDictionary(t => t[0].Visit!.Id, t => new Queue<RoutingNode>(t), StringComparer.Ordinal);
@@ -246,7 +246,6 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         using var manager = new RoutingIndexManager(nodes.All.Count, request.Staff.Count, nodes.Starts, nodes.Ends);
         using var model = new RoutingModel(manager);
         var c = new RoutingContext(request, matrix, options.Weights, nodes, manager, model);
-
 
         var solutions = new List<SolutionPoint>();
         var built = warm is null && UsesInsertion(request) ? InsertionBuilder.Build(c, cancellationToken) : null;
