@@ -228,17 +228,17 @@ public static class LoadCommand
     }
 
     /// <summary>
-    /// The booking call alone: a second host, on an Azurite of its own, whose queue functions do not run, so the events
-    /// wait in the queue (counted afterwards: one per booking) instead of being handled on the same Azurite meanwhile.
-    /// Bookings and raw transactions alternate in five rounds, so both see the same Azurite (its JIT warms up over a
-    /// run: its raw rate has been seen to double between the start and the end) and the same neighbours on the machine.
-    /// </summary>
-    /// <summary>
     /// Untimed rounds of bookings and raw transactions before the timed ones (<see cref="RequestPathAsync"/>): until a
     /// round compiles fewer than <see cref="WarmMethods"/> methods, at most <see cref="MaxWarmUpRounds"/>.
     /// </summary>
     private const int MaxWarmUpRounds = 8, WarmMethods = 100;
 
+    /// <summary>
+    /// The booking call alone: a second host, on an Azurite of its own, whose queue functions do not run, so the events
+    /// wait in the queue (counted afterwards: one per booking) instead of being handled on the same Azurite meanwhile.
+    /// Bookings and raw transactions alternate in five rounds, so both see the same Azurite (its JIT warms up over a
+    /// run: its raw rate has been seen to double between the start and the end) and the same neighbours on the machine.
+    /// </summary>
     private static async Task RequestPathAsync(int bookings, int concurrency)
     {
         const int rounds = 5;
@@ -247,8 +247,8 @@ public static class LoadCommand
         var size = bookings / rounds;
         // Warm-up rounds, not timed, until a round compiles fewer than WarmMethods methods (at most MaxWarmUpRounds):
         // the runtime's tiered compiler recompiles the booking path's methods in the background for a while after
-        // they first run (measured: about half the bench process's processor time in the first rounds), which a
-        // long-running instance has long done. The timed rounds report the compiling that is left.
+        // they first run (under load, a profile found it taking about half the bench process's processor time in the
+        // first rounds), which a long-running instance has long done. The timed rounds report the compiling left.
         var warmUp = 0;
         for (long compiled = long.MaxValue; warmUp < MaxWarmUpRounds && compiled >= WarmMethods; warmUp++)
         {
@@ -265,9 +265,8 @@ public static class LoadCommand
         double bookingSeconds = 0, rawSeconds = 0, bookingStorageSeconds = 0, rawStorageSeconds = 0, bookingOwnSeconds = 0;
         long bookingCompiled = 0;
         var ratios = new List<double>();
-        for (var timed = 0; timed < rounds; timed++)
+        for (var round = 0; round < rounds; round++)
         {
-            var round = timed;
             var cpu = host.AzuriteProcessorTime;
             var raw = await RawTransactionsAsync(host.ConnectionString, size, concurrency, round * size);
             var afterRaw = host.AzuriteProcessorTime;
