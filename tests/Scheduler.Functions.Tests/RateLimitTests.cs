@@ -76,7 +76,7 @@ public sealed class RateLimitTests(AzuriteFixture azurite) : IAsyncLifetime
         var answers = new List<HttpResponseMessage>();
         // One item a day per resident: three days.
         foreach (var date in new[] { "2026-12-08", "2026-12-09", "2026-12-10" })
-            answers.Add(await SendAsync(_host, HttpMethod.Post, "/api/appointments", NewAddress(), Json(Booking(date, "08:30", mobile)), proof));
+            answers.Add(await SendAsync(_host, HttpMethod.Post, "/api/appointments", NewAddress(), Json(Booking(date, "12:15", mobile)), proof));
 
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created], answers.Take(2).Select(a => a.StatusCode));
         await AssertLimitedAsync(answers[2], "mobile");
@@ -89,7 +89,7 @@ public sealed class RateLimitTests(AzuriteFixture azurite) : IAsyncLifetime
         // Someone else types the resident's number from three addresses, with no code and no proof: each is refused.
         foreach (var date in new[] { "2026-12-08", "2026-12-09", "2026-12-10" })
         {
-            using var refused = await SendAsync(_host, HttpMethod.Post, "/api/appointments", NewAddress(), Json(Booking(date, "09:00", mobile)));
+            using var refused = await SendAsync(_host, HttpMethod.Post, "/api/appointments", NewAddress(), Json(Booking(date, "13:45", mobile)));
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
             Assert.Equal("verification-required", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
         }
@@ -99,7 +99,7 @@ public sealed class RateLimitTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.NotNull(proof);
         foreach (var date in new[] { "2026-12-08", "2026-12-09" })
         {
-            using var booked = await SendAsync(_host, HttpMethod.Post, "/api/appointments", NewAddress(), Json(Booking(date, "09:00", mobile)), proof);
+            using var booked = await SendAsync(_host, HttpMethod.Post, "/api/appointments", NewAddress(), Json(Booking(date, "13:45", mobile)), proof);
             Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
         }
     }

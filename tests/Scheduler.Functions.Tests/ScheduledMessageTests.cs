@@ -13,8 +13,10 @@ namespace Scheduler.Functions.Tests;
 /// <summary>
 /// Messages the centre starts: the day-before reminder, the staff's day with its page and calendar feed, a
 /// cancellation by the centre answered by a number, and the no-show rule's request to confirm answered by 1.
+/// On an Azurite of the class's own: on the shared one, other classes' hosts run the same timers at clocks of their own
+/// and send the same staff their days, with links their own tests may revoke.
 /// </summary>
-public sealed class ScheduledMessageTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class ScheduledMessageTests(FreshAzuriteFixture azurite) : IClassFixture<FreshAzuriteFixture>, IAsyncLifetime
 {
     private readonly FakeClock _clock = SchedulerHost.DemoClock();
     private TestDevHost _host = null!;
