@@ -9,7 +9,7 @@ namespace Scheduler.DevHost;
 /// <summary>
 /// Emulates App Service authentication locally. In Azure, App Service signs staff in with Entra ID, strips any
 /// <c>X-MS-CLIENT-PRINCIPAL</c> header a client sends and sets its own. Here, <c>/.auth/login</c> is a plain page
-/// that asks for a name and roles (no password: it is for a developer's machine) and keeps them in a cookie, and
+/// that asks for a name, roles and the centres served (no password: it is for a developer's machine) and keeps them in a cookie, and
 /// every request gets the header made from that cookie, never from the client. <c>/.auth/login/aad</c>, the address
 /// of Entra ID sign-in in Azure that the app's pages link to, shows the same local page.
 /// </summary>
@@ -53,6 +53,13 @@ public static class LocalSignIn
             if (name.Length is 0 or > 50 || name.Any(char.IsControl))
                 return Results.Problem(statusCode: 400, title: "The request is not valid.", detail: "name must be 1 to 50 characters.", type: Scheduler.Functions.Platform.Problems.TypeUri(400));
             var roles = form["roles"].OfType<string>().Where(r => Roles.Contains(r)).Distinct().ToList();
+            // The centres served, as App Service would give them: app roles centre.{id} (none: the default centre).
+            foreach (var centre in form["centres"].ToString().Split([',', ' '], StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!Scheduler.Core.Identity.CentreScope.IsWellFormed(centre))
+                    return Results.Problem(statusCode: 400, title: "The request is not valid.", detail: $"'{centre}' is not a centre id.", type: Scheduler.Functions.Platform.Problems.TypeUri(400));
+                roles.Add(Scheduler.Core.Identity.CentreScope.RolePrefix + centre);
+            }
             c.Response.Cookies.Append(CookieName, EncodePrincipal(name, roles),
                 new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/" });
             var redirect = form["redirect"].ToString();
@@ -105,6 +112,7 @@ public static class LocalSignIn
             <form method="post" action="/.auth/login/local">
             <label for="name">Name</label><input id="name" name="name" type="text" required maxlength="50" value="dispatcher">
             <fieldset><legend>Roles</legend>{{boxes}}</fieldset>
+            <label for="centres">Centres served (ids, comma-separated; empty: the default centre)</label><input id="centres" name="centres" type="text" maxlength="200" placeholder="siming">
             <input type="hidden" name="redirect" value="{{r}}">
             <button type="submit">Sign in</button></form></main></body></html>
             """;

@@ -33,7 +33,7 @@ internal static class BookingClient
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
-        if (path is "/api/appointments" or "/api/extended-hours-requests" && await MobileOfAsync(content) is { } mobile
+        if (path.Split('?')[0] is "/api/appointments" or "/api/extended-hours-requests" && await MobileOfAsync(content) is { } mobile
             && await ProofAsync(client, mobile) is { } proof)
             request.Headers.Add("X-Mobile-Proof", proof);
         using var response = await client.SendAsync(request);

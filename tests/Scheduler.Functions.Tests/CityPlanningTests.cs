@@ -18,7 +18,7 @@ namespace Scheduler.Functions.Tests;
 /// </summary>
 public sealed class CityPlanningTests(DemoHostFixture fixture) : IClassFixture<DemoHostFixture>
 {
-    private const string Second = "siming";
+    private const string Second = "haicang";
     private const string Third = "jimei";
 
     [Fact]

@@ -172,7 +172,7 @@ public sealed class OutboxTests(AzuriteFixture azurite)
         var outbox = new TableSmsOutbox(clients, pseudonyms);
         return new Scheduler.Core.Notifications.NotifyAppointmentEvent(store, new NoCentres(), new AvailabilityQuery(store, new NoCentres(), clock),
             new Scheduler.Core.Notifications.SmsNotifier(outbox, outbox, clock, Scheduler.Core.Notifications.NotificationSettings.Default),
-            new Scheduler.Core.Notifications.ShortLinks(new byte[32], "http://localhost:7071"), clock);
+            new Scheduler.Core.Notifications.ShortLinks(new byte[32], "http://localhost:7071", "huli"), clock);
     }
 
     [Theory]

@@ -53,7 +53,10 @@ public sealed class TestDevHost : IAsyncDisposable
         var handler = new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false };
         var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         var form = new List<KeyValuePair<string, string>> { new("name", name) };
-        form.AddRange(roles.Select(r => new KeyValuePair<string, string>("roles", r)));
+        // centre.{id} roles are typed as the centres served; the others are ticked.
+        const string centre = Scheduler.Core.Identity.CentreScope.RolePrefix;
+        form.AddRange(roles.Where(r => !r.StartsWith(centre, StringComparison.Ordinal)).Select(r => new KeyValuePair<string, string>("roles", r)));
+        form.Add(new("centres", string.Join(",", roles.Where(r => r.StartsWith(centre, StringComparison.Ordinal)).Select(r => r[centre.Length..]))));
         using var response = await client.PostAsync("/.auth/login/local", new FormUrlEncodedContent(form));
         if ((int)response.StatusCode != 302) throw new InvalidOperationException($"Local sign-in answered {(int)response.StatusCode}.");
         client.DefaultRequestHeaders.Add("x-functions-key", Keys.FunctionKey);

@@ -13,7 +13,6 @@ namespace Scheduler.Functions.Appointments;
 public sealed class AppointmentFunctions(AvailabilityQuery availability, BookAppointment book, RescheduleAppointment reschedule, ChangeAppointmentStatus status,
     RequestExtendedHours extendedHours, AppointmentQueries queries, ICentreDirectory centres, CallerResolver callers, NodaTime.IClock clock, IOptions<SchedulerOptions> options)
 {
-    private string Centre => options.Value.CentreId;
 
     /// <summary>How long an availability answer may be reused: the summary behind it is refreshed on every booking.</summary>
     public const string AvailabilityCacheControl = "public, max-age=5";
@@ -32,7 +31,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         var green = !string.IsNullOrEmpty(q["priority"]);
         if (green && !Enum.TryParse<PriorityReason>(q["priority"], ignoreCase: true, out _))
             return Problems.Validation("priority", $"priority must be one of: {string.Join(", ", Enum.GetNames<PriorityReason>())}.");
-        var result = await availability.GetAsync(Centre, Empty(q["categoryId"]), Empty(q["itemId"]), Empty(q["bundleId"]), from.Value, to, green, cancellationToken);
+        var result = await availability.GetAsync(RoleGate.Centre(request), Empty(q["categoryId"]), Empty(q["itemId"]), Empty(q["bundleId"]), from.Value, to, green, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
         // Served from a summary a few seconds old at most (ADR 0017); a browser or a CDN may keep it as long.
         request.HttpContext.Response.Headers.CacheControl = AvailabilityCacheControl;
@@ -61,7 +60,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         if (bad is not null) return bad;
         if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem) || !Outcomes.TryTime(body.Start, "start", out var start, out problem)) return problem!;
         var key = request.Headers["Idempotency-Key"].ToString();
-        var result = await book.BookAsync(Centre, new BookCommand(Empty(body.ItemId), Empty(body.BundleId), date, start, body.Name, body.Mobile,
+        var result = await book.BookAsync(RoleGate.Centre(request), new BookCommand(Empty(body.ItemId), Empty(body.BundleId), date, start, body.Name, body.Mobile,
             body.Priority, body.Proxy, Empty(body.Language), key.Length == 0 ? null : key, Empty(body.VerificationCode), MobileProofTransport.Read(request)),
             Public(caller!), cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
@@ -86,7 +85,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         if (bad is not null) return bad;
         if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem) || !Outcomes.TryTime(body.Start, "start", out var start, out problem)) return problem!;
         var key = request.Headers["Idempotency-Key"].ToString();
-        var result = await book.BookAsync(Centre, new BookCommand(Empty(body.ItemId), Empty(body.BundleId), date, start, body.Name, body.Mobile,
+        var result = await book.BookAsync(RoleGate.Centre(request), new BookCommand(Empty(body.ItemId), Empty(body.BundleId), date, start, body.Name, body.Mobile,
             body.Priority, null, Empty(body.Language), key.Length == 0 ? null : key, Assisted: body.Assisted ?? new AssistedInput(null, false)), caller, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
         var view = await BookedViewAsync(result.Value!, cancellationToken);
@@ -105,7 +104,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
     {
         var (caller, denied) = Authorize(request, id);
         if (denied is not null) return denied;
-        var result = await queries.GetAsync(Centre, id, cancellationToken);
+        var result = await queries.GetAsync(RoleGate.Centre(request), id, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
         return new OkObjectResult(await ViewAsync(result.Value!.Appointment, cancellationToken));
     }
@@ -128,7 +127,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         var (body, bad) = await RequestBody.ReadJsonAsync<RescheduleRequest>(request, cancellationToken);
         if (bad is not null) return bad;
         if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem) || !Outcomes.TryTime(body.Start, "start", out var start, out problem)) return problem!;
-        return await Respond(reschedule.RescheduleAsync(Centre, id, date, start, caller!, cancellationToken), cancellationToken);
+        return await Respond(reschedule.RescheduleAsync(RoleGate.Centre(request), id, date, start, caller!, cancellationToken), cancellationToken);
     }
 
     [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
@@ -144,7 +143,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
     {
         var (caller, denied) = Authorize(request, id);
         if (denied is not null) return denied;
-        return await Respond(status.ApplyAsync(Centre, id, AppointmentAction.Cancel, caller!, cancellationToken), cancellationToken);
+        return await Respond(status.ApplyAsync(RoleGate.Centre(request), id, AppointmentAction.Cancel, caller!, cancellationToken), cancellationToken);
     }
 
     [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
@@ -159,7 +158,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
     {
         var (caller, denied) = Authorize(request, id);
         if (denied is not null) return denied;
-        return await Respond(status.ApplyAsync(Centre, id, AppointmentAction.Confirm, caller!, cancellationToken), cancellationToken);
+        return await Respond(status.ApplyAsync(RoleGate.Centre(request), id, AppointmentAction.Confirm, caller!, cancellationToken), cancellationToken);
     }
 
     [RequireRole(Roles.Staff)]
@@ -177,13 +176,13 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
     {
         var caller = RoleGate.Caller(request);
         if (action is "green-confirm" or "green-downgrade")
-            return await Respond(status.CheckGreenClaimAsync(Centre, id, action == "green-confirm", caller, cancellationToken), cancellationToken, forStaff: true);
+            return await Respond(status.CheckGreenClaimAsync(RoleGate.Centre(request), id, action == "green-confirm", caller, cancellationToken), cancellationToken, forStaff: true);
         if (action == "reschedule")
         {
             var (body, bad) = await RequestBody.ReadJsonAsync<RescheduleRequest>(request, cancellationToken);
             if (bad is not null) return bad;
             if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem) || !Outcomes.TryTime(body.Start, "start", out var start, out problem)) return problem!;
-            return await Respond(reschedule.RescheduleAsync(Centre, id, date, start, caller, cancellationToken), cancellationToken, forStaff: true);
+            return await Respond(reschedule.RescheduleAsync(RoleGate.Centre(request), id, date, start, caller, cancellationToken), cancellationToken, forStaff: true);
         }
         AppointmentAction? chosen = action switch
         {
@@ -195,7 +194,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         };
         return chosen is not { } known
             ? Problems.NotFound($"Unknown action '{action}': use check-in, served, no-show, cancel, reschedule, green-confirm or green-downgrade.")
-            : await Respond(status.ApplyAsync(Centre, id, known, caller!, cancellationToken), cancellationToken, forStaff: true);
+            : await Respond(status.ApplyAsync(RoleGate.Centre(request), id, known, caller!, cancellationToken), cancellationToken, forStaff: true);
     }
 
     [RequireRole(Roles.Staff)]
@@ -206,7 +205,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
     public async Task<IActionResult> StaffGet(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/appointments/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var result = await queries.GetAsync(Centre, id, cancellationToken);
+        var result = await queries.GetAsync(RoleGate.Centre(request), id, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
         return new OkObjectResult(await ViewAsync(result.Value!.Appointment, cancellationToken, forStaff: true));
     }
@@ -220,9 +219,9 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "staff/appointments")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (!Outcomes.TryDate(request.Query["date"], "date", out var date, out var bad)) return bad!;
-        var list = await queries.DayAsync(Centre, Empty(request.Query["categoryId"]), date, cancellationToken);
+        var list = await queries.DayAsync(RoleGate.Centre(request), Empty(request.Query["categoryId"]), date, cancellationToken);
         if (list.Error is { } error) return Outcomes.Problem(error);
-        var profile = (await centres.GetAsync(Centre, cancellationToken))!.Profile;
+        var profile = (await centres.GetAsync(RoleGate.Centre(request), cancellationToken))!.Profile;
         return new OkObjectResult(list.Value!.Select(a => AppointmentView.Of(a, profile, forStaff: true)).ToList());
     }
 
@@ -244,7 +243,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         var (body, bad) = await RequestBody.ReadJsonAsync<ExtendedHoursBody>(request, cancellationToken);
         if (bad is not null) return bad;
         if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem)) return problem!;
-        var result = await extendedHours.RequestAsync(Centre, new ExtendedHoursCommand(Empty(body.ItemId), Empty(body.BundleId), date, body.Wanted,
+        var result = await extendedHours.RequestAsync(RoleGate.Centre(request), new ExtendedHoursCommand(Empty(body.ItemId), Empty(body.BundleId), date, body.Wanted,
             body.Name, body.Mobile, Empty(body.Language), Empty(body.VerificationCode), MobileProofTransport.Read(request)), Public(caller!), cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
         MobileProofTransport.Write(request.HttpContext.Response, result.Value!.NewProof, clock.GetCurrentInstant());
@@ -266,7 +265,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
         if (resolved.Problem is not null) return resolved;
         return resolved.Caller switch
         {
-            ResidentCaller r when ManageLinks.Allows(r, Centre, appointmentId) => resolved,
+            ResidentCaller r when ManageLinks.Allows(r, RoleGate.Centre(request), appointmentId) => resolved,
             ResidentCaller => new(null, Problems.Forbidden("The link is for another appointment.")),
             // Staff act through /api/staff/appointments/..., which needs the function key as well as the sign-in (ADR 0003).
             StaffCaller => new(null, Problems.Forbidden("Staff use /api/staff/appointments/{id}, with the function key.")),
@@ -281,7 +280,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
     }
 
     private async Task<AppointmentView> ViewAsync(Appointment a, CancellationToken cancellationToken, bool forStaff = false) =>
-        AppointmentView.Of(a, (await centres.GetAsync(Centre, cancellationToken))!.Profile, forStaff);
+        AppointmentView.Of(a, (await centres.GetAsync(a.CentreId, cancellationToken))!.Profile, forStaff);
 
     private async Task<BookedView> BookedViewAsync(Booked booked, CancellationToken cancellationToken) =>
         new(await ViewAsync(booked.Appointment, cancellationToken), booked.ManageToken, ManageUrl(booked.ManageToken));

@@ -40,6 +40,30 @@ public sealed class CentreDirectory(CatalogueStore catalogue, IStaffedWindowsSou
         return [options.Value.CentreId, .. listed.Where(id => id != options.Value.CentreId).Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>How often a centre id not in the kept list reads the list again (so made-up ids cannot make every request read it).</summary>
+    public static readonly Duration ListRereadAfter = Duration.FromSeconds(5);
+
+    private sealed record Listed(Instant At, HashSet<string> Ids);
+
+    private volatile Listed? _listed;
+
+    /// <summary>
+    /// Whether <paramref name="centreId"/> is a centre of this deployment: from the list kept for <see cref="CacheFor"/>,
+    /// read again for an id not in it once the list is <see cref="ListRereadAfter"/> old (a centre just added shows at once
+    /// after that; one removed within <see cref="CacheFor"/>).
+    /// </summary>
+    public async Task<bool> IsListedAsync(string centreId, CancellationToken cancellationToken)
+    {
+        if (centreId == options.Value.CentreId) return true;
+        var now = clock.GetCurrentInstant();
+        var kept = _listed;
+        if (kept is { } k && now >= k.At && now - k.At < CacheFor && (k.Ids.Contains(centreId) || now - k.At < ListRereadAfter))
+            return k.Ids.Contains(centreId);
+        var ids = new HashSet<string>(await ListAsync(cancellationToken), StringComparer.Ordinal);
+        _listed = new Listed(now, ids);
+        return ids.Contains(centreId);
+    }
+
     public static readonly Duration CacheFor = Duration.FromSeconds(30);
     private readonly ConcurrentDictionary<string, (Instant At, CentreSnapshot? Snapshot)> _cache = new();
 

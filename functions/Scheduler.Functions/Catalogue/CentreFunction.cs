@@ -19,7 +19,7 @@ public sealed record PublicCentre(
     IReadOnlyList<CalendarDay> CalendarDays);
 
 /// <summary><c>GET /api/centre</c>: the centre's public catalogue and calendar.</summary>
-public sealed class CentreFunction(CatalogueStore catalogue, IOptions<SchedulerOptions> options)
+public sealed class CentreFunction(CatalogueStore catalogue)
 {
     [Function("Centre")]
     [ApiOperation("The centre's window categories, service items, bundles and opening calendar.", Tag = "catalogue")]
@@ -27,8 +27,8 @@ public sealed class CentreFunction(CatalogueStore catalogue, IOptions<SchedulerO
     [ApiResponse(404, "The centre has no profile yet.")]
     public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "centre")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var p = await catalogue.LoadAsync(options.Value.CentreId, cancellationToken);
-        if (p is null) return Problems.NotFound($"Centre '{options.Value.CentreId}' has no profile yet.");
+        var p = await catalogue.LoadAsync(RoleGate.Centre(request), cancellationToken);
+        if (p is null) return Problems.NotFound($"Centre '{RoleGate.Centre(request)}' has no profile yet.");
         return new OkObjectResult(new PublicCentre(p.Centre, p.Categories, p.Items, p.Bundles, p.Opening, p.Lunch, p.ExtendedSessions, p.CalendarDays));
     }
 }

@@ -24,6 +24,9 @@ namespace Scheduler.Functions.HomeVisits;
 public sealed record WindowBody([property: ApiString(Format = ApiStringAttribute.Date)] string? Date, [property: ApiString(Pattern = ApiStringAttribute.TimePattern)] string? From, [property: ApiString(Pattern = ApiStringAttribute.TimePattern)] string? To);
 
 [ApiBody("name", "mobile", "reason", "location", "address", "itemId", "windows")]
+/// <summary>The centre a queued message is for (<c>"centre"</c>, beside the request's fields).</summary>
+public sealed record QueuedFor(string? Centre);
+
 public sealed record HomeVisitBody(
     string? Name, string? Mobile, string? IdNumber, EligibilityReason? Reason, LocationInput? Location, string? Address,
     string? ItemId, IReadOnlyList<WindowBody>? Windows, VisitUrgency? Urgency, string? Notes);
@@ -53,10 +56,8 @@ public sealed record HomeVisitReceipt(string Id, HomeVisitStatus Status, Eligibi
 
 /// <summary>Home-visit requests by HTTP and by queue, and the dispatcher's decisions; both channels run the same validation.</summary>
 public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisions decisions, CallerResolver callers, PoisonWatch poison,
-    IOptions<SchedulerOptions> options)
+    CentreDirectory directory, IOptions<SchedulerOptions> options)
 {
-    private string Centre => options.Value.CentreId;
-
     [RateLimited(Scheduler.Core.Abuse.RateScopes.HomeVisit)]
     [Function("RequestHomeVisit")]
     [ApiOperation("Ask for staff to come to a resident's home (residents, family members, community workers, dispatchers).", Tag = "home-visits",
@@ -73,7 +74,7 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
         if (bad is not null) return bad;
         var (command, problem) = ToCommand(body!);
         if (problem is not null) return Outcomes.Problem(problem);
-        var result = await service.SubmitAsync(Centre, command!, caller!, caller is StaffCaller ? "dispatcher" : "web", cancellationToken);
+        var result = await service.SubmitAsync(RoleGate.Centre(request), command!, caller!, caller is StaffCaller ? "dispatcher" : "web", cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
         return new ObjectResult(new HomeVisitReceipt(result.Value!.Id, result.Value.Status, result.Value.Assessment,
             "收到您的上门服务申请，审核结果将短信通知。 We have your request; the decision will come by SMS.")) { StatusCode = StatusCodes.Status202Accepted };
@@ -98,9 +99,13 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
                 throw new InvalidDataException($"Not valid JSON for a home-visit request at '{e.Path}'.");
             }
             if (body is null) throw new InvalidDataException("The message is null.");
+            // A message names its centre by "centre", as a request does by its query; without it, the default centre.
+            var centre = JsonSerializer.Deserialize<QueuedFor>(message, Json.Options)?.Centre ?? options.Value.CentreId;
+            if (!CentreScope.IsWellFormed(centre) || !await directory.IsListedAsync(centre, cancellationToken))
+                throw new InvalidDataException($"centre: Centre '{centre}' is not known.");
             var (command, problem) = ToCommand(body);
             if (problem is not null) throw new InvalidDataException($"{problem.Field}: {problem.Message}");
-            var result = await service.SubmitAsync(Centre, command!, new SystemCaller("queue"), "queue", cancellationToken);
+            var result = await service.SubmitAsync(centre, command!, new SystemCaller("queue"), "queue", cancellationToken);
             if (result.Error is { Code: not ErrorCodes.Duplicate } error) throw new InvalidDataException($"{error.Field}: {error.Message}");
         }, cancellationToken);
 
@@ -127,7 +132,7 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
             || !Outcomes.TryDate(request.Query["date"], "date", out var date, out bad))
             return bad!;
         var filter = new RequestFilter(status, urgency, date);
-        var page = await service.PageAsync(Centre, size, request.Query["continuationToken"].ToString(), cancellationToken, filter);
+        var page = await service.PageAsync(RoleGate.Centre(request), size, request.Query["continuationToken"].ToString(), cancellationToken, filter);
         if (page.Error is { } error) return Outcomes.Problem(error);
         var (items, next) = page.Value;
         if (next is not null)
@@ -153,7 +158,7 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
         var (body, bad) = await RequestBody.ReadJsonAsync<DecisionBody>(request, cancellationToken);
         if (bad is not null) return bad;
         if (body!.Decision is not { } decision) return Problems.Validation("decision", "decision must be Approve, Reject or AskForInformation.");
-        var result = await decisions.DecideAsync(Centre, id, decision, body.Reason, caller!, cancellationToken);
+        var result = await decisions.DecideAsync(RoleGate.Centre(request), id, decision, body.Reason, caller!, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
         return new OkObjectResult(HomeVisitView.Of(result.Value!));
     }
@@ -172,7 +177,7 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
         var caller = RoleGate.Caller(request);
         var (body, bad) = await RequestBody.ReadJsonAsync<CancelBody>(request, cancellationToken);
         if (bad is not null) return bad;
-        var result = await decisions.CancelAsync(Centre, id, body!.Reason, caller!, cancellationToken);
+        var result = await decisions.CancelAsync(RoleGate.Centre(request), id, body!.Reason, caller!, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
         return new OkObjectResult(HomeVisitView.Of(result.Value!));
     }

@@ -15,10 +15,9 @@ namespace Scheduler.Functions.HomeVisits;
 public sealed record PlanAccepted(string Id, PlanRunStatus Status, string StatusUrl);
 
 /// <summary>Planning days of home visits: request a run, follow it, publish it; the nightly timer plans tomorrow.</summary>
-public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery schedules, PoisonWatch poison, IOptions<SchedulerOptions> options,
+public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery schedules, PoisonWatch poison,
     Scheduler.Core.Booking.ICentreList centreList, ILogger<PlanFunctions> logger)
 {
-    private string Centre => options.Value.CentreId;
 
     [RequireRole(Roles.Dispatcher)]
     [Function("RequestPlan")]
@@ -33,7 +32,7 @@ public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery
         if (bad is not null) return bad;
         if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem)) return problem!;
         if (date is null) return Problems.Validation("date", "date is required (yyyy-MM-dd).");
-        var result = await planning.RequestAsync(Centre, date.Value, caller!, cancellationToken);
+        var result = await planning.RequestAsync(RoleGate.Centre(request), date.Value, caller!, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
         return new ObjectResult(new PlanAccepted(result.Value!.Id, result.Value.Status, $"/api/dispatch/plans/{result.Value.Id}")) { StatusCode = StatusCodes.Status202Accepted };
     }
@@ -104,7 +103,7 @@ public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery
     [ApiResponse(404, "No such plan.")]
     public async Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/plans/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
     {
-        var found = await planning.GetAsync(Centre, id, cancellationToken);
+        var found = await planning.GetAsync(RoleGate.Centre(request), id, cancellationToken);
         return found.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(found.Value);
     }
 
@@ -118,7 +117,7 @@ public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery
         CancellationToken cancellationToken)
     {
         var caller = RoleGate.Caller(request);
-        var result = await planning.PublishAsync(Centre, id, caller!, cancellationToken);
+        var result = await planning.PublishAsync(RoleGate.Centre(request), id, caller!, cancellationToken);
         return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
     }
 
@@ -135,7 +134,7 @@ public sealed class PlanFunctions(HomeVisitPlanning planning, StaffScheduleQuery
         var caller = RoleGate.Caller(request);
         if (!caller.IsInRole(Roles.Dispatcher) && !IsSelf(caller, staffId))
             return Problems.Forbidden("Staff read their own day; a dispatcher reads anyone's.");
-        var schedule = await schedules.GetAsync(Centre, staffId, date, cancellationToken);
+        var schedule = await schedules.GetAsync(RoleGate.Centre(request), staffId, date, cancellationToken);
         return schedule.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(schedule.Value);
     }
 

@@ -50,7 +50,7 @@ public sealed class IdentityFunctions(CallerResolver callers, IssueResidentLink 
         var caller = RoleGate.Caller(request);
         var (body, bad) = await RequestBody.ReadJsonAsync<ResidentLinkRequest>(request, cancellationToken);
         if (bad is not null) return bad;
-        var issued = await links.IssueAsync(options.Value.CentreId, body!.Subject, body.Purpose, body.ValidForHours, caller!, cancellationToken, body.Mobile);
+        var issued = await links.IssueAsync(RoleGate.Centre(request), body!.Subject, body.Purpose, body.ValidForHours, caller!, cancellationToken, body.Mobile);
         if (issued.Error is { } error) return Outcomes.Problem(error);
         var link = issued.Value!;
         var url = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/{(link.OpensManagePage ? "pages/manage" : "me")}?{CallerResolver.TokenQuery}={Uri.EscapeDataString(link.Token)}";

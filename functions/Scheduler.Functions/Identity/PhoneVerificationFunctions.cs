@@ -65,7 +65,7 @@ public static class MobileProofTransport
 }
 
 /// <summary>Verification codes by SMS, so only the holder of a mobile can book with it.</summary>
-public sealed class PhoneVerificationFunctions(PhoneVerification verification, IClock clock, IOptions<SchedulerOptions> options)
+public sealed class PhoneVerificationFunctions(PhoneVerification verification, IClock clock)
 {
     [RateLimited(Scheduler.Core.Abuse.RateScopes.Codes)]
     [Function("SendVerificationCode")]
@@ -79,7 +79,7 @@ public sealed class PhoneVerificationFunctions(PhoneVerification verification, I
     {
         var (body, bad) = await RequestBody.ReadJsonAsync<PhoneVerificationRequest>(request, cancellationToken);
         if (bad is not null) return bad;
-        var sent = await verification.SendCodeAsync(options.Value.CentreId, body!.Mobile, Empty(body.Language), cancellationToken);
+        var sent = await verification.SendCodeAsync(RoleGate.Centre(request), body!.Mobile, Empty(body.Language), cancellationToken);
         if (sent.Error is { } error) return Outcomes.Problem(error);
         return new ObjectResult(new CodeSentView(sent.Value!.MobileMasked, sent.Value.Expires)) { StatusCode = StatusCodes.Status202Accepted };
     }
@@ -97,7 +97,7 @@ public sealed class PhoneVerificationFunctions(PhoneVerification verification, I
     {
         var (body, bad) = await RequestBody.ReadJsonAsync<PhoneVerificationCheck>(request, cancellationToken);
         if (bad is not null) return bad;
-        var proof = await verification.CheckAsync(options.Value.CentreId, body!.Mobile, body.Code, cancellationToken);
+        var proof = await verification.CheckAsync(RoleGate.Centre(request), body!.Mobile, body.Code, cancellationToken);
         if (proof.Error is { } error) return Outcomes.Problem(error);
         MobileProofTransport.Write(request.HttpContext.Response, proof.Value, clock.GetCurrentInstant());
         return new OkObjectResult(new MobileProofView(proof.Value!.Value, proof.Value.Expires));

@@ -7,7 +7,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Scheduler.Core.Identity;
+using Scheduler.Core.Results;
 
 namespace Scheduler.Functions.Identity;
 
@@ -23,18 +25,41 @@ public sealed class RequireRoleAttribute(string role) : Attribute
     public string Role { get; } = role;
 }
 
-/// <summary>Checks a function's <see cref="RequireRoleAttribute"/> for a request, and hands the function its caller.</summary>
-public sealed class RoleGate(CallerResolver callers)
+/// <summary>
+/// Checks a function's <see cref="RequireRoleAttribute"/> for a request and finds the centre it is for
+/// (<see cref="CentreScope"/>: the <c>centre</c> query parameter, a resident link's centre, the centres a member of
+/// staff serves, else the default centre), and hands the function both.
+/// </summary>
+public sealed class RoleGate(CallerResolver callers, CentreDirectory centres, IOptions<SchedulerOptions> options)
 {
     private static readonly object CallerKey = new();
+    private static readonly object CentreKey = new();
 
-    /// <summary>Null when the request may go on to the function (its caller kept for it), else the problem to answer with.</summary>
-    public IActionResult? Check(HttpContext http, MethodInfo function)
+    /// <summary>The query parameter naming the centre a request is for.</summary>
+    public const string CentreQuery = "centre";
+
+    /// <summary>Null when the request may go on to the function (its caller and centre kept for it), else the problem to answer with.</summary>
+    public async Task<IActionResult?> CheckAsync(HttpContext http, MethodInfo function)
     {
-        if (function.GetCustomAttribute<RequireRoleAttribute>() is not { } required) return null;
-        var (caller, denied) = callers.RequireRole(http.Request, required.Role);
-        if (denied is not null) return denied;
-        http.Items[CallerKey] = caller;
+        var request = http.Request;
+        var required = function.GetCustomAttribute<RequireRoleAttribute>();
+        Caller? caller = null;
+        if (required is not null)
+        {
+            var (staff, denied) = callers.RequireRole(request, required.Role);
+            if (denied is not null) return denied;
+            http.Items[CallerKey] = caller = staff;
+        }
+        var named = request.Query[CentreQuery];
+        var requested = named.Count == 0 ? null : named.ToString();
+        // A token offered names a centre; a bad one is the function's to answer (each says it in its own words).
+        caller ??= callers.Resolve(request).Caller ?? AnonymousCaller.Instance;
+        var resolved = CentreScope.Resolve(requested, caller, options.Value.CentreId, required is not null);
+        if (resolved.Error is { } refused) return Outcomes.Problem(refused);
+        var centre = resolved.Value!;
+        if (requested is not null && !await centres.IsListedAsync(centre, http.RequestAborted))
+            return Outcomes.Problem(Problem.UnknownCentre(centre));
+        http.Items[CentreKey] = centre;
         return null;
     }
 
@@ -46,24 +71,38 @@ public sealed class RoleGate(CallerResolver callers)
         request.HttpContext.Items[CallerKey] as StaffCaller
         ?? throw new InvalidOperationException("The role gate did not run for this function; it is refused.");
 
+    /// <summary>The centre the gate found the request to be for. A function that runs without the gate fails here rather than serve the wrong centre.</summary>
+    public static string Centre(HttpRequest request) =>
+        request.HttpContext.Items[CentreKey] as string
+        ?? throw new InvalidOperationException("The gate did not run for this function; it is refused.");
+
     /// <summary>
     /// The dev host's hook: the same checks before an HTTP function runs (the per-address rate limit of an anonymous
-    /// function, then the role of a staff function), the problem written when one refuses.
+    /// function, then the role of a staff function and the centre), the problem written when one refuses.
     /// </summary>
     public static async Task<bool> BeforeHttpFunctionAsync(IServiceProvider services, HttpContext http, MethodInfo function)
     {
-        if (function.GetCustomAttribute<RateLimitedAttribute>() is not null
-            && await services.GetRequiredService<RateGate>().CheckAsync(http, function) is { } limited)
-        {
-            await limited.ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
-            return false;
-        }
-        // Only a declared function needs the gate (and what it depends on, such as the link-signing key).
-        if (function.GetCustomAttribute<RequireRoleAttribute>() is null) return true;
-        var refused = services.GetRequiredService<RoleGate>().Check(http, function);
+        var refused = await CheckAsync(services, http, function);
         if (refused is null) return true;
         await refused.ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
         return false;
+    }
+
+    /// <summary>Both hosts' checks, in order: the rate limit, then the role and the centre.</summary>
+    internal static async Task<IActionResult?> CheckAsync(IServiceProvider services, HttpContext http, MethodInfo function)
+    {
+        if (function.GetCustomAttribute<RateLimitedAttribute>() is not null
+            && await services.GetRequiredService<RateGate>().CheckAsync(http, function) is { } limited)
+            return limited;
+        // A request that declares no role and names no centre or link is for the default centre: the gate (and what it
+        // depends on, such as the link-signing key) is not needed, so health and the documents answer whatever else fails.
+        if (function.GetCustomAttribute<RequireRoleAttribute>() is null && !http.Request.Query.ContainsKey(CentreQuery)
+            && !http.Request.Query.ContainsKey(CallerResolver.TokenQuery) && !http.Request.Headers.ContainsKey(CallerResolver.TokenHeader))
+        {
+            http.Items[CentreKey] = services.GetRequiredService<IOptions<SchedulerOptions>>().Value.CentreId;
+            return null;
+        }
+        return await services.GetRequiredService<RoleGate>().CheckAsync(http, function);
     }
 }
 
@@ -74,16 +113,8 @@ public sealed class RoleGateMiddleware : IFunctionsWorkerMiddleware
 
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
-        if (context.GetHttpContext() is { } limitedHttp && Method(context.FunctionDefinition.EntryPoint) is { } limitedMethod
-            && limitedMethod.GetCustomAttribute<RateLimitedAttribute>() is not null
-            && await context.InstanceServices.GetRequiredService<RateGate>().CheckAsync(limitedHttp, limitedMethod) is { } limited)
-        {
-            await limited.ExecuteResultAsync(new ActionContext(limitedHttp, limitedHttp.GetRouteData(), new ActionDescriptor()));
-            return;
-        }
         if (context.GetHttpContext() is { } http && Method(context.FunctionDefinition.EntryPoint) is { } method
-            && method.GetCustomAttribute<RequireRoleAttribute>() is not null
-            && context.InstanceServices.GetRequiredService<RoleGate>().Check(http, method) is { } refused)
+            && await RoleGate.CheckAsync(context.InstanceServices, http, method) is { } refused)
         {
             await refused.ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
             return;

@@ -21,7 +21,7 @@ public sealed record FollowUpView(string Subject, int Score, string? Reason, Nod
 [ApiBody("subject")]
 public sealed record CloseFollowUpRequest(string? Subject, string? Note, string? Kind = null);
 
-public sealed class RatingFunctions(Ratings ratings, AppointmentQueries appointments, IHomeVisitStore homeVisits, NodaTime.IClock clock, IOptions<SchedulerOptions> options)
+public sealed class RatingFunctions(Ratings ratings, AppointmentQueries appointments, IHomeVisitStore homeVisits, NodaTime.IClock clock)
 {
     [RequireRole(Roles.Dispatcher)]
     [Function("ListFollowUps")]
@@ -33,18 +33,18 @@ public sealed class RatingFunctions(Ratings ratings, AppointmentQueries appointm
     {
         var now = clock.GetCurrentInstant();
         var views = new List<FollowUpView>();
-        foreach (var f in await ratings.FollowUpsAsync(options.Value.CentreId, cancellationToken))
+        var centre = RoleGate.Centre(request);
+        foreach (var f in await ratings.FollowUpsAsync(centre, cancellationToken))
         {
-            var (name, item) = await WhoAsync(f.Subject, cancellationToken);
+            var (name, item) = await WhoAsync(centre, f.Subject, cancellationToken);
             views.Add(new FollowUpView(f.Subject, f.Score, f.Reason, f.OpenedAt, f.Due, f.Status, f.OverdueAt(now), f.Note, f.ClosedBy, f.ClosedAt, f.Kind, name, item));
         }
         return new OkObjectResult(views);
     }
 
     /// <summary>The resident and service a follow-up's subject names, so the dispatcher reads a name rather than an id (one point read each; the list is short).</summary>
-    private async Task<(string? Name, string? ItemId)> WhoAsync(string subject, CancellationToken cancellationToken)
+    private async Task<(string? Name, string? ItemId)> WhoAsync(string centre, string subject, CancellationToken cancellationToken)
     {
-        var centre = options.Value.CentreId;
         if (subject.StartsWith("appointment/", StringComparison.Ordinal)
             && (await appointments.GetAsync(centre, subject["appointment/".Length..], cancellationToken)).Value?.Appointment is { } a)
             return (a.ResidentName, a.BookableId);
@@ -64,7 +64,7 @@ public sealed class RatingFunctions(Ratings ratings, AppointmentQueries appointm
         var caller = RoleGate.Caller(request);
         var (body, bad) = await RequestBody.ReadJsonAsync<CloseFollowUpRequest>(request, cancellationToken);
         if (bad is not null) return bad;
-        var result = await ratings.CloseAsync(options.Value.CentreId, body!.Subject, body.Note, caller!, cancellationToken, body.Kind);
+        var result = await ratings.CloseAsync(RoleGate.Centre(request), body!.Subject, body.Note, caller!, cancellationToken, body.Kind);
         return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
     }
 
@@ -78,7 +78,7 @@ public sealed class RatingFunctions(Ratings ratings, AppointmentQueries appointm
     public async Task<IActionResult> Summary([HttpTrigger(AuthorizationLevel.Function, "get", Route = "ratings/summary")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (!Outcomes.TryDate(request.Query["from"], "from", out var from, out var bad) || !Outcomes.TryDate(request.Query["to"], "to", out var to, out bad)) return bad!;
-        var result = await ratings.SummaryAsync(options.Value.CentreId, from, to, cancellationToken);
+        var result = await ratings.SummaryAsync(RoleGate.Centre(request), from, to, cancellationToken);
         return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
     }
 }

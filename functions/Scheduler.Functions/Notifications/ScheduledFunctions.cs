@@ -25,7 +25,6 @@ public sealed record StaffFeedView(string StaffId, string CalendarUrl, string Pa
 public sealed class ScheduledFunctions(ScheduledBatches batches, StaffDays days, IStaffFeeds feeds, ICentreDirectory centres, ICentreList centreList,
     IClock clock, IOptions<SchedulerOptions> options, ILogger<ScheduledFunctions> logger)
 {
-    private string Centre => options.Value.CentreId;
 
     /// <summary>
     /// Every 15 minutes (timers are UTC; the centre's local times are settings): the day-before reminders run once
@@ -67,17 +66,17 @@ public sealed class ScheduledFunctions(ScheduledBatches batches, StaffDays days,
         CancellationToken cancellationToken)
     {
         var feed = await feeds.FindAsync(token.EndsWith(".ics", StringComparison.Ordinal) ? token[..^4] : token, cancellationToken);
-        if (feed is null || feed.CentreId != Centre) return Problems.NotFound("No such calendar.");
-        var centre = (await centres.GetAsync(Centre, cancellationToken))!;
+        // The token names the staff member and their centre.
+        if (feed is null || await centres.GetAsync(feed.CentreId, cancellationToken) is not { } centre) return Problems.NotFound("No such calendar.");
         var today = centre.Calendar.Today(clock.GetCurrentInstant());
-        var entries = await days.DaysAsync(Centre, feed.StaffId, today, 14, cancellationToken);
+        var entries = await days.DaysAsync(feed.CentreId, feed.StaffId, today, 14, cancellationToken);
         var calendar = new Calendar();
         calendar.AddProperty("X-WR-CALNAME", $"{centre.Profile.Centre.Name.Zh} {feed.StaffId}");
         foreach (var e in entries)
         {
             calendar.Events.Add(new CalendarEvent
             {
-                Uid = $"{feed.StaffId}-{e.Date:yyyyMMdd}-{e.Start:HHmm}-{e.VisitId ?? "window"}@{Centre}",
+                Uid = $"{feed.StaffId}-{e.Date:yyyyMMdd}-{e.Start:HHmm}-{e.VisitId ?? "window"}@{feed.CentreId}",
                 Summary = e.Title,
                 Location = e.Address ?? centre.Profile.Centre.Address,
                 Start = new CalDateTime(centre.Calendar.ToInstant(e.Date + e.Start).ToDateTimeUtc(), "UTC"),
@@ -96,8 +95,8 @@ public sealed class ScheduledFunctions(ScheduledBatches batches, StaffDays days,
     public async Task<IActionResult> Renew([HttpTrigger(AuthorizationLevel.Function, "post", Route = "dispatch/staff/{staffId}/feed")] HttpRequest request, string staffId,
         CancellationToken cancellationToken)
     {
-        if ((await centres.GetAsync(Centre, cancellationToken))?.Profile.Staff.Any(s => s.Id == staffId) != true) return Problems.NotFound("No such staff member.");
-        var feed = await feeds.RenewAsync(Centre, staffId, cancellationToken);
+        if ((await centres.GetAsync(RoleGate.Centre(request), cancellationToken))?.Profile.Staff.Any(s => s.Id == staffId) != true) return Problems.NotFound("No such staff member.");
+        var feed = await feeds.RenewAsync(RoleGate.Centre(request), staffId, cancellationToken);
         var b = options.Value.PublicBaseUrl.TrimEnd('/');
         return new OkObjectResult(new StaffFeedView(staffId, $"{b}/api/calendar/{feed.Token}.ics", $"{b}/api/pages/staff-day?t={feed.Token}"));
     }
@@ -110,7 +109,7 @@ public sealed class ScheduledFunctions(ScheduledBatches batches, StaffDays days,
     public async Task<IActionResult> Revoke([HttpTrigger(AuthorizationLevel.Function, "delete", Route = "dispatch/staff/{staffId}/feed")] HttpRequest request, string staffId,
         CancellationToken cancellationToken)
     {
-        return await feeds.RevokeAsync(Centre, staffId, cancellationToken) ? new NoContentResult() : Problems.NotFound("The staff member has no feed.");
+        return await feeds.RevokeAsync(RoleGate.Centre(request), staffId, cancellationToken) ? new NoContentResult() : Problems.NotFound("The staff member has no feed.");
     }
 
     [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
@@ -123,8 +122,9 @@ public sealed class ScheduledFunctions(ScheduledBatches batches, StaffDays days,
     {
         var lang = Scheduler.Pages.Lang.For(request.Query["lang"]);
         var feed = await feeds.FindAsync(request.Query["t"].ToString(), cancellationToken);
-        var centre = (await centres.GetAsync(Centre, cancellationToken))!;
-        if (feed is null || feed.CentreId != Centre)
+        // The token names the staff member and their centre; without one, the message is the request's centre's.
+        var centre = (await centres.GetAsync(feed?.CentreId ?? RoleGate.Centre(request), cancellationToken))!;
+        if (feed is null || centre.Profile.Staff.All(s => s.Id != feed.StaffId))
             return await ResidentPages.MessageAsync(request, lang, centre, lang[Scheduler.Pages.Words.NoSuchSchedule], StatusCodes.Status404NotFound);
         var staff = centre.Profile.Staff.First(s => s.Id == feed.StaffId);
         Outcomes.TryDate(request.Query["date"], "date", out var chosen, out _);

@@ -113,27 +113,30 @@ public sealed class SmsFunctions(DeliverSms deliver, RecordSmsStatus statuses, H
         CancellationToken cancellationToken)
     {
         if (!links.Verify(kind, id, mac)) return Problems.NotFound("This link is not valid.");
-        var centre = await centres.GetAsync(options.Value.CentreId, cancellationToken);
+        // The link's id names its centre (none: the default centre), under the MAC.
+        var (centreId, subject) = links.Read(id);
+        var centre = await centres.GetAsync(centreId, cancellationToken);
+        var pages = centreId == options.Value.CentreId ? "" : $"&{RoleGate.CentreQuery}={Uri.EscapeDataString(centreId)}";
         if (kind == ShortLinks.SessionKind)
         {
             // An extended session opened for residents who asked: the booking page of their service on that day.
-            if (centre is null || ShortLinks.ReadSession(id) is not { } session) return Problems.NotFound("This link is not valid.");
+            if (centre is null || ShortLinks.ReadSession(subject) is not { } session) return Problems.NotFound("This link is not valid.");
             var service = centre.Profile.Items.Any(i => i.Id == session.BookableId) ? "item." + session.BookableId
                 : centre.Profile.Bundles.Any(b => b.Id == session.BookableId) ? "bundle." + session.BookableId : null;
             if (service is null) return Problems.NotFound("This service is no longer offered.");
             request.HttpContext.Response.Headers.CacheControl = "no-store";
-            return new RedirectResult($"/api/pages/book/slots?service={Uri.EscapeDataString(service)}&date={session.Date:yyyy-MM-dd}&lang=zh");
+            return new RedirectResult($"/api/pages/book/slots?service={Uri.EscapeDataString(service)}&date={session.Date:yyyy-MM-dd}&lang=zh{pages}");
         }
         if (kind == ShortLinks.VisitRatingKind)
         {
             // A home visit's rating request: its rating page, with a token for that visit.
-            var visitToken = centre is null ? null : await visitRatings.IssueAsync(options.Value.CentreId, id, cancellationToken);
+            var visitToken = centre is null ? null : await visitRatings.IssueAsync(centreId, subject, cancellationToken);
             if (visitToken is null) return Problems.NotFound("This home visit no longer exists.");
             request.HttpContext.Response.Headers.CacheControl = "no-store";
             return new RedirectResult($"/api/pages/rate?{CallerResolver.TokenQuery}={Uri.EscapeDataString(visitToken)}&lang=zh");
         }
         if (kind is not (ShortLinks.AppointmentKind or ShortLinks.RatingKind)) return Problems.NotFound("This link is not valid.");
-        var stored = centre is null ? null : await appointments.GetAsync(options.Value.CentreId, id, cancellationToken);
+        var stored = centre is null ? null : await appointments.GetAsync(centreId, subject, cancellationToken);
         if (stored is null) return Problems.NotFound("This appointment no longer exists.");
         var token = manage.Issue(centre!, stored.Appointment);
         request.HttpContext.Response.Headers.CacheControl = "no-store";

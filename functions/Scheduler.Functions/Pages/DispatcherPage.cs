@@ -20,7 +20,7 @@ namespace Scheduler.Functions.Pages;
 /// the day's window roster as a grid of duties (staff by slot) with its summary and publish, and the follow-ups of low ratings. The page is a shell rendered from <see cref="Dispatch"/>; dispatch.js calls the
 /// same API the OpenAPI document lists, with the function key the page was opened with.
 /// </summary>
-public sealed class DispatcherPage(ICentreDirectory centres, CallerResolver callers, IClock clock, IOptions<SchedulerOptions> options, IOptions<PlanningOptions> planning)
+public sealed class DispatcherPage(ICentreDirectory centres, CallerResolver callers, IClock clock, IOptions<PlanningOptions> planning)
 {
     [Function("PageDispatch")]
     [ApiOperation("Dispatcher page: approve requests, plan a day, see it on a map and a timeline, publish it, roster the windows, follow up low ratings.", Tag = "pages", Access = "dispatchers")]
@@ -30,7 +30,7 @@ public sealed class DispatcherPage(ICentreDirectory centres, CallerResolver call
     public async Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "pages/dispatch")] HttpRequest request, CancellationToken cancellationToken)
     {
         var lang = Lang.For(request.Query["lang"]);
-        var centre = await centres.GetAsync(options.Value.CentreId, cancellationToken) ?? throw new InvalidOperationException("The centre has no profile.");
+        var centre = await centres.GetAsync(RoleGate.Centre(request), cancellationToken) ?? throw new InvalidOperationException("The centre has no profile.");
         var switchUrl = $"/api/pages/dispatch?lang={lang.Other.Code}&code={ResidentPages.Q(request.Query["code"])}";
         var frame = new Frame(lang, centre.Profile, lang[Words.DispatchTitle], switchUrl, ["leaflet.js", "dispatch.js"], Wide: true);
         var (caller, denied) = callers.RequireRole(request, Roles.Dispatcher);

@@ -18,7 +18,7 @@ namespace Scheduler.Functions.Pages;
 /// same use case (<see cref="HomeVisitService.SubmitAsync"/>) and the same validation as <c>POST /api/home-visits</c>;
 /// the page only turns its choices (half days, radio buttons) into that command and the use case's problems into words.
 /// </summary>
-public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory centres, CallerResolver callers, IClock clock, IOptions<SchedulerOptions> options,
+public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory centres, CallerResolver callers, IClock clock,
     IOptions<PlanningOptions> planning)
 {
     private const int Days = 5;
@@ -30,7 +30,7 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
     public async Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/home-visit")] HttpRequest request, CancellationToken cancellationToken)
     {
         var lang = Lang.For(request.Query["lang"]);
-        return await FormPageAsync(request, lang, await CentreAsync(cancellationToken), new Dictionary<string, string>(), null, 200);
+        return await FormPageAsync(request, lang, await CentreAsync(request, cancellationToken), new Dictionary<string, string>(), null, 200);
     }
 
     [RateLimited(Scheduler.Core.Abuse.RateScopes.HomeVisit)]
@@ -43,7 +43,7 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
     [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
     public async Task<IActionResult> Send([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/home-visit")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (form, lang, centre, bad) = await ResidentPages.ReadPostAsync(request, CentreAsync, cancellationToken);
+        var (form, lang, centre, bad) = await ResidentPages.ReadPostAsync(request, ct => CentreAsync(request, ct), cancellationToken);
         if (bad is not null) return bad;
         if (form.GetValueOrDefault("consent") != "on")
             return await FormPageAsync(request, lang, centre, form, new PageError(lang[Words.ConsentNeeded], "consent"), 400);
@@ -56,7 +56,7 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
             new LocationInput(Number(form.GetValueOrDefault("latitude")), Number(form.GetValueOrDefault("longitude"))), form.GetValueOrDefault("address"),
             form.GetValueOrDefault("itemId"), windows, Enum.TryParse<VisitUrgency>(form.GetValueOrDefault("urgency"), out var urgency) && Enum.IsDefined(urgency) ? urgency : null,
             Blank(form.GetValueOrDefault("notes")));
-        var result = await service.SubmitAsync(options.Value.CentreId, command, caller!, "web", cancellationToken);
+        var result = await service.SubmitAsync(RoleGate.Centre(request), command, caller!, "web", cancellationToken);
         if (result.Error is { } error) return await FormPageAsync(request, lang, centre, form, Explain(lang, error), Outcomes.StatusOf(error));
         return await PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
         {
@@ -127,6 +127,6 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-    private async Task<CentreSnapshot> CentreAsync(CancellationToken cancellationToken) =>
-        await centres.GetAsync(options.Value.CentreId, cancellationToken) ?? throw new InvalidOperationException("The centre has no profile.");
+    private async Task<CentreSnapshot> CentreAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        await centres.GetAsync(RoleGate.Centre(request), cancellationToken) ?? throw new InvalidOperationException("The centre has no profile.");
 }

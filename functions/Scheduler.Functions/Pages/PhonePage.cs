@@ -26,7 +26,7 @@ public sealed class PhonePage(TableSmsOutbox outbox, ICentreDirectory centres, I
         var to = request.Query["to"].ToString().Trim();
         if (!System.Text.RegularExpressions.Regex.IsMatch(to, @"^\+[1-9][0-9]{6,14}$")) return Problems.Validation("to", "to must be a number in E.164 form, like +8613912345678.");
         var lang = Lang.For(request.Query["lang"]);
-        var centre = await centres.GetAsync(options.Value.CentreId, cancellationToken) ?? throw new InvalidOperationException("The centre has no profile.");
+        var centre = await centres.GetAsync(RoleGate.Centre(request), cancellationToken) ?? throw new InvalidOperationException("The centre has no profile.");
         var messages = (await outbox.ListToAsync(to, 50, cancellationToken)).Reverse()
             .Select(m => new PhoneMessage(m.Message.Key, m.Message.Text, $"{m.Message.At} · {m.Message.Kind} · {m.ProviderStatus ?? m.Status}")).ToList();
         return await PageResponse.RenderAsync<Scheduler.Pages.Local.PhonePage>(request, new Dictionary<string, object?>

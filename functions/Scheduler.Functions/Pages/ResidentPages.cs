@@ -21,21 +21,18 @@ namespace Scheduler.Functions.Pages;
 /// verified gets a code by SMS and its own screen between the details and booked (ADR 0014).
 /// </summary>
 public sealed class ResidentPages(AvailabilityQuery availability, BookAppointment book, RescheduleAppointment reschedule, ChangeAppointmentStatus status,
-    AppointmentQueries queries, Ratings ratings, VisitRatings visitRatings, ICentreDirectory centres, CallerResolver callers, PhoneVerification verification, ServiceDemand demandOf, IClock clock,
-    IOptions<SchedulerOptions> options)
+    AppointmentQueries queries, Ratings ratings, VisitRatings visitRatings, ICentreDirectory centres, CallerResolver callers, PhoneVerification verification, ServiceDemand demandOf, IClock clock)
 {
-    private string CentreId => options.Value.CentreId;
-
     [Function("PageChooseService")]
     [ApiOperation("Resident page: choose a service (the most booked first; q= searches names and pinyin initials).", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
     public async Task<IActionResult> ChooseService([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/book")] HttpRequest request, CancellationToken cancellationToken)
     {
         var lang = Lang.For(request.Query["lang"]);
-        var centre = await CentreAsync(cancellationToken);
+        var centre = await CentreAsync(request, cancellationToken);
         var query = request.Query["q"].ToString().Trim();
         if (query.Length > 50) query = query[..50];
-        var demand = await demandOf.CountsAsync(CentreId, centre, cancellationToken);
+        var demand = await demandOf.CountsAsync(RoleGate.Centre(request), centre, cancellationToken);
         var profile = centre.Profile;
         ServiceChoice Choose(string key, Core.Catalogue.LocalizedText name, string hint) =>
             new($"/api/pages/book/slots?service={Q(key)}&lang={lang.Code}", lang.Of(name), hint, ServiceSearch.Keys(name.Zh, name.En));
@@ -66,14 +63,14 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     public async Task<IActionResult> ChooseSlot([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/book/slots")] HttpRequest request, CancellationToken cancellationToken)
     {
         var lang = Lang.For(request.Query["lang"]);
-        var centre = await CentreAsync(cancellationToken);
+        var centre = await CentreAsync(request, cancellationToken);
         var token = request.Query[CallerResolver.TokenQuery].ToString();
         var (itemId, bundleId) = ParseService(request.Query["service"]);
         var bookable = Bookable.Find(centre.Profile, itemId, bundleId);
         if (bookable is null) return await MessageAsync(request, lang, centre, lang[Words.NoSuchService], 404);
         var today = centre.Calendar.Today(clock.GetCurrentInstant());
         var hasDate = Outcomes.TryDate(request.Query["date"], "date", out var chosen, out _) && chosen is not null;
-        var days = (await availability.GetAsync(CentreId, null, itemId, bundleId, today, null, false, cancellationToken)).Value ?? [];
+        var days = (await availability.GetAsync(RoleGate.Centre(request), null, itemId, bundleId, today, null, false, cancellationToken)).Value ?? [];
         var keep = $"service={Q(request.Query["service"])}&lang={lang.Code}" + (token.Length > 0 ? $"&token={Q(token)}" : "");
         var day = hasDate ? days.FirstOrDefault(d => d.Date == chosen) : null;
         IReadOnlyList<TimeGroup>? groups = null;
@@ -105,7 +102,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     public async Task<IActionResult> Details([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/book/details")] HttpRequest request, CancellationToken cancellationToken)
     {
         var lang = Lang.For(request.Query["lang"]);
-        var centre = await CentreAsync(cancellationToken);
+        var centre = await CentreAsync(request, cancellationToken);
         var form = new Dictionary<string, string>
         {
             ["service"] = request.Query["service"].ToString(), ["date"] = request.Query["date"].ToString(), ["start"] = request.Query["start"].ToString(),
@@ -122,7 +119,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
     public async Task<IActionResult> Book([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/book")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (form, lang, centre, bad) = await ReadPostAsync(request, CentreAsync, cancellationToken);
+        var (form, lang, centre, bad) = await ReadPostAsync(request, ct => CentreAsync(request, ct), cancellationToken);
         if (bad is not null) return bad;
         var (itemId, bundleId) = ParseService(form.GetValueOrDefault("service"));
         Outcomes.TryDate(form.GetValueOrDefault("date"), "date", out var date, out _);
@@ -132,7 +129,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             ? new ProxyInput(form.GetValueOrDefault("proxyName"), form.GetValueOrDefault("proxyRelationship"), form.GetValueOrDefault("consent") == "on")
             : null;
         var code = form.GetValueOrDefault("verificationCode");
-        var result = await book.BookAsync(CentreId, new BookCommand(itemId, bundleId, date, start, form.GetValueOrDefault("name"), form.GetValueOrDefault("mobile"),
+        var result = await book.BookAsync(RoleGate.Centre(request), new BookCommand(itemId, bundleId, date, start, form.GetValueOrDefault("name"), form.GetValueOrDefault("mobile"),
             priority, proxy, lang.Code, RequestId(form), string.IsNullOrWhiteSpace(code) ? null : code.Trim(), MobileProofTransport.Read(request)),
             AnonymousCaller.Instance, cancellationToken);
         if (result.Error is { Code: ErrorCodes.VerificationRequired }) return await SendCodeAndAskAsync(request, lang, centre, form, cancellationToken);
@@ -159,7 +156,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     public async Task<IActionResult> Manage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/manage")] HttpRequest request, CancellationToken cancellationToken)
     {
         var lang = Lang.For(request.Query["lang"]);
-        var centre = await CentreAsync(cancellationToken);
+        var centre = await CentreAsync(request, cancellationToken);
         var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
         if (refused is not null) return refused;
         return await ManagePageAsync(request, lang, centre, appointment!, null, null);
@@ -173,7 +170,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     public async Task<IActionResult> Move([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/manage/move")] HttpRequest request, CancellationToken cancellationToken)
     {
         var lang = Lang.For(request.Query["lang"]);
-        var centre = await CentreAsync(cancellationToken);
+        var centre = await CentreAsync(request, cancellationToken);
         var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
         if (refused is not null) return refused;
         Outcomes.TryDate(request.Query["date"], "date", out var date, out _);
@@ -198,7 +195,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     public async Task<IActionResult> Cancel([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/manage/cancel")] HttpRequest request, CancellationToken cancellationToken)
     {
         var lang = Lang.For(request.Query["lang"]);
-        var centre = await CentreAsync(cancellationToken);
+        var centre = await CentreAsync(request, cancellationToken);
         var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
         if (refused is not null) return refused;
         var token = request.Query[CallerResolver.TokenQuery].ToString();
@@ -224,7 +221,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     public async Task<IActionResult> ManageAction(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/manage/{action}")] HttpRequest request, string action, CancellationToken cancellationToken)
     {
-        var (form, lang, centre, bad) = await ReadPostAsync(request, CentreAsync, cancellationToken);
+        var (form, lang, centre, bad) = await ReadPostAsync(request, ct => CentreAsync(request, ct), cancellationToken);
         if (bad is not null) return bad;
         var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
         if (refused is not null) return refused;
@@ -236,15 +233,15 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             case "reschedule":
                 Outcomes.TryDate(form.GetValueOrDefault("date"), "date", out var date, out _);
                 Outcomes.TryTime(form.GetValueOrDefault("start"), "start", out var start, out _);
-                result = await reschedule.RescheduleAsync(CentreId, appointment!.Id, date, start, caller, cancellationToken);
+                result = await reschedule.RescheduleAsync(RoleGate.Centre(request), appointment!.Id, date, start, caller, cancellationToken);
                 done = Words.Moved;
                 break;
             case "cancel":
-                result = await status.ApplyAsync(CentreId, appointment!.Id, AppointmentAction.Cancel, caller, cancellationToken);
+                result = await status.ApplyAsync(RoleGate.Centre(request), appointment!.Id, AppointmentAction.Cancel, caller, cancellationToken);
                 done = Words.Cancelled;
                 break;
             case "confirm":
-                result = await status.ApplyAsync(CentreId, appointment!.Id, AppointmentAction.Confirm, caller, cancellationToken);
+                result = await status.ApplyAsync(RoleGate.Centre(request), appointment!.Id, AppointmentAction.Confirm, caller, cancellationToken);
                 done = Words.Confirmed;
                 break;
             default:
@@ -265,8 +262,8 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     public async Task<IActionResult> Rate([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/rate")] HttpRequest request, CancellationToken cancellationToken)
     {
         var lang = Lang.For(request.Query["lang"]);
-        var centre = await CentreAsync(cancellationToken);
-        if (VisitRatings.IsVisitLink(callers.Resolve(request).Caller, CentreId))
+        var centre = await CentreAsync(request, cancellationToken);
+        if (VisitRatings.IsVisitLink(callers.Resolve(request).Caller, RoleGate.Centre(request)))
         {
             var (visit, refusedVisit) = await VisitFromLinkAsync(request, lang, centre, cancellationToken);
             return refusedVisit ?? await VisitRatePageAsync(request, lang, centre, visit!, null, 200);
@@ -287,9 +284,9 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
     public async Task<IActionResult> RateSend([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/rate")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (form, lang, centre, bad) = await ReadPostAsync(request, CentreAsync, cancellationToken);
+        var (form, lang, centre, bad) = await ReadPostAsync(request, ct => CentreAsync(request, ct), cancellationToken);
         if (bad is not null) return bad;
-        if (VisitRatings.IsVisitLink(callers.Resolve(request).Caller, CentreId)) return await RateVisitAsync(request, form, lang, centre, cancellationToken);
+        if (VisitRatings.IsVisitLink(callers.Resolve(request).Caller, RoleGate.Centre(request))) return await RateVisitAsync(request, form, lang, centre, cancellationToken);
         var (appointment, refused) = await AppointmentFromLinkAsync(request, lang, centre, cancellationToken);
         if (refused is not null) return refused;
         var a = appointment!;
@@ -297,7 +294,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         if (!int.TryParse(form.GetValueOrDefault("score"), out var score) || score is < 1 or > 5)
             return await RatePageAsync(request, lang, centre, a, new PageError(lang[Words.RateChoose], "score"), 400);
         var reason = form.GetValueOrDefault("reason")?.Trim();
-        var result = await ratings.RecordAsync(new Rating(CentreId, $"appointment/{a.Id}", a.CategoryId, a.BookableId, score,
+        var result = await ratings.RecordAsync(new Rating(RoleGate.Centre(request), $"appointment/{a.Id}", a.CategoryId, a.BookableId, score,
             string.IsNullOrEmpty(reason) ? null : reason[..Math.Min(200, reason.Length)], "web", clock.GetCurrentInstant()), cancellationToken);
         var message = result.Error is { Code: ErrorCodes.Duplicate } ? Words.RateAlready : Words.RateThanks;
         if (result.Error is { Code: not ErrorCodes.Duplicate } error) return await RatePageAsync(request, lang, centre, a, Explain(lang, error, null), Outcomes.StatusOf(error));
@@ -332,7 +329,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     private async Task<(RatedVisit? Visit, IActionResult? Refused)> VisitFromLinkAsync(HttpRequest request, Lang lang, CentreSnapshot centre, CancellationToken cancellationToken)
     {
         var (caller, problem) = callers.RequireResident(request, VisitRatings.Purpose);
-        if (problem is not null || !VisitRatings.IsVisitLink(caller, CentreId)) return (null, await MessageAsync(request, lang, centre, lang[Words.BadLink], 401));
+        if (problem is not null || !VisitRatings.IsVisitLink(caller, RoleGate.Centre(request))) return (null, await MessageAsync(request, lang, centre, lang[Words.BadLink], 401));
         var visit = await visitRatings.FindAsync(((ResidentCaller)caller!).Token, cancellationToken);
         return visit is null ? (null, await MessageAsync(request, lang, centre, lang[Words.NotFoundVisit], 404)) : (visit, null);
     }
@@ -385,7 +382,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
     public async Task<IActionResult> SendCode([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/book/code")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var (form, lang, centre, bad) = await ReadPostAsync(request, CentreAsync, cancellationToken);
+        var (form, lang, centre, bad) = await ReadPostAsync(request, ct => CentreAsync(request, ct), cancellationToken);
         if (bad is not null) return bad;
         return await SendCodeAndAskAsync(request, lang, centre, form, cancellationToken);
     }
@@ -393,7 +390,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     /// <summary>Sends a code to the form's mobile and shows the code screen; a number that cannot take one goes back to the details.</summary>
     private async Task<IActionResult> SendCodeAndAskAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken)
     {
-        var sent = await verification.SendCodeAsync(CentreId, form.GetValueOrDefault("mobile"), lang.Code, cancellationToken);
+        var sent = await verification.SendCodeAsync(RoleGate.Centre(request), form.GetValueOrDefault("mobile"), lang.Code, cancellationToken);
         if (sent.Error is { Code: ErrorCodes.RateLimited } limited)
         {
             // Too many codes for this number: the code screen says in words when to ask again, and Retry-After says it to machines.
@@ -505,9 +502,9 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     private async Task<(Appointment? Appointment, IActionResult? Refused)> AppointmentFromLinkAsync(HttpRequest request, Lang lang, CentreSnapshot centre, CancellationToken cancellationToken)
     {
         var (caller, problem) = callers.RequireResident(request, ManageLinks.Purpose);
-        if (problem is not null || caller is not ResidentCaller r || !r.Token.Subject.StartsWith("appointment/", StringComparison.Ordinal) || r.Token.CentreId != CentreId)
+        if (problem is not null || caller is not ResidentCaller r || !r.Token.Subject.StartsWith("appointment/", StringComparison.Ordinal) || r.Token.CentreId != RoleGate.Centre(request))
             return (null, await MessageAsync(request, lang, centre, lang[Words.BadLink], 401));
-        var found = await queries.GetAsync(CentreId, r.Token.Subject["appointment/".Length..], cancellationToken);
+        var found = await queries.GetAsync(RoleGate.Centre(request), r.Token.Subject["appointment/".Length..], cancellationToken);
         if (found.Error is not null) return (null, await MessageAsync(request, lang, centre, lang[Words.NotFoundAppointment], 404));
         // Long past and archived (ADR 0027): kept, but nothing more can be done with it; the page says so.
         if (found.Value!.Archived)
@@ -565,6 +562,6 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
 
     internal static string Q(string? value) => Uri.EscapeDataString(value ?? "");
 
-    private async Task<CentreSnapshot> CentreAsync(CancellationToken cancellationToken) =>
-        await centres.GetAsync(CentreId, cancellationToken) ?? throw new InvalidOperationException($"Centre '{CentreId}' has no profile.");
+    private async Task<CentreSnapshot> CentreAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        await centres.GetAsync(RoleGate.Centre(request), cancellationToken) ?? throw new InvalidOperationException($"Centre '{RoleGate.Centre(request)}' has no profile.");
 }

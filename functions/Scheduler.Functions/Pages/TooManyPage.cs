@@ -33,7 +33,11 @@ public static class TooManyPage
         }
         var lang = Lang.For(code);
         var services = http.RequestServices;
+        // The rate gate answers before the centre is resolved: the centre named, when it is one, else the default.
         var centreId = services.GetRequiredService<IOptions<SchedulerOptions>>().Value.CentreId;
+        var named = request.Query[RoleGate.CentreQuery].ToString();
+        if (Scheduler.Core.Identity.CentreScope.IsWellFormed(named) && await services.GetRequiredService<CentreDirectory>().IsListedAsync(named, http.RequestAborted))
+            centreId = named;
         var centre = await services.GetRequiredService<ICentreDirectory>().GetAsync(centreId, http.RequestAborted)
                      ?? throw new InvalidOperationException($"Centre '{centreId}' has no profile.");
         var seconds = (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));

@@ -10,7 +10,7 @@ using Scheduler.Core.Staffing;
 namespace Scheduler.Functions.Platform;
 
 /// <summary><c>GET /api/audit?date=yyyy-MM-dd</c>: the audit trail of one UTC day, newest first. Administrators only.</summary>
-public sealed class AuditFunction(IAuditLog log, IClock clock, IOptions<SchedulerOptions> options)
+public sealed class AuditFunction(IAuditLog log, IClock clock)
 {
     [RequireRole(Roles.Administrator)]
     [Function("AuditTrail")]
@@ -26,6 +26,6 @@ public sealed class AuditFunction(IAuditLog log, IClock clock, IOptions<Schedule
         else if (LocalDatePattern.Iso.Parse(text) is { Success: true } parsed) date = parsed.Value;
         else return Problems.Validation("date", "date must be yyyy-MM-dd.");
         var max = int.TryParse(request.Query["max"], out var m) ? Math.Clamp(m, 1, 1000) : 200;
-        return new OkObjectResult(await log.ReadDayAsync(options.Value.CentreId, date, max, cancellationToken));
+        return new OkObjectResult(await log.ReadDayAsync(RoleGate.Centre(request), date, max, cancellationToken));
     }
 }

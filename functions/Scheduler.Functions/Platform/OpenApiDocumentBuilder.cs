@@ -90,6 +90,14 @@ public static class OpenApiDocumentBuilder
                     }).ToList(),
                     Responses = new OpenApiResponses(),
                 };
+                var forCentre = !NotForACentre.Any(r => f.Route.StartsWith(r, StringComparison.Ordinal));
+                if (forCentre)
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = RoleGate.CentreQuery, In = ParameterLocation.Query, Required = false,
+                        Description = "The centre the request is for (ADR 0018); the deployment's default centre when absent. A resident's link is for its own centre; staff serve the centres their roles name.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[a-z0-9][a-z0-9-]{0,39}$" },
+                    });
                 if (string.Equals(f.AuthLevel, "Function", StringComparison.OrdinalIgnoreCase) || string.Equals(f.AuthLevel, "Admin", StringComparison.OrdinalIgnoreCase))
                     operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("functionKey", document)] = [] }];
                 if (op?.RequestBody is { } body && method is "POST" or "PUT" or "PATCH")
@@ -118,6 +126,11 @@ public static class OpenApiDocumentBuilder
                         new(401, "Not signed in, or no function key."),
                         new(403, $"Signed in without the '{role.Role}' role."),
                     }.Where(d => declared.All(x => x.Status != d.Status)));
+                if (forCentre)
+                {
+                    if (declared.All(x => x.Status != 404)) declared.Add(new ApiResponseAttribute(404, "No centre of that id (code unknown-centre)."));
+                    if (declared.All(x => x.Status != 403)) declared.Add(new ApiResponseAttribute(403, "A resident's link or a member of staff of another centre (code wrong-centre)."));
+                }
                 foreach (var r in declared.OrderBy(r => r.Status))
                 {
                     var response = new OpenApiResponse { Description = r.Description };
@@ -147,6 +160,9 @@ public static class OpenApiDocumentBuilder
 
     private static string RouteToPath(string route) =>
         System.Text.RegularExpressions.Regex.Replace(route, @"\{([^}:=?]+)[^}]*\}", "{$1}");
+
+    /// <summary>Routes whose centre is not the caller's to name: the platform's own, Twilio's callbacks, and links whose token names it.</summary>
+    private static readonly string[] NotForACentre = ["health", "openapi.json", "assets/", "sms/", "local/", "calendar/", "l/", "me"];
 
     private static IEnumerable<string> RouteParameters(string route) =>
         System.Text.RegularExpressions.Regex.Matches(route, @"\{([^}:=?*]+)[^}]*\}").Select(m => m.Groups[1].Value);

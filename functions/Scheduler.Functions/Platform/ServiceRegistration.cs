@@ -44,7 +44,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<SchedulerOptions>>().Value;
-            return new ShortLinks(o.DerivedKey("short-links"), o.PublicBaseUrl);
+            return new ShortLinks(o.DerivedKey("short-links"), o.PublicBaseUrl, o.CentreId);
         });
         services.AddSingleton<ISmsProvider>(sp =>
         {
@@ -92,6 +92,7 @@ public static class ServiceRegistration
         services.AddSingleton<IBookedDemandSource, AppointmentBookedDemand>();
         services.AddSingleton<HallRecords>();
         services.AddSingleton<WaitingTimes>();
+        services.AddSingleton<Scheduler.Core.Operations.CitySummary>();
         services.AddSingleton<IHallHistory>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<RosterOptions>>().Value;

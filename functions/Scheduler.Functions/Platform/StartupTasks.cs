@@ -72,15 +72,14 @@ public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogu
         await OrderHomeVisitRequestsAsync(options.Value.CentreId, cancellationToken);
         if (options.Value.LoadDemoData)
         {
-            await LoadDemoDataAsync(cancellationToken);
-            await LoadDemoHomeVisitsAsync(cancellationToken);
+            foreach (var demo in DemoData.Centres)
+            {
+                await LoadDemoDataAsync(demo, cancellationToken);
+                await LoadDemoHomeVisitsAsync(demo, cancellationToken);
+            }
         }
     }
 
-    /// <summary>
-    /// Demo home-visit requests from the demo residents for the next working day, made through the same validation as
-    /// any request, once per day (so a dispatcher always finds requests to approve and a day to plan).
-    /// </summary>
     /// <summary>
     /// Once per centre: the ordered copies of home-visit requests stored before the dispatcher's list was paged by
     /// range (ADR 0025); requests since are written with theirs.
@@ -95,9 +94,13 @@ public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogu
         if (added > 0) logger.LogInformation("Home-visit requests given their place in the dispatcher's list: {Count}", added);
     }
 
-    private async Task LoadDemoHomeVisitsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Demo home-visit requests from a demo centre's residents for the next working day, made through the same
+    /// validation as any request, once per day (so a dispatcher always finds requests to approve and a day to plan).
+    /// </summary>
+    private async Task LoadDemoHomeVisitsAsync(string demo, CancellationToken cancellationToken)
     {
-        var centre = await centres.GetAsync(DemoData.Load().Centre.Id, cancellationToken);
+        var centre = await centres.GetAsync(demo, cancellationToken);
         if (centre is null) return;
         // Resolved only here: it needs the pseudonyms' key, which may still be an unresolved Key Vault reference at start.
         var homeVisits = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<HomeVisitService>(services);
@@ -124,17 +127,18 @@ public sealed class StartupTasks(StorageClients storage, CatalogueStore catalogu
         logger.LogInformation("Demo home-visit requests for {Day}: {Count}", day, created);
     }
 
-    private async Task LoadDemoDataAsync(CancellationToken cancellationToken)
+    private async Task LoadDemoDataAsync(string demo, CancellationToken cancellationToken)
     {
-        var profile = DemoData.Load();
+        var profile = DemoData.Load(demo);
         var centre = profile.Centre.Id;
-        if (await catalogue.IsLoadedAsync(centre, DemoData.Dataset, cancellationToken))
+        var dataset = DemoData.DatasetOf(demo);
+        if (await catalogue.IsLoadedAsync(centre, dataset, cancellationToken))
         {
             logger.LogInformation("Demo centre {Centre} already loaded", centre);
             return;
         }
         await catalogue.SaveAsync(profile, cancellationToken);
-        if (await catalogue.MarkLoadedAsync(centre, DemoData.Dataset, cancellationToken))
+        if (await catalogue.MarkLoadedAsync(centre, dataset, cancellationToken))
         {
             await audit.RecordAsync(centre, new SystemCaller("demo-data"), "demo-data.loaded", $"centre/{centre}",
                 $"{profile.Items.Count} items, {profile.Staff.Count} staff, {profile.Residents.Count} residents", cancellationToken);

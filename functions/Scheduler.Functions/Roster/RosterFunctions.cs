@@ -13,9 +13,8 @@ namespace Scheduler.Functions.Roster;
 public sealed record RosterBody([property: ApiString(Format = ApiStringAttribute.Date)] string? Date, ServiceLevel? ServiceLevel, IReadOnlyList<RosterStaffInput>? Staff, IReadOnlyList<OpenSession>? Sessions);
 
 /// <summary>Window rosters for dispatchers: plan a day around the published home-visit routes, read it with its cover and waiting curve, publish it.</summary>
-public sealed class RosterFunctions(RosterPlanning rosters, IOptions<SchedulerOptions> options)
+public sealed class RosterFunctions(RosterPlanning rosters)
 {
-    private string Centre => options.Value.CentreId;
 
     [RequireRole(Roles.Dispatcher)]
     [Function("PlanRoster")]
@@ -31,7 +30,7 @@ public sealed class RosterFunctions(RosterPlanning rosters, IOptions<SchedulerOp
         var (body, bad) = await RequestBody.ReadJsonAsync<RosterBody>(request, cancellationToken);
         if (bad is not null) return bad;
         if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem)) return problem!;
-        var result = await rosters.PlanAsync(Centre, new PlanRosterRequest(date, body.ServiceLevel, body.Staff, body.Sessions), caller!, cancellationToken);
+        var result = await rosters.PlanAsync(RoleGate.Centre(request), new PlanRosterRequest(date, body.ServiceLevel, body.Staff, body.Sessions), caller!, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
         return new ObjectResult(result.Value) { StatusCode = StatusCodes.Status201Created };
     }
@@ -47,7 +46,7 @@ public sealed class RosterFunctions(RosterPlanning rosters, IOptions<SchedulerOp
     {
         if (!Outcomes.TryDate(request.Query["date"].ToString(), "date", out var date, out var problem)) return problem!;
         if (date is not { } day) return Problems.Validation("date", "date is required, as yyyy-MM-dd.");
-        return new OkObjectResult(await rosters.DayAsync(Centre, day, cancellationToken));
+        return new OkObjectResult(await rosters.DayAsync(RoleGate.Centre(request), day, cancellationToken));
     }
 
     [RequireRole(Roles.Dispatcher)]
@@ -59,7 +58,7 @@ public sealed class RosterFunctions(RosterPlanning rosters, IOptions<SchedulerOp
     public async Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/rosters/{id}")] HttpRequest request, string id,
         CancellationToken cancellationToken)
     {
-        var found = await rosters.GetAsync(Centre, id, cancellationToken);
+        var found = await rosters.GetAsync(RoleGate.Centre(request), id, cancellationToken);
         return found.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(found.Value);
     }
 
@@ -75,7 +74,7 @@ public sealed class RosterFunctions(RosterPlanning rosters, IOptions<SchedulerOp
         CancellationToken cancellationToken)
     {
         var caller = RoleGate.Caller(request);
-        var result = await rosters.PublishAsync(Centre, id, caller!, cancellationToken);
+        var result = await rosters.PublishAsync(RoleGate.Centre(request), id, caller!, cancellationToken);
         return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
     }
 }

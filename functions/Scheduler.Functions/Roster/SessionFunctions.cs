@@ -13,9 +13,8 @@ namespace Scheduler.Functions.Roster;
 public sealed record AcceptSessionBody([property: ApiString(Format = ApiStringAttribute.Date)] string? Date, string? ProposalId, ServiceLevel? ServiceLevel);
 
 /// <summary>Extended sessions for dispatchers: the day's proposals, and accepting one (the roster staffs it, residents can book it).</summary>
-public sealed class SessionFunctions(SessionDecisions sessions, IOptions<SchedulerOptions> options)
+public sealed class SessionFunctions(SessionDecisions sessions)
 {
-    private string Centre => options.Value.CentreId;
 
     [RequireRole(Roles.Dispatcher)]
     [Function("SessionProposals")]
@@ -26,7 +25,7 @@ public sealed class SessionFunctions(SessionDecisions sessions, IOptions<Schedul
     public async Task<IActionResult> Proposals([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/sessions")] HttpRequest request, CancellationToken cancellationToken)
     {
         if (!Outcomes.TryDate(request.Query["date"], "date", out var date, out var bad)) return bad!;
-        var result = await sessions.ProposeAsync(Centre, date, null, cancellationToken);
+        var result = await sessions.ProposeAsync(RoleGate.Centre(request), date, null, cancellationToken);
         return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
     }
 
@@ -43,7 +42,7 @@ public sealed class SessionFunctions(SessionDecisions sessions, IOptions<Schedul
         var (body, bad) = await RequestBody.ReadJsonAsync<AcceptSessionBody>(request, cancellationToken);
         if (bad is not null) return bad;
         if (!Outcomes.TryDate(body!.Date, "date", out var date, out var problem)) return problem!;
-        var result = await sessions.AcceptAsync(Centre, date, body.ProposalId, body.ServiceLevel, caller!, cancellationToken);
+        var result = await sessions.AcceptAsync(RoleGate.Centre(request), date, body.ProposalId, body.ServiceLevel, caller!, cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
         return new ObjectResult(result.Value) { StatusCode = StatusCodes.Status201Created };
     }

@@ -8,7 +8,7 @@ using Scheduler.Core.Staffing;
 namespace Scheduler.Functions.Roster;
 
 /// <summary>The centre's measured waiting times for dispatchers: check-in to call and call to served, p50/p90 by day, hour and category.</summary>
-public sealed class WaitReportFunctions(WaitingTimes waits, IOptions<SchedulerOptions> options)
+public sealed class WaitReportFunctions(WaitingTimes waits)
 {
     [RequireRole(Roles.Dispatcher)]
     [Function("WaitReport")]
@@ -21,7 +21,7 @@ public sealed class WaitReportFunctions(WaitingTimes waits, IOptions<SchedulerOp
     {
         if (!Outcomes.TryDate(request.Query["from"], "from", out var from, out var problem)) return problem!;
         if (!Outcomes.TryDate(request.Query["to"], "to", out var to, out problem)) return problem!;
-        var result = await waits.ReportAsync(options.Value.CentreId, from, to, cancellationToken);
+        var result = await waits.ReportAsync(RoleGate.Centre(request), from, to, cancellationToken);
         return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
     }
 }

@@ -8,7 +8,7 @@ using Scheduler.Core.Staffing;
 namespace Scheduler.Functions.Roster;
 
 /// <summary>Staff at the window call the next resident (叫号); beside check-in and served.</summary>
-public sealed class WindowCallFunctions(CallToWindow calls, IOptions<SchedulerOptions> options)
+public sealed class WindowCallFunctions(CallToWindow calls)
 {
     [RequireRole(Roles.Staff)]
     [Function("CallToWindow")]
@@ -20,7 +20,7 @@ public sealed class WindowCallFunctions(CallToWindow calls, IOptions<SchedulerOp
         CancellationToken cancellationToken)
     {
         var caller = RoleGate.Caller(request);
-        var result = await calls.CallAsync(options.Value.CentreId, id, caller!, cancellationToken);
+        var result = await calls.CallAsync(RoleGate.Centre(request), id, caller!, cancellationToken);
         return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
     }
 }

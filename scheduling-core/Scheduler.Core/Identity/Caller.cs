@@ -27,12 +27,16 @@ public sealed record ResidentCaller(ResidentToken Token) : Caller
 /// <summary>
 /// A signed-in member of staff; roles are those of <see cref="Roles"/>. <see cref="StaffId"/> is the centre's id of
 /// this member of staff (<c>s01</c>) when the sign-in carries it (the <c>staff_id</c> or <c>employeeid</c> claim), never
-/// taken from a display name.
+/// taken from a display name. The centres they serve are named by roles <c>centre.{id}</c> (<see cref="CentreScope"/>).
 /// </summary>
 public sealed record StaffCaller(string UserId, string DisplayName, IReadOnlySet<string> Roles, string? StaffId = null) : Caller
 {
     public override string AuditName => $"staff:{UserId}";
     public override bool IsInRole(string role) => Roles.Contains(role) || Roles.Contains(Staffing.Roles.Administrator);
+
+    /// <summary>The centres named by the caller's <c>centre.{id}</c> roles, in order; empty when none is named.</summary>
+    public IReadOnlyList<string> Centres => [.. Roles.Where(r => r.StartsWith(CentreScope.RolePrefix, StringComparison.OrdinalIgnoreCase))
+        .Select(r => r[CentreScope.RolePrefix.Length..]).Where(id => id.Length > 0).Order(StringComparer.Ordinal)];
 }
 
 /// <summary>The system itself: timers, seeders, queue processors.</summary>

@@ -193,7 +193,7 @@ public sealed class PhoneVerification
             case SystemCaller:
                 return Outcome<MobileVerified>.Ok(new MobileVerified(VerifiedBy.System, null));
         }
-        if (ProofHolds(centreId, e164, proof)) return Outcome<MobileVerified>.Ok(new MobileVerified(VerifiedBy.Proof, null));
+        if (ProofHolds(e164, proof)) return Outcome<MobileVerified>.Ok(new MobileVerified(VerifiedBy.Proof, null));
         if (string.IsNullOrWhiteSpace(code))
             return Problem.Forbidden("verificationCode", ErrorCodes.VerificationRequired,
                 "Verify the mobile first: ask for a code (POST /api/phone-verifications) and send it as verificationCode.");
@@ -201,11 +201,15 @@ public sealed class PhoneVerification
         return checkedCode.Error is { } error ? error : Outcome<MobileVerified>.Ok(new MobileVerified(VerifiedBy.Code, checkedCode.Value));
     }
 
-    /// <summary>Whether <paramref name="proof"/> is this deployment's unexpired proof for <paramref name="e164"/> at this centre.</summary>
-    public bool ProofHolds(string centreId, string e164, string? proof) =>
+    /// <summary>
+    /// Whether <paramref name="proof"/> is this deployment's unexpired proof for <paramref name="e164"/>. It holds at every
+    /// centre of the deployment, whichever one the code came from: a mobile verified is verified (ADR 0018), and a
+    /// resident booking at two centres of one city types one code.
+    /// </summary>
+    public bool ProofHolds(string e164, string? proof) =>
         !string.IsNullOrEmpty(proof)
         && _proofs.TryRead(proof, out var read) == TokenProblem.None
-        && read!.Purpose == ProofPurpose && read.CentreId == centreId && read.Subject == Subject(_pseudonyms.Mobile(e164))
+        && read!.Purpose == ProofPurpose && read.Subject == Subject(_pseudonyms.Mobile(e164))
         && read.Expires - _clock.GetCurrentInstant() <= _settings.ProofLifetime;
 
     private MobileProof IssueProof(string centreId, string mobileKey) =>

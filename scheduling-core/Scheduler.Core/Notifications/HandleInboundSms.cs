@@ -36,15 +36,20 @@ public sealed class HandleInboundSms(
     /// <summary>A rating reply for something rated before.</summary>
     private const string AlreadyRated = "already-rated";
 
-    public async Task<InboundOutcome> HandleAsync(string centreId, InboundSms message, CancellationToken cancellationToken)
+    /// <param name="defaultCentreId">
+    /// The centre that answers a number with no conversation (HELP, STOP, an unknown number); a reply within a
+    /// conversation is for the centre that started it, whichever centre of the deployment that is.
+    /// </param>
+    public async Task<InboundOutcome> HandleAsync(string defaultCentreId, InboundSms message, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
         if (!await contacts.ClaimInboundAsync(message.MessageSid, now, cancellationToken)) return new("repeat", null);
         var from = phones.NormalizeMobile(message.From, out _);
         if (from is null) return new("unknown-sender", null, "The sender is not a mobile number.");
-        var centre = await centres.GetAsync(centreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{centreId}' is not known.");
         var (word, digit, rest) = Parse(message.Body);
         var conversation = await contacts.GetConversationAsync(from, cancellationToken);
+        var centreId = conversation?.CentreId ?? defaultCentreId;
+        var centre = await centres.GetAsync(centreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{centreId}' is not known.");
         var lang = conversation?.Language ?? (message.Body.Any(c => c is >= 'A' and <= 'z') ? "en" : "zh");
         var caller = new SmsReplyCaller(pseudonyms.Mobile(from));
         var key = $"reply|{message.MessageSid}";
@@ -67,7 +72,7 @@ public sealed class HandleInboundSms(
                 return new("help", SmsKinds.ReplyHelp);
         }
 
-        if (conversation is null || conversation.CentreId != centreId)
+        if (conversation is null)
         {
             await Reply(SmsKinds.ReplyHelp);
             return new("unknown-number", SmsKinds.ReplyHelp);
@@ -230,7 +235,7 @@ public sealed class HandleInboundSms(
     private Dictionary<string, string?> ChoiceValues(CentreSnapshot centre, Basis a, IReadOnlyList<SlotChoice> choices, string lang) => new()
     {
         ["choices"] = SmsFormat.Choices(choices, lang),
-        ["link"] = a.AppointmentId is null ? null : links.Appointment(a.AppointmentId),
+        ["link"] = a.AppointmentId is null ? null : links.Appointment(centre.Profile.Centre.Id, a.AppointmentId),
         ["service"] = ServiceName(centre, a, lang),
     };
 

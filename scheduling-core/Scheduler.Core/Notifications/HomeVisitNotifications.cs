@@ -59,7 +59,7 @@ public sealed class HomeVisitNotifications(SmsNotifier notifier, ICentreDirector
     {
         var now = clock.GetCurrentInstant();
         return SendAsync(r, $"{r.Id}|rating|{date:yyyyMMdd}", SmsKinds.VisitRatingRequest, SmsFormat.When(date, start, Language), cancellationToken,
-            c => c with { RatingOf = Subject(r.Id), RatingUntil = now + notifier.Settings.RatingFor }, links.VisitRating(r.Id));
+            c => c with { RatingOf = Subject(r.Id), RatingUntil = now + notifier.Settings.RatingFor }, links.VisitRating(r.CentreId, r.Id));
     }
 
     /// <summary>What replies about a home-visit request are about.</summary>

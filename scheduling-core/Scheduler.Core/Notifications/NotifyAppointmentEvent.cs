@@ -41,7 +41,7 @@ public sealed class NotifyAppointmentEvent(IAppointmentStore store, ICentreDirec
             ["name"] = a.ResidentName,
             ["service"] = service,
             ["time"] = SmsFormat.When(e.Date, e.Start, lang),
-            ["link"] = links.Appointment(a.Id),
+            ["link"] = links.Appointment(a.CentreId, a.Id),
             ["address"] = centre.Profile.Centre.Address,
         };
         var subject = ManageLinks.Subject(a.Id);
@@ -64,7 +64,7 @@ public sealed class NotifyAppointmentEvent(IAppointmentStore store, ICentreDirec
                 conversation = conversation with { Mode = ChoiceMode.Book, Choices = choices, ChoicesUntil = now + notifier.Settings.ChoicesFor };
                 break;
             case SmsKinds.RatingRequest:
-                values["link"] = links.Rating(a.Id);
+                values["link"] = links.Rating(a.CentreId, a.Id);
                 conversation = conversation with { RatingOf = subject, RatingUntil = now + notifier.Settings.RatingFor };
                 break;
         }

@@ -30,7 +30,7 @@ public sealed class SendDayBeforeReminders(IAppointmentStore store, ICentreDirec
                 ["service"] = Bookable.Find(centre.Profile, a.IsBundle ? null : a.BookableId, a.IsBundle ? a.BookableId : null)?.Name.For(lang) ?? a.BookableId,
                 ["time"] = $"{a.Start:HH:mm}",
                 ["address"] = centre.Profile.Centre.Address,
-                ["link"] = links.Appointment(a.Id),
+                ["link"] = links.Appointment(a.CentreId, a.Id),
             };
             var conversation = new Conversation(centreId, ManageLinks.Subject(a.Id), lang, ChoiceMode.None, [], now, null, null, now);
             if (await notifier.SendAsync(centre, $"reminder|{a.Id}|{a.Date:yyyyMMdd}", a.Mobile, SmsKinds.DayBeforeReminder, lang, values, conversation, cancellationToken)

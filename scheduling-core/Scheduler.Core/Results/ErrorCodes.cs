@@ -98,4 +98,5 @@ public static class ErrorCodes
     public const string NotApproved = "not-approved";
     public const string WindowInThePast = "window-in-the-past";
     public const string WrongCategory = "wrong-category";
+    public const string WrongCentre = "wrong-centre";
 }

@@ -188,7 +188,7 @@ public sealed class SessionDecisions(
                 ["time"] = SmsFormat.When(a.Date, a.Session.From, "zh"),
                 ["until"] = a.Session.To.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
                 ["service"] = service,
-                ["link"] = links.Session(a.Date, r.BookableId),
+                ["link"] = links.Session(centre.Profile.Centre.Id, a.Date, r.BookableId),
             };
             if (await notifier.SendAsync(centre, $"session-asked|{a.Date:yyyyMMdd}|{a.Session.Id}|{r.Id}", r.Mobile, SmsKinds.ResidentSessionOpened, "zh",
                     values, null, cancellationToken) == OutboxResult.Queued) told++;

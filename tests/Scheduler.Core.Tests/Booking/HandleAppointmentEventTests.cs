@@ -24,7 +24,7 @@ public sealed class HandleAppointmentEventTests
         var sms = new RecordingSms();
         var notify = new Scheduler.Core.Notifications.NotifyAppointmentEvent(store, centres, new AvailabilityQuery(store, centres, clock),
             new Scheduler.Core.Notifications.SmsNotifier(sms, sms, clock, Scheduler.Core.Notifications.NotificationSettings.Default),
-            new Scheduler.Core.Notifications.ShortLinks(new byte[32], "http://localhost:7071"), clock);
+            new Scheduler.Core.Notifications.ShortLinks(new byte[32], "http://localhost:7071", "huli"), clock);
         _handle = new HandleAppointmentEvent(store, new AuditTrail(_log, clock), _outbox, notify);
     }
 

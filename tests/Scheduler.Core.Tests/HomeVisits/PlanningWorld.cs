@@ -18,7 +18,7 @@ public sealed class PlanningWorld
     {
         var centres = new OneCentre(TestCentre.Snapshot(profile));
         var audit = new AuditTrail(Audit, Clock);
-        var notifications = new Scheduler.Core.Notifications.HomeVisitNotifications(new Scheduler.Core.Notifications.SmsNotifier(Sms, Sms, Clock, Scheduler.Core.Notifications.NotificationSettings.Default), centres, Clock, new Scheduler.Core.Notifications.ShortLinks(new byte[32], "https://centre.example"));
+        var notifications = new Scheduler.Core.Notifications.HomeVisitNotifications(new Scheduler.Core.Notifications.SmsNotifier(Sms, Sms, Clock, Scheduler.Core.Notifications.NotificationSettings.Default), centres, Clock, new Scheduler.Core.Notifications.ShortLinks(new byte[32], "https://centre.example", "huli"));
         Requests = new HomeVisitService(RequestStore, centres, new ChineseMobiles(), new ReversingProtector(), notifications, audit, Clock,
             HomeVisitShiftRules.Default, EligibilityRules.Default,
             new Scheduler.Core.Abuse.RateLimiter(new InMemoryRateCounter(), new Scheduler.Core.Abuse.RateLimitSettings(new Dictionary<string, Scheduler.Core.Abuse.RateLimit>

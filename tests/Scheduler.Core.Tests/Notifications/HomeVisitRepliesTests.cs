@@ -67,7 +67,7 @@ public sealed class HomeVisitRepliesTests
         _booking = new BookingWorld(clock: _clock);
         var centres = new OneCentre(_booking.Centre);
         var notifier = new SmsNotifier(_sms, _sms, _clock, NotificationSettings.Default);
-        var notifications = new HomeVisitNotifications(notifier, centres, _clock, new ShortLinks(new byte[32], "https://centre.example"));
+        var notifications = new HomeVisitNotifications(notifier, centres, _clock, new ShortLinks(new byte[32], "https://centre.example", "huli"));
         var audit = new AuditTrail(new InMemoryAuditLog(), _clock);
         var service = new HomeVisitService(_requests, centres, new ChineseMobiles(), new ReversingProtector(), notifications, audit, _clock,
             HomeVisitShiftRules.Default, EligibilityRules.Default);
@@ -76,7 +76,7 @@ public sealed class HomeVisitRepliesTests
         _ratingSlice = new Ratings(_ratings, centres, _clock);
         _inbound = new HandleInboundSms(_sms, notifier, centres, _booking.Store, new ChineseMobiles(), _booking.Pseudonyms, _booking.Status, _booking.Reschedule,
             _booking.Book, _booking.Availability, _ratingSlice, new HomeVisitDecisions(service, planning), _requests, _runs,
-            new ShortLinks(new byte[32], "http://localhost:7071"), _clock);
+            new ShortLinks(new byte[32], "http://localhost:7071", "huli"), _clock);
         _visitRatings = new SendVisitRatingRequests(centres, _runs, service, notifications, _clock);
     }
 
@@ -135,7 +135,7 @@ public sealed class HomeVisitRepliesTests
     {
         Request("hv-c", HomeVisitStatus.Approved);
         PublishToday("hv-c", "hv-x");
-        var notifications = new HomeVisitNotifications(new SmsNotifier(_sms, _sms, _clock, NotificationSettings.Default), new OneCentre(_booking.Centre), _clock, new ShortLinks(new byte[32], "https://centre.example"));
+        var notifications = new HomeVisitNotifications(new SmsNotifier(_sms, _sms, _clock, NotificationSettings.Default), new OneCentre(_booking.Centre), _clock, new ShortLinks(new byte[32], "https://centre.example", "huli"));
         await notifications.VisitTimeAsync((await _requests.GetAsync(TestCentre.Id, "hv-c", CancellationToken.None))!.Request, Today, new LocalTime(9, 15), CancellationToken.None);
 
         var outcome = await ReplyAsync("确认");
@@ -148,7 +148,7 @@ public sealed class HomeVisitRepliesTests
     public async Task Replying_3_about_a_visit_asks_the_dispatchers_to_move_it_once_and_tells_the_resident()
     {
         Request("hv-d", HomeVisitStatus.Approved);
-        var notifications = new HomeVisitNotifications(new SmsNotifier(_sms, _sms, _clock, NotificationSettings.Default), new OneCentre(_booking.Centre), _clock, new ShortLinks(new byte[32], "https://centre.example"));
+        var notifications = new HomeVisitNotifications(new SmsNotifier(_sms, _sms, _clock, NotificationSettings.Default), new OneCentre(_booking.Centre), _clock, new ShortLinks(new byte[32], "https://centre.example", "huli"));
         await notifications.DecidedAsync((await _requests.GetAsync(TestCentre.Id, "hv-d", CancellationToken.None))!.Request with
         {
             Decision = new Decision(HomeVisitStatus.Approved, "dispatch", TestCentre.Now, null),
@@ -174,7 +174,7 @@ public sealed class HomeVisitRepliesTests
     public async Task Replying_book_about_a_visit_offers_window_times_for_its_service_and_a_number_books_one()
     {
         Request("hv-e", HomeVisitStatus.Rejected);
-        var notifications = new HomeVisitNotifications(new SmsNotifier(_sms, _sms, _clock, NotificationSettings.Default), new OneCentre(_booking.Centre), _clock, new ShortLinks(new byte[32], "https://centre.example"));
+        var notifications = new HomeVisitNotifications(new SmsNotifier(_sms, _sms, _clock, NotificationSettings.Default), new OneCentre(_booking.Centre), _clock, new ShortLinks(new byte[32], "https://centre.example", "huli"));
         await notifications.ReceivedAsync((await _requests.GetAsync(TestCentre.Id, "hv-e", CancellationToken.None))!.Request, CancellationToken.None);
 
         var offered = await ReplyAsync("预约");
@@ -194,7 +194,7 @@ public sealed class HomeVisitRepliesTests
     public async Task Confirm_or_change_of_a_visit_that_is_not_approved_says_why_not()
     {
         Request("hv-f", HomeVisitStatus.Submitted);
-        var notifications = new HomeVisitNotifications(new SmsNotifier(_sms, _sms, _clock, NotificationSettings.Default), new OneCentre(_booking.Centre), _clock, new ShortLinks(new byte[32], "https://centre.example"));
+        var notifications = new HomeVisitNotifications(new SmsNotifier(_sms, _sms, _clock, NotificationSettings.Default), new OneCentre(_booking.Centre), _clock, new ShortLinks(new byte[32], "https://centre.example", "huli"));
         await notifications.ReceivedAsync((await _requests.GetAsync(TestCentre.Id, "hv-f", CancellationToken.None))!.Request, CancellationToken.None);
 
         var confirm = await ReplyAsync("1");

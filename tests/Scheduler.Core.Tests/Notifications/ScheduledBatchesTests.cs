@@ -50,12 +50,12 @@ public sealed class ScheduledBatchesTests
         _booking = new BookingWorld(profile, _clock);
         var centres = new OneCentre(_booking.Centre);
         var notifier = new SmsNotifier(_sms, _sms, _clock, Settings);
-        var visits = new HomeVisitNotifications(notifier, centres, _clock, new ShortLinks(new byte[32], "https://centre.example"));
+        var visits = new HomeVisitNotifications(notifier, centres, _clock, new ShortLinks(new byte[32], "https://centre.example", "huli"));
         var requests = new InMemoryHomeVisitStore();
         var runs = new InMemoryPlanRunStore();
         var service = new HomeVisitService(requests, centres, new ChineseMobiles(), new ReversingProtector(), visits, new AuditTrail(new InMemoryAuditLog(), _clock), _clock,
             HomeVisitShiftRules.Default, EligibilityRules.Default);
-        var links = new ShortLinks(new byte[32], "http://localhost:7071");
+        var links = new ShortLinks(new byte[32], "http://localhost:7071", "huli");
         var reminders = new SendDayBeforeReminders(_booking.Store, centres, runs, service, notifier, visits, links, _clock);
         var staffDays = new SendStaffDaySchedules(centres, new StaffDays(centres, new StaffScheduleQuery(runs, service)), new NoFeeds(), notifier, "http://localhost:7071", _clock);
         _batches = new ScheduledBatches(centres, _done, reminders, staffDays, new SendVisitRatingRequests(centres, runs, service, visits, _clock), Settings, _clock);
