@@ -16,6 +16,12 @@ public sealed record Frame(Lang Lang, CentreProfile Centre, string Title, string
 
     public string CentreName => Lang.Of(Centre.Centre.Name);
 
+    /// <summary>The centre the page is for; its links and forms name it (<c>centre=</c>), so every step stays at that centre.</summary>
+    public string CentreId => Centre.Centre.Id;
+
+    /// <summary><paramref name="url"/> naming the page's centre.</summary>
+    public string Href(string url) => CentreLinks.With(url, CentreId);
+
     /// <summary>Opening hours as short lines, consecutive days with the same hours joined: 周一至周五 8:30–17:30.</summary>
     public IReadOnlyList<string> HoursLines()
     {
@@ -36,4 +42,12 @@ public sealed record Frame(Lang Lang, CentreProfile Centre, string Title, string
         }
         return lines;
     }
+}
+
+/// <summary>Page links name their centre (ADR 0018): a resident who started at one centre's page stays at that centre.</summary>
+public static class CentreLinks
+{
+    /// <summary><paramref name="url"/> with <c>centre={centreId}</c> added (a link naming one already is left as it is).</summary>
+    public static string With(string url, string centreId) =>
+        url.Contains("centre=", StringComparison.Ordinal) ? url : url + (url.Contains('?') ? "&" : "?") + "centre=" + Uri.EscapeDataString(centreId);
 }

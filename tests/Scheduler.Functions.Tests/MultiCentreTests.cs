@@ -195,4 +195,28 @@ public sealed class MultiCentreTests(FreshAzuriteFixture azurite) : IClassFixtur
         using var undated = await admin.GetAsync("/api/city/summary", ct);
         Assert.Equal(HttpStatusCode.BadRequest, undated.StatusCode);
     }
+
+    [Fact]
+    public async Task A_residents_pages_stay_at_the_centre_they_started_at()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var services = await _host.Client.GetStringAsync("/api/pages/book?centre=siming", ct);
+        Assert.Contains("思明区中华街道便民服务中心", services);
+        Assert.DoesNotContain("湖里区政务服务中心", services);
+        var slots = System.Text.RegularExpressions.Regex.Match(services, "/api/pages/book/slots\\?service=item\\.pension-certification[^\"]*").Value;
+        Assert.Contains("centre=siming", System.Net.WebUtility.HtmlDecode(slots));
+
+        // The day's times and the details form carry the centre on to the booking's post.
+        var day = await _host.Client.GetStringAsync(System.Net.WebUtility.HtmlDecode(slots) + "&date=2026-12-08", ct);
+        var details = System.Text.RegularExpressions.Regex.Match(day, "/api/pages/book/details\\?[^\"]*").Value;
+        Assert.True(System.Net.WebUtility.HtmlDecode(details).Contains("centre=siming"), details);
+        var form = await _host.Client.GetStringAsync(System.Net.WebUtility.HtmlDecode(details), ct);
+        Assert.Contains("action=\"/api/pages/book?centre=siming\"", form);
+        Assert.Contains("思明", form);
+
+        // Huli's pages, without naming a centre, are Huli's as before.
+        Assert.Contains("湖里区政务服务中心", await _host.Client.GetStringAsync("/api/pages/book", ct));
+        using var unknown = await _host.Client.GetAsync("/api/pages/book?centre=nowhere", ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
 }

@@ -60,9 +60,9 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
         if (result.Error is { } error) return await FormPageAsync(request, lang, centre, form, Explain(lang, error), Outcomes.StatusOf(error));
         return await PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
         {
-            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.RequestReceived], $"/api/pages/home-visit?lang={lang.Other.Code}"),
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.RequestReceived], CentreLinks.With($"/api/pages/home-visit?lang={lang.Other.Code}", centre.Profile.Centre.Id)),
             ["Message"] = lang[Words.RequestReceivedText] + " " + lang[Words.WhatNextText], ["IsError"] = false,
-            ["Links"] = new List<Choice> { new($"/api/pages/book?lang={lang.Code}", lang[Words.BookLink]) },
+            ["Links"] = new List<Choice> { new(CentreLinks.With($"/api/pages/book?lang={lang.Code}", centre.Profile.Centre.Id), lang[Words.BookLink]) },
         });
     }
 
@@ -89,7 +89,7 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
         var tiles = string.IsNullOrWhiteSpace(planning.Value.TileUrl) ? null : planning.Value.TileUrl;
         return await PageResponse.RenderAsync<HomeVisitRequestPage>(request, new Dictionary<string, object?>
         {
-            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.HomeVisitTitle], $"/api/pages/home-visit?lang={lang.Other.Code}",
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.HomeVisitTitle], CentreLinks.With($"/api/pages/home-visit?lang={lang.Other.Code}", centre.Profile.Centre.Id),
                 tiles is null ? ["home-visit.js"] : ["leaflet.js", "home-visit.js"]),
             ["Form"] = form, ["Error"] = error,
             ["Chosen"] = (form.GetValueOrDefault("window") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(),

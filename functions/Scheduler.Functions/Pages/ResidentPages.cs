@@ -35,7 +35,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         var demand = await demandOf.CountsAsync(RoleGate.Centre(request), centre, cancellationToken);
         var profile = centre.Profile;
         ServiceChoice Choose(string key, Core.Catalogue.LocalizedText name, string hint) =>
-            new($"/api/pages/book/slots?service={Q(key)}&lang={lang.Code}", lang.Of(name), hint, ServiceSearch.Keys(name.Zh, name.En));
+            new(CentreLinks.With($"/api/pages/book/slots?service={Q(key)}&lang={lang.Code}", centre.Profile.Centre.Id), lang.Of(name), hint, ServiceSearch.Keys(name.Zh, name.En));
         var all = profile.Bundles.Select(b => (Key: "bundle." + b.Id, Category: Bookable.Find(profile, null, b.Id)!.CategoryId, Choice: Choose("bundle." + b.Id, b.Name, lang[Words.OneVisit])))
             .Concat(profile.Items.Select(i => (Key: "item." + i.Id, Category: i.CategoryId, Choice: Choose("item." + i.Id, i.Name, lang.Promised(i.Immediate ? null : i.PromisedWorkingDays)))))
             .Select((s, order) => (s.Key, s.Category, s.Choice, Count: demand.GetValueOrDefault(s.Key), Care: ServiceDemand.Care(profile, s.Key), Order: order))
@@ -80,7 +80,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
                 .GroupBy(s => s.Start.Hour < 12 ? Words.Morning : s.Start.Hour < 18 ? Words.Afternoon : Words.Evening)
                 .Select(g => new TimeGroup(lang[g.Key], g.Select(s => new Choice(token.Length > 0
                         ? $"/api/pages/manage/move?{keep}&date={s.Date:yyyy-MM-dd}&start={s.Start:HH:mm}"
-                        : $"/api/pages/book/details?{keep}&date={s.Date:yyyy-MM-dd}&start={s.Start:HH:mm}",
+                        : CentreLinks.With($"/api/pages/book/details?{keep}&date={s.Date:yyyy-MM-dd}&start={s.Start:HH:mm}", centre.Profile.Centre.Id),
                     lang.Time(s.Start), lang.SeatsLeft(s.Free))).ToList()))
                 .ToList();
         }
@@ -88,10 +88,10 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         {
             ["Frame"] = Frame(lang, centre, lang[hasDate ? Words.ChooseTime : Words.ChooseDay], request, step: token.Length > 0 ? null : 2),
             ["ServiceName"] = lang.Of(bookable.Name), ["Minutes"] = bookable.Minutes,
-            ["Days"] = days.Select(d => new Choice($"/api/pages/book/slots?{keep}&date={d.Date:yyyy-MM-dd}", lang.Date(d.Date), lang.TimesFree(d.Slots.Count(s => s.Free > 0)))).ToList(),
+            ["Days"] = days.Select(d => new Choice(CentreLinks.With($"/api/pages/book/slots?{keep}&date={d.Date:yyyy-MM-dd}", centre.Profile.Centre.Id), lang.Date(d.Date), lang.TimesFree(d.Slots.Count(s => s.Free > 0)))).ToList(),
             ["DayTitle"] = chosen is { } c ? lang.Date(c) : null,
             ["Groups"] = groups,
-            ["OtherDaysHref"] = $"/api/pages/book/slots?{keep}",
+            ["OtherDaysHref"] = CentreLinks.With($"/api/pages/book/slots?{keep}", centre.Profile.Centre.Id),
         }, carriesToken: token.Length > 0);
     }
 
@@ -134,7 +134,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             AnonymousCaller.Instance, cancellationToken);
         if (result.Error is { Code: ErrorCodes.VerificationRequired }) return await SendCodeAndAskAsync(request, lang, centre, form, cancellationToken);
         if (result.Error is { Code: ErrorCodes.WrongCode or ErrorCodes.CodeExpired or ErrorCodes.CodeAttemptsExhausted or ErrorCodes.InvalidCode } codeError)
-            return await VerifyPageAsync(request, lang, centre, form, Explain(lang, codeError, null), null, Outcomes.StatusOf(codeError));
+            return await VerifyPageAsync(request, lang, centre, form, Explain(lang, centre, codeError, null), null, Outcomes.StatusOf(codeError));
         if (result.Error is { } error) return await DetailsPageAsync(request, lang, centre, form, error);
         MobileProofTransport.Write(request.HttpContext.Response, result.Value!.NewProof, clock.GetCurrentInstant());
 
@@ -249,7 +249,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         }
         var service = (appointment.IsBundle ? "bundle." : "item.") + appointment.BookableId;
         return result.Error is { } error
-            ? await ManagePageAsync(request, lang, centre, appointment, Explain(lang, error, service), null, Outcomes.StatusOf(error))
+            ? await ManagePageAsync(request, lang, centre, appointment, Explain(lang, centre, error, service), null, Outcomes.StatusOf(error))
             : await ManagePageAsync(request, lang, centre, result.Value!, null, lang[done]);
     }
 
@@ -297,12 +297,12 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         var result = await ratings.RecordAsync(new Rating(RoleGate.Centre(request), $"appointment/{a.Id}", a.CategoryId, a.BookableId, score,
             string.IsNullOrEmpty(reason) ? null : reason[..Math.Min(200, reason.Length)], "web", clock.GetCurrentInstant()), cancellationToken);
         var message = result.Error is { Code: ErrorCodes.Duplicate } ? Words.RateAlready : Words.RateThanks;
-        if (result.Error is { Code: not ErrorCodes.Duplicate } error) return await RatePageAsync(request, lang, centre, a, Explain(lang, error, null), Outcomes.StatusOf(error));
+        if (result.Error is { Code: not ErrorCodes.Duplicate } error) return await RatePageAsync(request, lang, centre, a, Explain(lang, centre, error, null), Outcomes.StatusOf(error));
         return await PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
         {
-            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.RateTitle], $"/api/pages/book?lang={lang.Other.Code}"),
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.RateTitle], CentreLinks.With($"/api/pages/book?lang={lang.Other.Code}", centre.Profile.Centre.Id)),
             ["Message"] = lang[message], ["IsError"] = false,
-            ["Links"] = new List<Choice> { new($"/api/pages/book?lang={lang.Code}", lang[Words.BookLink]) },
+            ["Links"] = new List<Choice> { new(CentreLinks.With($"/api/pages/book?lang={lang.Code}", centre.Profile.Centre.Id), lang[Words.BookLink]) },
         }, result.Error is null ? 200 : 409, carriesToken: true);
     }
 
@@ -317,12 +317,12 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         if (!int.TryParse(form.GetValueOrDefault("score"), out var score) || score is < 1 or > 5)
             return await VisitRatePageAsync(request, lang, centre, v, new PageError(lang[Words.RateChoose], "score"), 400);
         var result = await visitRatings.RateAsync(v.Request, score, form.GetValueOrDefault("reason"), cancellationToken);
-        if (result.Error is { Code: not ErrorCodes.Duplicate } error) return await VisitRatePageAsync(request, lang, centre, v, Explain(lang, error, null), Outcomes.StatusOf(error));
+        if (result.Error is { Code: not ErrorCodes.Duplicate } error) return await VisitRatePageAsync(request, lang, centre, v, Explain(lang, centre, error, null), Outcomes.StatusOf(error));
         return await PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
         {
-            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.VisitRateTitle], $"/api/pages/book?lang={lang.Other.Code}"),
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.VisitRateTitle], CentreLinks.With($"/api/pages/book?lang={lang.Other.Code}", centre.Profile.Centre.Id)),
             ["Message"] = lang[result.Error is null ? Words.RateThanks : Words.RateAlready], ["IsError"] = false,
-            ["Links"] = new List<Choice> { new($"/api/pages/book?lang={lang.Code}", lang[Words.BookLink]) },
+            ["Links"] = new List<Choice> { new(CentreLinks.With($"/api/pages/book?lang={lang.Code}", centre.Profile.Centre.Id), lang[Words.BookLink]) },
         }, result.Error is null ? 200 : 409, carriesToken: true);
     }
 
@@ -368,7 +368,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             ["Summary"] = Summary(lang, centre, a), ["Done"] = done, ["Error"] = error,
             ["Confirm"] = a.Status == AppointmentStatus.AwaitingConfirmation
                 ? new PostForm($"/api/pages/manage/confirm?token={Q(token)}", new Dictionary<string, string> { ["lang"] = lang.Code }, lang[Words.ConfirmButton]) : null,
-            ["MoveHref"] = a.IsActive ? $"/api/pages/book/slots?service={Q(service)}&token={Q(token)}&lang={lang.Code}" : null,
+            ["MoveHref"] = a.IsActive ? CentreLinks.With($"/api/pages/book/slots?service={Q(service)}&token={Q(token)}&lang={lang.Code}", centre.Profile.Centre.Id) : null,
             ["CancelHref"] = a.IsActive ? $"/api/pages/manage/cancel?token={Q(token)}&lang={lang.Code}" : null,
         }, status, carriesToken: true);
     }
@@ -411,8 +411,8 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         var carried = string.Join("&", VerifyMobile.Carried.Where(form.ContainsKey).Select(k => $"{k}={Q(form[k])}"));
         return PageResponse.RenderAsync<VerifyMobile>(request, new Dictionary<string, object?>
         {
-            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.VerifyTitle], $"/api/pages/book/details?{carried}&lang={lang.Other.Code}", ["verify.js"], Step: 4),
-            ["Form"] = form, ["Error"] = error, ["SentTo"] = sentTo, ["EditHref"] = $"/api/pages/book/details?{carried}&lang={lang.Code}",
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.VerifyTitle], CentreLinks.With($"/api/pages/book/details?{carried}&lang={lang.Other.Code}", centre.Profile.Centre.Id), ["verify.js"], Step: 4),
+            ["Form"] = form, ["Error"] = error, ["SentTo"] = sentTo, ["EditHref"] = CentreLinks.With($"/api/pages/book/details?{carried}&lang={lang.Code}", centre.Profile.Centre.Id),
             ["ResendSeconds"] = sentTo is null ? 0 : ResendAfterSeconds,
         }, status);
     }
@@ -425,14 +425,14 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         if (bookable is null) return await MessageAsync(request, lang, centre, lang[Words.NoSuchService], 404);
         Outcomes.TryDate(form.GetValueOrDefault("date"), "date", out var date, out _);
         Outcomes.TryTime(form.GetValueOrDefault("start"), "start", out var start, out _);
-        var switchUrl = $"/api/pages/book/details?service={Q(service)}&date={Q(form.GetValueOrDefault("date"))}&start={Q(form.GetValueOrDefault("start"))}&lang={lang.Other.Code}";
+        var switchUrl = CentreLinks.With($"/api/pages/book/details?service={Q(service)}&date={Q(form.GetValueOrDefault("date"))}&start={Q(form.GetValueOrDefault("start"))}&lang={lang.Other.Code}", centre.Profile.Centre.Id);
         return await PageResponse.RenderAsync<Details>(request, new Dictionary<string, object?>
         {
             ["Frame"] = new Frame(lang, centre.Profile, lang[Words.DetailsTitle], switchUrl, Step: 3),
             ["ServiceName"] = lang.Of(bookable.Name), ["WhenText"] = date is { } d && start is { } s ? lang.When(d, s) : "",
-            ["Form"] = form, ["Error"] = error is null ? null : Explain(lang, error, service),
+            ["Form"] = form, ["Error"] = error is null ? null : Explain(lang, centre, error, service),
             ["Nonce"] = form.GetValueOrDefault("nonce") is { Length: > 0 and <= 64 } n ? n : Convert.ToHexString(RandomNumberGenerator.GetBytes(16)),
-            ["BackHref"] = $"/api/pages/book/slots?service={Q(service)}&date={Q(form.GetValueOrDefault("date"))}&lang={lang.Code}",
+            ["BackHref"] = CentreLinks.With($"/api/pages/book/slots?service={Q(service)}&date={Q(form.GetValueOrDefault("date"))}&lang={lang.Code}", centre.Profile.Centre.Id),
         }, error is null ? 200 : Outcomes.StatusOf(error));
     }
 
@@ -459,10 +459,10 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     }
 
     /// <summary>What went wrong in the reader's language, naming the field; a Chinese page never shows the API's English.</summary>
-    private static PageError Explain(Lang lang, Problem error, string? service)
+    private static PageError Explain(Lang lang, CentreSnapshot centre, Problem error, string? service)
     {
         var alternatives = error.Alternatives?.Select(alt => new Choice(
-            $"/api/pages/book/details?service={Q(service)}&date={alt.Date:yyyy-MM-dd}&start={alt.Start:HH:mm}&lang={lang.Code}", lang.When(alt.Date, alt.Start))).ToList();
+            CentreLinks.With($"/api/pages/book/details?service={Q(service)}&date={alt.Date:yyyy-MM-dd}&start={alt.Start:HH:mm}&lang={lang.Code}", centre.Profile.Centre.Id), lang.When(alt.Date, alt.Start))).ToList();
         var proxy = error.Field?.StartsWith("proxy.", StringComparison.Ordinal) == true;
         var message = error.Code switch
         {
@@ -515,8 +515,8 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     internal static Task<IActionResult> MessageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, string message, int status) =>
         PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
         {
-            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.CannotOpen], $"/api/pages/book?lang={lang.Other.Code}"),
-            ["Message"] = message, ["Links"] = new List<Choice> { new($"/api/pages/book?lang={lang.Code}", lang[Words.BookAgain]) },
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.CannotOpen], CentreLinks.With($"/api/pages/book?lang={lang.Other.Code}", centre.Profile.Centre.Id)),
+            ["Message"] = message, ["Links"] = new List<Choice> { new(CentreLinks.With($"/api/pages/book?lang={lang.Code}", centre.Profile.Centre.Id), lang[Words.BookAgain]) },
         }, status, carriesToken: request.Query.ContainsKey(CallerResolver.TokenQuery));
 
     /// <summary>
@@ -536,9 +536,9 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     internal static Task<IActionResult> BadFormAsync(HttpRequest request, Lang lang, CentreSnapshot centre, FormFault fault) =>
         PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
         {
-            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.BadFormTitle], $"/api/pages/book?lang={lang.Other.Code}"),
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.BadFormTitle], CentreLinks.With($"/api/pages/book?lang={lang.Other.Code}", centre.Profile.Centre.Id)),
             ["Message"] = lang[fault switch { FormFault.TooLarge => Words.TooLargeForm, FormFault.NotAForm => Words.NotAForm, _ => Words.BadForm }],
-            ["Links"] = new List<Choice> { new($"/api/pages/book?lang={lang.Code}", lang[Words.BookAgain]) },
+            ["Links"] = new List<Choice> { new(CentreLinks.With($"/api/pages/book?lang={lang.Code}", centre.Profile.Centre.Id), lang[Words.BookAgain]) },
         }, fault switch { FormFault.TooLarge => 413, FormFault.NotAForm => 415, _ => 400 }, carriesToken: request.Query.ContainsKey(CallerResolver.TokenQuery));
 
     private static string ManageHref(string token, Lang lang) => $"/api/pages/manage?token={Q(token)}&lang={lang.Code}";

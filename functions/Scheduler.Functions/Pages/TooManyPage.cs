@@ -45,9 +45,9 @@ public static class TooManyPage
         return await PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
         {
             ["Frame"] = new Frame(lang, centre.Profile, lang[Words.TooManyTitle],
-                HttpMethods.IsGet(request.Method) ? ResidentPages.SwitchUrl(request, lang) : $"/api/pages/book?lang={lang.Other.Code}"),
+                HttpMethods.IsGet(request.Method) ? ResidentPages.SwitchUrl(request, lang) : CentreLinks.With($"/api/pages/book?lang={lang.Other.Code}", centre.Profile.Centre.Id)),
             ["Message"] = lang.TryAgainIn(seconds),
-            ["Links"] = new List<Choice> { new($"/api/pages/book?lang={lang.Code}", lang[Words.BookAgain]) },
+            ["Links"] = new List<Choice> { new(CentreLinks.With($"/api/pages/book?lang={lang.Code}", centre.Profile.Centre.Id), lang[Words.BookAgain]) },
         }, StatusCodes.Status429TooManyRequests, carriesToken: request.Query.ContainsKey("token") || request.Query.ContainsKey("t"));
     }
 }
