@@ -15,13 +15,13 @@ namespace Scheduler.Functions.Tests;
 /// </summary>
 public sealed class HomeVisitCatalogueTests(HomeVisitCatalogueTests.Fixture fixture) : IClassFixture<HomeVisitCatalogueTests.Fixture>
 {
-    /// <summary>The class's host, for centre "siming": the demo centre with the items and staff above.</summary>
+    /// <summary>The class's host, for centre "xiangan": the demo centre with the items and staff above.</summary>
     public sealed class Fixture(AzuriteFixture azurite) : DemoHostFixture(azurite)
     {
         protected override Task<TestDevHost> StartAsync(string connectionString) =>
             SchedulerHost.StartAsync(connectionString, SchedulerHost.DemoClock(), s =>
             {
-                s["Scheduler__CentreId"] = "siming";
+                s["Scheduler__CentreId"] = "xiangan";
                 s["Scheduler__LoadDemoData"] = "false";
             });
 
@@ -31,7 +31,7 @@ public sealed class HomeVisitCatalogueTests(HomeVisitCatalogueTests.Fixture fixt
             LocalizedText T(string s) => new(s, s);
             var profile = demo with
             {
-                Centre = demo.Centre with { Id = "siming" },
+                Centre = demo.Centre with { Id = "xiangan" },
                 Skills = [.. demo.Skills, new Skill("sign-language", T("手语"))],
                 Items =
                 [

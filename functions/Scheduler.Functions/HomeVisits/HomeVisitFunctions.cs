@@ -23,10 +23,10 @@ namespace Scheduler.Functions.HomeVisits;
 [ApiBody("date", "from", "to")]
 public sealed record WindowBody([property: ApiString(Format = ApiStringAttribute.Date)] string? Date, [property: ApiString(Pattern = ApiStringAttribute.TimePattern)] string? From, [property: ApiString(Pattern = ApiStringAttribute.TimePattern)] string? To);
 
-[ApiBody("name", "mobile", "reason", "location", "address", "itemId", "windows")]
 /// <summary>The centre a queued message is for (<c>"centre"</c>, beside the request's fields).</summary>
 public sealed record QueuedFor(string? Centre);
 
+[ApiBody("name", "mobile", "reason", "location", "address", "itemId", "windows")]
 public sealed record HomeVisitBody(
     string? Name, string? Mobile, string? IdNumber, EligibilityReason? Reason, LocationInput? Location, string? Address,
     string? ItemId, IReadOnlyList<WindowBody>? Windows, VisitUrgency? Urgency, string? Notes);
