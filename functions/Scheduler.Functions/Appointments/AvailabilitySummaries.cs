@@ -66,6 +66,9 @@ public sealed class AvailabilitySummaries
     /// <summary>How long an instance answers from its copy of a summary before it reads it again (zero: never).</summary>
     public Duration CacheFor => _held.Lifetime;
 
+    /// <summary>Summaries asked for by this instance's readers so far, and those read from storage (the heat bench reports them).</summary>
+    public (long Asked, long Reads) CacheCounts => _held.Counts;
+
     /// <summary>The summary as stored, rebuilt first if it is missing, marked stale or too old.</summary>
     private async Task<AvailabilitySummary> LoadAsync(string centreId, string categoryId, CancellationToken cancellationToken)
     {

@@ -25,6 +25,12 @@ public sealed class ShortLivedCache<TKey, TValue> : IDisposable where TKey : not
         _entries = new MemoryCache(new MemoryCacheOptions { Clock = new ClockAdapter(clock) });
     }
 
+    private long _asked;
+    private long _reads;
+
+    /// <summary>Calls of <see cref="GetAsync"/> so far, and the reads they started (the rest were answered from what was held).</summary>
+    public (long Asked, long Reads) Counts => (Interlocked.Read(ref _asked), Interlocked.Read(ref _reads));
+
     /// <summary>How long a value is reused after its read started (or after it was put).</summary>
     public Duration Lifetime => Duration.FromTimeSpan(_lifetime);
 
@@ -36,12 +42,18 @@ public sealed class ShortLivedCache<TKey, TValue> : IDisposable where TKey : not
     /// </summary>
     public Task<TValue> GetAsync(TKey key, Func<CancellationToken, Task<TValue>> read, CancellationToken cancellationToken)
     {
-        if (_lifetime <= TimeSpan.Zero) return read(cancellationToken);
+        Interlocked.Increment(ref _asked);
+        if (_lifetime <= TimeSpan.Zero)
+        {
+            Interlocked.Increment(ref _reads);
+            return read(cancellationToken);
+        }
         Task<TValue> reading;
         lock (_gate)
         {
             if (_entries.TryGetValue(key, out Task<TValue>? held) && held is not null && !held.IsFaulted && !held.IsCanceled)
                 return held.WaitAsync(cancellationToken);
+            Interlocked.Increment(ref _reads);
             // Started on the thread pool, so nothing of the read runs under the lock.
             reading = Task.Run(() => read(CancellationToken.None), CancellationToken.None);
             _entries.Set(key, reading, _lifetime);
