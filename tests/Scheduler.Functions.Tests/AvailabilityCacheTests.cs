@@ -178,6 +178,24 @@ public sealed class AvailabilityCacheTests(AvailabilityCacheTests.Fixture fixtur
     }
 
     [Fact]
+    public void The_copy_may_live_no_longer_than_the_max_age_the_answers_carry()
+    {
+        static bool Valid(int seconds)
+        {
+            var options = new AvailabilityOptions { CacheSeconds = seconds };
+            return System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new System.ComponentModel.DataAnnotations.ValidationContext(options), [],
+                validateAllProperties: true);
+        }
+
+        Assert.Equal(5, AvailabilityOptions.MaxAgeSeconds);
+        Assert.Equal(AvailabilityOptions.MaxAgeSeconds, new AvailabilityOptions().CacheSeconds);
+        Assert.True(Valid(0));
+        Assert.True(Valid(AvailabilityOptions.MaxAgeSeconds));
+        Assert.False(Valid(AvailabilityOptions.MaxAgeSeconds + 1));
+        Assert.False(Valid(-1));
+    }
+
+    [Fact]
     public async Task A_read_under_way_when_the_instance_writes_does_not_put_its_older_copy_back()
     {
         var clock = SchedulerHost.DemoClock();
