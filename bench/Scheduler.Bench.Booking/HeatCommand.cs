@@ -260,8 +260,10 @@ public static class HeatCommand
             Console.WriteLine($"  computed, {n,3} instances: {rate:F0} requests/s ({rate / AccountTarget:P1}), {rate / CityPeakBookingsPerSecond:F1} per booking, " +
                               $"{reads / CityPeakBookingsPerSecond:F2} of them summary reads{(n == instances ? "  <- stated below" : "")}");
         }
+        // The last line keeps its format; its account figure is the one computed for the stated instances.
         var stated = otherRate + cache.ReadsPerSecond(instances, askedRate, cache.Summaries * scale);
+        Console.WriteLine($"last line: the account computed for {instances} instances");
         Console.WriteLine($"hottest partition {hottest.Rate:F0} entities/s of {PartitionTarget:F0} ({hottest.Rate / PartitionTarget * 100:F1}%), " +
-                          $"account {stated:F0} requests/s of {AccountTarget:F0} ({stated / AccountTarget * 100:F1}%) at {CityCentres} centres peak, {instances} instances");
+                          $"account {stated:F0} requests/s of {AccountTarget:F0} ({stated / AccountTarget * 100:F1}%) at {CityCentres} centres peak");
     }
 }
