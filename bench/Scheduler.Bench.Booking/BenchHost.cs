@@ -53,6 +53,9 @@ public sealed class BenchHost : IAsyncDisposable
             ["DataKeys__Current"] = "v1",
             ["DataKeys__Keys__v1"] = "YmVuY2htYXJrLW9ubHktZGF0YS1rZXktMzJieXRlcyE=",
             ["Sms__Provider"] = "local",
+            // The bench's clock stands still: an instance's copy of a summary would never expire. Off unless a command
+            // moves the clock and asks for it (the heat bench does).
+            ["Availability__CacheSeconds"] = "0",
         };
         // All requests come from one address and the benchmark measures bookings, not the limits: every rate limit off.
         foreach (var name in Scheduler.Testing.SchedulerHost.RateLimitSettings) settings["RateLimits__" + name] = "0";

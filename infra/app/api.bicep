@@ -180,6 +180,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     RateLimits__TokenPagesWindowMinutes: '60'
     Planning__TimeLimitSeconds: '20'
     Planning__TileUrl: ''
+    Availability__CacheSeconds: '5'
     Archive__RetentionDays: '90'
     Archive__DaysPerRun: '31'
     Roster__TimeLimitSeconds: '10'

@@ -27,6 +27,11 @@ public sealed record AvailabilitySummary(Instant RefreshedAt, IReadOnlyDictionar
 /// is rebuilt from the counters by the reader that finds it so (a range read of the category's counters from
 /// yesterday on), which heals anything a failed refresh left behind and drops past days. A writer that loses the
 /// race too often marks the row stale, so the next reader rebuilds it at once.
+///
+/// Each instance answers from its own copy of a summary for a few seconds (<see cref="CacheFor"/>, no longer than the
+/// <c>max-age</c> the answers carry over HTTP; ADR 0017, addendum), and puts in its place what its own refreshes
+/// write, so a booking refused here for a full slot and the events this instance handles show in its next offers.
+/// Another instance's refresh shows here when the copy's time runs out.
 /// </summary>
 public sealed class AvailabilitySummaries
 {
@@ -47,14 +52,32 @@ public sealed class AvailabilitySummaries
     public static string Partition(string centreId, string categoryId) => $"{centreId}|{categoryId}";
 
     /// <summary>Seats taken per slot from <paramref name="from"/> to <paramref name="to"/>, as the summary has them.</summary>
+    /// <remarks>
+    /// Answered from this instance's copy of the summary while it is younger than <see cref="CacheFor"/> (ADR 0017,
+    /// addendum): the calls that miss at once share one read. This instance's own refreshes put the summary they
+    /// wrote in its place, so its next answers know what its refused bookings and its events' consumer learnt.
+    /// </remarks>
     public async Task<IReadOnlyDictionary<SlotKey, SlotUsage>> ReadAsync(string centreId, string categoryId, LocalDate from, LocalDate to, CancellationToken cancellationToken)
+    {
+        var summary = await _held.GetAsync(Partition(centreId, categoryId), ct => LoadAsync(centreId, categoryId, ct), cancellationToken);
+        return Slice(summary, from, to);
+    }
+
+    /// <summary>How long an instance answers from its copy of a summary before it reads it again (zero: never).</summary>
+    public Duration CacheFor => _held.Lifetime;
+
+    /// <summary>Summaries asked for by this instance's readers so far, and those read from storage (the heat bench reports them).</summary>
+    public (long Asked, long Reads) CacheCounts => _held.Counts;
+
+    /// <summary>The summary as stored, rebuilt first if it is missing, marked stale or too old.</summary>
+    private async Task<AvailabilitySummary> LoadAsync(string centreId, string categoryId, CancellationToken cancellationToken)
     {
         var found = await _summaries.GetEntityIfExistsAsync<TableEntity>(Partition(centreId, categoryId), RowKey, cancellationToken: cancellationToken);
         var summary = found.HasValue ? JsonRow.Read(found.Value!, Schema) : null;
         if (summary is null || found.Value!.GetBoolean(StaleColumn) == true ||
             _clock.GetCurrentInstant() - summary.RefreshedAt > RebuildAfter || summary.RefreshedAt > _clock.GetCurrentInstant())
             summary = (await RebuildAsync(centreId, categoryId, found.HasValue ? found.Value!.ETag : (ETag?)null, cancellationToken)).Summary;
-        return Slice(summary, from, to);
+        return summary;
     }
 
     /// <summary>
@@ -69,9 +92,14 @@ public sealed class AvailabilitySummaries
 
     private readonly Rounds<(string Centre, string Category), SlotKey> _refreshes;
 
-    public AvailabilitySummaries(StorageClients storage, IClock clock)
+    /// <summary>This instance's copies of the summaries it answered from, by partition.</summary>
+    private readonly ShortLivedCache<string, AvailabilitySummary> _held;
+
+    /// <param name="cacheFor">How long this instance answers from its copy of a summary (none unless given: every answer reads it).</param>
+    public AvailabilitySummaries(StorageClients storage, IClock clock, Duration? cacheFor = null)
     {
         _clock = clock;
+        _held = new ShortLivedCache<string, AvailabilitySummary>(clock, cacheFor ?? Duration.Zero);
         _summaries = storage.Tables.GetTableClient(StorageNames.AvailabilityTable);
         _counters = storage.Tables.GetTableClient(StorageNames.AppointmentsTable);
         _refreshes = new Rounds<(string Centre, string Category), SlotKey>((lane, slots) => RefreshSlotsAsync(lane.Centre, lane.Category, slots.Distinct().ToList(), CancellationToken.None));
@@ -86,8 +114,10 @@ public sealed class AvailabilitySummaries
             if (!found.HasValue)
             {
                 // Built from the counters as they are now; if a reader added one meanwhile (from older counters), refresh that.
-                if ((await RebuildAsync(centreId, categoryId, null, cancellationToken)).Written) return;
-                continue;
+                var (rebuilt, written) = await RebuildAsync(centreId, categoryId, null, cancellationToken);
+                if (!written) continue;
+                _held.Put(Partition(centreId, categoryId), rebuilt);
+                return;
             }
             var summary = JsonRow.Read(found.Value!, Schema);
             var reads = slots.Select(async k =>
@@ -107,6 +137,8 @@ public sealed class AvailabilitySummaries
             try
             {
                 await _summaries.UpdateEntityAsync(Entity(centreId, categoryId, next), found.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                // What was just written is the row as it now is: this instance answers from it (no read needed).
+                _held.Put(Partition(centreId, categoryId), next);
                 return;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412)
@@ -117,6 +149,8 @@ public sealed class AvailabilitySummaries
         // Too many writers at once: mark it stale (a merge that cannot lose a race) so the next reader rebuilds it
         // from the counters. Until then offers may be seconds old; the counters still guard every booking.
         await _summaries.UpdateEntityAsync(new TableEntity(Partition(centreId, categoryId), RowKey) { [StaleColumn] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        // After the mark, so a read this instance starts from now on rebuilds.
+        _held.Remove(Partition(centreId, categoryId));
     }
 
     /// <summary>Builds the summary from the counters of yesterday on and writes it unless someone wrote it meanwhile.</summary>

@@ -159,7 +159,9 @@ public static class ServiceRegistration
 
         services.AddSingleton<AppointmentEventPublisher>();
         services.AddSingleton<IAppointmentEventOutbox>(sp => sp.GetRequiredService<AppointmentEventPublisher>());
-        services.AddSingleton<AvailabilitySummaries>();
+        services.AddOptions<AvailabilityOptions>().Bind(configuration.GetSection(AvailabilityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new AvailabilitySummaries(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<IClock>(),
+            sp.GetRequiredService<IOptions<AvailabilityOptions>>().Value.CacheFor));
         services.AddSingleton<CounterHints>();
         services.AddSingleton<IAppointmentStore, TableAppointmentStore>();
         services.AddSingleton<TableExtendedHoursRequests>();
