@@ -70,8 +70,8 @@ public static class DevHostProgram
         var b = $"http://localhost:{port}";
         Console.WriteLine($"""
 
-            Scheduler is running: the local centre (湖里区政务服务中心, demo data) on Azurite.
-              Book (residents) {b}/api/pages/book
+            Scheduler is running: two demo centres (湖里区政务服务中心, the default, and 思明区中华街道便民服务中心) on Azurite.
+              Book (residents) {b}/api/pages/book    (Siming: {b}/api/pages/book?centre=siming)
               Dispatch         {b}/.auth/login, then {b}/api/pages/dispatch?code={keys.FunctionKey}
               Health           {b}/api/health
               API document     {b}/api/openapi.json
