@@ -102,10 +102,15 @@ public sealed class SmsTwilioTests : IAsyncLifetime
         Assert.Equal(taken.Sid, sms.ProviderId);
         Assert.True(_stub.LookupRequests >= 1);
 
+        // Twilio calls the address it was given with the message, which names the message (no number, no index row).
+        var callback = new Uri(taken.StatusCallback!);
+        Assert.Equal("/api/sms/status", callback.AbsolutePath);
+        Assert.Matches("^\\?m=out-[0-9a-f]{2}\\.[0-9a-f]{40}$", callback.Query);
+        Assert.DoesNotContain(to.TrimStart('+'), taken.StatusCallback);
         async Task<HttpStatusCode> Callback(string status, string? signWith = Token)
         {
             var form = new Dictionary<string, string> { ["MessageSid"] = taken.Sid, ["MessageStatus"] = status, ["To"] = to };
-            return await Sms.PostAsync(_host.Client, "/api/sms/status", form, signWith is null ? null : Sms.Sign(Sms.PublicBase + "/api/sms/status", form, signWith));
+            return await Sms.PostAsync(_host.Client, callback.PathAndQuery, form, signWith is null ? null : Sms.Sign(Sms.PublicBase + callback.PathAndQuery, form, signWith));
         }
         Assert.Equal(HttpStatusCode.Forbidden, await Callback("delivered", null));
         Assert.Equal(HttpStatusCode.NoContent, await Callback("delivered"));

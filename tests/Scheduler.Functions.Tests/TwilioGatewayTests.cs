@@ -30,25 +30,27 @@ public sealed class TwilioGatewayTests : IAsyncLifetime
             Options.Create(new SchedulerOptions { PublicBaseUrl = "https://scheduler.example.cn" }));
     }
 
+    private const string CallbackRef = "out-3f.0123456789abcdef0123456789abcdef01234567";
+
     private static OutboundSms Message(string text = "【湖里政务】您好") =>
         new("k", "huli", "+8613912345678", text, SmsKinds.BookingConfirmation, "zh", SystemClock.Instance.GetCurrentInstant(), SystemClock.Instance.GetCurrentInstant());
 
     [Fact]
     public async Task A_201_is_accepted_with_the_messaging_service_the_text_and_the_status_callback()
     {
-        var result = await Gateway(_stub.BaseAddress, "MG0123456789abcdef0123456789abcdef").SendAsync(Message(), CancellationToken.None);
+        var result = await Gateway(_stub.BaseAddress, "MG0123456789abcdef0123456789abcdef").SendAsync(Message(), CallbackRef, CancellationToken.None);
 
         Assert.Equal(ProviderOutcome.Accepted, result.Outcome);
         var taken = Assert.Single(_stub.Taken);
         Assert.Equal(taken.Sid, result.ProviderId);
         Assert.Equal(("+8613912345678", "【湖里政务】您好", "MG0123456789abcdef0123456789abcdef", (string?)null), (taken.To, taken.Body, taken.MessagingServiceSid, taken.From));
-        Assert.Equal("https://scheduler.example.cn/api/sms/status", taken.StatusCallback);
+        Assert.Equal("https://scheduler.example.cn/api/sms/status?m=out-3f.0123456789abcdef0123456789abcdef01234567", taken.StatusCallback);
     }
 
     [Fact]
     public async Task Without_a_messaging_service_the_number_sends()
     {
-        await Gateway(_stub.BaseAddress).SendAsync(Message(), CancellationToken.None);
+        await Gateway(_stub.BaseAddress).SendAsync(Message(), CallbackRef, CancellationToken.None);
         Assert.Equal("+8613800000000", Assert.Single(_stub.Taken).From);
     }
 
@@ -60,7 +62,7 @@ public sealed class TwilioGatewayTests : IAsyncLifetime
     public async Task Each_refusal_says_whether_a_retry_is_safe(StubAnswer answer, ProviderOutcome outcome, string code)
     {
         _stub.Script.Enqueue(answer);
-        var result = await Gateway(_stub.BaseAddress).SendAsync(Message(), CancellationToken.None);
+        var result = await Gateway(_stub.BaseAddress).SendAsync(Message(), CallbackRef, CancellationToken.None);
         Assert.Equal(outcome, result.Outcome);
         Assert.Contains(code, result.Error);
         Assert.Empty(_stub.Taken);
@@ -72,7 +74,7 @@ public sealed class TwilioGatewayTests : IAsyncLifetime
         _stub.Script.Enqueue(StubAnswer.TimeoutAfterAccept);
         var gateway = Gateway(_stub.BaseAddress);
         var message = Message("【湖里政务】超时测试");
-        var result = await gateway.SendAsync(message, CancellationToken.None);
+        var result = await gateway.SendAsync(message, CallbackRef, CancellationToken.None);
 
         Assert.Equal(ProviderOutcome.Ambiguous, result.Outcome);
         var found = await gateway.FindAsync(message, message.At - Duration.FromMinutes(1), CancellationToken.None);
@@ -91,7 +93,7 @@ public sealed class TwilioGatewayTests : IAsyncLifetime
     [Fact]
     public async Task No_connection_before_sending_is_safe_to_retry()
     {
-        var result = await Gateway(new Uri("http://127.0.0.1:1")).SendAsync(Message(), CancellationToken.None);
+        var result = await Gateway(new Uri("http://127.0.0.1:1")).SendAsync(Message(), CallbackRef, CancellationToken.None);
         Assert.Equal(ProviderOutcome.Retryable, result.Outcome);
     }
 }

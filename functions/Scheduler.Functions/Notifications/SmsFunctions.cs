@@ -66,7 +66,7 @@ public sealed class SmsFunctions(DeliverSms deliver, RecordSmsStatus statuses, H
         var sid = form.GetValueOrDefault("MessageSid") ?? form.GetValueOrDefault("SmsSid");
         var status = form.GetValueOrDefault("MessageStatus") ?? form.GetValueOrDefault("SmsStatus");
         if (string.IsNullOrEmpty(sid) || string.IsNullOrEmpty(status)) return Problems.Validation("MessageSid", "MessageSid and MessageStatus are required.");
-        var moved = await statuses.RecordAsync(sid, status, form.GetValueOrDefault("ErrorCode"), cancellationToken);
+        var moved = await statuses.RecordAsync(sid, status, form.GetValueOrDefault("ErrorCode"), request.Query[TwilioSmsGateway.CallbackQuery].ToString(), cancellationToken);
         logger.LogInformation("SMS status {Status} for {Sid}: {Moved}", status, sid[..Math.Min(10, sid.Length)], moved ? "recorded" : "unchanged");
         return new NoContentResult();
     }

@@ -32,7 +32,7 @@ public sealed record SmsSendMessage(string Type, int Version, string To, string 
 /// same entity-group transaction (one request, one more entity), so the messages to a number (the local inbox) are
 /// one range read of its newest rows and a point read of each, not a filter over the partition's 1/256 of all messages.
 /// </summary>
-public sealed class TableSmsOutbox(StorageClients storage, Func<Pseudonyms> pseudonymsOf) : ISmsOutbox, ISmsStore, ISmsSendQueue, ISmsContacts
+public sealed partial class TableSmsOutbox(StorageClients storage, Func<Pseudonyms> pseudonymsOf) : ISmsOutbox, ISmsStore, ISmsSendQueue, ISmsContacts
 {
     public TableSmsOutbox(StorageClients storage, Pseudonyms pseudonyms) : this(storage, () => pseudonyms)
     {
@@ -116,9 +116,21 @@ public sealed class TableSmsOutbox(StorageClients storage, Func<Pseudonyms> pseu
         return (new SmsRef(sms.Message.To, sms.Message.Key), sms);
     }
 
-    public async Task IndexProviderIdAsync(string providerId, SmsRef message, CancellationToken cancellationToken) =>
-        await _table.UpsertEntityAsync(new TableEntity("sid-" + Bucket(providerId), providerId) { ["P"] = Partition(message.To), ["R"] = Row(message.Key) },
-            TableUpdateMode.Replace, cancellationToken);
+    /// <summary>The message's partition and row: <c>out-3f.9a0c...</c> (a hash of the number's pseudonym and of the key; no number).</summary>
+    public string CallbackRef(SmsRef message) => $"{Partition(message.To)}.{Row(message.Key)}";
+
+    public async Task<(SmsRef Ref, StoredSms Sms)?> FindByCallbackRefAsync(string callbackRef, CancellationToken cancellationToken)
+    {
+        if (!CallbackRefPattern().IsMatch(callbackRef)) return null;
+        var dot = callbackRef.IndexOf('.');
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(callbackRef[..dot], callbackRef[(dot + 1)..], cancellationToken: cancellationToken);
+        if (!found.HasValue) return null;
+        var sms = Read(found.Value!);
+        return (new SmsRef(sms.Message.To, sms.Message.Key), sms);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^out-[0-9a-f]{2}\\.[0-9a-f]{40}$")]
+    private static partial System.Text.RegularExpressions.Regex CallbackRefPattern();
 
     private string InboxPrefix(string to) => $"inbox|{pseudonyms.Mobile(to)}|";
 

@@ -20,13 +20,16 @@ public sealed class TwilioSmsGateway(ITwilioRestClient client, IOptions<TwilioOp
 {
     public const int OptedOut = 21610;
 
-    public async Task<ProviderResult> SendAsync(OutboundSms message, CancellationToken cancellationToken)
+    /// <summary>The query parameter of the status callback's address naming the message (signed by Twilio with the rest of the address).</summary>
+    public const string CallbackQuery = "m";
+
+    public async Task<ProviderResult> SendAsync(OutboundSms message, string callbackRef, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var create = new CreateMessageOptions(new PhoneNumber(message.To))
         {
             Body = message.Text,
-            StatusCallback = new Uri($"{scheduler.Value.PublicBaseUrl.TrimEnd('/')}/api/sms/status"),
+            StatusCallback = new Uri($"{scheduler.Value.PublicBaseUrl.TrimEnd('/')}/api/sms/status?{CallbackQuery}={Uri.EscapeDataString(callbackRef)}"),
         };
         if (!string.IsNullOrWhiteSpace(o.MessagingServiceSid)) create.MessagingServiceSid = o.MessagingServiceSid.Trim();
         else create.From = new PhoneNumber(o.FromNumber.Trim());
@@ -113,7 +116,7 @@ public sealed class TwilioBaseAddressHandler(Uri baseAddress) : DelegatingHandle
 /// <summary>The local provider: the outbox is the inbox; every message counts as delivered at once.</summary>
 public sealed class LocalSmsProvider : ISmsProvider
 {
-    public Task<ProviderResult> SendAsync(OutboundSms message, CancellationToken cancellationToken) =>
+    public Task<ProviderResult> SendAsync(OutboundSms message, string callbackRef, CancellationToken cancellationToken) =>
         Task.FromResult(new ProviderResult(ProviderOutcome.Accepted, "LM" + TableSmsOutbox.Row(message.Key)[..32], "delivered", null));
 
     public Task<ProviderLookup> FindAsync(OutboundSms message, Instant since, CancellationToken cancellationToken) =>
@@ -123,7 +126,7 @@ public sealed class LocalSmsProvider : ISmsProvider
 /// <summary>A provider that cannot work until a setting is fixed: every send fails naming it (the queue retries, then the poison queue keeps the message).</summary>
 public sealed class UnavailableSmsProvider(SettingUnavailableException problem) : ISmsProvider
 {
-    public Task<ProviderResult> SendAsync(OutboundSms message, CancellationToken cancellationToken) => throw problem;
+    public Task<ProviderResult> SendAsync(OutboundSms message, string callbackRef, CancellationToken cancellationToken) => throw problem;
 
     public Task<ProviderLookup> FindAsync(OutboundSms message, Instant since, CancellationToken cancellationToken) => throw problem;
 }

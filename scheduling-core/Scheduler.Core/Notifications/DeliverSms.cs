@@ -39,11 +39,17 @@ public interface ISmsStore
     /// <summary>Replaces the message's state if unchanged since read; the new ETag, or null when someone changed it first.</summary>
     Task<string?> ReplaceAsync(SmsRef message, StoredSms next, CancellationToken cancellationToken);
 
-    /// <summary>The message the provider knows by this id, or null.</summary>
-    Task<(SmsRef Ref, StoredSms Sms)?> FindByProviderIdAsync(string providerId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Where a status callback finds the message again: named in the callback's address given to the provider with the
+    /// message, so no index row is written per message. It names the message's row, never the number.
+    /// </summary>
+    string CallbackRef(SmsRef message);
 
-    /// <summary>Remembers which message the provider's id names (for its status callbacks).</summary>
-    Task IndexProviderIdAsync(string providerId, SmsRef message, CancellationToken cancellationToken);
+    /// <summary>The message a callback reference names, or null (an unknown or malformed reference).</summary>
+    Task<(SmsRef Ref, StoredSms Sms)?> FindByCallbackRefAsync(string callbackRef, CancellationToken cancellationToken);
+
+    /// <summary>The message the provider knows by this id, from the index rows written before callbacks named their message; or null.</summary>
+    Task<(SmsRef Ref, StoredSms Sms)?> FindByProviderIdAsync(string providerId, CancellationToken cancellationToken);
 }
 
 /// <summary>The queue the sender reads: a message on it is an attempt to come, after <c>delay</c>.</summary>
@@ -78,7 +84,8 @@ public sealed record ProviderLookup(bool Succeeded, string? ProviderId, string? 
 /// <summary>An SMS provider: Twilio in Azure, the outbox itself locally.</summary>
 public interface ISmsProvider
 {
-    Task<ProviderResult> SendAsync(OutboundSms message, CancellationToken cancellationToken);
+    /// <param name="callbackRef">Names the message in the status callbacks the provider sends (<see cref="ISmsStore.CallbackRef"/>).</param>
+    Task<ProviderResult> SendAsync(OutboundSms message, string callbackRef, CancellationToken cancellationToken);
 
     /// <summary>Looks for this message (same recipient and text, created since <paramref name="since"/>).</summary>
     Task<ProviderLookup> FindAsync(OutboundSms message, Instant since, CancellationToken cancellationToken);
@@ -146,7 +153,7 @@ public sealed class DeliverSms(ISmsStore store, ISmsSendQueue queue, ISmsProvide
         var etag = await store.ReplaceAsync(r, s with { Status = SmsStatuses.InFlight, Attempts = s.Attempts + 1, AttemptAt = now }, cancellationToken);
         if (etag is null) return new(s.Status, "another delivery took it");
         var inFlight = s with { Status = SmsStatuses.InFlight, Attempts = s.Attempts + 1, AttemptAt = now, ETag = etag };
-        var result = await provider.SendAsync(s.Message, cancellationToken);
+        var result = await provider.SendAsync(s.Message, store.CallbackRef(r), cancellationToken);
         switch (result.Outcome)
         {
             case ProviderOutcome.Accepted:
@@ -181,11 +188,8 @@ public sealed class DeliverSms(ISmsStore store, ISmsSendQueue queue, ISmsProvide
         return new(SmsStatuses.Retrying, error ?? "");
     }
 
-    private async Task<DeliveryStep> SentAsync(SmsRef r, StoredSms s, string? providerId, string? providerStatus, CancellationToken cancellationToken)
-    {
-        if (providerId is not null) await store.IndexProviderIdAsync(providerId, r, cancellationToken);
-        return await EndAsync(r, s with { Status = SmsStatuses.Sent, ProviderId = providerId, ProviderStatus = providerStatus, Error = null }, cancellationToken);
-    }
+    private Task<DeliveryStep> SentAsync(SmsRef r, StoredSms s, string? providerId, string? providerStatus, CancellationToken cancellationToken) =>
+        EndAsync(r, s with { Status = SmsStatuses.Sent, ProviderId = providerId, ProviderStatus = providerStatus, Error = null }, cancellationToken);
 
     /// <summary>Records the final status; a verification code's text goes with it (<see cref="SmsTextRetention"/>).</summary>
     private async Task<DeliveryStep> EndAsync(SmsRef r, StoredSms s, CancellationToken cancellationToken)
@@ -215,14 +219,20 @@ public sealed class RecordSmsStatus(ISmsStore store)
     };
 
     /// <summary>True when the status moved forward; false when unknown, behind or the same.</summary>
-    public async Task<bool> RecordAsync(string providerId, string status, string? errorCode, CancellationToken cancellationToken)
+    /// <param name="callbackRef">The message the callback's address names (<see cref="ISmsStore.CallbackRef"/>); empty for a
+    /// message sent before callbacks named theirs, found then by the provider's id.</param>
+    public async Task<bool> RecordAsync(string providerId, string status, string? errorCode, string? callbackRef, CancellationToken cancellationToken)
     {
         var s = status.Trim().ToLowerInvariant();
         if (Rank(s) == 0) return false;
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var found = await store.FindByProviderIdAsync(providerId, cancellationToken);
+            var found = string.IsNullOrEmpty(callbackRef)
+                ? await store.FindByProviderIdAsync(providerId, cancellationToken)
+                : await store.FindByCallbackRefAsync(callbackRef, cancellationToken);
             if (found is not { } f) return false;
+            // The callback names its message and the provider's id: a message the provider knows by another id is not this one.
+            if (f.Sms.ProviderId is { } known && known != providerId) return false;
             if (Rank(s) <= Rank(f.Sms.ProviderStatus)) return false;
             var next = f.Sms with { ProviderStatus = s, Error = string.IsNullOrEmpty(errorCode) ? f.Sms.Error : $"{errorCode}: reported by the provider" };
             if (await store.ReplaceAsync(f.Ref, next, cancellationToken) is not null) return true;

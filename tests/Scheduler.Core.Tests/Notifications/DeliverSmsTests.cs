@@ -33,11 +33,11 @@ internal sealed class Fakes : ISmsStore, ISmsSendQueue, ISmsContacts, ISmsOutbox
     public Task<(SmsRef Ref, StoredSms Sms)?> FindByProviderIdAsync(string providerId, CancellationToken cancellationToken) =>
         Task.FromResult<(SmsRef, StoredSms)?>(Index.TryGetValue(providerId, out var key) ? (new SmsRef(Rows[key].Message.To, key), Rows[key]) : null);
 
-    public Task IndexProviderIdAsync(string providerId, SmsRef message, CancellationToken cancellationToken)
-    {
-        Index[providerId] = message.Key;
-        return Task.CompletedTask;
-    }
+    public string CallbackRef(SmsRef message) => "ref-" + message.Key;
+
+    public Task<(SmsRef Ref, StoredSms Sms)?> FindByCallbackRefAsync(string callbackRef, CancellationToken cancellationToken) =>
+        Task.FromResult<(SmsRef, StoredSms)?>(callbackRef.StartsWith("ref-", StringComparison.Ordinal) && Rows.TryGetValue(callbackRef[4..], out var row)
+            ? (new SmsRef(row.Message.To, row.Message.Key), row) : null);
 
     public Task EnqueueAsync(SmsRef message, Duration delay, CancellationToken cancellationToken)
     {
@@ -82,9 +82,12 @@ internal sealed class ScriptedProvider(params ProviderResult[] answers) : ISmsPr
     public ProviderLookup Lookup { get; set; } = new(true, null, null);
     public int Lookups { get; private set; }
 
-    public Task<ProviderResult> SendAsync(OutboundSms message, CancellationToken cancellationToken)
+    public List<string> CallbackRefs { get; } = [];
+
+    public Task<ProviderResult> SendAsync(OutboundSms message, string callbackRef, CancellationToken cancellationToken)
     {
         Sent.Add(message);
+        CallbackRefs.Add(callbackRef);
         return Task.FromResult(_answers.Count > 0 ? _answers.Dequeue() : new ProviderResult(ProviderOutcome.Accepted, "SM-last", "queued", null));
     }
 
@@ -128,7 +131,9 @@ public sealed class DeliverSmsTests
         Assert.Equal(4, provider.Sent.Count);
         Assert.Equal([Duration.FromSeconds(10), Duration.FromSeconds(30), Duration.FromMinutes(1)], fakes.Queued.Select(q => q.Delay));
         Assert.Equal(("SM1", SmsStatuses.Sent, 4), (fakes.Rows["k1"].ProviderId, fakes.Rows["k1"].Status, fakes.Rows["k1"].Attempts));
-        Assert.Equal("k1", fakes.Index["SM1"]);
+        // Each attempt gave the provider the message's callback reference, and no index row was written for it.
+        Assert.All(provider.CallbackRefs, r => Assert.Equal("ref-k1", r));
+        Assert.Empty(fakes.Index);
     }
 
     [Fact]
@@ -254,13 +259,26 @@ public sealed class DeliverSmsTests
         var fakes = new Fakes();
         var m = Message();
         fakes.Rows["k1"] = new StoredSms(m, SmsStatuses.Sent, 1, Now, "SM1", "queued", null, "e1");
-        fakes.Index["SM1"] = "k1";
         var record = new RecordSmsStatus(fakes);
 
-        Assert.True(await record.RecordAsync("SM1", "delivered", null, CancellationToken.None));
-        Assert.False(await record.RecordAsync("SM1", "sent", null, CancellationToken.None));
-        Assert.False(await record.RecordAsync("SM1", "delivered", null, CancellationToken.None));
-        Assert.False(await record.RecordAsync("SM-unknown", "delivered", null, CancellationToken.None));
+        Assert.True(await record.RecordAsync("SM1", "sent", null, "ref-k1", CancellationToken.None));
+        Assert.True(await record.RecordAsync("SM1", "delivered", null, "ref-k1", CancellationToken.None));
+        Assert.False(await record.RecordAsync("SM1", "sent", null, "ref-k1", CancellationToken.None));
+        Assert.False(await record.RecordAsync("SM1", "delivered", null, "ref-k1", CancellationToken.None));
+        Assert.False(await record.RecordAsync("SM-unknown", "delivered", null, null, CancellationToken.None));
+        Assert.False(await record.RecordAsync("SM1", "read", null, "ref-unknown", CancellationToken.None));
+        // A callback naming this message with another provider id is not about it.
+        Assert.False(await record.RecordAsync("SM2", "read", null, "ref-k1", CancellationToken.None));
+        Assert.Equal("delivered", fakes.Rows["k1"].ProviderStatus);
+    }
+
+    [Fact]
+    public async Task A_callback_for_a_message_sent_before_callbacks_named_theirs_is_found_by_the_providers_id()
+    {
+        var fakes = new Fakes();
+        fakes.Rows["k1"] = new StoredSms(Message(), SmsStatuses.Sent, 1, Now, "SM1", "queued", null, "e1");
+        fakes.Index["SM1"] = "k1";
+        Assert.True(await new RecordSmsStatus(fakes).RecordAsync("SM1", "delivered", null, "", CancellationToken.None));
         Assert.Equal("delivered", fakes.Rows["k1"].ProviderStatus);
     }
 }
