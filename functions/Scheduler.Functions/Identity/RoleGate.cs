@@ -31,7 +31,7 @@ public sealed class RoleGate(CallerResolver callers)
     /// <summary>Null when the request may go on to the function (its caller kept for it), else the problem to answer with.</summary>
     public IActionResult? Check(HttpContext http, MethodInfo function)
     {
-        if (function.GetCustomAttribute<RequireRoleAttribute>() is not { } required) return null;
+        if (Declared.Attribute<RequireRoleAttribute>(function) is not { } required) return null;
         var (caller, denied) = callers.RequireRole(http.Request, required.Role);
         if (denied is not null) return denied;
         http.Items[CallerKey] = caller;
@@ -52,14 +52,14 @@ public sealed class RoleGate(CallerResolver callers)
     /// </summary>
     public static async Task<bool> BeforeHttpFunctionAsync(IServiceProvider services, HttpContext http, MethodInfo function)
     {
-        if (function.GetCustomAttribute<RateLimitedAttribute>() is not null
+        if (Declared.Attribute<RateLimitedAttribute>(function) is not null
             && await services.GetRequiredService<RateGate>().CheckAsync(http, function) is { } limited)
         {
             await limited.ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
             return false;
         }
         // Only a declared function needs the gate (and what it depends on, such as the link-signing key).
-        if (function.GetCustomAttribute<RequireRoleAttribute>() is null) return true;
+        if (Declared.Attribute<RequireRoleAttribute>(function) is null) return true;
         var refused = services.GetRequiredService<RoleGate>().Check(http, function);
         if (refused is null) return true;
         await refused.ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
@@ -75,14 +75,14 @@ public sealed class RoleGateMiddleware : IFunctionsWorkerMiddleware
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         if (context.GetHttpContext() is { } limitedHttp && Method(context.FunctionDefinition.EntryPoint) is { } limitedMethod
-            && limitedMethod.GetCustomAttribute<RateLimitedAttribute>() is not null
+            && Declared.Attribute<RateLimitedAttribute>(limitedMethod) is not null
             && await context.InstanceServices.GetRequiredService<RateGate>().CheckAsync(limitedHttp, limitedMethod) is { } limited)
         {
             await limited.ExecuteResultAsync(new ActionContext(limitedHttp, limitedHttp.GetRouteData(), new ActionDescriptor()));
             return;
         }
         if (context.GetHttpContext() is { } http && Method(context.FunctionDefinition.EntryPoint) is { } method
-            && method.GetCustomAttribute<RequireRoleAttribute>() is not null
+            && Declared.Attribute<RequireRoleAttribute>(method) is not null
             && context.InstanceServices.GetRequiredService<RoleGate>().Check(http, method) is { } refused)
         {
             await refused.ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
