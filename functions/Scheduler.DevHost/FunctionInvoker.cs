@@ -20,15 +20,27 @@ public sealed record TriggerInput(HttpContext? Http = null, string? QueueMessage
 /// </summary>
 public sealed class FunctionInvoker(IServiceScopeFactory scopes)
 {
+    /// <summary>
+    /// What each function method needs on every call, worked out on its first: the factory of its class, its
+    /// parameters and how to await what it returns. Reflection once per method, not per invocation (a property read
+    /// by reflection on each call's task also made the runtime emit and compile a fresh stub again and again).
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<MethodInfo, Plan> _plans = new();
+
+    private sealed record Plan(ObjectFactory? Factory, ParameterInfo[] Parameters, Func<object?, Task<object?>> Unwrap);
+
     public async Task<object?> InvokeAsync(FunctionEntry function, TriggerInput input, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var method = function.Method;
-        var instance = method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, method.DeclaringType!);
+        var plan = _plans.GetOrAdd(method, PlanFor);
+        var instance = method.IsStatic ? null
+            : plan.Factory is { } factory ? factory(services, null) : ActivatorUtilities.CreateInstance(services, method.DeclaringType!);
         try
         {
-            var args = method.GetParameters().Select(p => Bind(function, p, input, services, cancellationToken)).ToArray();
+            var args = new object?[plan.Parameters.Length];
+            for (var i = 0; i < args.Length; i++) args[i] = Bind(function, plan.Parameters[i], input, services, cancellationToken);
             object? result;
             try
             {
@@ -39,7 +51,7 @@ public sealed class FunctionInvoker(IServiceScopeFactory scopes)
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
                 throw;
             }
-            return await UnwrapAsync(result);
+            return await plan.Unwrap(result);
         }
         finally
         {
@@ -49,6 +61,29 @@ public sealed class FunctionInvoker(IServiceScopeFactory scopes)
                 case IDisposable d: d.Dispose(); break;
             }
         }
+    }
+
+    private static Plan PlanFor(MethodInfo method)
+    {
+        ObjectFactory? factory = null;
+        if (!method.IsStatic)
+        {
+            // The same constructor ActivatorUtilities.CreateInstance would take; a class it cannot make a factory for
+            // (several constructors, none marked) is made per call as before.
+            try { factory = ActivatorUtilities.CreateFactory(method.DeclaringType!, Type.EmptyTypes); }
+            catch (InvalidOperationException) { }
+        }
+        var returns = method.ReturnType;
+        Func<object?, Task<object?>> unwrap =
+            returns.IsGenericType && returns.GetGenericTypeDefinition() == typeof(Task<>)
+                ? typeof(FunctionInvoker).GetMethod(nameof(AwaitTask), BindingFlags.NonPublic | BindingFlags.Static)!
+                    .MakeGenericMethod(returns.GetGenericArguments()[0]).CreateDelegate<Func<object?, Task<object?>>>()
+            : returns.IsGenericType && returns.GetGenericTypeDefinition() == typeof(ValueTask<>)
+                ? typeof(FunctionInvoker).GetMethod(nameof(AwaitValueTask), BindingFlags.NonPublic | BindingFlags.Static)!
+                    .MakeGenericMethod(returns.GetGenericArguments()[0]).CreateDelegate<Func<object?, Task<object?>>>()
+            : returns == typeof(Task) ? AwaitVoidAsync
+            : UnwrapAsync;
+        return new Plan(factory, method.GetParameters(), unwrap);
     }
 
     /// <summary>Writes what an HTTP function returned to the response, as the ASP.NET Core integration does.</summary>
@@ -130,5 +165,13 @@ public sealed class FunctionInvoker(IServiceScopeFactory scopes)
         }
     }
 
-    private static async Task<object?> AwaitValueTask<T>(ValueTask<T> task) => await task;
+    private static async Task<object?> AwaitVoidAsync(object? task)
+    {
+        await (Task)task!;
+        return null;
+    }
+
+    private static async Task<object?> AwaitTask<T>(object? task) => await (Task<T>)task!;
+
+    private static async Task<object?> AwaitValueTask<T>(object? task) => await (ValueTask<T>)task!;
 }

@@ -118,10 +118,10 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, Counter(pk, a.CategoryId, key, next), known));
             }
             // The indexes, in the same transaction: the day's copy (and a mark on the day it left), the confirmation deadline.
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, JsonRow.Write(new TableEntity(pk, DayRow(a.Date, a.Id))
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, JsonRow.Copy(appointment, new TableEntity(pk, DayRow(a.Date, a.Id))
             {
                 ["Status"] = a.Status.ToString(),
-            }, AppointmentSchema, a)));
+            })));
             foreach (var left in change.Release.Select(k => k.Date).Where(d => d != a.Date).Distinct())
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, DayRow(left, a.Id)) { [MovedColumn] = true }));
             if (a.Status == AppointmentStatus.AwaitingConfirmation && a.ConfirmBy is { } deadline)

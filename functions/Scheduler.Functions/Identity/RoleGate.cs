@@ -42,7 +42,7 @@ public sealed class RoleGate(CallerResolver callers, CentreDirectory centres, IO
     public async Task<IActionResult?> CheckAsync(HttpContext http, MethodInfo function)
     {
         var request = http.Request;
-        var required = function.GetCustomAttribute<RequireRoleAttribute>();
+        var required = Declared.Attribute<RequireRoleAttribute>(function);
         Caller? caller = null;
         if (required is not null)
         {
@@ -91,12 +91,12 @@ public sealed class RoleGate(CallerResolver callers, CentreDirectory centres, IO
     /// <summary>Both hosts' checks, in order: the rate limit, then the role and the centre.</summary>
     internal static async Task<IActionResult?> CheckAsync(IServiceProvider services, HttpContext http, MethodInfo function)
     {
-        if (function.GetCustomAttribute<RateLimitedAttribute>() is not null
+        if (Declared.Attribute<RateLimitedAttribute>(function) is not null
             && await services.GetRequiredService<RateGate>().CheckAsync(http, function) is { } limited)
             return limited;
         // A request that declares no role and names no centre or link is for the default centre: the gate (and what it
         // depends on, such as the link-signing key) is not needed, so health and the documents answer whatever else fails.
-        if (function.GetCustomAttribute<RequireRoleAttribute>() is null && !http.Request.Query.ContainsKey(CentreQuery)
+        if (Declared.Attribute<RequireRoleAttribute>(function) is null && !http.Request.Query.ContainsKey(CentreQuery)
             && !http.Request.Query.ContainsKey(CallerResolver.TokenQuery) && !http.Request.Headers.ContainsKey(CallerResolver.TokenHeader))
         {
             http.Items[CentreKey] = services.GetRequiredService<IOptions<SchedulerOptions>>().Value.CentreId;

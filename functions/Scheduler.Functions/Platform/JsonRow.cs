@@ -40,6 +40,18 @@ public static class JsonRow
         return entity;
     }
 
+    /// <summary>
+    /// The same value in a second row (an index that carries a copy): the JSON and schema columns of a row
+    /// <see cref="Write{T}"/> made, without serialising the value again.
+    /// </summary>
+    public static TableEntity Copy(TableEntity written, TableEntity entity)
+    {
+        entity[JsonColumn] = written[JsonColumn];
+        for (var part = 1; written.TryGetValue($"{JsonColumn}{part}", out var more); part++) entity[$"{JsonColumn}{part}"] = more;
+        entity[SchemaColumn] = written[SchemaColumn];
+        return entity;
+    }
+
     public static T Read<T>(TableEntity entity, RowSchema<T> schema) => Read(JsonOf(entity), entity.GetInt32(SchemaColumn), schema);
 
     /// <summary>The row's JSON, its continuation parts appended.</summary>

@@ -127,7 +127,7 @@ public sealed class RateGate(RateLimiter limiter, Pseudonyms pseudonyms, Microso
 {
     public async Task<IActionResult?> CheckAsync(HttpContext http, MethodInfo function)
     {
-        if (function.GetCustomAttribute<RateLimitedAttribute>() is not { } declared) return null;
+        if (Declared.Attribute<RateLimitedAttribute>(function) is not { } declared) return null;
         var address = ClientAddress(http, options.Value.ClientAddressHeader);
         var refused = await limiter.CheckAsync(Scheduler.Core.Abuse.RateScopes.PerAddress(declared.Policy), pseudonyms.Address(address), "address", http.RequestAborted);
         if (refused is null) return null;

@@ -133,6 +133,22 @@ public sealed class CentreCalendar
     /// </summary>
     public IReadOnlyList<Slot> Slots(LocalDate date, string categoryId)
     {
+        // A calendar does not change once made (a published roster makes a new one), so a day's slots are worked
+        // out once: every booking asks for them twice (the slot, then the run) and availability day by day.
+        if (_slots.TryGetValue((date, categoryId), out var known)) return known;
+        var slots = ComputeSlots(date, categoryId);
+        if (_slots.Count >= MaxRememberedDays) _slots.Clear();
+        _slots[(date, categoryId)] = slots;
+        return slots;
+    }
+
+    /// <summary>Days (per category) whose slots are remembered; then the memory starts again.</summary>
+    private const int MaxRememberedDays = 4096;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(LocalDate, string), Slot[]> _slots = new();
+
+    private Slot[] ComputeSlots(LocalDate date, string categoryId)
+    {
         if (!_categories.TryGetValue(categoryId, out var category)) return [];
         var step = Period.FromMinutes(category.SlotMinutes);
         var byStart = new SortedDictionary<LocalTime, Slot>();
@@ -149,7 +165,7 @@ public sealed class CentreCalendar
         foreach (var slot in byStart.Values)
             if (result.Count == 0 || slot.Start >= result[^1].End)
                 result.Add(staffed?.Over(categoryId, slot.Start, slot.End) is { } rostered ? slot with { Windows = Math.Min(rostered, category.Windows) } : slot);
-        return result;
+        return result.ToArray();
     }
 
     /// <summary>The slot starting at <paramref name="start"/>, or why there is none.</summary>
