@@ -83,8 +83,11 @@ public sealed class CentreScopeTests
     }
 
     [Fact]
-    public void On_a_function_for_anyone_staff_are_not_asked_which_centres_they_serve()
+    public void On_a_function_for_anyone_staff_are_not_asked_which_centres_they_serve_and_are_at_their_own_unless_they_name_one()
     {
         Assert.Equal("jimei", CentreScope.Resolve("jimei", Staff("dispatcher"), Default, forStaff: false).Value);
+        Assert.Equal("siming", CentreScope.Resolve(null, Staff("dispatcher", "centre.siming"), Default, forStaff: false).Value);
+        Assert.Equal(Default, CentreScope.Resolve(Default, Staff("dispatcher", "centre.siming"), Default, forStaff: false).Value);
+        Assert.Equal(Default, CentreScope.Resolve(null, Staff("dispatcher"), Default, forStaff: false).Value);
     }
 }

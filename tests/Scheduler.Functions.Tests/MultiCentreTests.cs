@@ -137,6 +137,13 @@ public sealed class MultiCentreTests(FreshAzuriteFixture azurite) : IClassFixtur
         // Siming's dispatcher decides it.
         using var approved = await simingDispatcher.PostAsync($"/api/dispatch/home-visits/{id}/decision", Json(new { decision = "Approve" }), ct);
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+
+        // A request Siming's dispatcher makes on a resident's behalf, naming no centre, is Siming's too.
+        var (onBehalf, behalf) = await PostAsync(simingDispatcher, "/api/home-visits", Json(VisitRequest(NewMobile(), "2026-12-10")));
+        Assert.Equal(HttpStatusCode.Accepted, onBehalf);
+        var behalfId = behalf.GetProperty("id").GetString()!;
+        var afterBehalf = await simingDispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/home-visits?pageSize=200", ct);
+        Assert.Contains(afterBehalf.EnumerateArray(), r => r.GetProperty("id").GetString() == behalfId);
     }
 
     [Fact]

@@ -94,10 +94,12 @@ public sealed class RoleGate(CallerResolver callers, CentreDirectory centres, IO
         if (Declared.Attribute<RateLimitedAttribute>(function) is not null
             && await services.GetRequiredService<RateGate>().CheckAsync(http, function) is { } limited)
             return limited;
-        // A request that declares no role and names no centre or link is for the default centre: the gate (and what it
-        // depends on, such as the link-signing key) is not needed, so health and the documents answer whatever else fails.
+        // A request that declares no role and names no centre, link or member of staff is for the default centre: the gate
+        // (and what it depends on, such as the link-signing key) is not needed, so health and the documents answer
+        // whatever else fails.
         if (Declared.Attribute<RequireRoleAttribute>(function) is null && !http.Request.Query.ContainsKey(CentreQuery)
-            && !http.Request.Query.ContainsKey(CallerResolver.TokenQuery) && !http.Request.Headers.ContainsKey(CallerResolver.TokenHeader))
+            && !http.Request.Query.ContainsKey(CallerResolver.TokenQuery) && !http.Request.Headers.ContainsKey(CallerResolver.TokenHeader)
+            && !http.Request.Headers.ContainsKey(CallerResolver.PrincipalHeader))
         {
             http.Items[CentreKey] = services.GetRequiredService<IOptions<SchedulerOptions>>().Value.CentreId;
             return null;

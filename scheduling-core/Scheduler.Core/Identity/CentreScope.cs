@@ -9,8 +9,10 @@ namespace Scheduler.Core.Identity;
 /// <list type="bullet">
 /// <item>A resident's link is for the centre that issued it: naming another is 403 <c>wrong-centre</c>.</item>
 /// <item>Staff serve the centres their <c>centre.{id}</c> roles name, or the default centre when none is named; a
-/// member of staff of one centre names no centre and gets theirs. An administrator serves every centre. On a function
-/// for staff, a centre they do not serve is 403 <c>wrong-centre</c>; functions for anyone do not ask.</item>
+/// member of staff of one centre names no centre and gets theirs, on every function (a dispatcher of one centre who
+/// opens a resident's page or asks for a visit on someone's behalf is at their centre). An administrator serves every
+/// centre. On a function for staff, a centre they do not serve is 403 <c>wrong-centre</c>; functions for anyone do
+/// not ask.</item>
 /// <item>Anyone else gets the centre named, or the default.</item>
 /// </list>
 /// Whether a named centre exists is the adapter's question (it holds the list); this rule is about who may go where.
@@ -35,10 +37,10 @@ public static class CentreScope
                 if (requested is not null && requested != r.Token.CentreId)
                     return Problem.Forbidden("centre", ErrorCodes.WrongCentre, "This link is for another centre.");
                 return Outcome<string>.Ok(r.Token.CentreId);
-            case StaffCaller s when forStaff:
+            case StaffCaller s:
                 var served = s.Centres;
                 var chosen = requested ?? (served.Count == 1 ? served[0] : defaultCentre);
-                if (Serves(s, chosen, defaultCentre)) return Outcome<string>.Ok(chosen);
+                if (!forStaff || Serves(s, chosen, defaultCentre)) return Outcome<string>.Ok(chosen);
                 return Problem.Forbidden("centre", ErrorCodes.WrongCentre,
                     $"You serve {(served.Count == 0 ? defaultCentre : string.Join(", ", served))}, not centre '{chosen}'.");
             default:
