@@ -5,6 +5,7 @@ public sealed partial record Words
 {
     public static readonly Words DispatchTitle = new("调度台", "Dispatch");
     public static readonly Words SignInFirst = new("请先以调度员身份登录。", "Sign in as a dispatcher first.");
+    public static readonly Words WrongCentre = new("您不是这个中心的调度员。请打开您所在中心的调度页面。", "You are not a dispatcher of this centre. Open your own centre's dispatch page.");
     public static readonly Words SignIn = new("登录", "Sign in");
     public static readonly Words Dispatcher = new("调度员", "Dispatcher");
     public static readonly Words RequestsTitle = new("上门服务申请", "Home-visit requests");

@@ -138,6 +138,13 @@ public sealed class MultiCentreTests(FreshAzuriteFixture azurite) : IClassFixtur
         using var approved = await simingDispatcher.PostAsync($"/api/dispatch/home-visits/{id}/decision", Json(new { decision = "Approve" }), ct);
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
 
+        // Siming's dispatcher's page is Siming's, and its calls name Siming; Huli's page tells them it is not theirs.
+        var page = await simingDispatcher.GetStringAsync("/api/pages/dispatch", ct);
+        Assert.Contains("&quot;centreId&quot;:&quot;siming&quot;", page.Replace("\"", "&quot;"));
+        using var huliPage = await simingDispatcher.GetAsync("/api/pages/dispatch?centre=huli", ct);
+        Assert.Equal(HttpStatusCode.Forbidden, huliPage.StatusCode);
+        Assert.Contains("您不是这个中心的调度员", await huliPage.Content.ReadAsStringAsync(ct));
+
         // A request Siming's dispatcher makes on a resident's behalf, naming no centre, is Siming's too.
         var (onBehalf, behalf) = await PostAsync(simingDispatcher, "/api/home-visits", Json(VisitRequest(NewMobile(), "2026-12-10")));
         Assert.Equal(HttpStatusCode.Accepted, onBehalf);

@@ -20,7 +20,7 @@ namespace Scheduler.Functions.Pages;
 /// the day's window roster as a grid of duties (staff by slot) with its summary and publish, and the follow-ups of low ratings. The page is a shell rendered from <see cref="Dispatch"/>; dispatch.js calls the
 /// same API the OpenAPI document lists, with the function key the page was opened with.
 /// </summary>
-public sealed class DispatcherPage(ICentreDirectory centres, CallerResolver callers, IClock clock, IOptions<PlanningOptions> planning)
+public sealed class DispatcherPage(ICentreDirectory centres, CallerResolver callers, IClock clock, IOptions<PlanningOptions> planning, IOptions<SchedulerOptions> options)
 {
     [Function("PageDispatch")]
     [ApiOperation("Dispatcher page: approve requests, plan a day, see it on a map and a timeline, publish it, roster the windows, follow up low ratings.", Tag = "pages", Access = "dispatchers")]
@@ -31,7 +31,7 @@ public sealed class DispatcherPage(ICentreDirectory centres, CallerResolver call
     {
         var lang = Lang.For(request.Query["lang"]);
         var centre = await centres.GetAsync(RoleGate.Centre(request), cancellationToken) ?? throw new InvalidOperationException("The centre has no profile.");
-        var switchUrl = $"/api/pages/dispatch?lang={lang.Other.Code}&code={ResidentPages.Q(request.Query["code"])}";
+        var switchUrl = CentreLinks.With($"/api/pages/dispatch?lang={lang.Other.Code}&code={ResidentPages.Q(request.Query["code"])}", centre.Profile.Centre.Id);
         var frame = new Frame(lang, centre.Profile, lang[Words.DispatchTitle], switchUrl, ["leaflet.js", "dispatch.js"], Wide: true);
         var (caller, denied) = callers.RequireRole(request, Roles.Dispatcher);
         if (denied is not null)
@@ -43,11 +43,18 @@ public sealed class DispatcherPage(ICentreDirectory centres, CallerResolver call
                 ["Links"] = new List<Choice> { new($"/.auth/login/aad?post_login_redirect_uri={ResidentPages.Q(request.Path + request.QueryString)}", lang[Words.SignIn]) },
             }, status, carriesToken: true);
         }
+        // The page calls the dispatch API for its centre; a dispatcher who does not serve it is told so here, not by each call.
+        if (!CentreScope.Serves((StaffCaller)caller!, centre.Profile.Centre.Id, options.Value.CentreId))
+            return await PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
+            {
+                ["Frame"] = frame with { Scripts = null }, ["Message"] = lang[Words.WrongCentre], ["IsError"] = true,
+            }, StatusCodes.Status403Forbidden, carriesToken: true);
         var next = centre.Calendar.NextWorkingDay(centre.Calendar.Today(clock.GetCurrentInstant()));
         var texts = Words.DispatchScript.ToDictionary(t => t.Key, t => lang[t.Value]);
         var config = JsonSerializer.Serialize(new
         {
             lang = lang.Code,
+            centreId = centre.Profile.Centre.Id,
             centre = new { lat = centre.Profile.Centre.Location.Latitude, lng = centre.Profile.Centre.Location.Longitude },
             tiles = planning.Value.TileUrl,
             items = centre.Profile.Items.ToDictionary(i => i.Id, i => lang.Of(i.Name)),

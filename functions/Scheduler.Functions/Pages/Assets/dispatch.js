@@ -6,7 +6,9 @@
   const CONFIG = JSON.parse(root.dataset.config);
   const T = (key, ...args) => (CONFIG.texts[key] ?? key).replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)]));
   const code = new URLSearchParams(location.search).get('code') || '';
-  const api = (path, init = {}) => fetch(path, { ...init, headers: { 'x-functions-key': code, 'content-type': 'application/json', ...(init.headers || {}) } });
+  // Every call names the page's centre, so a dispatcher of several centres acts at the one the page shows.
+  const api = (path, init = {}) => fetch(path + (path.includes('?') ? '&' : '?') + 'centre=' + encodeURIComponent(CONFIG.centreId),
+    { ...init, headers: { 'x-functions-key': code, 'content-type': 'application/json', ...(init.headers || {}) } });
   const el = (tag, props = {}, ...children) => { const e = document.createElement(tag); Object.assign(e, props); e.append(...children); return e; };
   const $ = (id) => document.getElementById(id);
   const colours = ['#0b3d91', '#a4000f', '#0a6b2d', '#8a4b00', '#5b2a86', '#00646e', '#b3004b', '#3d3d3d', '#005fa3', '#6b6b00'];
