@@ -48,13 +48,14 @@ public sealed class CentreDirectory(CatalogueStore catalogue, IStaffedWindowsSou
     private volatile Listed? _listed;
 
     /// <summary>
-    /// Whether <paramref name="centreId"/> is a centre of this deployment: from the list kept for <see cref="CacheFor"/>,
+    /// Whether <paramref name="centreId"/> is a centre of this deployment (an id no centre could have is not, unread): from the list kept for <see cref="CacheFor"/>,
     /// read again for an id not in it once the list is <see cref="ListRereadAfter"/> old (a centre just added shows at once
     /// after that; one removed within <see cref="CacheFor"/>).
     /// </summary>
-    public async Task<bool> IsListedAsync(string centreId, CancellationToken cancellationToken)
+    public async Task<bool> IsListedAsync(string? centreId, CancellationToken cancellationToken)
     {
         if (centreId == options.Value.CentreId) return true;
+        if (!Scheduler.Core.Identity.CentreScope.IsWellFormed(centreId)) return false;
         var now = clock.GetCurrentInstant();
         var kept = _listed;
         if (kept is { } k && now >= k.At && now - k.At < CacheFor && (k.Ids.Contains(centreId) || now - k.At < ListRereadAfter))

@@ -101,7 +101,7 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
             if (body is null) throw new InvalidDataException("The message is null.");
             // A message names its centre by "centre", as a request does by its query; without it, the default centre.
             var centre = JsonSerializer.Deserialize<QueuedFor>(message, Json.Options)?.Centre ?? options.Value.CentreId;
-            if (!CentreScope.IsWellFormed(centre) || !await directory.IsListedAsync(centre, cancellationToken))
+            if (!await directory.IsListedAsync(centre, cancellationToken))
                 throw new InvalidDataException($"centre: Centre '{centre}' is not known.");
             var (command, problem) = ToCommand(body);
             if (problem is not null) throw new InvalidDataException($"{problem.Field}: {problem.Message}");

@@ -36,7 +36,7 @@ public static class TooManyPage
         // The rate gate answers before the centre is resolved: the centre named, when it is one, else the default.
         var centreId = services.GetRequiredService<IOptions<SchedulerOptions>>().Value.CentreId;
         var named = request.Query[RoleGate.CentreQuery].ToString();
-        if (Scheduler.Core.Identity.CentreScope.IsWellFormed(named) && await services.GetRequiredService<CentreDirectory>().IsListedAsync(named, http.RequestAborted))
+        if (await services.GetRequiredService<CentreDirectory>().IsListedAsync(named, http.RequestAborted))
             centreId = named;
         var centre = await services.GetRequiredService<ICentreDirectory>().GetAsync(centreId, http.RequestAborted)
                      ?? throw new InvalidOperationException($"Centre '{centreId}' has no profile.");

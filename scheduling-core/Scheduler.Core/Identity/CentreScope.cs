@@ -23,7 +23,7 @@ public static class CentreScope
     public const string RolePrefix = "centre.";
 
     /// <summary>A centre id as the catalogue keys it: lower-case letters, digits and hyphens, 1 to 40 characters.</summary>
-    public static bool IsWellFormed(string? id) =>
+    public static bool IsWellFormed([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id) =>
         id is { Length: > 0 and <= 40 } && id.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-') && id[0] != '-';
 
     /// <param name="requested">The centre the request names, or null.</param>
