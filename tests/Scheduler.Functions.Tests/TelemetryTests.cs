@@ -91,9 +91,11 @@ public sealed class TelemetryTests
         var metrics = services.GetRequiredService<SchedulerMetrics>();
         var measured = new List<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
         using var listener = new MeterListener();
+        // This test's meters only (their scope is its meter factory): hosts of other classes in the process record too.
+        var factory = services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == SchedulerMetrics.MeterName) l.EnableMeasurementEvents(instrument);
+            if (instrument.Meter.Name == SchedulerMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory)) l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measured.Add((i.Name, v, Tags(tags))));
         listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measured.Add((i.Name, v, Tags(tags))));
