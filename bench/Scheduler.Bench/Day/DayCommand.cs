@@ -58,6 +58,7 @@ public sealed class DayCommand : IBenchCommand
         LogSearch = args.Has("log"),
         Searches = (int)args.Number("searches", new RoutePlannerOptions().Searches),
         ShareBest = !args.Has("no-share"),
+        ShiftKept = !args.Has("fixed-starts"),
         Seed = (int)args.Number("plan-seed", 1),
         Reproducible = args.Has("reproducible"),
         IterationLimit = args.Get("iterations") is { } it ? long.Parse(it, CultureInfo.InvariantCulture) : null,

@@ -82,9 +82,30 @@ internal static class InsertionBuilder
     /// <paramref name="justInTime"/> a visit for one also tries starting just in time for each stop already planned
     /// (tighter days: what the improvement search uses; for teams the extra starts cost more time than they gained).
     /// </summary>
-    public static bool TryInsert(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team, bool justInTime = false)
+    /// <remarks>
+    /// With <paramref name="shift"/> the visits already planned may move within their windows to make room (a
+    /// push-forward of the stops after the new one and a pull-back of those before it, Solomon's I1 insertion with
+    /// Savelsbergh's slack): only visits for one that are not pinned move, a team visit's start stays where it is on
+    /// every member's route, and the route with the moved stops must keep every rule the fixed-start check does (shift,
+    /// working time, capacity, room for lunch). A shifted place is taken only when it is strictly cheaper than every
+    /// place that moves nothing, so where nothing needs to move the choice is the fixed-start one.
+    /// </remarks>
+    public static bool TryInsert(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team, bool justInTime = false,
+        bool shift = false)
     {
-        if (Best(c, routes, team, justInTime) is not { } best) return false;
+        if (Best(c, routes, team, justInTime, shift) is not { } best) return false;
+        if (best.Positions is { } positions)
+        {
+            for (var i = 0; i < team.Count; i++)
+            {
+                var v = best.Vehicles[i];
+                var shifted = Shifted(c, v, routes[v], team[i], positions[i], best.Start)
+                              ?? throw new InvalidOperationException("a shifted insertion no longer fits the route it was found on");
+                routes[v].Clear();
+                routes[v].AddRange(shifted);
+            }
+            return true;
+        }
         for (var i = 0; i < team.Count; i++)
         {
             var v = best.Vehicles[i];
@@ -113,10 +134,11 @@ internal static class InsertionBuilder
         return cost + OvertimePenalty.Cost(route[^1].End + c.Matrix.Seconds(at, end), c.Request.Staff[v], c.Weights);
     }
 
-    private sealed record Choice(int Start, int[] Vehicles, long Cost);
+    /// <summary>A place for a visit: its start and staff; with <see cref="Positions"/> (one per member) a place that moves other stops.</summary>
+    private sealed record Choice(int Start, int[] Vehicles, long Cost, int[]? Positions = null);
 
     /// <summary>The cheapest start time and staff for a visit (one per team member), or null when it fits nowhere.</summary>
-    private static Choice? Best(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team, bool justInTime)
+    private static Choice? Best(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team, bool justInTime, bool shift)
     {
         var visit = team[0].Visit!;
         var windows = c.WindowsOf(team[0]);
@@ -130,7 +152,7 @@ internal static class InsertionBuilder
             grid.Add(to);
         }
         var eligible = c.EligibleFor(team);
-        if (justInTime && team.Count == 1) return BestAlone(c, routes, team[0], windows, grid, eligible);
+        if (justInTime && team.Count == 1) return BestAlone(c, routes, team[0], windows, grid, eligible, shift);
         // Only starts inside a window are tried, each once, earliest first.
         var starts = new List<int>(grid);
         for (var v = 0; v < routes.Count; v++)
@@ -158,6 +180,37 @@ internal static class InsertionBuilder
             if (pick is not null && (best is null || pick.Value.Cost < best.Cost))
                 best = new Choice(t, pick.Value.Vehicles, pick.Value.Cost);
         }
+        if (!shift) return best;
+
+        // The same starts again, now letting each route move its own stops to make room (at the place in the route the
+        // start falls in; a stop starting at that very time may go either side). Taken only when strictly cheaper.
+        var shifted = new List<(int Vehicle, long Cost, int Position)>();
+        previous = int.MinValue;
+        foreach (var t in starts)
+        {
+            if (t == previous) continue;
+            previous = t;
+            shifted.Clear();
+            foreach (var v in eligible)
+            {
+                var route = routes[v];
+                var at = 0;
+                while (at < route.Count && route[at].Start < t) at++;
+                var (cost, position) = (long.MaxValue, -1);
+                if (ShiftedDelta(c, v, route, team[0], at, t) is { } here) (cost, position) = (here, at);
+                if (at < route.Count && route[at].Start == t && ShiftedDelta(c, v, route, team[0], at + 1, t) is { } after && after < cost)
+                    (cost, position) = (after, at + 1);
+                if (position >= 0) shifted.Add((v, cost, position));
+            }
+            if (shifted.Count < team.Count) continue;
+            shifted.Sort((a, b) => a.Cost.CompareTo(b.Cost));
+            options.Clear();
+            options.AddRange(shifted.Select(x => (x.Vehicle, x.Cost)));
+            var pick = Pick(c, visit, options, team.Count);
+            if (pick is not null && (best is null || pick.Value.Cost < best.Cost))
+                best = new Choice(t, pick.Value.Vehicles, pick.Value.Cost,
+                    pick.Value.Vehicles.Select(v => shifted.First(x => x.Vehicle == v).Position).ToArray());
+        }
         return best;
     }
 
@@ -167,7 +220,7 @@ internal static class InsertionBuilder
     /// suggests adds the same travel to this one as one of its own in the same gap.
     /// </summary>
     private static Choice? BestAlone(RoutingContext c, List<List<Stop>> routes, RoutingNode node, (int From, int To)[] windows,
-        List<int> grid, int[] eligible)
+        List<int> grid, int[] eligible, bool shift)
     {
         var bestCost = long.MaxValue;
         int bestStart = 0, bestVehicle = -1;
@@ -195,7 +248,229 @@ internal static class InsertionBuilder
                 if (Delta(c, v, routes[v], node, t) is { } cost && cost < bestCost) (bestCost, bestStart, bestVehicle) = (cost, t, v);
             }
         }
-        return bestVehicle < 0 ? null : new Choice(bestStart, [bestVehicle], bestCost);
+        if (!shift) return bestVehicle < 0 ? null : new Choice(bestStart, [bestVehicle], bestCost);
+
+        // Places between two stops with no room as they stand: the stops after pushed later, or those before pulled
+        // earlier, or both, within their windows. Taken only when strictly cheaper than every place found above.
+        var bestPosition = -1;
+        foreach (var v in eligible)
+        {
+            var route = routes[v];
+            var s = c.Shifts[v];
+            var (earliest, latest) = Slack(c, v, route);
+            for (var at = 0; at <= route.Count; at++)
+            {
+                var prevPlace = at > 0 ? route[at - 1].Node.Place : s.StartPlace;
+                var nextPlace = at < route.Count ? route[at].Node.Place : s.EndPlace;
+                // No place here can be cheaper than the extra travel (overtime only adds to it).
+                var travel = Travel(c, prevPlace, node.Place) + Travel(c, node.Place, nextPlace) - Travel(c, prevPlace, nextPlace)
+                             + (route.Count == 0 ? StaffUsePenalty.Cost(1, c.Weights) : 0);
+                if (travel >= bestCost) continue;
+                var toNode = c.Matrix.Seconds(prevPlace, node.Place);
+                var fromNode = c.Matrix.Seconds(node.Place, nextPlace);
+                // As the stops stand (a), (b); with the stops moved as far as their windows allow (lo), (hi).
+                var a = (at > 0 ? route[at - 1].End : s.Start) + toNode;
+                var b = (at < route.Count ? route[at].Start : s.LatestReturn) - fromNode - node.ServiceSeconds;
+                if (NextIn(windows, a) is { } still && still <= b) continue; // fits without moving anything: tried above
+                var lo = NextIn(windows, (at > 0 ? earliest[at - 1] + route[at - 1].Node.ServiceSeconds : s.Start) + toNode);
+                var hi = PrevIn(windows, (at < route.Count ? latest[at] : s.LatestReturn) - fromNode - node.ServiceSeconds);
+                if (lo is not { } low || hi is not { } high || low > high) continue;
+                // Least moved first: only the stops after (from a), only those before (up to b), then the extremes.
+                Span<int> tries = [NextIn(windows, a) ?? int.MaxValue, PrevIn(windows, b) ?? int.MinValue, low, high];
+                for (var k = 0; k < tries.Length; k++)
+                {
+                    var t = tries[k];
+                    if (t < low || t > high) continue;
+                    var seen = false;
+                    for (var j = 0; j < k; j++) seen |= tries[j] == t;
+                    if (seen) continue;
+                    if (ShiftedDelta(c, v, route, node, at, t) is { } cost && cost < bestCost)
+                        (bestCost, bestStart, bestVehicle, bestPosition) = (cost, t, v, at);
+                }
+            }
+        }
+        return bestVehicle < 0 ? null : new Choice(bestStart, [bestVehicle], bestCost, bestPosition < 0 ? null : [bestPosition]);
+    }
+
+    private static long Travel(RoutingContext c, int a, int b) => TravelPenalty.Cost(c.Matrix.Seconds(a, b), c.Matrix.Metres(a, b), c.Weights);
+
+    /// <summary>The earliest start in a window at or after <paramref name="t"/>; null when every window ends before it.</summary>
+    internal static int? NextIn((int From, int To)[] windows, int t)
+    {
+        foreach (var (from, to) in windows)
+            if (t <= to) return Math.Max(t, from);
+        return null;
+    }
+
+    /// <summary>The latest start in a window at or before <paramref name="t"/>; null when every window starts after it.</summary>
+    internal static int? PrevIn((int From, int To)[] windows, int t)
+    {
+        for (var i = windows.Length - 1; i >= 0; i--)
+            if (t >= windows[i].From) return Math.Min(t, windows[i].To);
+        return null;
+    }
+
+    /// <summary>Whether a stop may move when another is inserted: a visit for one that is not pinned.</summary>
+    private static bool Movable(Stop s) => s.Node.Visit!.TeamSize == 1 && s.Node.Visit.Pin is null;
+
+    /// <summary>
+    /// How far each stop of a route could move (Savelsbergh's slack, on travel and windows only): the earliest start
+    /// with every stop before it pulled as early as it can go, and the latest with every stop after it pushed as late
+    /// as it can go and still be back by the latest return. Stops that may not move keep their start. The shift, the
+    /// working time and the lunch break are checked on the route as it would be (<see cref="ShiftedDelta"/>).
+    /// </summary>
+    private static (int[] Earliest, int[] Latest) Slack(RoutingContext c, int v, List<Stop> route)
+    {
+        var s = c.Shifts[v];
+        var earliest = new int[route.Count];
+        var latest = new int[route.Count];
+        int place = s.StartPlace, free = s.Start;
+        for (var i = 0; i < route.Count; i++)
+        {
+            var stop = route[i];
+            var arrive = free + c.Matrix.Seconds(place, stop.Node.Place);
+            earliest[i] = Movable(stop) ? Math.Min(stop.Start, NextIn(c.WindowsOf(stop.Node), arrive) ?? stop.Start) : stop.Start;
+            free = earliest[i] + stop.Node.ServiceSeconds;
+            place = stop.Node.Place;
+        }
+        int nextPlace = s.EndPlace, nextStart = s.LatestReturn;
+        for (var i = route.Count - 1; i >= 0; i--)
+        {
+            var stop = route[i];
+            var bound = nextStart - c.Matrix.Seconds(stop.Node.Place, nextPlace) - stop.Node.ServiceSeconds;
+            latest[i] = Movable(stop) ? Math.Max(stop.Start, PrevIn(c.WindowsOf(stop.Node), bound) ?? stop.Start) : stop.Start;
+            nextStart = latest[i];
+            nextPlace = stop.Node.Place;
+        }
+        return (earliest, latest);
+    }
+
+    /// <summary>
+    /// The route with <paramref name="node"/> starting at <paramref name="start"/> at position <paramref name="at"/>,
+    /// the stops after it pushed later and those before it pulled earlier just as far as travel needs, each within its
+    /// windows; null when a stop that may not move would have to, a window runs out, or the route breaks a rule.
+    /// </summary>
+    private static List<Stop>? Shifted(RoutingContext c, int v, List<Stop> route, RoutingNode node, int at, int start)
+    {
+        var buffer = Shift(c, v, route, node, at, start);
+        if (buffer is null) return null;
+        var shifted = new List<Stop>(route.Count + 1);
+        for (var i = 0; i <= route.Count; i++)
+        {
+            if (i == at) { shifted.Add(new Stop(node, start)); continue; }
+            var stop = route[i < at ? i : i - 1];
+            shifted.Add(stop.Start == buffer[i].Start ? stop : new Stop(stop.Node, buffer[i].Start));
+        }
+        return shifted;
+    }
+
+    /// <summary>What <see cref="Shifted"/> adds to the objective (travel, overtime, staff use), or null where it gives no route.</summary>
+    private static long? ShiftedDelta(RoutingContext c, int v, List<Stop> route, RoutingNode node, int at, int start)
+    {
+        var buffer = Shift(c, v, route, node, at, start);
+        if (buffer is null) return null;
+        var s = c.Shifts[v];
+        var prev = at > 0 ? route[at - 1].Node.Place : s.StartPlace;
+        var next = at < route.Count ? route[at].Node.Place : s.EndPlace;
+        var cost = Travel(c, prev, node.Place) + Travel(c, node.Place, next) - Travel(c, prev, next);
+        if (route.Count == 0) cost += StaffUsePenalty.Cost(1, c.Weights);
+        var newLast = buffer[route.Count];
+        var newBack = newLast.End + c.Matrix.Seconds(newLast.Place, s.EndPlace);
+        var oldBack = route.Count == 0 ? 0 : route[^1].End + c.Matrix.Seconds(route[^1].Node.Place, s.EndPlace);
+        long Overtime(int back) => c.Weights.OvertimePerSecond * Math.Max(0, back - s.End);
+        return cost + Overtime(newBack) - (route.Count == 0 ? 0 : Overtime(oldBack));
+    }
+
+    [ThreadStatic] private static Timed[]? _buffer;
+
+    private record struct Timed(int Place, int Start, int End, int Load);
+
+    /// <summary>The stops' times with the node inserted and the others moved (in a buffer of this thread), or null (<see cref="Shifted"/>).</summary>
+    private static Timed[]? Shift(RoutingContext c, int v, List<Stop> route, RoutingNode node, int at, int start)
+    {
+        var count = route.Count + 1;
+        if (_buffer is null || _buffer.Length < count) _buffer = new Timed[Math.Max(count, 2 * (_buffer?.Length ?? 16))];
+        var buffer = _buffer;
+        buffer[at] = new Timed(node.Place, start, start + node.ServiceSeconds, node.Visit!.Load);
+        // After: pushed later as far as travel needs; once a stop need not move, none after it does.
+        int free = start + node.ServiceSeconds, place = node.Place;
+        var moving = true;
+        for (var i = at; i < route.Count; i++)
+        {
+            var stop = route[i];
+            var t = stop.Start;
+            if (moving)
+            {
+                var arrive = free + c.Matrix.Seconds(place, stop.Node.Place);
+                if (arrive > t)
+                {
+                    if (!Movable(stop) || NextIn(c.WindowsOf(stop.Node), arrive) is not { } later) return null;
+                    t = later;
+                }
+                else moving = false;
+            }
+            buffer[i + 1] = new Timed(stop.Node.Place, t, t + stop.Node.ServiceSeconds, stop.Node.Visit!.Load);
+            free = t + stop.Node.ServiceSeconds;
+            place = stop.Node.Place;
+        }
+        // Before: pulled earlier as far as travel needs.
+        int busy = start;
+        place = node.Place;
+        moving = true;
+        for (var i = at - 1; i >= 0; i--)
+        {
+            var stop = route[i];
+            var t = stop.Start;
+            if (moving)
+            {
+                var leave = busy - c.Matrix.Seconds(stop.Node.Place, place) - stop.Node.ServiceSeconds;
+                if (leave < t)
+                {
+                    if (!Movable(stop) || PrevIn(c.WindowsOf(stop.Node), leave) is not { } earlier) return null;
+                    t = earlier;
+                }
+                else moving = false;
+            }
+            buffer[i] = new Timed(stop.Node.Place, t, t + stop.Node.ServiceSeconds, stop.Node.Visit!.Load);
+            busy = t;
+            place = stop.Node.Place;
+        }
+        return FeasibleTimed(c, v, buffer.AsSpan(0, count)) ? buffer : null;
+    }
+
+    /// <summary>
+    /// <see cref="Feasible(RoutingContext, int, IReadOnlyList{Stop})"/> on stops given by their times (the same rules, read
+    /// from a buffer): leaving after the shift start, back by the latest return, the working time, the capacity, travel
+    /// between stops, and room for the lunch break where <see cref="PlanReader.PlaceBreak"/> puts it.
+    /// </summary>
+    private static bool FeasibleTimed(RoutingContext c, int v, ReadOnlySpan<Timed> stops)
+    {
+        var count = stops.Length;
+        if (count == 0) return true;
+        var shift = c.Shifts[v];
+        var matrix = c.Matrix;
+        var departure = stops[0].Start - matrix.Seconds(shift.StartPlace, stops[0].Place);
+        if (departure < shift.Start) return false;
+        var back = stops[^1].End + matrix.Seconds(stops[^1].Place, shift.EndPlace);
+        if (back > shift.LatestReturn) return false;
+        if (back - departure > shift.MaxWorking) return false;
+        if (shift.Capacity < int.MaxValue)
+        {
+            var load = 0;
+            foreach (var s in stops) load += s.Load;
+            if (load > shift.Capacity) return false;
+        }
+        var breakFits = !shift.HasLunch || shift.BreakFits(shift.Start, departure, 0) || shift.BreakFits(back, shift.LatestReturn, 0);
+        int place = shift.StartPlace, free = departure;
+        foreach (var s in stops)
+        {
+            var travel = matrix.Seconds(place, s.Place);
+            if (free + travel > s.Start) return false;
+            breakFits = breakFits || shift.BreakFits(free, s.Start, travel);
+            free = s.End;
+            place = s.Place;
+        }
+        return breakFits || shift.BreakFits(free, back, matrix.Seconds(place, shift.EndPlace));
     }
 
     private static bool InWindow((int From, int To)[] windows, int t)

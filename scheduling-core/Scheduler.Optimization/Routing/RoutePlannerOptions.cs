@@ -209,6 +209,13 @@ public sealed record RoutePlannerOptions
     public int AnnealingCycle { get; init; } = Routing.RuinAndRecreate.CycleIterations;
 
     /// <summary>
+    /// Whether the rebuilds of the planner's own search may move the visits they keep within their windows to make room
+    /// for one more (push-forward and pull-back insertion, <see cref="Routing.InsertionBuilder.TryInsert"/>); off, every
+    /// kept visit keeps its start (the insertion's fixed starts).
+    /// </summary>
+    public bool ShiftKept { get; init; } = true;
+
+    /// <summary>
     /// The first solution of the second search side by side when the search starts from OR-Tools' first solution
     /// (the first search uses <see cref="FirstSolution"/>).
     /// </summary>

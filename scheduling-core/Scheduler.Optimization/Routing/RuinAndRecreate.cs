@@ -9,11 +9,12 @@ namespace Scheduler.Optimization.Routing;
 /// The planner's own improvement search for days it starts from its insertion (team visits, lunch breaks): remove a
 /// handful of related visits (those near a random one, or a stretch of one route), put them back together with some
 /// of the visits left out by <see cref="InsertionBuilder"/>'s cheapest insertion (whole teams at one start, every
-/// route checked after each insertion), and accept the result by simulated annealing. Every plan it holds keeps the
+/// route checked after each insertion; the visits kept may move within their windows to make room), and accept the result by simulated annealing. Every plan it holds keeps the
 /// hard rules by construction, so it needs no completion search and never stops early: it runs until its time limit,
 /// its iteration budget, or cancellation. Its randomness comes only from its seed.
 /// </summary>
-internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleIterations = RuinAndRecreate.CycleIterations)
+internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleIterations = RuinAndRecreate.CycleIterations,
+    bool shiftKept = true)
 {
     /// <summary>Visits removed by one ruin: between these, drawn uniformly.</summary>
     public const int MinRemoved = 3, MaxRemoved = 15;
@@ -255,6 +256,6 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
             .ThenByDescending(x => x.Noise * DropPenalty.Cost(c.Nodes.Teams[x.Team][0].Visit!, c.Weights) /
                                    (c.Nodes.Teams[x.Team].Count * (c.Nodes.Teams[x.Team][0].ServiceSeconds + InsertionBuilder.PerVisitOverhead)))
             .ThenBy(x => x.Team);
-        foreach (var (team, _) in ordered) InsertionBuilder.TryInsert(c, routes, c.Nodes.Teams[team], justInTime: true);
+        foreach (var (team, _) in ordered) InsertionBuilder.TryInsert(c, routes, c.Nodes.Teams[team], justInTime: true, shift: shiftKept);
     }
 }
