@@ -271,16 +271,17 @@ internal static class InsertionBuilder
                 // As the stops stand (a), (b); with the stops moved as far as their windows allow (lo), (hi).
                 var a = (at > 0 ? route[at - 1].End : s.Start) + toNode;
                 var b = (at < route.Count ? route[at].Start : s.LatestReturn) - fromNode - node.ServiceSeconds;
-                if (NextIn(windows, a) is { } still && still <= b) continue; // fits without moving anything: tried above
                 var lo = NextIn(windows, (at > 0 ? earliest[at - 1] + route[at - 1].Node.ServiceSeconds : s.Start) + toNode);
                 var hi = PrevIn(windows, (at < route.Count ? latest[at] : s.LatestReturn) - fromNode - node.ServiceSeconds);
                 if (lo is not { } low || hi is not { } high || low > high) continue;
-                // Least moved first: only the stops after (from a), only those before (up to b), then the extremes.
+                // Least moved first: only the stops after (from a), only those before (up to b), then the extremes. Where
+                // a start between a and b moves nothing, the places above tried it; the extremes may still make room for
+                // lunch that no start without moving left.
                 Span<int> tries = [NextIn(windows, a) ?? int.MaxValue, PrevIn(windows, b) ?? int.MinValue, low, high];
                 for (var k = 0; k < tries.Length; k++)
                 {
                     var t = tries[k];
-                    if (t < low || t > high) continue;
+                    if (t < low || t > high || (t >= a && t <= b)) continue;
                     var seen = false;
                     for (var j = 0; j < k; j++) seen |= tries[j] == t;
                     if (seen) continue;
