@@ -164,54 +164,60 @@ internal static class InsertionBuilder
         }
         starts.Sort();
 
-        Choice? best = null;
+        Choice? best = null, shiftedBest = null;
         var options = new List<(int Vehicle, long Cost)>();
+        // With shift: each route may also move its own stops to make room, at the place in the route the start falls in
+        // (a stop starting at that very time may go either side); such a place is taken only when strictly cheaper.
+        var mixed = new List<(int Vehicle, long Cost)>();
+        var positions = new List<(int Vehicle, int Position)>();
         var previous = int.MinValue;
         foreach (var t in starts)
         {
             if (t == previous) continue;
             previous = t;
             options.Clear();
-            foreach (var v in eligible)
-                if (Delta(c, v, routes[v], team[0], t) is { } cost) options.Add((v, cost));
-            if (options.Count < team.Count) continue;
-            options.Sort((a, b) => a.Cost.CompareTo(b.Cost));
-            var pick = Pick(c, visit, options, team.Count);
-            if (pick is not null && (best is null || pick.Value.Cost < best.Cost))
-                best = new Choice(t, pick.Value.Vehicles, pick.Value.Cost);
-        }
-        if (!shift) return best;
-
-        // The same starts again, now letting each route move its own stops to make room (at the place in the route the
-        // start falls in; a stop starting at that very time may go either side). Taken only when strictly cheaper.
-        var shifted = new List<(int Vehicle, long Cost, int Position)>();
-        previous = int.MinValue;
-        foreach (var t in starts)
-        {
-            if (t == previous) continue;
-            previous = t;
-            shifted.Clear();
+            mixed.Clear();
+            positions.Clear();
             foreach (var v in eligible)
             {
+                if (Delta(c, v, routes[v], team[0], t) is { } cost)
+                {
+                    options.Add((v, cost));
+                    if (shift) mixed.Add((v, cost)); // moves nothing: its own place
+                    continue;
+                }
+                if (!shift) continue;
                 var route = routes[v];
                 var at = 0;
                 while (at < route.Count && route[at].Start < t) at++;
-                var (cost, position) = (long.MaxValue, -1);
-                if (ShiftedDelta(c, v, route, team[0], at, t) is { } here) (cost, position) = (here, at);
-                if (at < route.Count && route[at].Start == t && ShiftedDelta(c, v, route, team[0], at + 1, t) is { } after && after < cost)
-                    (cost, position) = (after, at + 1);
-                if (position >= 0) shifted.Add((v, cost, position));
+                var (moved, position) = (long.MaxValue, -1);
+                if (ShiftedDelta(c, v, route, team[0], at, t) is { } here) (moved, position) = (here, at);
+                if (at < route.Count && route[at].Start == t && ShiftedDelta(c, v, route, team[0], at + 1, t) is { } after && after < moved)
+                    (moved, position) = (after, at + 1);
+                if (position < 0) continue;
+                mixed.Add((v, moved));
+                positions.Add((v, position));
             }
-            if (shifted.Count < team.Count) continue;
-            shifted.Sort((a, b) => a.Cost.CompareTo(b.Cost));
-            options.Clear();
-            options.AddRange(shifted.Select(x => (x.Vehicle, x.Cost)));
-            var pick = Pick(c, visit, options, team.Count);
-            if (pick is not null && (best is null || pick.Value.Cost < best.Cost))
-                best = new Choice(t, pick.Value.Vehicles, pick.Value.Cost,
-                    pick.Value.Vehicles.Select(v => shifted.First(x => x.Vehicle == v).Position).ToArray());
+            if (options.Count >= team.Count)
+            {
+                options.Sort((a, b) => a.Cost.CompareTo(b.Cost));
+                var pick = Pick(c, visit, options, team.Count);
+                if (pick is not null && (best is null || pick.Value.Cost < best.Cost))
+                    best = new Choice(t, pick.Value.Vehicles, pick.Value.Cost);
+            }
+            if (positions.Count > 0 && mixed.Count >= team.Count)
+            {
+                mixed.Sort((a, b) => a.Cost.CompareTo(b.Cost));
+                var pick = Pick(c, visit, mixed, team.Count);
+                if (pick is not null && (shiftedBest is null || pick.Value.Cost < shiftedBest.Cost))
+                {
+                    var route = routes;
+                    shiftedBest = new Choice(t, pick.Value.Vehicles, pick.Value.Cost, pick.Value.Vehicles.Select(v =>
+                        positions.FindIndex(x => x.Vehicle == v) is var k and >= 0 ? positions[k].Position : InsertPosition(route[v], t)!.Value).ToArray());
+                }
+            }
         }
-        return best;
+        return shiftedBest is not null && (best is null || shiftedBest.Cost < best.Cost) ? shiftedBest : best;
     }
 
     /// <summary>
@@ -257,7 +263,7 @@ internal static class InsertionBuilder
         {
             var route = routes[v];
             var s = c.Shifts[v];
-            var (earliest, latest) = Slack(c, v, route);
+            int[]? earliest = null, latest = null;
             for (var at = 0; at <= route.Count; at++)
             {
                 var prevPlace = at > 0 ? route[at - 1].Node.Place : s.StartPlace;
@@ -266,13 +272,14 @@ internal static class InsertionBuilder
                 var travel = Travel(c, prevPlace, node.Place) + Travel(c, node.Place, nextPlace) - Travel(c, prevPlace, nextPlace)
                              + (route.Count == 0 ? StaffUsePenalty.Cost(1, c.Weights) : 0);
                 if (travel >= bestCost) continue;
+                if (earliest is null) (earliest, latest) = Slack(c, v, route);
                 var toNode = c.Matrix.Seconds(prevPlace, node.Place);
                 var fromNode = c.Matrix.Seconds(node.Place, nextPlace);
                 // As the stops stand (a), (b); with the stops moved as far as their windows allow (lo), (hi).
                 var a = (at > 0 ? route[at - 1].End : s.Start) + toNode;
                 var b = (at < route.Count ? route[at].Start : s.LatestReturn) - fromNode - node.ServiceSeconds;
                 var lo = NextIn(windows, (at > 0 ? earliest[at - 1] + route[at - 1].Node.ServiceSeconds : s.Start) + toNode);
-                var hi = PrevIn(windows, (at < route.Count ? latest[at] : s.LatestReturn) - fromNode - node.ServiceSeconds);
+                var hi = PrevIn(windows, (at < route.Count ? latest![at] : s.LatestReturn) - fromNode - node.ServiceSeconds);
                 if (lo is not { } low || hi is not { } high || low > high) continue;
                 // Least moved first: only the stops after (from a), only those before (up to b), then the extremes. Where
                 // a start between a and b moves nothing, the places above tried it; the extremes may still make room for
@@ -323,8 +330,10 @@ internal static class InsertionBuilder
     private static (int[] Earliest, int[] Latest) Slack(RoutingContext c, int v, List<Stop> route)
     {
         var s = c.Shifts[v];
-        var earliest = new int[route.Count];
-        var latest = new int[route.Count];
+        // Buffers of this thread (searches side by side run on their own threads), read before the next call.
+        if (_earliest is null || _earliest.Length < route.Count) (_earliest, _latest) = (new int[Math.Max(64, 2 * route.Count)], new int[Math.Max(64, 2 * route.Count)]);
+        var earliest = _earliest;
+        var latest = _latest!;
         int place = s.StartPlace, free = s.Start;
         for (var i = 0; i < route.Count; i++)
         {
@@ -383,6 +392,7 @@ internal static class InsertionBuilder
     }
 
     [ThreadStatic] private static Timed[]? _buffer;
+    [ThreadStatic] private static int[]? _earliest, _latest;
 
     private record struct Timed(int Place, int Start, int End, int Load);
 
