@@ -85,9 +85,10 @@ internal static class InsertionBuilder
     /// <remarks>
     /// With <paramref name="shift"/> the visits already planned may move within their windows to make room (a
     /// push-forward of the stops after the new one and a pull-back of those before it, Solomon's I1 insertion with
-    /// Savelsbergh's slack): only visits for one that are not pinned move, a team visit's start stays where it is on
-    /// every member's route, and the route with the moved stops must keep every rule the fixed-start check does (shift,
-    /// working time, capacity, room for lunch). A shifted place is taken only when it is strictly cheaper than every
+    /// Savelsbergh's slack): pinned visits never move; a kept team visit moves only when a visit for one is inserted,
+    /// and only if each of its other members can take the same new start on their own routes with nothing else moving
+    /// there (a conservative rule: no chains across routes); every route changed must keep every rule the fixed-start
+    /// check does (shift, working time, capacity, room for lunch). A shifted place is taken only when it is strictly cheaper than every
     /// place that moves nothing, so where nothing needs to move the choice is the fixed-start one.
     /// </remarks>
     public static bool TryInsert(RoutingContext c, List<List<Stop>> routes, List<RoutingNode> team, bool justInTime = false,
@@ -99,10 +100,8 @@ internal static class InsertionBuilder
             for (var i = 0; i < team.Count; i++)
             {
                 var v = best.Vehicles[i];
-                var shifted = Shifted(c, v, routes[v], team[i], positions[i], best.Start)
-                              ?? throw new InvalidOperationException("a shifted insertion no longer fits the route it was found on");
-                routes[v].Clear();
-                routes[v].AddRange(shifted);
+                if (!ApplyShifted(c, routes, v, team[i], positions[i], best.Start, team.Count == 1 ? PartnersOf(c, routes) : null))
+                    throw new InvalidOperationException("a shifted insertion no longer fits the route it was found on");
             }
             return true;
         }
@@ -191,8 +190,8 @@ internal static class InsertionBuilder
                 var at = 0;
                 while (at < route.Count && route[at].Start < t) at++;
                 var (moved, position) = (long.MaxValue, -1);
-                if (ShiftedDelta(c, v, route, team[0], at, t) is { } here) (moved, position) = (here, at);
-                if (at < route.Count && route[at].Start == t && ShiftedDelta(c, v, route, team[0], at + 1, t) is { } after && after < moved)
+                if (ShiftedDelta(c, v, route, team[0], at, t, null) is { } here) (moved, position) = (here, at);
+                if (at < route.Count && route[at].Start == t && ShiftedDelta(c, v, route, team[0], at + 1, t, null) is { } after && after < moved)
                     (moved, position) = (after, at + 1);
                 if (position < 0) continue;
                 mixed.Add((v, moved));
@@ -259,6 +258,7 @@ internal static class InsertionBuilder
         // Places between two stops with no room as they stand: the stops after pushed later, or those before pulled
         // earlier, or both, within their windows. Taken only when strictly cheaper than every place found above.
         var bestPosition = -1;
+        var partners = PartnersOf(c, routes);
         foreach (var v in eligible)
         {
             var route = routes[v];
@@ -272,7 +272,7 @@ internal static class InsertionBuilder
                 var travel = Travel(c, prevPlace, node.Place) + Travel(c, node.Place, nextPlace) - Travel(c, prevPlace, nextPlace)
                              + (route.Count == 0 ? StaffUsePenalty.Cost(1, c.Weights) : 0);
                 if (travel >= bestCost) continue;
-                if (earliest is null) (earliest, latest) = Slack(c, v, route);
+                if (earliest is null) (earliest, latest) = Slack(c, v, route, partners);
                 var toNode = c.Matrix.Seconds(prevPlace, node.Place);
                 var fromNode = c.Matrix.Seconds(node.Place, nextPlace);
                 // As the stops stand (a), (b); with the stops moved as far as their windows allow (lo), (hi).
@@ -292,7 +292,7 @@ internal static class InsertionBuilder
                     var seen = false;
                     for (var j = 0; j < k; j++) seen |= tries[j] == t;
                     if (seen) continue;
-                    if (ShiftedDelta(c, v, route, node, at, t) is { } cost && cost < bestCost)
+                    if (ShiftedDelta(c, v, route, node, at, t, partners) is { } cost && cost < bestCost)
                         (bestCost, bestStart, bestVehicle, bestPosition) = (cost, t, v, at);
                 }
             }
@@ -318,8 +318,99 @@ internal static class InsertionBuilder
         return null;
     }
 
-    /// <summary>Whether a stop may move when another is inserted: a visit for one that is not pinned.</summary>
+    /// <summary>Whether a stop may move on its own when another is inserted: a visit for one that is not pinned.</summary>
     private static bool Movable(Stop s) => s.Node.Visit!.TeamSize == 1 && s.Node.Visit.Pin is null;
+
+    /// <summary>
+    /// Where each planned node is (its route and place in it) and the team of each node, for moving a team visit's
+    /// other members with it; and the moves of other members the last <see cref="Shift"/> made. Read once per insertion,
+    /// kept per thread (searches side by side run on their own threads).
+    /// </summary>
+    private sealed class Partners
+    {
+        public RoutingContext? Context;
+        public int[] TeamOf = [], RouteOf = [], IndexOf = [];
+        public List<List<Stop>> Routes = null!;
+        public readonly List<(int Route, int Index, int Start)> Moves = [];
+    }
+
+    [ThreadStatic] private static Partners? _partners;
+
+    private static Partners PartnersOf(RoutingContext c, List<List<Stop>> routes)
+    {
+        var p = _partners ??= new Partners();
+        if (!ReferenceEquals(p.Context, c))
+        {
+            p.Context = c;
+            p.TeamOf = new int[c.Nodes.All.Count];
+            for (var t = 0; t < c.Nodes.Teams.Count; t++)
+                foreach (var n in c.Nodes.Teams[t]) p.TeamOf[n.Id] = t;
+            p.RouteOf = new int[c.Nodes.All.Count];
+            p.IndexOf = new int[c.Nodes.All.Count];
+        }
+        Array.Fill(p.RouteOf, -1);
+        for (var v = 0; v < routes.Count; v++)
+            for (var i = 0; i < routes[v].Count; i++)
+                (p.RouteOf[routes[v][i].Node.Id], p.IndexOf[routes[v][i].Node.Id]) = (v, i);
+        p.Routes = routes;
+        p.Moves.Clear();
+        return p;
+    }
+
+    /// <summary>
+    /// How far the other members of a kept team visit on route <paramref name="v"/> let it move without moving anything
+    /// else on their routes (travel from the stop before, to the stop after, and the latest return); null when it may
+    /// not move (pinned, a member not found, or no partners given).
+    /// </summary>
+    private static (int From, int To)? PartnerRoom(RoutingContext c, Partners? p, int v, Stop stop)
+    {
+        if (p is null || stop.Node.Visit!.Pin is not null) return null;
+        int from = int.MinValue, to = int.MaxValue;
+        foreach (var member in c.Nodes.Teams[p.TeamOf[stop.Node.Id]])
+        {
+            if (member.Id == stop.Node.Id) continue;
+            var w = p.RouteOf[member.Id];
+            if (w < 0 || w == v) return null;
+            var route = p.Routes[w];
+            var j = p.IndexOf[member.Id];
+            var s = c.Shifts[w];
+            from = Math.Max(from, j > 0 ? route[j - 1].End + c.Matrix.Seconds(route[j - 1].Node.Place, member.Place)
+                : s.Start + c.Matrix.Seconds(s.StartPlace, member.Place));
+            to = Math.Min(to, (j < route.Count - 1 ? route[j + 1].Start - c.Matrix.Seconds(member.Place, route[j + 1].Node.Place)
+                : s.LatestReturn - c.Matrix.Seconds(member.Place, s.EndPlace)) - member.ServiceSeconds);
+        }
+        return (from, to);
+    }
+
+    /// <summary>
+    /// Moves the other members of a kept team visit to <paramref name="start"/> (each on its own route, nothing else
+    /// moving there), recording the moves; false when one cannot: no room between its neighbours, its route would break
+    /// a rule (lunch, working time), or another member already moved on that route in this insertion.
+    /// </summary>
+    private static bool MovePartners(RoutingContext c, Partners? p, int v, Stop stop, int start)
+    {
+        if (PartnerRoom(c, p, v, stop) is not { } room || start < room.From || start > room.To) return false;
+        foreach (var member in c.Nodes.Teams[p!.TeamOf[stop.Node.Id]])
+        {
+            if (member.Id == stop.Node.Id) continue;
+            var w = p.RouteOf[member.Id];
+            foreach (var m in p.Moves)
+                if (m.Route == w) return false;
+            var route = p.Routes[w];
+            var j = p.IndexOf[member.Id];
+            if (_partnerBuffer is null || _partnerBuffer.Length < route.Count) _partnerBuffer = new Timed[Math.Max(64, 2 * route.Count)];
+            for (var i = 0; i < route.Count; i++)
+            {
+                var t = i == j ? start : route[i].Start;
+                _partnerBuffer[i] = new Timed(route[i].Node.Place, t, t + route[i].Node.ServiceSeconds, route[i].Node.Visit!.Load);
+            }
+            if (!FeasibleTimed(c, w, _partnerBuffer.AsSpan(0, route.Count))) return false;
+            p.Moves.Add((w, j, start));
+        }
+        return true;
+    }
+
+    [ThreadStatic] private static Timed[]? _partnerBuffer;
 
     /// <summary>
     /// How far each stop of a route could move (Savelsbergh's slack, on travel and windows only): the earliest start
@@ -327,7 +418,7 @@ internal static class InsertionBuilder
     /// as it can go and still be back by the latest return. Stops that may not move keep their start. The shift, the
     /// working time and the lunch break are checked on the route as it would be (<see cref="ShiftedDelta"/>).
     /// </summary>
-    private static (int[] Earliest, int[] Latest) Slack(RoutingContext c, int v, List<Stop> route)
+    private static (int[] Earliest, int[] Latest) Slack(RoutingContext c, int v, List<Stop> route, Partners? partners)
     {
         var s = c.Shifts[v];
         // Buffers of this thread (searches side by side run on their own threads), read before the next call.
@@ -339,7 +430,8 @@ internal static class InsertionBuilder
         {
             var stop = route[i];
             var arrive = free + c.Matrix.Seconds(place, stop.Node.Place);
-            earliest[i] = Movable(stop) ? Math.Min(stop.Start, NextIn(c.WindowsOf(stop.Node), arrive) ?? stop.Start) : stop.Start;
+            var room = Movable(stop) ? (From: int.MinValue, To: int.MaxValue) : PartnerRoom(c, partners, v, stop);
+            earliest[i] = room is { } r ? Math.Min(stop.Start, NextIn(c.WindowsOf(stop.Node), Math.Max(arrive, r.From)) ?? stop.Start) : stop.Start;
             free = earliest[i] + stop.Node.ServiceSeconds;
             place = stop.Node.Place;
         }
@@ -348,7 +440,8 @@ internal static class InsertionBuilder
         {
             var stop = route[i];
             var bound = nextStart - c.Matrix.Seconds(stop.Node.Place, nextPlace) - stop.Node.ServiceSeconds;
-            latest[i] = Movable(stop) ? Math.Max(stop.Start, PrevIn(c.WindowsOf(stop.Node), bound) ?? stop.Start) : stop.Start;
+            var room = Movable(stop) ? (From: int.MinValue, To: int.MaxValue) : PartnerRoom(c, partners, v, stop);
+            latest[i] = room is { } r ? Math.Max(stop.Start, PrevIn(c.WindowsOf(stop.Node), Math.Min(bound, r.To)) ?? stop.Start) : stop.Start;
             nextStart = latest[i];
             nextPlace = stop.Node.Place;
         }
@@ -360,10 +453,12 @@ internal static class InsertionBuilder
     /// the stops after it pushed later and those before it pulled earlier just as far as travel needs, each within its
     /// windows; null when a stop that may not move would have to, a window runs out, or the route breaks a rule.
     /// </summary>
-    private static List<Stop>? Shifted(RoutingContext c, int v, List<Stop> route, RoutingNode node, int at, int start)
+    private static bool ApplyShifted(RoutingContext c, List<List<Stop>> routes, int v, RoutingNode node, int at, int start,
+        Partners? partners)
     {
-        var buffer = Shift(c, v, route, node, at, start);
-        if (buffer is null) return null;
+        var route = routes[v];
+        var buffer = Shift(c, v, route, node, at, start, partners);
+        if (buffer is null) return false;
         var shifted = new List<Stop>(route.Count + 1);
         for (var i = 0; i <= route.Count; i++)
         {
@@ -371,13 +466,19 @@ internal static class InsertionBuilder
             var stop = route[i < at ? i : i - 1];
             shifted.Add(stop.Start == buffer[i].Start ? stop : new Stop(stop.Node, buffer[i].Start));
         }
-        return shifted;
+        routes[v] = shifted;
+        if (partners is not null)
+            foreach (var (w, j, t) in partners.Moves) routes[w][j] = new Stop(routes[w][j].Node, t);
+        return true;
     }
 
-    /// <summary>What <see cref="Shifted"/> adds to the objective (travel, overtime, staff use), or null where it gives no route.</summary>
-    private static long? ShiftedDelta(RoutingContext c, int v, List<Stop> route, RoutingNode node, int at, int start)
+    /// <summary>
+    /// What <see cref="ApplyShifted"/> adds to the objective (travel, overtime, staff use; the overtime of other members'
+    /// routes a moved team visit changes), or null where it gives no plan.
+    /// </summary>
+    private static long? ShiftedDelta(RoutingContext c, int v, List<Stop> route, RoutingNode node, int at, int start, Partners? partners)
     {
-        var buffer = Shift(c, v, route, node, at, start);
+        var buffer = Shift(c, v, route, node, at, start, partners);
         if (buffer is null) return null;
         var s = c.Shifts[v];
         var prev = at > 0 ? route[at - 1].Node.Place : s.StartPlace;
@@ -387,18 +488,35 @@ internal static class InsertionBuilder
         var newLast = buffer[route.Count];
         var newBack = newLast.End + c.Matrix.Seconds(newLast.Place, s.EndPlace);
         var oldBack = route.Count == 0 ? 0 : route[^1].End + c.Matrix.Seconds(route[^1].Node.Place, s.EndPlace);
-        long Overtime(int back) => c.Weights.OvertimePerSecond * Math.Max(0, back - s.End);
-        return cost + Overtime(newBack) - (route.Count == 0 ? 0 : Overtime(oldBack));
+        cost += Overtime(c, v, newBack) - (route.Count == 0 ? 0 : Overtime(c, v, oldBack));
+        if (partners is not null)
+            foreach (var (w, j, t) in partners.Moves)
+            {
+                var other = partners.Routes[w];
+                if (j != other.Count - 1) continue;
+                var back = c.Matrix.Seconds(other[j].Node.Place, c.Shifts[w].EndPlace) + other[j].Node.ServiceSeconds;
+                cost += Overtime(c, w, t + back) - Overtime(c, w, other[j].Start + back);
+            }
+        return cost;
     }
+
+    private static long Overtime(RoutingContext c, int v, int back) => c.Weights.OvertimePerSecond * Math.Max(0, back - c.Shifts[v].End);
 
     [ThreadStatic] private static Timed[]? _buffer;
     [ThreadStatic] private static int[]? _earliest, _latest;
 
     private record struct Timed(int Place, int Start, int End, int Load);
 
-    /// <summary>The stops' times with the node inserted and the others moved (in a buffer of this thread), or null (<see cref="Shifted"/>).</summary>
-    private static Timed[]? Shift(RoutingContext c, int v, List<Stop> route, RoutingNode node, int at, int start)
+    /// <summary>
+    /// The stops' times with the node inserted at <paramref name="at"/>, starting at <paramref name="start"/>, the
+    /// stops after it pushed later and those before it pulled earlier just as far as travel needs, each within its
+    /// windows (in a buffer of this thread); a kept team visit moves only with <paramref name="partners"/>, its other
+    /// members moving with it on their routes (<see cref="MovePartners"/>, recorded in its moves). Null when a stop that
+    /// may not move would have to, a window runs out, or a route breaks a rule.
+    /// </summary>
+    private static Timed[]? Shift(RoutingContext c, int v, List<Stop> route, RoutingNode node, int at, int start, Partners? partners)
     {
+        partners?.Moves.Clear();
         var count = route.Count + 1;
         if (_buffer is null || _buffer.Length < count) _buffer = new Timed[Math.Max(count, 2 * (_buffer?.Length ?? 16))];
         var buffer = _buffer;
@@ -415,7 +533,8 @@ internal static class InsertionBuilder
                 var arrive = free + c.Matrix.Seconds(place, stop.Node.Place);
                 if (arrive > t)
                 {
-                    if (!Movable(stop) || NextIn(c.WindowsOf(stop.Node), arrive) is not { } later) return null;
+                    if (NextIn(c.WindowsOf(stop.Node), arrive) is not { } later) return null;
+                    if (!Movable(stop) && !MovePartners(c, partners, v, stop, later)) return null;
                     t = later;
                 }
                 else moving = false;
@@ -437,7 +556,8 @@ internal static class InsertionBuilder
                 var leave = busy - c.Matrix.Seconds(stop.Node.Place, place) - stop.Node.ServiceSeconds;
                 if (leave < t)
                 {
-                    if (!Movable(stop) || PrevIn(c.WindowsOf(stop.Node), leave) is not { } earlier) return null;
+                    if (PrevIn(c.WindowsOf(stop.Node), leave) is not { } earlier) return null;
+                    if (!Movable(stop) && !MovePartners(c, partners, v, stop, earlier)) return null;
                     t = earlier;
                 }
                 else moving = false;
