@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Scheduler.Core.HomeVisits;
 using Scheduler.Optimization.Routing.Penalties;
 
@@ -97,12 +98,23 @@ internal static class InsertionBuilder
         if (Best(c, routes, team, justInTime, shift) is not { } best) return false;
         if (best.Positions is { } positions)
         {
+            // Every member's route as it will be, worked out before any route changes (a team's routes are distinct;
+            // only a visit for one moves other members of kept teams, on routes other than its own).
+            var partners = team.Count == 1 ? PartnersOf(c, routes) : null;
+            var shifted = new List<Stop>[team.Count];
             for (var i = 0; i < team.Count; i++)
             {
-                var v = best.Vehicles[i];
-                if (!ApplyShifted(c, routes, v, team[i], positions[i], best.Start, team.Count == 1 ? PartnersOf(c, routes) : null))
-                    throw new InvalidOperationException("a shifted insertion no longer fits the route it was found on");
+                if (ShiftedRoute(c, best.Vehicles[i], routes[best.Vehicles[i]], team[i], positions[i], best.Start, partners) is not { } route)
+                {
+                    // The same routes gave this place a moment ago: not expected; leave the visit out rather than half in.
+                    Debug.Fail("a shifted insertion no longer fits the route it was found on");
+                    return false;
+                }
+                shifted[i] = route;
             }
+            for (var i = 0; i < team.Count; i++) routes[best.Vehicles[i]] = shifted[i];
+            if (partners is not null)
+                foreach (var (w, j, t) in partners.Moves) routes[w][j] = new Stop(routes[w][j].Node, t);
             return true;
         }
         for (var i = 0; i < team.Count; i++)
@@ -451,14 +463,14 @@ internal static class InsertionBuilder
     /// <summary>
     /// The route with <paramref name="node"/> starting at <paramref name="start"/> at position <paramref name="at"/>,
     /// the stops after it pushed later and those before it pulled earlier just as far as travel needs, each within its
-    /// windows; null when a stop that may not move would have to, a window runs out, or the route breaks a rule.
+    /// windows (<see cref="Shift"/>; the moves of other members of kept teams are left in <paramref name="partners"/>);
+    /// null when a stop that may not move would have to, a window runs out, or a route breaks a rule.
     /// </summary>
-    private static bool ApplyShifted(RoutingContext c, List<List<Stop>> routes, int v, RoutingNode node, int at, int start,
+    private static List<Stop>? ShiftedRoute(RoutingContext c, int v, List<Stop> route, RoutingNode node, int at, int start,
         Partners? partners)
     {
-        var route = routes[v];
         var buffer = Shift(c, v, route, node, at, start, partners);
-        if (buffer is null) return false;
+        if (buffer is null) return null;
         var shifted = new List<Stop>(route.Count + 1);
         for (var i = 0; i <= route.Count; i++)
         {
@@ -466,14 +478,11 @@ internal static class InsertionBuilder
             var stop = route[i < at ? i : i - 1];
             shifted.Add(stop.Start == buffer[i].Start ? stop : new Stop(stop.Node, buffer[i].Start));
         }
-        routes[v] = shifted;
-        if (partners is not null)
-            foreach (var (w, j, t) in partners.Moves) routes[w][j] = new Stop(routes[w][j].Node, t);
-        return true;
+        return shifted;
     }
 
     /// <summary>
-    /// What <see cref="ApplyShifted"/> adds to the objective (travel, overtime, staff use; the overtime of other members'
+    /// What <see cref="ShiftedRoute"/> (with the moves of other members) adds to the objective (travel, overtime, staff use; the overtime of other members'
     /// routes a moved team visit changes), or null where it gives no plan.
     /// </summary>
     private static long? ShiftedDelta(RoutingContext c, int v, List<Stop> route, RoutingNode node, int at, int start, Partners? partners)
