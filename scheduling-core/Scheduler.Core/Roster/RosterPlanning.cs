@@ -101,6 +101,43 @@ public sealed class RosterPlanning(
 {
     public async Task<Outcome<RosterRun>> PlanAsync(string centreId, PlanRosterRequest request, Caller caller, CancellationToken cancellationToken)
     {
+        var prepared = await PrepareAsync(centreId, request, cancellationToken);
+        if (prepared.Error is { } invalid) return invalid;
+        var (_, date, setting, command, routePlan) = prepared.Value!;
+        var outcome = await planner.PlanAsync(centreId, setting, command, cancellationToken);
+        if (outcome.Error is { } problem) return problem;
+        var result = outcome.Value!;
+        // The same bookings the roster was planned for, at the measured service times: the simulation sees what the plan saw.
+        var waiting = evaluator.Evaluate(result.Demand, result.Bookings, result.Plan, settings.SimulationSeed);
+        var run = new RosterRun(Ids.New($"{date:yyyyMMdd}-", 6), centreId, date, RosterRunStatus.Planned, clock.GetCurrentInstant(), caller.AuditName,
+            command.Level!, routePlan?.Id, command.Routes!, command.Sessions!, result.Plan.Day, result.Plan.Duties, result.Plan.Cover, result.Plan.Shortfall, result.Plan.Score,
+            result.Plan.Statistics, waiting);
+        await rosters.AddAsync(run, cancellationToken);
+        await audit.RecordAsync(centreId, caller, "roster.planned", $"roster/{run.Id}", $"{date:yyyy-MM-dd}, short {run.Shortfall.MissingWindowSlots} window-slots", cancellationToken);
+        return Outcome<RosterRun>.Ok(run);
+    }
+
+    /// <summary>
+    /// What each staff member's time is worth to the hall on <paramref name="date"/> (<see cref="WindowTimeWorth"/>):
+    /// the day rostered as a dispatcher would roster it, but with nobody out on a route and within
+    /// <paramref name="seconds"/>; nothing is written. Step 1 of the joint planning of ADR 0020.
+    /// </summary>
+    public async Task<Outcome<WindowTimeWorth>> WorthOfWindowTimeAsync(string centreId, LocalDate date, double seconds, CancellationToken cancellationToken)
+    {
+        var prepared = await PrepareAsync(centreId, new PlanRosterRequest(date, null, null, null), cancellationToken);
+        if (prepared.Error is { } invalid) return invalid;
+        var (_, _, setting, command, _) = prepared.Value!;
+        setting = setting with { Options = setting.Options with { TimeLimitSeconds = Math.Min(setting.Options.TimeLimitSeconds, seconds) } };
+        var outcome = await planner.PlanAsync(centreId, setting, command with { Routes = [] }, cancellationToken);
+        if (outcome.Error is { } problem) return problem;
+        return Outcome<WindowTimeWorth>.Ok(WindowTimeWorth.Of(outcome.Value!.Plan, outcome.Value.Needed, command.Staff!, setting.Weights));
+    }
+
+    /// <summary>A roster request made whole: the day's hours, staff, sessions, routes of the published home-visit plan and the previous roster.</summary>
+    private sealed record Prepared(CentreSnapshot Centre, LocalDate Date, RosterSetting Setting, RosterCommand Command, PlanRun? RoutePlan);
+
+    private async Task<Outcome<Prepared>> PrepareAsync(string centreId, PlanRosterRequest request, CancellationToken cancellationToken)
+    {
         var centre = await centres.GetAsync(centreId, cancellationToken);
         if (centre is null) return Problem.UnknownCentre(centreId);
         if (request.Date is not { } date) return Problem.Invalid("date", ErrorCodes.Missing, "date is required (yyyy-MM-dd).");
@@ -149,17 +186,7 @@ public sealed class RosterPlanning(
         var asked = acceptedSessions.SelectMany(a => a.Session.CategoryIds.Select(c => new ExtendedDemand(c, a.Session.From, a.Session.To, a.Requests))).ToList();
         var command = new RosterCommand(date, staff, routes, sessions, asked, level,
             previous is null ? null : new PublishedRoster(previous.Run.Duties));
-        var outcome = await planner.PlanAsync(centreId, setting, command, cancellationToken);
-        if (outcome.Error is { } problem) return problem;
-        var result = outcome.Value!;
-        // The same bookings the roster was planned for, at the measured service times: the simulation sees what the plan saw.
-        var waiting = evaluator.Evaluate(result.Demand, result.Bookings, result.Plan, settings.SimulationSeed);
-        var run = new RosterRun(Ids.New($"{date:yyyyMMdd}-", 6), centreId, date, RosterRunStatus.Planned, clock.GetCurrentInstant(), caller.AuditName,
-            level, routePlan?.Id, routes, sessions, result.Plan.Day, result.Plan.Duties, result.Plan.Cover, result.Plan.Shortfall, result.Plan.Score,
-            result.Plan.Statistics, waiting);
-        await rosters.AddAsync(run, cancellationToken);
-        await audit.RecordAsync(centreId, caller, "roster.planned", $"roster/{run.Id}", $"{date:yyyy-MM-dd}, short {run.Shortfall.MissingWindowSlots} window-slots", cancellationToken);
-        return Outcome<RosterRun>.Ok(run);
+        return Outcome<Prepared>.Ok(new Prepared(centre, date, setting, command, routePlan));
     }
 
     /// <summary>The day's rosters, so a dispatcher on any device finds what was planned and published (not only what this browser planned).</summary>

@@ -13,9 +13,9 @@ namespace Scheduler.Optimization.Planning;
 public sealed class DayPlanSolver(ITravelTimeProvider travel, SolverSlots slots) : IDayPlanSolver
 {
     public async Task<DayPlanOutcome> SolveAsync(CentreSnapshot centre, LocalDate date, IReadOnlyList<HomeVisitRequest> requests, HomeVisitShiftRules shifts,
-        HomeVisitPlan? published, Duration timeLimit, CancellationToken cancellationToken)
+        HomeVisitPlan? published, Duration timeLimit, CancellationToken cancellationToken, IReadOnlyDictionary<string, long>? useCost = null)
     {
-        var request = DayPlanner.BuildRequest(centre.Profile, centre.Calendar.Zone, date, requests, shifts, published);
+        var request = DayPlanner.BuildRequest(centre.Profile, centre.Calendar.Zone, date, requests, shifts, published, useCost);
         var result = await slots.RunAsync(() => DayPlanner.SolveAsync(request, travel, timeLimit, cancellationToken), cancellationToken);
         return new DayPlanOutcome(result.Publishable, result.Plan,
             result.Publishable ? null : $"{result.Status}: {string.Join("; ", result.Problems.Take(5))}",

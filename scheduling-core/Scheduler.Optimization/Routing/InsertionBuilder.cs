@@ -102,7 +102,7 @@ internal static class InsertionBuilder
         if (route.Count == 0) return 0;
         long Travel(int a, int b) => TravelPenalty.Cost(c.Matrix.Seconds(a, b), c.Matrix.Metres(a, b), c.Weights);
         var at = c.Nodes.All[c.Nodes.Starts[v]].Place;
-        long cost = StaffUsePenalty.Cost(route.Count, c.Weights);
+        long cost = StaffUsePenalty.Cost(route.Count, c.Request.Staff[v], c.Weights);
         foreach (var s in route)
         {
             cost += Travel(at, s.Node.Place);
@@ -255,7 +255,7 @@ internal static class InsertionBuilder
         if (!Feasible(c, v, route, at, node, start)) return null;
         long Travel(int a, int b) => TravelPenalty.Cost(c.Matrix.Seconds(a, b), c.Matrix.Metres(a, b), c.Weights);
         var cost = Travel(prev, node.Place) + Travel(node.Place, next) - Travel(prev, next);
-        if (route.Count == 0) cost += StaffUsePenalty.Cost(1, c.Weights);
+        if (route.Count == 0) cost += StaffUsePenalty.Cost(1, c.Request.Staff[v], c.Weights);
         var oldBack = route.Count == 0 ? 0 : route[^1].End + c.Matrix.Seconds(route[^1].Node.Place, endPlace);
         var last = at == route.Count ? node.Place : route[^1].Node.Place;
         var lastEnd = at == route.Count ? start + node.ServiceSeconds : route[^1].End;

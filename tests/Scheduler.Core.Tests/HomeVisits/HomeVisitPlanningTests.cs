@@ -131,6 +131,43 @@ public sealed class HomeVisitPlanningTests
     }
 
     [Fact]
+    public async Task The_solver_is_told_what_the_hall_prices_each_staff_members_time_at_and_the_run_says_so()
+    {
+        var published = _w.Run("published", Monday, PlanRunStatus.Published, Plan(Monday, "hv-a", "hv-b"));
+        _w.Stored("hv-a", Monday, HomeVisitStatus.Approved);
+        var run = await RequestedAsync(Monday);
+        var prices = new Dictionary<string, long> { ["s01"] = 4_200, ["s02"] = 0 };
+        _w.Pricing.Answer = _ => new StaffTimePrices(prices, "staff time priced by the hall: 2 staff, 0 to 4,200 (median 4,200)");
+
+        var solved = await SolveAsync(run);
+
+        Assert.Equal((Monday, published.Plan), Assert.Single(_w.Pricing.Calls));
+        Assert.Same(prices, Assert.Single(_w.Solver.UseCosts));
+        Assert.Equal("searched 2 s; staff time priced by the hall: 2 staff, 0 to 4,200 (median 4,200)", solved!.Search);
+    }
+
+    [Fact]
+    public async Task A_day_the_hall_cannot_price_is_planned_unpriced_and_the_run_says_why()
+    {
+        _w.Stored("hv-a", Monday, HomeVisitStatus.Approved);
+        var run = await RequestedAsync(Monday);
+        _w.Pricing.Answer = _ => throw new InvalidOperationException("no roster");
+
+        var solved = await SolveAsync(run);
+
+        Assert.Equal(PlanRunStatus.Solved, solved!.Status);
+        Assert.Empty(Assert.Single(_w.Solver.UseCosts)!);
+        Assert.Equal("searched 2 s; staff time not priced by the hall (InvalidOperationException: no roster)", solved.Search);
+
+        // A centre that does not price: the solver is told nothing, and the run says nothing of it.
+        var second = await RequestedAsync(Monday);
+        _w.Pricing.Answer = _ => null;
+        var unpriced = await SolveAsync(second);
+        Assert.Null(_w.Solver.UseCosts[1]);
+        Assert.Equal("searched 2 s", unpriced!.Search);
+    }
+
+    [Fact]
     public async Task A_plan_the_checker_refused_is_stored_as_failed_with_why_and_how_the_search_went()
     {
         var run = await RequestedAsync(Monday);

@@ -27,7 +27,7 @@ public sealed class PlanningWorld
                 ["home-visit-resident"] = new(3, Duration.FromDays(1)),
             }), Clock),
             new Scheduler.Core.Privacy.Pseudonyms(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
-        Planning = new HomeVisitPlanning(Runs, Queue, Solver, Requests, centres, notifications, audit, Clock, new PlanningSettings(Duration.FromSeconds(2)));
+        Planning = new HomeVisitPlanning(Runs, Queue, Solver, Requests, centres, notifications, audit, Clock, new PlanningSettings(Duration.FromSeconds(2)), Pricing);
         Decisions = new HomeVisitDecisions(Requests, Planning);
         Schedules = new StaffScheduleQuery(Runs, Requests);
     }
@@ -36,6 +36,7 @@ public sealed class PlanningWorld
     public InMemoryPlanRunStore Runs { get; } = new();
     public RecordingPlanQueue Queue { get; } = new();
     public StubSolver Solver { get; } = new();
+    public StubPricing Pricing { get; } = new();
     public InMemoryHomeVisitStore RequestStore { get; } = new();
     public RecordingSms Sms { get; } = new();
     public InMemoryAuditLog Audit { get; } = new();
@@ -72,5 +73,19 @@ public sealed class PlanningWorld
         var run = new PlanRun(id, TestCentre.Id, date, status, TestCentre.Now, "staff:dispatch", null, null, plan, [], null, null);
         Runs.Put(run);
         return run;
+    }
+}
+
+/// <summary>Prices staff time as the test says (null by default: the centre does not price), and remembers the days asked.</summary>
+public sealed class StubPricing : IStaffTimePricing
+{
+    public Func<LocalDate, StaffTimePrices?> Answer { get; set; } = _ => null;
+
+    public List<(LocalDate Date, HomeVisitPlan? Published)> Calls { get; } = [];
+
+    public Task<StaffTimePrices?> PriceAsync(CentreSnapshot centre, LocalDate date, HomeVisitShiftRules shifts, HomeVisitPlan? published, CancellationToken cancellationToken)
+    {
+        Calls.Add((date, published));
+        return Task.FromResult(Answer(date));
     }
 }

@@ -18,7 +18,7 @@ public sealed record PlanningSettings(Duration TimeLimit);
 /// </summary>
 public sealed class HomeVisitPlanning(
     IPlanRunStore runs, IPlanQueue queue, IDayPlanSolver solver, HomeVisitService requests, ICentreDirectory centres, Notifications.HomeVisitNotifications notifications,
-    AuditTrail audit, IClock clock, PlanningSettings settings)
+    AuditTrail audit, IClock clock, PlanningSettings settings, IStaffTimePricing? pricing = null)
 {
     /// <summary>A queued run whose message may have been lost (the process stopped between the run and its message) after this long.</summary>
     public static readonly Duration LostMessageAfter = Duration.FromMinutes(15);
@@ -102,14 +102,16 @@ public sealed class HomeVisitPlanning(
             var centre = await centres.GetAsync(message.CentreId, cancellationToken) ?? throw new InvalidDataException("The centre has no profile.");
             var approved = await requests.ListForDateAsync(message.CentreId, solving.Date, cancellationToken);
             var published = (await runs.PublishedAsync(message.CentreId, solving.Date, cancellationToken))?.Run.Plan;
-            var result = await solver.SolveAsync(centre, solving.Date, approved, requests.Shifts, published, settings.TimeLimit, cancellationToken);
+            var prices = await PriceAsync(centre, solving.Date, published, cancellationToken);
+            var result = await solver.SolveAsync(centre, solving.Date, approved, requests.Shifts, published, settings.TimeLimit, cancellationToken, prices?.UseCost);
             var now = clock.GetCurrentInstant();
             var seconds = (now - started).TotalSeconds;
+            var search = prices is null ? result.Search : string.Join("; ", new[] { result.Search, prices.Summary }.Where(x => !string.IsNullOrEmpty(x)));
             finished = result.Publishable
-                ? solving with { Status = PlanRunStatus.Solved, Plan = result.Plan, FinishedAt = now, SolveSeconds = seconds, FirstSolutionSeconds = result.FirstSolutionSeconds, Search = result.Search,
+                ? solving with { Status = PlanRunStatus.Solved, Plan = result.Plan, FinishedAt = now, SolveSeconds = seconds, FirstSolutionSeconds = result.FirstSolutionSeconds, Search = search,
                     SearchDetails = result.SearchDetails }
                 : solving with { Status = PlanRunStatus.Failed, FinishedAt = now, SolveSeconds = seconds, Plan = result.Plan, Failure = result.Failure,
-                    Violations = result.Violations, Search = result.Search, SearchDetails = result.SearchDetails };
+                    Violations = result.Violations, Search = search, SearchDetails = result.SearchDetails };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -118,6 +120,23 @@ public sealed class HomeVisitPlanning(
         var current = await runs.GetAsync(message.CentreId, message.PlanId, cancellationToken);
         // Another consumer of a redelivered message may have finished the run meanwhile: its result stands.
         return current is not null && current.Run.Status == PlanRunStatus.Solving && await runs.ReplaceAsync(finished, current.ETag, cancellationToken) ? finished : null;
+    }
+
+    /// <summary>
+    /// What sending each staff member out costs the hall (ADR 0020), or null when the centre does not price staff time;
+    /// a day that could not be priced is planned unpriced, and the run says why.
+    /// </summary>
+    private async Task<StaffTimePrices?> PriceAsync(CentreSnapshot centre, LocalDate date, HomeVisitPlan? published, CancellationToken cancellationToken)
+    {
+        if (pricing is null) return null;
+        try
+        {
+            return await pricing.PriceAsync(centre, date, requests.Shifts, published, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new StaffTimePrices(new Dictionary<string, long>(), $"staff time not priced by the hall ({e.GetType().Name}: {e.Message})");
+        }
     }
 
     public async Task<Outcome<PlanRun>> PublishAsync(string centreId, string planId, Caller caller, CancellationToken cancellationToken)

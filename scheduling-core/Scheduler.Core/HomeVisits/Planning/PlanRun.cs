@@ -77,9 +77,28 @@ public interface IPlanQueue
 public sealed record DayPlanOutcome(bool Publishable, HomeVisitPlan? Plan, string? Failure, IReadOnlyList<string> Violations, double? FirstSolutionSeconds, string? Search,
     PlanSearch? SearchDetails = null);
 
-/// <summary>Plans a day of home visits around the visits already published for it.</summary>
+/// <summary>
+/// Plans a day of home visits around the visits already published for it. <paramref name="useCost"/> (see
+/// <see cref="StaffTimePrices"/>) is what sending each staff member out costs; a staff member not in it costs nothing.
+/// </summary>
 public interface IDayPlanSolver
 {
     Task<DayPlanOutcome> SolveAsync(Booking.CentreSnapshot centre, LocalDate date, IReadOnlyList<Requests.HomeVisitRequest> requests,
-        Requests.HomeVisitShiftRules shifts, HomeVisitPlan? published, Duration timeLimit, CancellationToken cancellationToken);
+        Requests.HomeVisitShiftRules shifts, HomeVisitPlan? published, Duration timeLimit, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, long>? useCost = null);
+}
+
+/// <summary>
+/// What sending each home-visit staff member out costs on a day, in the route planner's units (seconds of travel):
+/// the hall's worth of their window time (ADR 0020). <see cref="Summary"/> says so in a line for the dispatcher, or
+/// why the day was not priced.
+/// </summary>
+public sealed record StaffTimePrices(IReadOnlyDictionary<string, long> UseCost, string Summary);
+
+/// <summary>Prices the time of staff who also sit at the windows, for the route planner (step 1 of ADR 0020).</summary>
+public interface IStaffTimePricing
+{
+    /// <summary>The day's prices; null when nobody who goes out also sits at a window, or the centre does not price.</summary>
+    Task<StaffTimePrices?> PriceAsync(Booking.CentreSnapshot centre, LocalDate date, Requests.HomeVisitShiftRules shifts, HomeVisitPlan? published,
+        CancellationToken cancellationToken);
 }

@@ -1,0 +1,72 @@
+using NodaTime;
+using Scheduler.Core.Roster;
+using Xunit;
+
+namespace Scheduler.Core.Tests.Roster;
+
+/// <summary>What a staff member's time at the windows is worth to the hall, slot by slot (ADR 0020, step 1).</summary>
+public sealed class WindowTimeWorthTests
+{
+    private static readonly RosterWeights W = new();
+    private static readonly RosterDay Day = new(new LocalDate(2026, 12, 7), new LocalTime(9, 0), 15, 4);
+
+    /// <summary>One category "a" of three windows, 15-minute service: two windows needed in the first slot, one in the others.</summary>
+    private static WindowsNeeded Needed() => new(Day, [new RosterCategory("a", 3, 15)],
+        new Dictionary<string, int[]> { ["a"] = [2, 1, 1, 1] },
+        new Dictionary<string, double[]> { ["a"] = [1.6, 0.7, 0.7, 0.7] },
+        new Dictionary<string, double> { ["a"] = 15 });
+
+    private static RosterPlan Plan(Dictionary<string, IReadOnlyList<Duty>> duties) =>
+        new(Day, duties, [], new ShortfallReport([], 0, 0), new RosterScore(0, 0, 0, 0, 0), new RosterSolveStatistics(RosterStatus.Optimal, 0, 0, 0, 0, ""));
+
+    private static readonly IReadOnlyList<RosterStaff> Staff =
+    [
+        new("ann", ["a"], [new ShiftSpan(new LocalTime(9, 0), new LocalTime(10, 0))]),
+        new("bo", ["b"], [new ShiftSpan(new LocalTime(9, 0), new LocalTime(10, 0))]),
+        new("cy", ["a"], [new ShiftSpan(new LocalTime(9, 0), new LocalTime(10, 0))]),
+        new("di", ["a"], [new ShiftSpan(new LocalTime(9, 0), new LocalTime(10, 0))]),
+    ];
+
+    [Fact]
+    public void A_seat_is_worth_the_last_needed_window_it_makes_up_and_nothing_beyond_need_or_with_a_colleague_spare()
+    {
+        var needed = Needed();
+        var steps0 = needed.WindowWorth("a", 0, W);
+        var steps1 = needed.WindowWorth("a", 1, W);
+        Assert.Equal(2, steps0.Length);
+        Assert.True(steps0[0] >= steps0[1] && steps0[1] >= W.MinPerMissingWindow);
+
+        var worth = WindowTimeWorth.Of(Plan(new()
+        {
+            // Slot 0: ann and cy make up the two windows needed. Slot 1: ann alone, bo (skilled for b only) in the back
+            // office. Slot 2: ann and cy where one is needed. Slot 3: ann at the window, di (skilled for a) in the back office.
+            ["ann"] = [Duty.At("a"), Duty.At("a"), Duty.At("a"), Duty.At("a")],
+            ["bo"] = [Duty.Break, Duty.BackOffice, Duty.Break, Duty.Break],
+            ["cy"] = [Duty.At("a"), Duty.Break, Duty.At("a"), Duty.Break],
+            ["di"] = [Duty.Off, Duty.Off, Duty.Off, Duty.BackOffice],
+        }), needed, Staff, W);
+
+        Assert.Equal([steps0[1], steps1[0], 0, 0], worth.PerStaff["ann"]);
+        Assert.Equal([steps0[1], 0, 0, 0], worth.PerStaff["cy"]);
+        Assert.Equal([0L, 0, 0, 0], worth.PerStaff["bo"]);
+        Assert.Equal([0L, 0, 0, 0], worth.PerStaff["di"]);
+    }
+
+    [Fact]
+    public void A_route_costs_the_worth_of_the_slots_it_overlaps_in_proportion()
+    {
+        var worth = new WindowTimeWorth(Day, new Dictionary<string, long[]> { ["ann"] = [400, 100, 0, 40] });
+        Assert.Equal(500, worth.Over("ann", new LocalTime(9, 0), new LocalTime(9, 30)), 6);
+        // Half of slot 0 and a third of slot 1.
+        Assert.Equal(200 + 100 / 3.0, worth.Over("ann", new LocalTime(9, 7, 30), new LocalTime(9, 20)), 6);
+        // Past closing counts nothing; before opening nothing either.
+        Assert.Equal(40, worth.Over("ann", new LocalTime(9, 45), new LocalTime(11, 0)), 6);
+        Assert.Equal(400, worth.Over("ann", new LocalTime(8, 0), new LocalTime(9, 15)), 6);
+        Assert.Equal(0, worth.Over("nobody", new LocalTime(9, 0), new LocalTime(10, 0)));
+        Assert.Equal(0, worth.Over("ann", new LocalTime(9, 30), new LocalTime(9, 0)));
+        // Not yet known when a 30-minute route leaves: the hour's mean worth a minute (540 / 60) times 30.
+        Assert.Equal(270, worth.Typical("ann", new LocalTime(9, 0), new LocalTime(10, 0), Duration.FromMinutes(30)), 6);
+        // A route longer than the span counts the span once.
+        Assert.Equal(540, worth.Typical("ann", new LocalTime(9, 0), new LocalTime(10, 0), Duration.FromHours(3)), 6);
+    }
+}
