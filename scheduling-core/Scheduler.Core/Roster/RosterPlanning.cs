@@ -285,12 +285,15 @@ public sealed class RosterPlanning(
         return (opens, opens.PlusMinutes((long)Math.Ceiling(minutes) * settings.SlotMinutes));
     }
 
-    /// <summary>The routes of the published home-visit plan as fixed duties of staff on the roster: out from departure to return, kept whole.</summary>
+    /// <summary>
+    /// The routes of the published home-visit plan as fixed duties of staff on the roster: out from departure to
+    /// return, kept whole, with the lunch break the route planner placed on the route (the roster then gives none).
+    /// </summary>
     public static IReadOnlyList<RouteDuty> Routes(PlanRun? published, IReadOnlyList<RosterStaff> staff)
     {
         if (published?.Plan is not { } plan) return [];
         var onRoster = staff.Select(s => s.Id).ToHashSet();
         return plan.Routes.Where(r => onRoster.Contains(r.StaffId) && r.Stops.Count > 0 && r.Departure < r.Return)
-            .Select(r => new RouteDuty($"{published.Id}/{r.StaffId}", r.StaffId, r.Departure, r.Return)).ToList();
+            .Select(r => new RouteDuty($"{published.Id}/{r.StaffId}", r.StaffId, r.Departure, r.Return, BreakOnRoute: r.Break is not null)).ToList();
     }
 }

@@ -29,8 +29,12 @@ public static class RosterSlots
         return r;
     }
 
-    /// <summary>Whether the staff member must take a break: available more than the rules' threshold.</summary>
-    public static bool NeedsBreak(bool[] available, RosterRules rules) => available.Count(x => x) > rules.BreakAfterSlots;
+    /// <summary>
+    /// Whether the roster must give the staff member a break: available more than the rules' threshold, and not
+    /// taking their break on a route (the route planner placed it there).
+    /// </summary>
+    public static bool NeedsBreak(bool[] available, RosterRules rules, string staffId, IEnumerable<RouteDuty> routes) =>
+        available.Count(x => x) > rules.BreakAfterSlots && !routes.Any(r => r.StaffId == staffId && r.BreakOnRoute);
 
     /// <summary>The slots a whole break may start at: inside the break period, available and not on a route throughout.</summary>
     public static IReadOnlyList<int> BreakStarts(RosterDay day, bool[] available, string?[] onRoute, RosterRules rules)

@@ -53,6 +53,29 @@ public sealed class WindowTimeWorthTests
     }
 
     [Fact]
+    public void Time_out_on_a_route_is_worth_the_next_window_needed_that_the_staff_member_could_sit_at()
+    {
+        var needed = Needed();
+        var steps0 = needed.WindowWorth("a", 0, W);
+        var steps1 = needed.WindowWorth("a", 1, W);
+        var worth = WindowTimeWorth.Of(Plan(new()
+        {
+            // Slot 0: cy at a, ann out (a second window is needed: she is worth it). Slot 1: cy at a, the one window
+            // needed is staffed: ann out is worth nothing. Slot 2: nobody at a, ann out: the first window. Slot 3: ann
+            // out, di (skilled for a) in the back office could sit there: nothing.
+            ["ann"] = [Duty.On("r1"), Duty.On("r1"), Duty.On("r1"), Duty.On("r1")],
+            ["bo"] = [Duty.On("r2"), Duty.On("r2"), Duty.On("r2"), Duty.On("r2")],
+            ["cy"] = [Duty.At("a"), Duty.At("a"), Duty.Break, Duty.Break],
+            ["di"] = [Duty.Off, Duty.Off, Duty.Off, Duty.BackOffice],
+        }), needed, Staff, W);
+
+        Assert.Equal([steps0[1], 0, steps1[0], 0], worth.PerStaff["ann"]);
+        // bo is skilled for b only, which the hall does not need.
+        Assert.Equal([0L, 0, 0, 0], worth.PerStaff["bo"]);
+        Assert.Equal([steps0[0], steps1[0], 0, 0], worth.PerStaff["cy"]);
+    }
+
+    [Fact]
     public void A_route_costs_the_worth_of_the_slots_it_overlaps_in_proportion()
     {
         var worth = new WindowTimeWorth(Day, new Dictionary<string, long[]> { ["ann"] = [400, 100, 0, 40] });
