@@ -100,7 +100,7 @@ public sealed class JointCommand : IBenchCommand
                 {
                     var priced = homeVisits with { Staff = homeVisits.Staff.Select(s => s with { UseCost = prices.GetValueOrDefault(s.StaffId) }).ToList() };
                     var result = new HomeVisitRoutePlanner(routeOptions).Solve(priced, matrix);
-                    Console.WriteLine($"{date:yyyy-MM-dd} round {round}     {HallStaffTimePricing.Summary(prices)}: {string.Join(" ", prices.Select(p => $"{p.Key} {p.Value:N0}"))}");
+                    Console.WriteLine($"{date:yyyy-MM-dd} round {round}     {HallJointPlanning.Prices(prices)}: {string.Join(" ", prices.Select(p => $"{p.Key} {p.Value:N0}"))}");
                     return Task.FromResult(new RoutesRound<RoutePlanResult>(result, Duties(result), result.Score!.Travel + result.Score.Overtime + result.Score.Dropped));
                 },
                 duties => Task.FromResult<RosterPlan?>(Roster(duties)));

@@ -10,14 +10,21 @@ public sealed class PlanningOptions
     public int TimeLimitSeconds { get; set; } = 20;
 
     /// <summary>
-    /// Whether a plan run prices each staff member's time by what the hall needs of them that day, so staff the
-    /// windows need most stay in (ADR 0020): the day is rostered with nobody out first, within <see cref="PricingRosterSeconds"/>.
+    /// Whether a plan run plans the routes together with the hall's roster (ADR 0020): staff who also sit at windows
+    /// are priced by what the windows need of them that day, so those the hall needs most stay in.
     /// </summary>
     public bool PriceStaffTimeByHall { get; set; } = true;
 
-    /// <summary>How long the roster solved to price staff time may search, in seconds (it runs before the routes' search).</summary>
+    /// <summary>How long each roster the joint planning solves may search, in seconds (one with nobody out, one around each round's routes).</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 60)]
     public int PricingRosterSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Priced rounds after the unpriced one: each plans the routes with the prices the roster around the last round's
+    /// routes gives; <see cref="TimeLimitSeconds"/> is shared evenly between the rounds' route searches.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 5)]
+    public int JointRounds { get; set; } = 3;
 
     /// <summary>How long a route is taken to keep a staff member out when they have none in the published plan yet, in minutes.</summary>
     [System.ComponentModel.DataAnnotations.Range(30, 720)]

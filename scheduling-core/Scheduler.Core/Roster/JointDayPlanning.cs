@@ -2,8 +2,11 @@ using NodaTime;
 
 namespace Scheduler.Core.Roster;
 
-/// <summary>The routes of one round, as the joint loop sees them: who is out when, and what the routes cost without the staff's prices.</summary>
-public sealed record RoutesRound<TRoutes>(TRoutes Routes, IReadOnlyList<RouteDuty> Duties, long Cost);
+/// <summary>
+/// The routes of one round, as the joint loop sees them: who is out when (null when the round found no plan to
+/// keep), and what the routes cost without the staff's prices.
+/// </summary>
+public sealed record RoutesRound<TRoutes>(TRoutes Routes, IReadOnlyList<RouteDuty>? Duties, long Cost);
 
 /// <summary>
 /// One round of the joint loop: the prices the routes were planned with, the routes, the roster planned around them
@@ -16,8 +19,9 @@ public sealed record JointRound<TRoutes>(int Round, IReadOnlyDictionary<string, 
 /// Plans a day's home-visit routes and its roster together (ADR 0020): the hall prices each staff member's time, the
 /// routes are planned with those prices, the roster is planned around the routes, and the prices are read again
 /// from that roster (what each staff member out would save if back, what each at a window would cost if out) for
-/// the next round. Stops after <c>rounds</c> rounds or when a round sends the same staff out at the same times as
-/// the one before; the best round (lowest total) is the plan.
+/// the next round. Round 0 plans the routes unpriced (as planning routes first would), so the result is never worse
+/// than that by the joint objective; then up to <c>rounds</c> priced rounds, stopping early when a round sends the
+/// same staff out at the same times as the one before. The best round (lowest total) is the plan.
 /// </summary>
 public sealed class JointDayPlanning(StaffTimePricingSettings settings)
 {
@@ -32,16 +36,25 @@ public sealed class JointDayPlanning(StaffTimePricingSettings settings)
         Func<IReadOnlyList<RouteDuty>, Task<RosterPlan?>> roster)
     {
         var result = new List<JointRound<TRoutes>>();
-        var prices = Prices(WindowTimeWorth.Of(alone, needed, staff, weights), shifts, []);
-        for (var round = 1; round <= Math.Max(1, rounds); round++)
+        async Task<JointRound<TRoutes>> Play(IReadOnlyDictionary<string, long> prices, int round)
         {
             var routes = await planRoutes(prices, round);
-            var planned = await roster(routes.Duties);
+            var planned = routes.Duties is null ? null : await roster(routes.Duties);
             var total = planned is null ? double.PositiveInfinity : routes.Cost + planned.Score.Total * settings.RouteUnitsPerRosterUnit;
-            result.Add(new JointRound<TRoutes>(round, prices, routes, planned, total));
+            var played = new JointRound<TRoutes>(round, prices, routes, planned, total);
+            result.Add(played);
+            return played;
+        }
+
+        // Round 0: the routes as if staff time were free, so the joint plan is never worse than planning routes first.
+        await Play(shifts.Keys.ToDictionary(id => id, _ => 0L, StringComparer.Ordinal), 0);
+        var prices = Prices(WindowTimeWorth.Of(alone, needed, staff, weights), shifts, []);
+        for (var round = 1; round <= rounds; round++)
+        {
+            var (_, _, routes, planned, _) = await Play(prices, round);
             if (planned is null || round == rounds) break;
-            if (result.Count > 1 && SameOuts(result[^2].Routes.Duties, routes.Duties)) break;
-            var again = Prices(WindowTimeWorth.Of(planned, needed, staff, weights), shifts, routes.Duties);
+            if (result.Count > 2 && SameOuts(result[^2].Routes.Duties, routes.Duties)) break;
+            var again = Prices(WindowTimeWorth.Of(planned, needed, staff, weights), shifts, routes.Duties!);
             // Halfway between the old and the new prices: a staff member priced out of the routes in one round is not
             // priced back in at once, so the rounds settle rather than swap the same staff in and out.
             prices = prices.ToDictionary(p => p.Key, p => (p.Value + again.GetValueOrDefault(p.Key)) / 2, StringComparer.Ordinal);
@@ -69,6 +82,6 @@ public sealed class JointDayPlanning(StaffTimePricingSettings settings)
         return prices;
     }
 
-    private static bool SameOuts(IReadOnlyList<RouteDuty> a, IReadOnlyList<RouteDuty> b) =>
-        a.Select(d => (d.StaffId, d.Leaves, d.Returns)).Order().SequenceEqual(b.Select(d => (d.StaffId, d.Leaves, d.Returns)).Order());
+    private static bool SameOuts(IReadOnlyList<RouteDuty>? a, IReadOnlyList<RouteDuty>? b) =>
+        a is not null && b is not null && a.Select(d => (d.StaffId, d.Leaves, d.Returns)).Order().SequenceEqual(b.Select(d => (d.StaffId, d.Leaves, d.Returns)).Order());
 }

@@ -2,6 +2,7 @@ using NodaTime;
 using Scheduler.Core.Auditing;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Calendar;
+using Scheduler.Core.HomeVisits;
 using Scheduler.Core.HomeVisits.Planning;
 using Scheduler.Core.Identity;
 using Scheduler.Core.Results;
@@ -86,6 +87,14 @@ public sealed record RosterPlanningSettings(int SlotMinutes, RosterRules Rules, 
 /// <summary>A staff member's availability for the day as a dispatcher gives it (overrides the centre's staff list).</summary>
 public sealed record RosterStaffInput(string? Id, IReadOnlyList<string>? CategoryIds, IReadOnlyList<ShiftSpan>? Shifts);
 
+/// <summary>
+/// A day's hall for the joint planning of routes and roster: the roster with nobody out (<see cref="Alone"/>), what
+/// it was planned against, and <see cref="RosterAround"/>, which rosters the day around given routes (null when no
+/// roster keeps the hard rules).
+/// </summary>
+public sealed record HallDay(RosterPlan Alone, WindowsNeeded Needed, IReadOnlyList<RosterStaff> Staff, RosterWeights Weights,
+    Func<IReadOnlyList<RouteDuty>, CancellationToken, Task<RosterPlan?>> RosterAround);
+
 /// <summary>A dispatcher's request to roster a day: the date, optionally the service level, the staff and extra sessions.</summary>
 public sealed record PlanRosterRequest(LocalDate? Date, ServiceLevel? ServiceLevel, IReadOnlyList<RosterStaffInput>? Staff, IReadOnlyList<OpenSession>? Sessions);
 
@@ -118,19 +127,21 @@ public sealed class RosterPlanning(
     }
 
     /// <summary>
-    /// What each staff member's time is worth to the hall on <paramref name="date"/> (<see cref="WindowTimeWorth"/>):
-    /// the day rostered as a dispatcher would roster it, but with nobody out on a route and within
-    /// <paramref name="seconds"/>; nothing is written. Step 1 of the joint planning of ADR 0020.
+    /// The day's hall as the joint planning of routes and roster needs it (ADR 0020): the day rostered as a dispatcher
+    /// would roster it but with nobody out on a route, the windows needed, the staff, and a way to roster the day around
+    /// given routes; each roster within <paramref name="seconds"/>, nothing written.
     /// </summary>
-    public async Task<Outcome<WindowTimeWorth>> WorthOfWindowTimeAsync(string centreId, LocalDate date, double seconds, CancellationToken cancellationToken)
+    public async Task<Outcome<HallDay>> HallDayAsync(string centreId, LocalDate date, double seconds, CancellationToken cancellationToken)
     {
         var prepared = await PrepareAsync(centreId, new PlanRosterRequest(date, null, null, null), cancellationToken);
         if (prepared.Error is { } invalid) return invalid;
         var (_, _, setting, command, _) = prepared.Value!;
         setting = setting with { Options = setting.Options with { TimeLimitSeconds = Math.Min(setting.Options.TimeLimitSeconds, seconds) } };
-        var outcome = await planner.PlanAsync(centreId, setting, command with { Routes = [] }, cancellationToken);
-        if (outcome.Error is { } problem) return problem;
-        return Outcome<WindowTimeWorth>.Ok(WindowTimeWorth.Of(outcome.Value!.Plan, outcome.Value.Needed, command.Staff!, setting.Weights));
+        var alone = await planner.PlanAsync(centreId, setting, command with { Routes = [] }, cancellationToken);
+        if (alone.Error is { } problem) return problem;
+        async Task<RosterPlan?> Around(IReadOnlyList<RouteDuty> routes, CancellationToken ct) =>
+            (await planner.PlanAsync(centreId, setting, command with { Routes = routes }, ct)).Value?.Plan;
+        return Outcome<HallDay>.Ok(new HallDay(alone.Value!.Plan, alone.Value.Needed, command.Staff!, setting.Weights, Around));
     }
 
     /// <summary>A roster request made whole: the day's hours, staff, sessions, routes of the published home-visit plan and the previous roster.</summary>
@@ -289,11 +300,11 @@ public sealed class RosterPlanning(
     /// The routes of the published home-visit plan as fixed duties of staff on the roster: out from departure to
     /// return, kept whole, with the lunch break the route planner placed on the route (the roster then gives none).
     /// </summary>
-    public static IReadOnlyList<RouteDuty> Routes(PlanRun? published, IReadOnlyList<RosterStaff> staff)
-    {
-        if (published?.Plan is not { } plan) return [];
-        var onRoster = staff.Select(s => s.Id).ToHashSet();
-        return plan.Routes.Where(r => onRoster.Contains(r.StaffId) && r.Stops.Count > 0 && r.Departure < r.Return)
-            .Select(r => new RouteDuty($"{published.Id}/{r.StaffId}", r.StaffId, r.Departure, r.Return, BreakOnRoute: r.Break is not null)).ToList();
-    }
+    public static IReadOnlyList<RouteDuty> Routes(PlanRun? published, IReadOnlyList<RosterStaff> staff) =>
+        published?.Plan is { } plan ? RouteDuties(published.Id, plan, staff.Select(s => s.Id).ToHashSet(StringComparer.Ordinal)) : [];
+
+    /// <summary>The routes of a home-visit plan that take a staff member on the roster out, as their duties (ids <c>{planId}/{staffId}</c>).</summary>
+    public static IReadOnlyList<RouteDuty> RouteDuties(string planId, HomeVisitPlan plan, IReadOnlySet<string> onRoster) =>
+        plan.Routes.Where(r => onRoster.Contains(r.StaffId) && r.Stops.Count > 0 && r.Departure < r.Return)
+            .Select(r => new RouteDuty($"{planId}/{r.StaffId}", r.StaffId, r.Departure, r.Return, BreakOnRoute: r.Break is not null)).ToList();
 }

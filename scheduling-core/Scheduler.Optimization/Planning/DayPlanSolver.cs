@@ -21,6 +21,7 @@ public sealed class DayPlanSolver(ITravelTimeProvider travel, SolverSlots slots)
             result.Publishable ? null : $"{result.Status}: {string.Join("; ", result.Problems.Take(5))}",
             result.Violations.Select(v => v.Message).ToList(), result.Statistics?.FirstSolutionAfter?.TotalSeconds, result.Statistics?.Summary,
             result.Statistics is { } s ? new PlanSearch(s.Ended.ToString(), s.EndReason, s.SolverStatus, s.Search?.ToString(), s.Elapsed.TotalSeconds,
-                s.Improvements, s.Iterations, s.Searches, s.Seed) : null);
+                s.Improvements, s.Iterations, s.Searches, s.Seed) : null,
+            result.Score is { } score ? score.Total - score.StaffUsed : null);
     }
 }

@@ -131,37 +131,41 @@ public sealed class HomeVisitPlanningTests
     }
 
     [Fact]
-    public async Task The_solver_is_told_what_the_hall_prices_each_staff_members_time_at_and_the_run_says_so()
+    public async Task A_day_planned_with_the_hall_is_solved_with_its_prices_and_the_run_says_so()
     {
         var published = _w.Run("published", Monday, PlanRunStatus.Published, Plan(Monday, "hv-a", "hv-b"));
         _w.Stored("hv-a", Monday, HomeVisitStatus.Approved);
         var run = await RequestedAsync(Monday);
         var prices = new Dictionary<string, long> { ["s01"] = 4_200, ["s02"] = 0 };
-        _w.Pricing.Answer = _ => new StaffTimePrices(prices, "staff time priced by the hall: 2 staff, 0 to 4,200 (median 4,200)");
+        _w.Joint.Prices = prices;
+        _w.Joint.Summary = "planned with the hall: priced round 1 of 1 kept";
 
         var solved = await SolveAsync(run);
 
-        Assert.Equal((Monday, published.Plan), Assert.Single(_w.Pricing.Calls));
+        // The joint planning gets the whole time limit and shares it between its rounds (the stub: two halves).
+        Assert.Equal((Monday, Duration.FromSeconds(2)), Assert.Single(_w.Joint.Calls));
+        Assert.Equal((Monday, 1, published.Plan, Duration.FromSeconds(1)), Assert.Single(_w.Solver.Calls));
         Assert.Same(prices, Assert.Single(_w.Solver.UseCosts));
-        Assert.Equal("searched 2 s; staff time priced by the hall: 2 staff, 0 to 4,200 (median 4,200)", solved!.Search);
+        Assert.Equal("searched 2 s; planned with the hall: priced round 1 of 1 kept", solved!.Search);
     }
 
     [Fact]
-    public async Task A_day_the_hall_cannot_price_is_planned_unpriced_and_the_run_says_why()
+    public async Task A_day_the_hall_cannot_be_planned_with_is_solved_unpriced_and_the_run_says_why()
     {
         _w.Stored("hv-a", Monday, HomeVisitStatus.Approved);
         var run = await RequestedAsync(Monday);
-        _w.Pricing.Answer = _ => throw new InvalidOperationException("no roster");
+        _w.Joint.Throws = new InvalidOperationException("no roster");
 
         var solved = await SolveAsync(run);
 
         Assert.Equal(PlanRunStatus.Solved, solved!.Status);
-        Assert.Empty(Assert.Single(_w.Solver.UseCosts)!);
-        Assert.Equal("searched 2 s; staff time not priced by the hall (InvalidOperationException: no roster)", solved.Search);
+        Assert.Null(Assert.Single(_w.Solver.UseCosts));
+        Assert.Equal(Duration.FromSeconds(2), _w.Solver.Calls[0].TimeLimit);
+        Assert.Equal("searched 2 s; planned without the hall's roster (InvalidOperationException: no roster)", solved.Search);
 
-        // A centre that does not price: the solver is told nothing, and the run says nothing of it.
+        // A centre that does not plan jointly: one solve, unpriced, and the run says nothing of it.
         var second = await RequestedAsync(Monday);
-        _w.Pricing.Answer = _ => null;
+        _w.Joint.Throws = null;
         var unpriced = await SolveAsync(second);
         Assert.Null(_w.Solver.UseCosts[1]);
         Assert.Equal("searched 2 s", unpriced!.Search);

@@ -27,7 +27,7 @@ public sealed class PlanningWorld
                 ["home-visit-resident"] = new(3, Duration.FromDays(1)),
             }), Clock),
             new Scheduler.Core.Privacy.Pseudonyms(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
-        Planning = new HomeVisitPlanning(Runs, Queue, Solver, Requests, centres, notifications, audit, Clock, new PlanningSettings(Duration.FromSeconds(2)), Pricing);
+        Planning = new HomeVisitPlanning(Runs, Queue, Solver, Requests, centres, notifications, audit, Clock, new PlanningSettings(Duration.FromSeconds(2)), Joint);
         Decisions = new HomeVisitDecisions(Requests, Planning);
         Schedules = new StaffScheduleQuery(Runs, Requests);
     }
@@ -36,7 +36,7 @@ public sealed class PlanningWorld
     public InMemoryPlanRunStore Runs { get; } = new();
     public RecordingPlanQueue Queue { get; } = new();
     public StubSolver Solver { get; } = new();
-    public StubPricing Pricing { get; } = new();
+    public StubJoint Joint { get; } = new();
     public InMemoryHomeVisitStore RequestStore { get; } = new();
     public RecordingSms Sms { get; } = new();
     public InMemoryAuditLog Audit { get; } = new();
@@ -76,16 +76,22 @@ public sealed class PlanningWorld
     }
 }
 
-/// <summary>Prices staff time as the test says (null by default: the centre does not price), and remembers the days asked.</summary>
-public sealed class StubPricing : IStaffTimePricing
+/// <summary>
+/// Plans jointly as the test says: by default the centre does not (null); <see cref="Prices"/> set, one round solved
+/// with them and reported with <see cref="Summary"/>. Remembers the limits it was given.
+/// </summary>
+public sealed class StubJoint : IJointPlanning
 {
-    public Func<LocalDate, StaffTimePrices?> Answer { get; set; } = _ => null;
+    public IReadOnlyDictionary<string, long>? Prices { get; set; }
+    public string Summary { get; set; } = "planned with the hall";
+    public Exception? Throws { get; set; }
+    public List<(LocalDate Date, Duration TimeLimit)> Calls { get; } = [];
 
-    public List<(LocalDate Date, HomeVisitPlan? Published)> Calls { get; } = [];
-
-    public Task<StaffTimePrices?> PriceAsync(CentreSnapshot centre, LocalDate date, HomeVisitShiftRules shifts, HomeVisitPlan? published, CancellationToken cancellationToken)
+    public async Task<JointOutcome?> PlanAsync(CentreSnapshot centre, LocalDate date, HomeVisitShiftRules shifts, Duration timeLimit,
+        Func<IReadOnlyDictionary<string, long>, Duration, Task<DayPlanOutcome>> solve, CancellationToken cancellationToken)
     {
-        Calls.Add((date, published));
-        return Task.FromResult(Answer(date));
+        Calls.Add((date, timeLimit));
+        if (Throws is not null) throw Throws;
+        return Prices is null ? null : new JointOutcome(await solve(Prices, timeLimit / 2), Summary);
     }
 }

@@ -69,10 +69,13 @@ public sealed class WindowTimeWorthTests
             ["di"] = [Duty.Off, Duty.Off, Duty.Off, Duty.BackOffice],
         }), needed, Staff, W);
 
-        Assert.Equal([steps0[1], 0, steps1[0], 0], worth.PerStaff["ann"]);
+        // In slot 2 no window keeps up with the load (0.7 erlangs), nor in slot 3 after it: the one resident a window
+        // serves in slot 2 (15 minutes, 15 each) would wait on through slot 3, 15 more minutes, at 10 a minute.
+        Assert.Equal([steps0[1], 0, steps1[0] + 10 * 15, 0], worth.PerStaff["ann"]);
         // bo is skilled for b only, which the hall does not need.
         Assert.Equal([0L, 0, 0, 0], worth.PerStaff["bo"]);
-        Assert.Equal([steps0[0], steps1[0], 0, 0], worth.PerStaff["cy"]);
+        // Without cy in slot 1 nobody serves a, nor in slots 2 and 3: her resident would wait on 30 minutes more.
+        Assert.Equal([steps0[0], steps1[0] + 10 * 30, 0, 0], worth.PerStaff["cy"]);
     }
 
     [Fact]

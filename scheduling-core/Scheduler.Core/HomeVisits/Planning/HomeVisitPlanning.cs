@@ -18,7 +18,7 @@ public sealed record PlanningSettings(Duration TimeLimit);
 /// </summary>
 public sealed class HomeVisitPlanning(
     IPlanRunStore runs, IPlanQueue queue, IDayPlanSolver solver, HomeVisitService requests, ICentreDirectory centres, Notifications.HomeVisitNotifications notifications,
-    AuditTrail audit, IClock clock, PlanningSettings settings, IStaffTimePricing? pricing = null)
+    AuditTrail audit, IClock clock, PlanningSettings settings, IJointPlanning? joint = null)
 {
     /// <summary>A queued run whose message may have been lost (the process stopped between the run and its message) after this long.</summary>
     public static readonly Duration LostMessageAfter = Duration.FromMinutes(15);
@@ -102,11 +102,11 @@ public sealed class HomeVisitPlanning(
             var centre = await centres.GetAsync(message.CentreId, cancellationToken) ?? throw new InvalidDataException("The centre has no profile.");
             var approved = await requests.ListForDateAsync(message.CentreId, solving.Date, cancellationToken);
             var published = (await runs.PublishedAsync(message.CentreId, solving.Date, cancellationToken))?.Run.Plan;
-            var prices = await PriceAsync(centre, solving.Date, published, cancellationToken);
-            var result = await solver.SolveAsync(centre, solving.Date, approved, requests.Shifts, published, settings.TimeLimit, cancellationToken, prices?.UseCost);
+            var (jointly, note) = await JointlyAsync(centre, solving.Date, approved, published, cancellationToken);
+            var result = jointly ?? await solver.SolveAsync(centre, solving.Date, approved, requests.Shifts, published, settings.TimeLimit, cancellationToken);
             var now = clock.GetCurrentInstant();
             var seconds = (now - started).TotalSeconds;
-            var search = prices is null ? result.Search : string.Join("; ", new[] { result.Search, prices.Summary }.Where(x => !string.IsNullOrEmpty(x)));
+            var search = note is null ? result.Search : string.Join("; ", new[] { result.Search, note }.Where(x => !string.IsNullOrEmpty(x)));
             finished = result.Publishable
                 ? solving with { Status = PlanRunStatus.Solved, Plan = result.Plan, FinishedAt = now, SolveSeconds = seconds, FirstSolutionSeconds = result.FirstSolutionSeconds, Search = search,
                     SearchDetails = result.SearchDetails }
@@ -123,19 +123,22 @@ public sealed class HomeVisitPlanning(
     }
 
     /// <summary>
-    /// What sending each staff member out costs the hall (ADR 0020), or null when the centre does not price staff time;
-    /// a day that could not be priced is planned unpriced, and the run says why.
+    /// The day planned together with the hall's roster (ADR 0020), and the line that says how; (null, null) when the
+    /// centre does not plan jointly. A joint planning that fails leaves the day to the plain solve, and the line says why.
     /// </summary>
-    private async Task<StaffTimePrices?> PriceAsync(CentreSnapshot centre, LocalDate date, HomeVisitPlan? published, CancellationToken cancellationToken)
+    private async Task<(DayPlanOutcome? Outcome, string? Note)> JointlyAsync(CentreSnapshot centre, LocalDate date, IReadOnlyList<HomeVisitRequest> approved,
+        HomeVisitPlan? published, CancellationToken cancellationToken)
     {
-        if (pricing is null) return null;
+        if (joint is null) return (null, null);
         try
         {
-            return await pricing.PriceAsync(centre, date, requests.Shifts, published, cancellationToken);
+            var outcome = await joint.PlanAsync(centre, date, requests.Shifts, settings.TimeLimit,
+                (prices, limit) => solver.SolveAsync(centre, date, approved, requests.Shifts, published, limit, cancellationToken, prices), cancellationToken);
+            return (outcome?.Outcome, outcome?.Summary);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new StaffTimePrices(new Dictionary<string, long>(), $"staff time not priced by the hall ({e.GetType().Name}: {e.Message})");
+            return (null, $"planned without the hall's roster ({e.GetType().Name}: {e.Message})");
         }
     }
 
