@@ -11,7 +11,8 @@ public sealed record RoutesRound<TRoutes>(TRoutes Routes, IReadOnlyList<RouteDut
 /// <summary>
 /// One round of the joint loop: the prices the routes were planned with, the routes, the roster planned around them
 /// (null when none was found), and the round's total in the route planner's units: the routes' cost plus the
-/// roster's objective converted (<see cref="StaffTimePricingSettings.RouteUnitsPerRosterUnit"/>).
+/// roster's objective and the waiting its queues carry from slot to slot (<see cref="CarriedWaiting"/>), converted
+/// (<see cref="StaffTimePricingSettings.RouteUnitsPerRosterUnit"/>).
 /// </summary>
 public sealed record JointRound<TRoutes>(int Round, IReadOnlyDictionary<string, long> Prices, RoutesRound<TRoutes> Routes, RosterPlan? Roster, double Total);
 
@@ -40,7 +41,8 @@ public sealed class JointDayPlanning(StaffTimePricingSettings settings)
         {
             var routes = await planRoutes(prices, round);
             var planned = routes.Duties is null ? null : await roster(routes.Duties);
-            var total = planned is null ? double.PositiveInfinity : routes.Cost + planned.Score.Total * settings.RouteUnitsPerRosterUnit;
+            var total = planned is null ? double.PositiveInfinity
+                : routes.Cost + (planned.Score.Total + CarriedWaiting.Cost(planned, needed, weights)) * settings.RouteUnitsPerRosterUnit;
             var played = new JointRound<TRoutes>(round, prices, routes, planned, total);
             result.Add(played);
             return played;

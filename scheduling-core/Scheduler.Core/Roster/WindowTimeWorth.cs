@@ -15,8 +15,8 @@ namespace Scheduler.Core.Roster;
 /// the back office;</item>
 /// <item>on a break, in the back office or off: 0.</item>
 /// </list>
-/// Where the category's queue cannot keep up, a window-slot is also worth the waiting its residents carry into the
-/// following slots (<see cref="Backlog"/>).
+/// Each is also worth the waiting the category's queue would carry into later slots without them (<see cref="CarriedWaiting"/>),
+/// which the roster's own penalty does not count.
 /// Sending a staff member out on a route costs the hall their worth over the route's span.
 /// </summary>
 public sealed record WindowTimeWorth(RosterDay Day, IReadOnlyDictionary<string, long[]> PerStaff)
@@ -39,11 +39,12 @@ public sealed record WindowTimeWorth(RosterDay Day, IReadOnlyDictionary<string, 
                 if (spare.Contains(category.Id)) continue;
                 var steps = needed.WindowWorth(category.Id, t, weights);
                 // The next window, for one back from a route: only while the hall has a window free for them.
+                // Each with the waiting the queue would carry into later slots less (or more) (CarriedWaiting).
                 next[category.Id] = seated.Count < Math.Min(steps.Length, category.Windows)
-                    ? steps[seated.Count] + Backlog(needed, staffed[category.Id], category.Id, t, seated.Count, weights) : 0;
+                    ? steps[seated.Count] - Carried(needed, staffed[category.Id], category.Id, t, +1, weights) : 0;
                 if (seated.Count == 0) continue;
                 // The last window staffed is the one lost whoever leaves; beyond the windows needed it saves nothing.
-                var lost = seated.Count <= steps.Length ? steps[seated.Count - 1] + Backlog(needed, staffed[category.Id], category.Id, t, seated.Count - 1, weights) : 0;
+                var lost = seated.Count <= steps.Length ? steps[seated.Count - 1] + Carried(needed, staffed[category.Id], category.Id, t, -1, weights) : 0;
                 foreach (var id in seated) worth[id][t] = lost;
             }
             foreach (var (id, duties) in plan.Duties)
@@ -53,22 +54,8 @@ public sealed record WindowTimeWorth(RosterDay Day, IReadOnlyDictionary<string, 
         return new WindowTimeWorth(day, worth);
     }
 
-    /// <summary>
-    /// The waiting a window-slot's residents carry past the slot when, with <paramref name="windows"/> open, the
-    /// category's queue cannot keep up (the windows do not exceed the offered load): each resident the window would have
-    /// served in the slot waits on until the queue keeps up again, taken as the end of the stretch of slots after it
-    /// whose staffed windows do not exceed their load. The roster's own penalty caps a resident's wait within the slot
-    /// and carries nothing over, which makes a category past all hope look cheap to leave.
-    /// </summary>
-    private static long Backlog(WindowsNeeded needed, int[] staffed, string categoryId, int slot, int windows, RosterWeights weights)
-    {
-        var load = needed.Load[categoryId];
-        if (windows > load[slot] || load[slot] <= 1e-9) return 0;
-        var end = slot + 1;
-        while (end < load.Length && staffed[end] <= load[end] && load[end] > 1e-9) end++;
-        var served = needed.Day.SlotMinutes / needed.MeanServiceMinutes[categoryId];
-        return (long)Math.Round(weights.PerWaitingMinute * served * (end - slot - 1) * needed.Day.SlotMinutes);
-    }
+    private static long Carried(WindowsNeeded needed, int[] staffed, string categoryId, int slot, int change, RosterWeights weights) =>
+        (long)Math.Round(weights.PerWaitingMinute * CarriedWaiting.Change(needed, categoryId, staffed, slot, change));
 
     /// <summary>What the staff member's window time from <paramref name="from"/> to <paramref name="to"/> is worth: the slots it overlaps, each in proportion to the overlap.</summary>
     public double Over(string staffId, LocalTime from, LocalTime to)

@@ -46,8 +46,11 @@ public sealed class WindowTimeWorthTests
             ["di"] = [Duty.Off, Duty.Off, Duty.Off, Duty.BackOffice],
         }), needed, Staff, W);
 
-        Assert.Equal([steps0[1], steps1[0], 0, 0], worth.PerStaff["ann"]);
-        Assert.Equal([steps0[1], 0, 0, 0], worth.PerStaff["cy"]);
+        // Each window serves one resident a slot (15 minutes, 15 each). Without ann in slot 0, 0.6 of a resident would
+        // wait on past it and 0.3 past slot 1: 13.5 resident-minutes carried, at 10 a minute. Without her in slot 1,
+        // 0.7 past it: 10.5 (CarriedWaiting).
+        Assert.Equal([steps0[1] + 135, steps1[0] + 105, 0, 0], worth.PerStaff["ann"]);
+        Assert.Equal([steps0[1] + 135, 0, 0, 0], worth.PerStaff["cy"]);
         Assert.Equal([0L, 0, 0, 0], worth.PerStaff["bo"]);
         Assert.Equal([0L, 0, 0, 0], worth.PerStaff["di"]);
     }
@@ -69,13 +72,13 @@ public sealed class WindowTimeWorthTests
             ["di"] = [Duty.Off, Duty.Off, Duty.Off, Duty.BackOffice],
         }), needed, Staff, W);
 
-        // In slot 2 no window keeps up with the load (0.7 erlangs), nor in slot 3 after it: the one resident a window
-        // serves in slot 2 (15 minutes, 15 each) would wait on through slot 3, 15 more minutes, at 10 a minute.
-        Assert.Equal([steps0[1], 0, steps1[0] + 10 * 15, 0], worth.PerStaff["ann"]);
+        // The queue carries 54 resident-minutes past their slots as staffed (0.6, 0.3, 1.0 and 1.7 residents at the
+        // slots' ends, 15 minutes each); ann back in slot 0 would carry 31.5 (22.5 less), in slot 2 24 (30 less).
+        Assert.Equal([steps0[1] + 225, 0, steps1[0] + 300, 0], worth.PerStaff["ann"]);
         // bo is skilled for b only, which the hall does not need.
         Assert.Equal([0L, 0, 0, 0], worth.PerStaff["bo"]);
-        // Without cy in slot 1 nobody serves a, nor in slots 2 and 3: her resident would wait on 30 minutes more.
-        Assert.Equal([steps0[0], steps1[0] + 10 * 30, 0, 0], worth.PerStaff["cy"]);
+        // Without cy in slot 0 nobody serves a all day: 114 resident-minutes carried, 60 more; in slot 1, 99, 45 more.
+        Assert.Equal([steps0[0] + 600, steps1[0] + 450, 0, 0], worth.PerStaff["cy"]);
     }
 
     [Fact]
@@ -94,5 +97,21 @@ public sealed class WindowTimeWorthTests
         Assert.Equal(270, worth.Typical("ann", new LocalTime(9, 0), new LocalTime(10, 0), Duration.FromMinutes(30)), 6);
         // A route longer than the span counts the span once.
         Assert.Equal(540, worth.Typical("ann", new LocalTime(9, 0), new LocalTime(10, 0), Duration.FromHours(3)), 6);
+    }
+
+    [Fact]
+    public void The_queue_carries_what_the_windows_do_not_serve_into_the_next_slots()
+    {
+        var needed = Needed();
+        // 1.6, 0.7, 0.7, 0.7 residents a slot; one window serves one a slot.
+        Assert.Equal(0, CarriedWaiting.Minutes(needed, "a", [2, 1, 1, 1]));
+        Assert.Equal((0.6 + 0.3) * 15, CarriedWaiting.Minutes(needed, "a", [1, 1, 1, 1]), 6);
+        Assert.Equal((1.6 + 2.3 + 3.0 + 3.7) * 15, CarriedWaiting.Minutes(needed, "a", [0, 0, 0, 0]), 6);
+        // Spare windows clear the queue: 2.3 after slot 1, none after slot 2, then slot 3's own 0.7.
+        Assert.Equal((1.6 + 2.3 + 0.7) * 15, CarriedWaiting.Minutes(needed, "a", [0, 0, 3, 0]), 6);
+        var staffed = new[] { 1, 1, 1, 1 };
+        Assert.Equal(-0.9 * 15, CarriedWaiting.Change(needed, "a", staffed, 0, +1), 6);
+        Assert.Equal([1, 1, 1, 1], staffed);
+        Assert.Equal(10 * (0.6 + 0.3) * 15, CarriedWaiting.Cost(Plan(new() { ["ann"] = [Duty.At("a"), Duty.At("a"), Duty.At("a"), Duty.At("a")] }), needed, W));
     }
 }
