@@ -188,16 +188,35 @@ public sealed class RosterPlanning(
             }).ToList();
         }
 
+        var setting = Setting(centre, opens, closes);
+        // Fairness across the week: the evenings and weekends each worked on the week's days before this one.
+        var soFar = await UnsocialSoFarAsync(centreId, date, setting.Rules, cancellationToken);
+        staff = staff.Select(s => s with { UnsocialSlotsSoFar = soFar.GetValueOrDefault(s.Id) }).ToList();
         var routePlan = (await plans.PublishedAsync(centreId, date, cancellationToken))?.Run;
         var routes = Routes(routePlan, staff);
         var previous = await rosters.PublishedAsync(centreId, date, cancellationToken);
         var level = request.ServiceLevel ?? ServiceLevel.Default;
-        var setting = Setting(centre, opens, closes);
         // The residents who asked for an accepted session come in it, beside the forecast and the bookings.
         var asked = acceptedSessions.SelectMany(a => a.Session.CategoryIds.Select(c => new ExtendedDemand(c, a.Session.From, a.Session.To, a.Requests))).ToList();
         var command = new RosterCommand(date, staff, routes, sessions, asked, level,
             previous is null ? null : new PublishedRoster(previous.Run.Duties));
         return Outcome<Prepared>.Ok(new Prepared(centre, date, setting, command, routePlan));
+    }
+
+    /// <summary>
+    /// The evening and weekend slots each staff member worked on the days of <paramref name="date"/>'s week (from
+    /// Monday) before it, by the rosters published for them: one point read a day.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, int>> UnsocialSoFarAsync(string centreId, LocalDate date, RosterRules rules, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var d = date.With(DateAdjusters.PreviousOrSame(IsoDayOfWeek.Monday)); d < date; d = d.PlusDays(1))
+        {
+            if (await rosters.PublishedAsync(centreId, d, cancellationToken) is not { } published) continue;
+            foreach (var (id, duties) in published.Run.Duties)
+                counts[id] = counts.GetValueOrDefault(id) + RosterSlots.UnsocialWorked(published.Run.Day, rules, duties);
+        }
+        return counts;
     }
 
     /// <summary>The day's rosters, so a dispatcher on any device finds what was planned and published (not only what this browser planned).</summary>

@@ -59,6 +59,14 @@ public static class RosterSlots
     public static bool Unsocial(RosterDay day, RosterRules rules, int slot) =>
         day.IsWeekend || day.StartOf(slot) >= rules.EveningFrom;
 
+    /// <summary>
+    /// The evening and weekend slots a staff member works in a day's duties (fairness across the week): at a window,
+    /// in the back office or on a route; a break does not count.
+    /// </summary>
+    public static int UnsocialWorked(RosterDay day, RosterRules rules, IReadOnlyList<Duty> duties) =>
+        Enumerable.Range(0, Math.Min(day.Slots, duties.Count))
+            .Count(t => Unsocial(day, rules, t) && duties[t].Kind is DutyKind.Window or DutyKind.BackOffice or DutyKind.Route);
+
     /// <summary>Cover per category and slot of a set of duties, against the windows needed.</summary>
     public static IReadOnlyList<SlotCover> Cover(RosterDay day, WindowsNeeded needed, IReadOnlyDictionary<string, IReadOnlyList<Duty>> duties)
     {
