@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Scheduler.Core.HomeVisits;
 using Scheduler.Core.HomeVisits.Planning;
+using Scheduler.Core.Roster;
 using Scheduler.Testing;
 using Xunit;
 using static Scheduler.Functions.Tests.BookingClient;
@@ -237,6 +238,34 @@ public sealed class RosterTests(RosterTests.Fixture fixture) : IClassFixture<Ros
         var none = await _dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/rosters?date=2026-12-24", TestContext.Current.CancellationToken);
         Assert.Empty(none.GetProperty("rosters").EnumerateArray());
         Assert.False(none.TryGetProperty("openId", out var open) && open.ValueKind != JsonValueKind.Null, "nothing to open on a day with no roster");
+    }
+
+    [Fact]
+    public async Task Evenings_worked_earlier_in_the_week_count_for_the_fairness_of_a_later_day()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = _host.Services.GetRequiredService<IRosterStore>();
+        // Monday 4 January 2027's published roster has s01 at a window for the two evening hours from 18:00 (8 slots).
+        var (planned, monday) = await PostAsync(_dispatcher, "/api/dispatch/rosters", Json(new { date = "2027-01-04" }));
+        Assert.True(planned == HttpStatusCode.Created, monday.GetRawText());
+        var run = (await store.GetAsync("huli", monday.GetProperty("id").GetString()!, ct))!.Run;
+        var worked = run with
+        {
+            Id = run.Id + "e",
+            Day = new RosterDay(run.Date, new LocalTime(18, 0), 15, 8),
+            Duties = run.Duties.ToDictionary(d => d.Key, d => (IReadOnlyList<Duty>)Enumerable.Repeat(d.Key == "s01" ? Duty.At("social") : Duty.Off, 8).ToArray()),
+        };
+        await store.AddAsync(worked, ct);
+        Assert.True(await store.PublishAsync((await store.GetAsync("huli", worked.Id, ct))!, null, SchedulerHost.DemoNow, "staff:test", ct));
+
+        // Tuesday's hall has no evening: the week's spread is s01's 8 evening slots against the others' none, 8 x 30.
+        var (plannedTuesday, tuesday) = await PostAsync(_dispatcher, "/api/dispatch/rosters", Json(new { date = "2027-01-05" }));
+        Assert.True(plannedTuesday == HttpStatusCode.Created, tuesday.GetRawText());
+        Assert.Equal(8 * 30, tuesday.GetProperty("score").GetProperty("fairness").GetInt64());
+        // The Monday of the next week starts a new week: nothing carried.
+        var (plannedNext, next) = await PostAsync(_dispatcher, "/api/dispatch/rosters", Json(new { date = "2027-01-11" }));
+        Assert.True(plannedNext == HttpStatusCode.Created, next.GetRawText());
+        Assert.Equal(0, next.GetProperty("score").GetProperty("fairness").GetInt64());
     }
 
     [Fact]

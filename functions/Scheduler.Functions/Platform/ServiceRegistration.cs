@@ -225,6 +225,13 @@ public static class ServiceRegistration
         services.AddSingleton(Scheduler.Optimization.Planning.SolverSlots.ForMachine(new Scheduler.Optimization.Routing.RoutePlannerOptions().Searches));
         services.AddSingleton<IDayPlanSolver, Scheduler.Optimization.Planning.DayPlanSolver>();
         services.AddSingleton(sp => new PlanningSettings(Duration.FromSeconds(sp.GetRequiredService<IOptions<PlanningOptions>>().Value.TimeLimitSeconds)));
+        services.AddSingleton<IJointPlanning>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<PlanningOptions>>().Value;
+            return new HallJointPlanning(sp.GetRequiredService<RosterPlanning>(),
+                new StaffTimePricingSettings(o.PriceStaffTimeByHall, TypicalRoute: Duration.FromMinutes(o.TypicalRouteMinutes), RosterSeconds: o.PricingRosterSeconds,
+                    Rounds: o.JointRounds));
+        });
         services.AddSingleton<HomeVisitPlanning>();
         services.AddSingleton<HomeVisitDecisions>();
         services.AddSingleton<StaffScheduleQuery>();

@@ -140,6 +140,10 @@ public sealed record LunchBreak(LocalTime EarliestStart, LocalTime LatestEnd, Du
 /// <param name="AllowedOvertime">How far past <see cref="End"/> the day may run at most (overtime is penalised).</param>
 /// <param name="MaxWorkingTime">Longest time from leaving to coming back, breaks included; null for no limit.</param>
 /// <param name="Capacity">Carrying capacity in the units of <see cref="VisitToPlan.Load"/>; null for no limit.</param>
+/// <param name="UseCost">
+/// What sending this staff member out costs, in the route planner's units (the hall's worth of their window time,
+/// ADR 0020); null for the planner's one figure for everyone (<c>PenaltyWeights.PerStaffUsed</c>).
+/// </param>
 public sealed record StaffShift(
     string StaffId,
     IReadOnlyList<string> Skills,
@@ -150,7 +154,8 @@ public sealed record StaffShift(
     StaffPlace EndPlace,
     Duration? MaxWorkingTime = null,
     Duration AllowedOvertime = default,
-    int? Capacity = null)
+    int? Capacity = null,
+    long? UseCost = null)
 {
     public bool Holds(IEnumerable<string> skills) => skills.All(s => Skills.Contains(s, StringComparer.Ordinal));
 }

@@ -218,4 +218,23 @@ public sealed record WindowsNeeded(
         if (windows <= load) return residents * capMinutes * (1 + (load - windows) / load);
         return residents * Math.Min(capMinutes, ErlangC.MeanWaitMinutes(windows, load / mean, mean));
     }
+
+    /// <summary>
+    /// The worth of the 1st, 2nd, ... needed window of a category in a slot, in roster units: <c>PerWaitingMinute x</c>
+    /// the expected resident-minutes of waiting it saves (j-1 against j windows), at least <c>MinPerMissingWindow</c>,
+    /// and never less than the window after it. What a missing window costs (the shortfall penalty) and what a staff
+    /// member at that window is worth to the hall (<see cref="WindowTimeWorth"/>).
+    /// </summary>
+    public long[] WindowWorth(string categoryId, int slot, RosterWeights w)
+    {
+        var need = this[categoryId, slot];
+        var steps = new long[need];
+        long after = 0;
+        for (var j = need; j >= 1; j--)
+        {
+            var saved = ExpectedWaitingMinutes(categoryId, slot, j - 1, w.WaitCapMinutes) - ExpectedWaitingMinutes(categoryId, slot, j, w.WaitCapMinutes);
+            steps[j - 1] = after = Math.Max(after, Math.Max(w.MinPerMissingWindow, (long)Math.Round(w.PerWaitingMinute * saved)));
+        }
+        return steps;
+    }
 }

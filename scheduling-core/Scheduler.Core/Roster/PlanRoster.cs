@@ -133,7 +133,7 @@ public sealed class PlanRoster(IHallHistory history, IBookedDemandSource booked,
         {
             var available = RosterSlots.Available(day, staff[i]);
             var onRoute = RosterSlots.OnRoute(day, staff[i].Id, routes);
-            if (RosterSlots.NeedsBreak(available, setting.Rules) && RosterSlots.BreakStarts(day, available, onRoute, setting.Rules).Count == 0)
+            if (RosterSlots.NeedsBreak(available, setting.Rules, staff[i].Id, routes) && RosterSlots.BreakStarts(day, available, onRoute, setting.Rules).Count == 0)
                 return Problem.Invalid($"staff[{i}].shifts", ErrorCodes.NoRoomForBreak,
                     $"{staff[i].Id} works long enough to need a break and has no free {setting.Rules.BreakSlots * setting.SlotMinutes} minutes between {setting.Rules.BreakEarliest} and {setting.Rules.BreakLatest}.");
         }

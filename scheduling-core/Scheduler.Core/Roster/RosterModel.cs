@@ -11,8 +11,11 @@ public sealed record ShiftSpan(LocalTime From, LocalTime To);
 /// </summary>
 public sealed record RosterStaff(string Id, IReadOnlyList<string> CategoryIds, IReadOnlyList<ShiftSpan> Shifts, int UnsocialSlotsSoFar = 0);
 
-/// <summary>A home-visit route as the route planner planned it: its staff member is out from <see cref="Leaves"/> to <see cref="Returns"/>.</summary>
-public sealed record RouteDuty(string RouteId, string StaffId, LocalTime Leaves, LocalTime Returns);
+/// <summary>
+/// A home-visit route as the route planner planned it: its staff member is out from <see cref="Leaves"/> to
+/// <see cref="Returns"/>; with <see cref="BreakOnRoute"/> the planner placed their lunch break on the route, so the roster gives them none.
+/// </summary>
+public sealed record RouteDuty(string RouteId, string StaffId, LocalTime Leaves, LocalTime Returns, bool BreakOnRoute = false);
 
 /// <summary>An extended session (午间, evening or weekend) the centre has opened: at least <see cref="Windows"/> windows of each listed category.</summary>
 public sealed record OpenSession(string Id, LocalTime From, LocalTime To, IReadOnlyList<string> CategoryIds, int Windows);

@@ -2,6 +2,7 @@ using NodaTime;
 using Scheduler.Core.Auditing;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Calendar;
+using Scheduler.Core.HomeVisits;
 using Scheduler.Core.HomeVisits.Planning;
 using Scheduler.Core.Identity;
 using Scheduler.Core.Results;
@@ -86,6 +87,14 @@ public sealed record RosterPlanningSettings(int SlotMinutes, RosterRules Rules, 
 /// <summary>A staff member's availability for the day as a dispatcher gives it (overrides the centre's staff list).</summary>
 public sealed record RosterStaffInput(string? Id, IReadOnlyList<string>? CategoryIds, IReadOnlyList<ShiftSpan>? Shifts);
 
+/// <summary>
+/// A day's hall for the joint planning of routes and roster: the roster with nobody out (<see cref="Alone"/>), what
+/// it was planned against, and <see cref="RosterAround"/>, which rosters the day around given routes (null when no
+/// roster keeps the hard rules).
+/// </summary>
+public sealed record HallDay(RosterPlan Alone, WindowsNeeded Needed, IReadOnlyList<RosterStaff> Staff, RosterWeights Weights,
+    Func<IReadOnlyList<RouteDuty>, CancellationToken, Task<RosterPlan?>> RosterAround);
+
 /// <summary>A dispatcher's request to roster a day: the date, optionally the service level, the staff and extra sessions.</summary>
 public sealed record PlanRosterRequest(LocalDate? Date, ServiceLevel? ServiceLevel, IReadOnlyList<RosterStaffInput>? Staff, IReadOnlyList<OpenSession>? Sessions);
 
@@ -100,6 +109,45 @@ public sealed class RosterPlanning(
     RosterPlanningSettings settings)
 {
     public async Task<Outcome<RosterRun>> PlanAsync(string centreId, PlanRosterRequest request, Caller caller, CancellationToken cancellationToken)
+    {
+        var prepared = await PrepareAsync(centreId, request, cancellationToken);
+        if (prepared.Error is { } invalid) return invalid;
+        var (_, date, setting, command, routePlan) = prepared.Value!;
+        var outcome = await planner.PlanAsync(centreId, setting, command, cancellationToken);
+        if (outcome.Error is { } problem) return problem;
+        var result = outcome.Value!;
+        // The same bookings the roster was planned for, at the measured service times: the simulation sees what the plan saw.
+        var waiting = evaluator.Evaluate(result.Demand, result.Bookings, result.Plan, settings.SimulationSeed);
+        var run = new RosterRun(Ids.New($"{date:yyyyMMdd}-", 6), centreId, date, RosterRunStatus.Planned, clock.GetCurrentInstant(), caller.AuditName,
+            command.Level!, routePlan?.Id, command.Routes!, command.Sessions!, result.Plan.Day, result.Plan.Duties, result.Plan.Cover, result.Plan.Shortfall, result.Plan.Score,
+            result.Plan.Statistics, waiting);
+        await rosters.AddAsync(run, cancellationToken);
+        await audit.RecordAsync(centreId, caller, "roster.planned", $"roster/{run.Id}", $"{date:yyyy-MM-dd}, short {run.Shortfall.MissingWindowSlots} window-slots", cancellationToken);
+        return Outcome<RosterRun>.Ok(run);
+    }
+
+    /// <summary>
+    /// The day's hall as the joint planning of routes and roster needs it (ADR 0020): the day rostered as a dispatcher
+    /// would roster it but with nobody out on a route, the windows needed, the staff, and a way to roster the day around
+    /// given routes; each roster within <paramref name="seconds"/>, nothing written.
+    /// </summary>
+    public async Task<Outcome<HallDay>> HallDayAsync(string centreId, LocalDate date, double seconds, CancellationToken cancellationToken)
+    {
+        var prepared = await PrepareAsync(centreId, new PlanRosterRequest(date, null, null, null), cancellationToken);
+        if (prepared.Error is { } invalid) return invalid;
+        var (_, _, setting, command, _) = prepared.Value!;
+        setting = setting with { Options = setting.Options with { TimeLimitSeconds = Math.Min(setting.Options.TimeLimitSeconds, seconds) } };
+        var alone = await planner.PlanAsync(centreId, setting, command with { Routes = [] }, cancellationToken);
+        if (alone.Error is { } problem) return problem;
+        async Task<RosterPlan?> Around(IReadOnlyList<RouteDuty> routes, CancellationToken ct) =>
+            (await planner.PlanAsync(centreId, setting, command with { Routes = routes }, ct)).Value?.Plan;
+        return Outcome<HallDay>.Ok(new HallDay(alone.Value!.Plan, alone.Value.Needed, command.Staff!, setting.Weights, Around));
+    }
+
+    /// <summary>A roster request made whole: the day's hours, staff, sessions, routes of the published home-visit plan and the previous roster.</summary>
+    private sealed record Prepared(CentreSnapshot Centre, LocalDate Date, RosterSetting Setting, RosterCommand Command, PlanRun? RoutePlan);
+
+    private async Task<Outcome<Prepared>> PrepareAsync(string centreId, PlanRosterRequest request, CancellationToken cancellationToken)
     {
         var centre = await centres.GetAsync(centreId, cancellationToken);
         if (centre is null) return Problem.UnknownCentre(centreId);
@@ -140,26 +188,35 @@ public sealed class RosterPlanning(
             }).ToList();
         }
 
+        var setting = Setting(centre, opens, closes);
+        // Fairness across the week: the evenings and weekends each worked on the week's days before this one.
+        var soFar = await UnsocialSoFarAsync(centreId, date, setting.Rules, cancellationToken);
+        staff = staff.Select(s => s with { UnsocialSlotsSoFar = soFar.GetValueOrDefault(s.Id) }).ToList();
         var routePlan = (await plans.PublishedAsync(centreId, date, cancellationToken))?.Run;
         var routes = Routes(routePlan, staff);
         var previous = await rosters.PublishedAsync(centreId, date, cancellationToken);
         var level = request.ServiceLevel ?? ServiceLevel.Default;
-        var setting = Setting(centre, opens, closes);
         // The residents who asked for an accepted session come in it, beside the forecast and the bookings.
         var asked = acceptedSessions.SelectMany(a => a.Session.CategoryIds.Select(c => new ExtendedDemand(c, a.Session.From, a.Session.To, a.Requests))).ToList();
         var command = new RosterCommand(date, staff, routes, sessions, asked, level,
             previous is null ? null : new PublishedRoster(previous.Run.Duties));
-        var outcome = await planner.PlanAsync(centreId, setting, command, cancellationToken);
-        if (outcome.Error is { } problem) return problem;
-        var result = outcome.Value!;
-        // The same bookings the roster was planned for, at the measured service times: the simulation sees what the plan saw.
-        var waiting = evaluator.Evaluate(result.Demand, result.Bookings, result.Plan, settings.SimulationSeed);
-        var run = new RosterRun(Ids.New($"{date:yyyyMMdd}-", 6), centreId, date, RosterRunStatus.Planned, clock.GetCurrentInstant(), caller.AuditName,
-            level, routePlan?.Id, routes, sessions, result.Plan.Day, result.Plan.Duties, result.Plan.Cover, result.Plan.Shortfall, result.Plan.Score,
-            result.Plan.Statistics, waiting);
-        await rosters.AddAsync(run, cancellationToken);
-        await audit.RecordAsync(centreId, caller, "roster.planned", $"roster/{run.Id}", $"{date:yyyy-MM-dd}, short {run.Shortfall.MissingWindowSlots} window-slots", cancellationToken);
-        return Outcome<RosterRun>.Ok(run);
+        return Outcome<Prepared>.Ok(new Prepared(centre, date, setting, command, routePlan));
+    }
+
+    /// <summary>
+    /// The evening and weekend slots each staff member worked on the days of <paramref name="date"/>'s week (from
+    /// Monday) before it, by the rosters published for them: one point read a day.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, int>> UnsocialSoFarAsync(string centreId, LocalDate date, RosterRules rules, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var d = date.With(DateAdjusters.PreviousOrSame(IsoDayOfWeek.Monday)); d < date; d = d.PlusDays(1))
+        {
+            if (await rosters.PublishedAsync(centreId, d, cancellationToken) is not { } published) continue;
+            foreach (var (id, duties) in published.Run.Duties)
+                counts[id] = counts.GetValueOrDefault(id) + RosterSlots.UnsocialWorked(published.Run.Day, rules, duties);
+        }
+        return counts;
     }
 
     /// <summary>The day's rosters, so a dispatcher on any device finds what was planned and published (not only what this browser planned).</summary>
@@ -258,12 +315,15 @@ public sealed class RosterPlanning(
         return (opens, opens.PlusMinutes((long)Math.Ceiling(minutes) * settings.SlotMinutes));
     }
 
-    /// <summary>The routes of the published home-visit plan as fixed duties of staff on the roster: out from departure to return, kept whole.</summary>
-    public static IReadOnlyList<RouteDuty> Routes(PlanRun? published, IReadOnlyList<RosterStaff> staff)
-    {
-        if (published?.Plan is not { } plan) return [];
-        var onRoster = staff.Select(s => s.Id).ToHashSet();
-        return plan.Routes.Where(r => onRoster.Contains(r.StaffId) && r.Stops.Count > 0 && r.Departure < r.Return)
-            .Select(r => new RouteDuty($"{published.Id}/{r.StaffId}", r.StaffId, r.Departure, r.Return)).ToList();
-    }
+    /// <summary>
+    /// The routes of the published home-visit plan as fixed duties of staff on the roster: out from departure to
+    /// return, kept whole, with the lunch break the route planner placed on the route (the roster then gives none).
+    /// </summary>
+    public static IReadOnlyList<RouteDuty> Routes(PlanRun? published, IReadOnlyList<RosterStaff> staff) =>
+        published?.Plan is { } plan ? RouteDuties(published.Id, plan, staff.Select(s => s.Id).ToHashSet(StringComparer.Ordinal)) : [];
+
+    /// <summary>The routes of a home-visit plan that take a staff member on the roster out, as their duties (ids <c>{planId}/{staffId}</c>).</summary>
+    public static IReadOnlyList<RouteDuty> RouteDuties(string planId, HomeVisitPlan plan, IReadOnlySet<string> onRoster) =>
+        plan.Routes.Where(r => onRoster.Contains(r.StaffId) && r.Stops.Count > 0 && r.Departure < r.Return)
+            .Select(r => new RouteDuty($"{planId}/{r.StaffId}", r.StaffId, r.Departure, r.Return, BreakOnRoute: r.Break is not null)).ToList();
 }

@@ -29,8 +29,12 @@ public static class RosterSlots
         return r;
     }
 
-    /// <summary>Whether the staff member must take a break: available more than the rules' threshold.</summary>
-    public static bool NeedsBreak(bool[] available, RosterRules rules) => available.Count(x => x) > rules.BreakAfterSlots;
+    /// <summary>
+    /// Whether the roster must give the staff member a break: available more than the rules' threshold, and not
+    /// taking their break on a route (the route planner placed it there).
+    /// </summary>
+    public static bool NeedsBreak(bool[] available, RosterRules rules, string staffId, IEnumerable<RouteDuty> routes) =>
+        available.Count(x => x) > rules.BreakAfterSlots && !routes.Any(r => r.StaffId == staffId && r.BreakOnRoute);
 
     /// <summary>The slots a whole break may start at: inside the break period, available and not on a route throughout.</summary>
     public static IReadOnlyList<int> BreakStarts(RosterDay day, bool[] available, string?[] onRoute, RosterRules rules)
@@ -54,6 +58,14 @@ public static class RosterSlots
     /// <summary>Whether a slot counts as evening or weekend work.</summary>
     public static bool Unsocial(RosterDay day, RosterRules rules, int slot) =>
         day.IsWeekend || day.StartOf(slot) >= rules.EveningFrom;
+
+    /// <summary>
+    /// The evening and weekend slots a staff member works in a day's duties (fairness across the week): at a window,
+    /// in the back office or on a route; a break does not count.
+    /// </summary>
+    public static int UnsocialWorked(RosterDay day, RosterRules rules, IReadOnlyList<Duty> duties) =>
+        Enumerable.Range(0, Math.Min(day.Slots, duties.Count))
+            .Count(t => Unsocial(day, rules, t) && duties[t].Kind is DutyKind.Window or DutyKind.BackOffice or DutyKind.Route);
 
     /// <summary>Cover per category and slot of a set of duties, against the windows needed.</summary>
     public static IReadOnlyList<SlotCover> Cover(RosterDay day, WindowsNeeded needed, IReadOnlyDictionary<string, IReadOnlyList<Duty>> duties)

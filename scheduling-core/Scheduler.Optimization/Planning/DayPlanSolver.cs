@@ -13,14 +13,15 @@ namespace Scheduler.Optimization.Planning;
 public sealed class DayPlanSolver(ITravelTimeProvider travel, SolverSlots slots) : IDayPlanSolver
 {
     public async Task<DayPlanOutcome> SolveAsync(CentreSnapshot centre, LocalDate date, IReadOnlyList<HomeVisitRequest> requests, HomeVisitShiftRules shifts,
-        HomeVisitPlan? published, Duration timeLimit, CancellationToken cancellationToken)
+        HomeVisitPlan? published, Duration timeLimit, CancellationToken cancellationToken, IReadOnlyDictionary<string, long>? useCost = null)
     {
-        var request = DayPlanner.BuildRequest(centre.Profile, centre.Calendar.Zone, date, requests, shifts, published);
+        var request = DayPlanner.BuildRequest(centre.Profile, centre.Calendar.Zone, date, requests, shifts, published, useCost);
         var result = await slots.RunAsync(() => DayPlanner.SolveAsync(request, travel, timeLimit, cancellationToken), cancellationToken);
         return new DayPlanOutcome(result.Publishable, result.Plan,
             result.Publishable ? null : $"{result.Status}: {string.Join("; ", result.Problems.Take(5))}",
             result.Violations.Select(v => v.Message).ToList(), result.Statistics?.FirstSolutionAfter?.TotalSeconds, result.Statistics?.Summary,
             result.Statistics is { } s ? new PlanSearch(s.Ended.ToString(), s.EndReason, s.SolverStatus, s.Search?.ToString(), s.Elapsed.TotalSeconds,
-                s.Improvements, s.Iterations, s.Searches, s.Seed) : null);
+                s.Improvements, s.Iterations, s.Searches, s.Seed) : null,
+            result.Score is { } score ? score.Total - score.StaffUsed : null);
     }
 }

@@ -9,13 +9,14 @@ namespace Scheduler.Optimization.Planning;
 /// <summary>
 /// Turns a day's approved home-visit requests, the centre's home-visit staff and the plan already published for the
 /// day into the planner's request, and solves it. Visits of the published plan keep their staff and start (residents
-/// were told their time): re-planning after an approval or a cancellation plans around them.
+/// were told their time): re-planning after an approval or a cancellation plans around them. Each staff member costs
+/// what <c>useCost</c> says sending them out costs the hall (ADR 0020), nothing when it does not name them.
 /// </summary>
 public static class DayPlanner
 {
     /// <param name="zone">The centre's zone: the day a request was made, for how long it waited, is the centre's day.</param>
     public static HomeVisitPlanRequest BuildRequest(CentreProfile profile, DateTimeZone zone, LocalDate date, IEnumerable<HomeVisitRequest> approved,
-        HomeVisitShiftRules shifts, HomeVisitPlan? published)
+        HomeVisitShiftRules shifts, HomeVisitPlan? published, IReadOnlyDictionary<string, long>? useCost = null)
     {
         var pins = new Dictionary<string, VisitPin>(StringComparer.Ordinal);
         if (published is not null)
@@ -33,7 +34,8 @@ public static class DayPlanner
                 Math.Max(0, waited), pins.GetValueOrDefault(r.Id)));
         }
         var staff = profile.Staff.Where(s => s.MakesHomeVisits).Select(s => new StaffShift(s.Id, s.Skills, shifts.Start, shifts.End,
-            new LunchBreak(shifts.LunchFrom, shifts.LunchTo, shifts.LunchLength), StaffPlace.Centre, StaffPlace.Centre, shifts.MaxWorkingTime)).ToList();
+            new LunchBreak(shifts.LunchFrom, shifts.LunchTo, shifts.LunchLength), StaffPlace.Centre, StaffPlace.Centre, shifts.MaxWorkingTime,
+            UseCost: useCost?.GetValueOrDefault(s.Id))).ToList();
         return new HomeVisitPlanRequest(profile.Centre.Id, zone.Id, profile.Centre.Location, date, visits, staff);
     }
 

@@ -27,10 +27,10 @@ internal sealed class RosterContext
                 // Evening and weekend slots are optional: a staff member available then may stay off.
                 if (RosterSlots.Unsocial(Day, request.Rules, t)) sv.Off[t] = Model.NewBoolVar($"off_{s.Id}_{t}");
             }
-            if (RosterSlots.NeedsBreak(available, request.Rules))
+            sv.NeedsBreak = RosterSlots.NeedsBreak(available, request.Rules, s.Id, request.Routes);
+            if (sv.NeedsBreak)
                 foreach (var j in RosterSlots.BreakStarts(Day, available, onRoute, request.Rules))
                     sv.BreakStart[j] = Model.NewBoolVar($"b_{s.Id}_{j}");
-            sv.NeedsBreak = RosterSlots.NeedsBreak(available, request.Rules);
             Staff.Add(sv);
         }
     }

@@ -109,7 +109,7 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
 
     /// <summary>Whether this request gets route elimination (<see cref="RoutePlannerOptions.EliminationShare"/>).</summary>
     internal bool EliminatesRoutes(HomeVisitPlanRequest request) =>
-        options.EliminationShare > 0 && options.Weights.PerStaffUsed > 0 && !UsesInsertion(request);
+        options.EliminationShare > 0 && StaffUsePenalty.Priced(request, options.Weights) && !UsesInsertion(request);
 
     /// <summary>A search started from given routes (the stops of each staff member, by the request's order of staff) with some staff kept at the hall.</summary>
     private sealed record Warm(IReadOnlySet<int> Closed, IReadOnlyList<IReadOnlyList<RouteStop>> Routes);

@@ -134,7 +134,7 @@ internal static class InsertionBuilder
         if (route.Count == 0) return 0;
         long Travel(int a, int b) => TravelPenalty.Cost(c.Matrix.Seconds(a, b), c.Matrix.Metres(a, b), c.Weights);
         var at = c.Nodes.All[c.Nodes.Starts[v]].Place;
-        long cost = StaffUsePenalty.Cost(route.Count, c.Weights);
+        long cost = StaffUsePenalty.Cost(route.Count, c.Request.Staff[v], c.Weights);
         foreach (var s in route)
         {
             cost += Travel(at, s.Node.Place);
@@ -282,7 +282,7 @@ internal static class InsertionBuilder
                 var nextPlace = at < route.Count ? route[at].Node.Place : s.EndPlace;
                 // No place here can be cheaper than the extra travel (overtime only adds to it).
                 var travel = Travel(c, prevPlace, node.Place) + Travel(c, node.Place, nextPlace) - Travel(c, prevPlace, nextPlace)
-                             + (route.Count == 0 ? StaffUsePenalty.Cost(1, c.Weights) : 0);
+                             + (route.Count == 0 ? StaffUsePenalty.Cost(1, c.Request.Staff[v], c.Weights) : 0);
                 if (travel >= bestCost) continue;
                 if (earliest is null) (earliest, latest) = Slack(c, v, route, partners);
                 var toNode = c.Matrix.Seconds(prevPlace, node.Place);
@@ -493,7 +493,7 @@ internal static class InsertionBuilder
         var prev = at > 0 ? route[at - 1].Node.Place : s.StartPlace;
         var next = at < route.Count ? route[at].Node.Place : s.EndPlace;
         var cost = Travel(c, prev, node.Place) + Travel(c, node.Place, next) - Travel(c, prev, next);
-        if (route.Count == 0) cost += StaffUsePenalty.Cost(1, c.Weights);
+        if (route.Count == 0) cost += StaffUsePenalty.Cost(1, c.Request.Staff[v], c.Weights);
         var newLast = buffer[route.Count];
         var newBack = newLast.End + c.Matrix.Seconds(newLast.Place, s.EndPlace);
         var oldBack = route.Count == 0 ? 0 : route[^1].End + c.Matrix.Seconds(route[^1].Node.Place, s.EndPlace);
@@ -670,7 +670,7 @@ internal static class InsertionBuilder
         if (!Feasible(c, v, route, at, node, start)) return null;
         long Travel(int a, int b) => TravelPenalty.Cost(c.Matrix.Seconds(a, b), c.Matrix.Metres(a, b), c.Weights);
         var cost = Travel(prev, node.Place) + Travel(node.Place, next) - Travel(prev, next);
-        if (route.Count == 0) cost += StaffUsePenalty.Cost(1, c.Weights);
+        if (route.Count == 0) cost += StaffUsePenalty.Cost(1, c.Request.Staff[v], c.Weights);
         var oldBack = route.Count == 0 ? 0 : route[^1].End + c.Matrix.Seconds(route[^1].Node.Place, endPlace);
         var last = at == route.Count ? node.Place : route[^1].Node.Place;
         var lastEnd = at == route.Count ? start + node.ServiceSeconds : route[^1].End;

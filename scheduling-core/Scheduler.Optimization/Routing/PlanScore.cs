@@ -19,9 +19,9 @@ public sealed record PlanScore(long Travel, long Overtime, long Dropped, long St
         long travel = 0, overtime = 0, used = 0;
         foreach (var route in plan.Routes)
         {
-            used += StaffUsePenalty.Cost(route.Stops.Count, w);
-            if (route.Stops.Count == 0) continue;
             var shift = staff[route.StaffId];
+            used += StaffUsePenalty.Cost(route.Stops.Count, shift, w);
+            if (route.Stops.Count == 0) continue;
             var at = places.StartOf(shift);
             foreach (var to in route.Stops.Select(s => places.IndexOf(visits[s.VisitId].Location)).Append(places.EndOf(shift)))
             {

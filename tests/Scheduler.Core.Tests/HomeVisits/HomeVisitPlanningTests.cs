@@ -131,6 +131,47 @@ public sealed class HomeVisitPlanningTests
     }
 
     [Fact]
+    public async Task A_day_planned_with_the_hall_is_solved_with_its_prices_and_the_run_says_so()
+    {
+        var published = _w.Run("published", Monday, PlanRunStatus.Published, Plan(Monday, "hv-a", "hv-b"));
+        _w.Stored("hv-a", Monday, HomeVisitStatus.Approved);
+        var run = await RequestedAsync(Monday);
+        var prices = new Dictionary<string, long> { ["s01"] = 4_200, ["s02"] = 0 };
+        _w.Joint.Prices = prices;
+        _w.Joint.Summary = "planned with the hall: priced round 1 of 1 kept";
+
+        var solved = await SolveAsync(run);
+
+        // The joint planning gets the whole time limit and shares it between its rounds (the stub: two halves).
+        Assert.Equal((Monday, Duration.FromSeconds(2)), Assert.Single(_w.Joint.Calls));
+        Assert.Equal((Monday, 1, published.Plan, Duration.FromSeconds(1)), Assert.Single(_w.Solver.Calls));
+        Assert.Same(prices, Assert.Single(_w.Solver.UseCosts));
+        Assert.Equal("searched 2 s; planned with the hall: priced round 1 of 1 kept", solved!.Search);
+    }
+
+    [Fact]
+    public async Task A_day_the_hall_cannot_be_planned_with_is_solved_unpriced_and_the_run_says_why()
+    {
+        _w.Stored("hv-a", Monday, HomeVisitStatus.Approved);
+        var run = await RequestedAsync(Monday);
+        _w.Joint.Throws = new InvalidOperationException("no roster");
+
+        var solved = await SolveAsync(run);
+
+        Assert.Equal(PlanRunStatus.Solved, solved!.Status);
+        Assert.Null(Assert.Single(_w.Solver.UseCosts));
+        Assert.Equal(Duration.FromSeconds(2), _w.Solver.Calls[0].TimeLimit);
+        Assert.Equal("searched 2 s; planned without the hall's roster (InvalidOperationException: no roster)", solved.Search);
+
+        // A centre that does not plan jointly: one solve, unpriced, and the run says nothing of it.
+        var second = await RequestedAsync(Monday);
+        _w.Joint.Throws = null;
+        var unpriced = await SolveAsync(second);
+        Assert.Null(_w.Solver.UseCosts[1]);
+        Assert.Equal("searched 2 s", unpriced!.Search);
+    }
+
+    [Fact]
     public async Task A_plan_the_checker_refused_is_stored_as_failed_with_why_and_how_the_search_went()
     {
         var run = await RequestedAsync(Monday);

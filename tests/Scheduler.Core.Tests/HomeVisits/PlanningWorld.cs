@@ -27,7 +27,7 @@ public sealed class PlanningWorld
                 ["home-visit-resident"] = new(3, Duration.FromDays(1)),
             }), Clock),
             new Scheduler.Core.Privacy.Pseudonyms(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
-        Planning = new HomeVisitPlanning(Runs, Queue, Solver, Requests, centres, notifications, audit, Clock, new PlanningSettings(Duration.FromSeconds(2)));
+        Planning = new HomeVisitPlanning(Runs, Queue, Solver, Requests, centres, notifications, audit, Clock, new PlanningSettings(Duration.FromSeconds(2)), Joint);
         Decisions = new HomeVisitDecisions(Requests, Planning);
         Schedules = new StaffScheduleQuery(Runs, Requests);
     }
@@ -36,6 +36,7 @@ public sealed class PlanningWorld
     public InMemoryPlanRunStore Runs { get; } = new();
     public RecordingPlanQueue Queue { get; } = new();
     public StubSolver Solver { get; } = new();
+    public StubJoint Joint { get; } = new();
     public InMemoryHomeVisitStore RequestStore { get; } = new();
     public RecordingSms Sms { get; } = new();
     public InMemoryAuditLog Audit { get; } = new();
@@ -72,5 +73,25 @@ public sealed class PlanningWorld
         var run = new PlanRun(id, TestCentre.Id, date, status, TestCentre.Now, "staff:dispatch", null, null, plan, [], null, null);
         Runs.Put(run);
         return run;
+    }
+}
+
+/// <summary>
+/// Plans jointly as the test says: by default the centre does not (null); <see cref="Prices"/> set, one round solved
+/// with them and reported with <see cref="Summary"/>. Remembers the limits it was given.
+/// </summary>
+public sealed class StubJoint : IJointPlanning
+{
+    public IReadOnlyDictionary<string, long>? Prices { get; set; }
+    public string Summary { get; set; } = "planned with the hall";
+    public Exception? Throws { get; set; }
+    public List<(LocalDate Date, Duration TimeLimit)> Calls { get; } = [];
+
+    public async Task<JointOutcome?> PlanAsync(CentreSnapshot centre, LocalDate date, HomeVisitShiftRules shifts, Duration timeLimit,
+        Func<IReadOnlyDictionary<string, long>, Duration, Task<DayPlanOutcome>> solve, CancellationToken cancellationToken)
+    {
+        Calls.Add((date, timeLimit));
+        if (Throws is not null) throw Throws;
+        return Prices is null ? null : new JointOutcome(await solve(Prices, timeLimit / 2), Summary);
     }
 }

@@ -236,10 +236,14 @@ public sealed class StubSolver : IDayPlanSolver
 
     public List<(LocalDate Date, int Requests, HomeVisitPlan? Published, Duration TimeLimit)> Calls { get; } = [];
 
+    /// <summary>What each call was told sending each staff member out costs (null when nothing was priced).</summary>
+    public List<IReadOnlyDictionary<string, long>?> UseCosts { get; } = [];
+
     public Task<DayPlanOutcome> SolveAsync(CentreSnapshot centre, LocalDate date, IReadOnlyList<HomeVisitRequest> requests, HomeVisitShiftRules shifts,
-        HomeVisitPlan? published, Duration timeLimit, CancellationToken cancellationToken)
+        HomeVisitPlan? published, Duration timeLimit, CancellationToken cancellationToken, IReadOnlyDictionary<string, long>? useCost = null)
     {
         Calls.Add((date, requests.Count, published, timeLimit));
+        UseCosts.Add(useCost);
         return Task.FromResult(Answer(date, requests));
     }
 

@@ -108,6 +108,18 @@ public sealed class PlanRosterTests
     }
 
     [Fact]
+    public async Task A_route_that_takes_the_lunch_break_on_the_way_needs_no_break_from_the_roster()
+    {
+        // The route planner placed ann's lunch on the route: the roster plans her day around it and gives no second break.
+        var route = new RouteDuty("r1", "ann", new LocalTime(10, 30), new LocalTime(14, 30), BreakOnRoute: true);
+        var outcome = await UseCase().PlanAsync("huli", Setting, Command(routes: [route]), CancellationToken.None);
+        Assert.Null(outcome.Error);
+        var ann = outcome.Value!.Plan.Duties["ann"];
+        Assert.DoesNotContain(Duty.Break, ann);
+        Assert.Contains(Duty.On("r1"), ann);
+    }
+
+    [Fact]
     public async Task More_demand_than_all_staff_can_cover_gets_the_best_roster_and_a_shortfall_report()
     {
         var profile = HallProfile.Demo();

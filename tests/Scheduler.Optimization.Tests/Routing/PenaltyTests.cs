@@ -78,8 +78,8 @@ public sealed class PenaltyTests
     [Fact]
     public void Staff_use_penalty_charges_each_staff_member_sent_out()
     {
-        Assert.Equal(0, StaffUsePenalty.Cost(0, W with { PerStaffUsed = 500 }));
-        Assert.Equal(500, StaffUsePenalty.Cost(3, W with { PerStaffUsed = 500 }));
+        Assert.Equal(0, StaffUsePenalty.Cost(0, Staff("ann"), W with { PerStaffUsed = 500 }));
+        Assert.Equal(500, StaffUsePenalty.Cost(3, Staff("ann"), W with { PerStaffUsed = 500 }));
 
         // Two visits at the same time need two staff; when a second staff member costs more than dropping the
         // routine visit (but less than the one that is due soon), only one goes out.
@@ -90,5 +90,28 @@ public sealed class PenaltyTests
         Assert.Equal("b", Assert.Single(dear.Plan!.Dropped).VisitId);
         Assert.Equal(50_000, dear.Score!.StaffUsed);
         Assert.Equal(dear.Score.Total, dear.Statistics.Objective);
+    }
+
+    [Fact]
+    public void A_staff_members_own_use_cost_replaces_the_common_one()
+    {
+        // The hall's worth of a staff member's window time (ADR 0020): their own figure, the common one otherwise.
+        var w = W with { PerStaffUsed = 500 };
+        Assert.Equal(7_000, StaffUsePenalty.Cost(2, Staff("ann") with { UseCost = 7_000 }, w));
+        Assert.Equal(0, StaffUsePenalty.Cost(0, Staff("ann") with { UseCost = 7_000 }, w));
+        Assert.Equal(0, StaffUsePenalty.Cost(2, Staff("ann") with { UseCost = 0 }, w));
+        Assert.Equal(500, StaffUsePenalty.Cost(2, Staff("bo"), w));
+
+        // One visit either can make, the dear one nearer: the cheap one goes, and the plan's score says what it cost.
+        var visit = Visit("a", 10, from: T(9), to: T(12));
+        var near = Staff("near", home: StaffPlace.AtHome(Km(9))) with { UseCost = 40_000 };
+        var far = Staff("far", home: StaffPlace.AtHome(Km(1))) with { UseCost = 1_000 };
+        var both = Plan(Day([visit], [near, far]));
+        Assert.Equal("far", both.ServedBy("a"));
+        Assert.Equal(1_000, both.Score!.StaffUsed);
+        Assert.Equal(both.Score.Total, both.Statistics.Objective);
+        // Priced alike, the nearer one goes.
+        var alike = Plan(Day([visit], [near with { UseCost = 1_000 }, far]));
+        Assert.Equal("near", alike.ServedBy("a"));
     }
 }

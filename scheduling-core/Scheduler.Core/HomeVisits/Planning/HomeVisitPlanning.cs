@@ -18,7 +18,7 @@ public sealed record PlanningSettings(Duration TimeLimit);
 /// </summary>
 public sealed class HomeVisitPlanning(
     IPlanRunStore runs, IPlanQueue queue, IDayPlanSolver solver, HomeVisitService requests, ICentreDirectory centres, Notifications.HomeVisitNotifications notifications,
-    AuditTrail audit, IClock clock, PlanningSettings settings)
+    AuditTrail audit, IClock clock, PlanningSettings settings, IJointPlanning? joint = null)
 {
     /// <summary>A queued run whose message may have been lost (the process stopped between the run and its message) after this long.</summary>
     public static readonly Duration LostMessageAfter = Duration.FromMinutes(15);
@@ -102,14 +102,16 @@ public sealed class HomeVisitPlanning(
             var centre = await centres.GetAsync(message.CentreId, cancellationToken) ?? throw new InvalidDataException("The centre has no profile.");
             var approved = await requests.ListForDateAsync(message.CentreId, solving.Date, cancellationToken);
             var published = (await runs.PublishedAsync(message.CentreId, solving.Date, cancellationToken))?.Run.Plan;
-            var result = await solver.SolveAsync(centre, solving.Date, approved, requests.Shifts, published, settings.TimeLimit, cancellationToken);
+            var (jointly, note) = await JointlyAsync(centre, solving.Date, approved, published, cancellationToken);
+            var result = jointly ?? await solver.SolveAsync(centre, solving.Date, approved, requests.Shifts, published, settings.TimeLimit, cancellationToken);
             var now = clock.GetCurrentInstant();
             var seconds = (now - started).TotalSeconds;
+            var search = note is null ? result.Search : string.Join("; ", new[] { result.Search, note }.Where(x => !string.IsNullOrEmpty(x)));
             finished = result.Publishable
-                ? solving with { Status = PlanRunStatus.Solved, Plan = result.Plan, FinishedAt = now, SolveSeconds = seconds, FirstSolutionSeconds = result.FirstSolutionSeconds, Search = result.Search,
+                ? solving with { Status = PlanRunStatus.Solved, Plan = result.Plan, FinishedAt = now, SolveSeconds = seconds, FirstSolutionSeconds = result.FirstSolutionSeconds, Search = search,
                     SearchDetails = result.SearchDetails }
                 : solving with { Status = PlanRunStatus.Failed, FinishedAt = now, SolveSeconds = seconds, Plan = result.Plan, Failure = result.Failure,
-                    Violations = result.Violations, Search = result.Search, SearchDetails = result.SearchDetails };
+                    Violations = result.Violations, Search = search, SearchDetails = result.SearchDetails };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -118,6 +120,26 @@ public sealed class HomeVisitPlanning(
         var current = await runs.GetAsync(message.CentreId, message.PlanId, cancellationToken);
         // Another consumer of a redelivered message may have finished the run meanwhile: its result stands.
         return current is not null && current.Run.Status == PlanRunStatus.Solving && await runs.ReplaceAsync(finished, current.ETag, cancellationToken) ? finished : null;
+    }
+
+    /// <summary>
+    /// The day planned together with the hall's roster (ADR 0020), and the line that says how; (null, null) when the
+    /// centre does not plan jointly. A joint planning that fails leaves the day to the plain solve, and the line says why.
+    /// </summary>
+    private async Task<(DayPlanOutcome? Outcome, string? Note)> JointlyAsync(CentreSnapshot centre, LocalDate date, IReadOnlyList<HomeVisitRequest> approved,
+        HomeVisitPlan? published, CancellationToken cancellationToken)
+    {
+        if (joint is null) return (null, null);
+        try
+        {
+            var outcome = await joint.PlanAsync(centre, date, requests.Shifts, settings.TimeLimit,
+                (prices, limit) => solver.SolveAsync(centre, date, approved, requests.Shifts, published, limit, cancellationToken, prices), cancellationToken);
+            return (outcome?.Outcome, outcome?.Summary);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return (null, $"planned without the hall's roster ({e.GetType().Name}: {e.Message})");
+        }
     }
 
     public async Task<Outcome<PlanRun>> PublishAsync(string centreId, string planId, Caller caller, CancellationToken cancellationToken)

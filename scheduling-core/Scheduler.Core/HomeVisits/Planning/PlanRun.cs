@@ -74,12 +74,32 @@ public interface IPlanQueue
 /// <summary>What the solver made of a day.</summary>
 /// <param name="Search">How the search went, in words (see <see cref="PlanRun.Search"/>).</param>
 /// <param name="SearchDetails">The same in parts (see <see cref="PlanRun.SearchDetails"/>).</param>
+/// <param name="Cost">The plan's objective without what sending staff out costs: travel, overtime and visits left out, in the route planner's units.</param>
 public sealed record DayPlanOutcome(bool Publishable, HomeVisitPlan? Plan, string? Failure, IReadOnlyList<string> Violations, double? FirstSolutionSeconds, string? Search,
-    PlanSearch? SearchDetails = null);
+    PlanSearch? SearchDetails = null, long? Cost = null);
 
-/// <summary>Plans a day of home visits around the visits already published for it.</summary>
+/// <summary>
+/// Plans a day of home visits around the visits already published for it. <c>useCost</c> is what sending each staff
+/// member out costs, in the route planner's units (<see cref="IJointPlanning"/>); a staff member not in it costs nothing.
+/// </summary>
 public interface IDayPlanSolver
 {
     Task<DayPlanOutcome> SolveAsync(Booking.CentreSnapshot centre, LocalDate date, IReadOnlyList<Requests.HomeVisitRequest> requests,
-        Requests.HomeVisitShiftRules shifts, HomeVisitPlan? published, Duration timeLimit, CancellationToken cancellationToken);
+        Requests.HomeVisitShiftRules shifts, HomeVisitPlan? published, Duration timeLimit, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, long>? useCost = null);
+}
+
+/// <summary>The day planned together with the hall's roster (ADR 0020): the outcome of the round kept, and a line for the dispatcher.</summary>
+public sealed record JointOutcome(DayPlanOutcome Outcome, string Summary);
+
+/// <summary>Plans a day's home visits together with the hall's roster, pricing staff time by what the windows need (ADR 0020).</summary>
+public interface IJointPlanning
+{
+    /// <summary>
+    /// Plans the day in rounds within <paramref name="timeLimit"/>, each round's routes solved by <paramref name="solve"/>
+    /// with what sending each staff member out costs and the round's share of the time; null when the centre does not
+    /// plan jointly or nobody who goes out also sits at a window (the caller then solves once, unpriced).
+    /// </summary>
+    Task<JointOutcome?> PlanAsync(Booking.CentreSnapshot centre, LocalDate date, Requests.HomeVisitShiftRules shifts, Duration timeLimit,
+        Func<IReadOnlyDictionary<string, long>, Duration, Task<DayPlanOutcome>> solve, CancellationToken cancellationToken);
 }

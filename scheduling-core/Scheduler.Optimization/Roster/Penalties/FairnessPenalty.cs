@@ -12,9 +12,7 @@ public static class FairnessPenalty
 {
     /// <summary>Evening and weekend slots worked per staff member, with the week so far.</summary>
     public static IReadOnlyDictionary<string, int> Counts(RosterRequest r, IReadOnlyDictionary<string, IReadOnlyList<Duty>> duties) =>
-        r.Staff.ToDictionary(s => s.Id, s => s.UnsocialSlotsSoFar + Enumerable.Range(0, r.Day.Slots)
-            .Count(t => RosterSlots.Unsocial(r.Day, r.Rules, t) && duties.TryGetValue(s.Id, out var d)
-                && d[t].Kind is DutyKind.Window or DutyKind.BackOffice or DutyKind.Route));
+        r.Staff.ToDictionary(s => s.Id, s => s.UnsocialSlotsSoFar + (duties.TryGetValue(s.Id, out var d) ? RosterSlots.UnsocialWorked(r.Day, r.Rules, d) : 0));
 
     public static long Cost(IEnumerable<int> counts, RosterWeights w)
     {

@@ -13,19 +13,8 @@ namespace Scheduler.Optimization.Roster.Penalties;
 /// </summary>
 public static class ShortfallPenalty
 {
-    /// <summary>The worth of the 1st, 2nd, ... needed window of a category in a slot.</summary>
-    public static long[] Steps(WindowsNeeded needed, string categoryId, int slot, RosterWeights w)
-    {
-        var need = needed[categoryId, slot];
-        var steps = new long[need];
-        long after = 0;
-        for (var j = need; j >= 1; j--)
-        {
-            var saved = needed.ExpectedWaitingMinutes(categoryId, slot, j - 1, w.WaitCapMinutes) - needed.ExpectedWaitingMinutes(categoryId, slot, j, w.WaitCapMinutes);
-            steps[j - 1] = after = Math.Max(after, Math.Max(w.MinPerMissingWindow, (long)Math.Round(w.PerWaitingMinute * saved)));
-        }
-        return steps;
-    }
+    /// <summary>The worth of the 1st, 2nd, ... needed window of a category in a slot (<see cref="WindowsNeeded.WindowWorth"/>).</summary>
+    public static long[] Steps(WindowsNeeded needed, string categoryId, int slot, RosterWeights w) => needed.WindowWorth(categoryId, slot, w);
 
     /// <summary>The cost of staffing <paramref name="staffed"/> windows of a category in a slot.</summary>
     public static long Cost(WindowsNeeded needed, string categoryId, int slot, int staffed, RosterWeights w) =>
