@@ -112,7 +112,7 @@ public sealed class RosterPlanning(
     {
         var prepared = await PrepareAsync(centreId, request, cancellationToken);
         if (prepared.Error is { } invalid) return invalid;
-        var (_, date, setting, command, routePlan) = prepared.Value!;
+        var (date, setting, command, routePlan) = prepared.Value!;
         var outcome = await planner.PlanAsync(centreId, setting, command, cancellationToken);
         if (outcome.Error is { } problem) return problem;
         var result = outcome.Value!;
@@ -135,7 +135,7 @@ public sealed class RosterPlanning(
     {
         var prepared = await PrepareAsync(centreId, new PlanRosterRequest(date, null, null, null), cancellationToken);
         if (prepared.Error is { } invalid) return invalid;
-        var (_, _, setting, command, _) = prepared.Value!;
+        var (_, setting, command, _) = prepared.Value!;
         setting = setting with { Options = setting.Options with { TimeLimitSeconds = Math.Min(setting.Options.TimeLimitSeconds, seconds) } };
         var alone = await planner.PlanAsync(centreId, setting, command with { Routes = [] }, cancellationToken);
         if (alone.Error is { } problem) return problem;
@@ -145,7 +145,7 @@ public sealed class RosterPlanning(
     }
 
     /// <summary>A roster request made whole: the day's hours, staff, sessions, routes of the published home-visit plan and the previous roster.</summary>
-    private sealed record Prepared(CentreSnapshot Centre, LocalDate Date, RosterSetting Setting, RosterCommand Command, PlanRun? RoutePlan);
+    private sealed record Prepared(LocalDate Date, RosterSetting Setting, RosterCommand Command, PlanRun? RoutePlan);
 
     private async Task<Outcome<Prepared>> PrepareAsync(string centreId, PlanRosterRequest request, CancellationToken cancellationToken)
     {
@@ -200,7 +200,7 @@ public sealed class RosterPlanning(
         var asked = acceptedSessions.SelectMany(a => a.Session.CategoryIds.Select(c => new ExtendedDemand(c, a.Session.From, a.Session.To, a.Requests))).ToList();
         var command = new RosterCommand(date, staff, routes, sessions, asked, level,
             previous is null ? null : new PublishedRoster(previous.Run.Duties));
-        return Outcome<Prepared>.Ok(new Prepared(centre, date, setting, command, routePlan));
+        return Outcome<Prepared>.Ok(new Prepared(date, setting, command, routePlan));
     }
 
     /// <summary>

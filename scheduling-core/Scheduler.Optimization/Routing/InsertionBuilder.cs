@@ -579,9 +579,10 @@ internal static class InsertionBuilder
     }
 
     /// <summary>
-    /// <see cref="Feasible(RoutingContext, int, IReadOnlyList{Stop})"/> on stops given by their times (the same rules, read
-    /// from a buffer): leaving after the shift start, back by the latest return, the working time, the capacity, travel
-    /// between stops, and room for the lunch break where <see cref="PlanReader.PlaceBreak"/> puts it.
+    /// The hard rules of a route, on stops given by their times (every feasibility check of this class comes here):
+    /// leaving after the shift start, back by the latest return, the working time, the capacity, travel between stops,
+    /// and room for the lunch break in a gap (before leaving, between stops with room for the trip, or after coming
+    /// back: where <see cref="PlanReader.PlaceBreak"/> puts it).
     /// </summary>
     private static bool FeasibleTimed(RoutingContext c, int v, ReadOnlySpan<Timed> stops)
     {
@@ -694,40 +695,13 @@ internal static class InsertionBuilder
     {
         var count = route.Count + (at >= 0 ? 1 : 0);
         if (count == 0) return true;
-        var shift = c.Shifts[v];
-        var matrix = c.Matrix;
-        (int Place, int Start, int End, int Load) StopAt(int i)
-        {
-            if (i == at) return (node!.Place, start, start + node.ServiceSeconds, node.Visit!.Load);
-            var s = route[at >= 0 && i > at ? i - 1 : i];
-            return (s.Node.Place, s.Start, s.End, s.Node.Visit!.Load);
-        }
-        var first = StopAt(0);
-        var last = StopAt(count - 1);
-        var departure = first.Start - matrix.Seconds(shift.StartPlace, first.Place);
-        if (departure < shift.Start) return false;
-        var back = last.End + matrix.Seconds(last.Place, shift.EndPlace);
-        if (back > shift.LatestReturn) return false;
-        if (back - departure > shift.MaxWorking) return false;
-        if (shift.Capacity < int.MaxValue)
-        {
-            var load = 0;
-            for (var i = 0; i < count; i++) load += StopAt(i).Load;
-            if (load > shift.Capacity) return false;
-        }
-        // Travel between stops, and the lunch break in a gap (before leaving, between stops with room for the trip,
-        // or after coming back: where PlanReader.PlaceBreak puts it).
-        var breakFits = !shift.HasLunch || shift.BreakFits(shift.Start, departure, 0) || shift.BreakFits(back, shift.LatestReturn, 0);
-        int place = shift.StartPlace, free = departure;
+        Span<Timed> stops = count <= 64 ? stackalloc Timed[count] : new Timed[count];
         for (var i = 0; i < count; i++)
         {
-            var s = StopAt(i);
-            var travel = matrix.Seconds(place, s.Place);
-            if (free + travel > s.Start) return false;
-            breakFits = breakFits || shift.BreakFits(free, s.Start, travel);
-            free = s.End;
-            place = s.Place;
+            if (i == at) { stops[i] = new Timed(node!.Place, start, start + node.ServiceSeconds, node.Visit!.Load); continue; }
+            var s = route[at >= 0 && i > at ? i - 1 : i];
+            stops[i] = new Timed(s.Node.Place, s.Start, s.End, s.Node.Visit!.Load);
         }
-        return breakFits || shift.BreakFits(free, back, matrix.Seconds(place, shift.EndPlace));
+        return FeasibleTimed(c, v, stops);
     }
 }
