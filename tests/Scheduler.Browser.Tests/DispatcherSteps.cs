@@ -5,18 +5,26 @@ namespace Scheduler.Browser.Tests;
 /// <summary>What a dispatcher does on the dispatcher page, as the browser tests and the screenshots do it.</summary>
 internal static class DispatcherSteps
 {
-    /// <summary>Lists the requests still to decide and approves the first <paramref name="count"/>, each seen to leave the list.</summary>
+    /// <summary>
+    /// Lists the requests still to decide and approves the first <paramref name="count"/>, each seen to leave the list.
+    /// Each step waits for the list the page reads after it, so a click never lands on a row of a list about to be
+    /// replaced (the filtered list, or the list before the previous approval).
+    /// </summary>
     public static async Task ApproveSubmittedAsync(IPage page, int count)
     {
-        var approve = page.GetByRole(AriaRole.Button, new() { Name = "批准", Exact = false });
-        await page.GetByLabel("状态").SelectOptionAsync("Submitted");
-        await Assertions.Expect(approve.First).ToBeVisibleAsync();
+        static bool IsList(IResponse r) => r.Request.Method == "GET" && r.Url.Contains("/api/dispatch/home-visits?", StringComparison.Ordinal);
+        var approve = page.Locator("#requests").GetByRole(AriaRole.Button, new() { Name = "批准", Exact = false });
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.RunAndWaitForResponseAsync(() => page.GetByLabel("状态").SelectOptionAsync("Submitted"), IsList);
         for (var i = 0; i < count; i++)
         {
-            var pager = page.Locator("#requests .pager span");
-            var before = await pager.InnerTextAsync();
-            await approve.First.ClickAsync();
-            await Assertions.Expect(pager).Not.ToHaveTextAsync(before);
+            await Assertions.Expect(approve.First).ToBeVisibleAsync();
+            var name = await approve.First.GetAttributeAsync("aria-label")
+                ?? throw new InvalidOperationException("An approve button has no accessible name.");
+            var same = page.Locator("#requests").GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
+            var before = await same.CountAsync();
+            await page.RunAndWaitForResponseAsync(() => same.First.ClickAsync(), IsList);
+            await Assertions.Expect(same).ToHaveCountAsync(before - 1);
         }
     }
 
