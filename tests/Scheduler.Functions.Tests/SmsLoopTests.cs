@@ -482,4 +482,52 @@ public sealed class SmsLoopTests(AzuriteFixture azurite) : IAsyncLifetime
         var health = await _host.Client.GetFromJsonAsync<JsonElement>("/api/health", TestContext.Current.CancellationToken);
         Assert.Contains(health.GetProperty("alerts").EnumerateArray(), alert => alert.GetString()!.Contains(StorageNames.AppointmentEventsQueue));
     }
+
+    [Fact]
+    public async Task An_sms_send_message_that_cannot_be_read_ends_in_poison_with_the_reason_and_an_alert_for_dispatchers()
+    {
+        // A message on sms-send of a version this code does not read (as a newer deployment rolled back could leave).
+        var ct = TestContext.Current.CancellationToken;
+        var mobile = "+86" + NewMobile();
+        var message = JsonSerializer.Serialize(new { type = "sms.send", version = 99, to = mobile, key = $"poison-{Guid.NewGuid():N}" }, Scheduler.Functions.Platform.Json.Options);
+        var key = Scheduler.Core.Operations.PoisonWatch.KeyOf(message);
+        var queueOptions = new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 };
+        var queue = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, StorageNames.SmsSendQueue, queueOptions);
+        await queue.CreateIfNotExistsAsync(cancellationToken: ct);
+        await queue.SendMessageAsync(message, ct);
+
+        // The sender fails on it with the reason, noted under the message's key, without the number.
+        var failures = new Azure.Data.Tables.TableClient(azurite.ConnectionString, StorageNames.PoisonTable);
+        Azure.NullableResponse<Azure.Data.Tables.TableEntity>? failure = null;
+        for (var i = 0; i < 100 && failure?.HasValue != true; i++)
+        {
+            failure = await failures.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>($"failure|{StorageNames.SmsSendQueue}", key, cancellationToken: ct);
+            if (!failure.HasValue) await Task.Delay(200, ct);
+        }
+        Assert.True(failure!.HasValue, "the failure is noted");
+        Assert.StartsWith("InvalidDataException:", failure.Value!.GetString("Reason"));
+        Assert.Contains("version 99", failure.Value.GetString("Reason"));
+        Assert.DoesNotContain(mobile[3..], failure.Value.GetString("Reason"));
+
+        // After five tries the host moves it to sms-send-poison (sent here at once instead of waiting for the retries):
+        // it is recorded with that reason for dispatchers and raises an alert in health.
+        var poisonQueue = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, StorageNames.SmsSendQueue + "-poison", queueOptions);
+        await poisonQueue.CreateIfNotExistsAsync(cancellationToken: ct);
+        await poisonQueue.SendMessageAsync(message, ct);
+        using var dispatcher = await _host.SignedInClientAsync("dispatcher-he", "dispatcher");
+        JsonElement? listed = null;
+        for (var i = 0; i < 100 && listed is null; i++)
+        {
+            var poisoned = await dispatcher.GetFromJsonAsync<JsonElement>("/api/dispatch/poisoned", ct);
+            listed = poisoned.EnumerateArray().Where(p => p.GetProperty("key").GetString() == key).Cast<JsonElement?>().FirstOrDefault();
+            if (listed is null) await Task.Delay(200, ct);
+        }
+        Assert.NotNull(listed);
+        Assert.Equal(StorageNames.SmsSendQueue, listed.Value.GetProperty("queue").GetString());
+        Assert.Contains("version 99", listed.Value.GetProperty("reason").GetString());
+        Assert.Contains("type=sms.send", listed.Value.GetProperty("summary").GetString());
+        Assert.DoesNotContain(mobile[3..], listed.Value.ToString());
+        var health = await _host.Client.GetFromJsonAsync<JsonElement>("/api/health", ct);
+        Assert.Contains(health.GetProperty("alerts").EnumerateArray(), alert => alert.GetString()!.Contains(StorageNames.SmsSendQueue + ":"));
+    }
 }

@@ -21,19 +21,25 @@ public sealed record LocalSmsView(string Id, string To, string Text, Instant At,
 /// </summary>
 public sealed class SmsFunctions(DeliverSms deliver, RecordSmsStatus statuses, HandleInboundSms inbound, TwilioSignature signature, TableSmsOutbox outbox,
     ShortLinks links, ManageLinks manage, VisitRatings visitRatings, ICentreDirectory centres, IAppointmentStore appointments, IOptions<SmsOptions> sms,
-    IOptions<SchedulerOptions> options, SchedulerMetrics metrics, ILogger<SmsFunctions> logger)
+    IOptions<SchedulerOptions> options, SchedulerMetrics metrics, Scheduler.Core.Operations.PoisonWatch poison, ILogger<SmsFunctions> logger)
 {
+    /// <summary>
+    /// Sends one message of the outbox. A message that cannot be read, or whose sending fails, throws with the reason
+    /// (noted by <see cref="Scheduler.Core.Operations.PoisonWatch"/>), so the host retries it and then moves it to
+    /// <c>sms-send-poison</c>, where <see cref="PoisonFunctions"/> records it for dispatchers and health.
+    /// </summary>
     [Function("SendSms")]
-    public async Task Send([QueueTrigger(StorageNames.SmsSendQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken)
-    {
-        var step = await deliver.RunAsync(Parse(message), cancellationToken);
-        logger.LogInformation("SMS step: {Status} {Detail}", step.Status, step.Detail);
-        if (step.Ended is { } m)
+    public Task Send([QueueTrigger(StorageNames.SmsSendQueue, Connection = StorageClients.ConnectionName)] string message, CancellationToken cancellationToken) =>
+        poison.GuardAsync(StorageNames.SmsSendQueue, message, async () =>
         {
-            if (step.Status == SmsStatuses.Sent) metrics.SmsSent(m.CentreId, m.Kind, SmsSegments.Count(m.Text).Segments);
-            else metrics.SmsFailed(m.CentreId, m.Kind, step.Status == SmsStatuses.OptedOut ? "21610" : step.Status);
-        }
-    }
+            var step = await deliver.RunAsync(Parse(message), cancellationToken);
+            logger.LogInformation("SMS step: {Status} {Detail}", step.Status, step.Detail);
+            if (step.Ended is { } m)
+            {
+                if (step.Status == SmsStatuses.Sent) metrics.SmsSent(m.CentreId, m.Kind, SmsSegments.Count(m.Text).Segments);
+                else metrics.SmsFailed(m.CentreId, m.Kind, step.Status == SmsStatuses.OptedOut ? "21610" : step.Status);
+            }
+        }, cancellationToken);
 
     public static SmsRef Parse(string message)
     {

@@ -312,11 +312,11 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         var (visit, refused) = await VisitFromLinkAsync(request, lang, centre, cancellationToken);
         if (refused is not null) return refused;
         var v = visit!;
-        if (v.Request.Status != Scheduler.Core.HomeVisits.Requests.HomeVisitStatus.Approved)
+        if (!VisitRatings.IsRateable(v))
             return await VisitRatePageAsync(request, lang, centre, v, new PageError(lang[Words.VisitNotRateable], "score"), 409);
         if (!int.TryParse(form.GetValueOrDefault("score"), out var score) || score is < 1 or > 5)
             return await VisitRatePageAsync(request, lang, centre, v, new PageError(lang[Words.RateChoose], "score"), 400);
-        var result = await visitRatings.RateAsync(v.Request, score, form.GetValueOrDefault("reason"), cancellationToken);
+        var result = await visitRatings.RateAsync(v, score, form.GetValueOrDefault("reason"), cancellationToken);
         if (result.Error is { Code: not ErrorCodes.Duplicate } error) return await VisitRatePageAsync(request, lang, centre, v, Explain(lang, centre, error, null), Outcomes.StatusOf(error));
         return await PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
         {

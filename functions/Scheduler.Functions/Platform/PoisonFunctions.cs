@@ -25,6 +25,10 @@ public sealed class PoisonFunctions(PoisonWatch watch, ILogger<PoisonFunctions> 
     public Task PlanRequest([QueueTrigger(StorageNames.PlanRequestsQueue + "-poison", Connection = StorageClients.ConnectionName)] string message,
         CancellationToken cancellationToken) => RecordAsync(StorageNames.PlanRequestsQueue, message, cancellationToken);
 
+    [Function("PoisonedSmsSend")]
+    public Task SmsSend([QueueTrigger(StorageNames.SmsSendQueue + "-poison", Connection = StorageClients.ConnectionName)] string message,
+        CancellationToken cancellationToken) => RecordAsync(StorageNames.SmsSendQueue, message, cancellationToken);
+
     [RequireRole(Roles.Dispatcher)]
     [Function("ListPoisonedMessages")]
     [ApiOperation("Queue messages the app gave up on in the last day: queue, when, why, and their type and ids (never their content).", Tag = "dispatch", Access = "dispatchers")]

@@ -234,6 +234,8 @@ public static class ServiceRegistration
         });
         services.AddSingleton<HomeVisitPlanning>();
         services.AddSingleton<HomeVisitDecisions>();
+        services.AddSingleton<IVisitOutcomes, TableVisitOutcomes>();
+        services.AddSingleton<RecordVisitOutcome>();
         services.AddSingleton<StaffScheduleQuery>();
         AddRoster(services, configuration);
 

@@ -75,13 +75,14 @@ public static class StorageNames
     public const string RateLimitsTable = "ratelimits";
     public const string RostersTable = "rosters";
     public const string WindowCallsTable = "windowcalls";
+    public const string VisitOutcomesTable = "visitoutcomes";
     public const string AppointmentEventsQueue = "appointment-events";
     public const string HomeVisitRequestsQueue = "home-visit-requests";
     public const string PlanRequestsQueue = "plan-requests";
     public const string SmsSendQueue = "sms-send";
 
     public static readonly IReadOnlyList<string> Tables =
-        [CatalogueTable, AuditTable, AppointmentsTable, AppointmentArchiveTable, AvailabilityTable, ExtendedHoursTable, HomeVisitsTable, PlansTable, SmsTable, PoisonTable, RatingsTable, StaffFeedsTable, VerificationsTable, RateLimitsTable, RostersTable, WindowCallsTable];
+        [CatalogueTable, AuditTable, AppointmentsTable, AppointmentArchiveTable, AvailabilityTable, ExtendedHoursTable, HomeVisitsTable, PlansTable, SmsTable, PoisonTable, RatingsTable, StaffFeedsTable, VerificationsTable, RateLimitsTable, RostersTable, WindowCallsTable, VisitOutcomesTable];
 
     /// <summary>Queues the app writes or reads; each has a <c>-poison</c> twin where failed messages end.</summary>
     public static readonly IReadOnlyList<string> Queues = [AppointmentEventsQueue, HomeVisitRequestsQueue, PlanRequestsQueue, SmsSendQueue];

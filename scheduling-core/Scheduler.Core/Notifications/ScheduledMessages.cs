@@ -51,12 +51,15 @@ public sealed class SendDayBeforeReminders(IAppointmentStore store, ICentreDirec
 }
 
 /// <summary>
-/// Rating requests (好差评) for the day's home visits once they are done. A visit counts as done when its planned end
-/// in the day's published plan has passed and its request is still approved (a visit cancelled on the day is not
-/// rated). Staff do not yet record a visit's outcome; when they do, that record replaces the planned end here.
-/// Served appointments ask for their rating from the <c>appointment.served</c> event instead. Once per request and day.
+/// Rating requests (好差评) for the day's home visits once they are done. A visit staff recorded done is asked (a
+/// record asks at once already; the batch finishes what that left, under the same key); a visit recorded not done is
+/// not. A visit with no record counts as done when its planned end in the day's published plan has passed and its
+/// request is still approved (a visit cancelled on the day is not rated), so a centre that does not record outcomes
+/// still asks. Served appointments ask for their rating from the <c>appointment.served</c> event instead. Once per
+/// request and day.
 /// </summary>
-public sealed class SendVisitRatingRequests(ICentreDirectory centres, IPlanRunStore runs, HomeVisitService requests, HomeVisitNotifications visits, IClock clock)
+public sealed class SendVisitRatingRequests(ICentreDirectory centres, IPlanRunStore runs, HomeVisitService requests, HomeVisitNotifications visits,
+    IVisitOutcomes outcomes, IClock clock)
 {
     public async Task<int> RunAsync(string centreId, CancellationToken cancellationToken)
     {
@@ -64,12 +67,16 @@ public sealed class SendVisitRatingRequests(ICentreDirectory centres, IPlanRunSt
         var now = clock.GetCurrentInstant();
         var today = centre.Calendar.Today(now);
         if ((await runs.PublishedAsync(centreId, today, cancellationToken))?.Run.Plan is not { } plan) return 0;
-        var approved = (await requests.ListAsync(centreId, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved).ToDictionary(r => r.Id);
+        var ofDay = (await requests.ListForDateAsync(centreId, today, cancellationToken)).ToDictionary(r => r.Id);
+        var recorded = (await outcomes.ListDayAsync(centreId, today, cancellationToken)).ToDictionary(o => o.RequestId, o => o.Outcome);
         var sent = 0;
         foreach (var visit in plan.Routes.SelectMany(r => r.Stops).GroupBy(s => s.VisitId))
         {
-            if (!approved.TryGetValue(visit.Key, out var request)) continue;
-            if (centre.Calendar.ToInstant(today + visit.Max(s => s.End)) > now) continue;
+            if (!ofDay.TryGetValue(visit.Key, out var request)) continue;
+            var done = recorded.TryGetValue(visit.Key, out var outcome)
+                ? outcome == VisitOutcomeKind.Done
+                : request.Status == HomeVisitStatus.Approved && centre.Calendar.ToInstant(today + visit.Max(s => s.End)) <= now;
+            if (!done) continue;
             if (await visits.RatingRequestAsync(request, today, visit.Min(s => s.Start), cancellationToken) == OutboxResult.Queued) sent++;
         }
         return sent;

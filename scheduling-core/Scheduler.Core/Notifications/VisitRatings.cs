@@ -7,18 +7,22 @@ using Scheduler.Core.Results;
 
 namespace Scheduler.Core.Notifications;
 
-/// <summary>A home visit as its rating page shows it: the request and the day (and planned start, if a published plan has one) it was made.</summary>
-public sealed record RatedVisit(HomeVisitRequest Request, LocalDate Date, LocalTime? Start);
+/// <summary>
+/// A home visit as its rating page shows it: the request and the day (and planned start, if a published plan has one)
+/// it was made, and what staff recorded about it that day, if anything.
+/// </summary>
+public sealed record RatedVisit(HomeVisitRequest Request, LocalDate Date, LocalTime? Start, VisitOutcome? Outcome = null);
 
 /// <summary>
 /// Rating a home visit from the link in its rating request (the reply path is <see cref="HandleInboundSms"/>): the
 /// short link (<see cref="ShortLinks.VisitRating"/>) opens the rating page with a signed token for
 /// <c>home-visit/{id}</c> of purpose <see cref="Purpose"/>, valid as long as a reply is (<see cref="NotificationSettings.RatingFor"/>).
 /// The rating is recorded as a reply's is: category <c>home-visit</c>, the visit's item, one per visit, a 1 or 2
-/// opens a follow-up. Only a visit still approved can be rated (a cancelled or rejected request had none).
+/// opens a follow-up. A visit staff recorded done can be rated, one recorded not done cannot; without a record, a
+/// visit still approved can (a cancelled or rejected request had none).
 /// </summary>
 public sealed class VisitRatings(ResidentTokenService tokens, IHomeVisitStore requests, IPlanRunStore runs, ICentreDirectory centres, Ratings ratings,
-    NotificationSettings settings, IClock clock)
+    IVisitOutcomes outcomes, NotificationSettings settings, IClock clock)
 {
     public const string Purpose = "rate-visit";
 
@@ -33,8 +37,9 @@ public sealed class VisitRatings(ResidentTokenService tokens, IHomeVisitStore re
         caller is ResidentCaller { Token: { Purpose: Purpose } t } && t.CentreId == centreId && t.Subject.StartsWith("home-visit/", StringComparison.Ordinal);
 
     /// <summary>
-    /// The visit a link names: the request, and its day (the latest of its windows' days that has come, else the
-    /// first) with the start the day's published plan gave it. Null when the request is gone.
+    /// The visit a link names: the request, and its day (the latest of its windows' days that has come and whose
+    /// published plan holds the visit; else the latest that has come, else the first) with the start that plan gave
+    /// it and the outcome staff recorded for it that day. Null when the request is gone.
     /// </summary>
     public async Task<RatedVisit?> FindAsync(ResidentToken token, CancellationToken cancellationToken)
     {
@@ -45,16 +50,31 @@ public sealed class VisitRatings(ResidentTokenService tokens, IHomeVisitStore re
         var today = centre.Calendar.Today(clock.GetCurrentInstant());
         var days = r.Windows.Select(w => w.Date).Distinct().OrderBy(d => d).ToList();
         var day = days.LastOrDefault(d => d <= today, days[0]);
-        var plan = (await runs.PublishedAsync(r.CentreId, day, cancellationToken))?.Run.Plan;
-        var stops = plan?.Routes.SelectMany(s => s.Stops).Where(s => s.VisitId == r.Id).ToList();
-        return new RatedVisit(r, day, stops is { Count: > 0 } ? stops.Min(s => s.Start) : null);
+        LocalTime? start = null;
+        foreach (var d in days.Where(d => d <= today).Reverse())
+        {
+            var plan = (await runs.PublishedAsync(r.CentreId, d, cancellationToken))?.Run.Plan;
+            var stops = plan?.Routes.SelectMany(s => s.Stops).Where(s => s.VisitId == r.Id).ToList();
+            if (stops is not { Count: > 0 }) continue;
+            (day, start) = (d, stops.Min(s => s.Start));
+            break;
+        }
+        return new RatedVisit(r, day, start, await outcomes.GetAsync(r.CentreId, day, r.Id, cancellationToken));
     }
 
+    /// <summary>Whether the visit can be rated: recorded done; or, with no record, still approved. A visit recorded not done cannot.</summary>
+    public static bool IsRateable(RatedVisit v) => v.Outcome is { } recorded
+        ? recorded.Outcome == VisitOutcomeKind.Done
+        : v.Request.Status == HomeVisitStatus.Approved;
+
     /// <summary>Records the resident's rating of the visit (from the page: channel <c>web</c>).</summary>
-    public Task<Outcome<Rating>> RateAsync(HomeVisitRequest r, int score, string? reason, CancellationToken cancellationToken)
+    public Task<Outcome<Rating>> RateAsync(RatedVisit v, int score, string? reason, CancellationToken cancellationToken)
     {
-        if (r.Status != HomeVisitStatus.Approved)
-            return Task.FromResult<Outcome<Rating>>(Problem.Conflict("id", ErrorCodes.NotApproved, $"A home visit that is {r.Status} cannot be rated."));
+        var r = v.Request;
+        if (!IsRateable(v))
+            return Task.FromResult<Outcome<Rating>>(Problem.Conflict("id", ErrorCodes.NotApproved, v.Outcome is { Outcome: VisitOutcomeKind.NotDone }
+                ? "A home visit that was not made cannot be rated."
+                : $"A home visit that is {r.Status} cannot be rated."));
         var why = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim()[..Math.Min(200, reason.Trim().Length)];
         return ratings.RecordAsync(new Rating(r.CentreId, HomeVisitNotifications.Subject(r.Id), HandleInboundSms.HomeVisitCategory, r.ItemId, score, why, "web",
             clock.GetCurrentInstant()), cancellationToken);

@@ -96,6 +96,12 @@ public static class ErrorCodes
     public const string UnknownRequest = "unknown-request";
     public const string UnknownStaff = "unknown-staff";
     public const string NotApproved = "not-approved";
+    public const string InvalidOutcome = "invalid-outcome";
+    public const string NoteRequired = "note-required";
+    public const string VisitNotPublished = "visit-not-published";
+    public const string VisitNotYet = "visit-not-yet";
+    public const string NotYourVisit = "not-your-visit";
+    public const string OutcomeRecorded = "outcome-recorded";
     public const string WindowInThePast = "window-in-the-past";
     public const string WrongCategory = "wrong-category";
     public const string WrongCentre = "wrong-centre";

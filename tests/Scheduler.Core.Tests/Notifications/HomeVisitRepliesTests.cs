@@ -77,7 +77,7 @@ public sealed class HomeVisitRepliesTests
         _inbound = new HandleInboundSms(_sms, notifier, centres, _booking.Store, new ChineseMobiles(), _booking.Pseudonyms, _booking.Status, _booking.Reschedule,
             _booking.Book, _booking.Availability, _ratingSlice, new HomeVisitDecisions(service, planning), _requests, _runs,
             new ShortLinks(new byte[32], "http://localhost:7071", "huli"), _clock);
-        _visitRatings = new SendVisitRatingRequests(centres, _runs, service, notifications, _clock);
+        _visitRatings = new SendVisitRatingRequests(centres, _runs, service, notifications, new InMemoryVisitOutcomes(), _clock);
     }
 
     private HomeVisitRequest Request(string id, HomeVisitStatus status)

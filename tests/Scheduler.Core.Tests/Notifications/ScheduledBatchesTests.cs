@@ -58,7 +58,7 @@ public sealed class ScheduledBatchesTests
         var links = new ShortLinks(new byte[32], "http://localhost:7071", "huli");
         var reminders = new SendDayBeforeReminders(_booking.Store, centres, runs, service, notifier, visits, links, _clock);
         var staffDays = new SendStaffDaySchedules(centres, new StaffDays(centres, new StaffScheduleQuery(runs, service)), new NoFeeds(), notifier, "http://localhost:7071", _clock);
-        _batches = new ScheduledBatches(centres, _done, reminders, staffDays, new SendVisitRatingRequests(centres, runs, service, visits, _clock), Settings, _clock);
+        _batches = new ScheduledBatches(centres, _done, reminders, staffDays, new SendVisitRatingRequests(centres, runs, service, visits, new InMemoryVisitOutcomes(), _clock), Settings, _clock);
     }
 
     private sealed class NoFeeds : IStaffFeeds

@@ -292,3 +292,20 @@ public sealed class InMemoryRateCounter : Scheduler.Core.Abuse.IRateCounter
         }
     }
 }
+
+/// <summary>Visit outcomes in memory: one per centre, day and request, the first standing.</summary>
+public sealed class InMemoryVisitOutcomes : Scheduler.Core.HomeVisits.Planning.IVisitOutcomes
+{
+    private readonly Dictionary<(string CentreId, LocalDate Date, string RequestId), Scheduler.Core.HomeVisits.Planning.VisitOutcome> _rows = [];
+
+    public IReadOnlyCollection<Scheduler.Core.HomeVisits.Planning.VisitOutcome> All => _rows.Values;
+
+    public Task<bool> AddAsync(Scheduler.Core.HomeVisits.Planning.VisitOutcome outcome, CancellationToken cancellationToken) =>
+        Task.FromResult(_rows.TryAdd((outcome.CentreId, outcome.Date, outcome.RequestId), outcome));
+
+    public Task<Scheduler.Core.HomeVisits.Planning.VisitOutcome?> GetAsync(string centreId, LocalDate date, string requestId, CancellationToken cancellationToken) =>
+        Task.FromResult(_rows.GetValueOrDefault((centreId, date, requestId)));
+
+    public Task<IReadOnlyList<Scheduler.Core.HomeVisits.Planning.VisitOutcome>> ListDayAsync(string centreId, LocalDate date, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Scheduler.Core.HomeVisits.Planning.VisitOutcome>>(_rows.Values.Where(o => o.CentreId == centreId && o.Date == date).ToList());
+}
