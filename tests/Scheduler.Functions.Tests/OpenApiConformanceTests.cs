@@ -244,6 +244,46 @@ public sealed class OpenApiConformanceTests(OpenApiConformanceTests.Fixture fixt
         await ExchangeAsync(fixture.Staff, HttpMethod.Get, "/api/staff/appointments?categoryId=social&date=2026-11-30");
         await ExchangeAsync(fixture.Staff, HttpMethod.Get, "/api/staff/schedule?date=2026-11-30&staffId=s01");
         await ExchangeAsync(fixture.Staff, HttpMethod.Get, "/api/dispatch/home-visits");
+
+        // A visit's outcome: recorded by s01 on their published route (a past Monday of its own), and the refusals.
+        var visit = await PublishedVisitAsync(new NodaTime.LocalDate(2026, 11, 23), "s01");
+        var (recorded, _, _) = await ExchangeAsync(fixture.Staff, HttpMethod.Post, $"/api/staff/visits/{visit}/outcome", new { outcome = "Done" });
+        Assert.Equal(HttpStatusCode.OK, recorded);
+        var (contradicted, _, _) = await ExchangeAsync(fixture.Staff, HttpMethod.Post, $"/api/staff/visits/{visit}/outcome", new { outcome = "NotDone", reason = "NotHome" });
+        Assert.Equal(HttpStatusCode.Conflict, contradicted);
+        await ExchangeAsync(fixture.Staff, HttpMethod.Post, $"/api/staff/visits/{visit}/outcome", new { outcome = "Maybe" }, validRequest: false);
+        await ExchangeAsync(fixture.Staff, HttpMethod.Post, $"/api/staff/visits/{visit}/outcome", new { reason = "NotHome" }, validRequest: false);
+        await ExchangeAsync(fixture.Staff, HttpMethod.Post, $"/api/staff/visits/{visit}/outcome", rawBody: "{\"outcome\": ");
+        await ExchangeAsync(fixture.Staff, HttpMethod.Post, "/api/staff/visits/hv-none/outcome", new { outcome = "Done" });
+        await ExchangeAsync(fixture.Staff, HttpMethod.Post, $"/api/staff/visits/{id}/outcome", new { outcome = "Done" });
+        await ExchangeAsync(_host.KeyedClient(), HttpMethod.Post, $"/api/staff/visits/{visit}/outcome", new { outcome = "Done" });
+        using (var other = await _host.SignedInClientAsync("s09", "staff"))
+            await ExchangeAsync(other, HttpMethod.Post, $"/api/staff/visits/{visit}/outcome", new { outcome = "Done" });
         AssertConforms();
+    }
+
+    /// <summary>An approved request visited by <paramref name="staffId"/> in the published plan of <paramref name="date"/>, stored as planning leaves it; its id.</summary>
+    private async Task<string> PublishedVisitAsync(NodaTime.LocalDate date, string staffId)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var services = _host.Services;
+        var id = $"hv-oa-{Guid.NewGuid():N}"[..20];
+        Assert.True(await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Scheduler.Core.HomeVisits.Requests.IHomeVisitStore>(services)
+            .AddAsync(new Scheduler.Core.HomeVisits.Requests.HomeVisitRequest(id, "huli", "林秀兰", "+86" + NewMobile(), null, 82,
+                Scheduler.Core.Residents.EligibilityReason.Aged60Plus, new Scheduler.Core.Catalogue.GeoPoint(24.52, 118.12), "湖里区县后社区12号", "pension-certification",
+                [new Scheduler.Core.HomeVisits.Requests.VisitWindow(date, new NodaTime.LocalTime(9, 0), new NodaTime.LocalTime(12, 0))], Scheduler.Core.HomeVisits.VisitUrgency.Routine,
+                null, "web", new Scheduler.Core.HomeVisits.Requests.EligibilityAssessment(true, "Aged 82."), Scheduler.Core.HomeVisits.Requests.HomeVisitStatus.Approved,
+                new Scheduler.Core.HomeVisits.Requests.Decision(Scheduler.Core.HomeVisits.Requests.HomeVisitStatus.Approved, "staff:dispatch", SchedulerHost.DemoNow, null),
+                SchedulerHost.DemoNow, "anonymous", id), ct));
+        var stop = new Scheduler.Core.HomeVisits.RouteStop(id, new NodaTime.LocalTime(9, 25), new NodaTime.LocalTime(9, 30), new NodaTime.LocalTime(10, 0));
+        var plan = new Scheduler.Core.HomeVisits.HomeVisitPlan("huli", date,
+            [new Scheduler.Core.HomeVisits.StaffRoute(staffId, new NodaTime.LocalTime(9, 0), new NodaTime.LocalTime(10, 30), [stop], null)], [],
+            new Scheduler.Core.HomeVisits.PlanKpis(1, 0, NodaTime.Duration.FromMinutes(20), 5_000, NodaTime.Duration.Zero, []));
+        var runs = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Scheduler.Core.HomeVisits.Planning.IPlanRunStore>(services);
+        var run = new Scheduler.Core.HomeVisits.Planning.PlanRun($"{date:yyyyMMdd}-{Guid.NewGuid():N}"[..20], "huli", date,
+            Scheduler.Core.HomeVisits.Planning.PlanRunStatus.Solved, SchedulerHost.DemoNow, "staff:dispatch", null, null, plan, [], null, null);
+        Assert.True(await runs.AddAsync(run, ct));
+        Assert.True(await runs.PublishAsync((await runs.GetAsync("huli", run.Id, ct))!, await runs.PublishedAsync("huli", date, ct), SchedulerHost.DemoNow, ct));
+        return id;
     }
 }

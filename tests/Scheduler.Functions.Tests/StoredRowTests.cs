@@ -63,6 +63,17 @@ public sealed class StoredRowTests
     }
 
     [Fact]
+    public void A_visit_outcome_row_of_schema_1_reads_whole()
+    {
+        var o = JsonRow.Read(Fixture("visit-outcome.v1.json"), 1, TableVisitOutcomes.Schema);
+        Assert.Equal((VisitOutcomeKind.NotDone, (NotDoneReason?)NotDoneReason.Other, "门口有狗，无法进入"), (o.Outcome, o.Reason, o.Note));
+        Assert.Equal((new LocalDate(2026, 12, 17), Instant.FromUtc(2026, 12, 17, 2, 40), "staff:u-s01"), (o.Date, o.RecordedAt, o.RecordedBy));
+        // The fixture is what today's code writes, property for property.
+        Assert.Equal(Fixture("visit-outcome.v1.json").Trim(),
+            JsonRow.Write(new TableEntity("huli|20261217", o.RequestId), TableVisitOutcomes.Schema, o).GetString(JsonRow.JsonColumn));
+    }
+
+    [Fact]
     public void A_plan_run_row_of_schema_1_reads_whole()
     {
         var r = JsonRow.Read(Fixture("plan-run.v1.json"), 1, TablePlanRunStore.Schema);
