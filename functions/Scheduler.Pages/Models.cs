@@ -23,5 +23,8 @@ public sealed record PostForm(string Action, IReadOnlyDictionary<string, string>
 /// <summary>One message in the local phone's inbox.</summary>
 public sealed record PhoneMessage(string Id, string Text, string Meta);
 
-/// <summary>One entry of a staff member's day.</summary>
-public sealed record DayEntry(string Time, string Title, string? Address);
+/// <summary>
+/// One entry of a staff member's day; a visit of today or earlier also carries what was recorded about it
+/// (<see cref="Recorded"/>) or, until something is, the buttons that record it (<see cref="Actions"/>).
+/// </summary>
+public sealed record DayEntry(string Time, string Title, string? Address, string? Recorded = null, IReadOnlyList<PostForm>? Actions = null);

@@ -182,4 +182,75 @@ public sealed class VisitOutcomeTests(FreshAzuriteFixture azurite) : IClassFixtu
             _clock.Reset(SchedulerHost.DemoNow);
         }
     }
+
+    [Fact]
+    public async Task The_staff_day_page_records_a_visit_with_its_buttons_for_the_staff_member_its_link_names()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var day = Day.PlusDays(2); // Thursday 24 December
+        var (visit, to) = await ApprovedAsync(day);
+        var (elsewhere, _) = await ApprovedAsync(day.PlusDays(-3));
+        await PublishAsync(day, "s07", visit);
+        await PublishAsync(day.PlusDays(-3), "s08", elsewhere); // another member of staff's visit, on Monday
+        var (renewed, feed) = await PostAsync(_dispatcher, "/api/dispatch/staff/s07/feed", Json(new { }));
+        Assert.Equal(HttpStatusCode.OK, renewed);
+        var page = new Uri(feed.GetProperty("pageUrl").GetString()!).PathAndQuery;
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _host.BaseAddress };
+
+        async Task<(HttpStatusCode, string)> PressAsync(string path, string id, string outcome, string reason = "")
+        {
+            var form = new Dictionary<string, string> { ["visit"] = id, ["outcome"] = outcome, ["reason"] = reason, ["lang"] = "zh" };
+            using var posted = await noRedirect.PostAsync(path, new FormUrlEncodedContent(form), ct);
+            return (posted.StatusCode, await posted.Content.ReadAsStringAsync(ct));
+        }
+
+        // The day before, the page offers no buttons: a visit is recorded on its day or after.
+        _clock.Reset(Local(day.PlusDays(-1), 18, 0));
+        try
+        {
+            var before = await _host.Client.GetStringAsync($"{page}&date={day:yyyy-MM-dd}", ct);
+            Assert.Contains("上门：林秀兰", before);
+            Assert.DoesNotContain("已上门服务", before);
+
+            _clock.Reset(Local(day, 10, 30));
+            var html = await _host.Client.GetStringAsync(page, ct);
+            Assert.Contains("已上门服务", html);
+            Assert.Contains("未上门：不在家", html);
+            var action = System.Text.RegularExpressions.Regex.Match(html, "<form method=\"post\" action=\"([^\"]+)\"").Groups[1].Value.Replace("&amp;", "&");
+            Assert.StartsWith("/api/pages/staff-day?t=", action);
+            Assert.Contains($"value=\"{visit}\"", html);
+
+            // Another member of staff's visit cannot be recorded from this page.
+            var (foreign, foreignHtml) = await PressAsync(action, elsewhere, "Done");
+            Assert.Equal(HttpStatusCode.Forbidden, foreign);
+            Assert.Contains("无法记录这次上门", foreignHtml);
+
+            var (done, doneHtml) = await PressAsync(action, visit, "Done");
+            Assert.Equal(HttpStatusCode.OK, done);
+            Assert.Contains("已记录，谢谢。", doneHtml);
+            Assert.Contains("已记录：已上门服务", doneHtml);
+            Assert.DoesNotContain("未上门：不在家", doneHtml); // recorded: the buttons are gone
+            var inbox = await Sms.WaitForAsync(_host.Client, to, "visit-rating-request");
+            Assert.Equal(1, Sms.Count(inbox, "visit-rating-request"));
+
+            var (again, againHtml) = await PressAsync(action, visit, "NotDone", "NotHome");
+            Assert.Equal(HttpStatusCode.Conflict, again);
+            Assert.Contains("已记录了其他结果", againHtml);
+
+            // The record is the API's: the same visit by the API, another outcome, is refused too.
+            using var s07 = await _host.SignedInClientAsync("s07", "staff");
+            var (api, problem, _) = await OutcomeAsync(s07, visit, """{"outcome":"NotDone","reason":"Refused"}""");
+            Assert.Equal((HttpStatusCode.Conflict, "outcome-recorded"), (api, problem.GetProperty("code").GetString()));
+
+            // A revoked link records nothing.
+            using (var revoke = new HttpRequestMessage(HttpMethod.Delete, "/api/dispatch/staff/s07/feed"))
+                Assert.Equal(HttpStatusCode.NoContent, (await _dispatcher.SendAsync(revoke, ct)).StatusCode);
+            var (revoked, _) = await PressAsync(action, visit, "Done");
+            Assert.Equal(HttpStatusCode.NotFound, revoked);
+        }
+        finally
+        {
+            _clock.Reset(SchedulerHost.DemoNow);
+        }
+    }
 }

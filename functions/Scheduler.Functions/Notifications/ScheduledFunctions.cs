@@ -23,7 +23,7 @@ public sealed record StaffFeedView(string StaffId, string CalendarUrl, string Pa
 /// the calendar feed under a revocable token.
 /// </summary>
 public sealed class ScheduledFunctions(ScheduledBatches batches, StaffDays days, IStaffFeeds feeds, ICentreDirectory centres, ICentreList centreList,
-    IClock clock, IOptions<SchedulerOptions> options, ILogger<ScheduledFunctions> logger)
+    Scheduler.Core.HomeVisits.Planning.RecordVisitOutcome visitOutcomes, IClock clock, IOptions<SchedulerOptions> options, ILogger<ScheduledFunctions> logger)
 {
 
     /// <summary>
@@ -121,25 +121,114 @@ public sealed class ScheduledFunctions(ScheduledBatches batches, StaffDays days,
     public async Task<IActionResult> Page([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "pages/staff-day")] HttpRequest request, CancellationToken cancellationToken)
     {
         var lang = Scheduler.Pages.Lang.For(request.Query["lang"]);
+        var (feed, centre, staff, missing) = await StaffOfPageAsync(request, lang, cancellationToken);
+        if (missing is not null) return missing;
+        Outcomes.TryDate(request.Query["date"], "date", out var chosen, out _);
+        return await DayPageAsync(request, lang, centre, feed!, staff!, chosen ?? centre.Calendar.Today(clock.GetCurrentInstant()), null, false, 200, cancellationToken);
+    }
+
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.TokenPages)]
+    [Function("PageStaffDayOutcome")]
+    [ApiOperation("From the staff day page: record a visit of the page's day done or not done (form fields `visit`, `outcome` Done or NotDone, `reason` NotHome or Refused), " +
+        "as POST /api/staff/visits/{requestId}/outcome does for the staff member the page's token names.", Tag = "pages", Access = "the staff member's feed token")]
+    [ApiResponse(200, "The day page, saying it was recorded.", ContentType = "text/html")]
+    [ApiResponse(400, "A form that could not be read, or an outcome or reason that is not one of the buttons'.", ContentType = "text/html")]
+    [ApiResponse(403, "The visit is not on this staff member's route.", ContentType = "text/html")]
+    [ApiResponse(404, "Unknown or revoked token, or no such visit.", ContentType = "text/html")]
+    [ApiResponse(409, "The visit is not published for that day or earlier, or another outcome was recorded.", ContentType = "text/html")]
+    [ApiResponse(413, "The form is too large.", ContentType = "text/html")]
+    [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
+    public async Task<IActionResult> RecordOutcome([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/staff-day")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var (feed, centre, staff, missing) = await StaffOfPageAsync(request, Scheduler.Pages.Lang.For(request.Query["lang"]), cancellationToken);
+        if (missing is not null) return missing;
+        var (form, lang, _, bad) = await ResidentPages.ReadPostAsync(request, _ => Task.FromResult(centre), cancellationToken);
+        if (bad is not null) return bad;
+        Outcomes.TryDate(request.Query["date"], "date", out var chosen, out _);
+        var date = chosen ?? centre.Calendar.Today(clock.GetCurrentInstant());
+        Scheduler.Core.HomeVisits.Planning.VisitOutcomeKind? outcome = Enum.TryParse<Scheduler.Core.HomeVisits.Planning.VisitOutcomeKind>(form.GetValueOrDefault("outcome"), out var o) ? o : null;
+        Scheduler.Core.HomeVisits.Planning.NotDoneReason? reason = Enum.TryParse<Scheduler.Core.HomeVisits.Planning.NotDoneReason>(form.GetValueOrDefault("reason"), out var r) ? r : null;
+        // The page's token stands for the staff member it names, as their sign-in would: the use case checks the visit is on their route.
+        var caller = new Scheduler.Core.Identity.StaffCaller($"feed:{feed!.StaffId}", staff!.Name, new HashSet<string> { Roles.Staff }, feed.StaffId);
+        var result = await visitOutcomes.RecordAsync(centre.Profile.Centre.Id, form.GetValueOrDefault("visit") ?? "",
+            new Scheduler.Core.HomeVisits.Planning.VisitOutcomeInput(outcome, reason, null), caller, cancellationToken);
+        if (result.Error is not { } error)
+            return await DayPageAsync(request, lang, centre, feed, staff, date, lang[Scheduler.Pages.Words.VisitOutcomeSaved], false, 200, cancellationToken);
+        var words = error.Code switch
+        {
+            Scheduler.Core.Results.ErrorCodes.OutcomeRecorded => Scheduler.Pages.Words.VisitOutcomeConflict,
+            Scheduler.Core.Results.ErrorCodes.VisitNotYet => Scheduler.Pages.Words.VisitOutcomeNotYet,
+            _ => Scheduler.Pages.Words.VisitOutcomeNotPossible,
+        };
+        return await DayPageAsync(request, lang, centre, feed, staff, date, lang[words], true, Outcomes.StatusOf(error), cancellationToken);
+    }
+
+    /// <summary>The staff member the page's token (<c>t</c>) names, with their centre; or the 404 page when it names none.</summary>
+    private async Task<(StaffFeed? Feed, CentreSnapshot Centre, StaffMember? Staff, IActionResult? Missing)> StaffOfPageAsync(HttpRequest request, Scheduler.Pages.Lang lang,
+        CancellationToken cancellationToken)
+    {
         var feed = await feeds.FindAsync(request.Query["t"].ToString(), cancellationToken);
         // The token names the staff member and their centre; without one, the message is the request's centre's.
         var centre = (await centres.GetAsync(feed?.CentreId ?? RoleGate.Centre(request), cancellationToken))!;
-        if (feed is null || centre.Profile.Staff.All(s => s.Id != feed.StaffId))
-            return await ResidentPages.MessageAsync(request, lang, centre, lang[Scheduler.Pages.Words.NoSuchSchedule], StatusCodes.Status404NotFound);
-        var staff = centre.Profile.Staff.First(s => s.Id == feed.StaffId);
-        Outcomes.TryDate(request.Query["date"], "date", out var chosen, out _);
-        var date = chosen ?? centre.Calendar.Today(clock.GetCurrentInstant());
+        var staff = feed is null ? null : centre.Profile.Staff.FirstOrDefault(s => s.Id == feed.StaffId);
+        return staff is null
+            ? (null, centre, null, await ResidentPages.MessageAsync(request, lang, centre, lang[Scheduler.Pages.Words.NoSuchSchedule], StatusCodes.Status404NotFound))
+            : (feed, centre, staff, null);
+    }
+
+    /// <summary>
+    /// The staff member's day: its entries in the reader's language; each visit of today or earlier with what was
+    /// recorded about it, or the buttons that record it.
+    /// </summary>
+    private async Task<IActionResult> DayPageAsync(HttpRequest request, Scheduler.Pages.Lang lang, CentreSnapshot centre, StaffFeed feed, StaffMember staff, LocalDate date,
+        string? notice, bool noticeIsError, int status, CancellationToken cancellationToken)
+    {
         var entries = await days.DayAsync(centre, staff, date, cancellationToken);
+        var recordable = date <= centre.Calendar.Today(clock.GetCurrentInstant());
+        var recorded = recordable ? await visitOutcomes.DayAsync(centre.Profile.Centre.Id, date, cancellationToken) : new Dictionary<string, Scheduler.Core.HomeVisits.Planning.VisitOutcome>();
         var here = $"/api/pages/staff-day?t={Uri.EscapeDataString(feed.Token)}&lang={lang.Code}";
+        var action = $"{here}&date={date:yyyy-MM-dd}";
+
+        Scheduler.Pages.DayEntry Entry(StaffDayEntry e)
+        {
+            var line = new Scheduler.Pages.DayEntry($"{e.Start:HH:mm}–{e.End:HH:mm}", EntryTitle(lang, centre, e), e.Address);
+            if (e.Kind != StaffDayKind.Visit || e.VisitId is null || !recordable) return line;
+            if (recorded.TryGetValue(e.VisitId, out var o))
+                return line with
+                {
+                    Recorded = o.Outcome == Scheduler.Core.HomeVisits.Planning.VisitOutcomeKind.Done
+                        ? lang[Scheduler.Pages.Words.VisitRecordedDone]
+                        : lang.Format(Scheduler.Pages.Words.VisitRecordedNotDone, lang[o.Reason switch
+                        {
+                            Scheduler.Core.HomeVisits.Planning.NotDoneReason.NotHome => Scheduler.Pages.Words.ReasonNotHome,
+                            Scheduler.Core.HomeVisits.Planning.NotDoneReason.Refused => Scheduler.Pages.Words.ReasonRefused,
+                            _ => Scheduler.Pages.Words.ReasonOther,
+                        }]),
+                };
+            Scheduler.Pages.PostForm Button(Scheduler.Pages.Words label, string outcome, string? reason, string buttonClass) => new(action,
+                new Dictionary<string, string> { ["visit"] = e.VisitId, ["outcome"] = outcome, ["reason"] = reason ?? "", ["lang"] = lang.Code }, lang[label], buttonClass);
+            return line with
+            {
+                Actions =
+                [
+                    Button(Scheduler.Pages.Words.VisitDoneButton, "Done", null, "primary"),
+                    Button(Scheduler.Pages.Words.VisitNotHomeButton, "NotDone", "NotHome", "inline-button"),
+                    Button(Scheduler.Pages.Words.VisitRefusedButton, "NotDone", "Refused", "inline-button"),
+                ],
+            };
+        }
+
         return await PageResponse.RenderAsync<Scheduler.Pages.Local.StaffDay>(request, new Dictionary<string, object?>
         {
             ["Frame"] = new Scheduler.Pages.Frame(lang, centre.Profile, string.Format(lang[Scheduler.Pages.Words.StaffDayTitle], staff.Name),
                 $"/api/pages/staff-day?t={Uri.EscapeDataString(feed.Token)}&date={date:yyyy-MM-dd}&lang={lang.Other.Code}"),
             ["DayText"] = lang.Date(date),
-            ["Entries"] = entries.Select(e => new Scheduler.Pages.DayEntry($"{e.Start:HH:mm}–{e.End:HH:mm}", EntryTitle(lang, centre, e), e.Address)).ToList(),
+            ["Entries"] = entries.Select(Entry).ToList(),
             ["FeedHref"] = $"/api/calendar/{feed.Token}.ics",
             ["PreviousHref"] = $"{here}&date={date.PlusDays(-1):yyyy-MM-dd}", ["NextHref"] = $"{here}&date={date.PlusDays(1):yyyy-MM-dd}",
-        }, carriesToken: true);
+            ["Notice"] = notice, ["NoticeIsError"] = noticeIsError,
+        }, status, carriesToken: true);
     }
 
     /// <summary>An entry of the day in the reader's language (the SMS and the calendar keep their Chinese line).</summary>

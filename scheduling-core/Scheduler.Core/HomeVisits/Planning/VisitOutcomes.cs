@@ -97,6 +97,10 @@ public sealed class RecordVisitOutcome(IHomeVisitStore requests, IPlanRunStore r
         return Outcome<VisitOutcome>.Ok(earlier);
     }
 
+    /// <summary>The outcomes recorded for a centre's day, by request id (the staff day page shows them beside the visits).</summary>
+    public async Task<IReadOnlyDictionary<string, VisitOutcome>> DayAsync(string centreId, LocalDate date, CancellationToken cancellationToken) =>
+        (await outcomes.ListDayAsync(centreId, date, cancellationToken)).ToDictionary(o => o.RequestId);
+
     private static Problem? Validate(VisitOutcomeInput input)
     {
         if (input.Outcome is not { } outcome || !Enum.IsDefined(outcome))
