@@ -62,6 +62,8 @@ public sealed partial record Words
         ["searchStopped"] = new("（搜索在{0}秒时结束：{1}）", " (the search ended after {0} s: {1})"),
         ["failed"] = new("规划失败，已发布的方案保持不变：", "Planning failed; the published plan stays: "), ["published"] = new("已发布，居民将收到上门时间短信。", "Published: residents get their times by SMS."),
         ["kpis"] = new("已安排{0}户，未安排{1}户；路程合计{2}分钟；加班{3}分钟", "Served {0}, not planned {1}; travel {2} min; overtime {3} min"),
+        ["visitDone"] = new("已上门", "done"), ["visitNotDone"] = new("未上门：{0}", "not done: {0}"),
+        ["NotHome"] = new("不在家", "not at home"), ["Refused"] = new("拒绝服务", "refused"), ["Other"] = new("其他", "other"),
         ["route"] = new("路线{0}", "Route {0}"), ["lunch"] = new("午休", "Lunch"), ["centre"] = new("中心", "Centre"), ["allPlanned"] = new("全部已安排。", "Everything is planned."),
         ["NoQualifiedStaff"] = new("当天没有具备所需技能的工作人员", "No staff on duty with the skills needed"),
         ["TeamLargerThanStaffOnDuty"] = new("需要的人数多于当天在岗的合格人员", "The visit needs more staff than are on duty"),

@@ -257,6 +257,9 @@ public sealed class OpenApiConformanceTests(OpenApiConformanceTests.Fixture fixt
         await ExchangeAsync(fixture.Staff, HttpMethod.Post, "/api/staff/visits/hv-none/outcome", new { outcome = "Done" });
         await ExchangeAsync(fixture.Staff, HttpMethod.Post, $"/api/staff/visits/{id}/outcome", new { outcome = "Done" });
         await ExchangeAsync(_host.KeyedClient(), HttpMethod.Post, $"/api/staff/visits/{visit}/outcome", new { outcome = "Done" });
+        await ExchangeAsync(dispatcher, HttpMethod.Get, "/api/dispatch/visit-outcomes?date=2026-11-23");
+        await ExchangeAsync(dispatcher, HttpMethod.Get, "/api/dispatch/visit-outcomes");
+        await ExchangeAsync(fixture.Staff, HttpMethod.Get, "/api/dispatch/visit-outcomes?date=2026-11-23");
         using (var other = await _host.SignedInClientAsync("s09", "staff"))
             await ExchangeAsync(other, HttpMethod.Post, $"/api/staff/visits/{visit}/outcome", new { outcome = "Done" });
         AssertConforms();

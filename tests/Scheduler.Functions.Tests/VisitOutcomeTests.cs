@@ -115,6 +115,13 @@ public sealed class VisitOutcomeTests(FreshAzuriteFixture azurite) : IClassFixtu
             Assert.True(missed == HttpStatusCode.OK, missedBody.ToString());
             Assert.Equal("NotHome", missedBody.GetProperty("reason").GetString());
 
+            // Dispatchers read the day's records (the plan on their page shows them); staff without the role cannot.
+            var records = await _dispatcher.GetFromJsonAsync<List<JsonElement>>("/api/dispatch/visit-outcomes?date=2026-12-22", TestContext.Current.CancellationToken);
+            Assert.Equal([(done, "Done"), (notDone, "NotDone")],
+                records!.Select(o => (o.GetProperty("requestId").GetString(), o.GetProperty("outcome").GetString())).OrderBy(o => o.Item2).ToList());
+            using (var listed = await s04.GetAsync("/api/dispatch/visit-outcomes?date=2026-12-22", TestContext.Current.CancellationToken))
+                Assert.Equal(HttpStatusCode.Forbidden, listed.StatusCode);
+
             // The evening batch: nothing more for the visit done, nothing for the one not done, one for the visit without a record.
             _clock.Reset(Local(Day, 19, 0));
             await RunTimerAsync("SendVisitRatingRequests");

@@ -33,4 +33,16 @@ public sealed class VisitOutcomeFunctions(RecordVisitOutcome outcomes)
         var result = await outcomes.RecordAsync(RoleGate.Centre(request), requestId, new VisitOutcomeInput(body!.Outcome, body.Reason, body.Note), caller, cancellationToken);
         return result.Error is { } error ? Outcomes.Problem(error) : new OkObjectResult(result.Value);
     }
+
+    [RequireRole(Roles.Dispatcher)]
+    [Function("ListVisitOutcomes")]
+    [ApiOperation("What staff recorded about the visits of a day (`date`, yyyy-MM-dd): done, or not done and why.", Tag = "dispatch", Access = "dispatchers")]
+    [ApiResponse(200, "The day's records, in any order.", Type = typeof(IReadOnlyList<VisitOutcome>))]
+    [ApiResponse(400, "No date, or not yyyy-MM-dd.")]
+    public async Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Function, "get", Route = "dispatch/visit-outcomes")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!Outcomes.TryDate(request.Query["date"], "date", out var date, out var bad)) return bad!;
+        if (date is not { } day) return Outcomes.Problem(Scheduler.Core.Results.Problem.Invalid("date", Scheduler.Core.Results.ErrorCodes.Missing, "date (yyyy-MM-dd) is required."));
+        return new OkObjectResult((await outcomes.DayAsync(RoleGate.Centre(request), day, cancellationToken)).Values.ToList());
+    }
 }

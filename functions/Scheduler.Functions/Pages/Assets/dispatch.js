@@ -142,9 +142,18 @@
     return found;
   }
 
+  // What staff recorded about the day's visits (done, or not done and why), by request id.
+  async function outcomesOn(date) {
+    const found = {};
+    const res = await api('/api/dispatch/visit-outcomes?date=' + encodeURIComponent(date));
+    if (res.ok) for (const o of await res.json()) found[o.requestId] = o;
+    return found;
+  }
+
   // The plan: numbered routes (numbers on the map, in the list and on the timeline, so colour is never the only cue).
   async function show(run) {
     const byId = run.plan ? await visitsOn(run.date) : {};
+    const outcomes = run.plan ? await outcomesOn(run.date) : {};
     const plan = run.plan;
     const k = plan ? plan.kpis : null;
     $('kpis').replaceChildren(k ? el('p', { textContent: T('kpis', k.served, k.dropped, durationMinutes(k.totalTravel), durationMinutes(k.totalOvertime)) }) : '');
@@ -192,7 +201,9 @@
         b.style.width = ((minutes(stop.end) - minutes(stop.start)) / span * 100) + '%';
         b.style.background = colour;
         bar.append(b);
-        stops.append(el('li', { textContent: tag + ' ' + hhmm(stop.start) + '–' + hhmm(stop.end) + ' ' + name + (r ? ' · ' + r.address : '') }));
+        const o = outcomes[stop.visitId];
+        const recorded = !o ? '' : ' · ' + (o.outcome === 'Done' ? T('visitDone') : T('visitNotDone', T(o.reason || 'Other')));
+        stops.append(el('li', { textContent: tag + ' ' + hhmm(stop.start) + '–' + hhmm(stop.end) + ' ' + name + (r ? ' · ' + r.address : '') + recorded }));
       });
       if (route.break) {
         const b = el('div', { className: 'blk lunch', textContent: T('lunch') });
