@@ -152,8 +152,7 @@
 
   // The plan: numbered routes (numbers on the map, in the list and on the timeline, so colour is never the only cue).
   async function show(run) {
-    const byId = run.plan ? await visitsOn(run.date) : {};
-    const outcomes = run.plan ? await outcomesOn(run.date) : {};
+    const [byId, outcomes] = run.plan ? await Promise.all([visitsOn(run.date), outcomesOn(run.date)]) : [{}, {}];
     const plan = run.plan;
     const k = plan ? plan.kpis : null;
     $('kpis').replaceChildren(k ? el('p', { textContent: T('kpis', k.served, k.dropped, durationMinutes(k.totalTravel), durationMinutes(k.totalOvertime)) }) : '');
@@ -242,9 +241,13 @@
       }
       // The planner's failure is its own English text: an English page shows it, a Chinese page says it in its words.
       const failure = run.status === 'Failed' ? T('failed') + (CONFIG.lang === 'en' && run.failure ? run.failure : T('failedWhy')) : T('planned');
-      progress.textContent = failure + searchText(run);
-      $('publish').disabled = run.status !== 'Solved';
-      await show(run);
+      // The plan is drawn first: "planned, check it" is said once there is something to check.
+      try {
+        await show(run);
+      } finally {
+        progress.textContent = failure + searchText(run);
+        $('publish').disabled = run.status !== 'Solved';
+      }
       return;
     }
   }
