@@ -204,6 +204,29 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
         await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("预约成功");
     }
 
+    /// <summary>No English word (four letters or more) in the page's main part or its footer.</summary>
+    private static async Task AssertNoEnglishAsync(IPage page, string what)
+    {
+        var text = string.Join("\n", await page.Locator("main, footer").AllInnerTextsAsync());
+        var english = Regex.Matches(text, "[A-Za-z]{4,}").Select(m => m.Value).Distinct().ToList();
+        Assert.True(english.Count == 0, $"{what}: the Chinese page shows English: {string.Join(", ", english)}");
+    }
+
+    [Fact]
+    public async Task A_time_outside_the_hours_is_explained_in_chinese_on_a_chinese_page()
+    {
+        const string mobile = "13912340303";
+        await Page.GotoAsync("/api/pages/book/details?service=item.medical-reimbursement&date=2026-12-09&start=07:00");
+        await Page.GetByLabel("办事人姓名").FillAsync("郑美玲");
+        await Page.GetByLabel("手机号码（接收短信）").FillAsync(mobile);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "确认预约" }).ClickAsync();
+        // The time is refused before any code is sent: no SMS for a booking that cannot be made.
+        await Assertions.Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("不在办理时间内");
+        Assert.Equal(0, (await CodesAsync(mobile)).Count);
+        await AssertNoEnglishAsync(Page, "a time outside the hours");
+        await AssertGoodAsync("a time outside the hours");
+    }
+
     [Fact]
     public async Task A_browser_without_has_selectors_still_shows_the_helpers_fields_and_books_for_someone_else()
     {
@@ -275,7 +298,12 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
     {
         await using var context = await PageChecks.ContextAsync(Browser.Browser, Host.BaseAddress, width);
         var page = await context.NewPageAsync();
-        Task Check(string what) => PageChecks.AssertGoodWithLargeTextAsync(page, Browser.AxeScript, $"{what} at {width} px in {lang}");
+        async Task Check(string what)
+        {
+            await PageChecks.AssertGoodWithLargeTextAsync(page, Browser.AxeScript, $"{what} at {width} px in {lang}");
+            // A Chinese page says everything in Chinese (the header's link to the English page aside).
+            if (lang == "zh") await AssertNoEnglishAsync(page, what);
+        }
         foreach (var path in new[]
                  {
                      "/api/pages/book", "/api/pages/book?q=zz", "/api/pages/book/slots?service=bundle.open-restaurant",
