@@ -409,6 +409,17 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
         again.Headers.TryAddWithoutValidation("If-None-Match", css.Headers.ETag!.ToString());
         using var notModified = await Host.Client.SendAsync(again, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+
+        // The page links its files by version: that address is cached for good, and a change gives a new address.
+        var page = await book.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var linked = Regex.Match(page, "href=\"(/api/assets/site\\.css\\?v=([0-9A-F]{16}))\"");
+        Assert.True(linked.Success, "the stylesheet is linked with its version");
+        Assert.Equal(css.Headers.ETag!.Tag.Trim('"'), linked.Groups[2].Value);
+        using var versioned = await Host.Client.GetAsync(linked.Groups[1].Value, TestContext.Current.CancellationToken);
+        Assert.Contains("max-age=31536000", versioned.Headers.CacheControl!.ToString());
+        Assert.Contains("immutable", versioned.Headers.CacheControl!.ToString());
+        using var stale = await Host.Client.GetAsync("/api/assets/site.css?v=0000000000000000", TestContext.Current.CancellationToken);
+        Assert.Contains("max-age=86400", stale.Headers.CacheControl!.ToString());
     }
 
     public static TheoryData<string, string, int> BadForms => new()
