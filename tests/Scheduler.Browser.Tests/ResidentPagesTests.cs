@@ -301,6 +301,8 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
         async Task Check(string what)
         {
             await PageChecks.AssertGoodWithLargeTextAsync(page, Browser.AxeScript, $"{what} at {width} px in {lang}");
+            // Every page ends with the centre's address, hours and phone number.
+            await Assertions.Expect(page.Locator("footer dt")).ToHaveTextAsync(lang == "zh" ? ["地址", "办公时间", "咨询电话"] : ["Address", "Opening hours", "Phone"]);
             // A Chinese page says everything in Chinese (the header's link to the English page aside).
             if (lang == "zh") await AssertNoEnglishAsync(page, what);
         }
@@ -443,6 +445,23 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
         Assert.StartsWith("text/html", response.Content.Headers.ContentType!.ToString());
         var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains(status == 413 ? "提交的内容太长" : "提交的内容格式不对", html);
+    }
+
+    [Fact]
+    public async Task The_pages_that_answer_a_bad_form_pass_axe_on_a_small_phone_with_the_text_at_200_percent()
+    {
+        foreach (var (body, status) in new[] { ("name=" + new string('a', 17 * 1024), 413), (new string('k', 2049) + "=1", 400) })
+        {
+            using var content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded");
+            using var response = await Host.Client.PostAsync("/api/pages/book", content, TestContext.Current.CancellationToken);
+            Assert.Equal(status, (int)response.StatusCode);
+            // The answer as the browser shows it, on the centre's own address so its stylesheet loads.
+            await Page.GotoAsync("/api/pages/book");
+            await Page.SetContentAsync(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            await Assertions.Expect(Page.Locator("footer")).ToContainTextAsync("电话");
+            await PageChecks.AssertGoodWithLargeTextAsync(Page, Browser.AxeScript, $"the {status} page");
+            await AssertNoEnglishAsync(Page, $"the {status} page");
+        }
     }
 
     [Fact]
