@@ -464,12 +464,18 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
         }
     }
 
-    [Fact]
-    public async Task A_chunked_form_over_the_limit_gets_413()
+    [Theory]
+    [InlineData("/api/pages/book")]
+    [InlineData("/api/pages/book/code")]
+    [InlineData("/api/pages/manage/cancel?token=forged")]
+    [InlineData("/api/pages/rate?token=forged")]
+    [InlineData("/api/pages/home-visit")]
+    public async Task A_chunked_form_over_the_limit_gets_413_on_every_page_that_takes_a_form(string path)
     {
         using var content = new PushStreamContent(new string('a', 20 * 1024)).Init();
-        using var response = await Host.Client.PostAsync("/api/pages/book", content, TestContext.Current.CancellationToken);
+        using var response = await Host.Client.PostAsync(path, content, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("提交的内容太长", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
     /// <summary>A body without a declared length, sent chunked.</summary>
