@@ -22,6 +22,7 @@ public sealed record ResidentLink(string Token, string Url, Instant Expires);
 /// <summary>Who is calling, and links for residents.</summary>
 public sealed class IdentityFunctions(CallerResolver callers, IssueResidentLink links, IOptions<SchedulerOptions> options)
 {
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Reads)]
     [Function("WhoAmI")]
     [ApiOperation("Who the request is made as: anonymous, a resident's link or a signed-in member of staff.", Tag = "identity")]
     [ApiResponse(200, "The caller.", Type = typeof(WhoAmI))]

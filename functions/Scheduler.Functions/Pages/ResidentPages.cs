@@ -23,6 +23,7 @@ namespace Scheduler.Functions.Pages;
 public sealed class ResidentPages(AvailabilityQuery availability, BookAppointment book, RescheduleAppointment reschedule, ChangeAppointmentStatus status,
     AppointmentQueries queries, Ratings ratings, VisitRatings visitRatings, ICentreDirectory centres, CallerResolver callers, PhoneVerification verification, ServiceDemand demandOf, IClock clock)
 {
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Reads)]
     [Function("PageChooseService")]
     [ApiOperation("Resident page: choose a service (the most booked first; q= searches names and pinyin initials).", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
@@ -56,6 +57,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         });
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Reads)]
     [Function("PageChooseSlot")]
     [ApiOperation("Resident page: choose a day, then a time on it (also used to move an appointment).", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
@@ -95,6 +97,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         }, carriesToken: token.Length > 0);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Reads)]
     [Function("PageDetails")]
     [ApiOperation("Resident page: name and mobile for the chosen time.", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]

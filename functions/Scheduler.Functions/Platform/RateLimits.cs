@@ -46,6 +46,10 @@ public sealed class RateLimitOptions
     [Range(0, 100_000)] public int TokenPagesPerAddress { get; set; } = 300;
     [Range(1, 10_080)] public int TokenPagesWindowMinutes { get; set; } = 60;
 
+    /// <summary>Anonymous reads (availability, the centre, the booking pages' GETs, ...): generous, a bound on scraping and floods only.</summary>
+    [Range(0, 100_000)] public int ReadsPerAddress { get; set; } = 600;
+    [Range(1, 10_080)] public int ReadsWindowMinutes { get; set; } = 60;
+
     public RateLimitSettings ToSettings()
     {
         var limits = new Dictionary<string, RateLimit>();
@@ -63,6 +67,7 @@ public sealed class RateLimitOptions
         Add(RateScopes.PerAddress(RateScopes.ExtendedHours), ExtendedHoursPerAddress, ExtendedHoursWindowMinutes);
         Add(RateScopes.PerMobile(RateScopes.ExtendedHours), ExtendedHoursPerMobile, ExtendedHoursWindowMinutes);
         Add(RateScopes.PerAddress(RateScopes.TokenPages), TokenPagesPerAddress, TokenPagesWindowMinutes);
+        Add(RateScopes.PerAddress(RateScopes.Reads), ReadsPerAddress, ReadsWindowMinutes);
         return new RateLimitSettings(limits);
     }
 }

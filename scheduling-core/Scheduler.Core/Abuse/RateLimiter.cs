@@ -33,6 +33,9 @@ public static class RateScopes
     public const string ExtendedHours = "extended-hours";
     public const string TokenPages = "token-pages";
 
+    /// <summary>Anonymous reads that carry no token: availability, the centre, who-am-i, the booking pages' GETs, the OpenAPI document.</summary>
+    public const string Reads = "reads";
+
     public static string PerAddress(string policy) => policy + "-address";
     public static string PerMobile(string policy) => policy + "-mobile";
     public static string PerResident(string policy) => policy + "-resident";
