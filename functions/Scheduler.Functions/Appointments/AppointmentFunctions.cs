@@ -256,9 +256,9 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
 
     /// <summary>
     /// On an anonymous endpoint a signed-in member of staff is one more member of the public: staff act through the
-    /// staff endpoints, which need the function key as well as the sign-in (ADR 0003).
+    /// staff endpoints, which need the function key as well as the sign-in (ADR 0003). The booking page asks the same.
     /// </summary>
-    private static Caller Public(Caller caller) => caller is StaffCaller ? AnonymousCaller.Instance : caller;
+    internal static Caller Public(Caller caller) => caller is StaffCaller ? AnonymousCaller.Instance : caller;
 
     private CallerResult Authorize(HttpRequest request, string appointmentId)
     {
