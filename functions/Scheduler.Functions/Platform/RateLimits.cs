@@ -127,14 +127,27 @@ public sealed class RateLimitedAttribute(string policy) : Attribute
 /// <c>Retry-After</c> when the address is over it: problem+json for an API, a readable page in the reader's language
 /// for a page (<see cref="Pages.TooManyPage"/>). Runs beside the role gate (worker middleware in Azure, the dev
 /// host's hook locally). The address is never stored: only its pseudonym (IPv6 by its /64, which one subscriber holds).
+/// The pseudonyms' key comes from the link-signing key; while that key cannot be read (an unresolved Key Vault
+/// reference, which health reports), anonymous reads go uncounted rather than fail, since they need no key themselves.
 /// </summary>
-public sealed class RateGate(RateLimiter limiter, Pseudonyms pseudonyms, Microsoft.Extensions.Options.IOptions<RateLimitOptions> options)
+public sealed class RateGate(RateLimiter limiter, IServiceProvider services, Microsoft.Extensions.Options.IOptions<RateLimitOptions> options)
 {
     public async Task<IActionResult?> CheckAsync(HttpContext http, MethodInfo function)
     {
         if (Declared.Attribute<RateLimitedAttribute>(function) is not { } declared) return null;
+        var scope = Scheduler.Core.Abuse.RateScopes.PerAddress(declared.Policy);
+        if (!limiter.Limits(scope)) return null;
+        Pseudonyms pseudonyms;
+        try
+        {
+            pseudonyms = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Pseudonyms>(services);
+        }
+        catch (SettingUnavailableException) when (declared.Policy == Scheduler.Core.Abuse.RateScopes.Reads)
+        {
+            return null;
+        }
         var address = ClientAddress(http, options.Value.ClientAddressHeader);
-        var refused = await limiter.CheckAsync(Scheduler.Core.Abuse.RateScopes.PerAddress(declared.Policy), pseudonyms.Address(address), "address", http.RequestAborted);
+        var refused = await limiter.CheckAsync(scope, pseudonyms.Address(address), "address", http.RequestAborted);
         if (refused is null) return null;
         // A page answers a page in the reader's language; an API answers problem+json.
         return Pages.TooManyPage.IsPage(function)

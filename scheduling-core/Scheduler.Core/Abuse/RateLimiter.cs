@@ -47,6 +47,9 @@ public static class RateScopes
 /// </summary>
 public sealed class RateLimiter(IRateCounter counter, RateLimitSettings settings, IClock clock)
 {
+    /// <summary>Whether <paramref name="scope"/> has a limit at all (a scope without one is never counted).</summary>
+    public bool Limits(string scope) => settings.Limits.TryGetValue(scope, out var limit) && limit.Limit > 0;
+
     public async Task<Problem?> CheckAsync(string scope, string key, string field, CancellationToken cancellationToken)
     {
         if (!settings.Limits.TryGetValue(scope, out var limit) || limit.Limit <= 0) return null;
