@@ -129,6 +129,17 @@ public sealed class StaffAccessTests(DemoHostFixture demo) : IClassFixture<DemoH
         var second = await BookAsync("2026-12-09", "Elderly");
         await DowngradeAsync(second.Body);
         var third = await BookAsync("2026-12-11", "Disabled");
+        // The booking page says it in the resident's words.
+        using var pagePost = new HttpRequestMessage(HttpMethod.Post, "/api/pages/book")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["service"] = "item.pension-certification", ["date"] = "2026-12-11", ["start"] = "15:15", ["name"] = "李芳", ["mobile"] = mobile,
+                ["priority"] = "Elderly", ["lang"] = "zh", ["nonce"] = Guid.NewGuid().ToString("N"),
+            }),
+        };
+        pagePost.Headers.Add("X-Mobile-Proof", (await ProofAsync(_host.Client, "+86" + mobile))!);
+        using var page = await _host.Client.SendAsync(pagePost, TestContext.Current.CancellationToken);
         var plain = await BookAsync("2026-12-11", null);
 
         Assert.Equal(HttpStatusCode.Created, first.Status);
@@ -137,6 +148,8 @@ public sealed class StaffAccessTests(DemoHostFixture demo) : IClassFixture<DemoH
         Assert.Equal(HttpStatusCode.Conflict, third.Status);
         Assert.Equal(("green-claims-refused", "priority"), (third.Body.GetProperty("code").GetString(), third.Body.GetProperty("field").GetString()));
         Assert.Equal(409, third.Body.GetProperty("status").GetInt32());
+        Assert.Equal(HttpStatusCode.Conflict, page.StatusCode);
+        Assert.Contains("不能再选绿色通道", await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal(HttpStatusCode.Created, plain.Status);
         Assert.False(plain.Body.GetProperty("appointment").TryGetProperty("priority", out _));
     }

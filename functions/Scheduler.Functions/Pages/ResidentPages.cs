@@ -495,6 +495,8 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             ErrorCodes.ConsentMissing => lang[Words.ProblemConsent],
             ErrorCodes.TooManyActive => lang[Words.ProblemTooManyActive],
             ErrorCodes.Duplicate => lang[Words.ProblemDuplicate],
+            ErrorCodes.GreenClaimPending => lang[Words.ProblemGreenPending],
+            ErrorCodes.GreenClaimsRefused => lang[Words.ProblemGreenRefused],
             ErrorCodes.AfterCutoff => lang[Words.ProblemAfterCutoff],
             ErrorCodes.InThePast => lang[Words.ProblemInThePast],
             ErrorCodes.AlreadyStarted => lang[Words.ProblemStarted],
