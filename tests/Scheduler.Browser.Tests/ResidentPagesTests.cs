@@ -282,6 +282,52 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
     }
 
     [Fact]
+    public async Task A_booking_link_from_the_centre_books_its_own_mobile_through_the_pages_without_a_code()
+    {
+        const string mobile = "13912340231";
+        using var staff = await Host.SignedInClientAsync("窗口陈", "staff");
+        using var issued = await staff.PostAsync("/api/resident-links",
+            new StringContent($$"""{"purpose":"book","mobile":"{{mobile}}","validForHours":24}""", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var url = new Uri((await issued.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(TestContext.Current.CancellationToken)).GetProperty("url").GetString()!);
+        var codes = await CodesSentAsync(mobile);
+
+        // The link opens the booking pages; each step carries it and none is cached or referred.
+        var opened = await Page.GotoAsync(url.PathAndQuery);
+        Assert.Equal("no-store", opened!.Headers["cache-control"]);
+        Assert.Equal("no-referrer", opened.Headers["referrer-policy"]);
+        await Page.GetByRole(AriaRole.Link, new() { NameRegex = Starts("养老金资格认证") }).First.ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { NameRegex = Starts("12月4日 星期五") }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { NameRegex = Starts("上午11:15") }).ClickAsync();
+        Assert.Contains("token=", Page.Url);
+        await Assertions.Expect(Page.GetByText("您打开的是服务中心发给您的预约链接")).ToBeVisibleAsync();
+        await AssertGoodAsync("details from a booking link");
+        await Page.GetByLabel("办事人姓名").FillAsync("郑美华");
+        await Page.GetByLabel("手机号码（接收短信）").FillAsync(mobile);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "确认预约" }).ClickAsync();
+
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("预约成功");
+        await Assertions.Expect(Page.Locator("dl.summary")).ToContainTextAsync("12月4日 星期五 上午11:15");
+        Assert.Equal(codes, await CodesSentAsync(mobile));
+
+        // The same link with another number is one more booking by the public: the code step, the link still carried.
+        await Page.GotoAsync($"/api/pages/book/details?service=item.pension-certification&date=2026-12-04&start=11:30&{url.Query.TrimStart('?')}");
+        await Page.GetByLabel("办事人姓名").FillAsync("郑美华");
+        await Page.GetByLabel("手机号码（接收短信）").FillAsync("13912340232");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "确认预约" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "输入短信验证码" })).ToBeVisibleAsync();
+        Assert.Contains("token=", await Page.Locator("form").First.GetAttributeAsync("action") ?? "");
+        await EnterCodeAsync("13912340232");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("预约成功");
+    }
+
+    private async Task<int> CodesSentAsync(string mobile)
+    {
+        var inbox = await Host.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/local/sms?to=%2B86{mobile}", TestContext.Current.CancellationToken);
+        return inbox.EnumerateArray().Count(m => m.GetProperty("kind").GetString() == "verification-code");
+    }
+
+    [Fact]
     public async Task A_forged_link_shows_a_plain_explanation()
     {
         var response = await Page.GotoAsync("/api/pages/manage?token=not-a-real-token");
