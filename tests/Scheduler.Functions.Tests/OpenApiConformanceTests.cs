@@ -72,6 +72,12 @@ public sealed class OpenApiConformanceTests(OpenApiConformanceTests.Fixture fixt
         return (matches[0].Name, operation);
     }
 
+    /// <summary>A schema, or the component schema its <c>$ref</c> names.</summary>
+    private JsonElement Resolve(JsonElement schema) =>
+        schema.TryGetProperty("$ref", out var reference)
+            ? _doc.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1])
+            : schema;
+
     /// <summary>Sends the request and checks it and its answer against the document; the answer's body (default when empty).</summary>
     private async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> ExchangeAsync(HttpClient client, HttpMethod method, string path,
         object? body = null, bool validRequest = true, string? rawBody = null, string contentType = "application/json", Action<HttpRequestMessage>? adjust = null)
@@ -223,10 +229,15 @@ public sealed class OpenApiConformanceTests(OpenApiConformanceTests.Fixture fixt
         {
             ["name"] = "林秀兰", ["mobile"] = NewMobile(), ["reason"] = "Aged60Plus", ["location"] = new { latitude = 24.52, longitude = 118.12 },
             ["address"] = "福建省厦门市湖里区县后社区12号301室", ["itemId"] = "pension-certification",
-            ["windows"] = new[] { new { date = "2026-12-08", from = "09:00", to = "11:00" } },
+            ["windows"] = new[] { new { date = "2026-12-08", from = "09:00", to = "11:00" } }, ["language"] = "en",
         };
         var (_, receipt, _) = await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", request);
         await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", new Dictionary<string, object?>(request) { ["windows"] = null }, validRequest: false);
+        await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", new Dictionary<string, object?>(request) { ["language"] = "fr" }, validRequest: false);
+        // The resident's language is an optional field of the request, zh or en.
+        var body = Resolve(OperationOf(HttpMethod.Post, "/api/home-visits").Operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        Assert.True(body.GetProperty("properties").TryGetProperty("language", out _), "the home-visit request schema has no language");
+        Assert.DoesNotContain("language", body.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
 
         var dispatcher = fixture.Dispatcher;
         await ExchangeAsync(dispatcher, HttpMethod.Get, "/api/me");

@@ -51,15 +51,36 @@ public sealed class StoredRowTests
     }
 
     [Fact]
-    public void An_owed_home_visit_message_of_schema_1_reads_whole_with_its_key()
+    public void An_owed_home_visit_message_of_schema_1_reads_whole_with_its_key_and_in_chinese()
     {
         var o = JsonRow.Read(Fixture("owed-home-visit-message.v1.json"), 1, TableHomeVisitStore.OwedSchema);
         Assert.Equal((Scheduler.Core.HomeVisits.Requests.VisitMessageEvent.Decided, Scheduler.Core.HomeVisits.Requests.HomeVisitStatus.Rejected, "该事项须本人到窗口办理"),
             (o.Event, o.Request.Status, o.Request.Decision!.Reason));
         Assert.Equal(Instant.FromUtc(2026, 11, 27, 1, 5), o.At);
         Assert.Equal($"hv-0123456789abcdef|Rejected|{Instant.FromUtc(2026, 11, 27, 1, 5).ToUnixTimeTicks()}", o.Key());
+        // Written before requests carried a language: their messages were Chinese, and stay so.
+        Assert.Equal("zh", o.Request.Language);
+    }
+
+    [Fact]
+    public void An_owed_home_visit_message_of_schema_2_reads_whole_with_its_language()
+    {
+        var o = JsonRow.Read(Fixture("owed-home-visit-message.v2.json"), 2, TableHomeVisitStore.OwedSchema);
+        Assert.Equal(("en", "林秀兰", Scheduler.Core.HomeVisits.Requests.HomeVisitStatus.Rejected), (o.Request.Language, o.Request.ResidentName, o.Request.Status));
         // The fixture is what today's code writes, property for property.
-        Assert.Equal(Fixture("owed-home-visit-message.v1.json").Trim(), JsonRow.Write(new TableEntity("huli", "owed|x"), TableHomeVisitStore.OwedSchema, o).GetString(JsonRow.JsonColumn));
+        var written = JsonRow.Write(new TableEntity("huli", "owed|x"), TableHomeVisitStore.OwedSchema, o);
+        Assert.Equal(Fixture("owed-home-visit-message.v2.json").Trim(), written.GetString(JsonRow.JsonColumn));
+        Assert.Equal(2, written.GetInt32(JsonRow.SchemaColumn));
+    }
+
+    [Fact]
+    public void A_home_visit_request_row_of_schema_1_reads_whole_as_a_chinese_request()
+    {
+        var r = JsonRow.Read(Fixture("home-visit-request.v1.json"), 1, TableHomeVisitStore.Schema);
+        Assert.Equal(("hv-0123456789abcdef", "湖里区县后社区12号", 82, "zh"), (r.Id, r.Address, r.Age, r.Language));
+        Assert.Equal(new Scheduler.Core.Catalogue.GeoPoint(24.52, 118.12), r.Location);
+        // A row without a schema column is version 1 too.
+        Assert.Equal("zh", JsonRow.Read(Fixture("home-visit-request.v1.json"), null, TableHomeVisitStore.Schema).Language);
     }
 
     [Fact]
@@ -114,5 +135,7 @@ public sealed class StoredRowTests
         Assert.Empty(TableAppointmentStore.AppointmentSchema.Upgrades);
         Assert.Empty(TableAppointmentStore.LedgerSchema.Upgrades);
         Assert.Empty(TablePlanRunStore.Schema.Upgrades);
+        Assert.Equal(TableHomeVisitStore.Schema.Current - 1, TableHomeVisitStore.Schema.Upgrades.Length);
+        Assert.Equal(TableHomeVisitStore.OwedSchema.Current - 1, TableHomeVisitStore.OwedSchema.Upgrades.Length);
     }
 }

@@ -29,7 +29,8 @@ public sealed record QueuedFor(string? Centre);
 [ApiBody("name", "mobile", "reason", "location", "address", "itemId", "windows")]
 public sealed record HomeVisitBody(
     string? Name, string? Mobile, string? IdNumber, EligibilityReason? Reason, LocationInput? Location, string? Address,
-    string? ItemId, IReadOnlyList<WindowBody>? Windows, VisitUrgency? Urgency, string? Notes);
+    string? ItemId, IReadOnlyList<WindowBody>? Windows, VisitUrgency? Urgency, string? Notes,
+    [property: ApiString(Pattern = "^(zh|en)$")] string? Language);
 
 [ApiBody("decision")]
 public sealed record DecisionBody(DecisionKind? Decision, string? Reason);
@@ -63,7 +64,7 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
     [ApiOperation("Ask for staff to come to a resident's home (residents, family members, community workers, dispatchers).", Tag = "home-visits",
         RequestBody = typeof(HomeVisitBody))]
     [ApiResponse(202, "Recorded for a dispatcher to decide; the resident is told by SMS.", Type = typeof(HomeVisitReceipt))]
-    [ApiResponse(400, "A field is not valid: coordinates, resident ID, reason, windows, or an item no staff can do.")]
+    [ApiResponse(400, "A field is not valid: coordinates, resident ID, reason, windows, language (zh or en), or an item no staff can do.")]
     [ApiResponse(404, "Unknown item.")]
     [ApiResponse(409, "The same resident already asked for this item that day.")]
     public async Task<IActionResult> Request([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "home-visits")] HttpRequest request, CancellationToken cancellationToken)
@@ -195,6 +196,6 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
             windows.Add(new WindowInput(date, from, to));
         }
         return (new SubmitHomeVisit(body.Name, body.Mobile, body.IdNumber, body.Reason, body.Location, body.Address, body.ItemId,
-            body.Windows is null ? null : windows, body.Urgency, body.Notes), null);
+            body.Windows is null ? null : windows, body.Urgency, body.Notes, string.IsNullOrEmpty(body.Language) ? null : body.Language), null);
     }
 }

@@ -61,7 +61,9 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
 
     public Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken cancellationToken) => ReplaceAsync(request, etag, null, cancellationToken);
 
-    public static readonly RowSchema<OwedVisitMessage> OwedSchema = new("owed home-visit message", 1);
+    /// <summary>Version 2: the request it holds carries the resident's language (<see cref="Schema"/>).</summary>
+    public static readonly RowSchema<OwedVisitMessage> OwedSchema = new("owed home-visit message", 2,
+        o => { if (o["request"] is System.Text.Json.Nodes.JsonObject r) AddLanguage(r); return o; });
 
     private static string OwedRow(OwedVisitMessage owed) => $"owed|{owed.Key()}";
 
@@ -192,7 +194,14 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
         return added;
     }
 
-    public static readonly RowSchema<HomeVisitRequest> Schema = new("home-visit request", 1);
+    /// <summary>Version 2 adds the resident's <c>language</c>; a request stored before it was made in Chinese.</summary>
+    public static readonly RowSchema<HomeVisitRequest> Schema = new("home-visit request", 2, AddLanguage);
+
+    private static System.Text.Json.Nodes.JsonObject AddLanguage(System.Text.Json.Nodes.JsonObject request)
+    {
+        request["language"] ??= "zh";
+        return request;
+    }
 
     private static TableEntity Entity(HomeVisitRequest r) =>
         JsonRow.Write(new TableEntity(r.CentreId, $"req|{r.Id}") { ["Status"] = r.Status.ToString() }, Schema, r);

@@ -55,7 +55,7 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
             Enum.TryParse<EligibilityReason>(form.GetValueOrDefault("reason"), out var reason) && Enum.IsDefined(reason) ? reason : null,
             new LocationInput(Number(form.GetValueOrDefault("latitude")), Number(form.GetValueOrDefault("longitude"))), form.GetValueOrDefault("address"),
             form.GetValueOrDefault("itemId"), windows, Enum.TryParse<VisitUrgency>(form.GetValueOrDefault("urgency"), out var urgency) && Enum.IsDefined(urgency) ? urgency : null,
-            Blank(form.GetValueOrDefault("notes")));
+            Blank(form.GetValueOrDefault("notes")), lang.Code);
         var result = await service.SubmitAsync(RoleGate.Centre(request), command, caller!, "web", cancellationToken);
         if (result.Error is { } error) return await FormPageAsync(request, lang, centre, form, Explain(lang, error), Outcomes.StatusOf(error));
         return await PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>

@@ -25,6 +25,8 @@ public sealed record Decision(HomeVisitStatus Outcome, string By, Instant At, st
 /// <summary>
 /// A resident's request for staff to come to their home. The resident ID, when given, is kept only encrypted
 /// (<see cref="ProtectedIdNumber"/>) with the age it gave; it is never logged or shown again.
+/// <see cref="Language"/> is the one the resident chose ("zh" or "en"): every message about the request, and the
+/// answers to replies about it, are in it.
 /// </summary>
 public sealed record HomeVisitRequest(
     string Id,
@@ -46,7 +48,8 @@ public sealed record HomeVisitRequest(
     Decision? Decision,
     Instant CreatedAt,
     string CreatedBy,
-    string DuplicateKey);
+    string DuplicateKey,
+    string Language = "zh");
 
 /// <summary>Eligibility rules a centre sets as data.</summary>
 /// <param name="MinimumAge">Age from which <see cref="EligibilityReason.Aged60Plus"/> holds.</param>

@@ -19,7 +19,7 @@ public sealed record WindowInput(LocalDate? Date, LocalTime? From, LocalTime? To
 
 public sealed record SubmitHomeVisit(
     string? Name, string? Mobile, string? IdNumber, EligibilityReason? Reason, LocationInput? Location, string? Address,
-    string? ItemId, IReadOnlyList<WindowInput>? Windows, VisitUrgency? Urgency, string? Notes);
+    string? ItemId, IReadOnlyList<WindowInput>? Windows, VisitUrgency? Urgency, string? Notes, string? Language = null);
 
 public enum DecisionKind { Approve, Reject, AskForInformation }
 
@@ -54,6 +54,8 @@ public sealed class HomeVisitService(
         if (name.Length is 0 or > 50 || name.Any(char.IsControl)) return Problem.Invalid("name", ErrorCodes.InvalidName, "The name must be 1 to 50 characters without control characters.");
         var mobile = phones.NormalizeMobile(c.Mobile, out var phoneReason);
         if (mobile is null) return Problem.Invalid("mobile", ErrorCodes.InvalidMobile, phoneReason);
+        var language = c.Language ?? "zh";
+        if (language is not ("zh" or "en")) return Problem.Invalid("language", ErrorCodes.UnknownLanguage, "language must be 'zh' or 'en'.");
         var now = clock.GetCurrentInstant();
         var today = centre.Calendar.Today(now);
         int? age = null;
@@ -119,7 +121,7 @@ public sealed class HomeVisitService(
         var duplicateKey = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{mobile}|{name.ToLowerInvariant()}|{item.Id}|{accepted[0].Date:yyyy-MM-dd}")))[..32];
         var request = new HomeVisitRequest(Ids.New("hv-"), centreId, name, mobile, protectedId, age,
             reason, home, address, item.Id, accepted, c.Urgency ?? VisitUrgency.Routine, c.Notes?.Trim(), channel, eligibility.Assess(reason, age),
-            HomeVisitStatus.Submitted, null, now, caller.AuditName, duplicateKey);
+            HomeVisitStatus.Submitted, null, now, caller.AuditName, duplicateKey, language);
         var received = new OwedVisitMessage(VisitMessageEvent.Received, request, now);
         if (!await store.AddAsync(request, received, cancellationToken))
             return Problem.Conflict("itemId", ErrorCodes.Duplicate, "This resident already asked for this service on that day.");
