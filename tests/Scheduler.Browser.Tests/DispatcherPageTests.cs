@@ -58,7 +58,7 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         var submitted = await requests.SubmitAsync("huli", new SubmitHomeVisit(LongName, "13912347801", null, EligibilityReason.Aged60Plus,
             new LocationInput(24.5031, 118.1402), "湖里区金湖路88号3栋502", "pension-certification",
             [new WindowInput(new LocalDate(2026, 11, 30), new LocalTime(9, 0), new LocalTime(17, 0))], VisitUrgency.Urgent, null),
-            AnonymousCaller.Instance, "web", TestContext.Current.CancellationToken);
+            new StaffCaller("d01", "调度员吴", new HashSet<string> { "dispatcher" }), "dispatcher", TestContext.Current.CancellationToken); // on the resident's behalf
         Assert.Null(submitted.Error);
         var approved = await Host.Services.GetRequiredService<HomeVisitDecisions>().DecideAsync("huli", submitted.Value!.Id, DecisionKind.Approve, null,
             new StaffCaller("d01", "调度员吴", new HashSet<string> { "dispatcher" }), TestContext.Current.CancellationToken);

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -54,6 +55,24 @@ public sealed class MorePagesTests(LocalSmsHostFixture demo, BrowserFixture brow
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("用我现在的位置");
         await page.GetByRole(AriaRole.Button, new() { Name = "用我现在的位置", Exact = false }).ClickAsync();
         await Assertions.Expect(page.Locator("#location-status")).ToContainTextAsync("已记下位置");
+        await page.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
+
+        // The number is checked by a code sent to it, on the booking's code screen; nothing is stored before.
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "输入短信验证码" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("验证码已发送到");
+        await PageChecks.AssertGoodAsync(page, Browser.AxeScript, "home-visit code screen");
+        using (var before = await Host.SignedInClientAsync("调度员吴", "dispatcher"))
+            Assert.DoesNotContain("陈阿婆", await before.GetStringAsync("/api/dispatch/home-visits?pageSize=200", TestContext.Current.CancellationToken));
+        // Back to the form as it was typed, and on again: a new code.
+        await page.GetByRole(AriaRole.Button, new() { Name = "改手机号码或其他信息" }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("居民姓名")).ToHaveValueAsync("陈阿婆");
+        await Assertions.Expect(page.GetByLabel("居民本人同意", new() { Exact = false })).ToBeCheckedAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "输入短信验证码" })).ToBeVisibleAsync();
+        var inbox = await Host.Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/local/sms?to=%2B8613912347701", TestContext.Current.CancellationToken);
+        var code = inbox.EnumerateArray().Where(m => m.GetProperty("kind").GetString() == "verification-code")
+            .Select(m => Regex.Match(m.GetProperty("text").GetString()!, "(?<![0-9])[0-9]{6}(?![0-9])").Value).First();
+        await page.GetByLabel("短信验证码（6位数字）").FillAsync(code);
         await page.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("已收到您的上门服务申请");
         await PageChecks.AssertGoodAsync(page, Browser.AxeScript, "home-visit received");

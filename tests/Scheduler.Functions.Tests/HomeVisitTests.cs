@@ -68,6 +68,54 @@ public sealed class HomeVisitTests(HomeVisitTests.Fixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_request_from_a_mobile_nobody_verified_is_refused_and_leaves_nothing_stored_and_sends_nothing()
+    {
+        var mobile = NewMobile();
+        var body = Request(mobile: mobile, date: "2026-12-10");
+        body["name"] = "冒名者" + mobile[^4..];
+        using var refused = await _host.Client.PostAsync("/api/home-visits", Json(body), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal(("verification-required", "verificationCode"), (problem.GetProperty("code").GetString(), problem.GetProperty("field").GetString()));
+        // A wrong code is refused the same way, with its own code.
+        body["verificationCode"] = "000000";
+        using var wrong = await _host.Client.PostAsync("/api/home-visits", Json(body), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+
+        var list = await _dispatcher.GetStringAsync("/api/dispatch/home-visits?pageSize=200", TestContext.Current.CancellationToken);
+        Assert.DoesNotContain((string)body["name"]!, list);
+        Assert.Equal(0, TableRowsMentioning(mobile));
+        Assert.Empty(await Sms.InboxAsync(_host.Client, "+86" + mobile));
+    }
+
+    [Fact]
+    public async Task A_request_with_the_code_from_the_sms_is_taken_and_earns_the_device_a_proof_for_the_next_one()
+    {
+        var mobile = NewMobile();
+        var code = await SendCodeAsync(_host.Client, "+86" + mobile);
+        var body = Request(mobile: mobile, date: "2026-12-10");
+        body["verificationCode"] = code;
+        using var taken = await _host.Client.PostAsync("/api/home-visits", Json(body), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, taken.StatusCode);
+        var proof = Assert.Single(taken.Headers.GetValues("X-Mobile-Proof"));
+
+        // The next request from this device brings the proof instead of a code.
+        var next = Request(mobile: mobile, date: "2026-12-11", item: "pension-certification");
+        using var again = new HttpRequestMessage(HttpMethod.Post, "/api/home-visits") { Content = Json(next) };
+        again.Headers.Add("X-Mobile-Proof", proof);
+        using var second = await _host.Client.SendAsync(again, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        var inbox = await Sms.WaitForAsync(_host.Client, "+86" + mobile, "home-visit-received", 2);
+        Assert.Equal(2, Sms.Count(inbox, "home-visit-received"));
+    }
+
+    /// <summary>Rows of the home-visit table holding the mobile in any text column (in any form: local or E.164).</summary>
+    private int TableRowsMentioning(string mobile) =>
+        new TableClient(fixture.ConnectionString, Scheduler.Functions.Platform.StorageNames.HomeVisitsTable).Query<TableEntity>()
+            .Count(e => e.Select(p => p.Value).OfType<string>().Any(v => v.Contains(mobile, StringComparison.Ordinal)));
+
+    [Fact]
     public async Task A_request_is_assessed_and_its_resident_id_is_kept_only_encrypted()
     {
         var id = await SubmitAsync(Request());
@@ -220,7 +268,9 @@ public sealed class HomeVisitTests(HomeVisitTests.Fixture fixture) : IClassFixtu
         Assert.Equal("Approved", decided.GetProperty("status").GetString());
         await PostAsync(_dispatcher, $"/api/dispatch/home-visits/{id}/decision", Json(new { decision = "Approve" }));
 
-        var sms = new TableClient(fixture.ConnectionString, "sms").Query<TableEntity>().Where(e => e.GetString("To") == "+86" + mobile).ToList();
+        // Besides the code that verified the mobile: the receipt and one decision, however often it was repeated.
+        var sms = new TableClient(fixture.ConnectionString, "sms").Query<TableEntity>()
+            .Where(e => e.GetString("To") == "+86" + mobile && e.GetString("Kind") != "verification-code").ToList();
         Assert.Equal(["home-visit-approved", "home-visit-received"], sms.Select(e => e.GetString("Kind")).Order());
         Assert.Contains("已通过", sms.Single(e => e.GetString("Kind") == "home-visit-approved").GetString("Text"));
     }

@@ -225,15 +225,21 @@ public sealed class OpenApiConformanceTests(OpenApiConformanceTests.Fixture fixt
     [Fact]
     public async Task Home_visits_staff_and_dispatcher_answers_match_the_document()
     {
+        var mobile = NewMobile();
+        var proof = await VerifiedMobiles.ProofAsync(_host, "huli", "+86" + mobile, TestContext.Current.CancellationToken);
         var request = new Dictionary<string, object?>
         {
-            ["name"] = "林秀兰", ["mobile"] = NewMobile(), ["reason"] = "Aged60Plus", ["location"] = new { latitude = 24.52, longitude = 118.12 },
+            ["name"] = "林秀兰", ["mobile"] = mobile, ["reason"] = "Aged60Plus", ["location"] = new { latitude = 24.52, longitude = 118.12 },
             ["address"] = "福建省厦门市湖里区县后社区12号301室", ["itemId"] = "pension-certification",
             ["windows"] = new[] { new { date = "2026-12-08", from = "09:00", to = "11:00" } }, ["language"] = "en",
         };
-        var (_, receipt, _) = await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", request);
-        await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", new Dictionary<string, object?>(request) { ["windows"] = null }, validRequest: false);
-        await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", new Dictionary<string, object?>(request) { ["language"] = "fr" }, validRequest: false);
+        // Without a code or a proof: 403 verification-required.
+        var (unverified, _, _) = await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", request);
+        Assert.Equal(HttpStatusCode.Forbidden, unverified);
+        Action<HttpRequestMessage> verified = r => r.Headers.Add("X-Mobile-Proof", proof);
+        var (_, receipt, _) = await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", request, adjust: verified);
+        await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", new Dictionary<string, object?>(request) { ["windows"] = null }, validRequest: false, adjust: verified);
+        await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", new Dictionary<string, object?>(request) { ["language"] = "fr" }, validRequest: false, adjust: verified);
         // The resident's language is an optional field of the request, zh or en.
         var body = Resolve(OperationOf(HttpMethod.Post, "/api/home-visits").Operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
         Assert.True(body.GetProperty("properties").TryGetProperty("language", out _), "the home-visit request schema has no language");

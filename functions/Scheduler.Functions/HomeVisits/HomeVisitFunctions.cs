@@ -30,7 +30,7 @@ public sealed record QueuedFor(string? Centre);
 public sealed record HomeVisitBody(
     string? Name, string? Mobile, string? IdNumber, EligibilityReason? Reason, LocationInput? Location, string? Address,
     string? ItemId, IReadOnlyList<WindowBody>? Windows, VisitUrgency? Urgency, string? Notes,
-    [property: ApiString(Pattern = "^(zh|en)$")] string? Language);
+    [property: ApiString(Pattern = "^(zh|en)$")] string? Language, string? VerificationCode);
 
 [ApiBody("decision")]
 public sealed record DecisionBody(DecisionKind? Decision, string? Reason);
@@ -57,16 +57,21 @@ public sealed record HomeVisitReceipt(string Id, HomeVisitStatus Status, Eligibi
 
 /// <summary>Home-visit requests by HTTP and by queue, and the dispatcher's decisions; both channels run the same validation.</summary>
 public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisions decisions, CallerResolver callers, PoisonWatch poison,
-    CentreDirectory directory, IOptions<SchedulerOptions> options)
+    CentreDirectory directory, IOptions<SchedulerOptions> options, IClock clock)
 {
     [RateLimited(Scheduler.Core.Abuse.RateScopes.HomeVisit)]
     [Function("RequestHomeVisit")]
-    [ApiOperation("Ask for staff to come to a resident's home (residents, family members, community workers, dispatchers).", Tag = "home-visits",
-        RequestBody = typeof(HomeVisitBody))]
-    [ApiResponse(202, "Recorded for a dispatcher to decide; the resident is told by SMS.", Type = typeof(HomeVisitReceipt))]
+    [ApiOperation("Ask for staff to come to a resident's home (residents, family members, community workers, dispatchers), from a verified mobile: " +
+        "send the SMS code (verificationCode, from POST /api/phone-verifications) or the device's proof (X-Mobile-Proof header or mobile_proof cookie); " +
+        "a signed-in dispatcher or member of staff asking on a resident's behalf needs neither.", Tag = "home-visits",
+        RequestBody = typeof(HomeVisitBody), Access = "anyone with a verified mobile (residents, family members, community workers), dispatchers; rate-limited")]
+    [ApiResponse(202, "Recorded for a dispatcher to decide; the resident is told by SMS. A code just verified earns a proof (X-Mobile-Proof header, mobile_proof cookie).",
+        Type = typeof(HomeVisitReceipt))]
     [ApiResponse(400, "A field is not valid: coordinates, resident ID, reason, windows, language (zh or en), or an item no staff can do.")]
+    [ApiResponse(403, "The mobile is not verified (code verification-required), or the code is wrong, expired or used up.")]
     [ApiResponse(404, "Unknown item.")]
     [ApiResponse(409, "The same resident already asked for this item that day.")]
+    [ApiResponse(429, "Too many requests from this address, for this mobile or for this resident ID.")]
     public async Task<IActionResult> Request([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "home-visits")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (caller, denied) = callers.Resolve(request);
@@ -75,9 +80,12 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
         if (bad is not null) return bad;
         var (command, problem) = ToCommand(body!);
         if (problem is not null) return Outcomes.Problem(problem);
-        var result = await service.SubmitAsync(RoleGate.Centre(request), command!, caller!, caller is StaffCaller ? "dispatcher" : "web", cancellationToken);
+        command = command! with { VerificationCode = body!.VerificationCode, MobileProof = MobileProofTransport.Read(request) };
+        var result = await service.SubmitVerifiedAsync(RoleGate.Centre(request), command, caller!, caller is StaffCaller ? "dispatcher" : "web", cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
-        return new ObjectResult(new HomeVisitReceipt(result.Value!.Id, result.Value.Status, result.Value.Assessment,
+        MobileProofTransport.Write(request.HttpContext.Response, result.Value!.NewProof, clock.GetCurrentInstant());
+        var stored = result.Value.Request;
+        return new ObjectResult(new HomeVisitReceipt(stored.Id, stored.Status, stored.Assessment,
             "收到您的上门服务申请，审核结果将短信通知。 We have your request; the decision will come by SMS.")) { StatusCode = StatusCodes.Status202Accepted };
     }
 

@@ -105,8 +105,47 @@ public sealed class HomeVisitRequestTests
         Assert.Equal(3, _w.Sms.Attempts);
     }
 
-    private Task<Outcome<HomeVisitRequest>> FromPublicAsync(SubmitHomeVisit command) =>
-        _w.Requests.SubmitAsync(TestCentre.Id, command, AnonymousCaller.Instance, "web", CancellationToken.None);
+    /// <summary>A request from the public, from a device that verified its mobile.</summary>
+    private async Task<Outcome<HomeVisitRequest>> FromPublicAsync(SubmitHomeVisit command) =>
+        await _w.Requests.SubmitAsync(TestCentre.Id, command with { MobileProof = await _w.ProofAsync("+86" + command.Mobile) }, AnonymousCaller.Instance, "web", CancellationToken.None);
+
+    [Fact]
+    public async Task A_request_from_the_public_without_a_verified_mobile_stores_nothing_sends_nothing_and_uses_none_of_its_limits()
+    {
+        var refused = new List<Outcome<HomeVisitRequest>>();
+        for (var i = 0; i < 4; i++)
+            refused.Add(await _w.Requests.SubmitAsync(TestCentre.Id, Submit(date: Monday.PlusDays(i % 2)) with { Name = $"林{i}", MobileProof = i == 3 ? "forged" : null },
+                AnonymousCaller.Instance, "web", CancellationToken.None));
+
+        Assert.All(refused, r => Assert.Equal((ProblemKind.Forbidden, ErrorCodes.VerificationRequired), (r.Error!.Kind, r.Error.Code)));
+        Assert.Empty(await _w.Requests.ListAsync(TestCentre.Id, CancellationToken.None));
+        Assert.Empty(_w.Sms.Sent);
+        // The holder of the number still has all three of the day's requests, per mobile and per resident ID.
+        for (var i = 0; i < 3; i++)
+            Assert.Null((await FromPublicAsync(Submit(date: Monday.PlusDays(i % 2)) with { Name = $"林{i}" })).Error);
+    }
+
+    [Fact]
+    public async Task A_code_from_the_sms_verifies_the_request_and_earns_a_proof_and_a_wrong_code_is_refused()
+    {
+        var wrong = await _w.Requests.SubmitVerifiedAsync(TestCentre.Id, Submit() with { VerificationCode = "000000" }, AnonymousCaller.Instance, "web", CancellationToken.None);
+        Assert.Equal(ProblemKind.Forbidden, wrong.Error?.Kind);
+
+        await _w.Verification.SendCodeAsync(TestCentre.Id, "13900000031", "zh", CancellationToken.None);
+        var code = System.Text.RegularExpressions.Regex.Match(_w.Sms.Sent[^1].Text, "[0-9]{6}").Value;
+        var taken = await _w.Requests.SubmitVerifiedAsync(TestCentre.Id, Submit() with { VerificationCode = code }, AnonymousCaller.Instance, "web", CancellationToken.None);
+        Assert.Null(taken.Error);
+        Assert.True(_w.Verification.ProofHolds("+8613900000031", taken.Value!.NewProof!.Value));
+        Assert.Contains(_w.Audit.Entries, e => e.Action == "home-visit.requested" && e.Detail!.Contains("sms-code"));
+    }
+
+    [Fact]
+    public async Task A_dispatcher_asking_on_a_residents_behalf_needs_no_code()
+    {
+        var outcome = await _w.Requests.SubmitAsync(TestCentre.Id, Submit(), Dispatcher, "dispatcher", CancellationToken.None);
+        Assert.Null(outcome.Error);
+        Assert.Equal(["home-visit-received"], _w.Sms.Sent.Select(m => m.Kind));
+    }
 
     [Fact]
     public async Task Requests_from_the_public_stop_at_the_limit_per_mobile_whatever_the_name_or_day()

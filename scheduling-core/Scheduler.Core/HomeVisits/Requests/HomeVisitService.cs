@@ -17,16 +17,26 @@ public sealed record LocationInput(double? Latitude, double? Longitude);
 
 public sealed record WindowInput(LocalDate? Date, LocalTime? From, LocalTime? To);
 
+/// <param name="Language">The resident's language for every message about the request: "zh" (the default) or "en".</param>
+/// <param name="VerificationCode">The code sent to <paramref name="Mobile"/> by <see cref="PhoneVerification"/>.</param>
+/// <param name="MobileProof">The device's proof that it verified <paramref name="Mobile"/> before.</param>
 public sealed record SubmitHomeVisit(
     string? Name, string? Mobile, string? IdNumber, EligibilityReason? Reason, LocationInput? Location, string? Address,
-    string? ItemId, IReadOnlyList<WindowInput>? Windows, VisitUrgency? Urgency, string? Notes, string? Language = null);
+    string? ItemId, IReadOnlyList<WindowInput>? Windows, VisitUrgency? Urgency, string? Notes, string? Language = null,
+    string? VerificationCode = null, string? MobileProof = null);
+
+/// <summary>A request stored, and the device's new proof of the mobile when this request verified it by a code.</summary>
+public sealed record SubmittedHomeVisit(HomeVisitRequest Request, MobileProof? NewProof);
 
 public enum DecisionKind { Approve, Reject, AskForInformation }
 
 /// <summary>
 /// Home-visit requests: one validation for every channel (a resident's page, a community worker, a dispatcher, a
 /// queue message from another system), eligibility by the centre's rules, and the dispatcher's decision, told to the
-/// resident by SMS.
+/// resident by SMS. A request from the public is taken only from a verified mobile (a code or a device's proof, as a
+/// booking is, ADR 0014): a number typed by someone who does not hold it gets no message and loses none of its
+/// requests to the per-mobile and per-ID limits, which count verified requests only. Staff, dispatchers and other
+/// systems are not asked.
 /// </summary>
 public sealed class HomeVisitService(
     IHomeVisitStore store,
@@ -39,7 +49,8 @@ public sealed class HomeVisitService(
     HomeVisitShiftRules shifts,
     EligibilityRules eligibility,
     Abuse.RateLimiter? limiter = null,
-    Privacy.Pseudonyms? pseudonyms = null)
+    Privacy.Pseudonyms? pseudonyms = null,
+    PhoneVerification? verification = null)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
@@ -47,6 +58,16 @@ public sealed class HomeVisitService(
     public HomeVisitShiftRules Shifts => shifts;
 
     public async Task<Outcome<HomeVisitRequest>> SubmitAsync(string centreId, SubmitHomeVisit c, Caller caller, string channel, CancellationToken cancellationToken)
+    {
+        var submitted = await SubmitVerifiedAsync(centreId, c, caller, channel, cancellationToken);
+        return submitted.Error is { } error ? error : Outcome<HomeVisitRequest>.Ok(submitted.Value!.Request);
+    }
+
+    /// <summary>
+    /// <see cref="SubmitAsync"/>, with the device's new proof of the mobile when the request brought a code that
+    /// verified it (the page and the API hand it to the device, so its next request needs no code).
+    /// </summary>
+    public async Task<Outcome<SubmittedHomeVisit>> SubmitVerifiedAsync(string centreId, SubmitHomeVisit c, Caller caller, string channel, CancellationToken cancellationToken)
     {
         var centre = await centres.GetAsync(centreId, cancellationToken);
         if (centre is null) return Problem.NotFound("centre", ErrorCodes.UnknownCentre, $"Centre '{centreId}' is not known.");
@@ -108,7 +129,13 @@ public sealed class HomeVisitService(
             accepted.Add(new VisitWindow(date, from, to));
         }
 
-        // Requests from the public are counted per mobile and per resident ID (staff, dispatchers and other systems are not).
+        // Only a verified mobile is sent messages and holds a request; the check comes after the form's own checks (a
+        // request that is refused anyway does not use up a code) and before anything is counted or stored.
+        var verified = await VerifyAsync(centreId, mobile, c, caller, cancellationToken);
+        if (verified.Error is { } unverified) return unverified;
+
+        // Verified requests from the public are counted per mobile and per resident ID (staff, dispatchers and other
+        // systems are not): someone typing another person's number is stopped above and uses up none of theirs.
         if (limiter is not null && pseudonyms is not null && caller is AnonymousCaller or ResidentCaller)
         {
             if (await limiter.CheckAsync(Abuse.RateScopes.PerMobile(Abuse.RateScopes.HomeVisit), pseudonyms.Mobile(mobile), "mobile", cancellationToken) is { } byMobile)
@@ -125,10 +152,27 @@ public sealed class HomeVisitService(
         var received = new OwedVisitMessage(VisitMessageEvent.Received, request, now);
         if (!await store.AddAsync(request, received, cancellationToken))
             return Problem.Conflict("itemId", ErrorCodes.Duplicate, "This resident already asked for this service on that day.");
-        await audit.RecordAsync(centreId, caller, "home-visit.requested", $"home-visit/{request.Id}", $"{item.Id} via {channel}", cancellationToken);
+        await audit.RecordAsync(centreId, caller, "home-visit.requested", $"home-visit/{request.Id}", $"{item.Id} via {channel}, mobile {verified.Value!.How}", cancellationToken);
         await SendOwedAsync(received, cancellationToken);
-        return Outcome<HomeVisitRequest>.Ok(request);
+        return Outcome<SubmittedHomeVisit>.Ok(new SubmittedHomeVisit(request, verified.Value.NewProof));
     }
+
+    /// <summary>
+    /// Whether the request's mobile is the requester's: a dispatcher or member of staff asking on a resident's behalf,
+    /// or another system, is not asked; anyone else brings a code or a device's proof (<see cref="PhoneVerification"/>).
+    /// Without a verification service only those who are not asked can submit.
+    /// </summary>
+    private async Task<Outcome<MobileVerified>> VerifyAsync(string centreId, string mobile, SubmitHomeVisit c, Caller caller, CancellationToken cancellationToken)
+    {
+        if (caller is StaffCaller staff && (staff.IsInRole(Roles.Dispatcher) || staff.IsInRole(Roles.Staff)))
+            return Outcome<MobileVerified>.Ok(new MobileVerified(VerifiedBy.StaffAssisted, null));
+        if (caller is SystemCaller) return Outcome<MobileVerified>.Ok(new MobileVerified(VerifiedBy.System, null));
+        if (verification is null)
+            return Problem.Forbidden("verificationCode", ErrorCodes.VerificationRequired, "Verify the mobile first.");
+        return await verification.VerifyAsync(centreId, mobile, Blank(c.VerificationCode), Blank(c.MobileProof), caller, cancellationToken);
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     public async Task<Outcome<HomeVisitRequest>> DecideAsync(string centreId, string id, DecisionKind kind, string? reason, Caller caller, CancellationToken cancellationToken)
     {
