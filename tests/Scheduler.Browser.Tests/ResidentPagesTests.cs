@@ -322,7 +322,14 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
         await page.Locator("#consent").CheckAsync();
         await page.EvaluateAsync("() => { document.getElementById('latitude').value = '24.5031'; document.getElementById('longitude').value = '118.1402'; }");
         await page.Locator("form button[type=submit]").Last.ClickAsync();
+        // The mobile's code screen, then the request received.
+        await Assertions.Expect(page.Locator("#verificationCode")).ToBeVisibleAsync();
+        await Check("home-visit code screen");
+        var (visitCode, _) = await CodesAsync($"1391234830{slot}");
+        await page.Locator("#verificationCode").FillAsync(visitCode!);
+        await page.Locator("form button.primary").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#verificationCode")).ToHaveCountAsync(0);
         await Check("home-visit received");
 
         // The pages of one's own appointment, from its link: manage, the move's days, times and confirmation, the

@@ -251,6 +251,16 @@ public sealed class OpenApiConformanceTests(OpenApiConformanceTests.Fixture fixt
         await ExchangeAsync(dispatcher, HttpMethod.Get, "/api/dispatch/home-visits?pageSize=0");
         await ExchangeAsync(_host.KeyedClient(), HttpMethod.Get, "/api/dispatch/home-visits");
         var id = receipt.GetProperty("id").GetString();
+        // By address alone: taken, its place pending, then set by a dispatcher (and refused to anyone else, and half a place refused).
+        var (_, pending, _) = await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits",
+            new Dictionary<string, object?>(request) { ["location"] = null, ["name"] = "林秀英" }, adjust: verified);
+        Assert.True(pending.GetProperty("locationPending").GetBoolean());
+        var pendingId = pending.GetProperty("id").GetString();
+        await ExchangeAsync(dispatcher, HttpMethod.Get, "/api/dispatch/home-visits?pageSize=200&date=2026-12-08");
+        await ExchangeAsync(dispatcher, HttpMethod.Put, $"/api/dispatch/home-visits/{pendingId}/location", new { latitude = 24.51 }, validRequest: false);
+        await ExchangeAsync(_host.KeyedClient(), HttpMethod.Put, $"/api/dispatch/home-visits/{pendingId}/location", new { latitude = 24.51, longitude = 118.14 });
+        await ExchangeAsync(dispatcher, HttpMethod.Put, $"/api/dispatch/home-visits/{pendingId}/location", new { latitude = 24.51, longitude = 118.14 });
+        await ExchangeAsync(dispatcher, HttpMethod.Put, "/api/dispatch/home-visits/hv-none/location", new { latitude = 24.51, longitude = 118.14 });
         await ExchangeAsync(dispatcher, HttpMethod.Post, $"/api/dispatch/home-visits/{id}/decision", new { reason = "?" }, validRequest: false);
         await ExchangeAsync(dispatcher, HttpMethod.Post, $"/api/dispatch/home-visits/{id}/decision", new { decision = "Approve" });
         await ExchangeAsync(dispatcher, HttpMethod.Post, $"/api/dispatch/home-visits/{id}/cancel", new { reason = "住院" });

@@ -63,14 +63,34 @@ public sealed class StoredRowTests
     }
 
     [Fact]
-    public void An_owed_home_visit_message_of_schema_2_reads_whole_with_its_language()
+    public void An_owed_home_visit_message_of_schema_2_reads_whole_with_its_language_and_its_place()
     {
         var o = JsonRow.Read(Fixture("owed-home-visit-message.v2.json"), 2, TableHomeVisitStore.OwedSchema);
         Assert.Equal(("en", "林秀兰", Scheduler.Core.HomeVisits.Requests.HomeVisitStatus.Rejected), (o.Request.Language, o.Request.ResidentName, o.Request.Status));
-        // The fixture is what today's code writes, property for property.
+        Assert.Equal(new Scheduler.Core.Catalogue.GeoPoint(24.52, 118.12), o.Request.Location);
+        // Written by today's code, it is the same JSON under schema 3.
         var written = JsonRow.Write(new TableEntity("huli", "owed|x"), TableHomeVisitStore.OwedSchema, o);
         Assert.Equal(Fixture("owed-home-visit-message.v2.json").Trim(), written.GetString(JsonRow.JsonColumn));
-        Assert.Equal(2, written.GetInt32(JsonRow.SchemaColumn));
+        Assert.Equal(3, written.GetInt32(JsonRow.SchemaColumn));
+    }
+
+    [Fact]
+    public void An_owed_home_visit_message_of_schema_3_reads_whole_with_its_place_pending()
+    {
+        var o = JsonRow.Read(Fixture("owed-home-visit-message.v3.json"), 3, TableHomeVisitStore.OwedSchema);
+        Assert.True(o.Request.LocationPending());
+        Assert.Equal(("en", "湖里区县后社区12号"), (o.Request.Language, o.Request.Address));
+        // The fixture is what today's code writes, property for property.
+        Assert.Equal(Fixture("owed-home-visit-message.v3.json").Trim(), JsonRow.Write(new TableEntity("huli", "owed|x"), TableHomeVisitStore.OwedSchema, o).GetString(JsonRow.JsonColumn));
+    }
+
+    [Fact]
+    public void A_home_visit_request_row_of_schema_3_reads_whole_with_its_place_pending_and_is_refused_by_code_that_reads_up_to_2()
+    {
+        var r = JsonRow.Read(Fixture("home-visit-request.v3.json"), 3, TableHomeVisitStore.Schema);
+        Assert.Equal(("hv-0123456789abcdef", (Scheduler.Core.Catalogue.GeoPoint?)null, "en"), (r.Id, r.Location, r.Language));
+        Assert.Equal(Fixture("home-visit-request.v3.json").Trim(), JsonRow.Write(new TableEntity("huli", "req|x"), TableHomeVisitStore.Schema, r).GetString(JsonRow.JsonColumn));
+        Assert.Throws<InvalidDataException>(() => JsonRow.Read(Fixture("home-visit-request.v3.json"), 3, TableHomeVisitStore.Schema with { Current = 2 }));
     }
 
     [Fact]

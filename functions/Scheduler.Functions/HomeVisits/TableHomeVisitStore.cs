@@ -61,9 +61,10 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
 
     public Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken cancellationToken) => ReplaceAsync(request, etag, null, cancellationToken);
 
-    /// <summary>Version 2: the request it holds carries the resident's language (<see cref="Schema"/>).</summary>
-    public static readonly RowSchema<OwedVisitMessage> OwedSchema = new("owed home-visit message", 2,
-        o => { if (o["request"] is System.Text.Json.Nodes.JsonObject r) AddLanguage(r); return o; });
+    /// <summary>Versions as the request it holds (<see cref="Schema"/>).</summary>
+    public static readonly RowSchema<OwedVisitMessage> OwedSchema = new("owed home-visit message", 3,
+        o => { if (o["request"] is System.Text.Json.Nodes.JsonObject r) AddLanguage(r); return o; },
+        o => o);
 
     private static string OwedRow(OwedVisitMessage owed) => $"owed|{owed.Key()}";
 
@@ -194,8 +195,12 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
         return added;
     }
 
-    /// <summary>Version 2 adds the resident's <c>language</c>; a request stored before it was made in Chinese.</summary>
-    public static readonly RowSchema<HomeVisitRequest> Schema = new("home-visit request", 2, AddLanguage);
+    /// <summary>
+    /// Version 2 adds the resident's <c>language</c> (a request stored before it was made in Chinese); version 3 lets
+    /// <c>location</c> be absent (the home's place still to be set), which every older row has, so it reads unchanged,
+    /// while code that reads up to 2 refuses a row that may lack it rather than misread it.
+    /// </summary>
+    public static readonly RowSchema<HomeVisitRequest> Schema = new("home-visit request", 3, AddLanguage, o => o);
 
     private static System.Text.Json.Nodes.JsonObject AddLanguage(System.Text.Json.Nodes.JsonObject request)
     {

@@ -42,7 +42,7 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
 
     [RateLimited(Scheduler.Core.Abuse.RateScopes.HomeVisit)]
     [Function("PageHomeVisitSend")]
-    [ApiOperation("Resident page: send a home-visit request (form post; the same validation as POST /api/home-visits).", Tag = "pages")]
+    [ApiOperation("Resident page: send a home-visit request (form post; the same validation as POST /api/home-visits; the location is optional).", Tag = "pages")]
     [ApiResponse(200, "What happens next; or, for a mobile this device has not verified, the code screen (a code is sent by SMS).", ContentType = "text/html")]
     [ApiResponse(400, "The form again, saying which field to correct; or a form that could not be read.", ContentType = "text/html")]
     [ApiResponse(403, "The code screen again: the code is wrong, expired or used up.", ContentType = "text/html")]
@@ -69,13 +69,15 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
         var result = await service.SubmitVerifiedAsync(RoleGate.Centre(request), command, caller!, "web", cancellationToken);
         if (result.Error is { Code: ErrorCodes.VerificationRequired }) return await SendCodeAndAskAsync(request, lang, centre, form, cancellationToken);
         if (result.Error is { Code: ErrorCodes.WrongCode or ErrorCodes.CodeExpired or ErrorCodes.CodeAttemptsExhausted or ErrorCodes.InvalidCode } codeError)
-            return await VerifyPageAsync(request, lang, centre, form, Explain(lang, codeError), null, Outcomes.StatusOf(codeError));
-        if (result.Error is { } error) return await FormPageAsync(request, lang, centre, form, Explain(lang, error), Outcomes.StatusOf(error));
+            return await VerifyPageAsync(request, lang, centre, form, Explain(lang, codeError, MapShown), null, Outcomes.StatusOf(codeError));
+        if (result.Error is { } error)
+            return await FormPageAsync(request, lang, centre, form, Explain(lang, error, MapShown), Outcomes.StatusOf(error));
         MobileProofTransport.Write(request.HttpContext.Response, result.Value!.NewProof, clock.GetCurrentInstant());
         return await PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
         {
             ["Frame"] = new Frame(lang, centre.Profile, lang[Words.RequestReceived], CentreLinks.With($"/api/pages/home-visit?lang={lang.Other.Code}", centre.Profile.Centre.Id)),
-            ["Message"] = lang[Words.RequestReceivedText] + " " + lang[Words.WhatNextText], ["IsError"] = false,
+            ["Message"] = lang[Words.RequestReceivedText] + " " + (result.Value.Request.LocationPending() ? lang[Words.LocationWillBeSet] + " " : "") + lang[Words.WhatNextText],
+            ["IsError"] = false,
             ["Links"] = new List<Choice> { new(CentreLinks.With($"/api/pages/book?lang={lang.Code}", centre.Profile.Centre.Id), lang[Words.BookLink]) },
         });
     }
@@ -104,7 +106,7 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
             request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return await VerifyPageAsync(request, lang, centre, form, new PageError(lang.TryAgainIn(seconds)), null, Outcomes.StatusOf(limited));
         }
-        if (sent.Error is { } error) return await FormPageAsync(request, lang, centre, form, Explain(lang, error), Outcomes.StatusOf(error));
+        if (sent.Error is { } error) return await FormPageAsync(request, lang, centre, form, Explain(lang, error, MapShown), Outcomes.StatusOf(error));
         return await VerifyPageAsync(request, lang, centre, form, null, sent.Value!.MobileMasked, 200);
     }
 
@@ -153,8 +155,11 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
         }, status, imageSource: DispatcherPage.TileOrigin(tiles));
     }
 
-    /// <summary>The use case's problems in the reader's words, naming the field.</summary>
-    private static PageError Explain(Lang lang, Problem error)
+    /// <summary>Whether the form shows a map to pin the home on (only with a tile server configured).</summary>
+    private bool MapShown => !string.IsNullOrWhiteSpace(planning.Value.TileUrl);
+
+    /// <summary>The use case's problems in the reader's words, naming the field; a map is mentioned only when the form shows one.</summary>
+    private static PageError Explain(Lang lang, Problem error, bool mapShown)
     {
         var field = error.Field?.StartsWith("windows", StringComparison.Ordinal) == true ? "windows" : error.Field;
         var message = (error.Code, field) switch
@@ -163,7 +168,7 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
             (ErrorCodes.InvalidMobile, _) => lang[Words.HomeVisitProblemMobile],
             (ErrorCodes.InvalidIdNumber, _) => lang[Words.HomeVisitProblemIdNumber],
             (ErrorCodes.MissingReason, _) => lang[Words.HomeVisitProblemReason],
-            (ErrorCodes.InvalidLocation, _) => lang[Words.HomeVisitProblemLocation],
+            (ErrorCodes.InvalidLocation, _) => lang[mapShown ? Words.HomeVisitProblemLocationMap : Words.HomeVisitProblemLocation],
             (ErrorCodes.OutsideServiceArea, _) => lang[Words.HomeVisitProblemOutsideArea],
             (ErrorCodes.InvalidAddress, _) => lang[Words.HomeVisitProblemAddress],
             (ErrorCodes.NotesTooLong, _) => lang[Words.HomeVisitProblemNotes],

@@ -131,6 +131,40 @@ public sealed class HomeVisitPlanningTests
     }
 
     [Fact]
+    public async Task An_approved_visit_whose_place_is_pending_is_left_out_with_that_reason_and_taken_in_once_a_dispatcher_sets_it()
+    {
+        _w.Stored("hv-placed", Monday, HomeVisitStatus.Approved);
+        var pending = _w.Stored("hv-pending", Monday, HomeVisitStatus.Approved) with { Location = null };
+        _w.RequestStore.Put(pending);
+        // Not approved yet: neither planned nor reported.
+        _w.RequestStore.Put(_w.Stored("hv-waiting", Monday, HomeVisitStatus.Submitted) with { Location = null });
+        var seen = new List<IReadOnlyList<string>>();
+        _w.Solver.Answer = (date, requests) =>
+        {
+            seen.Add(requests.Select(r => r.Id).Order().ToList());
+            return new DayPlanOutcome(true, StubSolver.EmptyPlan(date), null, [], 0.1, "searched 2 s");
+        };
+
+        var solved = await SolveAsync(await RequestedAsync(Monday));
+
+        // The rest of the day is planned (not failed); the solver never sees a visit without a place.
+        Assert.Equal(PlanRunStatus.Solved, solved!.Status);
+        Assert.DoesNotContain("hv-pending", seen.Single());
+        Assert.Contains("hv-placed", seen.Single());
+        var left = Assert.Single(solved.Plan!.Dropped);
+        Assert.Equal(("hv-pending", Scheduler.Core.HomeVisits.DropReason.LocationPending), (left.VisitId, left.Reason));
+        Assert.Contains("位置待定", left.Explanation);
+        Assert.Equal(1, solved.Plan.Kpis.Dropped);
+
+        // The dispatcher sets the place from the address; the next run takes it in.
+        var placed = await _w.Decisions.SetLocationAsync(TestCentre.Id, "hv-pending", 24.51, 118.14, Dispatcher, CancellationToken.None);
+        Assert.Null(placed.Error);
+        var again = await SolveAsync(await RequestedAsync(Monday));
+        Assert.Contains("hv-pending", seen[^1]);
+        Assert.Empty(again!.Plan!.Dropped);
+    }
+
+    [Fact]
     public async Task A_day_planned_with_the_hall_is_solved_with_its_prices_and_the_run_says_so()
     {
         var published = _w.Run("published", Monday, PlanRunStatus.Published, Plan(Monday, "hv-a", "hv-b"));

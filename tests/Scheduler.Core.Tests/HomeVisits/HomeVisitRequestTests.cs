@@ -140,6 +140,50 @@ public sealed class HomeVisitRequestTests
     }
 
     [Fact]
+    public async Task A_request_by_address_alone_is_taken_with_its_place_pending_and_half_a_place_is_refused()
+    {
+        var pending = await SubmitAsync(Submit() with { Location = null });
+        Assert.Null(pending.Error);
+        Assert.True(pending.Value!.LocationPending());
+        Assert.Equal("湖里区华泰路1号", pending.Value.Address);
+        Assert.True((await _w.RequestStore.GetAsync(TestCentre.Id, pending.Value.Id, CancellationToken.None))!.Request.LocationPending());
+        Assert.Null((await SubmitAsync(Submit(date: Monday.PlusDays(1)) with { Location = new LocationInput(null, null) })).Error);
+
+        var half = await SubmitAsync(Submit(date: Monday.PlusDays(2)) with { Location = new LocationInput(24.52, null) });
+        Assert.Equal(("location", ErrorCodes.InvalidLocation), (half.Error?.Field, half.Error?.Code));
+        // An address is still needed: it is what staff go by.
+        var nowhere = await SubmitAsync(Submit(date: Monday.PlusDays(3)) with { Location = null, Address = " " });
+        Assert.Equal(("address", ErrorCodes.InvalidAddress), (nowhere.Error?.Field, nowhere.Error?.Code));
+    }
+
+    [Fact]
+    public async Task A_dispatcher_sets_a_pending_place_validated_and_audited_and_not_on_a_cancelled_request()
+    {
+        var r = (await SubmitAsync(Submit() with { Location = null })).Value!;
+
+        var bad = await _w.Requests.SetLocationAsync(TestCentre.Id, r.Id, 124.5, 118.12, Dispatcher, CancellationToken.None);
+        Assert.Equal(ErrorCodes.InvalidLocation, bad.Error?.Code);
+        var missing = await _w.Requests.SetLocationAsync(TestCentre.Id, r.Id, 24.5, null, Dispatcher, CancellationToken.None);
+        Assert.Equal(ErrorCodes.InvalidLocation, missing.Error?.Code);
+        var far = await _w.Requests.SetLocationAsync(TestCentre.Id, r.Id, 31.23, 121.47, Dispatcher, CancellationToken.None);
+        Assert.Equal(ErrorCodes.OutsideServiceArea, far.Error?.Code);
+        var unknown = await _w.Requests.SetLocationAsync(TestCentre.Id, "hv-none", 24.5, 118.1, Dispatcher, CancellationToken.None);
+        Assert.Equal(ErrorCodes.UnknownRequest, unknown.Error?.Code);
+
+        var set = await _w.Requests.SetLocationAsync(TestCentre.Id, r.Id, 24.51, 118.14, Dispatcher, CancellationToken.None);
+        Assert.Equal(new Scheduler.Core.Catalogue.GeoPoint(24.51, 118.14), set.Value!.Location);
+        Assert.False((await _w.RequestStore.GetAsync(TestCentre.Id, r.Id, CancellationToken.None))!.Request.LocationPending());
+        var audit = Assert.Single(_w.Audit.Entries, e => e.Action == "home-visit.location-set");
+        Assert.Equal(($"home-visit/{r.Id}", "staff:dispatch"), (audit.Subject, audit.Actor));
+        // Neither the coordinates nor the address go into the audit.
+        Assert.DoesNotContain("24.51", audit.Detail);
+
+        await _w.Requests.CancelAsync(TestCentre.Id, r.Id, null, Dispatcher, CancellationToken.None);
+        var late = await _w.Requests.SetLocationAsync(TestCentre.Id, r.Id, 24.52, 118.15, Dispatcher, CancellationToken.None);
+        Assert.Equal(ErrorCodes.AlreadyDecided, late.Error?.Code);
+    }
+
+    [Fact]
     public async Task A_dispatcher_asking_on_a_residents_behalf_needs_no_code()
     {
         var outcome = await _w.Requests.SubmitAsync(TestCentre.Id, Submit(), Dispatcher, "dispatcher", CancellationToken.None);

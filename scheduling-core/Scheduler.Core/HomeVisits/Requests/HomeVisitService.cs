@@ -89,12 +89,15 @@ public sealed class HomeVisitService(
             protectedId = protector.Protect(c.IdNumber.Trim().ToUpperInvariant());
         }
         if (c.Reason is not { } reason || !Enum.IsDefined(reason)) return Problem.Invalid("reason", ErrorCodes.MissingReason, "Say why the resident cannot come to the hall (the eligibility reason).");
-        if (c.Location is not { Latitude: { } lat, Longitude: { } lon } || !new GeoPoint(lat, lon).IsValid())
-            return Problem.Invalid("location", ErrorCodes.InvalidLocation, "location needs numeric latitude and longitude.");
-        var home = new GeoPoint(lat, lon);
-        var distance = GreatCircleTravelTimeProvider.Haversine(centre.Profile.Centre.Location, home) / 1000;
-        if (distance > eligibility.ServiceRadiusKm)
-            return Problem.Invalid("location", ErrorCodes.OutsideServiceArea, $"The home is {distance:F0} km from the centre, outside its {eligibility.ServiceRadiusKm:F0} km service area.");
+        // The home's place is optional: without it (someone asking away from the home, with no map) the address is
+        // what staff go by, and the request waits for a dispatcher to set the place before it can be planned.
+        GeoPoint? home = null;
+        if (c.Location is { Latitude: not null } or { Longitude: not null })
+        {
+            var place = CheckPlace(centre, c.Location.Latitude, c.Location.Longitude);
+            if (place.Error is { } placeError) return placeError;
+            home = place.Value;
+        }
         var address = c.Address?.Trim() ?? "";
         if (address.Length is 0 or > 200 || address.Any(char.IsControl)) return Problem.Invalid("address", ErrorCodes.InvalidAddress, "The address must be 1 to 200 characters.");
         var item = centre.Profile.Items.FirstOrDefault(i => i.Id == c.ItemId);
@@ -203,6 +206,46 @@ public sealed class HomeVisitService(
             await audit.RecordAsync(centreId, caller, $"home-visit.{outcome.ToString().ToLowerInvariant()}", $"home-visit/{id}", reason, cancellationToken);
             await SendOwedAsync(message, cancellationToken);
             return Outcome<HomeVisitRequest>.Ok(decided);
+        }
+        return Problem.Conflict("id", ErrorCodes.Busy, "The request is being changed elsewhere; try again.");
+    }
+
+    /// <summary>A home's place: both coordinates, a valid point, inside the centre's service area.</summary>
+    private Outcome<GeoPoint> CheckPlace(CentreSnapshot centre, double? latitude, double? longitude)
+    {
+        if (latitude is not { } lat || longitude is not { } lon || !new GeoPoint(lat, lon).IsValid())
+            return Problem.Invalid("location", ErrorCodes.InvalidLocation, "location needs numeric latitude (-90 to 90) and longitude (-180 to 180), both or neither.");
+        var home = new GeoPoint(lat, lon);
+        var distance = GreatCircleTravelTimeProvider.Haversine(centre.Profile.Centre.Location, home) / 1000;
+        if (distance > eligibility.ServiceRadiusKm)
+            return Problem.Invalid("location", ErrorCodes.OutsideServiceArea, $"The home is {distance:F0} km from the centre, outside its {eligibility.ServiceRadiusKm:F0} km service area.");
+        return Outcome<GeoPoint>.Ok(home);
+    }
+
+    /// <summary>
+    /// A dispatcher sets (or corrects) the place of a request's home, from its address: validated as a submitted one
+    /// is, audited, and the request can then be planned. Not for a request rejected or cancelled. The resident is not
+    /// told: nothing changed for them.
+    /// </summary>
+    public async Task<Outcome<HomeVisitRequest>> SetLocationAsync(string centreId, string id, double? latitude, double? longitude, Caller caller,
+        CancellationToken cancellationToken)
+    {
+        var centre = await centres.GetAsync(centreId, cancellationToken);
+        if (centre is null) return Problem.NotFound("centre", ErrorCodes.UnknownCentre, $"Centre '{centreId}' is not known.");
+        var place = CheckPlace(centre, latitude, longitude);
+        if (place.Error is { } placeError) return placeError;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var stored = await store.GetAsync(centreId, id, cancellationToken);
+            if (stored is null) return Problem.NotFound("id", ErrorCodes.UnknownRequest, "No such home-visit request.");
+            var r = stored.Request;
+            if (r.Location == place.Value) return Outcome<HomeVisitRequest>.Ok(r); // a retry
+            if (r.Status is HomeVisitStatus.Rejected or HomeVisitStatus.Cancelled)
+                return Problem.Conflict("id", ErrorCodes.AlreadyDecided, $"The request is {r.Status}.");
+            var placed = r with { Location = place.Value };
+            if (!await store.ReplaceAsync(placed, stored.ETag, cancellationToken)) continue;
+            await audit.RecordAsync(centreId, caller, "home-visit.location-set", $"home-visit/{id}", r.Location is null ? "was pending" : "corrected", cancellationToken);
+            return Outcome<HomeVisitRequest>.Ok(placed);
         }
         return Problem.Conflict("id", ErrorCodes.Busy, "The request is being changed elsewhere; try again.");
     }
