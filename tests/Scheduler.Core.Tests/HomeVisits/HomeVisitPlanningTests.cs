@@ -278,6 +278,29 @@ public sealed class HomeVisitPlanningTests
     }
 
     [Fact]
+    public async Task A_resident_who_asked_in_english_is_told_the_time_reminded_asked_for_a_rating_and_told_of_a_cancellation_in_english()
+    {
+        var english = _w.Stored("hv-a", Monday, HomeVisitStatus.Approved, name: "Lin Xiulan", mobile: "+8613900000023") with { Language = "en" };
+        _w.RequestStore.Put(english);
+        _w.Stored("hv-b", Monday, HomeVisitStatus.Approved, name: "王秀英", mobile: "+8613900000024");
+        _w.Run("solved", Monday, PlanRunStatus.Solved, Plan(Monday, "hv-a", "hv-b"));
+
+        await _w.Planning.PublishAsync(TestCentre.Id, "solved", Dispatcher, CancellationToken.None);
+        await _w.Notifications.ReminderAsync(english, Monday, new LocalTime(9, 15), CancellationToken.None);
+        await _w.Notifications.RatingRequestAsync(english, Monday, new LocalTime(9, 15), CancellationToken.None);
+        await _w.Requests.CancelAsync(TestCentre.Id, "hv-a", "hospital", Dispatcher, CancellationToken.None);
+
+        var toEnglish = _w.Sms.Sent.Where(m => m.To == "+8613900000023").ToList();
+        Assert.Equal(["visit-time-published", "visit-reminder", "visit-rating-request", "visit-cancelled"], toEnglish.Select(m => m.Kind));
+        Assert.All(toEnglish, m => Assert.DoesNotContain("您好", m.Text, StringComparison.Ordinal));
+        Assert.Contains("our staff will visit you around", toEnglish[0].Text, StringComparison.Ordinal);
+        Assert.Contains("please rate the home visit", toEnglish[2].Text, StringComparison.Ordinal);
+        Assert.Contains("is cancelled", toEnglish[3].Text, StringComparison.Ordinal);
+        // The other resident of the same plan, who asked in Chinese, is told in Chinese.
+        Assert.Contains("您好", _w.Sms.Sent.Single(m => m.To == "+8613900000024").Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Only_a_solved_plan_is_published_and_residents_still_approved_are_told_their_time_once()
     {
         _w.Stored("hv-a", Monday, HomeVisitStatus.Approved, name: "王秀英", mobile: "+8613900000021");

@@ -23,7 +23,7 @@ public sealed class PlanningWorld
         Verification = new Identity.PhoneVerification(Verifications, centres, new ChineseMobiles(),
             new Scheduler.Core.Notifications.SmsNotifier(Sms, Sms, Clock, Scheduler.Core.Notifications.NotificationSettings.Default),
             Pseudonyms, Clock, Identity.PhoneVerificationSettings.Default, Enumerable.Range(100, 32).Select(i => (byte)i).ToArray());
-        var notifications = new Scheduler.Core.Notifications.HomeVisitNotifications(new Scheduler.Core.Notifications.SmsNotifier(Sms, Sms, Clock, Scheduler.Core.Notifications.NotificationSettings.Default), centres, Clock, new Scheduler.Core.Notifications.ShortLinks(new byte[32], "https://centre.example", "huli"));
+        var notifications = Notifications = new Scheduler.Core.Notifications.HomeVisitNotifications(new Scheduler.Core.Notifications.SmsNotifier(Sms, Sms, Clock, Scheduler.Core.Notifications.NotificationSettings.Default), centres, Clock, new Scheduler.Core.Notifications.ShortLinks(new byte[32], "https://centre.example", "huli"));
         Requests = new HomeVisitService(RequestStore, centres, new ChineseMobiles(), new ReversingProtector(), notifications, audit, Clock,
             HomeVisitShiftRules.Default, EligibilityRules.Default,
             new Scheduler.Core.Abuse.RateLimiter(new InMemoryRateCounter(), new Scheduler.Core.Abuse.RateLimitSettings(new Dictionary<string, Scheduler.Core.Abuse.RateLimit>
@@ -60,6 +60,7 @@ public sealed class PlanningWorld
         return proof.Value!.Value;
     }
     public HomeVisitService Requests { get; }
+    public Scheduler.Core.Notifications.HomeVisitNotifications Notifications { get; }
     public HomeVisitPlanning Planning { get; }
     public HomeVisitDecisions Decisions { get; }
     public StaffScheduleQuery Schedules { get; }
