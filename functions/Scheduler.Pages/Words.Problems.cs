@@ -15,6 +15,10 @@ public sealed partial record Words
     public static readonly Words ProblemRelationship = new("请填写您与办事人的关系（最多30个字）。", "Please say how you are related to the person (30 characters at most).");
     public static readonly Words ProblemConsent = new("代为预约须经办事人同意，请勾选“办事人已同意由我代为预约”。", "Booking for someone needs their agreement: please tick “The person agrees that I book for them”.");
     public static readonly Words ProblemTooManyActive = new("这个手机号的预约已达上限，请先取消一个。", "This mobile number has as many appointments as allowed; cancel one first.");
+    public static readonly Words ProblemGreenPending = new("这个手机号已有一个绿色通道预约尚未在窗口核实。请不选绿色通道预约，或在那次办理后再选。",
+        "This mobile already has a green-channel appointment not yet checked at the window. Book without the green channel, or choose it after that visit.");
+    public static readonly Words ProblemGreenRefused = new("这个手机号的绿色通道申请多次经窗口核实不符，不能再选绿色通道。请不选绿色通道预约，如有需要请到窗口咨询。",
+        "Staff found this mobile's green-channel claims did not hold, so it can no longer choose the green channel. Book without it, or ask at the centre.");
     public static readonly Words ProblemDuplicate = new("当天已预约过这个事项。", "There is already an appointment for this service that day.");
     public static readonly Words ProblemAfterCutoff = new("这个时间已停止预约，请选择其他时间。", "Booking for that time has closed; please choose another.");
     public static readonly Words ProblemInThePast = new("这个时间已经过去，请选择其他时间。", "That time has passed; please choose another.");

@@ -3,6 +3,8 @@ namespace Scheduler.Pages;
 /// <summary>The mobile-verification step of booking.</summary>
 public sealed partial record Words
 {
+    public static readonly Words BookLinkHint = new("您打开的是服务中心发给您的预约链接：填写收到这条链接的手机号，预约时不用再输入短信验证码。",
+        "You opened a booking link from the centre: give the mobile it was sent to, and no SMS code is needed.");
     public static readonly Words VerifyTitle = new("输入短信验证码", "Enter the code from the SMS");
     public static readonly Words VerifyCode = new("短信验证码（6位数字）", "Code from the SMS (6 digits)");
     public static readonly Words VerifyResend = new("没收到？重新发送验证码", "No SMS? Send the code again");

@@ -178,6 +178,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     RateLimits__ExtendedHoursWindowMinutes: '1440'
     RateLimits__TokenPagesPerAddress: '300'
     RateLimits__TokenPagesWindowMinutes: '60'
+    RateLimits__ReadsPerAddress: '600'
+    RateLimits__ReadsWindowMinutes: '60'
     Planning__TimeLimitSeconds: '20'
     Planning__TileUrl: ''
     Planning__PriceStaffTimeByHall: 'true'

@@ -284,6 +284,12 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         await Assertions.Expect(Page.Locator("#route-list")).ToContainTextAsync("Route 1");
         await PageChecks.AssertGoodWithLargeTextAsync(Page, Browser.AxeScript, "dispatch with a plan in English at 1,280 px");
         Assert.DoesNotMatch("[\\u4e00-\\u9fff]", await Page.Locator("#progress, #kpis").AllInnerTextsAsync() is var t ? string.Join(" ", t) : "");
+        // The same plan in English on a small phone and at 200% zoom (640 px), where English words are longest.
+        foreach (var width in new[] { 320, 640 })
+        {
+            await Page.SetViewportSizeAsync(width, 800);
+            await PageChecks.AssertGoodWithLargeTextAsync(Page, Browser.AxeScript, $"dispatch with a plan in English at {width} px");
+        }
     }
 
     [Fact]
@@ -303,6 +309,9 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         // The same page at 640 px: a 1,280 px screen at 200% zoom.
         await page.SetViewportSizeAsync(640, 800);
         await PageChecks.AssertGoodWithLargeTextAsync(page, Browser.AxeScript, "dispatch with a plan at 640 px");
+        await page.SetViewportSizeAsync(1280, 900);
+        await PageChecks.AssertGoodWithLargeTextAsync(page, Browser.AxeScript, "dispatch with a plan at 1,280 px");
+        await page.SetViewportSizeAsync(640, 800);
         await page.GetByRole(AriaRole.Button, new() { Name = "发布并通知" }).ClickAsync();
         await Assertions.Expect(page.Locator("#progress")).ToContainTextAsync("已发布");
         await PageChecks.AssertGoodAsync(page, Browser.AxeScript, "dispatch after publishing at 640 px");

@@ -155,10 +155,15 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
     public async Task The_code_screen_has_one_large_field_and_offers_a_new_code_after_a_minute_which_arrives_and_books()
     {
         const string mobile = "13912340202";
-        await Page.Clock.InstallAsync();
         await Page.GotoAsync("/api/pages/book/details?service=item.medical-reimbursement&date=2026-12-09&start=10:30");
         await Page.GetByLabel("办事人姓名").FillAsync("郑美玲");
         await Page.GetByLabel("手机号码（接收短信）").FillAsync(mobile);
+        // From here the page's clock stands still and moves only by the test's jumps: on a loaded machine the checks
+        // between them take seconds of real time. It is set well ahead of where it stands, so pausing never has to go
+        // back (it runs again for the accessibility check, whose script needs timers).
+        var start = new DateTimeOffset(2026, 11, 30, 1, 0, 0, TimeSpan.Zero);
+        await Page.Clock.InstallAsync(new() { TimeDate = start.UtcDateTime });
+        await Page.Clock.PauseAtAsync(start.AddMinutes(10).UtcDateTime);
         await Page.GetByRole(AriaRole.Button, new() { Name = "确认预约" }).ClickAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "输入短信验证码" })).ToBeVisibleAsync();
 
@@ -175,10 +180,6 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
         var wait = Page.Locator("#resend-wait");
         await Assertions.Expect(resend).ToBeDisabledAsync();
         await Assertions.Expect(wait).ToHaveTextAsync("如果没收到短信，60秒后可以重新发送验证码。");
-        // From here the page's clock moves only by the test's jumps: on a loaded machine the checks between them take
-        // seconds of real time. (It runs again for the accessibility check, whose script needs timers.)
-        var now = await Page.EvaluateAsync<double>("() => Date.now()");
-        await Page.Clock.PauseAtAsync(DateTimeOffset.FromUnixTimeMilliseconds((long)now + 100).UtcDateTime);
         var (firstCode, sent) = await CodesAsync(mobile);
         Assert.Equal(1, sent);
         await Page.Clock.FastForwardAsync("00:35");
@@ -201,6 +202,29 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
         await Page.GetByLabel("短信验证码（6位数字）").FillAsync(second);
         await Page.GetByRole(AriaRole.Button, new() { Name = "确认预约" }).ClickAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("预约成功");
+    }
+
+    /// <summary>No English word (four letters or more) in the page's main part or its footer.</summary>
+    private static async Task AssertNoEnglishAsync(IPage page, string what)
+    {
+        var text = string.Join("\n", await page.Locator("main, footer").AllInnerTextsAsync());
+        var english = Regex.Matches(text, "[A-Za-z]{4,}").Select(m => m.Value).Distinct().ToList();
+        Assert.True(english.Count == 0, $"{what}: the Chinese page shows English: {string.Join(", ", english)}");
+    }
+
+    [Fact]
+    public async Task A_time_outside_the_hours_is_explained_in_chinese_on_a_chinese_page()
+    {
+        const string mobile = "13912340303";
+        await Page.GotoAsync("/api/pages/book/details?service=item.medical-reimbursement&date=2026-12-09&start=07:00");
+        await Page.GetByLabel("办事人姓名").FillAsync("郑美玲");
+        await Page.GetByLabel("手机号码（接收短信）").FillAsync(mobile);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "确认预约" }).ClickAsync();
+        // The time is refused before any code is sent: no SMS for a booking that cannot be made.
+        await Assertions.Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("不在办理时间内");
+        Assert.Equal(0, (await CodesAsync(mobile)).Count);
+        await AssertNoEnglishAsync(Page, "a time outside the hours");
+        await AssertGoodAsync("a time outside the hours");
     }
 
     [Fact]
@@ -258,6 +282,52 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
     }
 
     [Fact]
+    public async Task A_booking_link_from_the_centre_books_its_own_mobile_through_the_pages_without_a_code()
+    {
+        const string mobile = "13912340231";
+        using var staff = await Host.SignedInClientAsync("窗口陈", "staff");
+        using var issued = await staff.PostAsync("/api/resident-links",
+            new StringContent($$"""{"purpose":"book","mobile":"{{mobile}}","validForHours":24}""", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var url = new Uri((await issued.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(TestContext.Current.CancellationToken)).GetProperty("url").GetString()!);
+        var codes = await CodesSentAsync(mobile);
+
+        // The link opens the booking pages; each step carries it and none is cached or referred.
+        var opened = await Page.GotoAsync(url.PathAndQuery);
+        Assert.Equal("no-store", opened!.Headers["cache-control"]);
+        Assert.Equal("no-referrer", opened.Headers["referrer-policy"]);
+        await Page.GetByRole(AriaRole.Link, new() { NameRegex = Starts("养老金资格认证") }).First.ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { NameRegex = Starts("12月4日 星期五") }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { NameRegex = Starts("上午11:15") }).ClickAsync();
+        Assert.Contains("token=", Page.Url);
+        await Assertions.Expect(Page.GetByText("您打开的是服务中心发给您的预约链接")).ToBeVisibleAsync();
+        await AssertGoodAsync("details from a booking link");
+        await Page.GetByLabel("办事人姓名").FillAsync("郑美华");
+        await Page.GetByLabel("手机号码（接收短信）").FillAsync(mobile);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "确认预约" }).ClickAsync();
+
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("预约成功");
+        await Assertions.Expect(Page.Locator("dl.summary")).ToContainTextAsync("12月4日 星期五 上午11:15");
+        Assert.Equal(codes, await CodesSentAsync(mobile));
+
+        // The same link with another number is one more booking by the public: the code step, the link still carried.
+        await Page.GotoAsync($"/api/pages/book/details?service=item.pension-certification&date=2026-12-04&start=11:30&{url.Query.TrimStart('?')}");
+        await Page.GetByLabel("办事人姓名").FillAsync("郑美华");
+        await Page.GetByLabel("手机号码（接收短信）").FillAsync("13912340232");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "确认预约" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "输入短信验证码" })).ToBeVisibleAsync();
+        Assert.Contains("token=", await Page.Locator("form").First.GetAttributeAsync("action") ?? "");
+        await EnterCodeAsync("13912340232");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("预约成功");
+    }
+
+    private async Task<int> CodesSentAsync(string mobile)
+    {
+        var inbox = await Host.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/local/sms?to=%2B86{mobile}", TestContext.Current.CancellationToken);
+        return inbox.EnumerateArray().Count(m => m.GetProperty("kind").GetString() == "verification-code");
+    }
+
+    [Fact]
     public async Task A_forged_link_shows_a_plain_explanation()
     {
         var response = await Page.GotoAsync("/api/pages/manage?token=not-a-real-token");
@@ -274,7 +344,14 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
     {
         await using var context = await PageChecks.ContextAsync(Browser.Browser, Host.BaseAddress, width);
         var page = await context.NewPageAsync();
-        Task Check(string what) => PageChecks.AssertGoodWithLargeTextAsync(page, Browser.AxeScript, $"{what} at {width} px in {lang}");
+        async Task Check(string what)
+        {
+            await PageChecks.AssertGoodWithLargeTextAsync(page, Browser.AxeScript, $"{what} at {width} px in {lang}");
+            // Every page ends with the centre's address, hours and phone number.
+            await Assertions.Expect(page.Locator("footer dt")).ToHaveTextAsync(lang == "zh" ? ["地址", "办公时间", "咨询电话"] : ["Address", "Opening hours", "Phone"]);
+            // A Chinese page says everything in Chinese (the header's link to the English page aside).
+            if (lang == "zh") await AssertNoEnglishAsync(page, what);
+        }
         foreach (var path in new[]
                  {
                      "/api/pages/book", "/api/pages/book?q=zz", "/api/pages/book/slots?service=bundle.open-restaurant",
@@ -387,6 +464,17 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
         again.Headers.TryAddWithoutValidation("If-None-Match", css.Headers.ETag!.ToString());
         using var notModified = await Host.Client.SendAsync(again, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+
+        // The page links its files by version: that address is cached for good, and a change gives a new address.
+        var page = await book.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var linked = Regex.Match(page, "href=\"(/api/assets/site\\.css\\?v=([0-9A-F]{16}))\"");
+        Assert.True(linked.Success, "the stylesheet is linked with its version");
+        Assert.Equal(css.Headers.ETag!.Tag.Trim('"'), linked.Groups[2].Value);
+        using var versioned = await Host.Client.GetAsync(linked.Groups[1].Value, TestContext.Current.CancellationToken);
+        Assert.Contains("max-age=31536000", versioned.Headers.CacheControl!.ToString());
+        Assert.Contains("immutable", versioned.Headers.CacheControl!.ToString());
+        using var stale = await Host.Client.GetAsync("/api/assets/site.css?v=0000000000000000", TestContext.Current.CancellationToken);
+        Assert.Contains("max-age=86400", stale.Headers.CacheControl!.ToString());
     }
 
     public static TheoryData<string, string, int> BadForms => new()
@@ -413,11 +501,34 @@ public sealed class ResidentPagesTests(DemoHostFixture demo, BrowserFixture brow
     }
 
     [Fact]
-    public async Task A_chunked_form_over_the_limit_gets_413()
+    public async Task The_pages_that_answer_a_bad_form_pass_axe_on_a_small_phone_with_the_text_at_200_percent()
+    {
+        foreach (var (body, status) in new[] { ("name=" + new string('a', 17 * 1024), 413), (new string('k', 2049) + "=1", 400) })
+        {
+            using var content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded");
+            using var response = await Host.Client.PostAsync("/api/pages/book", content, TestContext.Current.CancellationToken);
+            Assert.Equal(status, (int)response.StatusCode);
+            // The answer as the browser shows it, on the centre's own address so its stylesheet loads.
+            await Page.GotoAsync("/api/pages/book");
+            await Page.SetContentAsync(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            await Assertions.Expect(Page.Locator("footer")).ToContainTextAsync("电话");
+            await PageChecks.AssertGoodWithLargeTextAsync(Page, Browser.AxeScript, $"the {status} page");
+            await AssertNoEnglishAsync(Page, $"the {status} page");
+        }
+    }
+
+    [Theory]
+    [InlineData("/api/pages/book")]
+    [InlineData("/api/pages/book/code")]
+    [InlineData("/api/pages/manage/cancel?token=forged")]
+    [InlineData("/api/pages/rate?token=forged")]
+    [InlineData("/api/pages/home-visit")]
+    public async Task A_chunked_form_over_the_limit_gets_413_on_every_page_that_takes_a_form(string path)
     {
         using var content = new PushStreamContent(new string('a', 20 * 1024)).Init();
-        using var response = await Host.Client.PostAsync("/api/pages/book", content, TestContext.Current.CancellationToken);
+        using var response = await Host.Client.PostAsync(path, content, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("提交的内容太长", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
     /// <summary>A body without a declared length, sent chunked.</summary>

@@ -11,9 +11,30 @@ namespace Scheduler.Browser.Tests;
 /// page with a plan at 1,280 px. <c>scripts/screenshots.sh</c> runs this with <c>SCHEDULER_SCREENSHOTS</c> set to
 /// docs/screenshots; otherwise the pictures go to a temporary folder and the test only checks they were taken.
 /// </summary>
-public sealed class ScreenshotTests(DemoHostFixture demo, BrowserFixture browser)
-    : DemoCentrePageTest(demo, browser, 360, 740, "zh-CN"), IClassFixture<DemoHostFixture>
+public sealed class ScreenshotTests(ScreenshotTests.OwnDemoHostFixture demo, BrowserFixture browser)
+    : DemoCentrePageTest(demo, browser, 360, 740, "zh-CN"), IClassFixture<ScreenshotTests.OwnDemoHostFixture>
 {
+    /// <summary>
+    /// The demo centre on an Azurite of its own: the dispatcher page's tests approve the same demo requests on the
+    /// shared one at the same time, and the screenshots must show the demo day as a newcomer sees it.
+    /// </summary>
+    public sealed class OwnDemoHostFixture(AzuriteFixture shared) : DemoHostFixture(shared)
+    {
+        private AzuriteFixture? _own;
+
+        protected override async Task<TestDevHost> StartAsync(string connectionString)
+        {
+            _own = await AzuriteFixture.StartFreshAsync();
+            return await SchedulerHost.StartAsync(_own.ConnectionString);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            if (_own is not null) await _own.DisposeAsync();
+        }
+    }
+
     private static readonly string Folder = Environment.GetEnvironmentVariable("SCHEDULER_SCREENSHOTS") is { Length: > 0 } f
         ? Path.GetFullPath(f, LocalSettings.FindRepositoryRoot())
         : Path.Combine(Path.GetTempPath(), "scheduler-screenshots-" + Guid.NewGuid().ToString("N")[..8]);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using NodaTime;
 using NodaTime.Testing;
 using Scheduler.Testing;
@@ -102,6 +103,89 @@ public sealed class IdentityTests(DemoHostFixture demo) : IClassFixture<DemoHost
         Assert.Equal("verification-required", forwarded.Body.GetProperty("code").GetString());
         var own = await BookAsync(mine, "16:15");
         Assert.Equal(HttpStatusCode.Created, own.Status);
+    }
+
+    [Fact]
+    public async Task A_booking_link_opens_the_booking_pages_which_carry_it_and_book_its_mobile_without_a_code()
+    {
+        using var staff = await _host.SignedInClientAsync("王伟", "staff");
+        var mine = BookingClient.NewMobile();
+        using var issued = await staff.PostAsync("/api/resident-links", Json($$"""{"purpose":"book","mobile":"{{mine}}","validForHours":2}"""), TestContext.Current.CancellationToken);
+        var link = await issued.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var token = link.GetProperty("token").GetString()!;
+        var url = new Uri(link.GetProperty("url").GetString()!);
+        Assert.Equal("/api/pages/book", url.AbsolutePath);
+        Assert.Equal($"?token={Uri.EscapeDataString(token)}", url.Query);
+        var carried = $"token={Uri.EscapeDataString(token)}";
+
+        // Every step carries the link, and every page that does is neither cached nor referred.
+        using var services = await _host.Client.GetAsync(url.PathAndQuery, TestContext.Current.CancellationToken);
+        using var slots = await _host.Client.GetAsync($"/api/pages/book/slots?service=item.pension-certification&date=2026-12-11&{carried}", TestContext.Current.CancellationToken);
+        using var details = await _host.Client.GetAsync($"/api/pages/book/details?service=item.pension-certification&date=2026-12-11&start=15:45&{carried}", TestContext.Current.CancellationToken);
+        foreach (var (page, next) in new[] { (services, "/api/pages/book/slots?"), (slots, "/api/pages/book/details?"), (details, "/api/pages/book?") })
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Equal("no-store", page.Headers.CacheControl?.ToString());
+            Assert.Equal("no-referrer", page.Headers.GetValues("Referrer-Policy").Single());
+            var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            Assert.Matches(Regex.Escape(next) + "[^\"]*" + Regex.Escape(carried), html);
+        }
+
+        async Task<(HttpStatusCode Status, string Html)> BookAsync(HttpClient client, string mobile, string start, bool withLink = true)
+        {
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["service"] = "item.pension-certification", ["date"] = "2026-12-11", ["start"] = start, ["name"] = "林秀英", ["mobile"] = mobile, ["lang"] = "zh",
+                ["nonce"] = Guid.NewGuid().ToString("N"),
+            });
+            using var response = await client.PostAsync(withLink ? $"/api/pages/book?centre=huli&{carried}" : "/api/pages/book?centre=huli", form, TestContext.Current.CancellationToken);
+            return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)));
+        }
+        var codesBefore = await CodesSentAsync(mine);
+
+        var other = await BookAsync(_host.Client, BookingClient.NewMobile(), "15:45");
+        var asStaff = await BookAsync(staff, mine, "15:45");
+        var withoutLink = await BookAsync(_host.Client, mine, "15:45", withLink: false);
+        var codesAsked = await CodesSentAsync(mine);
+        var own = await BookAsync(_host.Client, mine, "15:45");
+
+        // Another number gets the code step, still carrying the link; a signed-in member of staff is one more member of
+        // the public, and so is the resident without the link: both get the code step.
+        Assert.Equal(HttpStatusCode.OK, other.Status);
+        Assert.Contains("输入短信验证码", other.Html);
+        Assert.Contains($"/api/pages/book?{carried}", other.Html);
+        Assert.Contains("输入短信验证码", asStaff.Html);
+        Assert.Contains("输入短信验证码", withoutLink.Html);
+        Assert.Equal(codesBefore + 2, codesAsked);
+        // The link's own mobile books at once: no code screen, no code sent.
+        Assert.Equal(HttpStatusCode.OK, own.Status);
+        Assert.Contains("预约成功", own.Html);
+        Assert.DoesNotContain("输入短信验证码", own.Html);
+        Assert.Equal(codesAsked, await CodesSentAsync(mine));
+    }
+
+    [Fact]
+    public async Task A_forged_or_expired_booking_link_on_the_booking_pages_is_a_readable_401()
+    {
+        using var services = await _host.Client.GetAsync("/api/pages/book?token=forged.link", TestContext.Current.CancellationToken);
+        using var details = await _host.Client.GetAsync("/api/pages/book/details?service=item.pension-certification&date=2026-12-11&start=15:45&token=forged.link", TestContext.Current.CancellationToken);
+        using var post = await _host.Client.PostAsync("/api/pages/book?token=forged.link", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["service"] = "item.pension-certification", ["date"] = "2026-12-11", ["start"] = "16:00", ["name"] = "林秀英", ["mobile"] = BookingClient.NewMobile(),
+        }), TestContext.Current.CancellationToken);
+
+        foreach (var page in new[] { services, details, post })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, page.StatusCode);
+            Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("链接无效或已过期", await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        }
+    }
+
+    private async Task<int> CodesSentAsync(string mobile)
+    {
+        var inbox = await _host.Client.GetFromJsonAsync<JsonElement>($"/api/local/sms?to=%2B86{mobile}", TestContext.Current.CancellationToken);
+        return inbox.EnumerateArray().Count(m => m.GetProperty("kind").GetString() == "verification-code");
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public sealed class RateLimitTests(AzuriteFixture azurite) : IAsyncLifetime
             s["RateLimits__TokenPagesPerAddress"] = "3";
             s["RateLimits__HomeVisitPerAddress"] = "2";
             s["RateLimits__CodesPerAddress"] = "2";
+            s["RateLimits__ReadsPerAddress"] = "3";
             limits(s);
         });
 
@@ -125,6 +126,69 @@ public sealed class RateLimitTests(AzuriteFixture azurite) : IAsyncLifetime
         ["address"] = "福建省厦门市湖里区县后社区12号", ["itemId"] = "pension-certification",
         ["windows"] = new[] { new { date, from = "09:00", to = "11:00" } }, ["urgency"] = "Soon",
     };
+
+    [Fact]
+    public async Task Anonymous_reads_are_limited_per_address_and_other_addresses_still_read()
+    {
+        var address = NewAddress();
+        var reads = new List<HttpResponseMessage>();
+        for (var i = 0; i < 4; i++) reads.Add(await SendAsync(_host, HttpMethod.Get, "/api/availability?itemId=pension-certification&from=2026-12-08&to=2026-12-08", address));
+        // The same address's other reads share its budget: the centre, who-am-i and the OpenAPI document are refused too.
+        var centre = await SendAsync(_host, HttpMethod.Get, "/api/centre", address);
+        var me = await SendAsync(_host, HttpMethod.Get, "/api/me", address);
+        var document = await SendAsync(_host, HttpMethod.Get, "/api/openapi.json", address);
+        var elsewhere = await SendAsync(_host, HttpMethod.Get, "/api/availability?itemId=pension-certification&from=2026-12-08&to=2026-12-08", NewAddress());
+        // Health is never limited: a monitor behind one address must always get an answer.
+        var health = await SendAsync(_host, HttpMethod.Get, "/api/health", address);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], reads.Take(3).Select(r => r.StatusCode));
+        await AssertLimitedAsync(reads[3], "address");
+        await AssertLimitedAsync(centre, "address");
+        await AssertLimitedAsync(me, "address");
+        await AssertLimitedAsync(document, "address");
+        Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_booking_pages_reads_are_limited_per_address_with_a_readable_page()
+    {
+        var address = NewAddress();
+        var pages = new List<HttpResponseMessage>();
+        foreach (var path in new[] { "/api/pages/book", "/api/pages/book/slots?service=item.pension-certification", "/api/pages/book/details?service=item.pension-certification&date=2026-12-08&start=10:00",
+                     "/api/pages/home-visit", "/api/pages/book?lang=en" })
+            pages.Add(await SendAsync(_host, HttpMethod.Get, path, address));
+        var elsewhere = await SendAsync(_host, HttpMethod.Get, "/api/pages/book", NewAddress());
+
+        Assert.All(pages.Take(3), p => Assert.Equal(HttpStatusCode.OK, p.StatusCode));
+        foreach (var refused in pages.Skip(3))
+        {
+            AssertPageLimited(refused);
+            Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+        }
+        Assert.Contains("Too many", await pages[4].Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
+    }
+
+    /// <summary>
+    /// Every anonymous HTTP function is counted per address, but for these, each for its reason: health (a monitor
+    /// must always get an answer; it reads nothing a caller can steer), Twilio's webhooks (signed by Twilio, refused
+    /// unsigned before any work), the local inbox and phone page (404 on a deployment), static assets (no storage
+    /// call to protect; a CDN or the browser keeps them) and the not-found catch-all (answers 404 at once).
+    /// </summary>
+    [Fact]
+    public void Every_anonymous_function_is_rate_limited_but_the_named_few()
+    {
+        var unlimited = typeof(Scheduler.Functions.Platform.ServiceRegistration).Assembly.GetTypes().SelectMany(t => t.GetMethods())
+            .Where(m => m.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.FunctionAttribute), false).Length > 0)
+            .Where(m => m.GetParameters().Any(p => p.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.HttpTriggerAttribute), false)
+                .Cast<Microsoft.Azure.Functions.Worker.HttpTriggerAttribute>().Any(a => a.AuthLevel == Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous)))
+            .Where(m => m.GetCustomAttributes(typeof(Scheduler.Functions.Platform.RateLimitedAttribute), false).Length == 0)
+            .Select(m => ((Microsoft.Azure.Functions.Worker.FunctionAttribute)m.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.FunctionAttribute), false)[0]).Name)
+            .Order().ToList();
+
+        Assert.Equal(["Asset", "Health", "LocalSms", "NotFound", "PagePhone", "SmsInbound", "SmsStatus"], unlimited);
+    }
 
     [Fact]
     public async Task Home_visit_requests_over_http_are_limited_per_address_whatever_the_mobile()

@@ -108,4 +108,49 @@ public sealed class StaffAccessTests(DemoHostFixture demo) : IClassFixture<DemoH
         Assert.Equal(["appointment.green-confirmed", "appointment.green-downgraded"], entries.Select(e => e.GetProperty("action").GetString()).Order());
         Assert.All(entries, e => Assert.Equal("staff:local:window-chen", e.GetProperty("actor").GetString()));
     }
+
+    [Fact]
+    public async Task A_number_whose_green_claims_staff_downgraded_twice_is_refused_the_green_channel_but_still_books()
+    {
+        var mobile = NewMobile();
+        using var staff = await _host.SignedInClientAsync("window-lin", "staff");
+        async Task<(HttpStatusCode Status, JsonElement Body)> BookAsync(string date, string? priority) =>
+            await PostAsync(_host.Client, "/api/appointments", Json(Booking(date, "15:15", mobile, priority: priority)));
+        async Task DowngradeAsync(JsonElement booked)
+        {
+            var id = booked.GetProperty("appointment").GetProperty("id").GetString()!;
+            using var downgraded = await staff.PostAsync($"/api/staff/appointments/{id}/green-downgrade", Json(new { }), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, downgraded.StatusCode);
+        }
+
+        var first = await BookAsync("2026-12-08", "Elderly");
+        var whileWaiting = await BookAsync("2026-12-09", "Elderly");
+        await DowngradeAsync(first.Body);
+        var second = await BookAsync("2026-12-09", "Elderly");
+        await DowngradeAsync(second.Body);
+        var third = await BookAsync("2026-12-11", "Disabled");
+        // The booking page says it in the resident's words.
+        using var pagePost = new HttpRequestMessage(HttpMethod.Post, "/api/pages/book")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["service"] = "item.pension-certification", ["date"] = "2026-12-11", ["start"] = "15:15", ["name"] = "李芳", ["mobile"] = mobile,
+                ["priority"] = "Elderly", ["lang"] = "zh", ["nonce"] = Guid.NewGuid().ToString("N"),
+            }),
+        };
+        pagePost.Headers.Add("X-Mobile-Proof", (await ProofAsync(_host.Client, "+86" + mobile))!);
+        using var page = await _host.Client.SendAsync(pagePost, TestContext.Current.CancellationToken);
+        var plain = await BookAsync("2026-12-11", null);
+
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal((HttpStatusCode.Conflict, "green-claim-pending"), (whileWaiting.Status, whileWaiting.Body.GetProperty("code").GetString()));
+        Assert.Equal(HttpStatusCode.Created, second.Status);
+        Assert.Equal(HttpStatusCode.Conflict, third.Status);
+        Assert.Equal(("green-claims-refused", "priority"), (third.Body.GetProperty("code").GetString(), third.Body.GetProperty("field").GetString()));
+        Assert.Equal(409, third.Body.GetProperty("status").GetInt32());
+        Assert.Equal(HttpStatusCode.Conflict, page.StatusCode);
+        Assert.Contains("不能再选绿色通道", await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(HttpStatusCode.Created, plain.Status);
+        Assert.False(plain.Body.GetProperty("appointment").TryGetProperty("priority", out _));
+    }
 }

@@ -30,11 +30,34 @@ public sealed class StoredRowTests
     }
 
     [Fact]
-    public void A_ledger_row_of_schema_1_reads_whole()
+    public void A_ledger_row_of_schema_1_reads_whole_with_no_downgrades_and_no_claim_waiting()
     {
         var l = JsonRow.Read(Fixture("booker-ledger.v1.json"), 1, TableAppointmentStore.LedgerSchema);
-        Assert.Equal("social.0123456789abcdef0123", Assert.Single(l.Active).AppointmentId);
+        var entry = Assert.Single(l.Active);
+        Assert.Equal(("social.0123456789abcdef0123", false), (entry.AppointmentId, entry.GreenPending));
         Assert.Equal(2, l.NoShows.Count);
+        Assert.Empty(l.Downgrades);
+    }
+
+    [Fact]
+    public void A_ledger_row_of_schema_2_reads_whole_with_its_downgrades_and_waiting_claim()
+    {
+        var l = JsonRow.Read(Fixture("booker-ledger.v2.json"), 2, TableAppointmentStore.LedgerSchema);
+        Assert.Equal([true, false], l.Active.Select(e => e.GreenPending));
+        Assert.Equal(["social.cccc", "business.dddd"], l.Downgrades);
+        Assert.Equal(["social.aaaa"], l.NoShows);
+        // The fixture is what today's code writes, property for property.
+        Assert.Equal(Fixture("booker-ledger.v2.json").Trim(), JsonRow.Write(new TableEntity("huli", "booker|k"), TableAppointmentStore.LedgerSchema, l).GetString(JsonRow.JsonColumn));
+    }
+
+    [Fact]
+    public void Booking_rules_of_schema_1_read_with_the_default_downgrades_and_of_schema_2_with_their_own()
+    {
+        var v1 = JsonRow.Read(Fixture("catalogue-booking.v1.json"), 1, CatalogueStore.BookingSchema);
+        var v2 = JsonRow.Read(Fixture("catalogue-booking.v2.json"), 2, CatalogueStore.BookingSchema);
+        Assert.Equal(BookingRules.Default, v1);
+        Assert.Equal(BookingRules.Default with { GreenDowngradesBeforeRefusal = 3 }, v2);
+        Assert.Equal(Fixture("catalogue-booking.v2.json").Trim(), JsonRow.Write(new TableEntity("huli", "booking"), CatalogueStore.BookingSchema, v2).GetString(JsonRow.JsonColumn));
     }
 
     [Fact]
@@ -136,7 +159,7 @@ public sealed class StoredRowTests
     {
         var renamed = Fixture("booker-ledger.v1.json").Replace("\"noShows\"", "\"noShowIds\"");
         Assert.Throws<System.Text.Json.JsonException>(() => JsonRow.Read(renamed, 1, TableAppointmentStore.LedgerSchema));
-        Assert.Throws<InvalidDataException>(() => JsonRow.Read(Fixture("booker-ledger.v1.json"), 2, TableAppointmentStore.LedgerSchema));
+        Assert.Throws<InvalidDataException>(() => JsonRow.Read(Fixture("booker-ledger.v2.json"), 3, TableAppointmentStore.LedgerSchema));
     }
 
     [Fact]
@@ -144,7 +167,7 @@ public sealed class StoredRowTests
     {
         var ledger = JsonRow.Read(Fixture("booker-ledger.v1.json"), 1, TableAppointmentStore.LedgerSchema);
         var entity = JsonRow.Write(new TableEntity("huli", "booker|k"), TableAppointmentStore.LedgerSchema, ledger);
-        Assert.Equal(1, entity.GetInt32(JsonRow.SchemaColumn));
+        Assert.Equal(2, entity.GetInt32(JsonRow.SchemaColumn));
         Assert.Equal(ledger.NoShows, JsonRow.Read(entity, TableAppointmentStore.LedgerSchema).NoShows);
     }
 
@@ -153,7 +176,8 @@ public sealed class StoredRowTests
     {
         Assert.Equal(AppointmentEventPublisher.EventSchema.Current - 1, AppointmentEventPublisher.EventSchema.Upgrades.Length);
         Assert.Empty(TableAppointmentStore.AppointmentSchema.Upgrades);
-        Assert.Empty(TableAppointmentStore.LedgerSchema.Upgrades);
+        Assert.Equal(TableAppointmentStore.LedgerSchema.Current - 1, TableAppointmentStore.LedgerSchema.Upgrades.Length);
+        Assert.Equal(CatalogueStore.BookingSchema.Current - 1, CatalogueStore.BookingSchema.Upgrades.Length);
         Assert.Empty(TablePlanRunStore.Schema.Upgrades);
         Assert.Equal(TableHomeVisitStore.Schema.Current - 1, TableHomeVisitStore.Schema.Upgrades.Length);
         Assert.Equal(TableHomeVisitStore.OwedSchema.Current - 1, TableHomeVisitStore.OwedSchema.Upgrades.Length);

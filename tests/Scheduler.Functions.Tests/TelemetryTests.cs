@@ -63,6 +63,61 @@ public sealed class TelemetryTests
         Assert.DoesNotContain("13812345678", span.DisplayName);
     }
 
+    [Theory]
+    [InlineData("url.full", "https://app.example/api/calendar/eyJhbGciOi.c2lnbmF0dXJl", "https://app.example/api/calendar/[redacted]")]
+    [InlineData("url.full", "https://app.example/api/calendar/eyJhbGciOi.c2lnbmF0dXJl?centre=huli", "https://app.example/api/calendar/[redacted]?[redacted]")]
+    [InlineData("url.path", "/api/calendar/eyJhbGciOi.c2lnbmF0dXJl", "/api/calendar/[redacted]")]
+    [InlineData("http.target", "/api/l/m/social.0123456789abcdef0123/Xk3_9aQ", "/api/l/m/social.0123456789abcdef0123/[redacted]")]
+    [InlineData("url.path", "/API/L/r/hv-0123/Xk3_9aQ", "/API/L/r/hv-0123/[redacted]")]
+    [InlineData("url.full", "http://localhost:7071/api/l/m/social.0123/Xk3_9aQ?utm=sms", "http://localhost:7071/api/l/m/social.0123/[redacted]?[redacted]")]
+    [InlineData("url.path", "/api/appointments/social.0123", "/api/appointments/social.0123")]
+    [InlineData("url.path", "/api/l/m/social.0123", "/api/l/m/social.0123")]
+    [InlineData("url.path", "/api/calendar", "/api/calendar")]
+    public void Credentials_in_paths_are_redacted_by_route_template(string tag, string value, string expected)
+    {
+        var span = Export(tag, value, "GET");
+        Assert.Equal(expected, span.GetTagItem(tag));
+    }
+
+    [Theory]
+    [InlineData("GET /api/calendar/eyJhbGciOi.c2lnbmF0dXJl", "GET /api/calendar/[redacted]")]
+    [InlineData("GET /api/l/m/social.0123456789abcdef0123/Xk3_9aQ", "GET /api/l/m/social.0123456789abcdef0123/[redacted]")]
+    [InlineData("GET calendar/eyJhbGciOi.c2lnbmF0dXJl", "GET calendar/[redacted]")]
+    [InlineData("GET api/calendar/{token}", "GET api/calendar/{token}")]
+    [InlineData("GET api/l/{kind}/{id}/{mac}", "GET api/l/{kind}/{id}/{mac}")]
+    [InlineData("GET /api/pages/manage?token=abc.def", "GET /api/pages/manage?[redacted]")]
+    [InlineData("ShortLink", "ShortLink")]
+    public void Span_names_lose_credentials_in_paths(string name, string expected) => Assert.Equal(expected, Export("centre", "huli", name).DisplayName);
+
+    /// <summary>Every route parameter whose name says it is a credential is redacted from telemetry by <see cref="TelemetryPrivacy.SecretRoutes"/>.</summary>
+    [Fact]
+    public void Every_credential_route_parameter_is_listed_for_redaction()
+    {
+        var credentials = new[] { "token", "mac", "code", "proof", "key", "secret" };
+        var routes = typeof(ServiceRegistration).Assembly.GetTypes().SelectMany(t => t.GetMethods())
+            .SelectMany(m => m.GetParameters().Select(p => p.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.HttpTriggerAttribute), false)
+                .Cast<Microsoft.Azure.Functions.Worker.HttpTriggerAttribute>().FirstOrDefault()?.Route))
+            .OfType<string>()
+            .Where(r => credentials.Any(c => r.Contains("{" + c + "}", StringComparison.OrdinalIgnoreCase)))
+            .Select(r => "api/" + credentials.Aggregate(r, (t, c) => t.Replace("{" + c + "}", "{!" + c + "}", StringComparison.OrdinalIgnoreCase)))
+            .Order().ToList();
+
+        Assert.Equal(["api/calendar/{!token}", "api/l/{kind}/{id}/{!mac}"], routes);
+        Assert.Equal(routes, TelemetryPrivacy.SecretRoutes.Order());
+    }
+
+    private static Activity Export(string tag, string value, string name)
+    {
+        using var source = new ActivitySource("Scheduler.Tests.PathSecrets." + Guid.NewGuid().ToString("N"));
+        var exported = new List<Activity>();
+        using (Sdk.CreateTracerProviderBuilder().AddSource(source.Name).AddProcessor(new PrivacyActivityProcessor()).AddProcessor(new CaptureProcessor(exported)).Build())
+        {
+            using var activity = source.StartActivity(name)!;
+            activity.SetTag(tag, value);
+        }
+        return Assert.Single(exported);
+    }
+
     [Fact]
     public void Log_records_lose_personal_numbers_before_export()
     {

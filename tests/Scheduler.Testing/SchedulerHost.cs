@@ -28,7 +28,7 @@ public static class SchedulerHost
     public static readonly string[] RateLimitSettings =
     [
         "BookingPerAddress", "BookingPerMobile", "CodesPerAddress", "CodesPerMobile", "HomeVisitPerAddress", "HomeVisitPerMobile", "HomeVisitPerResident",
-        "ExtendedHoursPerAddress", "ExtendedHoursPerMobile", "TokenPagesPerAddress",
+        "ExtendedHoursPerAddress", "ExtendedHoursPerMobile", "TokenPagesPerAddress", "ReadsPerAddress",
     ];
 
     /// <summary>The deployment's own rate limits (the defaults), with the client's address taken from <c>X-Forwarded-For</c> so a test can speak from several.</summary>

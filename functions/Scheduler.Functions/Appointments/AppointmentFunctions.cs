@@ -17,6 +17,7 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
     /// <summary>How long an availability answer may be reused: the summary behind it is refreshed on every booking.</summary>
     public const string AvailabilityCacheControl = "public, max-age=5";
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Reads)]
     [Function("Availability")]
     [ApiOperation("Free slots for a service item, bundle or window category over a date range (today to the booking horizon; `to` defaults to the horizon's last day).", Tag = "appointments")]
     [ApiResponse(200, "Days with their free slots.", Type = typeof(IReadOnlyList<AvailabilityDay>))]
@@ -255,9 +256,9 @@ public sealed class AppointmentFunctions(AvailabilityQuery availability, BookApp
 
     /// <summary>
     /// On an anonymous endpoint a signed-in member of staff is one more member of the public: staff act through the
-    /// staff endpoints, which need the function key as well as the sign-in (ADR 0003).
+    /// staff endpoints, which need the function key as well as the sign-in (ADR 0003). The booking page asks the same.
     /// </summary>
-    private static Caller Public(Caller caller) => caller is StaffCaller ? AnonymousCaller.Instance : caller;
+    internal static Caller Public(Caller caller) => caller is StaffCaller ? AnonymousCaller.Instance : caller;
 
     private CallerResult Authorize(HttpRequest request, string appointmentId)
     {

@@ -29,7 +29,20 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
 
     public const int MaxAttempts = 25;
     public static readonly RowSchema<Appointment> AppointmentSchema = new("appointment", 1);
-    public static readonly RowSchema<BookerLedger> LedgerSchema = new("booker ledger", 1);
+    /// <summary>
+    /// Version 2 added the downgraded green-channel claims (<c>downgrades</c>) and whether an entry's claim waits for its
+    /// check (<c>greenPending</c>); a version 1 ledger had neither: none downgraded, none counted as waiting.
+    /// </summary>
+    public static readonly RowSchema<BookerLedger> LedgerSchema = new("booker ledger", 2, LedgerV1ToV2);
+
+    private static System.Text.Json.Nodes.JsonObject LedgerV1ToV2(System.Text.Json.Nodes.JsonObject ledger)
+    {
+        ledger["downgrades"] ??= new System.Text.Json.Nodes.JsonArray();
+        if (ledger["active"] is System.Text.Json.Nodes.JsonArray active)
+            foreach (var entry in active.OfType<System.Text.Json.Nodes.JsonObject>())
+                entry["greenPending"] ??= false;
+        return ledger;
+    }
 
     private readonly TableClient _table = storage.Tables.GetTableClient(StorageNames.AppointmentsTable);
 

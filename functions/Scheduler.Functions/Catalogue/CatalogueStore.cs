@@ -106,8 +106,17 @@ public sealed class CatalogueStore
         }
     }
 
-    /// <summary>Every kind of catalogue row is at schema 1; a kind that changes gets its own schema with an upgrade step.</summary>
-    private static RowSchema<T> Schema<T>(string kind) => new($"catalogue {kind}", 1);
+    /// <summary>
+    /// The booking rules' row: version 2 added <c>greenDowngradesBeforeRefusal</c>; a version 1 row gets the default, 2.
+    /// </summary>
+    public static readonly RowSchema<BookingRules> BookingSchema = new("catalogue booking", 2, rules =>
+    {
+        rules["greenDowngradesBeforeRefusal"] ??= BookingRules.Default.GreenDowngradesBeforeRefusal;
+        return rules;
+    });
+
+    /// <summary>Every other kind of catalogue row is at schema 1; a kind that changes gets its own schema with an upgrade step.</summary>
+    private static RowSchema<T> Schema<T>(string kind) => typeof(T) == typeof(BookingRules) ? (RowSchema<T>)(object)BookingSchema : new($"catalogue {kind}", 1);
 
     private static TableEntity Row<T>(string pk, string rk, T value) => JsonRow.Write(new TableEntity(pk, rk), Schema<T>(rk.Split('|')[0]), value);
 }

@@ -21,6 +21,7 @@ public sealed record PublicCentre(
 /// <summary><c>GET /api/centre</c>: the centre's public catalogue and calendar.</summary>
 public sealed class CentreFunction(CatalogueStore catalogue)
 {
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Reads)]
     [Function("Centre")]
     [ApiOperation("The centre's window categories, service items, bundles and opening calendar.", Tag = "catalogue")]
     [ApiResponse(200, "The centre.", Type = typeof(PublicCentre))]

@@ -22,6 +22,7 @@ public sealed record ResidentLink(string Token, string Url, Instant Expires);
 /// <summary>Who is calling, and links for residents.</summary>
 public sealed class IdentityFunctions(CallerResolver callers, IssueResidentLink links, IOptions<SchedulerOptions> options)
 {
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Reads)]
     [Function("WhoAmI")]
     [ApiOperation("Who the request is made as: anonymous, a resident's link or a signed-in member of staff.", Tag = "identity")]
     [ApiResponse(200, "The caller.", Type = typeof(WhoAmI))]
@@ -40,7 +41,7 @@ public sealed class IdentityFunctions(CallerResolver callers, IssueResidentLink 
 
     [RequireRole(Roles.Staff)]
     [Function("IssueResidentLink")]
-    [ApiOperation("Issue a signed, expiring link that lets a resident act on one subject.", Tag = "identity",
+    [ApiOperation("Issue a signed, expiring link that lets a resident act on one subject: a manage link opens the appointment's page, a book link (for one mobile) the booking pages.", Tag = "identity",
         RequestBody = typeof(ResidentLinkRequest), Access = "staff")]
     [ApiResponse(201, "The link.", Type = typeof(ResidentLink))]
     [ApiResponse(400, "A field is missing or not valid.")]
@@ -53,7 +54,9 @@ public sealed class IdentityFunctions(CallerResolver callers, IssueResidentLink 
         var issued = await links.IssueAsync(RoleGate.Centre(request), body!.Subject, body.Purpose, body.ValidForHours, caller!, cancellationToken, body.Mobile);
         if (issued.Error is { } error) return Outcomes.Problem(error);
         var link = issued.Value!;
-        var url = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/{(link.OpensManagePage ? "pages/manage" : "me")}?{CallerResolver.TokenQuery}={Uri.EscapeDataString(link.Token)}";
+        // A booking link opens the booking pages, which carry it through every step; a manage link the appointment's page.
+        var page = link.Purpose == PhoneVerification.BookLinkPurpose ? "pages/book" : link.OpensManagePage ? "pages/manage" : "me";
+        var url = $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/{page}?{CallerResolver.TokenQuery}={Uri.EscapeDataString(link.Token)}";
         return new ObjectResult(new ResidentLink(link.Token, url, link.Expires)) { StatusCode = StatusCodes.Status201Created };
     }
 }

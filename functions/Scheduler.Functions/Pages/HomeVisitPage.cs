@@ -31,6 +31,7 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
     private const int Days = 5;
     private static readonly LocalTime Noon = new(12, 0), Afternoon = new(14, 0);
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Reads)]
     [Function("PageHomeVisit")]
     [ApiOperation("Resident page: ask for a home visit.", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]

@@ -18,11 +18,14 @@ namespace Scheduler.Functions.Pages;
 /// The resident's pages, served by the function app itself, in four steps: choose a service, a time, give name and
 /// mobile, booked; and from the SMS link, see, move or cancel the appointment (cancelling asks once more). Plain HTML
 /// forms rendered from Razor components (Scheduler.Pages); the pages work without script. A mobile this phone has not
-/// verified gets a code by SMS and its own screen between the details and booked (ADR 0014).
+/// verified gets a code by SMS and its own screen between the details and booked (ADR 0014). A resident's booking
+/// link (<c>?token=</c>, purpose <c>book</c>) is carried through every step in the query and books for its own mobile
+/// without the code; the pages that carry it are neither cached nor referred.
 /// </summary>
 public sealed class ResidentPages(AvailabilityQuery availability, BookAppointment book, RescheduleAppointment reschedule, ChangeAppointmentStatus status,
     AppointmentQueries queries, Ratings ratings, VisitRatings visitRatings, ICentreDirectory centres, CallerResolver callers, PhoneVerification verification, ServiceDemand demandOf, IClock clock)
 {
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Reads)]
     [Function("PageChooseService")]
     [ApiOperation("Resident page: choose a service (the most booked first; q= searches names and pinyin initials).", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
@@ -30,12 +33,14 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     {
         var lang = Lang.For(request.Query["lang"]);
         var centre = await CentreAsync(request, cancellationToken);
+        var (link, badLink) = BookingLink(request);
+        if (badLink) return await MessageAsync(request, lang, centre, lang[Words.BadLink], 401);
         var query = request.Query["q"].ToString().Trim();
         if (query.Length > 50) query = query[..50];
         var demand = await demandOf.CountsAsync(RoleGate.Centre(request), centre, cancellationToken);
         var profile = centre.Profile;
         ServiceChoice Choose(string key, Core.Catalogue.LocalizedText name, string hint) =>
-            new(CentreLinks.With($"/api/pages/book/slots?service={Q(key)}&lang={lang.Code}", centre.Profile.Centre.Id), lang.Of(name), hint, ServiceSearch.Keys(name.Zh, name.En));
+            new(CentreLinks.With($"/api/pages/book/slots?service={Q(key)}&lang={lang.Code}{WithLink(link)}", centre.Profile.Centre.Id), lang.Of(name), hint, ServiceSearch.Keys(name.Zh, name.En));
         var all = profile.Bundles.Select(b => (Key: "bundle." + b.Id, Category: Bookable.Find(profile, null, b.Id)!.CategoryId, Choice: Choose("bundle." + b.Id, b.Name, lang[Words.OneVisit])))
             .Concat(profile.Items.Select(i => (Key: "item." + i.Id, Category: i.CategoryId, Choice: Choose("item." + i.Id, i.Name, lang.Promised(i.Immediate ? null : i.PromisedWorkingDays)))))
             .Select((s, order) => (s.Key, s.Category, s.Choice, Count: demand.GetValueOrDefault(s.Key), Care: ServiceDemand.Care(profile, s.Key), Order: order))
@@ -52,10 +57,11 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         return await PageResponse.RenderAsync<ChooseService>(request, new Dictionary<string, object?>
         {
             ["Frame"] = Frame(lang, centre, lang[Words.BookTitle], request, step: 1, scripts: ["services.js"]),
-            ["Query"] = query, ["Popular"] = popular, ["Groups"] = groups,
-        });
+            ["Query"] = query, ["Popular"] = popular, ["Groups"] = groups, ["Link"] = link,
+        }, carriesToken: link is not null);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Reads)]
     [Function("PageChooseSlot")]
     [ApiOperation("Resident page: choose a day, then a time on it (also used to move an appointment).", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
@@ -65,6 +71,8 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         var lang = Lang.For(request.Query["lang"]);
         var centre = await CentreAsync(request, cancellationToken);
         var token = request.Query[CallerResolver.TokenQuery].ToString();
+        // A booking link goes on to the details with the link; any other token is an appointment's link choosing its new time.
+        var booking = token.Length == 0 || BookingLink(request).Link is not null;
         var (itemId, bundleId) = ParseService(request.Query["service"]);
         var bookable = Bookable.Find(centre.Profile, itemId, bundleId);
         if (bookable is null) return await MessageAsync(request, lang, centre, lang[Words.NoSuchService], 404);
@@ -78,7 +86,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         {
             groups = (day?.Slots ?? []).Where(s => s.Free > 0)
                 .GroupBy(s => s.Start.Hour < 12 ? Words.Morning : s.Start.Hour < 18 ? Words.Afternoon : Words.Evening)
-                .Select(g => new TimeGroup(lang[g.Key], g.Select(s => new Choice(token.Length > 0
+                .Select(g => new TimeGroup(lang[g.Key], g.Select(s => new Choice(!booking
                         ? $"/api/pages/manage/move?{keep}&date={s.Date:yyyy-MM-dd}&start={s.Start:HH:mm}"
                         : CentreLinks.With($"/api/pages/book/details?{keep}&date={s.Date:yyyy-MM-dd}&start={s.Start:HH:mm}", centre.Profile.Centre.Id),
                     lang.Time(s.Start), lang.SeatsLeft(s.Free))).ToList()))
@@ -86,7 +94,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         }
         return await PageResponse.RenderAsync<ChooseTime>(request, new Dictionary<string, object?>
         {
-            ["Frame"] = Frame(lang, centre, lang[hasDate ? Words.ChooseTime : Words.ChooseDay], request, step: token.Length > 0 ? null : 2),
+            ["Frame"] = Frame(lang, centre, lang[hasDate ? Words.ChooseTime : Words.ChooseDay], request, step: booking ? 2 : null),
             ["ServiceName"] = lang.Of(bookable.Name), ["Minutes"] = bookable.Minutes,
             ["Days"] = days.Select(d => new Choice(CentreLinks.With($"/api/pages/book/slots?{keep}&date={d.Date:yyyy-MM-dd}", centre.Profile.Centre.Id), lang.Date(d.Date), lang.TimesFree(d.Slots.Count(s => s.Free > 0)))).ToList(),
             ["DayTitle"] = chosen is { } c ? lang.Date(c) : null,
@@ -95,6 +103,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         }, carriesToken: token.Length > 0);
     }
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Reads)]
     [Function("PageDetails")]
     [ApiOperation("Resident page: name and mobile for the chosen time.", Tag = "pages")]
     [ApiResponse(200, "HTML page.", ContentType = "text/html")]
@@ -107,6 +116,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         {
             ["service"] = request.Query["service"].ToString(), ["date"] = request.Query["date"].ToString(), ["start"] = request.Query["start"].ToString(),
         };
+        if (BookingLink(request).Bad) return await MessageAsync(request, lang, centre, lang[Words.BadLink], 401);
         return await DetailsPageAsync(request, lang, centre, form, null);
     }
 
@@ -129,9 +139,13 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             ? new ProxyInput(form.GetValueOrDefault("proxyName"), form.GetValueOrDefault("proxyRelationship"), form.GetValueOrDefault("consent") == "on")
             : null;
         var code = form.GetValueOrDefault("verificationCode");
+        // Who books: a resident's booking link in the query books for its own mobile with no code; a signed-in member of
+        // staff is one more member of the public here, as on the API.
+        var (caller, badLink) = callers.Resolve(request);
+        if (badLink is not null) return await MessageAsync(request, lang, centre, lang[Words.BadLink], 401);
         var result = await book.BookAsync(RoleGate.Centre(request), new BookCommand(itemId, bundleId, date, start, form.GetValueOrDefault("name"), form.GetValueOrDefault("mobile"),
             priority, proxy, lang.Code, RequestId(form), string.IsNullOrWhiteSpace(code) ? null : code.Trim(), MobileProofTransport.Read(request)),
-            AnonymousCaller.Instance, cancellationToken);
+            AppointmentFunctions.Public(caller!), cancellationToken);
         if (result.Error is { Code: ErrorCodes.VerificationRequired }) return await SendCodeAndAskAsync(request, lang, centre, form, cancellationToken);
         if (result.Error is { Code: ErrorCodes.WrongCode or ErrorCodes.CodeExpired or ErrorCodes.CodeAttemptsExhausted or ErrorCodes.InvalidCode } codeError)
             return await VerifyPageAsync(request, lang, centre, form, Explain(lang, centre, codeError, null), null, Outcomes.StatusOf(codeError));
@@ -405,16 +419,17 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     /// <summary>How long the code screen holds its resend button back after a code was sent (the SMS usually comes within seconds).</summary>
     public const int ResendAfterSeconds = 60;
 
-    private static Task<IActionResult> VerifyPageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, PageError? error,
+    private Task<IActionResult> VerifyPageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, PageError? error,
         string? sentTo, int status)
     {
-        var carried = string.Join("&", VerifyMobile.Carried.Where(form.ContainsKey).Select(k => $"{k}={Q(form[k])}"));
+        var link = BookingLink(request).Link;
+        var carried = string.Join("&", VerifyMobile.Carried.Where(form.ContainsKey).Select(k => $"{k}={Q(form[k])}")) + WithLink(link);
         return PageResponse.RenderAsync<VerifyMobile>(request, new Dictionary<string, object?>
         {
             ["Frame"] = new Frame(lang, centre.Profile, lang[Words.VerifyTitle], CentreLinks.With($"/api/pages/book/details?{carried}&lang={lang.Other.Code}", centre.Profile.Centre.Id), ["verify.js"], Step: 4),
             ["Form"] = form, ["Error"] = error, ["SentTo"] = sentTo, ["EditHref"] = CentreLinks.With($"/api/pages/book/details?{carried}&lang={lang.Code}", centre.Profile.Centre.Id),
-            ["ResendSeconds"] = sentTo is null ? 0 : ResendAfterSeconds,
-        }, status);
+            ["ResendSeconds"] = sentTo is null ? 0 : ResendAfterSeconds, ["Link"] = link,
+        }, status, carriesToken: link is not null);
     }
 
     private async Task<IActionResult> DetailsPageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, Problem? error)
@@ -425,15 +440,17 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         if (bookable is null) return await MessageAsync(request, lang, centre, lang[Words.NoSuchService], 404);
         Outcomes.TryDate(form.GetValueOrDefault("date"), "date", out var date, out _);
         Outcomes.TryTime(form.GetValueOrDefault("start"), "start", out var start, out _);
-        var switchUrl = CentreLinks.With($"/api/pages/book/details?service={Q(service)}&date={Q(form.GetValueOrDefault("date"))}&start={Q(form.GetValueOrDefault("start"))}&lang={lang.Other.Code}", centre.Profile.Centre.Id);
+        var link = BookingLink(request).Link;
+        var switchUrl = CentreLinks.With($"/api/pages/book/details?service={Q(service)}&date={Q(form.GetValueOrDefault("date"))}&start={Q(form.GetValueOrDefault("start"))}&lang={lang.Other.Code}{WithLink(link)}", centre.Profile.Centre.Id);
         return await PageResponse.RenderAsync<Details>(request, new Dictionary<string, object?>
         {
             ["Frame"] = new Frame(lang, centre.Profile, lang[Words.DetailsTitle], switchUrl, Step: 3),
             ["ServiceName"] = lang.Of(bookable.Name), ["WhenText"] = date is { } d && start is { } s ? lang.When(d, s) : "",
-            ["Form"] = form, ["Error"] = error is null ? null : Explain(lang, centre, error, service),
+            ["Form"] = form, ["Error"] = error is null ? null : Explain(lang, centre, error, service, link),
             ["Nonce"] = form.GetValueOrDefault("nonce") is { Length: > 0 and <= 64 } n ? n : Convert.ToHexString(RandomNumberGenerator.GetBytes(16)),
-            ["BackHref"] = CentreLinks.With($"/api/pages/book/slots?service={Q(service)}&date={Q(form.GetValueOrDefault("date"))}&lang={lang.Code}", centre.Profile.Centre.Id),
-        }, error is null ? 200 : Outcomes.StatusOf(error));
+            ["BackHref"] = CentreLinks.With($"/api/pages/book/slots?service={Q(service)}&date={Q(form.GetValueOrDefault("date"))}&lang={lang.Code}{WithLink(link)}", centre.Profile.Centre.Id),
+            ["Link"] = link,
+        }, error is null ? 200 : Outcomes.StatusOf(error), carriesToken: link is not null);
     }
 
     /// <summary>
@@ -459,10 +476,10 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     }
 
     /// <summary>What went wrong in the reader's language, naming the field; a Chinese page never shows the API's English.</summary>
-    private static PageError Explain(Lang lang, CentreSnapshot centre, Problem error, string? service)
+    private static PageError Explain(Lang lang, CentreSnapshot centre, Problem error, string? service, string? link = null)
     {
         var alternatives = error.Alternatives?.Select(alt => new Choice(
-            CentreLinks.With($"/api/pages/book/details?service={Q(service)}&date={alt.Date:yyyy-MM-dd}&start={alt.Start:HH:mm}&lang={lang.Code}", centre.Profile.Centre.Id), lang.When(alt.Date, alt.Start))).ToList();
+            CentreLinks.With($"/api/pages/book/details?service={Q(service)}&date={alt.Date:yyyy-MM-dd}&start={alt.Start:HH:mm}&lang={lang.Code}{WithLink(link)}", centre.Profile.Centre.Id), lang.When(alt.Date, alt.Start))).ToList();
         var proxy = error.Field?.StartsWith("proxy.", StringComparison.Ordinal) == true;
         var message = error.Code switch
         {
@@ -478,6 +495,8 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             ErrorCodes.ConsentMissing => lang[Words.ProblemConsent],
             ErrorCodes.TooManyActive => lang[Words.ProblemTooManyActive],
             ErrorCodes.Duplicate => lang[Words.ProblemDuplicate],
+            ErrorCodes.GreenClaimPending => lang[Words.ProblemGreenPending],
+            ErrorCodes.GreenClaimsRefused => lang[Words.ProblemGreenRefused],
             ErrorCodes.AfterCutoff => lang[Words.ProblemAfterCutoff],
             ErrorCodes.InThePast => lang[Words.ProblemInThePast],
             ErrorCodes.AlreadyStarted => lang[Words.ProblemStarted],
@@ -540,6 +559,22 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
             ["Message"] = lang[fault switch { FormFault.TooLarge => Words.TooLargeForm, FormFault.NotAForm => Words.NotAForm, _ => Words.BadForm }],
             ["Links"] = new List<Choice> { new(CentreLinks.With($"/api/pages/book?lang={lang.Code}", centre.Profile.Centre.Id), lang[Words.BookAgain]) },
         }, fault switch { FormFault.TooLarge => 413, FormFault.NotAForm => 415, _ => 400 }, carriesToken: request.Query.ContainsKey(CallerResolver.TokenQuery));
+
+    /// <summary>
+    /// The resident's booking link the request carries (<c>?token=</c> with purpose <c>book</c>), to carry on to the next
+    /// step; <c>Bad</c> when a token is offered that is forged or expired. Any other token, or a signed-in member of
+    /// staff, books as the public does: no link to carry.
+    /// </summary>
+    private (string? Link, bool Bad) BookingLink(HttpRequest request)
+    {
+        var token = request.Query[CallerResolver.TokenQuery].ToString();
+        if (token.Length == 0) return (null, false);
+        var (caller, problem) = callers.Resolve(request);
+        if (problem is not null) return (null, true);
+        return caller is ResidentCaller { Token.Purpose: PhoneVerification.BookLinkPurpose } ? (token, false) : (null, false);
+    }
+
+    private static string WithLink(string? link) => link is null ? "" : $"&{CallerResolver.TokenQuery}={Q(link)}";
 
     private static string ManageHref(string token, Lang lang) => $"/api/pages/manage?token={Q(token)}&lang={lang.Code}";
 

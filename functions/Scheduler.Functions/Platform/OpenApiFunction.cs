@@ -9,6 +9,7 @@ namespace Scheduler.Functions.Platform;
 public sealed class OpenApiFunction(IOptions<SchedulerOptions> options)
 {
 
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Reads)]
     [Function("OpenApi")]
     [ApiOperation("This document.", Tag = "operations")]
     [ApiResponse(200, "The OpenAPI 3 document.", ContentType = "application/json")]

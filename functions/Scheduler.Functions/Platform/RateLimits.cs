@@ -46,6 +46,10 @@ public sealed class RateLimitOptions
     [Range(0, 100_000)] public int TokenPagesPerAddress { get; set; } = 300;
     [Range(1, 10_080)] public int TokenPagesWindowMinutes { get; set; } = 60;
 
+    /// <summary>Anonymous reads (availability, the centre, the booking pages' GETs, ...): generous, a bound on scraping and floods only.</summary>
+    [Range(0, 100_000)] public int ReadsPerAddress { get; set; } = 600;
+    [Range(1, 10_080)] public int ReadsWindowMinutes { get; set; } = 60;
+
     public RateLimitSettings ToSettings()
     {
         var limits = new Dictionary<string, RateLimit>();
@@ -63,6 +67,7 @@ public sealed class RateLimitOptions
         Add(RateScopes.PerAddress(RateScopes.ExtendedHours), ExtendedHoursPerAddress, ExtendedHoursWindowMinutes);
         Add(RateScopes.PerMobile(RateScopes.ExtendedHours), ExtendedHoursPerMobile, ExtendedHoursWindowMinutes);
         Add(RateScopes.PerAddress(RateScopes.TokenPages), TokenPagesPerAddress, TokenPagesWindowMinutes);
+        Add(RateScopes.PerAddress(RateScopes.Reads), ReadsPerAddress, ReadsWindowMinutes);
         return new RateLimitSettings(limits);
     }
 }
@@ -122,14 +127,27 @@ public sealed class RateLimitedAttribute(string policy) : Attribute
 /// <c>Retry-After</c> when the address is over it: problem+json for an API, a readable page in the reader's language
 /// for a page (<see cref="Pages.TooManyPage"/>). Runs beside the role gate (worker middleware in Azure, the dev
 /// host's hook locally). The address is never stored: only its pseudonym (IPv6 by its /64, which one subscriber holds).
+/// The pseudonyms' key comes from the link-signing key; while that key cannot be read (an unresolved Key Vault
+/// reference, which health reports), anonymous reads go uncounted rather than fail, since they need no key themselves.
 /// </summary>
-public sealed class RateGate(RateLimiter limiter, Pseudonyms pseudonyms, Microsoft.Extensions.Options.IOptions<RateLimitOptions> options)
+public sealed class RateGate(RateLimiter limiter, IServiceProvider services, Microsoft.Extensions.Options.IOptions<RateLimitOptions> options)
 {
     public async Task<IActionResult?> CheckAsync(HttpContext http, MethodInfo function)
     {
         if (Declared.Attribute<RateLimitedAttribute>(function) is not { } declared) return null;
+        var scope = Scheduler.Core.Abuse.RateScopes.PerAddress(declared.Policy);
+        if (!limiter.Limits(scope)) return null;
+        Pseudonyms pseudonyms;
+        try
+        {
+            pseudonyms = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Pseudonyms>(services);
+        }
+        catch (SettingUnavailableException) when (declared.Policy == Scheduler.Core.Abuse.RateScopes.Reads)
+        {
+            return null;
+        }
         var address = ClientAddress(http, options.Value.ClientAddressHeader);
-        var refused = await limiter.CheckAsync(Scheduler.Core.Abuse.RateScopes.PerAddress(declared.Policy), pseudonyms.Address(address), "address", http.RequestAborted);
+        var refused = await limiter.CheckAsync(scope, pseudonyms.Address(address), "address", http.RequestAborted);
         if (refused is null) return null;
         // A page answers a page in the reader's language; an API answers problem+json.
         return Pages.TooManyPage.IsPage(function)

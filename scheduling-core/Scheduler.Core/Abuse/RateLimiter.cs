@@ -33,6 +33,9 @@ public static class RateScopes
     public const string ExtendedHours = "extended-hours";
     public const string TokenPages = "token-pages";
 
+    /// <summary>Anonymous reads that carry no token: availability, the centre, who-am-i, the booking pages' GETs, the OpenAPI document.</summary>
+    public const string Reads = "reads";
+
     public static string PerAddress(string policy) => policy + "-address";
     public static string PerMobile(string policy) => policy + "-mobile";
     public static string PerResident(string policy) => policy + "-resident";
@@ -44,6 +47,9 @@ public static class RateScopes
 /// </summary>
 public sealed class RateLimiter(IRateCounter counter, RateLimitSettings settings, IClock clock)
 {
+    /// <summary>Whether <paramref name="scope"/> has a limit at all (a scope without one is never counted).</summary>
+    public bool Limits(string scope) => settings.Limits.TryGetValue(scope, out var limit) && limit.Limit > 0;
+
     public async Task<Problem?> CheckAsync(string scope, string key, string field, CancellationToken cancellationToken)
     {
         if (!settings.Limits.TryGetValue(scope, out var limit) || limit.Limit <= 0) return null;

@@ -81,7 +81,7 @@ public sealed class BookAppointment(IAppointmentStore store, ICentreDirectory ce
         var name = command.Name!.Trim();
         var repeatable = command.IdempotencyKey is { Length: > 0 };
         var id = $"{bookable.CategoryId}.{(repeatable ? pseudonyms.Request(centreId, mobile, command.IdempotencyKey!) : Ids.New(bytes: 10))}";
-        var entry = new LedgerEntry(id, run[0].Date, bookable.ItemIds, pseudonyms.Resident(mobile, name), now);
+        var entry = new LedgerEntry(id, run[0].Date, bookable.ItemIds, pseudonyms.Resident(mobile, name), now, GreenPending: command.Priority is not null);
         var mobileKey = pseudonyms.Mobile(mobile);
         var today = centre.Calendar.Today(now);
         var startsAt = centre.Calendar.ToInstant(run[0].StartsAt);
@@ -91,8 +91,14 @@ public sealed class BookAppointment(IAppointmentStore store, ICentreDirectory ce
         {
             var ledger = known?.Ledger ?? BookerLedger.Empty;
             if (ledger.Holds(id)) return Attempt<Outcome<Booked>>.Done(await RepeatedAsync(centre, id, requestHash, newProof, cancellationToken) ?? (Outcome<Booked>)BookingChecks.Busy());
-            switch (ledger.CanReserve(entry, centre.Rules.MaxActivePerPhone, today))
+            switch (ledger.CanReserve(entry, centre.Rules.MaxActivePerPhone, today, centre.Rules.GreenDowngradesBeforeRefusal))
             {
+                case LedgerRefusal.GreenRefused:
+                    return Attempt<Outcome<Booked>>.Done(Problem.Conflict("priority", ErrorCodes.GreenClaimsRefused,
+                        "Staff found this mobile's green-channel claims not to hold too often; book without a priority, or ask at the centre."));
+                case LedgerRefusal.GreenPending:
+                    return Attempt<Outcome<Booked>>.Done(Problem.Conflict("priority", ErrorCodes.GreenClaimPending,
+                        "This mobile already holds a green-channel appointment not yet checked at the window; book without a priority, or after that visit."));
                 case LedgerRefusal.TooManyActive:
                     return Attempt<Outcome<Booked>>.Done(Problem.Conflict("mobile", ErrorCodes.TooManyActive,
                         $"This mobile number already holds {centre.Rules.MaxActivePerPhone} appointments; cancel one first."));

@@ -10,6 +10,8 @@ namespace Scheduler.Core.Booking;
 /// open until the slot starts: a late cancellation still frees the seat for someone walking in.</param>
 /// <param name="NoShowsBeforeConfirmation">After this many no-shows a booking must be confirmed before it counts.</param>
 /// <param name="ConfirmWithinHours">How long such a booking waits for its confirmation before it lapses.</param>
+/// <param name="GreenDowngradesBeforeRefusal">After staff downgraded this many of a mobile's green-channel claims, the
+/// mobile may claim the green channel no more (it still books plainly).</param>
 public sealed record BookingRules(
     int AdmitsPerWindowPerSlot,
     double GreenChannelShare,
@@ -18,9 +20,10 @@ public sealed record BookingRules(
     int HorizonDays,
     int CutoffMinutes,
     int NoShowsBeforeConfirmation,
-    int ConfirmWithinHours)
+    int ConfirmWithinHours,
+    int GreenDowngradesBeforeRefusal = 2)
 {
-    public static BookingRules Default { get; } = new(1, 0.25, 120, 3, 14, 30, 2, 12);
+    public static BookingRules Default { get; } = new(1, 0.25, 120, 3, 14, 30, 2, 12, 2);
 
     public IEnumerable<string> Validate()
     {
@@ -32,6 +35,7 @@ public sealed record BookingRules(
         if (CutoffMinutes is < 0 or > 7 * 24 * 60) yield return "booking.cutoffMinutes must be 0..10080";
         if (NoShowsBeforeConfirmation < 1) yield return "booking.noShowsBeforeConfirmation must be at least 1";
         if (ConfirmWithinHours is < 1 or > 72) yield return "booking.confirmWithinHours must be 1..72";
+        if (GreenDowngradesBeforeRefusal is < 1 or > 100) yield return "booking.greenDowngradesBeforeRefusal must be 1..100";
     }
 }
 

@@ -59,8 +59,14 @@ public sealed class ChangeAppointmentStatus(IAppointmentStore store, ICentreDire
             if (current.GreenCheck == check) return Attempt<Outcome<Appointment>>.Done(Outcome<Appointment>.Ok(current));
             var now = clock.GetCurrentInstant();
             var changed = current with { GreenCheck = check, UpdatedAt = now };
+            // The number's ledger in the same change: the claim no longer waits, and a downgrade counts against the
+            // number's next claims (ADR 0014, addendum). The ledger is replaced under its ETag, so a racing booking
+            // or check reads it again.
+            var mobileKey = pseudonyms.Mobile(current.Mobile);
+            var ledger = await store.ReadLedgerAsync(centreId, mobileKey, cancellationToken);
             var outcome = await store.CommitAsync(new SlotChange(changed, stored.ETag, [], [], _ => true,
-                AppointmentEvent.Of(holds ? AppointmentEventTypes.GreenConfirmed : AppointmentEventTypes.GreenDowngraded, changed, caller, now)), cancellationToken);
+                AppointmentEvent.Of(holds ? AppointmentEventTypes.GreenConfirmed : AppointmentEventTypes.GreenDowngraded, changed, caller, now),
+                new LedgerWrite(mobileKey, (ledger?.Ledger ?? BookerLedger.Empty).CheckGreen(current.Id, holds), ledger?.ETag)), cancellationToken);
             return outcome == CommitOutcome.Committed ? Attempt<Outcome<Appointment>>.Done(Outcome<Appointment>.Ok(changed)) : Attempt<Outcome<Appointment>>.Again;
         }, () => BookingChecks.Busy());
     }

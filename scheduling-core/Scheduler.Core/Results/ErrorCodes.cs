@@ -13,6 +13,8 @@ public static class ErrorCodes
     public const string InvalidPageSize = "invalid-page-size";
     public const string InvalidContinuation = "invalid-continuation";
     public const string NotGreen = "not-green";
+    public const string GreenClaimsRefused = "green-claims-refused";
+    public const string GreenClaimPending = "green-claim-pending";
     public const string RequestMismatch = "idempotency-key-reused";
     public const string AfterCutoff = "after-cutoff";
     public const string AlreadyDecided = "already-decided";

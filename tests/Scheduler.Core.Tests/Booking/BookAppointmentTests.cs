@@ -188,7 +188,7 @@ public sealed class BookAppointmentTests
     public async Task One_no_show_is_not_enough_to_ask_for_confirmation()
     {
         var mobile = NewMobile();
-        _w.Store.PutLedger(_w.MobileKey(mobile), new BookerLedger([], ["social.earlier"]));
+        _w.Store.PutLedger(_w.MobileKey(mobile), new BookerLedger([], ["social.earlier"], []));
 
         var a = await _w.BookedAsync(Command(Monday, 9, 15, mobile));
 
@@ -206,7 +206,7 @@ public sealed class BookAppointmentTests
         {
             if (raced) return;
             raced = true;
-            _w.Store.PutLedger(_w.MobileKey(mobile), new BookerLedger(held, []));
+            _w.Store.PutLedger(_w.MobileKey(mobile), new BookerLedger(held, [], []));
         };
 
         var outcome = await _w.BookAsync(Command(Monday, 13, 30, mobile));
@@ -228,7 +228,7 @@ public sealed class BookAppointmentTests
         {
             if (raced) return;
             raced = true;
-            _w.Store.PutLedger(_w.MobileKey(mobile), new BookerLedger([rival], []));
+            _w.Store.PutLedger(_w.MobileKey(mobile), new BookerLedger([rival], [], []));
         };
 
         var a = await _w.BookedAsync(Command(Monday, 13, 45, mobile));

@@ -12,7 +12,7 @@ public sealed class BookerLedgerTests
     private static LedgerEntry Entry(string id, int daysAhead, string item = "pension", string resident = "li-fang") =>
         new(id, Today.PlusDays(daysAhead), [item], resident, At);
 
-    private static BookerLedger Holding(params LedgerEntry[] entries) => new(entries, []);
+    private static BookerLedger Holding(params LedgerEntry[] entries) => new(entries, [], []);
 
     [Fact]
     public void Three_current_appointments_are_the_most_a_number_holds()
@@ -82,5 +82,42 @@ public sealed class BookerLedgerTests
         Assert.Equal(new[] { "a" }, twice.NoShows);
         Assert.Equal(new[] { "b" }, twice.Active.Select(e => e.AppointmentId));
         Assert.Equal(new[] { "a" }, ledger.Release("b").Active.Select(e => e.AppointmentId));
+    }
+
+    private static LedgerEntry Green(string id, int daysAhead) => Entry(id, daysAhead) with { ItemIds = ["green-" + id], GreenPending = true };
+
+    [Fact]
+    public void A_number_holds_one_unchecked_green_claim_and_a_plain_booking_is_never_held_back_by_it()
+    {
+        var ledger = Holding(Green("a", 1));
+
+        Assert.Equal(LedgerRefusal.GreenPending, ledger.CanReserve(Green("b", 2), 3, Today, 2));
+        Assert.Equal(LedgerRefusal.None, ledger.CanReserve(Entry("b", 2), 3, Today, 2));
+        // Checked at the window (either way), the claim no longer waits.
+        Assert.Equal(LedgerRefusal.None, ledger.CheckGreen("a", holds: true).CanReserve(Green("b", 2), 3, Today, 2));
+        Assert.Equal(LedgerRefusal.None, ledger.CheckGreen("a", holds: false).CanReserve(Green("b", 2), 3, Today, 2));
+        // A claim whose day passed unchecked no longer waits either.
+        Assert.Equal(LedgerRefusal.None, Holding(Green("past", -1)).CanReserve(Green("b", 2), 3, Today, 2));
+        // The same appointment asked again is not a second claim.
+        Assert.Equal(LedgerRefusal.None, ledger.CanReserve(Green("a", 1), 3, Today, 2));
+    }
+
+    [Fact]
+    public void Downgrades_count_once_each_a_confirmation_takes_one_back_and_the_limit_refuses_green_claims_only()
+    {
+        var ledger = Holding(Green("a", 1), Entry("b", 2));
+
+        var once = ledger.CheckGreen("a", holds: false);
+        var twice = once.CheckGreen("a", holds: false);
+        var corrected = twice.CheckGreen("a", holds: true);
+        var two = once with { Downgrades = ["a", "x"] };
+
+        Assert.Equal(["a"], twice.Downgrades);
+        Assert.False(twice.Active.Single(e => e.AppointmentId == "a").GreenPending);
+        Assert.Empty(corrected.Downgrades);
+        Assert.Equal(LedgerRefusal.None, once.CanReserve(Green("c", 3), 3, Today, 2));
+        Assert.Equal(LedgerRefusal.GreenRefused, two.CanReserve(Green("c", 3), 3, Today, 2));
+        Assert.Equal(LedgerRefusal.None, two.CanReserve(Green("c", 3), 3, Today, 3));
+        Assert.Equal(LedgerRefusal.None, two.CanReserve(Entry("c", 3), 3, Today, 2));
     }
 }

@@ -84,7 +84,7 @@ public sealed class ChangeAppointmentStatusTests
     public async Task Unconfirmed_bookings_lapse_after_their_deadline_giving_back_seat_and_ledger_and_confirmed_ones_stay()
     {
         var mobile = NewMobile();
-        _w.Store.PutLedger(_w.MobileKey(mobile), new BookerLedger([], ["social.a", "social.b"]));
+        _w.Store.PutLedger(_w.MobileKey(mobile), new BookerLedger([], ["social.a", "social.b"], []));
         var first = await _w.BookedAsync(Command(Monday, 10, 0, mobile));
         _w.Clock.Advance(Duration.FromHours(1));
         var second = await _w.BookedAsync(Command(Monday, 11, 0, mobile, item: TestCentre.Residence));
@@ -157,5 +157,63 @@ public sealed class ChangeAppointmentStatusTests
         Assert.Equal(ErrorCodes.NotGreen, notGreen.Error?.Code);
         var e = _w.Store.Events[^1];
         Assert.Equal((AppointmentEventTypes.GreenDowngraded, "staff:clerk"), (e.Type, e.Actor));
+    }
+
+    [Fact]
+    public async Task A_mobile_holds_one_unchecked_green_claim_until_staff_check_it_and_meanwhile_books_plainly()
+    {
+        var mobile = NewMobile();
+        var first = await _w.BookedAsync(Command(Monday, 9, 0, mobile, priority: PriorityReason.Elderly));
+
+        var second = await _w.BookAsync(Command(Monday.PlusDays(1), 9, 0, mobile, priority: PriorityReason.Elderly));
+        var plain = await _w.BookAsync(Command(Monday.PlusDays(1), 9, 0, mobile));
+        await _w.Status.CheckGreenClaimAsync(TestCentre.Id, first.Id, holds: true, Staff, CancellationToken.None);
+        var afterCheck = await _w.BookAsync(Command(Monday.PlusDays(3), 9, 0, mobile, priority: PriorityReason.Elderly));
+
+        Assert.Equal((ProblemKind.Conflict, ErrorCodes.GreenClaimPending, "priority"), (second.Error!.Kind, second.Error.Code, second.Error.Field));
+        Assert.Null(plain.Error);
+        Assert.Null(afterCheck.Error);
+        var ledger = _w.Store.Ledger(_w.MobileKey(mobile))!;
+        Assert.Equal([false, false, true], ledger.Active.Select(e => e.GreenPending));
+        Assert.Empty(ledger.Downgrades);
+    }
+
+    [Fact]
+    public async Task After_two_downgrades_a_mobile_claims_the_green_channel_no_more_but_still_books_plainly()
+    {
+        var mobile = NewMobile();
+        var first = await _w.BookedAsync(Command(Monday, 9, 15, mobile, priority: PriorityReason.Elderly));
+        await _w.Status.CheckGreenClaimAsync(TestCentre.Id, first.Id, holds: false, Staff, CancellationToken.None);
+        // Downgrading the same claim again changes nothing: one claim, one downgrade.
+        await _w.Status.CheckGreenClaimAsync(TestCentre.Id, first.Id, holds: false, Staff, CancellationToken.None);
+        var afterOne = _w.Store.Ledger(_w.MobileKey(mobile))!.Downgrades.Count;
+        var second = await _w.BookedAsync(Command(Monday.PlusDays(1), 9, 15, mobile, priority: PriorityReason.Disabled));
+        await _w.Status.CheckGreenClaimAsync(TestCentre.Id, second.Id, holds: false, Staff, CancellationToken.None);
+
+        var third = await _w.BookAsync(Command(Monday.PlusDays(3), 9, 15, mobile, priority: PriorityReason.Pregnant));
+        var plain = await _w.BookAsync(Command(Monday.PlusDays(3), 9, 15, mobile));
+
+        Assert.Equal(1, afterOne);
+        Assert.Equal([first.Id, second.Id], _w.Store.Ledger(_w.MobileKey(mobile))!.Downgrades);
+        Assert.Equal((ProblemKind.Conflict, ErrorCodes.GreenClaimsRefused, "priority"), (third.Error!.Kind, third.Error.Code, third.Error.Field));
+        Assert.Null(plain.Error);
+        Assert.Null(plain.Value!.Appointment.Priority);
+    }
+
+    [Fact]
+    public async Task A_centre_that_allows_three_downgrades_takes_a_third_claim_after_two()
+    {
+        var w = new BookingWorld(TestCentre.Profile() with { Booking = BookingRules.Default with { GreenDowngradesBeforeRefusal = 3 } });
+        var mobile = NewMobile();
+        foreach (var day in new[] { 0, 1 })
+        {
+            var a = await w.BookedAsync(Command(Monday.PlusDays(day), 9, 30, mobile, priority: PriorityReason.Elderly));
+            await w.Status.CheckGreenClaimAsync(TestCentre.Id, a.Id, holds: false, Staff, CancellationToken.None);
+        }
+
+        var third = await w.BookAsync(Command(Monday.PlusDays(3), 9, 30, mobile, priority: PriorityReason.Elderly));
+
+        Assert.Null(third.Error);
+        Assert.Equal(2, w.Store.Ledger(w.MobileKey(mobile))!.Downgrades.Count);
     }
 }
