@@ -21,7 +21,11 @@ public sealed partial record Words
     public static readonly Words HomeAddress = new("详细地址（区、街道、小区、楼号、门牌）", "Full address (district, street, estate, building, door)");
     public static readonly Words UseMyLocation = new("用我现在的位置（在居民家中时点这里）", "Use where I am now (when at the resident's home)");
     public static readonly Words LocationSet = new("已记下位置。", "The location is noted.");
-    public static readonly Words LocationFailed = new("没能取得位置，请允许网页使用位置，或在地图上点出住处。", "The location could not be found: allow the page to use it, or tap the home on the map.");
+    public static readonly Words LocationOptional = new("位置可以不填：工作人员会按详细地址找到住处。", "The location is optional: staff find the home from the full address.");
+    public static readonly Words LocationFailed = new("没能取得位置。可以允许网页使用位置后再试，或者不填位置，只填详细地址。",
+        "The location could not be found. Allow the page to use it and try again, or leave it out and give the full address.");
+    public static readonly Words LocationFailedMap = new("没能取得位置，请允许网页使用位置，或在地图上点出住处；也可以只填详细地址。",
+        "The location could not be found: allow the page to use it, or tap the home on the map, or give the full address alone.");
     public static readonly Words MapPin = new("也可以在地图上点一下住处", "Or tap the home on the map");
     public static readonly Words WhenQuestion = new("哪些时间方便？（可多选）", "Which times suit? (choose any)");
     public static readonly Words Urgency = new("有多急？", "How urgent is it?");
@@ -35,6 +39,7 @@ public sealed partial record Words
     public static readonly Words WhatNextText = new("工作人员会在1至2个工作日内审核，结果会发短信告诉您。批准后，上门的日期和时间也会发短信通知。",
         "Staff decide within one or two working days and tell you by SMS. Once approved, the day and time of the visit come by SMS too.");
     public static readonly Words RequestReceived = new("已收到申请", "Request received");
+    public static readonly Words LocationWillBeSet = new("住处的位置由工作人员按您填的地址确定。", "Staff will find the home from the address you gave.");
     public static readonly Words RequestReceivedText = new("已收到您的上门服务申请，审核结果将短信通知。", "We have your request; the decision will come by SMS.");
     public static readonly Words ConsentNeeded = new("请勾选“居民本人同意……”，没有居民同意不能申请。", "Please tick that the resident agrees: we cannot take a request without it.");
 }

@@ -42,7 +42,10 @@ public sealed partial record Words
     public static readonly Words HomeVisitProblemMobile = new("联系手机不正确，请检查（11位数字）。", "The mobile number is not right; please check it (11 digits).");
     public static readonly Words HomeVisitProblemIdNumber = new("身份证号不正确，请检查，或不填。", "The ID number is not right; check it, or leave it empty.");
     public static readonly Words HomeVisitProblemReason = new("请选择为什么不能到中心来。", "Please choose why the resident cannot come to the centre.");
-    public static readonly Words HomeVisitProblemLocation = new("还不知道住处在哪里：请在居民家中点“用我现在的位置”，或在地图上点出住处。", "We do not know where the home is yet: tap “Use where I am now” at the home, or tap it on the map.");
+    public static readonly Words HomeVisitProblemLocation = new("没能读出住处的位置。位置可以不填，工作人员会按详细地址找到住处；在居民家中也可以再点“用我现在的位置”。",
+        "The home's location could not be read. You can leave it out: staff find the home from the full address. At the home, you can also tap “Use where I am now” again.");
+    public static readonly Words HomeVisitProblemLocationMap = new("没能读出住处的位置。位置可以不填，工作人员会按详细地址找到住处；也可以在地图上重新点出住处。",
+        "The home's location could not be read. You can leave it out: staff find the home from the full address. You can also tap the home on the map again.");
     public static readonly Words HomeVisitProblemOutsideArea = new("这个住处不在中心的上门服务范围内，请拨打咨询电话。", "This home is outside the centre's service area; please call us.");
     public static readonly Words HomeVisitProblemAddress = new("请填写详细地址（最多200个字）。", "Please enter the full address (200 characters at most).");
     public static readonly Words HomeVisitProblemNotes = new("补充说明太长（最多500个字）。", "The note is too long (500 characters at most).");

@@ -13,5 +13,7 @@ public sealed partial record Words
     public static readonly Words VerifyResendWait = new("如果没收到短信，{0}秒后可以重新发送验证码。", "If no SMS comes, you can ask for a new code in {0} seconds.");
     public static readonly Words VerifyResendReady = new("现在可以重新发送验证码了。", "You can ask for a new code now.");
     public static readonly Words CodeSentTo = new("验证码已发送到 {0}。", "A code was sent to {0}.");
+    public static readonly Words VerifyWhyHomeVisit = new("审核结果和上门时间会发短信到这个号码，所以先要确认号码是您的。验证后7天内在这部手机上申请不用再填。",
+        "The decision and the visit time come by SMS to this number, so we first check that it is yours. This phone will not be asked again for 7 days.");
     public static readonly Words VerifyEdit = new("改手机号码或其他信息", "Change the mobile number or other details");
 }

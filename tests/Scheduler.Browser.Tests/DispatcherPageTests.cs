@@ -58,7 +58,7 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         var submitted = await requests.SubmitAsync("huli", new SubmitHomeVisit(LongName, "13912347801", null, EligibilityReason.Aged60Plus,
             new LocationInput(24.5031, 118.1402), "湖里区金湖路88号3栋502", "pension-certification",
             [new WindowInput(new LocalDate(2026, 11, 30), new LocalTime(9, 0), new LocalTime(17, 0))], VisitUrgency.Urgent, null),
-            AnonymousCaller.Instance, "web", TestContext.Current.CancellationToken);
+            new StaffCaller("d01", "调度员吴", new HashSet<string> { "dispatcher" }), "dispatcher", TestContext.Current.CancellationToken); // on the resident's behalf
         Assert.Null(submitted.Error);
         var approved = await Host.Services.GetRequiredService<HomeVisitDecisions>().DecideAsync("huli", submitted.Value!.Id, DecisionKind.Approve, null,
             new StaffCaller("d01", "调度员吴", new HashSet<string> { "dispatcher" }), TestContext.Current.CancellationToken);
@@ -161,6 +161,42 @@ public sealed class DispatcherPageTests(DemoHostFixture demo, BrowserFixture bro
         await Assertions.Expect(status).ToContainTextAsync("排班已发布");
         await Assertions.Expect(summary).ToContainTextAsync("状态：已发布");
         await Assertions.Expect(publish).ToBeDisabledAsync();
+    }
+
+    /// <summary>A request asked for by address alone, on Wednesday 2026-12-02 (a day no other page test lists or plans).</summary>
+    [Fact]
+    public async Task A_dispatcher_sees_a_home_whose_place_is_to_be_set_and_sets_it()
+    {
+        var requests = Host.Services.GetRequiredService<HomeVisitService>();
+        var submitted = await requests.SubmitAsync("huli", new SubmitHomeVisit("邱阿伯", "13912347811", null, EligibilityReason.Aged60Plus,
+            null, "湖里区殿前街道高殿社区5号", "pension-certification",
+            [new WindowInput(new LocalDate(2026, 12, 2), new LocalTime(9, 0), new LocalTime(11, 0))], VisitUrgency.Routine, null),
+            new StaffCaller("d01", "调度员吴", new HashSet<string> { "dispatcher" }), "dispatcher", TestContext.Current.CancellationToken);
+        Assert.True(submitted.Value!.LocationPending());
+
+        await SignInAsync(Page);
+        await Page.GotoAsync(DispatchPath());
+        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await Page.RunAndWaitForResponseAsync(() => Page.GetByLabel("上门日期").FillAsync("2026-12-02"),
+            r => r.Request.Method == "GET" && r.Url.Contains("date=2026-12-02", StringComparison.Ordinal));
+        var row = Page.Locator("#requests tr", new() { HasText = "邱阿伯" });
+        await Assertions.Expect(row).ToContainTextAsync("位置待定");
+        await Assertions.Expect(row).ToContainTextAsync("高殿社区5号");
+        await AssertGoodAsync("dispatch with a place to set");
+
+        // A place that is not one is refused in words, and the request stays pending.
+        await Page.GetByLabel("纬度 邱阿伯").FillAsync("95");
+        await Page.GetByLabel("经度 邱阿伯").FillAsync("118.14");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "设定位置 邱阿伯" }).ClickAsync();
+        await Assertions.Expect(Page.Locator("#progress")).ToContainTextAsync("位置不正确");
+        await Assertions.Expect(row).ToContainTextAsync("位置待定");
+
+        await Page.GetByLabel("纬度 邱阿伯").FillAsync("24.51");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "设定位置 邱阿伯" }).ClickAsync();
+        await Assertions.Expect(row).Not.ToContainTextAsync("位置待定");
+        await Assertions.Expect(Page.GetByLabel("纬度 邱阿伯")).ToHaveCountAsync(0);
+        var stored = await Host.Services.GetRequiredService<IHomeVisitStore>().GetAsync("huli", submitted.Value.Id, TestContext.Current.CancellationToken);
+        Assert.Equal(new Scheduler.Core.Catalogue.GeoPoint(24.51, 118.14), stored!.Request.Location);
     }
 
     [Fact]

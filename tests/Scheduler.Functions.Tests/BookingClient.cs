@@ -25,15 +25,15 @@ internal static class BookingClient
         new { itemId = bundle is null ? item : null, bundleId = bundle, date, start, name, mobile = mobile ?? NewMobile(), priority };
 
     /// <summary>
-    /// Posts <paramref name="content"/>. A booking or an extended-hours request (which hold seats only for a verified
-    /// mobile) that brings neither a code nor a proof is sent as from a device that verified its mobile beforehand,
+    /// Posts <paramref name="content"/>. A booking, an extended-hours request or a home-visit request (taken only from a
+    /// verified mobile) that brings neither a code nor a proof is sent as from a device that verified its mobile beforehand,
     /// through the real endpoints: a code asked for, read from the local SMS inbox and checked for a proof.
     /// </summary>
     public static async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(HttpClient client, string path, HttpContent content, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
-        if (path.Split('?')[0] is "/api/appointments" or "/api/extended-hours-requests" && await MobileOfAsync(content) is { } mobile
+        if (path.Split('?')[0] is "/api/appointments" or "/api/extended-hours-requests" or "/api/home-visits" && await MobileOfAsync(content) is { } mobile
             && await ProofAsync(client, mobile) is { } proof)
             request.Headers.Add("X-Mobile-Proof", proof);
         using var response = await client.SendAsync(request);

@@ -84,7 +84,7 @@ public sealed class HomeVisitMessageTests(AzuriteFixture azurite) : IAsyncLifeti
         var service = ServiceThrough(new BrokenOutbox(_host.Services.GetRequiredService<ISmsOutbox>(), afterTaking: false));
         var submitted = await service.SubmitAsync("huli", new SubmitHomeVisit("林秀兰", mobile, null, EligibilityReason.BedriddenOrSeriouslyIll, new LocationInput(24.52, 118.12),
             "湖里区县后社区12号301室", "pension-certification", [new WindowInput(new LocalDate(2026, 12, 9), new LocalTime(9, 0), new LocalTime(11, 0))], null, null),
-            AnonymousCaller.Instance, "web", ct);
+            new SystemCaller("test"), "web", ct); // verified mobiles are VerificationTests' and HomeVisitTests' subject
 
         // The request stands (no error for the resident, who would be told it exists if they tried again), its message is owed.
         Assert.Null(submitted.Error);
@@ -117,7 +117,7 @@ public sealed class HomeVisitMessageTests(AzuriteFixture azurite) : IAsyncLifeti
         var working = ServiceThrough(_host.Services.GetRequiredService<ISmsOutbox>());
         var submitted = await working.SubmitAsync("huli", new SubmitHomeVisit("陈阿婆", mobile, null, EligibilityReason.BedriddenOrSeriouslyIll, new LocationInput(24.52, 118.12),
             "湖里区县后社区8号", "pension-certification", [new WindowInput(new LocalDate(2026, 12, 10), new LocalTime(9, 0), new LocalTime(11, 0))], null, null),
-            AnonymousCaller.Instance, "web", ct);
+            new SystemCaller("test"), "web", ct); // verified mobiles are VerificationTests' and HomeVisitTests' subject
         var id = submitted.Value!.Id;
         await Sms.WaitForAsync(_host.Client, to, SmsKinds.HomeVisitReceived);
 

@@ -68,6 +68,54 @@ public sealed class HomeVisitTests(HomeVisitTests.Fixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_request_from_a_mobile_nobody_verified_is_refused_and_leaves_nothing_stored_and_sends_nothing()
+    {
+        var mobile = NewMobile();
+        var body = Request(mobile: mobile, date: "2026-12-10");
+        body["name"] = "冒名者" + mobile[^4..];
+        using var refused = await _host.Client.PostAsync("/api/home-visits", Json(body), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal(("verification-required", "verificationCode"), (problem.GetProperty("code").GetString(), problem.GetProperty("field").GetString()));
+        // A wrong code is refused the same way, with its own code.
+        body["verificationCode"] = "000000";
+        using var wrong = await _host.Client.PostAsync("/api/home-visits", Json(body), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+
+        var list = await _dispatcher.GetStringAsync("/api/dispatch/home-visits?pageSize=200", TestContext.Current.CancellationToken);
+        Assert.DoesNotContain((string)body["name"]!, list);
+        Assert.Equal(0, TableRowsMentioning(mobile));
+        Assert.Empty(await Sms.InboxAsync(_host.Client, "+86" + mobile));
+    }
+
+    [Fact]
+    public async Task A_request_with_the_code_from_the_sms_is_taken_and_earns_the_device_a_proof_for_the_next_one()
+    {
+        var mobile = NewMobile();
+        var code = await SendCodeAsync(_host.Client, "+86" + mobile);
+        var body = Request(mobile: mobile, date: "2026-12-10");
+        body["verificationCode"] = code;
+        using var taken = await _host.Client.PostAsync("/api/home-visits", Json(body), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, taken.StatusCode);
+        var proof = Assert.Single(taken.Headers.GetValues("X-Mobile-Proof"));
+
+        // The next request from this device brings the proof instead of a code.
+        var next = Request(mobile: mobile, date: "2026-12-11", item: "pension-certification");
+        using var again = new HttpRequestMessage(HttpMethod.Post, "/api/home-visits") { Content = Json(next) };
+        again.Headers.Add("X-Mobile-Proof", proof);
+        using var second = await _host.Client.SendAsync(again, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        var inbox = await Sms.WaitForAsync(_host.Client, "+86" + mobile, "home-visit-received", 2);
+        Assert.Equal(2, Sms.Count(inbox, "home-visit-received"));
+    }
+
+    /// <summary>Rows of the home-visit table holding the mobile in any text column (in any form: local or E.164).</summary>
+    private int TableRowsMentioning(string mobile) =>
+        new TableClient(fixture.ConnectionString, Scheduler.Functions.Platform.StorageNames.HomeVisitsTable).Query<TableEntity>()
+            .Count(e => e.Select(p => p.Value).OfType<string>().Any(v => v.Contains(mobile, StringComparison.Ordinal)));
+
+    [Fact]
     public async Task A_request_is_assessed_and_its_resident_id_is_kept_only_encrypted()
     {
         var id = await SubmitAsync(Request());
@@ -220,7 +268,9 @@ public sealed class HomeVisitTests(HomeVisitTests.Fixture fixture) : IClassFixtu
         Assert.Equal("Approved", decided.GetProperty("status").GetString());
         await PostAsync(_dispatcher, $"/api/dispatch/home-visits/{id}/decision", Json(new { decision = "Approve" }));
 
-        var sms = new TableClient(fixture.ConnectionString, "sms").Query<TableEntity>().Where(e => e.GetString("To") == "+86" + mobile).ToList();
+        // Besides the code that verified the mobile: the receipt and one decision, however often it was repeated.
+        var sms = new TableClient(fixture.ConnectionString, "sms").Query<TableEntity>()
+            .Where(e => e.GetString("To") == "+86" + mobile && e.GetString("Kind") != "verification-code").ToList();
         Assert.Equal(["home-visit-approved", "home-visit-received"], sms.Select(e => e.GetString("Kind")).Order());
         Assert.Contains("已通过", sms.Single(e => e.GetString("Kind") == "home-visit-approved").GetString("Text"));
     }
@@ -235,6 +285,68 @@ public sealed class HomeVisitTests(HomeVisitTests.Fixture fixture) : IClassFixtu
         var again = await SubmitAsync(Request(mobile: mobile, date: "2026-12-11"));
         Assert.NotEqual(id, again);
     }
+
+    [Fact]
+    public async Task A_request_by_address_alone_waits_with_its_place_pending_until_a_dispatcher_sets_it_and_is_then_planned()
+    {
+        const string day = "2026-12-03";
+        var body = Request(date: day, reason: "BedriddenOrSeriouslyIll", idNumber: null);
+        body.Remove("location");
+        var (status, receipt) = await PostAsync(_host.Client, "/api/home-visits", Json(body));
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.True(receipt.GetProperty("locationPending").GetBoolean());
+        var id = receipt.GetProperty("id").GetString()!;
+        var placed = await SubmitAsync(Request(date: day, reason: "BedriddenOrSeriouslyIll", idNumber: null, latitude: 24.50, longitude: 118.13));
+        foreach (var approve in new[] { id, placed })
+            Assert.Equal(HttpStatusCode.OK, (await PostAsync(_dispatcher, $"/api/dispatch/home-visits/{approve}/decision", Json(new { decision = "Approve" }))).Status);
+
+        // The dispatcher's list says so, without coordinates.
+        var listed = (await _dispatcher.GetFromJsonAsync<JsonElement>($"/api/dispatch/home-visits?date={day}&pageSize=200")).EnumerateArray().Single(r => r.GetProperty("id").GetString() == id);
+        Assert.True(listed.GetProperty("locationPending").GetBoolean());
+        Assert.False(listed.TryGetProperty("latitude", out _));
+
+        // A plan of the day leaves it out, saying why, and plans the rest.
+        var (_, first) = await PostAsync(_dispatcher, "/api/dispatch/plans", Json(new { date = day }));
+        var run = await WaitForPlanAsync(first.GetProperty("id").GetString()!);
+        Assert.Equal("Solved", run.GetProperty("status").GetString());
+        var dropped = run.GetProperty("plan").GetProperty("dropped").EnumerateArray().Single(d => d.GetProperty("visitId").GetString() == id);
+        Assert.Equal("LocationPending", dropped.GetProperty("reason").GetString());
+        Assert.Contains(placed, Visited(run));
+
+        // Bad coordinates are refused and change nothing; nobody but a dispatcher may set them.
+        foreach (var bad in new object[] { new { latitude = 95.0, longitude = 118.13 }, new { latitude = 24.51 }, new { latitude = 31.23, longitude = 121.47 } })
+        {
+            using var refused = await _dispatcher.PutAsync($"/api/dispatch/home-visits/{id}/location", Json(bad), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        }
+        using (var raw = await _dispatcher.PutAsync($"/api/dispatch/home-visits/{id}/location", Raw("{\"latitude\":\"north\"}"), TestContext.Current.CancellationToken))
+            Assert.Equal(HttpStatusCode.BadRequest, raw.StatusCode);
+        using (var anonymous = await _host.Client.PutAsync($"/api/dispatch/home-visits/{id}/location", Json(new { latitude = 24.51, longitude = 118.14 }), TestContext.Current.CancellationToken))
+            Assert.Contains(anonymous.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden });
+        using (var keyed = await _host.KeyedClient().PutAsync($"/api/dispatch/home-visits/{id}/location", Json(new { latitude = 24.51, longitude = 118.14 }), TestContext.Current.CancellationToken))
+            Assert.Equal(HttpStatusCode.Unauthorized, keyed.StatusCode);
+        using (var staff = await _host.SignedInClientAsync("s01", "staff"))
+        using (var notDispatcher = await staff.PutAsync($"/api/dispatch/home-visits/{id}/location", Json(new { latitude = 24.51, longitude = 118.14 }), TestContext.Current.CancellationToken))
+            Assert.Equal(HttpStatusCode.Forbidden, notDispatcher.StatusCode);
+        var still = (await _dispatcher.GetFromJsonAsync<JsonElement>($"/api/dispatch/home-visits?date={day}&pageSize=200")).EnumerateArray().Single(r => r.GetProperty("id").GetString() == id);
+        Assert.True(still.GetProperty("locationPending").GetBoolean());
+
+        // The dispatcher sets it from the address: audited, and the next plan visits the home.
+        using var set = await _dispatcher.PutAsync($"/api/dispatch/home-visits/{id}/location", Json(new { latitude = 24.51, longitude = 118.14 }), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        var view = await set.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal((false, 24.51, 118.14), (view.GetProperty("locationPending").GetBoolean(), view.GetProperty("latitude").GetDouble(), view.GetProperty("longitude").GetDouble()));
+        var audit = new TableClient(fixture.ConnectionString, "audit").Query<TableEntity>().ToList();
+        Assert.Contains(audit, e => e.GetString("Action") == "home-visit.location-set" && e.GetString("Subject") == $"home-visit/{id}");
+        var (_, second) = await PostAsync(_dispatcher, "/api/dispatch/plans", Json(new { date = day }));
+        var again = await WaitForPlanAsync(second.GetProperty("id").GetString()!);
+        Assert.Equal("Solved", again.GetProperty("status").GetString());
+        Assert.Contains(id, Visited(again));
+    }
+
+    private static List<string?> Visited(JsonElement run) =>
+        run.GetProperty("plan").GetProperty("routes").EnumerateArray().SelectMany(r => r.GetProperty("stops").EnumerateArray().Select(s => s.GetProperty("visitId").GetString())).ToList();
 
     [Fact]
     public async Task A_day_is_planned_in_the_background_checked_and_published_to_residents()

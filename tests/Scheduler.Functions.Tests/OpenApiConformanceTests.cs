@@ -72,6 +72,12 @@ public sealed class OpenApiConformanceTests(OpenApiConformanceTests.Fixture fixt
         return (matches[0].Name, operation);
     }
 
+    /// <summary>A schema, or the component schema its <c>$ref</c> names.</summary>
+    private JsonElement Resolve(JsonElement schema) =>
+        schema.TryGetProperty("$ref", out var reference)
+            ? _doc.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1])
+            : schema;
+
     /// <summary>Sends the request and checks it and its answer against the document; the answer's body (default when empty).</summary>
     private async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> ExchangeAsync(HttpClient client, HttpMethod method, string path,
         object? body = null, bool validRequest = true, string? rawBody = null, string contentType = "application/json", Action<HttpRequestMessage>? adjust = null)
@@ -219,14 +225,25 @@ public sealed class OpenApiConformanceTests(OpenApiConformanceTests.Fixture fixt
     [Fact]
     public async Task Home_visits_staff_and_dispatcher_answers_match_the_document()
     {
+        var mobile = NewMobile();
+        var proof = await VerifiedMobiles.ProofAsync(_host, "huli", "+86" + mobile, TestContext.Current.CancellationToken);
         var request = new Dictionary<string, object?>
         {
-            ["name"] = "林秀兰", ["mobile"] = NewMobile(), ["reason"] = "Aged60Plus", ["location"] = new { latitude = 24.52, longitude = 118.12 },
+            ["name"] = "林秀兰", ["mobile"] = mobile, ["reason"] = "Aged60Plus", ["location"] = new { latitude = 24.52, longitude = 118.12 },
             ["address"] = "福建省厦门市湖里区县后社区12号301室", ["itemId"] = "pension-certification",
-            ["windows"] = new[] { new { date = "2026-12-08", from = "09:00", to = "11:00" } },
+            ["windows"] = new[] { new { date = "2026-12-08", from = "09:00", to = "11:00" } }, ["language"] = "en",
         };
-        var (_, receipt, _) = await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", request);
-        await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", new Dictionary<string, object?>(request) { ["windows"] = null }, validRequest: false);
+        // Without a code or a proof: 403 verification-required.
+        var (unverified, _, _) = await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", request);
+        Assert.Equal(HttpStatusCode.Forbidden, unverified);
+        Action<HttpRequestMessage> verified = r => r.Headers.Add("X-Mobile-Proof", proof);
+        var (_, receipt, _) = await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", request, adjust: verified);
+        await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", new Dictionary<string, object?>(request) { ["windows"] = null }, validRequest: false, adjust: verified);
+        await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits", new Dictionary<string, object?>(request) { ["language"] = "fr" }, validRequest: false, adjust: verified);
+        // The resident's language is an optional field of the request, zh or en.
+        var body = Resolve(OperationOf(HttpMethod.Post, "/api/home-visits").Operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        Assert.True(body.GetProperty("properties").TryGetProperty("language", out _), "the home-visit request schema has no language");
+        Assert.DoesNotContain("language", body.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
 
         var dispatcher = fixture.Dispatcher;
         await ExchangeAsync(dispatcher, HttpMethod.Get, "/api/me");
@@ -234,6 +251,16 @@ public sealed class OpenApiConformanceTests(OpenApiConformanceTests.Fixture fixt
         await ExchangeAsync(dispatcher, HttpMethod.Get, "/api/dispatch/home-visits?pageSize=0");
         await ExchangeAsync(_host.KeyedClient(), HttpMethod.Get, "/api/dispatch/home-visits");
         var id = receipt.GetProperty("id").GetString();
+        // By address alone: taken, its place pending, then set by a dispatcher (and refused to anyone else, and half a place refused).
+        var (_, pending, _) = await ExchangeAsync(_host.Client, HttpMethod.Post, "/api/home-visits",
+            new Dictionary<string, object?>(request) { ["location"] = null, ["name"] = "林秀英" }, adjust: verified);
+        Assert.True(pending.GetProperty("locationPending").GetBoolean());
+        var pendingId = pending.GetProperty("id").GetString();
+        await ExchangeAsync(dispatcher, HttpMethod.Get, "/api/dispatch/home-visits?pageSize=200&date=2026-12-08");
+        await ExchangeAsync(dispatcher, HttpMethod.Put, $"/api/dispatch/home-visits/{pendingId}/location", new { latitude = 24.51 }, validRequest: false);
+        await ExchangeAsync(_host.KeyedClient(), HttpMethod.Put, $"/api/dispatch/home-visits/{pendingId}/location", new { latitude = 24.51, longitude = 118.14 });
+        await ExchangeAsync(dispatcher, HttpMethod.Put, $"/api/dispatch/home-visits/{pendingId}/location", new { latitude = 24.51, longitude = 118.14 });
+        await ExchangeAsync(dispatcher, HttpMethod.Put, "/api/dispatch/home-visits/hv-none/location", new { latitude = 24.51, longitude = 118.14 });
         await ExchangeAsync(dispatcher, HttpMethod.Post, $"/api/dispatch/home-visits/{id}/decision", new { reason = "?" }, validRequest: false);
         await ExchangeAsync(dispatcher, HttpMethod.Post, $"/api/dispatch/home-visits/{id}/decision", new { decision = "Approve" });
         await ExchangeAsync(dispatcher, HttpMethod.Post, $"/api/dispatch/home-visits/{id}/cancel", new { reason = "住院" });

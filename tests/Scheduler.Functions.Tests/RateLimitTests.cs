@@ -120,6 +120,13 @@ public sealed class RateLimitTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.NotEqual(HttpStatusCode.TooManyRequests, elsewhere.StatusCode);
     }
 
+    private static Dictionary<string, object?> VisitRequest(string mobile, string date, string name = "林秀兰", string? idNumber = null) => new()
+    {
+        ["name"] = name, ["mobile"] = mobile, ["idNumber"] = idNumber, ["reason"] = "Aged60Plus", ["location"] = new { latitude = 24.52, longitude = 118.12 },
+        ["address"] = "福建省厦门市湖里区县后社区12号", ["itemId"] = "pension-certification",
+        ["windows"] = new[] { new { date, from = "09:00", to = "11:00" } }, ["urgency"] = "Soon",
+    };
+
     [Fact]
     public async Task Anonymous_reads_are_limited_per_address_and_other_addresses_still_read()
     {
@@ -189,15 +196,70 @@ public sealed class RateLimitTests(AzuriteFixture azurite) : IAsyncLifetime
         var address = NewAddress();
         var answers = new List<HttpResponseMessage>();
         for (var i = 0; i < 3; i++)
-            answers.Add(await SendAsync(_host, HttpMethod.Post, "/api/home-visits", address, Json(new Dictionary<string, object?>
-            {
-                ["name"] = "林秀兰" + i, ["mobile"] = NewMobile(), ["reason"] = "Aged60Plus", ["location"] = new { latitude = 24.52, longitude = 118.12 },
-                ["address"] = $"福建省厦门市湖里区县后社区{i + 1}号", ["itemId"] = "pension-certification",
-                ["windows"] = new[] { new { date = "2026-12-10", from = "09:00", to = "11:00" } }, ["urgency"] = "Soon",
-            })));
+        {
+            var mobile = NewMobile();
+            var proof = await EarnProofAsync(_host.Client, "+86" + mobile, NewAddress());
+            answers.Add(await SendAsync(_host, HttpMethod.Post, "/api/home-visits", address, Json(VisitRequest(mobile, "2026-12-10", "林秀兰" + i)), proof));
+        }
 
         Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted], answers.Take(2).Select(a => a.StatusCode));
         await AssertLimitedAsync(answers[2], "address");
+    }
+
+    /// <summary>A valid resident ID number of someone born in the 1940s that no other test uses (its check digit by GB 11643).</summary>
+    private static string NewIdNumber()
+    {
+        var body = $"350206194{Random.Shared.Next(0, 10)}0{Random.Shared.Next(1, 10)}1{Random.Shared.Next(0, 10)}{Random.Shared.Next(100, 1000)}";
+        int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        var sum = body.Select((c, i) => (c - '0') * weights[i]).Sum();
+        return body + "10X98765432"[sum % 11];
+    }
+
+    [Fact]
+    public async Task Unverified_home_visit_requests_with_a_residents_mobile_and_id_do_not_use_up_the_residents_own_limits()
+    {
+        var mobile = NewMobile();
+        var idNumber = NewIdNumber();
+        var dates = new[] { "2026-12-08", "2026-12-09", "2026-12-10" };
+        // Someone else types the resident's number and ID from three addresses, with no code and no proof: each is refused.
+        foreach (var date in dates)
+        {
+            using var refused = await SendAsync(_host, HttpMethod.Post, "/api/home-visits", NewAddress(), Json(VisitRequest(mobile, date, idNumber: idNumber)));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("verification-required", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        }
+        // Nothing was sent to the resident for them.
+        Assert.Empty((await _host.Client.GetFromJsonAsync<List<JsonElement>>($"/api/local/sms?to={Uri.EscapeDataString("+86" + mobile)}"))!);
+
+        // The resident, verified (from an address of their own), still has all three requests a day, per mobile and per ID.
+        var proof = await EarnProofAsync(_host.Client, "+86" + mobile, NewAddress());
+        Assert.NotNull(proof);
+        foreach (var date in dates)
+        {
+            using var taken = await SendAsync(_host, HttpMethod.Post, "/api/home-visits", NewAddress(), Json(VisitRequest(mobile, date, idNumber: idNumber)), proof);
+            Assert.Equal(HttpStatusCode.Accepted, taken.StatusCode);
+        }
+        using var fourth = await SendAsync(_host, HttpMethod.Post, "/api/home-visits", NewAddress(), Json(VisitRequest(mobile, "2026-12-11", idNumber: idNumber)), proof);
+        await AssertLimitedAsync(fourth, "mobile");
+    }
+
+    [Fact]
+    public async Task Unverified_extended_hours_requests_with_a_residents_mobile_do_not_use_up_the_residents_own_limit()
+    {
+        var mobile = NewMobile();
+        object Wish(string date) => new { itemId = "pension-certification", date, wanted = "Evening", name = "王五", mobile };
+        foreach (var date in new[] { "2026-12-08", "2026-12-09", "2026-12-10" })
+        {
+            using var refused = await SendAsync(_host, HttpMethod.Post, "/api/extended-hours-requests", NewAddress(), Json(Wish(date)));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("verification-required", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        }
+
+        // The per-mobile limit is three: had the refused ones counted, the resident's own first request would be the fourth.
+        var proof = await EarnProofAsync(_host.Client, "+86" + mobile, NewAddress());
+        Assert.NotNull(proof);
+        using var taken = await SendAsync(_host, HttpMethod.Post, "/api/extended-hours-requests", NewAddress(), Json(Wish("2026-12-08")), proof);
+        Assert.Equal(HttpStatusCode.Created, taken.StatusCode);
     }
 
     [Fact]

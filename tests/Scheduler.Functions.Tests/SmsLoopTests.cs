@@ -377,6 +377,44 @@ public sealed class SmsLoopTests(AzuriteFixture azurite) : IAsyncLifetime
         Assert.Equal("Cancelled", list!.Single(r => r.GetProperty("id").GetString() == receipt.GetProperty("id").GetString()).GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task An_english_home_visit_request_hears_in_english_and_its_replies_are_answered_in_english()
+    {
+        var mobile = NewMobile();
+        var to = "+86" + mobile;
+        Dictionary<string, object?> Request(string? language) => new()
+        {
+            ["name"] = "Lin Xiulan", ["mobile"] = mobile, ["reason"] = "BedriddenOrSeriouslyIll", ["location"] = new { latitude = 24.52, longitude = 118.12 },
+            ["address"] = "Room 301, No. 12 Xianhou Community, Huli", ["itemId"] = "pension-certification",
+            ["windows"] = new[] { new { date = "2026-12-10", from = "09:00", to = "11:00" } }, ["language"] = language,
+        };
+        // Only zh and en: anything else is a 400 problem and stores nothing.
+        var (refused, problem) = await PostAsync(_host.Client, "/api/home-visits", Json(Request("fr")));
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Equal(("language", "unknown-language"), (problem.GetProperty("field").GetString(), problem.GetProperty("code").GetString()));
+        Assert.Equal(0, Sms.Count(await Sms.InboxAsync(_host.Client, to), "home-visit-received"));
+
+        var (status, receipt) = await PostAsync(_host.Client, "/api/home-visits", Json(Request("en")));
+        Assert.True(status == HttpStatusCode.Accepted, receipt.ToString());
+        var received = Sms.Latest(await Sms.WaitForAsync(_host.Client, to, "home-visit-received"), "home-visit-received").GetProperty("text").GetString()!;
+        Assert.Contains("we have your request for a home visit (Pension", received);
+        Assert.DoesNotContain("您好", received);
+
+        _clock.Advance(Duration.FromSeconds(1));
+        using var dispatcher = await _host.SignedInClientAsync("dispatcher-he", "dispatcher");
+        var (decided, _) = await PostAsync(dispatcher, $"/api/dispatch/home-visits/{receipt.GetProperty("id").GetString()}/decision", Json(new { decision = "Approve" }));
+        Assert.Equal(HttpStatusCode.OK, decided);
+        var approved = Sms.Latest(await Sms.WaitForAsync(_host.Client, to, "home-visit-approved"), "home-visit-approved").GetProperty("text").GetString()!;
+        Assert.Contains("is approved", approved);
+
+        // A reply about the visit is answered in the request's language, whatever script the reply is in.
+        _clock.Advance(Duration.FromSeconds(1));
+        await Sms.ReplyAsync(_host.Client, to, "取消");
+        var cancelled = Sms.Latest(await Sms.WaitForAsync(_host.Client, to, "visit-cancelled"), "visit-cancelled").GetProperty("text").GetString()!;
+        Assert.Contains("your home visit (Pension", cancelled);
+        Assert.Contains("is cancelled", cancelled);
+    }
+
     public static TheoryData<string, string, int, bool> HostileForms()
     {
         var data = new TheoryData<string, string, int, bool>();

@@ -74,15 +74,56 @@ public sealed class StoredRowTests
     }
 
     [Fact]
-    public void An_owed_home_visit_message_of_schema_1_reads_whole_with_its_key()
+    public void An_owed_home_visit_message_of_schema_1_reads_whole_with_its_key_and_in_chinese()
     {
         var o = JsonRow.Read(Fixture("owed-home-visit-message.v1.json"), 1, TableHomeVisitStore.OwedSchema);
         Assert.Equal((Scheduler.Core.HomeVisits.Requests.VisitMessageEvent.Decided, Scheduler.Core.HomeVisits.Requests.HomeVisitStatus.Rejected, "该事项须本人到窗口办理"),
             (o.Event, o.Request.Status, o.Request.Decision!.Reason));
         Assert.Equal(Instant.FromUtc(2026, 11, 27, 1, 5), o.At);
         Assert.Equal($"hv-0123456789abcdef|Rejected|{Instant.FromUtc(2026, 11, 27, 1, 5).ToUnixTimeTicks()}", o.Key());
+        // Written before requests carried a language: their messages were Chinese, and stay so.
+        Assert.Equal("zh", o.Request.Language);
+    }
+
+    [Fact]
+    public void An_owed_home_visit_message_of_schema_2_reads_whole_with_its_language_and_its_place()
+    {
+        var o = JsonRow.Read(Fixture("owed-home-visit-message.v2.json"), 2, TableHomeVisitStore.OwedSchema);
+        Assert.Equal(("en", "林秀兰", Scheduler.Core.HomeVisits.Requests.HomeVisitStatus.Rejected), (o.Request.Language, o.Request.ResidentName, o.Request.Status));
+        Assert.Equal(new Scheduler.Core.Catalogue.GeoPoint(24.52, 118.12), o.Request.Location);
+        // Written by today's code, it is the same JSON under schema 3.
+        var written = JsonRow.Write(new TableEntity("huli", "owed|x"), TableHomeVisitStore.OwedSchema, o);
+        Assert.Equal(Fixture("owed-home-visit-message.v2.json").Trim(), written.GetString(JsonRow.JsonColumn));
+        Assert.Equal(3, written.GetInt32(JsonRow.SchemaColumn));
+    }
+
+    [Fact]
+    public void An_owed_home_visit_message_of_schema_3_reads_whole_with_its_place_pending()
+    {
+        var o = JsonRow.Read(Fixture("owed-home-visit-message.v3.json"), 3, TableHomeVisitStore.OwedSchema);
+        Assert.True(o.Request.LocationPending());
+        Assert.Equal(("en", "湖里区县后社区12号"), (o.Request.Language, o.Request.Address));
         // The fixture is what today's code writes, property for property.
-        Assert.Equal(Fixture("owed-home-visit-message.v1.json").Trim(), JsonRow.Write(new TableEntity("huli", "owed|x"), TableHomeVisitStore.OwedSchema, o).GetString(JsonRow.JsonColumn));
+        Assert.Equal(Fixture("owed-home-visit-message.v3.json").Trim(), JsonRow.Write(new TableEntity("huli", "owed|x"), TableHomeVisitStore.OwedSchema, o).GetString(JsonRow.JsonColumn));
+    }
+
+    [Fact]
+    public void A_home_visit_request_row_of_schema_3_reads_whole_with_its_place_pending_and_is_refused_by_code_that_reads_up_to_2()
+    {
+        var r = JsonRow.Read(Fixture("home-visit-request.v3.json"), 3, TableHomeVisitStore.Schema);
+        Assert.Equal(("hv-0123456789abcdef", (Scheduler.Core.Catalogue.GeoPoint?)null, "en"), (r.Id, r.Location, r.Language));
+        Assert.Equal(Fixture("home-visit-request.v3.json").Trim(), JsonRow.Write(new TableEntity("huli", "req|x"), TableHomeVisitStore.Schema, r).GetString(JsonRow.JsonColumn));
+        Assert.Throws<InvalidDataException>(() => JsonRow.Read(Fixture("home-visit-request.v3.json"), 3, TableHomeVisitStore.Schema with { Current = 2 }));
+    }
+
+    [Fact]
+    public void A_home_visit_request_row_of_schema_1_reads_whole_as_a_chinese_request()
+    {
+        var r = JsonRow.Read(Fixture("home-visit-request.v1.json"), 1, TableHomeVisitStore.Schema);
+        Assert.Equal(("hv-0123456789abcdef", "湖里区县后社区12号", 82, "zh"), (r.Id, r.Address, r.Age, r.Language));
+        Assert.Equal(new Scheduler.Core.Catalogue.GeoPoint(24.52, 118.12), r.Location);
+        // A row without a schema column is version 1 too.
+        Assert.Equal("zh", JsonRow.Read(Fixture("home-visit-request.v1.json"), null, TableHomeVisitStore.Schema).Language);
     }
 
     [Fact]
@@ -149,5 +190,7 @@ public sealed class StoredRowTests
         Assert.Equal(TableAppointmentStore.LedgerSchema.Current - 1, TableAppointmentStore.LedgerSchema.Upgrades.Length);
         Assert.Equal(CatalogueStore.BookingSchema.Current - 1, CatalogueStore.BookingSchema.Upgrades.Length);
         Assert.Empty(TablePlanRunStore.Schema.Upgrades);
+        Assert.Equal(TableHomeVisitStore.Schema.Current - 1, TableHomeVisitStore.Schema.Upgrades.Length);
+        Assert.Equal(TableHomeVisitStore.OwedSchema.Current - 1, TableHomeVisitStore.OwedSchema.Upgrades.Length);
     }
 }

@@ -26,10 +26,15 @@ public sealed record WindowBody([property: ApiString(Format = ApiStringAttribute
 /// <summary>The centre a queued message is for (<c>"centre"</c>, beside the request's fields).</summary>
 public sealed record QueuedFor(string? Centre);
 
-[ApiBody("name", "mobile", "reason", "location", "address", "itemId", "windows")]
+[ApiBody("name", "mobile", "reason", "address", "itemId", "windows")]
 public sealed record HomeVisitBody(
     string? Name, string? Mobile, string? IdNumber, EligibilityReason? Reason, LocationInput? Location, string? Address,
-    string? ItemId, IReadOnlyList<WindowBody>? Windows, VisitUrgency? Urgency, string? Notes);
+    string? ItemId, IReadOnlyList<WindowBody>? Windows, VisitUrgency? Urgency, string? Notes,
+    [property: ApiString(Pattern = "^(zh|en)$")] string? Language, string? VerificationCode);
+
+/// <summary>The place of a request's home, set by a dispatcher: both coordinates.</summary>
+[ApiBody("latitude", "longitude")]
+public sealed record LocationBody(double? Latitude, double? Longitude);
 
 [ApiBody("decision")]
 public sealed record DecisionBody(DecisionKind? Decision, string? Reason);
@@ -41,31 +46,42 @@ public sealed record CancelBody(string? Reason);
 [ApiBody("date")]
 public sealed record PlanBody([property: ApiString(Format = ApiStringAttribute.Date)] string? Date);
 
-/// <summary>A request as a dispatcher sees it: no resident ID (only whether one was given and the age it showed).</summary>
+/// <summary>
+/// A request as a dispatcher sees it: no resident ID (only whether one was given and the age it showed). Without a
+/// place for the home yet, <see cref="LocationPending"/> is true and the coordinates are left out.
+/// </summary>
 public sealed record HomeVisitView(
     string Id, HomeVisitStatus Status, string ResidentName, string MobileMasked, bool IdGiven, int? Age, EligibilityReason Reason,
-    EligibilityAssessment Assessment, double Latitude, double Longitude, string Address, string ItemId, IReadOnlyList<VisitWindow> Windows,
-    VisitUrgency Urgency, string? Notes, string Channel, Decision? Decision, Instant CreatedAt)
+    EligibilityAssessment Assessment, double? Latitude, double? Longitude, bool LocationPending, string Address, string ItemId, IReadOnlyList<VisitWindow> Windows,
+    VisitUrgency Urgency, string? Notes, string Channel, Decision? Decision, Instant CreatedAt, string Language)
 {
     public static HomeVisitView Of(HomeVisitRequest r) => new(r.Id, r.Status, r.ResidentName, Redact.Phone(r.Mobile), r.ProtectedIdNumber is not null, r.Age,
-        r.Reason, r.Assessment, r.Location.Latitude, r.Location.Longitude, r.Address, r.ItemId, r.Windows, r.Urgency, r.Notes, r.Channel, r.Decision, r.CreatedAt);
+        r.Reason, r.Assessment, r.Location?.Latitude, r.Location?.Longitude, r.LocationPending(), r.Address, r.ItemId, r.Windows, r.Urgency, r.Notes, r.Channel,
+        r.Decision, r.CreatedAt, r.Language);
 }
 
 /// <summary>The resident's confirmation: what was recorded and what happens next, without personal data echoed.</summary>
-public sealed record HomeVisitReceipt(string Id, HomeVisitStatus Status, EligibilityAssessment Assessment, string Message);
+/// <param name="LocationPending">True when the request came without the home's place: staff find it from the address.</param>
+public sealed record HomeVisitReceipt(string Id, HomeVisitStatus Status, EligibilityAssessment Assessment, bool LocationPending, string Message);
 
 /// <summary>Home-visit requests by HTTP and by queue, and the dispatcher's decisions; both channels run the same validation.</summary>
 public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisions decisions, CallerResolver callers, PoisonWatch poison,
-    CentreDirectory directory, IOptions<SchedulerOptions> options)
+    CentreDirectory directory, IOptions<SchedulerOptions> options, IClock clock)
 {
     [RateLimited(Scheduler.Core.Abuse.RateScopes.HomeVisit)]
     [Function("RequestHomeVisit")]
-    [ApiOperation("Ask for staff to come to a resident's home (residents, family members, community workers, dispatchers).", Tag = "home-visits",
-        RequestBody = typeof(HomeVisitBody))]
-    [ApiResponse(202, "Recorded for a dispatcher to decide; the resident is told by SMS.", Type = typeof(HomeVisitReceipt))]
-    [ApiResponse(400, "A field is not valid: coordinates, resident ID, reason, windows, or an item no staff can do.")]
+    [ApiOperation("Ask for staff to come to a resident's home (residents, family members, community workers, dispatchers), from a verified mobile: " +
+        "send the SMS code (verificationCode, from POST /api/phone-verifications) or the device's proof (X-Mobile-Proof header or mobile_proof cookie); " +
+        "a signed-in dispatcher or member of staff asking on a resident's behalf needs neither.", Tag = "home-visits",
+        RequestBody = typeof(HomeVisitBody), Access = "anyone with a verified mobile (residents, family members, community workers), dispatchers; rate-limited")]
+    [ApiResponse(202, "Recorded for a dispatcher to decide; the resident is told by SMS. Without location (latitude and longitude) the request is " +
+        "taken by its address with its place pending (locationPending), for a dispatcher to set. A code just verified earns a proof (X-Mobile-Proof header, mobile_proof cookie).",
+        Type = typeof(HomeVisitReceipt))]
+    [ApiResponse(400, "A field is not valid: coordinates, resident ID, reason, windows, language (zh or en), or an item no staff can do.")]
+    [ApiResponse(403, "The mobile is not verified (code verification-required), or the code is wrong, expired or used up.")]
     [ApiResponse(404, "Unknown item.")]
     [ApiResponse(409, "The same resident already asked for this item that day.")]
+    [ApiResponse(429, "Too many requests from this address, for this mobile or for this resident ID.")]
     public async Task<IActionResult> Request([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "home-visits")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (caller, denied) = callers.Resolve(request);
@@ -74,9 +90,12 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
         if (bad is not null) return bad;
         var (command, problem) = ToCommand(body!);
         if (problem is not null) return Outcomes.Problem(problem);
-        var result = await service.SubmitAsync(RoleGate.Centre(request), command!, caller!, caller is StaffCaller ? "dispatcher" : "web", cancellationToken);
+        command = command! with { VerificationCode = body!.VerificationCode, MobileProof = MobileProofTransport.Read(request) };
+        var result = await service.SubmitVerifiedAsync(RoleGate.Centre(request), command, caller!, caller is StaffCaller ? "dispatcher" : "web", cancellationToken);
         if (result.Error is { } error) return Outcomes.Problem(error);
-        return new ObjectResult(new HomeVisitReceipt(result.Value!.Id, result.Value.Status, result.Value.Assessment,
+        MobileProofTransport.Write(request.HttpContext.Response, result.Value!.NewProof, clock.GetCurrentInstant());
+        var stored = result.Value.Request;
+        return new ObjectResult(new HomeVisitReceipt(stored.Id, stored.Status, stored.Assessment, stored.LocationPending(),
             "收到您的上门服务申请，审核结果将短信通知。 We have your request; the decision will come by SMS.")) { StatusCode = StatusCodes.Status202Accepted };
     }
 
@@ -164,6 +183,25 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
     }
 
     [RequireRole(Roles.Dispatcher)]
+    [Function("SetHomeVisitLocation")]
+    [ApiOperation("Set (or correct) the place of a request's home, for a request asked for by address alone (location pending); audited. " +
+        "An approved request's day already published is planned again to take it in.", Tag = "dispatch", RequestBody = typeof(LocationBody), Access = "dispatchers")]
+    [ApiResponse(200, "Set.", Type = typeof(HomeVisitView))]
+    [ApiResponse(400, "latitude or longitude is missing or not a valid coordinate, or the place is outside the centre's service area.")]
+    [ApiResponse(404, "No such request.")]
+    [ApiResponse(409, "The request was rejected or cancelled.")]
+    public async Task<IActionResult> SetLocation([HttpTrigger(AuthorizationLevel.Function, "put", Route = "dispatch/home-visits/{id}/location")] HttpRequest request,
+        string id, CancellationToken cancellationToken)
+    {
+        var caller = RoleGate.Caller(request);
+        var (body, bad) = await RequestBody.ReadJsonAsync<LocationBody>(request, cancellationToken);
+        if (bad is not null) return bad;
+        var result = await decisions.SetLocationAsync(RoleGate.Centre(request), id, body!.Latitude, body.Longitude, caller!, cancellationToken);
+        if (result.Error is { } error) return Outcomes.Problem(error);
+        return new OkObjectResult(HomeVisitView.Of(result.Value!));
+    }
+
+    [RequireRole(Roles.Dispatcher)]
     [Function("CancelHomeVisit")]
     [ApiOperation("Cancel a home visit; a day already published is planned again around the visits residents were told.", Tag = "dispatch",
         RequestBody = typeof(CancelBody), Access = "dispatchers")]
@@ -195,6 +233,6 @@ public sealed class HomeVisitFunctions(HomeVisitService service, HomeVisitDecisi
             windows.Add(new WindowInput(date, from, to));
         }
         return (new SubmitHomeVisit(body.Name, body.Mobile, body.IdNumber, body.Reason, body.Location, body.Address, body.ItemId,
-            body.Windows is null ? null : windows, body.Urgency, body.Notes), null);
+            body.Windows is null ? null : windows, body.Urgency, body.Notes, string.IsNullOrEmpty(body.Language) ? null : body.Language), null);
     }
 }

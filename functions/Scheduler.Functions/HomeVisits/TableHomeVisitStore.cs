@@ -61,7 +61,10 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
 
     public Task<bool> ReplaceAsync(HomeVisitRequest request, string etag, CancellationToken cancellationToken) => ReplaceAsync(request, etag, null, cancellationToken);
 
-    public static readonly RowSchema<OwedVisitMessage> OwedSchema = new("owed home-visit message", 1);
+    /// <summary>Versions as the request it holds (<see cref="Schema"/>).</summary>
+    public static readonly RowSchema<OwedVisitMessage> OwedSchema = new("owed home-visit message", 3,
+        o => { if (o["request"] is System.Text.Json.Nodes.JsonObject r) AddLanguage(r); return o; },
+        o => o);
 
     private static string OwedRow(OwedVisitMessage owed) => $"owed|{owed.Key()}";
 
@@ -192,7 +195,18 @@ public sealed class TableHomeVisitStore(StorageClients storage) : IHomeVisitStor
         return added;
     }
 
-    public static readonly RowSchema<HomeVisitRequest> Schema = new("home-visit request", 1);
+    /// <summary>
+    /// Version 2 adds the resident's <c>language</c> (a request stored before it was made in Chinese); version 3 lets
+    /// <c>location</c> be absent (the home's place still to be set), which every older row has, so it reads unchanged,
+    /// while code that reads up to 2 refuses a row that may lack it rather than misread it.
+    /// </summary>
+    public static readonly RowSchema<HomeVisitRequest> Schema = new("home-visit request", 3, AddLanguage, o => o);
+
+    private static System.Text.Json.Nodes.JsonObject AddLanguage(System.Text.Json.Nodes.JsonObject request)
+    {
+        request["language"] ??= "zh";
+        return request;
+    }
 
     private static TableEntity Entity(HomeVisitRequest r) =>
         JsonRow.Write(new TableEntity(r.CentreId, $"req|{r.Id}") { ["Status"] = r.Status.ToString() }, Schema, r);

@@ -6,6 +6,7 @@ using NodaTime;
 using Scheduler.Core.Booking;
 using Scheduler.Core.HomeVisits;
 using Scheduler.Core.HomeVisits.Requests;
+using Scheduler.Core.Identity;
 using Scheduler.Core.Residents;
 using Scheduler.Core.Results;
 using Scheduler.Pages;
@@ -17,10 +18,16 @@ namespace Scheduler.Functions.Pages;
 /// The home-visit request page for residents, family members and community workers. The form post goes through the
 /// same use case (<see cref="HomeVisitService.SubmitAsync"/>) and the same validation as <c>POST /api/home-visits</c>;
 /// the page only turns its choices (half days, radio buttons) into that command and the use case's problems into words.
+/// A mobile the device has not verified gets the booking's code screen (<see cref="VerifyMobile"/>), carrying the form,
+/// once the form is otherwise right; the code posts the form again with it.
 /// </summary>
 public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory centres, CallerResolver callers, IClock clock,
-    IOptions<PlanningOptions> planning)
+    IOptions<PlanningOptions> planning, PhoneVerification verification)
 {
+    /// <summary>The form's fields the code screen carries (never the code itself).</summary>
+    private static readonly IReadOnlySet<string> Carried = new HashSet<string>
+        { "name", "mobile", "idNumber", "reason", "itemId", "address", "latitude", "longitude", "window", "urgency", "notes", "consent" };
+
     private const int Days = 5;
     private static readonly LocalTime Noon = new(12, 0), Afternoon = new(14, 0);
 
@@ -36,9 +43,10 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
 
     [RateLimited(Scheduler.Core.Abuse.RateScopes.HomeVisit)]
     [Function("PageHomeVisitSend")]
-    [ApiOperation("Resident page: send a home-visit request (form post; the same validation as POST /api/home-visits).", Tag = "pages")]
-    [ApiResponse(200, "What happens next.", ContentType = "text/html")]
+    [ApiOperation("Resident page: send a home-visit request (form post; the same validation as POST /api/home-visits; the location is optional).", Tag = "pages")]
+    [ApiResponse(200, "What happens next; or, for a mobile this device has not verified, the code screen (a code is sent by SMS).", ContentType = "text/html")]
     [ApiResponse(400, "The form again, saying which field to correct; or a form that could not be read.", ContentType = "text/html")]
+    [ApiResponse(403, "The code screen again: the code is wrong, expired or used up.", ContentType = "text/html")]
     [ApiResponse(409, "The same resident already asked for this service that day.", ContentType = "text/html")]
     [ApiResponse(413, "The form is too large.", ContentType = "text/html")]
     [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
@@ -46,6 +54,8 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
     {
         var (form, lang, centre, bad) = await ResidentPages.ReadPostAsync(request, ct => CentreAsync(request, ct), cancellationToken);
         if (bad is not null) return bad;
+        // Back from the code screen: the form as it was typed, to change the number or anything else.
+        if (form.GetValueOrDefault("edit") == "1") return await FormPageAsync(request, lang, centre, form, null, 200);
         if (form.GetValueOrDefault("consent") != "on")
             return await FormPageAsync(request, lang, centre, form, new PageError(lang[Words.ConsentNeeded], "consent"), 400);
         var (caller, denied) = callers.Resolve(request);
@@ -56,16 +66,62 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
             Enum.TryParse<EligibilityReason>(form.GetValueOrDefault("reason"), out var reason) && Enum.IsDefined(reason) ? reason : null,
             new LocationInput(Number(form.GetValueOrDefault("latitude")), Number(form.GetValueOrDefault("longitude"))), form.GetValueOrDefault("address"),
             form.GetValueOrDefault("itemId"), windows, Enum.TryParse<VisitUrgency>(form.GetValueOrDefault("urgency"), out var urgency) && Enum.IsDefined(urgency) ? urgency : null,
-            Blank(form.GetValueOrDefault("notes")));
-        var result = await service.SubmitAsync(RoleGate.Centre(request), command, caller!, "web", cancellationToken);
-        if (result.Error is { } error) return await FormPageAsync(request, lang, centre, form, Explain(lang, error), Outcomes.StatusOf(error));
+            Blank(form.GetValueOrDefault("notes")), lang.Code, Blank(form.GetValueOrDefault("verificationCode"))?.Trim(), MobileProofTransport.Read(request));
+        var result = await service.SubmitVerifiedAsync(RoleGate.Centre(request), command, caller!, "web", cancellationToken);
+        if (result.Error is { Code: ErrorCodes.VerificationRequired }) return await SendCodeAndAskAsync(request, lang, centre, form, cancellationToken);
+        if (result.Error is { Code: ErrorCodes.WrongCode or ErrorCodes.CodeExpired or ErrorCodes.CodeAttemptsExhausted or ErrorCodes.InvalidCode } codeError)
+            return await VerifyPageAsync(request, lang, centre, form, Explain(lang, codeError, MapShown), null, Outcomes.StatusOf(codeError));
+        if (result.Error is { } error)
+            return await FormPageAsync(request, lang, centre, form, Explain(lang, error, MapShown), Outcomes.StatusOf(error));
+        MobileProofTransport.Write(request.HttpContext.Response, result.Value!.NewProof, clock.GetCurrentInstant());
         return await PageResponse.RenderAsync<MessagePage>(request, new Dictionary<string, object?>
         {
             ["Frame"] = new Frame(lang, centre.Profile, lang[Words.RequestReceived], CentreLinks.With($"/api/pages/home-visit?lang={lang.Other.Code}", centre.Profile.Centre.Id)),
-            ["Message"] = lang[Words.RequestReceivedText] + " " + lang[Words.WhatNextText], ["IsError"] = false,
+            ["Message"] = lang[Words.RequestReceivedText] + " " + (result.Value.Request.LocationPending() ? lang[Words.LocationWillBeSet] + " " : "") + lang[Words.WhatNextText],
+            ["IsError"] = false,
             ["Links"] = new List<Choice> { new(CentreLinks.With($"/api/pages/book?lang={lang.Code}", centre.Profile.Centre.Id), lang[Words.BookLink]) },
         });
     }
+
+    [RateLimited(Scheduler.Core.Abuse.RateScopes.Codes)]
+    [Function("PageHomeVisitSendCode")]
+    [ApiOperation("Resident page: send the verification code again to the mobile of the home-visit request under way, and show the code screen.", Tag = "pages")]
+    [ApiResponse(200, "The code screen, saying where the code went.", ContentType = "text/html")]
+    [ApiResponse(400, "The request form again, saying what to correct; or a form that could not be read.", ContentType = "text/html")]
+    [ApiResponse(413, "The form is too large.", ContentType = "text/html")]
+    [ApiResponse(415, "Not a form post.", ContentType = "text/html")]
+    public async Task<IActionResult> SendCode([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "pages/home-visit/code")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (form, lang, centre, bad) = await ResidentPages.ReadPostAsync(request, ct => CentreAsync(request, ct), cancellationToken);
+        if (bad is not null) return bad;
+        return await SendCodeAndAskAsync(request, lang, centre, form, cancellationToken);
+    }
+
+    /// <summary>Sends a code to the form's mobile and shows the code screen; a number that cannot take one goes back to the form.</summary>
+    private async Task<IActionResult> SendCodeAndAskAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        var sent = await verification.SendCodeAsync(RoleGate.Centre(request), form.GetValueOrDefault("mobile"), lang.Code, cancellationToken);
+        if (sent.Error is { Code: ErrorCodes.RateLimited } limited)
+        {
+            var seconds = (int)Math.Max(1, Math.Ceiling((limited.RetryAfter ?? Duration.FromMinutes(1)).TotalSeconds));
+            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return await VerifyPageAsync(request, lang, centre, form, new PageError(lang.TryAgainIn(seconds)), null, Outcomes.StatusOf(limited));
+        }
+        if (sent.Error is { } error) return await FormPageAsync(request, lang, centre, form, Explain(lang, error, MapShown), Outcomes.StatusOf(error));
+        return await VerifyPageAsync(request, lang, centre, form, null, sent.Value!.MobileMasked, 200);
+    }
+
+    /// <summary>The code screen, carrying the form (the resident ID among it: the page is never stored by a cache).</summary>
+    private static Task<IActionResult> VerifyPageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, PageError? error,
+        string? sentTo, int status) =>
+        PageResponse.RenderAsync<VerifyMobile>(request, new Dictionary<string, object?>
+        {
+            ["Frame"] = new Frame(lang, centre.Profile, lang[Words.VerifyTitle], CentreLinks.With($"/api/pages/home-visit?lang={lang.Other.Code}", centre.Profile.Centre.Id), ["verify.js"]),
+            ["Form"] = form, ["Error"] = error, ["SentTo"] = sentTo,
+            ["Action"] = "/api/pages/home-visit", ["ResendAction"] = "/api/pages/home-visit/code", ["CarriedFields"] = Carried,
+            ["Why"] = Words.VerifyWhyHomeVisit, ["SubmitLabel"] = Words.SendRequest, ["EditField"] = "edit",
+            ["ResendSeconds"] = sentTo is null ? 0 : ResidentPages.ResendAfterSeconds,
+        }, status, carriesToken: true);
 
     private WindowInput ParseWindow(string key)
     {
@@ -100,8 +156,11 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
         }, status, imageSource: DispatcherPage.TileOrigin(tiles));
     }
 
-    /// <summary>The use case's problems in the reader's words, naming the field.</summary>
-    private static PageError Explain(Lang lang, Problem error)
+    /// <summary>Whether the form shows a map to pin the home on (only with a tile server configured).</summary>
+    private bool MapShown => !string.IsNullOrWhiteSpace(planning.Value.TileUrl);
+
+    /// <summary>The use case's problems in the reader's words, naming the field; a map is mentioned only when the form shows one.</summary>
+    private static PageError Explain(Lang lang, Problem error, bool mapShown)
     {
         var field = error.Field?.StartsWith("windows", StringComparison.Ordinal) == true ? "windows" : error.Field;
         var message = (error.Code, field) switch
@@ -110,7 +169,7 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
             (ErrorCodes.InvalidMobile, _) => lang[Words.HomeVisitProblemMobile],
             (ErrorCodes.InvalidIdNumber, _) => lang[Words.HomeVisitProblemIdNumber],
             (ErrorCodes.MissingReason, _) => lang[Words.HomeVisitProblemReason],
-            (ErrorCodes.InvalidLocation, _) => lang[Words.HomeVisitProblemLocation],
+            (ErrorCodes.InvalidLocation, _) => lang[mapShown ? Words.HomeVisitProblemLocationMap : Words.HomeVisitProblemLocation],
             (ErrorCodes.OutsideServiceArea, _) => lang[Words.HomeVisitProblemOutsideArea],
             (ErrorCodes.InvalidAddress, _) => lang[Words.HomeVisitProblemAddress],
             (ErrorCodes.NotesTooLong, _) => lang[Words.HomeVisitProblemNotes],
@@ -118,6 +177,12 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
             (ErrorCodes.NoWindows, _) => lang[Words.HomeVisitProblemNoWindows],
             (_, "windows") => lang[Words.HomeVisitProblemWindows],
             (ErrorCodes.Duplicate, _) => lang[Words.HomeVisitProblemDuplicate],
+            (ErrorCodes.VerificationRequired, _) => lang[Words.ProblemVerify],
+            (ErrorCodes.WrongCode, _) => lang[Words.ProblemWrongCode],
+            (ErrorCodes.CodeExpired, _) => lang[Words.ProblemCodeExpired],
+            (ErrorCodes.CodeAttemptsExhausted, _) => lang[Words.ProblemCodeAttempts],
+            (ErrorCodes.InvalidCode, _) => lang[Words.ProblemInvalidCode],
+            (ErrorCodes.RateLimited, _) => lang[Words.ProblemRateLimited],
             _ => lang[Words.HomeVisitProblemOther],
         };
         return new PageError(message, field);

@@ -93,7 +93,11 @@
     const rows = el('tbody');
     for (const r of list) {
       const tr = el('tr');
-      tr.append(el('td', { textContent: r.residentName + ' ' + r.mobileMasked }));
+      // Who, and where: the address, marked when the home's place is still to be set (asked for by address alone).
+      const who = el('td', { textContent: r.residentName + ' ' + r.mobileMasked });
+      who.append(el('br'), el('span', { textContent: r.address }));
+      if (r.locationPending) who.append(' ', el('strong', { className: 'pending', textContent: T('locationPending') }));
+      tr.append(who);
       tr.append(el('td', { textContent: CONFIG.items[r.itemId] || r.itemId }));
       tr.append(el('td', { textContent: assessment(r) }));
       tr.append(el('td', { textContent: r.windows.map(w => w.date + ' ' + hhmm(w.from) + '–' + hhmm(w.to)).join(', ') }));
@@ -115,6 +119,23 @@
           actions.append(b);
         }
         actions.prepend(reason);
+      }
+      if (r.locationPending && r.status !== 'Rejected' && r.status !== 'Cancelled') {
+        // The place from the address (a map service, the community's records): two numbers, checked by the server.
+        const lat = el('input', { type: 'text', inputMode: 'decimal', size: 9 });
+        const lng = el('input', { type: 'text', inputMode: 'decimal', size: 9 });
+        lat.setAttribute('aria-label', T('latitude') + ' ' + r.residentName);
+        lng.setAttribute('aria-label', T('longitude') + ' ' + r.residentName);
+        const set = el('button', { type: 'button', textContent: T('setLocation') });
+        set.setAttribute('aria-label', T('setLocation') + ' ' + r.residentName);
+        const number = (input) => { const n = Number(input.value.trim()); return input.value.trim() !== '' && Number.isFinite(n) ? n : null; };
+        set.addEventListener('click', async () => {
+          const res = await api('/api/dispatch/home-visits/' + encodeURIComponent(r.id) + '/location',
+            { method: 'PUT', body: JSON.stringify({ latitude: number(lat), longitude: number(lng) }) });
+          if (!res.ok) { await showError(res); return; }
+          await loadRequests();
+        });
+        actions.append(el('div', { className: 'set-location' }, lat, lng, set));
       }
       tr.append(actions);
       rows.append(tr);
@@ -182,7 +203,7 @@
         const r = byId[stop.visitId];
         const name = r ? r.residentName : stop.visitId;
         const tag = number + '-' + (s + 1);
-        if (r) {
+        if (r && r.latitude != null) {
           points.push([r.latitude, r.longitude]); bounds.push([r.latitude, r.longitude]);
           const pin = el('span', { className: 'route-number', textContent: tag });
           pin.style.background = colour;

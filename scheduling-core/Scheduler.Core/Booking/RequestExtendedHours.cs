@@ -34,14 +34,16 @@ public sealed class RequestExtendedHours(IAppointmentStore store, ICentreDirecto
         if (date < today) return Problem.Invalid("date", ErrorCodes.InThePast, "The date has passed.");
         if (date > today.PlusDays(centre.Rules.HorizonDays)) return Problem.Invalid("date", ErrorCodes.BeyondHorizon, $"Appointments open {centre.Rules.HorizonDays} days ahead.");
 
-        if (limiter is not null && pseudonyms is not null && caller is AnonymousCaller or ResidentCaller
-            && await limiter.CheckAsync(Abuse.RateScopes.PerMobile(Abuse.RateScopes.ExtendedHours), pseudonyms.Mobile(mobile), "mobile", cancellationToken) is { } tooMany)
-            return tooMany;
-
         // A request books a seat or asks the centre for one and is answered by SMS: only from a verified mobile.
         var verified = await verification.VerifyAsync(centreId, mobile, command.VerificationCode, command.MobileProof, caller, cancellationToken);
         if (verified.Error is { } unverified) return unverified;
         var newProof = verified.Value!.NewProof;
+
+        // The mobile's own limit counts verified requests only, as a booking's does: unverified ones (stopped above, and
+        // limited per address before they get here) must not use up the requests of whoever's number was typed.
+        if (limiter is not null && pseudonyms is not null && caller is AnonymousCaller or ResidentCaller
+            && await limiter.CheckAsync(Abuse.RateScopes.PerMobile(Abuse.RateScopes.ExtendedHours), pseudonyms.Mobile(mobile), "mobile", cancellationToken) is { } tooMany)
+            return tooMany;
 
         var usage = await store.ReadUsageAsync(centreId, bookable.CategoryId, date, date, cancellationToken);
         var wanted = command.Wanted.Value;

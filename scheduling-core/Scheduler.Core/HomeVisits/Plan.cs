@@ -50,6 +50,8 @@ public enum DropReason
     NoWindowWithinShifts,
     /// <summary>It could be served alone, but not together with the visits chosen instead (more urgent, or cheaper).</summary>
     NoRoomInPlan,
+    /// <summary>The home's place is still to be set (位置待定): asked for by address alone, it is planned once a dispatcher sets it.</summary>
+    LocationPending,
 }
 
 /// <summary>A visit left out, with the reason and a sentence a dispatcher can read.</summary>

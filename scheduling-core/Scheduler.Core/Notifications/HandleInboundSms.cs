@@ -215,7 +215,7 @@ public sealed class HandleInboundSms(
         if (item is null) return null;
         // Window times for the visit's service, looked for from the next working morning.
         return new Basis(null, item.Id, false, item.CategoryId, r.Windows.Count > 0 ? r.Windows.Min(w => w.Date) : LocalDate.MinIsoValue, new LocalTime(9, 0),
-            new LocalTime(9, 0).PlusMinutes(item.Minutes), null, r.ResidentName, "zh");
+            new LocalTime(9, 0).PlusMinutes(item.Minutes), null, r.ResidentName, r.Language);
     }
 
     private async Task<InboundOutcome> OfferAsync(CentreSnapshot centre, Conversation conversation, Basis basis, ChoiceMode mode, string from, string command,

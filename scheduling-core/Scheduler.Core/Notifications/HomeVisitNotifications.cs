@@ -6,13 +6,11 @@ namespace Scheduler.Core.Notifications;
 
 /// <summary>
 /// The messages of a home-visit request: received, approved, rejected, more information needed, the visit time once
-/// a plan is published, and a cancellation. Requests carry no language: their messages are in Chinese. Each key
+/// a plan is published, and a cancellation, each in the language the resident chose for the request. Each key
 /// names the request and the decision (or the planned time), so a retried decision or publish sends nothing twice.
 /// </summary>
 public sealed class HomeVisitNotifications(SmsNotifier notifier, ICentreDirectory centres, IClock clock, ShortLinks links)
 {
-    private const string Language = "zh";
-
     public Task ReceivedAsync(HomeVisitRequest r, CancellationToken cancellationToken) =>
         SendAsync(new OwedVisitMessage(VisitMessageEvent.Received, r, r.CreatedAt), cancellationToken);
 
@@ -45,7 +43,7 @@ public sealed class HomeVisitNotifications(SmsNotifier notifier, ICentreDirector
     }
 
     public Task VisitTimeAsync(HomeVisitRequest r, LocalDate date, LocalTime start, CancellationToken cancellationToken) =>
-        SendAsync(r, $"{r.Id}|{date:yyyyMMdd}|{start:HHmm}", SmsKinds.VisitTimePublished, SmsFormat.When(date, start, Language), cancellationToken);
+        SendAsync(r, $"{r.Id}|{date:yyyyMMdd}|{start:HHmm}", SmsKinds.VisitTimePublished, SmsFormat.When(date, start, r.Language), cancellationToken);
 
     public Task ReminderAsync(HomeVisitRequest r, LocalDate date, LocalTime start, CancellationToken cancellationToken) =>
         SendAsync(r, $"{r.Id}|reminder|{date:yyyyMMdd}", SmsKinds.VisitReminder, $"{start:HH:mm}", cancellationToken);
@@ -58,7 +56,7 @@ public sealed class HomeVisitNotifications(SmsNotifier notifier, ICentreDirector
     public Task<OutboxResult> RatingRequestAsync(HomeVisitRequest r, LocalDate date, LocalTime start, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
-        return SendAsync(r, $"{r.Id}|rating|{date:yyyyMMdd}", SmsKinds.VisitRatingRequest, SmsFormat.When(date, start, Language), cancellationToken,
+        return SendAsync(r, $"{r.Id}|rating|{date:yyyyMMdd}", SmsKinds.VisitRatingRequest, SmsFormat.When(date, start, r.Language), cancellationToken,
             c => c with { RatingOf = Subject(r.Id), RatingUntil = now + notifier.Settings.RatingFor }, links.VisitRating(r.CentreId, r.Id));
     }
 
@@ -69,7 +67,7 @@ public sealed class HomeVisitNotifications(SmsNotifier notifier, ICentreDirector
         Func<Conversation, Conversation>? conversation = null, string? link = null)
     {
         var centre = await centres.GetAsync(r.CentreId, cancellationToken) ?? throw new InvalidDataException($"Centre '{r.CentreId}' is not known.");
-        var service = centre.Profile.Items.FirstOrDefault(i => i.Id == r.ItemId)?.Name.For(Language) ?? r.ItemId;
+        var service = centre.Profile.Items.FirstOrDefault(i => i.Id == r.ItemId)?.Name.For(r.Language) ?? r.ItemId;
         var values = new Dictionary<string, string?>
         {
             ["name"] = r.ResidentName,
@@ -79,7 +77,7 @@ public sealed class HomeVisitNotifications(SmsNotifier notifier, ICentreDirector
             ["link"] = link,
         };
         var now = clock.GetCurrentInstant();
-        var about = new Conversation(r.CentreId, Subject(r.Id), Language, ChoiceMode.None, [], now, null, null, now);
-        return await notifier.SendAsync(centre, key, r.Mobile, kind, Language, values, conversation is null ? about : conversation(about), cancellationToken);
+        var about = new Conversation(r.CentreId, Subject(r.Id), r.Language, ChoiceMode.None, [], now, null, null, now);
+        return await notifier.SendAsync(centre, key, r.Mobile, kind, r.Language, values, conversation is null ? about : conversation(about), cancellationToken);
     }
 }

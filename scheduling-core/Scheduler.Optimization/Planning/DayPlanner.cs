@@ -25,12 +25,13 @@ public static class DayPlanner
 
         var items = profile.Items.ToDictionary(i => i.Id);
         var visits = new List<VisitToPlan>();
-        foreach (var r in approved.Where(r => r.Status == HomeVisitStatus.Approved))
+        // A request whose home has no place yet is left out by the planning use case, which says why.
+        foreach (var r in approved.Where(r => r.Status == HomeVisitStatus.Approved && r.Location is not null))
         {
             var windows = r.Windows.Where(w => w.Date == date).Select(w => new TimeWindow(w.From, w.To)).ToList();
             if (windows.Count == 0 || !items.TryGetValue(r.ItemId, out var item) || item.HomeVisit is not { } hv) continue;
             var waited = Period.Between(r.CreatedAt.InZone(zone).Date, date, PeriodUnits.Days).Days;
-            visits.Add(new VisitToPlan(r.Id, r.Location, Duration.FromMinutes(item.Minutes), windows, hv.TeamSize, hv.Skills, r.Urgency,
+            visits.Add(new VisitToPlan(r.Id, r.Location!.Value, Duration.FromMinutes(item.Minutes), windows, hv.TeamSize, hv.Skills, r.Urgency,
                 Math.Max(0, waited), pins.GetValueOrDefault(r.Id)));
         }
         var staff = profile.Staff.Where(s => s.MakesHomeVisits).Select(s => new StaffShift(s.Id, s.Skills, shifts.Start, shifts.End,

@@ -131,6 +131,40 @@ public sealed class HomeVisitPlanningTests
     }
 
     [Fact]
+    public async Task An_approved_visit_whose_place_is_pending_is_left_out_with_that_reason_and_taken_in_once_a_dispatcher_sets_it()
+    {
+        _w.Stored("hv-placed", Monday, HomeVisitStatus.Approved);
+        var pending = _w.Stored("hv-pending", Monday, HomeVisitStatus.Approved) with { Location = null };
+        _w.RequestStore.Put(pending);
+        // Not approved yet: neither planned nor reported.
+        _w.RequestStore.Put(_w.Stored("hv-waiting", Monday, HomeVisitStatus.Submitted) with { Location = null });
+        var seen = new List<IReadOnlyList<string>>();
+        _w.Solver.Answer = (date, requests) =>
+        {
+            seen.Add(requests.Select(r => r.Id).Order().ToList());
+            return new DayPlanOutcome(true, StubSolver.EmptyPlan(date), null, [], 0.1, "searched 2 s");
+        };
+
+        var solved = await SolveAsync(await RequestedAsync(Monday));
+
+        // The rest of the day is planned (not failed); the solver never sees a visit without a place.
+        Assert.Equal(PlanRunStatus.Solved, solved!.Status);
+        Assert.DoesNotContain("hv-pending", seen.Single());
+        Assert.Contains("hv-placed", seen.Single());
+        var left = Assert.Single(solved.Plan!.Dropped);
+        Assert.Equal(("hv-pending", Scheduler.Core.HomeVisits.DropReason.LocationPending), (left.VisitId, left.Reason));
+        Assert.Contains("位置待定", left.Explanation);
+        Assert.Equal(1, solved.Plan.Kpis.Dropped);
+
+        // The dispatcher sets the place from the address; the next run takes it in.
+        var placed = await _w.Decisions.SetLocationAsync(TestCentre.Id, "hv-pending", 24.51, 118.14, Dispatcher, CancellationToken.None);
+        Assert.Null(placed.Error);
+        var again = await SolveAsync(await RequestedAsync(Monday));
+        Assert.Contains("hv-pending", seen[^1]);
+        Assert.Empty(again!.Plan!.Dropped);
+    }
+
+    [Fact]
     public async Task A_day_planned_with_the_hall_is_solved_with_its_prices_and_the_run_says_so()
     {
         var published = _w.Run("published", Monday, PlanRunStatus.Published, Plan(Monday, "hv-a", "hv-b"));
@@ -241,6 +275,29 @@ public sealed class HomeVisitPlanningTests
 
         Assert.Null(await SolveAsync(run));
         Assert.Empty(_w.Solver.Calls);
+    }
+
+    [Fact]
+    public async Task A_resident_who_asked_in_english_is_told_the_time_reminded_asked_for_a_rating_and_told_of_a_cancellation_in_english()
+    {
+        var english = _w.Stored("hv-a", Monday, HomeVisitStatus.Approved, name: "Lin Xiulan", mobile: "+8613900000023") with { Language = "en" };
+        _w.RequestStore.Put(english);
+        _w.Stored("hv-b", Monday, HomeVisitStatus.Approved, name: "王秀英", mobile: "+8613900000024");
+        _w.Run("solved", Monday, PlanRunStatus.Solved, Plan(Monday, "hv-a", "hv-b"));
+
+        await _w.Planning.PublishAsync(TestCentre.Id, "solved", Dispatcher, CancellationToken.None);
+        await _w.Notifications.ReminderAsync(english, Monday, new LocalTime(9, 15), CancellationToken.None);
+        await _w.Notifications.RatingRequestAsync(english, Monday, new LocalTime(9, 15), CancellationToken.None);
+        await _w.Requests.CancelAsync(TestCentre.Id, "hv-a", "hospital", Dispatcher, CancellationToken.None);
+
+        var toEnglish = _w.Sms.Sent.Where(m => m.To == "+8613900000023").ToList();
+        Assert.Equal(["visit-time-published", "visit-reminder", "visit-rating-request", "visit-cancelled"], toEnglish.Select(m => m.Kind));
+        Assert.All(toEnglish, m => Assert.DoesNotContain("您好", m.Text, StringComparison.Ordinal));
+        Assert.Contains("our staff will visit you around", toEnglish[0].Text, StringComparison.Ordinal);
+        Assert.Contains("please rate the home visit", toEnglish[2].Text, StringComparison.Ordinal);
+        Assert.Contains("is cancelled", toEnglish[3].Text, StringComparison.Ordinal);
+        // The other resident of the same plan, who asked in Chinese, is told in Chinese.
+        Assert.Contains("您好", _w.Sms.Sent.Single(m => m.To == "+8613900000024").Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -105,8 +105,91 @@ public sealed class HomeVisitRequestTests
         Assert.Equal(3, _w.Sms.Attempts);
     }
 
-    private Task<Outcome<HomeVisitRequest>> FromPublicAsync(SubmitHomeVisit command) =>
-        _w.Requests.SubmitAsync(TestCentre.Id, command, AnonymousCaller.Instance, "web", CancellationToken.None);
+    /// <summary>A request from the public, from a device that verified its mobile.</summary>
+    private async Task<Outcome<HomeVisitRequest>> FromPublicAsync(SubmitHomeVisit command) =>
+        await _w.Requests.SubmitAsync(TestCentre.Id, command with { MobileProof = await _w.ProofAsync("+86" + command.Mobile) }, AnonymousCaller.Instance, "web", CancellationToken.None);
+
+    [Fact]
+    public async Task A_request_from_the_public_without_a_verified_mobile_stores_nothing_sends_nothing_and_uses_none_of_its_limits()
+    {
+        var refused = new List<Outcome<HomeVisitRequest>>();
+        for (var i = 0; i < 4; i++)
+            refused.Add(await _w.Requests.SubmitAsync(TestCentre.Id, Submit(date: Monday.PlusDays(i % 2)) with { Name = $"林{i}", MobileProof = i == 3 ? "forged" : null },
+                AnonymousCaller.Instance, "web", CancellationToken.None));
+
+        Assert.All(refused, r => Assert.Equal((ProblemKind.Forbidden, ErrorCodes.VerificationRequired), (r.Error!.Kind, r.Error.Code)));
+        Assert.Empty(await _w.Requests.ListAsync(TestCentre.Id, CancellationToken.None));
+        Assert.Empty(_w.Sms.Sent);
+        // The holder of the number still has all three of the day's requests, per mobile and per resident ID.
+        for (var i = 0; i < 3; i++)
+            Assert.Null((await FromPublicAsync(Submit(date: Monday.PlusDays(i % 2)) with { Name = $"林{i}" })).Error);
+    }
+
+    [Fact]
+    public async Task A_code_from_the_sms_verifies_the_request_and_earns_a_proof_and_a_wrong_code_is_refused()
+    {
+        var wrong = await _w.Requests.SubmitVerifiedAsync(TestCentre.Id, Submit() with { VerificationCode = "000000" }, AnonymousCaller.Instance, "web", CancellationToken.None);
+        Assert.Equal(ProblemKind.Forbidden, wrong.Error?.Kind);
+
+        await _w.Verification.SendCodeAsync(TestCentre.Id, "13900000031", "zh", CancellationToken.None);
+        var code = System.Text.RegularExpressions.Regex.Match(_w.Sms.Sent[^1].Text, "[0-9]{6}").Value;
+        var taken = await _w.Requests.SubmitVerifiedAsync(TestCentre.Id, Submit() with { VerificationCode = code }, AnonymousCaller.Instance, "web", CancellationToken.None);
+        Assert.Null(taken.Error);
+        Assert.True(_w.Verification.ProofHolds("+8613900000031", taken.Value!.NewProof!.Value));
+        Assert.Contains(_w.Audit.Entries, e => e.Action == "home-visit.requested" && e.Detail!.Contains("sms-code"));
+    }
+
+    [Fact]
+    public async Task A_request_by_address_alone_is_taken_with_its_place_pending_and_half_a_place_is_refused()
+    {
+        var pending = await SubmitAsync(Submit() with { Location = null });
+        Assert.Null(pending.Error);
+        Assert.True(pending.Value!.LocationPending());
+        Assert.Equal("湖里区华泰路1号", pending.Value.Address);
+        Assert.True((await _w.RequestStore.GetAsync(TestCentre.Id, pending.Value.Id, CancellationToken.None))!.Request.LocationPending());
+        Assert.Null((await SubmitAsync(Submit(date: Monday.PlusDays(1)) with { Location = new LocationInput(null, null) })).Error);
+
+        var half = await SubmitAsync(Submit(date: Monday.PlusDays(2)) with { Location = new LocationInput(24.52, null) });
+        Assert.Equal(("location", ErrorCodes.InvalidLocation), (half.Error?.Field, half.Error?.Code));
+        // An address is still needed: it is what staff go by.
+        var nowhere = await SubmitAsync(Submit(date: Monday.PlusDays(3)) with { Location = null, Address = " " });
+        Assert.Equal(("address", ErrorCodes.InvalidAddress), (nowhere.Error?.Field, nowhere.Error?.Code));
+    }
+
+    [Fact]
+    public async Task A_dispatcher_sets_a_pending_place_validated_and_audited_and_not_on_a_cancelled_request()
+    {
+        var r = (await SubmitAsync(Submit() with { Location = null })).Value!;
+
+        var bad = await _w.Requests.SetLocationAsync(TestCentre.Id, r.Id, 124.5, 118.12, Dispatcher, CancellationToken.None);
+        Assert.Equal(ErrorCodes.InvalidLocation, bad.Error?.Code);
+        var missing = await _w.Requests.SetLocationAsync(TestCentre.Id, r.Id, 24.5, null, Dispatcher, CancellationToken.None);
+        Assert.Equal(ErrorCodes.InvalidLocation, missing.Error?.Code);
+        var far = await _w.Requests.SetLocationAsync(TestCentre.Id, r.Id, 31.23, 121.47, Dispatcher, CancellationToken.None);
+        Assert.Equal(ErrorCodes.OutsideServiceArea, far.Error?.Code);
+        var unknown = await _w.Requests.SetLocationAsync(TestCentre.Id, "hv-none", 24.5, 118.1, Dispatcher, CancellationToken.None);
+        Assert.Equal(ErrorCodes.UnknownRequest, unknown.Error?.Code);
+
+        var set = await _w.Requests.SetLocationAsync(TestCentre.Id, r.Id, 24.51, 118.14, Dispatcher, CancellationToken.None);
+        Assert.Equal(new Scheduler.Core.Catalogue.GeoPoint(24.51, 118.14), set.Value!.Location);
+        Assert.False((await _w.RequestStore.GetAsync(TestCentre.Id, r.Id, CancellationToken.None))!.Request.LocationPending());
+        var audit = Assert.Single(_w.Audit.Entries, e => e.Action == "home-visit.location-set");
+        Assert.Equal(($"home-visit/{r.Id}", "staff:dispatch"), (audit.Subject, audit.Actor));
+        // Neither the coordinates nor the address go into the audit.
+        Assert.DoesNotContain("24.51", audit.Detail);
+
+        await _w.Requests.CancelAsync(TestCentre.Id, r.Id, null, Dispatcher, CancellationToken.None);
+        var late = await _w.Requests.SetLocationAsync(TestCentre.Id, r.Id, 24.52, 118.15, Dispatcher, CancellationToken.None);
+        Assert.Equal(ErrorCodes.AlreadyDecided, late.Error?.Code);
+    }
+
+    [Fact]
+    public async Task A_dispatcher_asking_on_a_residents_behalf_needs_no_code()
+    {
+        var outcome = await _w.Requests.SubmitAsync(TestCentre.Id, Submit(), Dispatcher, "dispatcher", CancellationToken.None);
+        Assert.Null(outcome.Error);
+        Assert.Equal(["home-visit-received"], _w.Sms.Sent.Select(m => m.Kind));
+    }
 
     [Fact]
     public async Task Requests_from_the_public_stop_at_the_limit_per_mobile_whatever_the_name_or_day()

@@ -8,6 +8,7 @@ using Scheduler.Core.HomeVisits.Planning;
 using Scheduler.Core.HomeVisits.Requests;
 using Scheduler.Core.Residents;
 using Scheduler.Core.Tests.Support;
+using Xunit;
 
 namespace Scheduler.Core.Tests.HomeVisits;
 
@@ -18,7 +19,11 @@ public sealed class PlanningWorld
     {
         var centres = new OneCentre(TestCentre.Snapshot(profile));
         var audit = new AuditTrail(Audit, Clock);
-        var notifications = new Scheduler.Core.Notifications.HomeVisitNotifications(new Scheduler.Core.Notifications.SmsNotifier(Sms, Sms, Clock, Scheduler.Core.Notifications.NotificationSettings.Default), centres, Clock, new Scheduler.Core.Notifications.ShortLinks(new byte[32], "https://centre.example", "huli"));
+        Pseudonyms = new Scheduler.Core.Privacy.Pseudonyms(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+        Verification = new Identity.PhoneVerification(Verifications, centres, new ChineseMobiles(),
+            new Scheduler.Core.Notifications.SmsNotifier(Sms, Sms, Clock, Scheduler.Core.Notifications.NotificationSettings.Default),
+            Pseudonyms, Clock, Identity.PhoneVerificationSettings.Default, Enumerable.Range(100, 32).Select(i => (byte)i).ToArray());
+        var notifications = Notifications = new Scheduler.Core.Notifications.HomeVisitNotifications(new Scheduler.Core.Notifications.SmsNotifier(Sms, Sms, Clock, Scheduler.Core.Notifications.NotificationSettings.Default), centres, Clock, new Scheduler.Core.Notifications.ShortLinks(new byte[32], "https://centre.example", "huli"));
         Requests = new HomeVisitService(RequestStore, centres, new ChineseMobiles(), new ReversingProtector(), notifications, audit, Clock,
             HomeVisitShiftRules.Default, EligibilityRules.Default,
             new Scheduler.Core.Abuse.RateLimiter(new InMemoryRateCounter(), new Scheduler.Core.Abuse.RateLimitSettings(new Dictionary<string, Scheduler.Core.Abuse.RateLimit>
@@ -26,7 +31,7 @@ public sealed class PlanningWorld
                 ["home-visit-mobile"] = new(3, Duration.FromDays(1)),
                 ["home-visit-resident"] = new(3, Duration.FromDays(1)),
             }), Clock),
-            new Scheduler.Core.Privacy.Pseudonyms(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
+            Pseudonyms, Verification);
         Planning = new HomeVisitPlanning(Runs, Queue, Solver, Requests, centres, notifications, audit, Clock, new PlanningSettings(Duration.FromSeconds(2)), Joint);
         Decisions = new HomeVisitDecisions(Requests, Planning);
         Schedules = new StaffScheduleQuery(Runs, Requests);
@@ -40,7 +45,22 @@ public sealed class PlanningWorld
     public InMemoryHomeVisitStore RequestStore { get; } = new();
     public RecordingSms Sms { get; } = new();
     public InMemoryAuditLog Audit { get; } = new();
+    public InMemoryPhoneVerifications Verifications { get; } = new();
+    public Identity.PhoneVerification Verification { get; }
+    public Scheduler.Core.Privacy.Pseudonyms Pseudonyms { get; }
+
+    /// <summary>A device's proof of <paramref name="e164"/>, earned by the code sent to it (the code's SMS goes out as any would).</summary>
+    public async Task<string> ProofAsync(string e164)
+    {
+        var sent = await Verification.SendCodeAsync(TestCentre.Id, e164, "zh", CancellationToken.None);
+        Assert.True(sent.Error is null, $"code refused: {sent.Error}");
+        var code = System.Text.RegularExpressions.Regex.Match(Sms.Sent[^1].Text, "[0-9]{6}").Value;
+        var proof = await Verification.CheckCodeAsync(TestCentre.Id, e164, code, CancellationToken.None);
+        Assert.True(proof.Error is null, $"verification refused: {proof.Error}");
+        return proof.Value!.Value;
+    }
     public HomeVisitService Requests { get; }
+    public Scheduler.Core.Notifications.HomeVisitNotifications Notifications { get; }
     public HomeVisitPlanning Planning { get; }
     public HomeVisitDecisions Decisions { get; }
     public StaffScheduleQuery Schedules { get; }

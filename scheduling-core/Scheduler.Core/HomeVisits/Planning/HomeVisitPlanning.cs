@@ -100,10 +100,14 @@ public sealed class HomeVisitPlanning(
         try
         {
             var centre = await centres.GetAsync(message.CentreId, cancellationToken) ?? throw new InvalidDataException("The centre has no profile.");
-            var approved = await requests.ListForDateAsync(message.CentreId, solving.Date, cancellationToken);
+            var ofTheDay = await requests.ListForDateAsync(message.CentreId, solving.Date, cancellationToken);
+            // An approved visit whose home has no place yet cannot be routed: it is left out, with that reason, and the
+            // rest of the day is planned; once a dispatcher sets the place, the next run takes it in.
+            var pending = ofTheDay.Where(r => r.Status == HomeVisitStatus.Approved && r.LocationPending()).ToList();
+            var approved = ofTheDay.Where(r => !r.LocationPending()).ToList();
             var published = (await runs.PublishedAsync(message.CentreId, solving.Date, cancellationToken))?.Run.Plan;
             var (jointly, note) = await JointlyAsync(centre, solving.Date, approved, published, cancellationToken);
-            var result = jointly ?? await solver.SolveAsync(centre, solving.Date, approved, requests.Shifts, published, settings.TimeLimit, cancellationToken);
+            var result = WithPending(jointly ?? await solver.SolveAsync(centre, solving.Date, approved, requests.Shifts, published, settings.TimeLimit, cancellationToken), pending);
             var now = clock.GetCurrentInstant();
             var seconds = (now - started).TotalSeconds;
             var search = note is null ? result.Search : string.Join("; ", new[] { result.Search, note }.Where(x => !string.IsNullOrEmpty(x)));
@@ -120,6 +124,15 @@ public sealed class HomeVisitPlanning(
         var current = await runs.GetAsync(message.CentreId, message.PlanId, cancellationToken);
         // Another consumer of a redelivered message may have finished the run meanwhile: its result stands.
         return current is not null && current.Run.Status == PlanRunStatus.Solving && await runs.ReplaceAsync(finished, current.ETag, cancellationToken) ? finished : null;
+    }
+
+    /// <summary>The visits left out because their home has no place yet, added to the plan's left-out visits and its count.</summary>
+    private static DayPlanOutcome WithPending(DayPlanOutcome outcome, IReadOnlyList<HomeVisitRequest> pending)
+    {
+        if (pending.Count == 0 || outcome.Plan is not { } plan) return outcome;
+        var left = pending.Where(r => plan.Dropped.All(d => d.VisitId != r.Id)).Select(r => new DroppedVisit(r.Id, DropReason.LocationPending,
+            "The home's place is not set yet (位置待定): set it on the dispatcher page from the address, then plan the day again.")).ToList();
+        return outcome with { Plan = plan with { Dropped = [.. plan.Dropped, .. left], Kpis = plan.Kpis with { Dropped = plan.Kpis.Dropped + left.Count } } };
     }
 
     /// <summary>

@@ -30,12 +30,12 @@ public sealed class StaffScheduleQuery(IPlanRunStore runs, HomeVisitService requ
         var spells = Spells(roster, staffId);
         var route = published?.Plan?.Routes.FirstOrDefault(r => r.StaffId == staffId);
         if (route is null) return Outcome<StaffSchedule>.Ok(new StaffSchedule(staffId, date.Value, published?.Id, null, null, null, [], roster?.Id, spells));
-        var byId = (await requests.ListForDateAsync(centreId, date.Value, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved).ToDictionary(r => r.Id);
+        var byId = (await requests.ListForDateAsync(centreId, date.Value, cancellationToken)).Where(r => r.Status == HomeVisitStatus.Approved && r.Location is not null).ToDictionary(r => r.Id); // a routed visit has its place
         var stops = route.Stops.Where(s => byId.ContainsKey(s.VisitId)).Select(s =>
         {
             var r = byId[s.VisitId];
             var team = published!.Plan!.Routes.Where(o => o.StaffId != staffId && o.Stops.Any(x => x.VisitId == s.VisitId)).Select(o => o.StaffId).ToList();
-            return new ScheduleStop(s.VisitId, s.Arrival, s.Start, s.End, r.ResidentName, r.Address, r.Location.Latitude, r.Location.Longitude, r.ItemId, team, r.Notes);
+            return new ScheduleStop(s.VisitId, s.Arrival, s.Start, s.End, r.ResidentName, r.Address, r.Location!.Value.Latitude, r.Location.Value.Longitude, r.ItemId, team, r.Notes);
         }).ToList();
         return Outcome<StaffSchedule>.Ok(new StaffSchedule(staffId, date.Value, published!.Id, route.Departure, route.Return, route.Break, stops, roster?.Id, spells));
     }

@@ -25,6 +25,10 @@ public sealed record Decision(HomeVisitStatus Outcome, string By, Instant At, st
 /// <summary>
 /// A resident's request for staff to come to their home. The resident ID, when given, is kept only encrypted
 /// (<see cref="ProtectedIdNumber"/>) with the age it gave; it is never logged or shown again.
+/// <see cref="Language"/> is the one the resident chose ("zh" or "en"): every message about the request, and the
+/// answers to replies about it, are in it. <see cref="Location"/> is null while the home's place is still to be set
+/// (位置待定: asked for by address alone, away from the home and with no map): a dispatcher sets it
+/// (<see cref="HomeVisitService.SetLocationAsync"/>), and until then planning leaves the visit out with that reason.
 /// </summary>
 public sealed record HomeVisitRequest(
     string Id,
@@ -34,7 +38,7 @@ public sealed record HomeVisitRequest(
     string? ProtectedIdNumber,
     int? Age,
     EligibilityReason Reason,
-    GeoPoint Location,
+    GeoPoint? Location,
     string Address,
     string ItemId,
     IReadOnlyList<VisitWindow> Windows,
@@ -46,7 +50,12 @@ public sealed record HomeVisitRequest(
     Decision? Decision,
     Instant CreatedAt,
     string CreatedBy,
-    string DuplicateKey);
+    string DuplicateKey,
+    string Language = "zh")
+{
+    /// <summary>The home's place is still to be set by a dispatcher.</summary>
+    public bool LocationPending() => Location is null;
+}
 
 /// <summary>Eligibility rules a centre sets as data.</summary>
 /// <param name="MinimumAge">Age from which <see cref="EligibilityReason.Aged60Plus"/> holds.</param>

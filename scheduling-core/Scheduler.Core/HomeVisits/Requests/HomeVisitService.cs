@@ -17,16 +17,26 @@ public sealed record LocationInput(double? Latitude, double? Longitude);
 
 public sealed record WindowInput(LocalDate? Date, LocalTime? From, LocalTime? To);
 
+/// <param name="Language">The resident's language for every message about the request: "zh" (the default) or "en".</param>
+/// <param name="VerificationCode">The code sent to <paramref name="Mobile"/> by <see cref="PhoneVerification"/>.</param>
+/// <param name="MobileProof">The device's proof that it verified <paramref name="Mobile"/> before.</param>
 public sealed record SubmitHomeVisit(
     string? Name, string? Mobile, string? IdNumber, EligibilityReason? Reason, LocationInput? Location, string? Address,
-    string? ItemId, IReadOnlyList<WindowInput>? Windows, VisitUrgency? Urgency, string? Notes);
+    string? ItemId, IReadOnlyList<WindowInput>? Windows, VisitUrgency? Urgency, string? Notes, string? Language = null,
+    string? VerificationCode = null, string? MobileProof = null);
+
+/// <summary>A request stored, and the device's new proof of the mobile when this request verified it by a code.</summary>
+public sealed record SubmittedHomeVisit(HomeVisitRequest Request, MobileProof? NewProof);
 
 public enum DecisionKind { Approve, Reject, AskForInformation }
 
 /// <summary>
 /// Home-visit requests: one validation for every channel (a resident's page, a community worker, a dispatcher, a
 /// queue message from another system), eligibility by the centre's rules, and the dispatcher's decision, told to the
-/// resident by SMS.
+/// resident by SMS. A request from the public is taken only from a verified mobile (a code or a device's proof, as a
+/// booking is, ADR 0014): a number typed by someone who does not hold it gets no message and loses none of its
+/// requests to the per-mobile and per-ID limits, which count verified requests only. Staff, dispatchers and other
+/// systems are not asked.
 /// </summary>
 public sealed class HomeVisitService(
     IHomeVisitStore store,
@@ -39,7 +49,8 @@ public sealed class HomeVisitService(
     HomeVisitShiftRules shifts,
     EligibilityRules eligibility,
     Abuse.RateLimiter? limiter = null,
-    Privacy.Pseudonyms? pseudonyms = null)
+    Privacy.Pseudonyms? pseudonyms = null,
+    PhoneVerification? verification = null)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
@@ -48,12 +59,24 @@ public sealed class HomeVisitService(
 
     public async Task<Outcome<HomeVisitRequest>> SubmitAsync(string centreId, SubmitHomeVisit c, Caller caller, string channel, CancellationToken cancellationToken)
     {
+        var submitted = await SubmitVerifiedAsync(centreId, c, caller, channel, cancellationToken);
+        return submitted.Error is { } error ? error : Outcome<HomeVisitRequest>.Ok(submitted.Value!.Request);
+    }
+
+    /// <summary>
+    /// <see cref="SubmitAsync"/>, with the device's new proof of the mobile when the request brought a code that
+    /// verified it (the page and the API hand it to the device, so its next request needs no code).
+    /// </summary>
+    public async Task<Outcome<SubmittedHomeVisit>> SubmitVerifiedAsync(string centreId, SubmitHomeVisit c, Caller caller, string channel, CancellationToken cancellationToken)
+    {
         var centre = await centres.GetAsync(centreId, cancellationToken);
         if (centre is null) return Problem.NotFound("centre", ErrorCodes.UnknownCentre, $"Centre '{centreId}' is not known.");
         var name = c.Name?.Trim() ?? "";
         if (name.Length is 0 or > 50 || name.Any(char.IsControl)) return Problem.Invalid("name", ErrorCodes.InvalidName, "The name must be 1 to 50 characters without control characters.");
         var mobile = phones.NormalizeMobile(c.Mobile, out var phoneReason);
         if (mobile is null) return Problem.Invalid("mobile", ErrorCodes.InvalidMobile, phoneReason);
+        var language = c.Language ?? "zh";
+        if (language is not ("zh" or "en")) return Problem.Invalid("language", ErrorCodes.UnknownLanguage, "language must be 'zh' or 'en'.");
         var now = clock.GetCurrentInstant();
         var today = centre.Calendar.Today(now);
         int? age = null;
@@ -66,12 +89,15 @@ public sealed class HomeVisitService(
             protectedId = protector.Protect(c.IdNumber.Trim().ToUpperInvariant());
         }
         if (c.Reason is not { } reason || !Enum.IsDefined(reason)) return Problem.Invalid("reason", ErrorCodes.MissingReason, "Say why the resident cannot come to the hall (the eligibility reason).");
-        if (c.Location is not { Latitude: { } lat, Longitude: { } lon } || !new GeoPoint(lat, lon).IsValid())
-            return Problem.Invalid("location", ErrorCodes.InvalidLocation, "location needs numeric latitude and longitude.");
-        var home = new GeoPoint(lat, lon);
-        var distance = GreatCircleTravelTimeProvider.Haversine(centre.Profile.Centre.Location, home) / 1000;
-        if (distance > eligibility.ServiceRadiusKm)
-            return Problem.Invalid("location", ErrorCodes.OutsideServiceArea, $"The home is {distance:F0} km from the centre, outside its {eligibility.ServiceRadiusKm:F0} km service area.");
+        // The home's place is optional: without it (someone asking away from the home, with no map) the address is
+        // what staff go by, and the request waits for a dispatcher to set the place before it can be planned.
+        GeoPoint? home = null;
+        if (c.Location is { Latitude: not null } or { Longitude: not null })
+        {
+            var place = CheckPlace(centre, c.Location.Latitude, c.Location.Longitude);
+            if (place.Error is { } placeError) return placeError;
+            home = place.Value;
+        }
         var address = c.Address?.Trim() ?? "";
         if (address.Length is 0 or > 200 || address.Any(char.IsControl)) return Problem.Invalid("address", ErrorCodes.InvalidAddress, "The address must be 1 to 200 characters.");
         var item = centre.Profile.Items.FirstOrDefault(i => i.Id == c.ItemId);
@@ -106,7 +132,13 @@ public sealed class HomeVisitService(
             accepted.Add(new VisitWindow(date, from, to));
         }
 
-        // Requests from the public are counted per mobile and per resident ID (staff, dispatchers and other systems are not).
+        // Only a verified mobile is sent messages and holds a request; the check comes after the form's own checks (a
+        // request that is refused anyway does not use up a code) and before anything is counted or stored.
+        var verified = await VerifyAsync(centreId, mobile, c, caller, cancellationToken);
+        if (verified.Error is { } unverified) return unverified;
+
+        // Verified requests from the public are counted per mobile and per resident ID (staff, dispatchers and other
+        // systems are not): someone typing another person's number is stopped above and uses up none of theirs.
         if (limiter is not null && pseudonyms is not null && caller is AnonymousCaller or ResidentCaller)
         {
             if (await limiter.CheckAsync(Abuse.RateScopes.PerMobile(Abuse.RateScopes.HomeVisit), pseudonyms.Mobile(mobile), "mobile", cancellationToken) is { } byMobile)
@@ -119,14 +151,31 @@ public sealed class HomeVisitService(
         var duplicateKey = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{mobile}|{name.ToLowerInvariant()}|{item.Id}|{accepted[0].Date:yyyy-MM-dd}")))[..32];
         var request = new HomeVisitRequest(Ids.New("hv-"), centreId, name, mobile, protectedId, age,
             reason, home, address, item.Id, accepted, c.Urgency ?? VisitUrgency.Routine, c.Notes?.Trim(), channel, eligibility.Assess(reason, age),
-            HomeVisitStatus.Submitted, null, now, caller.AuditName, duplicateKey);
+            HomeVisitStatus.Submitted, null, now, caller.AuditName, duplicateKey, language);
         var received = new OwedVisitMessage(VisitMessageEvent.Received, request, now);
         if (!await store.AddAsync(request, received, cancellationToken))
             return Problem.Conflict("itemId", ErrorCodes.Duplicate, "This resident already asked for this service on that day.");
-        await audit.RecordAsync(centreId, caller, "home-visit.requested", $"home-visit/{request.Id}", $"{item.Id} via {channel}", cancellationToken);
+        await audit.RecordAsync(centreId, caller, "home-visit.requested", $"home-visit/{request.Id}", $"{item.Id} via {channel}, mobile {verified.Value!.How}", cancellationToken);
         await SendOwedAsync(received, cancellationToken);
-        return Outcome<HomeVisitRequest>.Ok(request);
+        return Outcome<SubmittedHomeVisit>.Ok(new SubmittedHomeVisit(request, verified.Value.NewProof));
     }
+
+    /// <summary>
+    /// Whether the request's mobile is the requester's: a dispatcher or member of staff asking on a resident's behalf,
+    /// or another system, is not asked; anyone else brings a code or a device's proof (<see cref="PhoneVerification"/>).
+    /// Without a verification service only those who are not asked can submit.
+    /// </summary>
+    private async Task<Outcome<MobileVerified>> VerifyAsync(string centreId, string mobile, SubmitHomeVisit c, Caller caller, CancellationToken cancellationToken)
+    {
+        if (caller is StaffCaller staff && (staff.IsInRole(Roles.Dispatcher) || staff.IsInRole(Roles.Staff)))
+            return Outcome<MobileVerified>.Ok(new MobileVerified(VerifiedBy.StaffAssisted, null));
+        if (caller is SystemCaller) return Outcome<MobileVerified>.Ok(new MobileVerified(VerifiedBy.System, null));
+        if (verification is null)
+            return Problem.Forbidden("verificationCode", ErrorCodes.VerificationRequired, "Verify the mobile first.");
+        return await verification.VerifyAsync(centreId, mobile, Blank(c.VerificationCode), Blank(c.MobileProof), caller, cancellationToken);
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     public async Task<Outcome<HomeVisitRequest>> DecideAsync(string centreId, string id, DecisionKind kind, string? reason, Caller caller, CancellationToken cancellationToken)
     {
@@ -157,6 +206,46 @@ public sealed class HomeVisitService(
             await audit.RecordAsync(centreId, caller, $"home-visit.{outcome.ToString().ToLowerInvariant()}", $"home-visit/{id}", reason, cancellationToken);
             await SendOwedAsync(message, cancellationToken);
             return Outcome<HomeVisitRequest>.Ok(decided);
+        }
+        return Problem.Conflict("id", ErrorCodes.Busy, "The request is being changed elsewhere; try again.");
+    }
+
+    /// <summary>A home's place: both coordinates, a valid point, inside the centre's service area.</summary>
+    private Outcome<GeoPoint> CheckPlace(CentreSnapshot centre, double? latitude, double? longitude)
+    {
+        if (latitude is not { } lat || longitude is not { } lon || !new GeoPoint(lat, lon).IsValid())
+            return Problem.Invalid("location", ErrorCodes.InvalidLocation, "location needs numeric latitude (-90 to 90) and longitude (-180 to 180), both or neither.");
+        var home = new GeoPoint(lat, lon);
+        var distance = GreatCircleTravelTimeProvider.Haversine(centre.Profile.Centre.Location, home) / 1000;
+        if (distance > eligibility.ServiceRadiusKm)
+            return Problem.Invalid("location", ErrorCodes.OutsideServiceArea, $"The home is {distance:F0} km from the centre, outside its {eligibility.ServiceRadiusKm:F0} km service area.");
+        return Outcome<GeoPoint>.Ok(home);
+    }
+
+    /// <summary>
+    /// A dispatcher sets (or corrects) the place of a request's home, from its address: validated as a submitted one
+    /// is, audited, and the request can then be planned. Not for a request rejected or cancelled. The resident is not
+    /// told: nothing changed for them.
+    /// </summary>
+    public async Task<Outcome<HomeVisitRequest>> SetLocationAsync(string centreId, string id, double? latitude, double? longitude, Caller caller,
+        CancellationToken cancellationToken)
+    {
+        var centre = await centres.GetAsync(centreId, cancellationToken);
+        if (centre is null) return Problem.NotFound("centre", ErrorCodes.UnknownCentre, $"Centre '{centreId}' is not known.");
+        var place = CheckPlace(centre, latitude, longitude);
+        if (place.Error is { } placeError) return placeError;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var stored = await store.GetAsync(centreId, id, cancellationToken);
+            if (stored is null) return Problem.NotFound("id", ErrorCodes.UnknownRequest, "No such home-visit request.");
+            var r = stored.Request;
+            if (r.Location == place.Value) return Outcome<HomeVisitRequest>.Ok(r); // a retry
+            if (r.Status is HomeVisitStatus.Rejected or HomeVisitStatus.Cancelled)
+                return Problem.Conflict("id", ErrorCodes.AlreadyDecided, $"The request is {r.Status}.");
+            var placed = r with { Location = place.Value };
+            if (!await store.ReplaceAsync(placed, stored.ETag, cancellationToken)) continue;
+            await audit.RecordAsync(centreId, caller, "home-visit.location-set", $"home-visit/{id}", r.Location is null ? "was pending" : "corrected", cancellationToken);
+            return Outcome<HomeVisitRequest>.Ok(placed);
         }
         return Problem.Conflict("id", ErrorCodes.Busy, "The request is being changed elsewhere; try again.");
     }
