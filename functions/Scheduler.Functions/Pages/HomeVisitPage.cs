@@ -103,9 +103,7 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
         var sent = await verification.SendCodeAsync(RoleGate.Centre(request), form.GetValueOrDefault("mobile"), lang.Code, cancellationToken);
         if (sent.Error is { Code: ErrorCodes.RateLimited } limited)
         {
-            var seconds = (int)Math.Max(1, Math.Ceiling((limited.RetryAfter ?? Duration.FromMinutes(1)).TotalSeconds));
-            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return await VerifyPageAsync(request, lang, centre, form, new PageError(lang.TryAgainIn(seconds)), null, Outcomes.StatusOf(limited));
+            return await VerifyPageAsync(request, lang, centre, form, new PageError(lang.TryAgainIn(ResidentPages.TellRetryAfter(request, limited))), null, Outcomes.StatusOf(limited));
         }
         if (sent.Error is { } error) return await FormPageAsync(request, lang, centre, form, Explain(lang, error, MapShown), Outcomes.StatusOf(error));
         return await VerifyPageAsync(request, lang, centre, form, null, sent.Value!.MobileMasked, 200);

@@ -408,12 +408,21 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         if (sent.Error is { Code: ErrorCodes.RateLimited } limited)
         {
             // Too many codes for this number: the code screen says in words when to ask again, and Retry-After says it to machines.
-            var seconds = (int)Math.Max(1, Math.Ceiling((limited.RetryAfter ?? Duration.FromMinutes(1)).TotalSeconds));
-            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return await VerifyPageAsync(request, lang, centre, form, new PageError(lang.TryAgainIn(seconds)), null, Outcomes.StatusOf(limited));
+            return await VerifyPageAsync(request, lang, centre, form, new PageError(lang.TryAgainIn(TellRetryAfter(request, limited))), null, Outcomes.StatusOf(limited));
         }
         if (sent.Error is { } error) return await DetailsPageAsync(request, lang, centre, form, error);
         return await VerifyPageAsync(request, lang, centre, form, null, sent.Value!.MobileMasked, 200);
+    }
+
+    /// <summary>
+    /// A refusal for too many attempts, told to machines: <c>Retry-After</c> in whole seconds (at least one; a minute
+    /// when the refusal does not say), which the page then says in words.
+    /// </summary>
+    internal static int TellRetryAfter(HttpRequest request, Problem limited)
+    {
+        var seconds = (int)Math.Max(1, Math.Ceiling((limited.RetryAfter ?? Duration.FromMinutes(1)).TotalSeconds));
+        request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return seconds;
     }
 
     /// <summary>How long the code screen holds its resend button back after a code was sent (the SMS usually comes within seconds).</summary>
