@@ -81,7 +81,10 @@ public sealed class BookAppointment(IAppointmentStore store, ICentreDirectory ce
         var name = command.Name!.Trim();
         var repeatable = command.IdempotencyKey is { Length: > 0 };
         var id = $"{bookable.CategoryId}.{(repeatable ? pseudonyms.Request(centreId, mobile, command.IdempotencyKey!) : Ids.New(bytes: 10))}";
-        var entry = new LedgerEntry(id, run[0].Date, bookable.ItemIds, pseudonyms.Resident(mobile, name), now, GreenPending: command.Priority is not null);
+        // A green-channel claim waits for staff to check it at the window, unless staff booked it at the counter with
+        // the resident in front of them: that claim is seen, so it neither waits nor meets the refusals for claims.
+        var greenPending = command.Priority is not null && assisted is not { Channel: "counter" };
+        var entry = new LedgerEntry(id, run[0].Date, bookable.ItemIds, pseudonyms.Resident(mobile, name), now, GreenPending: greenPending);
         var mobileKey = pseudonyms.Mobile(mobile);
         var today = centre.Calendar.Today(now);
         var startsAt = centre.Calendar.ToInstant(run[0].StartsAt);

@@ -201,6 +201,28 @@ public sealed class ChangeAppointmentStatusTests
     }
 
     [Fact]
+    public async Task After_two_downgrades_staff_at_the_counter_still_book_the_green_channel_for_the_resident_before_them_but_not_by_phone()
+    {
+        var mobile = NewMobile();
+        foreach (var day in new[] { 0, 1 })
+        {
+            var a = await _w.BookedAsync(Command(Monday.PlusDays(day), 9, 45, mobile, priority: PriorityReason.Elderly));
+            await _w.Status.CheckGreenClaimAsync(TestCentre.Id, a.Id, holds: false, Staff, CancellationToken.None);
+        }
+
+        var byPhone = await _w.Book.BookAsync(TestCentre.Id, Command(Monday.PlusDays(3), 9, 45, mobile, priority: PriorityReason.Elderly)
+            with { Assisted = new AssistedInput("phone", true) }, Staff, CancellationToken.None);
+        var atCounter = await _w.Book.BookAsync(TestCentre.Id, Command(Monday.PlusDays(3), 9, 45, mobile, priority: PriorityReason.Elderly)
+            with { Assisted = new AssistedInput("counter", true) }, Staff, CancellationToken.None);
+
+        Assert.Equal(ErrorCodes.GreenClaimsRefused, byPhone.Error?.Code);
+        Assert.Null(atCounter.Error);
+        Assert.Equal(PriorityReason.Elderly, atCounter.Value!.Appointment.Priority);
+        // Seen at the counter: the claim does not wait for a check, so it holds back no later claim either.
+        Assert.False(_w.Store.Ledger(_w.MobileKey(mobile))!.Active.Single(e => e.AppointmentId == atCounter.Value.Appointment.Id).GreenPending);
+    }
+
+    [Fact]
     public async Task A_centre_that_allows_three_downgrades_takes_a_third_claim_after_two()
     {
         var w = new BookingWorld(TestCentre.Profile() with { Booking = BookingRules.Default with { GreenDowngradesBeforeRefusal = 3 } });
