@@ -185,7 +185,7 @@ public sealed class ScheduledFunctions(ScheduledBatches batches, StaffDays days,
         string? notice, bool noticeIsError, int status, CancellationToken cancellationToken)
     {
         var entries = await days.DayAsync(centre, staff, date, cancellationToken);
-        var recordable = date <= centre.Calendar.Today(clock.GetCurrentInstant());
+        var recordable = visitOutcomes.Recordable(centre, date);
         var recorded = recordable ? await visitOutcomes.DayAsync(centre.Profile.Centre.Id, date, cancellationToken) : new Dictionary<string, Scheduler.Core.HomeVisits.Planning.VisitOutcome>();
         var here = $"/api/pages/staff-day?t={Uri.EscapeDataString(feed.Token)}&lang={lang.Code}";
         var action = $"{here}&date={date:yyyy-MM-dd}";

@@ -98,16 +98,9 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
     }
 
     /// <summary>Sends a code to the form's mobile and shows the code screen; a number that cannot take one goes back to the form.</summary>
-    private async Task<IActionResult> SendCodeAndAskAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken)
-    {
-        var sent = await verification.SendCodeAsync(RoleGate.Centre(request), form.GetValueOrDefault("mobile"), lang.Code, cancellationToken);
-        if (sent.Error is { Code: ErrorCodes.RateLimited } limited)
-        {
-            return await VerifyPageAsync(request, lang, centre, form, new PageError(lang.TryAgainIn(ResidentPages.TellRetryAfter(request, limited))), null, Outcomes.StatusOf(limited));
-        }
-        if (sent.Error is { } error) return await FormPageAsync(request, lang, centre, form, Explain(lang, error, MapShown), Outcomes.StatusOf(error));
-        return await VerifyPageAsync(request, lang, centre, form, null, sent.Value!.MobileMasked, 200);
-    }
+    private Task<IActionResult> SendCodeAndAskAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken) =>
+        CodeStep.SendAsync(verification, request, lang, form, (error, sentTo, status) => VerifyPageAsync(request, lang, centre, form, error, sentTo, status),
+            error => FormPageAsync(request, lang, centre, form, Explain(lang, error, MapShown), Outcomes.StatusOf(error)), cancellationToken);
 
     /// <summary>The code screen, carrying the form (the resident ID among it: the page is never stored by a cache).</summary>
     private static Task<IActionResult> VerifyPageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, PageError? error,
@@ -118,7 +111,7 @@ public sealed class HomeVisitPage(HomeVisitService service, ICentreDirectory cen
             ["Form"] = form, ["Error"] = error, ["SentTo"] = sentTo,
             ["Action"] = "/api/pages/home-visit", ["ResendAction"] = "/api/pages/home-visit/code", ["CarriedFields"] = Carried,
             ["Why"] = Words.VerifyWhyHomeVisit, ["SubmitLabel"] = Words.SendRequest, ["EditField"] = "edit",
-            ["ResendSeconds"] = sentTo is null ? 0 : ResidentPages.ResendAfterSeconds,
+            ["ResendSeconds"] = sentTo is null ? 0 : CodeStep.ResendAfterSeconds,
         }, status, carriesToken: true);
 
     private WindowInput ParseWindow(string key)

@@ -402,31 +402,9 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
     }
 
     /// <summary>Sends a code to the form's mobile and shows the code screen; a number that cannot take one goes back to the details.</summary>
-    private async Task<IActionResult> SendCodeAndAskAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken)
-    {
-        var sent = await verification.SendCodeAsync(RoleGate.Centre(request), form.GetValueOrDefault("mobile"), lang.Code, cancellationToken);
-        if (sent.Error is { Code: ErrorCodes.RateLimited } limited)
-        {
-            // Too many codes for this number: the code screen says in words when to ask again, and Retry-After says it to machines.
-            return await VerifyPageAsync(request, lang, centre, form, new PageError(lang.TryAgainIn(TellRetryAfter(request, limited))), null, Outcomes.StatusOf(limited));
-        }
-        if (sent.Error is { } error) return await DetailsPageAsync(request, lang, centre, form, error);
-        return await VerifyPageAsync(request, lang, centre, form, null, sent.Value!.MobileMasked, 200);
-    }
-
-    /// <summary>
-    /// A refusal for too many attempts, told to machines: <c>Retry-After</c> in whole seconds (at least one; a minute
-    /// when the refusal does not say), which the page then says in words.
-    /// </summary>
-    internal static int TellRetryAfter(HttpRequest request, Problem limited)
-    {
-        var seconds = (int)Math.Max(1, Math.Ceiling((limited.RetryAfter ?? Duration.FromMinutes(1)).TotalSeconds));
-        request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return seconds;
-    }
-
-    /// <summary>How long the code screen holds its resend button back after a code was sent (the SMS usually comes within seconds).</summary>
-    public const int ResendAfterSeconds = 60;
+    private Task<IActionResult> SendCodeAndAskAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, CancellationToken cancellationToken) =>
+        CodeStep.SendAsync(verification, request, lang, form, (error, sentTo, status) => VerifyPageAsync(request, lang, centre, form, error, sentTo, status),
+            error => DetailsPageAsync(request, lang, centre, form, error), cancellationToken);
 
     private Task<IActionResult> VerifyPageAsync(HttpRequest request, Lang lang, CentreSnapshot centre, IReadOnlyDictionary<string, string> form, PageError? error,
         string? sentTo, int status)
@@ -437,7 +415,7 @@ public sealed class ResidentPages(AvailabilityQuery availability, BookAppointmen
         {
             ["Frame"] = new Frame(lang, centre.Profile, lang[Words.VerifyTitle], CentreLinks.With($"/api/pages/book/details?{carried}&lang={lang.Other.Code}", centre.Profile.Centre.Id), ["verify.js"], Step: 4),
             ["Form"] = form, ["Error"] = error, ["SentTo"] = sentTo, ["EditHref"] = CentreLinks.With($"/api/pages/book/details?{carried}&lang={lang.Code}", centre.Profile.Centre.Id),
-            ["ResendSeconds"] = sentTo is null ? 0 : ResendAfterSeconds, ["Link"] = link,
+            ["ResendSeconds"] = sentTo is null ? 0 : CodeStep.ResendAfterSeconds, ["Link"] = link,
         }, status, carriesToken: link is not null);
     }
 

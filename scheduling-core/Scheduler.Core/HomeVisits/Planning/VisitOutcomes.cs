@@ -61,12 +61,11 @@ public sealed class RecordVisitOutcome(IHomeVisitStore requests, IPlanRunStore r
         if (stored is null) return Problem.NotFound("id", ErrorCodes.UnknownRequest, "No such home-visit request.");
         var r = stored.Request;
         var now = clock.GetCurrentInstant();
-        var today = centre.Calendar.Today(now);
 
         // The visit's day: the latest day of its windows, up to today, whose published plan holds it.
         var planned = await PlannedDaysAsync(r, cancellationToken);
         if (planned.Count == 0) return Problem.Conflict("id", ErrorCodes.VisitNotPublished, "The visit is in no published plan.");
-        var day = planned.Where(p => p.Date <= today).OrderByDescending(p => p.Date).FirstOrDefault();
+        var day = planned.Where(p => Recordable(centre, p.Date)).OrderByDescending(p => p.Date).FirstOrDefault();
         if (day.Routes is null)
             return Problem.Conflict("id", ErrorCodes.VisitNotYet, $"The visit is planned for {planned.Min(p => p.Date):yyyy-MM-dd}; its outcome is recorded on that day or after.");
         if (!MayRecord(caller, day.Routes))
@@ -98,6 +97,9 @@ public sealed class RecordVisitOutcome(IHomeVisitStore requests, IPlanRunStore r
     }
 
     /// <summary>The outcomes recorded for a centre's day, by request id (the staff day page shows them beside the visits).</summary>
+    /// <summary>Whether the visits of <paramref name="date"/> can be recorded yet: on their day or after, never before.</summary>
+    public bool Recordable(CentreSnapshot centre, LocalDate date) => date <= centre.Calendar.Today(clock.GetCurrentInstant());
+
     public async Task<IReadOnlyDictionary<string, VisitOutcome>> DayAsync(string centreId, LocalDate date, CancellationToken cancellationToken) =>
         (await outcomes.ListDayAsync(centreId, date, cancellationToken)).ToDictionary(o => o.RequestId);
 
