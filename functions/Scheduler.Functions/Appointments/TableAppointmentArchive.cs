@@ -7,9 +7,10 @@ namespace Scheduler.Functions.Appointments;
 
 /// <summary>
 /// Past appointments out of the hot partition (ADR 0027), in table <c>appointmentarchive</c>: partition
-/// <c>{centre}|{yyyyMM}</c> (the month of the appointment's day) holds the day copies <c>day|yyyyMMdd|{id}</c> (and
-/// the marks of appointments moved away) and the slot counters <c>slot|...</c> of that month; partition
-/// <c>{centre}|appt</c> holds the appointments themselves, <c>appt|{id}</c>, for a link that names only the id.
+/// <c>{centre}|{yyyyMM}</c> (the month of the appointment's day) holds the day rows <c>day|yyyyMMdd|{id}</c> (the
+/// appointments kept under the day they were booked for, the copies of those that moved there, the marks of those
+/// that moved away) and the slot counters <c>slot|...</c> of that month; the day in an appointment's id (ADR 0031)
+/// finds it there. Partition <c>{centre}|appt</c> holds the appointments whose ids have no day, <c>appt|{id}</c>.
 /// Rows keep their hot row key and columns, so reading them back is the hot store's reading. A day is moved by
 /// copying every row (upserts: a repeated run copies again harmlessly) and then deleting the hot rows in
 /// entity-group transactions under the ETags read; a row that changed between the read and the delete stays hot and
@@ -109,18 +110,22 @@ public sealed class TableAppointmentArchive(StorageClients storage, IClock clock
         foreach (var category in categoryIds)
             counters.AddRange(await RangeAsync(_hot, centreId, $"slot|{category}|{date:yyyyMMdd}|", $"slot|{category}|{date:yyyyMMdd}|~", cancellationToken));
 
-        // Each day copy with its appointment, if the appointment is still hot and still on this day.
+        // An appointment kept under this day moves with it, wherever it is now (a day this old is past); each copy
+        // moves with its appointment kept at appt|{id} (ids without a day), if that is still hot and still on this day.
         var groups = new List<List<TableEntity>>();
         var appointments = new List<TableEntity>();
         var left = 0;
         using var gate = new SemaphoreSlim(Parallel);
         var reads = dayRows.Select(async row =>
         {
+            var id = row.RowKey[(row.RowKey.LastIndexOf('|') + 1)..];
             if (row.GetBoolean("Moved") == true) return (row, (TableEntity?)null, true);
+            // The appointment itself, or a copy of one kept under another day: it moves with its day, the appointment
+            // is found by its id in the archive, and the copy is not needed to read it.
+            if (AppointmentIds.BookedFor(id) is not null) return (row, null, true);
             await gate.WaitAsync(cancellationToken);
             try
             {
-                var id = row.RowKey[(row.RowKey.LastIndexOf('|') + 1)..];
                 var found = await _hot.GetEntityIfExistsAsync<TableEntity>(centreId, TableAppointmentStore.AppointmentRow(id), cancellationToken: cancellationToken);
                 if (!found.HasValue) return (row, null, true);
                 var appointment = found.Value!;
@@ -157,7 +162,7 @@ public sealed class TableAppointmentArchive(StorageClients storage, IClock clock
             if (await DeleteAsync(batch.SelectMany(g => g), cancellationToken))
             {
                 moved += batch.Sum(g => g.Count);
-                movedAppointments += batch.Count(g => g[0].RowKey.StartsWith("appt|", StringComparison.Ordinal));
+                movedAppointments += batch.Count(g => TableAppointmentStore.IsAppointmentRow(g[0]));
                 continue;
             }
             // One of the batch changed or went: group by group, so the others still move.
@@ -166,7 +171,7 @@ public sealed class TableAppointmentArchive(StorageClients storage, IClock clock
                 if (await DeleteAsync(group, cancellationToken))
                 {
                     moved += group.Count;
-                    if (group[0].RowKey.StartsWith("appt|", StringComparison.Ordinal)) movedAppointments++;
+                    if (TableAppointmentStore.IsAppointmentRow(group[0])) movedAppointments++;
                 }
                 else left += group.Count;
             }
@@ -177,7 +182,8 @@ public sealed class TableAppointmentArchive(StorageClients storage, IClock clock
     /// <summary>An archived appointment by id, or null.</summary>
     public async Task<TableEntity?> GetAsync(string centreId, string appointmentId, CancellationToken cancellationToken)
     {
-        var found = await _archive.GetEntityIfExistsAsync<TableEntity>(AppointmentPartition(centreId), TableAppointmentStore.AppointmentRow(appointmentId), cancellationToken: cancellationToken);
+        var partition = AppointmentIds.BookedFor(appointmentId) is { } day ? MonthPartition(centreId, day) : AppointmentPartition(centreId);
+        var found = await _archive.GetEntityIfExistsAsync<TableEntity>(partition, TableAppointmentStore.AppointmentRow(appointmentId), cancellationToken: cancellationToken);
         return found.HasValue ? found.Value : null;
     }
 

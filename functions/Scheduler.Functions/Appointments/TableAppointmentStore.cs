@@ -9,8 +9,11 @@ namespace Scheduler.Functions.Appointments;
 /// <summary>
 /// Appointments, the slot counters that guard capacity and the per-mobile ledgers, in table <c>appointments</c>,
 /// one partition per centre (<c>huli</c>): counters <c>slot|social|20261130|0900</c> (seats taken by everyone and by
-/// the green channel), appointments <c>appt|{id}</c>, ledgers <c>booker|{mobile key}</c> (a keyed hash: the table
-/// never holds a number as a key) and an outbox of events <c>event|{id}</c> that their consumer removes.
+/// the green channel), appointments under the day they were booked for, <c>day|20261130|{id}</c> (the day is in the
+/// id: <see cref="AppointmentIds"/>), with a copy under the day they are on now when they moved to another, ledgers
+/// <c>booker|{mobile key}</c> (a keyed hash: the table never holds a number as a key) and an outbox of events
+/// <c>event|{id}</c> that their consumer removes. An appointment whose id has no day (booked before ADR 0031) is
+/// kept at <c>appt|{id}</c> with a copy under its day, as it was written.
 /// A booking, a reschedule or a status change is one entity-group transaction: the counters it changes are replaced
 /// only if their ETag is unchanged since read, so two hosts racing for the last seat cannot both win, and the
 /// ledger and the appointment only if unchanged since read (or added only if absent). A booking from a number with
@@ -47,10 +50,19 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
     private readonly TableClient _table = storage.Tables.GetTableClient(StorageNames.AppointmentsTable);
 
     public static string SlotRow(string categoryId, SlotKey key) => $"slot|{categoryId}|{key.Date:yyyyMMdd}|{key.Start:HHmm}";
-    public static string AppointmentRow(string id) => $"appt|{id}";
+    /// <summary>Where the appointment itself is kept: under the day it was booked for, or <c>appt|{id}</c> for an id from before (ADR 0031).</summary>
+    public static string AppointmentRow(string id) => AppointmentIds.BookedFor(id) is { } day ? DayRow(day, id) : $"appt|{id}";
     public static string LedgerRow(string mobileKey) => $"booker|{mobileKey}";
 
-    /// <summary>The day's index row of an appointment: a copy of it, so a day's appointments are one range read.</summary>
+    /// <summary>Whether a row of the table is an appointment itself, not a copy, a mark, a counter or a ledger.</summary>
+    public static bool IsAppointmentRow(TableEntity row) =>
+        row.GetBoolean(MovedColumn) != true && row.RowKey.IndexOf('|') is > 0 and var bar
+        && row.RowKey[..bar] is "appt" or "day" && AppointmentRow(row.RowKey[(row.RowKey.LastIndexOf('|') + 1)..]) == row.RowKey;
+
+    /// <summary>
+    /// An appointment's row under a day: the appointment itself on the day it was booked for (<see cref="AppointmentRow"/>),
+    /// else a copy of it, so a day's appointments are one range read.
+    /// </summary>
     public static string DayRow(LocalDate date, string id) => $"day|{date:yyyyMMdd}|{id}";
 
     /// <summary>The deadline index: an appointment awaiting confirmation, by when it must be confirmed (UTC).</summary>
@@ -130,12 +142,15 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
                 written.Add((actions.Count, SlotRow(a.CategoryId, key), next));
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, Counter(pk, a.CategoryId, key, next), known));
             }
-            // The indexes, in the same transaction: the day's copy (and a mark on the day it left), the confirmation deadline.
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, JsonRow.Copy(appointment, new TableEntity(pk, DayRow(a.Date, a.Id))
-            {
-                ["Status"] = a.Status.ToString(),
-            })));
-            foreach (var left in change.Release.Select(k => k.Date).Where(d => d != a.Date).Distinct())
+            // The indexes, in the same transaction: a copy under the day it is on when that is not where it is kept
+            // (and a mark on a day it left, unless it is kept there), the confirmation deadline.
+            var home = appointment.RowKey;
+            if (DayRow(a.Date, a.Id) != home)
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, JsonRow.Copy(appointment, new TableEntity(pk, DayRow(a.Date, a.Id))
+                {
+                    ["Status"] = a.Status.ToString(),
+                })));
+            foreach (var left in change.Release.Select(k => k.Date).Where(d => d != a.Date && DayRow(d, a.Id) != home).Distinct())
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, DayRow(left, a.Id)) { [MovedColumn] = true }));
             if (a.Status == AppointmentStatus.AwaitingConfirmation && a.ConfirmBy is { } deadline)
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(pk, ConfirmRow(deadline, a.Id))));
@@ -240,7 +255,8 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
         if (archive is not null && archive.MayHold(date))
             foreach (var e in await archive.DayRowsAsync(centreId, date, fromInclusive, toExclusive, cancellationToken))
                 rows.TryAdd(e.RowKey, e);
-        return rows.Values.Where(e => e.GetBoolean(MovedColumn) != true).Select(e => JsonRow.Read(e, AppointmentSchema)).ToList();
+        // Marks of appointments that left the day, and appointments kept under the day they were booked for that are on another now.
+        return rows.Values.Where(e => e.GetBoolean(MovedColumn) != true).Select(e => JsonRow.Read(e, AppointmentSchema)).Where(a => a.Date == date).ToList();
     }
 
     /// <summary>

@@ -231,6 +231,6 @@ public sealed partial class StorageCountingPolicy(StorageMeter meter, bool queue
     [GeneratedRegex(@"^(?:POST|PUT|MERGE|PATCH|DELETE) \S+ HTTP/1\.1", RegexOptions.Multiline)]
     private static partial Regex BatchAction();
 
-    [GeneratedRegex(@"^(?:POST|PUT|MERGE|PATCH|DELETE) \S+?/([A-Za-z][A-Za-z0-9]*)(?:\(|\s)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(?:POST|PUT|MERGE|PATCH|DELETE) \S+?/([A-Za-z][A-Za-z0-9]*)(?:\(|\?|\s)", RegexOptions.Multiline)]
     private static partial Regex BatchTable();
 }

@@ -80,7 +80,7 @@ public sealed class BookAppointment(IAppointmentStore store, ICentreDirectory ce
 
         var name = command.Name!.Trim();
         var repeatable = command.IdempotencyKey is { Length: > 0 };
-        var id = $"{bookable.CategoryId}.{(repeatable ? pseudonyms.Request(centreId, mobile, command.IdempotencyKey!) : Ids.New(bytes: 10))}";
+        var id = AppointmentIds.New(bookable.CategoryId, run[0].Date, repeatable ? pseudonyms.Request(centreId, mobile, command.IdempotencyKey!) : Ids.New(bytes: 10));
         // A green-channel claim waits for staff to check it at the window, unless staff booked it at the counter with
         // the resident in front of them: that claim is seen, so it neither waits nor meets the refusals for claims.
         var greenPending = command.Priority is not null && assisted is not { Channel: "counter" };
@@ -93,7 +93,9 @@ public sealed class BookAppointment(IAppointmentStore store, ICentreDirectory ce
         return await ConflictRetry.RunAsync<Outcome<Booked>>(async _ =>
         {
             var ledger = known?.Ledger ?? BookerLedger.Empty;
-            if (ledger.Holds(id)) return Attempt<Outcome<Booked>>.Done(await RepeatedAsync(centre, id, requestHash, newProof, cancellationToken) ?? (Outcome<Booked>)BookingChecks.Busy());
+            // The same idempotency key as an appointment this number holds, whatever its day or service: that request again.
+            if (repeatable && ledger.Active.FirstOrDefault(e => AppointmentIds.KeyOf(e.AppointmentId) == AppointmentIds.KeyOf(id)) is { } held)
+                return Attempt<Outcome<Booked>>.Done(await RepeatedAsync(centre, held.AppointmentId, requestHash, newProof, cancellationToken) ?? (Outcome<Booked>)BookingChecks.Busy());
             switch (ledger.CanReserve(entry, centre.Rules.MaxActivePerPhone, today, centre.Rules.GreenDowngradesBeforeRefusal))
             {
                 case LedgerRefusal.GreenRefused:
