@@ -157,13 +157,21 @@ public sealed class ArchiveTests(DemoHostFixture fixture) : IClassFixture<DemoHo
         var copy = JsonRow.Write(new TableEntity(centre, TableAppointmentStore.DayRow(next, movedAppointment.Id)) { ["Status"] = "Served" },
             TableAppointmentStore.AppointmentSchema, movedAppointment);
         var written = stays.Concat(other).Concat(moved).Append(copy).ToList();
-        await WriteAsync(written, ct);
+        // And one booked for the first day and moved to a day not yet past the retention: it stays hot, with its copy.
+        var far = Kept(centre, AppointmentIds.New("social", Old, "aa04"), Old, Recent, new LocalTime(9, 30));
+        var farAppointment = JsonRow.Read(far[0], TableAppointmentStore.AppointmentSchema);
+        var farCopy = JsonRow.Write(new TableEntity(centre, TableAppointmentStore.DayRow(Recent, farAppointment.Id)) { ["Status"] = "Served" },
+            TableAppointmentStore.AppointmentSchema, farAppointment);
+        await WriteAsync(written.Concat(far).Append(farCopy), ct);
 
         var run = (await Archiving(new ArchiveSettings(90, 31)).RunAsync(centre, ct)).Value!;
 
+        // The first day leaves the two appointments moved to later days; the second takes the one moved to it, beside its copy.
         Assert.Equal([Old, next], run.Days.Select(d => d.Date));
-        Assert.Equal((3, written.Count, 0), (run.Appointments, run.Rows, run.Left));
-        Assert.Empty(await RowsAsync(StorageNames.AppointmentsTable, e => e.PartitionKey == centre, ct));
+        Assert.Equal([2, 0], run.Days.Select(d => d.Left));
+        Assert.Equal((3, written.Count), (run.Appointments, run.Rows));
+        Assert.Equal(new[] { far[0].RowKey, far[1].RowKey, farCopy.RowKey }.Order(StringComparer.Ordinal), (await RowsAsync(StorageNames.AppointmentsTable, e => e.PartitionKey == centre, ct))
+            .Select(e => e.RowKey).Order(StringComparer.Ordinal));
         var archived = await RowsAsync(StorageNames.AppointmentArchiveTable, e => e.PartitionKey == TableAppointmentArchive.MonthPartition(centre, Old), ct);
         Assert.Equal(written.Select(e => e.RowKey).Order(StringComparer.Ordinal), archived.Select(e => e.RowKey).Order(StringComparer.Ordinal));
 
@@ -175,6 +183,9 @@ public sealed class ArchiveTests(DemoHostFixture fixture) : IClassFixture<DemoHo
         }
         Assert.Equal([stays[0].RowKey.Split('|')[2]], (await store.ListDayAsync(centre, Old, ct)).Select(a => a.Id));
         Assert.Equal(2, (await store.ListDayAsync(centre, next, ct)).Count);
+        var stillHot = await store.GetAsync(centre, farAppointment.Id, ct);
+        Assert.Equal((false, Recent), (stillHot!.Archived, stillHot.Appointment.Date));
+        Assert.Equal([farAppointment.Id], (await store.ListDayAsync(centre, Recent, ct)).Select(a => a.Id));
     }
 
     [Fact]

@@ -110,19 +110,19 @@ public sealed class TableAppointmentArchive(StorageClients storage, IClock clock
         foreach (var category in categoryIds)
             counters.AddRange(await RangeAsync(_hot, centreId, $"slot|{category}|{date:yyyyMMdd}|", $"slot|{category}|{date:yyyyMMdd}|~", cancellationToken));
 
-        // An appointment kept under this day moves with it, wherever it is now (a day this old is past); each copy
-        // moves with its appointment kept at appt|{id} (ids without a day), if that is still hot and still on this day.
+        // A copy moves with its appointment if that is still hot and on this day (its row found from the id: under the
+        // day it was booked for, or appt|{id} for an id from before). An appointment kept under this day moves with it
+        // unless it is on a later day now: then it moves with that day, beside its copy there (ADR 0031).
         var groups = new List<List<TableEntity>>();
-        var appointments = new List<TableEntity>();
         var left = 0;
+        var dayText = date.ToString("yyyy-MM-dd", null);
         using var gate = new SemaphoreSlim(Parallel);
         var reads = dayRows.Select(async row =>
         {
             var id = row.RowKey[(row.RowKey.LastIndexOf('|') + 1)..];
             if (row.GetBoolean("Moved") == true) return (row, (TableEntity?)null, true);
-            // The appointment itself, or a copy of one kept under another day: it moves with its day, the appointment
-            // is found by its id in the archive, and the copy is not needed to read it.
-            if (AppointmentIds.BookedFor(id) is not null) return (row, null, true);
+            if (TableAppointmentStore.AppointmentRow(id) == row.RowKey)
+                return (row, null, string.CompareOrdinal(row.GetString("Date") ?? dayText, dayText) <= 0);
             await gate.WaitAsync(cancellationToken);
             try
             {
@@ -130,7 +130,7 @@ public sealed class TableAppointmentArchive(StorageClients storage, IClock clock
                 if (!found.HasValue) return (row, null, true);
                 var appointment = found.Value!;
                 // The appointment moved to another day after this copy was read: the day copy is stale, leave both for the next run.
-                return appointment.GetString("Date") == date.ToString("yyyy-MM-dd", null) ? (row, appointment, true) : (row, appointment, false);
+                return appointment.GetString("Date") == dayText ? (row, appointment, true) : (row, appointment, false);
             }
             finally
             {
@@ -145,14 +145,14 @@ public sealed class TableAppointmentArchive(StorageClients storage, IClock clock
                 continue;
             }
             groups.Add(appointment is null ? [row] : [appointment, row]);
-            if (appointment is not null) appointments.Add(appointment);
         }
         groups.AddRange(counters.Select(c => new List<TableEntity> { c }));
 
-        // Copy first: the day copies and counters to the month's partition, the appointments to the id partition.
+        // Copy first: each row to its archive partition (a day row to the month of its day, an appointment from before
+        // to the id partition, a counter to this day's month).
         var month = MonthPartition(centreId, date);
-        await UpsertAsync(groups.SelectMany(g => g).Where(e => !e.RowKey.StartsWith("appt|", StringComparison.Ordinal)).Select(e => Copy(e, month)), cancellationToken);
-        await UpsertAsync(appointments.Select(e => Copy(e, AppointmentPartition(centreId))), cancellationToken);
+        foreach (var partition in groups.SelectMany(g => g).GroupBy(e => ArchivePartition(centreId, e.RowKey, month)))
+            await UpsertAsync(partition.Select(e => Copy(e, partition.Key)), cancellationToken);
 
         // Then delete, each appointment with its day copy, under the ETags read.
         var moved = 0;
@@ -178,6 +178,11 @@ public sealed class TableAppointmentArchive(StorageClients storage, IClock clock
         }
         return new ArchivedDay(date, movedAppointments, moved, left);
     }
+
+    private static string ArchivePartition(string centreId, string rowKey, string month) =>
+        rowKey.StartsWith("appt|", StringComparison.Ordinal) ? AppointmentPartition(centreId)
+        : rowKey.StartsWith("day|", StringComparison.Ordinal) ? MonthPartition(centreId, ParseDay(rowKey))
+        : month;
 
     /// <summary>An archived appointment by id, or null.</summary>
     public async Task<TableEntity?> GetAsync(string centreId, string appointmentId, CancellationToken cancellationToken)
