@@ -23,12 +23,12 @@ public sealed class CounterHintTests(AzuriteFixture azurite)
     private static readonly Instant Now = SchedulerHost.DemoNow;
     private static readonly SlotKey Slot = new(new LocalDate(2026, 12, 1), new LocalTime(9, 0));
 
-    private (TableAppointmentStore Store, StorageMeter Meter, CounterHints Hints) Instance()
+    private (TableAppointmentStore Store, StorageMeter Meter, CounterHints Hints) Instance(TimeSpan? turnWait = null)
     {
         var meter = new StorageMeter();
         var clients = TestStorage.Clients(azurite.ConnectionString, queuesReachable: false, meter);
         var clock = new FakeClock(Now);
-        var hints = new CounterHints();
+        var hints = new CounterHints(turnWait);
         var store = new TableAppointmentStore(clients, new AppointmentEventPublisher(clients, clock, NullLogger<AppointmentEventPublisher>.Instance),
             new AvailabilitySummaries(clients, clock), NullLogger<TableAppointmentStore>.Instance, hints: hints);
         return (store, meter, hints);
@@ -121,6 +121,53 @@ public sealed class CounterHintTests(AzuriteFixture azurite)
                            e => e.PartitionKey == centre && e.RowKey.CompareTo("appt|") >= 0 && e.RowKey.CompareTo("appt|~") < 0))
             day.Add(e);
         Assert.Equal(7, day.Count);
+    }
+
+    [Fact]
+    public async Task Simultaneous_changes_of_one_counter_in_one_instance_take_turns_and_each_guesses_on_what_the_last_wrote()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var centre = await CentreAsync(azurite.ConnectionString);
+        // A wait far longer than ten transactions, so every change gets its turn however slow the machine.
+        var a = Instance(TimeSpan.FromSeconds(30));
+        Assert.Equal(CommitOutcome.Committed, (await CommitAsync(a, Booking(centre, 12))).Outcome);
+
+        a.Meter.Reset();
+        a.Meter.Recording = true;
+        var gate = new TaskCompletionSource();
+        var tasks = Enumerable.Range(0, 10).Select(async _ =>
+        {
+            await gate.Task;
+            return await a.Store.CommitAsync(Booking(centre, 12), ct);
+        }).ToList();
+        gate.SetResult();
+        var outcomes = await Task.WhenAll(tasks);
+        a.Meter.Recording = false;
+
+        Assert.All(outcomes, o => Assert.Equal(CommitOutcome.Committed, o));
+        var requests = a.Meter.Snapshot().Where(t => t.Service == "table" && t.Resource == StorageNames.AppointmentsTable)
+            .GroupBy(t => t.Operation).ToDictionary(g => g.Key, g => g.Sum(t => t.Requests));
+        // One transaction each and no read: without turns, all but one of each round failed on the same ETag and read.
+        Assert.Equal((10L, 0L), (requests.GetValueOrDefault("transaction"), requests.GetValueOrDefault("point read")));
+        Assert.Equal(11, Counted(centre));
+    }
+
+    [Fact]
+    public async Task A_change_kept_waiting_for_its_turn_goes_on_and_its_transaction_still_decides()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var centre = await CentreAsync(azurite.ConnectionString);
+        var a = Instance(TimeSpan.FromMilliseconds(50));
+        Assert.Equal(CommitOutcome.Committed, (await CommitAsync(a, Booking(centre, 2))).Outcome);
+
+        // Another change holds the counter's turn and never hands it on: these go on after the wait, on what is known.
+        using (await a.Hints.TakeTurnAsync(centre, [TableAppointmentStore.SlotRow("social", Slot)], ct))
+        {
+            var second = await CommitAsync(a, Booking(centre, 2));
+            Assert.Equal((CommitOutcome.Committed, 1L, 0L), (second.Outcome, second.Requests.GetValueOrDefault("transaction"), second.Requests.GetValueOrDefault("point read")));
+            Assert.Equal(CommitOutcome.Full, (await CommitAsync(a, Booking(centre, 2))).Outcome);
+        }
+        Assert.Equal(2, Counted(centre));
     }
 
     [Fact]

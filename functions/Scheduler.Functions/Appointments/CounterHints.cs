@@ -13,7 +13,8 @@ namespace Scheduler.Functions.Appointments;
 /// <see cref="ProbeEvery"/>, while fewer than half hold (many instances booking the same slots, or a burst on one
 /// slot), and start again once probes hold.
 /// </summary>
-public sealed class CounterHints
+/// <param name="turnWait">How long a change waits for its turn (<see cref="TakeTurnAsync"/>); <see cref="TurnWait"/> unless given.</param>
+public sealed class CounterHints(TimeSpan? turnWait = null)
 {
     /// <summary>How many rows are remembered before the memory is cleared (a row is under 100 bytes).</summary>
     public const int Capacity = 100_000;
@@ -69,6 +70,43 @@ public sealed class CounterHints
     }
 
     public void Forget(string partition, string rowKey) => _known.TryRemove(Key(partition, rowKey), out _);
+
+    /// <summary>How long a change waits for another change of its counters in this instance before going on without its turn.</summary>
+    public static readonly TimeSpan TurnWait = TimeSpan.FromMilliseconds(250);
+
+    private readonly TimeSpan _turnWait = turnWait ?? TurnWait;
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _turns = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Waits until no other change in this instance is trying a guess on these counters, so this one guesses on what
+    /// that one wrote instead of failing on the same ETag (two bookings of neighbouring slots, one of them an item of
+    /// two slots). Turns are taken in key order; after the turn's wait (<see cref="TurnWait"/>) the change goes on without the rest of its
+    /// turn (its transaction's conditions still decide). Dispose the result to hand the turn on.
+    /// </summary>
+    public async Task<IDisposable> TakeTurnAsync(string partition, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
+    {
+        if (_turns.Count >= Capacity) _turns.Clear();
+        var held = new List<SemaphoreSlim>();
+        foreach (var key in rowKeys.Select(r => Key(partition, r)).Distinct().Order(StringComparer.Ordinal))
+        {
+            var turn = _turns.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+            if (!await turn.WaitAsync(_turnWait, cancellationToken)) break;
+            held.Add(turn);
+        }
+        return new Turn(held);
+    }
+
+    private sealed class Turn(List<SemaphoreSlim> held) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 1) return;
+            foreach (var turn in held) turn.Release();
+        }
+    }
 
     private static string Key(string partition, string rowKey) => partition + "\u001f" + rowKey;
 }

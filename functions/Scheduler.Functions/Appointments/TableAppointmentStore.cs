@@ -18,7 +18,8 @@ namespace Scheduler.Functions.Appointments;
 /// only if their ETag is unchanged since read, so two hosts racing for the last seat cannot both win, and the
 /// ledger and the appointment only if unchanged since read (or added only if absent). A booking from a number with
 /// no ledger yet is at most three storage calls: the counter read, the transaction and the event's queue send; the
-/// read is skipped when the instance knows the counter (<see cref="CounterHints"/>, ADR 0029), and the send is shared
+/// read is skipped when the instance knows the counter (<see cref="CounterHints"/>, ADR 0029; changes of one counter in
+/// one instance take turns, so each guesses on what the last wrote), and the send is shared
 /// with the events committed at the same time (<see cref="AppointmentEventPublisher"/>). Availability
 /// is read from a summary, never from the counters (ADR 0017), which the event's consumer brings in step (ADR 0028).
 /// See ADR 0012. Days past the retention window are moved to the archive (<see cref="TableAppointmentArchive"/>,
@@ -84,8 +85,11 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
         var pk = a.CentreId;
         var keys = change.Take.Concat(change.Release).ToList();
         var guess = keys.Count > 0 && _hints.ShouldGuess();
+        // A guess waits for this instance's other changes of the same counters, and guesses on what they wrote.
+        using var turn = guess ? await _hints.TakeTurnAsync(pk, keys.Select(k => SlotRow(a.CategoryId, k)), cancellationToken) : null;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
+            if (attempt == 2) turn?.Dispose();
             // The first try may go on what this instance knows of the counters (ADR 0029); every later one reads them.
             Dictionary<SlotKey, (SlotUsage Usage, ETag? ETag)>? hinted = null;
             var guessed = attempt == 1 && guess && TryHints(pk, a.CategoryId, change, out hinted);
@@ -179,6 +183,7 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
                 if (etag is not null) _hints.Learn(pk, row, usage, etag);
                 else _hints.Forget(pk, row);
             }
+            turn?.Dispose();
             await events.PublishAsync(recorded, cancellationToken);
             return CommitOutcome.Committed;
         }
