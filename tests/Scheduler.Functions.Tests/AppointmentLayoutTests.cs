@@ -1,7 +1,5 @@
 using Azure.Data.Tables;
-using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
-using NodaTime.Testing;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Identity;
 using Scheduler.Functions.Appointments;
@@ -23,19 +21,11 @@ public sealed class AppointmentLayoutTests(AzuriteFixture azurite)
     private static readonly Instant Now = SchedulerHost.DemoNow;
     private static readonly LocalDate Booked = new(2026, 12, 14);
 
-    private (TableAppointmentStore Store, StorageMeter Meter) Instance()
-    {
-        var meter = new StorageMeter();
-        var clients = TestStorage.Clients(azurite.ConnectionString, queuesReachable: false, meter);
-        var clock = new FakeClock(Now);
-        var store = new TableAppointmentStore(clients, new AppointmentEventPublisher(clients, clock, NullLogger<AppointmentEventPublisher>.Instance),
-            new AvailabilitySummaries(clients, clock), NullLogger<TableAppointmentStore>.Instance);
-        return (store, meter);
-    }
+    private (TableAppointmentStore Store, StorageMeter Meter) Instance() => AppointmentStores.Create(azurite.ConnectionString);
 
     private async Task<string> CentreAsync()
     {
-        await new TableClient(azurite.ConnectionString, StorageNames.AppointmentsTable).CreateIfNotExistsAsync();
+        await AppointmentStores.CreateTablesAsync(azurite.ConnectionString);
         return $"lay{Guid.NewGuid():N}"[..20];
     }
 

@@ -1,8 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
-using NodaTime.Testing;
 using Scheduler.Core.Booking;
 using Scheduler.Core.Identity;
 using Scheduler.Functions.Appointments;
@@ -25,18 +23,14 @@ public sealed class CounterHintTests(AzuriteFixture azurite)
 
     private (TableAppointmentStore Store, StorageMeter Meter, CounterHints Hints) Instance(TimeSpan? turnWait = null)
     {
-        var meter = new StorageMeter();
-        var clients = TestStorage.Clients(azurite.ConnectionString, queuesReachable: false, meter);
-        var clock = new FakeClock(Now);
         var hints = new CounterHints(turnWait);
-        var store = new TableAppointmentStore(clients, new AppointmentEventPublisher(clients, clock, NullLogger<AppointmentEventPublisher>.Instance),
-            new AvailabilitySummaries(clients, clock), NullLogger<TableAppointmentStore>.Instance, hints: hints);
+        var (store, meter) = AppointmentStores.Create(azurite.ConnectionString, hints);
         return (store, meter, hints);
     }
 
     private static async Task<string> CentreAsync(string connection)
     {
-        await new TableClient(connection, StorageNames.AppointmentsTable).CreateIfNotExistsAsync();
+        await AppointmentStores.CreateTablesAsync(connection);
         return $"hint{Guid.NewGuid():N}"[..20];
     }
 
