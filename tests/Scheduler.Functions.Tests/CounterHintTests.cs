@@ -165,6 +165,23 @@ public sealed class CounterHintTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_change_cancelled_while_waiting_for_its_turn_hands_on_the_turns_it_took()
+    {
+        var hints = new CounterHints(TimeSpan.FromSeconds(30));
+        var ct = TestContext.Current.CancellationToken;
+        var second = await hints.TakeTurnAsync("p", ["slot|b"], ct);
+        using var cancel = new CancellationTokenSource();
+        // Takes a's turn, then waits for b's: cancelled there, it must give a's back.
+        var waiting = hints.TakeTurnAsync("p", ["slot|a", "slot|b"], cancel.Token);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        second.Dispose();
+        // Both free again: taken at once (a turn kept by the cancelled change would hold this up until the 5 s cancel).
+        using var within = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var again = await hints.TakeTurnAsync("p", ["slot|a", "slot|b"], within.Token);
+    }
+
+    [Fact]
     public void Guessing_stops_while_fewer_than_half_of_the_guesses_hold_but_for_probes_and_starts_again_when_they_hold()
     {
         var hints = new CounterHints();

@@ -88,11 +88,20 @@ public sealed class CounterHints(TimeSpan? turnWait = null)
     {
         if (_turns.Count >= Capacity) _turns.Clear();
         var held = new List<SemaphoreSlim>();
-        foreach (var key in rowKeys.Select(r => Key(partition, r)).Distinct().Order(StringComparer.Ordinal))
+        try
         {
-            var turn = _turns.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
-            if (!await turn.WaitAsync(_turnWait, cancellationToken)) break;
-            held.Add(turn);
+            foreach (var key in rowKeys.Select(r => Key(partition, r)).Distinct().Order(StringComparer.Ordinal))
+            {
+                var turn = _turns.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+                if (!await turn.WaitAsync(_turnWait, cancellationToken)) break;
+                held.Add(turn);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled while waiting: hand on the turns already taken, or those counters would wait out every change.
+            foreach (var turn in held) turn.Release();
+            throw;
         }
         return new Turn(held);
     }
