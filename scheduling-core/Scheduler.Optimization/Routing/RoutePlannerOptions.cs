@@ -217,9 +217,10 @@ public sealed record RoutePlannerOptions
 
     /// <summary>
     /// Whether a rebuild that follows a ruin centred on a visit left out puts that visit back first (after urgent
-    /// ones), so the room the ruin made goes to it before the removed visits take it again.
+    /// ones), so the room the ruin made goes to it before the removed visits take it again (ADR 0011, addendum of
+    /// 2026-12-01, fourth round); off, it is put back in the same order as the others (by value per staff hour).
     /// </summary>
-    public bool FocusLeftOut { get; init; } = false;
+    public bool FocusLeftOut { get; init; } = true;
 
     /// <summary>Share of the ruins centred on a random visit left out (the rest: near a served visit, or a stretch of a route).</summary>
     public double LeftOutRuinShare { get; init; } = Routing.RuinAndRecreate.DefaultLeftOutRuinShare;
