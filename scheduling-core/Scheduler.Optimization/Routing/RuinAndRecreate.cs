@@ -239,7 +239,8 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
 
     /// <summary>
     /// Puts back the removed visits and some of those left out (every urgent one first, then those nearest the ruin,
-    /// then a random one or two), most valuable first with a little noise so that rebuilds differ.
+    /// then a random one or two), most valuable first with a little noise so that rebuilds differ. After a ruin centred on
+    /// a visit left out, that visit is tried first (after urgent ones) when focused, so the room made goes to it.
     /// </summary>
     internal void Recreate(List<List<Stop>> routes, (List<int> Removed, int Centre, int Target) ruin, int[] movable)
     {
