@@ -217,10 +217,11 @@ public sealed record RoutePlannerOptions
 
     /// <summary>
     /// Whether a rebuild that follows a ruin centred on a visit left out puts that visit back first (after urgent
-    /// ones), so the room the ruin made goes to it before the removed visits take it again (ADR 0011, addendum of
-    /// 2026-12-01, fourth round); off, it is put back in the same order as the others (by value per staff hour).
+    /// ones), so the room the ruin made goes to it before the removed visits take it again; off (the default), it is put
+    /// back in the same order as the others (by value per staff hour). Measured in docs/benchmarks.md (issue 16, fourth
+    /// round): not reliably better, so not the default.
     /// </summary>
-    public bool FocusLeftOut { get; init; } = true;
+    public bool FocusLeftOut { get; init; } = false;
 
     /// <summary>Share of the ruins centred on a random visit left out (the rest: near a served visit, or a stretch of a route).</summary>
     public double LeftOutRuinShare { get; init; } = Routing.RuinAndRecreate.DefaultLeftOutRuinShare;

@@ -14,7 +14,7 @@ namespace Scheduler.Optimization.Routing;
 /// its iteration budget, or cancellation. Its randomness comes only from its seed.
 /// </summary>
 internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleIterations = RuinAndRecreate.CycleIterations,
-    bool shiftKept = true, bool focusLeftOut = true, double leftOutRuinShare = RuinAndRecreate.DefaultLeftOutRuinShare,
+    bool shiftKept = true, bool focusLeftOut = false, double leftOutRuinShare = RuinAndRecreate.DefaultLeftOutRuinShare,
     double hotTemperature = RuinAndRecreate.HotTemperature)
 {
     /// <summary>Share of the ruins centred on a random visit left out, by default.</summary>
