@@ -232,7 +232,11 @@ public sealed record RoutePlannerOptions
     /// </summary>
     public bool ShiftedFirstPlan { get; init; } = false;
 
-    /// <summary>The annealing's temperature at the start of each cycle (objective units).</summary>
+    /// <summary>
+    /// The annealing's temperature at the start of each cycle (objective units; it cools to
+    /// <see cref="Routing.RuinAndRecreate.ColdTemperature"/> over the cycle). Issue 16's fourth round measured 1,200 at
+    /// 30,000 iterations only (docs/benchmarks.md); 300 stays the default.
+    /// </summary>
     public double HotTemperature { get; init; } = Routing.RuinAndRecreate.HotTemperature;
 
     /// <summary>
