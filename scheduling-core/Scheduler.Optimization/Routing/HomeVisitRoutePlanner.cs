@@ -248,7 +248,7 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         var c = new RoutingContext(request, matrix, options.Weights, nodes, manager, model);
 
         var solutions = new List<SolutionPoint>();
-        var built = warm is null && UsesInsertion(request) ? InsertionBuilder.Build(c, cancellationToken) : null;
+        var built = warm is null && UsesInsertion(request) ? InsertionBuilder.Build(c, cancellationToken, options.ShiftedFirstPlan && options.ShiftKept) : null;
         HomeVisitPlan? builtPlan = null;
         PlanScore? builtScore = null;
         if (built is not null)
@@ -390,7 +390,7 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         var outcomes = new RuinAndRecreate.Outcome[searches];
         using var exchange = options.ShareBest && searches > 1 ? new RuinAndRecreate.Exchange(searches) : null;
         Parallel.For(0, searches, new ParallelOptions { MaxDegreeOfParallelism = searches }, i =>
-            outcomes[i] = new RuinAndRecreate(c, options.Seed + i, options.AnnealingCycle, options.ShiftKept).Run(built.Routes, clock, options.TimeLimit, budget, cancellationToken, exchange, i));
+            outcomes[i] = new RuinAndRecreate(c, options.Seed + i, options.AnnealingCycle, options.ShiftKept, options.FocusLeftOut, options.LeftOutRuinShare, options.HotTemperature).Run(built.Routes, clock, options.TimeLimit, budget, cancellationToken, exchange, i));
         var searchEnded = Duration.FromTimeSpan(clock.Elapsed);
 
         // The best outcome the checker passes (lowest cost first; the first search on a tie, so the result is reproducible).

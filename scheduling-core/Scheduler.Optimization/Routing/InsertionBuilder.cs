@@ -38,7 +38,7 @@ internal static class InsertionBuilder
     /// <summary>
     /// Builds the routes; null when a pinned visit cannot be placed at its pinned start (the CP search then decides).
     /// </summary>
-    public static Result? Build(RoutingContext c, CancellationToken cancellationToken = default)
+    public static Result? Build(RoutingContext c, CancellationToken cancellationToken = default, bool shift = false)
     {
         var staff = c.Request.Staff;
         var routes = staff.Select(_ => new List<Stop>()).ToList();
@@ -63,7 +63,7 @@ internal static class InsertionBuilder
         foreach (var team in order)
         {
             if (cancellationToken.IsCancellationRequested) break;
-            TryInsert(c, routes, team);
+            TryInsert(c, routes, team, shift: shift);
         }
         return new Result(routes);
     }

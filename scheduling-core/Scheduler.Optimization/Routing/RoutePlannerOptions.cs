@@ -216,6 +216,30 @@ public sealed record RoutePlannerOptions
     public bool ShiftKept { get; init; } = true;
 
     /// <summary>
+    /// Whether a rebuild that follows a ruin centred on a visit left out puts that visit back first (after urgent
+    /// ones), so the room the ruin made goes to it before the removed visits take it again; off (the default), it is put
+    /// back in the same order as the others (by value per staff hour). Measured in docs/benchmarks.md (issue 16, fourth
+    /// round): not reliably better, so not the default.
+    /// </summary>
+    public bool FocusLeftOut { get; init; } = false;
+
+    /// <summary>Share of the ruins centred on a random visit left out (the rest: near a served visit, or a stretch of a route).</summary>
+    public double LeftOutRuinShare { get; init; } = Routing.RuinAndRecreate.DefaultLeftOutRuinShare;
+
+    /// <summary>
+    /// Whether the first plan (<see cref="Routing.InsertionBuilder.Build"/>) is built with the same moving insertion as
+    /// the rebuilds (<see cref="ShiftKept"/>); off, with fixed starts.
+    /// </summary>
+    public bool ShiftedFirstPlan { get; init; } = false;
+
+    /// <summary>
+    /// The annealing's temperature at the start of each cycle (objective units; it cools to
+    /// <see cref="Routing.RuinAndRecreate.ColdTemperature"/> over the cycle). Issue 16's fourth round measured 1,200 at
+    /// 30,000 iterations only (docs/benchmarks.md); 300 stays the default.
+    /// </summary>
+    public double HotTemperature { get; init; } = Routing.RuinAndRecreate.HotTemperature;
+
+    /// <summary>
     /// The first solution of the second search side by side when the search starts from OR-Tools' first solution
     /// (the first search uses <see cref="FirstSolution"/>).
     /// </summary>

@@ -14,8 +14,12 @@ namespace Scheduler.Optimization.Routing;
 /// its iteration budget, or cancellation. Its randomness comes only from its seed.
 /// </summary>
 internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleIterations = RuinAndRecreate.CycleIterations,
-    bool shiftKept = true)
+    bool shiftKept = true, bool focusLeftOut = false, double leftOutRuinShare = RuinAndRecreate.DefaultLeftOutRuinShare,
+    double hotTemperature = RuinAndRecreate.HotTemperature)
 {
+    /// <summary>Share of the ruins centred on a random visit left out, by default.</summary>
+    public const double DefaultLeftOutRuinShare = 0.3;
+
     /// <summary>Visits removed by one ruin: between these, drawn uniformly.</summary>
     public const int MinRemoved = 3, MaxRemoved = 15;
 
@@ -88,7 +92,7 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
                 current = Copy(best);
                 currentCost = bestCost;
             }
-            var temperature = HotTemperature * Math.Pow(ColdTemperature / HotTemperature, (double)cycle / cycleIterations);
+            var temperature = hotTemperature * Math.Pow(ColdTemperature / hotTemperature, (double)cycle / cycleIterations);
             iteration++;
 
             var candidate = Copy(current);
@@ -190,27 +194,28 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
     /// visits nearest a random served one, or nearest a random visit left out (to make room for it), or a stretch of
     /// one route and the visits nearest it.
     /// </summary>
-    private (List<int> Removed, int Centre) Ruin(List<List<Stop>> routes, int[] movable)
+    private (List<int> Removed, int Centre, int Target) Ruin(List<List<Stop>> routes, int[] movable)
     {
         var served = new HashSet<int>();
         foreach (var r in routes)
             foreach (var s in r)
                 if (s.Node.Visit!.Pin is null) served.Add(TeamOf(s.Node));
-        if (served.Count == 0) return ([], c.Nodes.Teams[movable[0]][0].Place);
+        if (served.Count == 0) return ([], c.Nodes.Teams[movable[0]][0].Place, -1);
         var count = Math.Min(served.Count, _random.Next(MinRemoved, MaxRemoved + 1));
         var list = served.Order().ToList();
         List<int> Nearest(int place, IEnumerable<int> teams, int n) =>
             teams.OrderBy(t => c.Matrix.Seconds(place, c.Nodes.Teams[t][0].Place)).ThenBy(t => t).Take(n).ToList();
         var draw = _random.NextDouble();
         List<int> chosen;
-        int centre;
+        int centre, target = -1;
         var leftOut = movable.Where(t => !served.Contains(t)).ToList();
-        if (draw < 0.3 && leftOut.Count > 0)
+        if (draw < leftOutRuinShare && leftOut.Count > 0)
         {
-            centre = c.Nodes.Teams[leftOut[_random.Next(leftOut.Count)]][0].Place;
+            target = leftOut[_random.Next(leftOut.Count)];
+            centre = c.Nodes.Teams[target][0].Place;
             chosen = Nearest(centre, list, count);
         }
-        else if (draw < 0.65)
+        else if (draw < leftOutRuinShare + (1 - leftOutRuinShare) / 2)
         {
             centre = c.Nodes.Teams[list[_random.Next(list.Count)]][0].Place;
             chosen = Nearest(centre, list, count);
@@ -229,14 +234,15 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
         }
         var removed = chosen.ToHashSet();
         foreach (var r in routes) r.RemoveAll(s => removed.Contains(TeamOf(s.Node)));
-        return (chosen, centre);
+        return (chosen, centre, target);
     }
 
     /// <summary>
     /// Puts back the removed visits and some of those left out (every urgent one first, then those nearest the ruin,
-    /// then a random one or two), most valuable first with a little noise so that rebuilds differ.
+    /// then a random one or two), most valuable first with a little noise so that rebuilds differ. After a ruin centred on
+    /// a visit left out, that visit is tried first (after urgent ones) when focused, so the room made goes to it.
     /// </summary>
-    private void Recreate(List<List<Stop>> routes, (List<int> Removed, int Centre) ruin, int[] movable)
+    internal void Recreate(List<List<Stop>> routes, (List<int> Removed, int Centre, int Target) ruin, int[] movable)
     {
         var served = new HashSet<int>();
         foreach (var r in routes)
@@ -252,6 +258,7 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
         var byWindow = _random.NextDouble() < 1.0 / 3;
         var ordered = teams
             .OrderByDescending(x => (int)c.Nodes.Teams[x.Team][0].Visit!.Urgency)
+            .ThenByDescending(x => focusLeftOut && x.Team == ruin.Target)
             .ThenBy(x => byWindow ? x.Noise * VisitFeasibility.StartWindows(c.Nodes.Teams[x.Team][0].Visit!)[0].From : 0)
             .ThenByDescending(x => x.Noise * DropPenalty.Cost(c.Nodes.Teams[x.Team][0].Visit!, c.Weights) /
                                    (c.Nodes.Teams[x.Team].Count * (c.Nodes.Teams[x.Team][0].ServiceSeconds + InsertionBuilder.PerVisitOverhead)))

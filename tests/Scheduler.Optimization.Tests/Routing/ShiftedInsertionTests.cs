@@ -279,6 +279,48 @@ public sealed class ShiftedInsertionTests
         Assert.Equal(Fingerprint(a.Plan!), Fingerprint(b.Plan!));
     }
 
+    [Fact]
+    public void A_first_plan_built_with_moving_starts_serves_a_visit_the_fixed_start_build_leaves_out()
+    {
+        // "kept" (urgent, 09:00-11:00) is built first and takes 09:00; "new" (09:00-09:10, same place, 30 min) then fits
+        // only if "kept" moves to 09:30.
+        var request = Day([Visit("kept", 10, from: T(9), to: T(11), urgency: VisitUrgency.Urgent), Visit("new", 10, from: T(9), to: T(9, 10))],
+            [Staff("ann")]);
+
+        using (var fixedStarts = new Model(request))
+        {
+            var built = InsertionBuilder.Build(fixedStarts.Context)!;
+            Assert.Equal(["kept"], built.Routes[0].Select(s => s.Node.Visit!.Id));
+        }
+
+        using var m = new Model(request);
+        var shifted = InsertionBuilder.Build(m.Context, shift: true)!;
+        m.Routes[0].AddRange(shifted.Routes[0]);
+        Assert.Equal(["new", "kept"], m.Routes[0].Select(s => s.Node.Visit!.Id));
+        Assert.Equal((T(9), T(9, 30)), (m.StartOf("new", 0), m.StartOf("kept", 0)));
+        Assert.Empty(m.Check());
+    }
+
+    [Theory]
+    [InlineData(false, "short")]
+    [InlineData(true, "long")]
+    public void A_rebuild_after_a_ruin_centred_on_a_visit_left_out_gives_that_visit_the_room_first_when_focused(bool focus, string served)
+    {
+        // One 09:00 slot. "short" (10 min) is worth three times as much per staff hour as "long" (60 min), so a rebuild
+        // by value puts "short" back first; focused on "long" (the visit the ruin was centred on), it gives "long" the slot.
+        var request = Day([Visit("short", 10, minutes: 10, from: T(9), to: T(9)), Visit("long", 10, minutes: 60, from: T(9), to: T(9))],
+            [Staff("ann", end: T(12))]);
+        using var m = new Model(request);
+        int Team(string id) => m.Context.Nodes.Teams.FindIndex(t => t[0].Visit!.Id == id);
+        var search = new RuinAndRecreate(m.Context, seed: 1, focusLeftOut: focus);
+
+        search.Recreate(m.Routes, ([Team("short")], m.Team("long")[0].Place, Team("long")), [Team("short"), Team("long")]);
+
+        Assert.Equal([served], m.Routes[0].Select(s => s.Node.Visit!.Id));
+        Assert.Equal(T(9), m.StartOf(served, 0));
+        Assert.Empty(m.Check());
+    }
+
     private static string Fingerprint(HomeVisitPlan plan) => string.Join("\n", plan.Routes.Select(r =>
         r.StaffId + ": " + string.Join(", ", r.Stops.Select(s => $"{s.VisitId}@{s.Start}"))));
 }
