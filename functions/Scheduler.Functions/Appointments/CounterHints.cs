@@ -81,8 +81,8 @@ public sealed class CounterHints(TimeSpan? turnWait = null)
     /// <summary>
     /// Waits until no other change in this instance is trying a guess on these counters, so this one guesses on what
     /// that one wrote instead of failing on the same ETag (two bookings of neighbouring slots, one of them an item of
-    /// two slots). Turns are taken in key order; after the turn's wait (<see cref="TurnWait"/>) the change goes on without the rest of its
-    /// turn (its transaction's conditions still decide). Dispose the result to hand the turn on.
+    /// two slots). Turns are taken in key order; after the turn's wait (<see cref="TurnWait"/>) the change goes on
+    /// without the rest of its turn (its transaction's conditions still decide). Dispose the result to hand it on.
     /// </summary>
     public async Task<IDisposable> TakeTurnAsync(string partition, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
     {
