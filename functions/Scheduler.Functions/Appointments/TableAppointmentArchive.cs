@@ -154,7 +154,7 @@ public sealed class TableAppointmentArchive(StorageClients storage, IClock clock
         foreach (var partition in groups.SelectMany(g => g).GroupBy(e => ArchivePartition(centreId, e.RowKey, month)))
             await UpsertAsync(partition.Select(e => Copy(e, partition.Key)), cancellationToken);
 
-        // Then delete, each appointment with its day copy, under the ETags read.
+        // Then delete, each appointment with its copy where it has one, under the ETags read.
         var moved = 0;
         var movedAppointments = 0;
         foreach (var batch in Batches(groups))
@@ -192,7 +192,7 @@ public sealed class TableAppointmentArchive(StorageClients storage, IClock clock
         return found.HasValue ? found.Value : null;
     }
 
-    /// <summary>The archived day copies of a date whose row keys lie in [<paramref name="fromInclusive"/>, <paramref name="toExclusive"/>): one range read in the month's partition.</summary>
+    /// <summary>The archived day rows of a date whose row keys lie in [<paramref name="fromInclusive"/>, <paramref name="toExclusive"/>): one range read in the month's partition.</summary>
     public Task<List<TableEntity>> DayRowsAsync(string centreId, LocalDate date, string fromInclusive, string toExclusive, CancellationToken cancellationToken) =>
         RangeAsync(_archive, MonthPartition(centreId, date), fromInclusive, toExclusive, cancellationToken);
 

@@ -249,7 +249,7 @@ public sealed class TableAppointmentStore(StorageClients storage, AppointmentEve
     }
 
     /// <summary>
-    /// The day copies in a row-key range: one range read of the hot partition, and for a day old enough to have been
+    /// The day rows (appointments and copies) in a row-key range: one range read of the hot partition, and for a day old enough to have been
     /// archived one more of the archive's month partition, the hot copy winning (a row a run could not move yet).
     /// </summary>
     private async Task<List<Appointment>> DayRowsAsync(string centreId, LocalDate date, string fromInclusive, string toExclusive, CancellationToken cancellationToken)

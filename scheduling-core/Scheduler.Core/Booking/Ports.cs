@@ -98,8 +98,8 @@ public interface IAppointmentStore
 public sealed record StoredAppointment(Appointment Appointment, string ETag, bool Archived = false);
 
 /// <summary>
-/// Where past appointments go (ADR 0027): a day's appointments, their day copies and the slot counters of that day
-/// leave the centre's hot partition for an archive, copied first and then deleted only if unchanged since read.
+/// Where past appointments go (ADR 0027, 0031): a day's appointments, the copies of those moved to it and its slot
+/// counters leave the centre's hot partition for an archive, copied first and then deleted only if unchanged since read.
 /// </summary>
 public interface IAppointmentArchive
 {
@@ -127,7 +127,7 @@ public interface IArchiveLease : IAsyncDisposable
     Task<bool> RenewAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>What one day's archiving did: appointments moved, rows moved in all (appointments, day copies, counters), rows left because they changed.</summary>
+/// <summary>What one day's archiving did: appointments moved, rows moved in all (appointments, copies, marks, counters), rows left (changed meanwhile, or an appointment now on a later day, which moves with that day).</summary>
 public sealed record ArchivedDay(LocalDate Date, int Appointments, int Rows, int Left);
 
 public sealed record StoredLedger(BookerLedger Ledger, string ETag);
