@@ -132,7 +132,7 @@ internal static class InsertionBuilder
     public static long RouteCost(RoutingContext c, int v, IReadOnlyList<Stop> route)
     {
         if (route.Count == 0) return 0;
-        long Travel(int a, int b) => TravelPenalty.Cost(c.Matrix.Seconds(a, b), c.Matrix.Metres(a, b), c.Weights);
+        long Travel(int a, int b) => c.TravelCost(a, b);
         var at = c.Nodes.All[c.Nodes.Starts[v]].Place;
         long cost = StaffUsePenalty.Cost(route.Count, c.Request.Staff[v], c.Weights);
         foreach (var s in route)
@@ -174,40 +174,72 @@ internal static class InsertionBuilder
                 if (s.End + c.Matrix.Seconds(s.Node.Place, place) is var t && InWindow(windows, t)) starts.Add(t);
         }
         starts.Sort();
+        var distinct = 0;
+        for (var i = 0; i < starts.Count; i++)
+            if (i == 0 || starts[i] != starts[i - 1]) starts[distinct++] = starts[i];
+        starts.RemoveRange(distinct, starts.Count - distinct);
+
+        // What each route offers at each start: as the stops stand, or (with shift) with its own stops moved to make room,
+        // at the place in the route the start falls in (a stop starting at that very time may go either side). A start
+        // outside a place's room (the stops around it moved as far as they may, kept teams staying put) fits there neither
+        // way, so each route is asked only at the starts within the room of its places.
+        var room = ShiftRoom.For(c, routes, team[0], windows);
+        var offers = _offers ??= [];
+        offers.Clear();
+        foreach (var v in eligible)
+        {
+            var route = routes[v];
+            void Offer(int i, int at)
+            {
+                var t = starts[i];
+                var taken = at < route.Count && route[at].Start == t;
+                var fits = room.Allows(v, at, t);
+                if (!taken && fits && DeltaAt(c, v, route, team[0], t, at) is { } cost)
+                {
+                    offers.Add(new Offer(i, offers.Count, v, cost, -1));
+                    return;
+                }
+                if (!shift) return;
+                var (moved, position) = (long.MaxValue, -1);
+                if (fits && ShiftedDelta(c, v, route, team[0], at, t, null) is { } here) (moved, position) = (here, at);
+                if (taken && room.Allows(v, at + 1, t) && ShiftedDelta(c, v, route, team[0], at + 1, t, null) is { } after && after < moved)
+                    (moved, position) = (after, at + 1);
+                if (position >= 0) offers.Add(new Offer(i, offers.Count, v, moved, position));
+            }
+            for (var at = 0; at <= route.Count; at++)
+            {
+                // The starts that fall at this place: after the stop before it, up to the start of the stop after it.
+                var (low, high) = room.Of(v, at);
+                var from = Math.Max(at > 0 ? route[at - 1].Start + 1 : int.MinValue, low);
+                var to = Math.Min(at < route.Count ? route[at].Start : int.MaxValue, high);
+                var i = from <= to ? LowerBound(starts, from) : starts.Count;
+                for (; i < starts.Count && starts[i] <= to; i++) Offer(i, at);
+                // A start at the very time of the next stop, outside this place's room, may still go after that stop.
+                if (at < route.Count && route[at].Start is var next && (next < low || next > high) && room.Allows(v, at + 1, next)
+                    && LowerBound(starts, next) is var k && k < starts.Count && starts[k] == next)
+                    Offer(k, at);
+            }
+        }
+        // By start, earliest first; at each start, routes in the order they were asked.
+        offers.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Order.CompareTo(b.Order));
 
         Choice? best = null, shiftedBest = null;
         var options = new List<(int Vehicle, long Cost)>();
-        // With shift: each route may also move its own stops to make room, at the place in the route the start falls in
-        // (a stop starting at that very time may go either side); such a place is taken only when strictly cheaper.
+        // Such a moved place is taken only when strictly cheaper.
         var mixed = new List<(int Vehicle, long Cost)>();
         var positions = new List<(int Vehicle, int Position)>();
-        var previous = int.MinValue;
-        foreach (var t in starts)
+        for (var o = 0; o < offers.Count;)
         {
-            if (t == previous) continue;
-            previous = t;
+            var t = starts[offers[o].Start];
             options.Clear();
             mixed.Clear();
             positions.Clear();
-            foreach (var v in eligible)
+            for (var first = offers[o].Start; o < offers.Count && offers[o].Start == first; o++)
             {
-                if (Delta(c, v, routes[v], team[0], t) is { } cost)
-                {
-                    options.Add((v, cost));
-                    if (shift) mixed.Add((v, cost)); // moves nothing: its own place
-                    continue;
-                }
-                if (!shift) continue;
-                var route = routes[v];
-                var at = 0;
-                while (at < route.Count && route[at].Start < t) at++;
-                var (moved, position) = (long.MaxValue, -1);
-                if (ShiftedDelta(c, v, route, team[0], at, t, null) is { } here) (moved, position) = (here, at);
-                if (at < route.Count && route[at].Start == t && ShiftedDelta(c, v, route, team[0], at + 1, t, null) is { } after && after < moved)
-                    (moved, position) = (after, at + 1);
-                if (position < 0) continue;
-                mixed.Add((v, moved));
-                positions.Add((v, position));
+                var offer = offers[o];
+                if (offer.Position < 0) options.Add((offer.Vehicle, offer.Cost));
+                else positions.Add((offer.Vehicle, offer.Position));
+                if (shift) mixed.Add((offer.Vehicle, offer.Cost));
             }
             if (options.Count >= team.Count)
             {
@@ -232,6 +264,46 @@ internal static class InsertionBuilder
     }
 
     /// <summary>
+    /// Whether a route has a place where the node could start with every stop where it is and add less than
+    /// <paramref name="bestCost"/>: a gap between two stops (or the shift's start and end) long enough for the trips and
+    /// the service within one of the node's windows, and, between two stops, less extra travel than that (there it adds
+    /// nothing else). Only a necessary condition: the full check follows for a route that has one.
+    /// </summary>
+    private static bool Open(RoutingContext c, int v, List<Stop> route, RoutingNode node, (int From, int To)[] windows, long bestCost)
+    {
+        var s = c.Shifts[v];
+        for (var at = 0; at <= route.Count; at++)
+        {
+            var prevPlace = at > 0 ? route[at - 1].Node.Place : s.StartPlace;
+            var nextPlace = at < route.Count ? route[at].Node.Place : s.EndPlace;
+            if (at < route.Count && bestCost != long.MaxValue &&
+                Travel(c, prevPlace, node.Place) + Travel(c, node.Place, nextPlace) - Travel(c, prevPlace, nextPlace) >= bestCost) continue;
+            var earliest = (at > 0 ? route[at - 1].End : s.Start) + c.Matrix.Seconds(prevPlace, node.Place);
+            var latest = (at < route.Count ? route[at].Start : s.LatestReturn) - node.ServiceSeconds - c.Matrix.Seconds(node.Place, nextPlace);
+            if (NextIn(windows, earliest) is { } t && t <= latest) return true;
+        }
+        return false;
+    }
+
+    /// <summary>What a route offers a visit at one start (index into the starts): its cost, and the place it moves stops at (none: -1).</summary>
+    private readonly record struct Offer(int Start, int Order, int Vehicle, long Cost, int Position);
+
+    [ThreadStatic] private static List<Offer>? _offers;
+
+    /// <summary>The first index of a sorted list whose value is not below <paramref name="value"/>.</summary>
+    private static int LowerBound(List<int> sorted, int value)
+    {
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>
     /// <see cref="Best"/> for a visit for one, faster: each route is tried only at its own candidate starts (the grid,
     /// and the earliest arrival after and the latest start before each of its stops), since a start another route
     /// suggests adds the same travel to this one as one of its own in the same gap.
@@ -241,15 +313,21 @@ internal static class InsertionBuilder
     {
         var bestCost = long.MaxValue;
         int bestStart = 0, bestVehicle = -1;
+        var partners = shift ? PartnersOf(c, routes) : null;
+        // A start outside a place's room (the stops around it moved as far as they may) fits there neither as the stops
+        // stand nor moved: such starts are not tried.
+        var room = ShiftRoom.For(c, routes, node, windows, partners);
         var own = new List<int>(grid.Count + 64);
         foreach (var v in eligible)
         {
+            var route = routes[v];
+            if (!Open(c, v, route, node, windows, bestCost)) continue;
             own.Clear();
             own.AddRange(grid);
             // Only starts inside a window are tried, each once, earliest first.
             var t0 = c.Shifts[v].Start + c.Matrix.Seconds(c.Shifts[v].StartPlace, node.Place);
             if (InWindow(windows, t0)) own.Add(t0);
-            foreach (var s in routes[v])
+            foreach (var s in route)
             {
                 var after = s.End + c.Matrix.Seconds(s.Node.Place, node.Place);
                 if (InWindow(windows, after)) own.Add(after);
@@ -258,11 +336,29 @@ internal static class InsertionBuilder
             }
             own.Sort();
             var previous = int.MinValue;
+            // Between two stops (not after the last) every start adds the same travel and nothing else, so once one fits
+            // there, or that travel is no cheaper than the best place yet, the later starts of that gap cannot win.
+            int at = 0, settled = -1;
             foreach (var t in own)
             {
                 if (t == previous) continue;
                 previous = t;
-                if (Delta(c, v, routes[v], node, t) is { } cost && cost < bestCost) (bestCost, bestStart, bestVehicle) = (cost, t, v);
+                while (at < route.Count && route[at].Start < t) at++;
+                if (at < route.Count && route[at].Start == t) continue;
+                if (!room.Allows(v, at, t)) continue;
+                if (at < route.Count)
+                {
+                    if (at == settled) continue;
+                    var prevPlace = at > 0 ? route[at - 1].Node.Place : c.Shifts[v].StartPlace;
+                    if (Travel(c, prevPlace, node.Place) + Travel(c, node.Place, route[at].Node.Place) - Travel(c, prevPlace, route[at].Node.Place) >= bestCost)
+                    {
+                        settled = at;
+                        continue;
+                    }
+                }
+                if (DeltaAt(c, v, route, node, t, at) is not { } cost) continue;
+                if (cost < bestCost) (bestCost, bestStart, bestVehicle) = (cost, t, v);
+                if (at < route.Count) settled = at;
             }
         }
         if (!shift) return bestVehicle < 0 ? null : new Choice(bestStart, [bestVehicle], bestCost);
@@ -270,12 +366,10 @@ internal static class InsertionBuilder
         // Places between two stops with no room as they stand: the stops after pushed later, or those before pulled
         // earlier, or both, within their windows. Taken only when strictly cheaper than every place found above.
         var bestPosition = -1;
-        var partners = PartnersOf(c, routes);
         foreach (var v in eligible)
         {
             var route = routes[v];
             var s = c.Shifts[v];
-            int[]? earliest = null, latest = null;
             for (var at = 0; at <= route.Count; at++)
             {
                 var prevPlace = at > 0 ? route[at - 1].Node.Place : s.StartPlace;
@@ -284,15 +378,11 @@ internal static class InsertionBuilder
                 var travel = Travel(c, prevPlace, node.Place) + Travel(c, node.Place, nextPlace) - Travel(c, prevPlace, nextPlace)
                              + (route.Count == 0 ? StaffUsePenalty.Cost(1, c.Request.Staff[v], c.Weights) : 0);
                 if (travel >= bestCost) continue;
-                if (earliest is null) (earliest, latest) = Slack(c, v, route, partners);
-                var toNode = c.Matrix.Seconds(prevPlace, node.Place);
-                var fromNode = c.Matrix.Seconds(node.Place, nextPlace);
-                // As the stops stand (a), (b); with the stops moved as far as their windows allow (lo), (hi).
-                var a = (at > 0 ? route[at - 1].End : s.Start) + toNode;
-                var b = (at < route.Count ? route[at].Start : s.LatestReturn) - fromNode - node.ServiceSeconds;
-                var lo = NextIn(windows, (at > 0 ? earliest[at - 1] + route[at - 1].Node.ServiceSeconds : s.Start) + toNode);
-                var hi = PrevIn(windows, (at < route.Count ? latest![at] : s.LatestReturn) - fromNode - node.ServiceSeconds);
-                if (lo is not { } low || hi is not { } high || low > high) continue;
+                // With the stops moved as far as their windows allow (low, high); as they stand (a), (b).
+                var (low, high) = room.Of(v, at);
+                if (low > high) continue;
+                var a = (at > 0 ? route[at - 1].End : s.Start) + c.Matrix.Seconds(prevPlace, node.Place);
+                var b = (at < route.Count ? route[at].Start : s.LatestReturn) - c.Matrix.Seconds(node.Place, nextPlace) - node.ServiceSeconds;
                 // Least moved first: only the stops after (from a), only those before (up to b), then the extremes. Where
                 // a start between a and b moves nothing, the places above tried it; the extremes may still make room for
                 // lunch that no start without moving left.
@@ -312,7 +402,77 @@ internal static class InsertionBuilder
         return bestVehicle < 0 ? null : new Choice(bestStart, [bestVehicle], bestCost, bestPosition < 0 ? null : [bestPosition]);
     }
 
-    private static long Travel(RoutingContext c, int a, int b) => TravelPenalty.Cost(c.Matrix.Seconds(a, b), c.Matrix.Metres(a, b), c.Weights);
+    /// <summary>
+    /// For one visit, the starts each place of each route could take with the stops around it moved as far as their
+    /// windows allow (<see cref="Slack"/>, the stops of kept teams staying put): a start outside them gives no shifted
+    /// route there (<see cref="ShiftedDelta"/> would return null), so it need not be tried. Worked out once per visit,
+    /// in buffers of this thread.
+    /// </summary>
+    private sealed class ShiftRoom
+    {
+        private int[] _offset = [], _low = [], _high = [];
+        private bool[] _ready = [];
+        private RoutingContext _c = null!;
+        private List<List<Stop>> _routes = null!;
+        private RoutingNode _node = null!;
+        private (int From, int To)[] _windows = [];
+        private Partners? _partners;
+
+        [ThreadStatic] private static ShiftRoom? _current;
+
+        /// <summary>The room of every place of every route for <paramref name="node"/>, each route's worked out when first asked.</summary>
+        public static ShiftRoom For(RoutingContext c, List<List<Stop>> routes, RoutingNode node, (int From, int To)[] windows,
+            Partners? partners = null)
+        {
+            var room = _current ??= new ShiftRoom();
+            (room._c, room._routes, room._node, room._windows, room._partners) = (c, routes, node, windows, partners);
+            if (room._offset.Length < routes.Count + 1) (room._offset, room._ready) = (new int[routes.Count + 1], new bool[routes.Count]);
+            Array.Clear(room._ready, 0, routes.Count);
+            var total = 0;
+            for (var v = 0; v < routes.Count; v++)
+            {
+                room._offset[v] = total;
+                total += routes[v].Count + 1;
+            }
+            room._offset[routes.Count] = total;
+            if (room._low.Length < total) (room._low, room._high) = (new int[2 * total], new int[2 * total]);
+            return room;
+        }
+
+        private void Ensure(int v)
+        {
+            if (_ready[v]) return;
+            _ready[v] = true;
+            var (c, route, node, windows) = (_c, _routes[v], _node, _windows);
+            var s = c.Shifts[v];
+            var (earliest, latest) = Slack(c, v, route, _partners);
+            var o = _offset[v];
+            for (var at = 0; at <= route.Count; at++)
+            {
+                var toNode = c.Matrix.Seconds(at > 0 ? route[at - 1].Node.Place : s.StartPlace, node.Place);
+                var fromNode = c.Matrix.Seconds(node.Place, at < route.Count ? route[at].Node.Place : s.EndPlace);
+                _low[o + at] = NextIn(windows, (at > 0 ? earliest[at - 1] + route[at - 1].Node.ServiceSeconds : s.Start) + toNode) ?? int.MaxValue;
+                _high[o + at] = PrevIn(windows, (at < route.Count ? latest[at] : s.LatestReturn) - fromNode - node.ServiceSeconds) ?? int.MinValue;
+            }
+        }
+
+        /// <summary>Whether the visit may start at <paramref name="t"/> at place <paramref name="at"/> of route <paramref name="v"/> once stops move.</summary>
+        public bool Allows(int v, int at, int t)
+        {
+            Ensure(v);
+            var o = _offset[v] + at;
+            return o < _offset[v + 1] && t >= _low[o] && t <= _high[o];
+        }
+
+        /// <summary>The earliest and latest start at place <paramref name="at"/> of route <paramref name="v"/> once stops move (low above high: none).</summary>
+        public (int Low, int High) Of(int v, int at)
+        {
+            Ensure(v);
+            return (_low[_offset[v] + at], _high[_offset[v] + at]);
+        }
+    }
+
+    private static long Travel(RoutingContext c, int a, int b) => c.TravelCost(a, b);
 
     /// <summary>The earliest start in a window at or after <paramref name="t"/>; null when every window ends before it.</summary>
     internal static int? NextIn((int From, int To)[] windows, int t)
@@ -344,6 +504,26 @@ internal static class InsertionBuilder
         public int[] TeamOf = [], RouteOf = [], IndexOf = [];
         public List<List<Stop>> Routes = null!;
         public readonly List<(int Route, int Index, int Start)> Moves = [];
+        private bool _placed;
+
+        /// <summary>Starts over on <paramref name="routes"/>; where each node is, is read when first needed.</summary>
+        public void Reset(List<List<Stop>> routes)
+        {
+            Routes = routes;
+            Moves.Clear();
+            _placed = false;
+        }
+
+        /// <summary>Reads where each planned node is, once per insertion.</summary>
+        public void Place()
+        {
+            if (_placed) return;
+            _placed = true;
+            Array.Fill(RouteOf, -1);
+            for (var v = 0; v < Routes.Count; v++)
+                for (var i = 0; i < Routes[v].Count; i++)
+                    (RouteOf[Routes[v][i].Node.Id], IndexOf[Routes[v][i].Node.Id]) = (v, i);
+        }
     }
 
     [ThreadStatic] private static Partners? _partners;
@@ -360,12 +540,7 @@ internal static class InsertionBuilder
             p.RouteOf = new int[c.Nodes.All.Count];
             p.IndexOf = new int[c.Nodes.All.Count];
         }
-        Array.Fill(p.RouteOf, -1);
-        for (var v = 0; v < routes.Count; v++)
-            for (var i = 0; i < routes[v].Count; i++)
-                (p.RouteOf[routes[v][i].Node.Id], p.IndexOf[routes[v][i].Node.Id]) = (v, i);
-        p.Routes = routes;
-        p.Moves.Clear();
+        p.Reset(routes);
         return p;
     }
 
@@ -377,6 +552,7 @@ internal static class InsertionBuilder
     private static (int From, int To)? PartnerRoom(RoutingContext c, Partners? p, int v, Stop stop)
     {
         if (p is null || stop.Node.Visit!.Pin is not null) return null;
+        p.Place();
         int from = int.MinValue, to = int.MaxValue;
         foreach (var member in c.Nodes.Teams[p.TeamOf[stop.Node.Id]])
         {
@@ -657,10 +833,12 @@ internal static class InsertionBuilder
         return i < route.Count && route[i].Start == start ? null : i;
     }
 
-    /// <summary>What inserting the node at <paramref name="start"/> adds to the objective, or null when the route would break a rule.</summary>
-    private static long? Delta(RoutingContext c, int v, List<Stop> route, RoutingNode node, int start)
+    /// <summary>
+    /// What inserting the node at <paramref name="start"/> adds to the objective, or null when the route would break a
+    /// rule; <paramref name="at"/> is its place in the route (where <see cref="InsertPosition"/> puts it).
+    /// </summary>
+    private static long? DeltaAt(RoutingContext c, int v, List<Stop> route, RoutingNode node, int start, int at)
     {
-        if (InsertPosition(route, start) is not { } at) return null;
         var shift = c.Shifts[v];
         int startPlace = shift.StartPlace, endPlace = shift.EndPlace;
         var prev = at > 0 ? route[at - 1].Node.Place : startPlace;
@@ -669,7 +847,7 @@ internal static class InsertionBuilder
         if (at > 0 && route[at - 1].End + c.Matrix.Seconds(prev, node.Place) > start) return null;
         if (at < route.Count && start + node.ServiceSeconds + c.Matrix.Seconds(node.Place, next) > route[at].Start) return null;
         if (!Feasible(c, v, route, at, node, start)) return null;
-        long Travel(int a, int b) => TravelPenalty.Cost(c.Matrix.Seconds(a, b), c.Matrix.Metres(a, b), c.Weights);
+        long Travel(int a, int b) => c.TravelCost(a, b);
         var cost = Travel(prev, node.Place) + Travel(node.Place, next) - Travel(prev, next);
         if (route.Count == 0) cost += StaffUsePenalty.Cost(1, c.Request.Staff[v], c.Weights);
         var oldBack = route.Count == 0 ? 0 : route[^1].End + c.Matrix.Seconds(route[^1].Node.Place, endPlace);

@@ -83,6 +83,23 @@ internal sealed class RoutingContext(
         return m;
     }
 
+    private long[]? _travelCost;
+
+    /// <summary>What a trip between two places adds to the objective (<see cref="Penalties.TravelPenalty"/>), worked out once per plan.</summary>
+    public long TravelCost(int from, int to)
+    {
+        var size = matrix.Size;
+        if (_travelCost is null)
+        {
+            var cost = new long[size * size];
+            for (var a = 0; a < size; a++)
+            for (var b = 0; b < size; b++)
+                cost[a * size + b] = Penalties.TravelPenalty.Cost(matrix.Seconds(a, b), matrix.Metres(a, b), weights);
+            _travelCost = cost;
+        }
+        return _travelCost[from * size + to];
+    }
+
     private ShiftSeconds[]? _shifts;
     private int[]?[]? _eligible;
     private (int From, int To)[]?[]? _windows;
