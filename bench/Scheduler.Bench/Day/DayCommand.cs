@@ -9,7 +9,7 @@ namespace Scheduler.Bench.Day;
 /// A realistic day through the planner: <c>day [--visits 300] [--staff 30] [--seed 1 | --seeds 1-10] [--seconds 60]
 /// [--at 20] [--searches 2] [--plan-seed 1] [--reproducible] [--initial Automatic|Search|Insertion] [--first ...]
 /// [--meta ...] [--iterations n --at-iterations a,b] [--fixed-starts] [--focus on|off] [--left-out-share 0.3] [--hot 300]
-/// [--shifted-first on|off]</c> (the last four: the ruin and recreate's options, to compare them). One seed: solves once for the full time and reports when the first plan came, when the objective
+/// [--shifted-first on|off] [--retried 6]</c> (the last four: the ruin and recreate's options, to compare them). One seed: solves once for the full time and reports when the first plan came, when the objective
 /// first came within 1% of the final one and why the search ended, with the served and dropped counts and the check.
 /// Several seeds: one solve each, and a table of the objective at the first plan, at each <c>--at</c> time (the best
 /// plan found by then, the search's own trace) and at the end, with served and dropped visits, overtime, and the spread.
@@ -42,6 +42,8 @@ public sealed class DayCommand : IBenchCommand
                           $"{within.At.TotalSeconds:0.00} s; final objective {final} after {s.Elapsed.TotalSeconds:0.0} s, {s.Solutions.Count} improving solutions");
         Console.WriteLine($"served {k.Served}, dropped {k.Dropped} ({string.Join(", ", result.Plan.Dropped.GroupBy(d => d.Reason).Select(g => $"{g.Key} {g.Count()}"))}), " +
                           $"urgent dropped {result.Plan.Dropped.Count(d => request.Visits.Single(v => v.Id == d.VisitId).Urgency == VisitUrgency.Urgent)}, " +
+                          $"dropped for teams {result.Plan.Dropped.Count(d => request.Visits.Single(v => v.Id == d.VisitId).TeamSize > 1)} " +
+                          $"(of {request.Visits.Count(v => v.TeamSize > 1)}), " +
                           $"travel {k.TotalTravel.TotalHours:0.0} h, overtime {k.TotalOvertime.TotalMinutes:0} min, staff used {k.StaffLoads.Count(l => l.Visits > 0)}");
         Console.WriteLine($"score: travel {result.Score!.Travel}, overtime {result.Score.Overtime}, dropped {result.Score.Dropped}, staff {result.Score.StaffUsed}");
         if (args.Has("plan-out")) await File.WriteAllTextAsync(args.Required("plan-out"), Fingerprint(result.Plan));
@@ -63,6 +65,7 @@ public sealed class DayCommand : IBenchCommand
         FocusLeftOut = args.Get("focus") is { } focus ? focus == "on" : new RoutePlannerOptions().FocusLeftOut,
         LeftOutRuinShare = args.Get("left-out-share") is { } share ? double.Parse(share, CultureInfo.InvariantCulture) : new RoutePlannerOptions().LeftOutRuinShare,
         HotTemperature = args.Number("hot", new RoutePlannerOptions().HotTemperature),
+        RetriedLeftOut = (int)args.Number("retried", new RoutePlannerOptions().RetriedLeftOut),
         ShiftedFirstPlan = args.Get("shifted-first") is { } sf ? sf == "on" : new RoutePlannerOptions().ShiftedFirstPlan,
         Seed = (int)args.Number("plan-seed", 1),
         Reproducible = args.Has("reproducible"),

@@ -240,6 +240,12 @@ public sealed record RoutePlannerOptions
     public double HotTemperature { get; init; } = Routing.RuinAndRecreate.HotTemperature;
 
     /// <summary>
+    /// Visits left out that each rebuild of ruin and recreate also tries to put back, beyond those its ruin removed (the
+    /// nearest the ruin, and two at random).
+    /// </summary>
+    public int RetriedLeftOut { get; init; } = Routing.RuinAndRecreate.RetriedLeftOut;
+
+    /// <summary>
     /// The first solution of the second search side by side when the search starts from OR-Tools' first solution
     /// (the first search uses <see cref="FirstSolution"/>).
     /// </summary>

@@ -15,7 +15,7 @@ namespace Scheduler.Optimization.Routing;
 /// </summary>
 internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleIterations = RuinAndRecreate.CycleIterations,
     bool shiftKept = true, bool focusLeftOut = false, double leftOutRuinShare = RuinAndRecreate.DefaultLeftOutRuinShare,
-    double hotTemperature = RuinAndRecreate.HotTemperature)
+    double hotTemperature = RuinAndRecreate.HotTemperature, int retriedLeftOut = RuinAndRecreate.RetriedLeftOut)
 {
     /// <summary>Share of the ruins centred on a random visit left out, by default.</summary>
     public const double DefaultLeftOutRuinShare = 0.3;
@@ -189,6 +189,16 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
         return _teamOf[node.Id];
     }
 
+    private int[]?[]? _byDistance;
+
+    /// <summary>Every team, nearest a place first (by travel from it, then by number): worked out once per place and search.</summary>
+    private int[] ByDistanceFrom(int place)
+    {
+        _byDistance ??= new int[]?[c.Matrix.Size];
+        return _byDistance[place] ??= Enumerable.Range(0, c.Nodes.Teams.Count)
+            .OrderBy(t => c.Matrix.Seconds(place, c.Nodes.Teams[t][0].Place)).ThenBy(t => t).ToArray();
+    }
+
     /// <summary>
     /// Removes related served visits (all of a team's stops) and returns them, with the place the ruin centred on: the
     /// visits nearest a random served one, or nearest a random visit left out (to make room for it), or a stretch of
@@ -203,8 +213,17 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
         if (served.Count == 0) return ([], c.Nodes.Teams[movable[0]][0].Place, -1);
         var count = Math.Min(served.Count, _random.Next(MinRemoved, MaxRemoved + 1));
         var list = served.Order().ToList();
-        List<int> Nearest(int place, IEnumerable<int> teams, int n) =>
-            teams.OrderBy(t => c.Matrix.Seconds(place, c.Nodes.Teams[t][0].Place)).ThenBy(t => t).Take(n).ToList();
+        // The n served teams nearest a place (by travel from it, then by number), besides those already chosen.
+        List<int> Nearest(int place, int n, List<int>? besides = null)
+        {
+            var nearest = new List<int>(n);
+            foreach (var t in ByDistanceFrom(place))
+            {
+                if (nearest.Count >= n) break;
+                if (served.Contains(t) && (besides is null || !besides.Contains(t))) nearest.Add(t);
+            }
+            return nearest;
+        }
         var draw = _random.NextDouble();
         List<int> chosen;
         int centre, target = -1;
@@ -213,12 +232,12 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
         {
             target = leftOut[_random.Next(leftOut.Count)];
             centre = c.Nodes.Teams[target][0].Place;
-            chosen = Nearest(centre, list, count);
+            chosen = Nearest(centre, count);
         }
         else if (draw < leftOutRuinShare + (1 - leftOutRuinShare) / 2)
         {
             centre = c.Nodes.Teams[list[_random.Next(list.Count)]][0].Place;
-            chosen = Nearest(centre, list, count);
+            chosen = Nearest(centre, count);
         }
         else
         {
@@ -230,7 +249,7 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
             // The string drawn may hold pinned visits only: start from the route's first visit that may move.
             if (chosen.Count == 0) chosen = [TeamOf(route.First(s => s.Node.Visit!.Pin is null).Node)];
             centre = c.Nodes.Teams[chosen[0]][0].Place;
-            chosen.AddRange(Nearest(centre, list.Except(chosen), count - chosen.Count));
+            chosen.AddRange(Nearest(centre, count - chosen.Count, chosen));
         }
         var removed = chosen.ToHashSet();
         foreach (var r in routes) r.RemoveAll(s => removed.Contains(TeamOf(s.Node)));
@@ -251,7 +270,7 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
         var leftOut = movable.Where(t => !served.Contains(t) && !removedSet.Contains(t)).ToList();
         var retry = leftOut.OrderByDescending(t => (int)c.Nodes.Teams[t][0].Visit!.Urgency)
             .ThenBy(t => c.Matrix.Seconds(ruin.Centre, c.Nodes.Teams[t][0].Place)).ThenBy(t => t)
-            .Take(RetriedLeftOut - 2).ToList();
+            .Take(retriedLeftOut - 2).ToList();
         for (var i = 0; i < 2 && leftOut.Count > 0; i++) retry.Add(leftOut[_random.Next(leftOut.Count)]);
         var teams = ruin.Removed.Concat(retry.Distinct()).Select(t => (Team: t, Noise: 0.8 + 0.4 * _random.NextDouble())).ToList();
         // Most valuable first (as the insertion builds), or, one rebuild in three, in the order of the windows (packs a day).
