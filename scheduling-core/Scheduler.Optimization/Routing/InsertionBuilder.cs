@@ -313,10 +313,6 @@ internal static class InsertionBuilder
     {
         var bestCost = long.MaxValue;
         int bestStart = 0, bestVehicle = -1;
-        var partners = shift ? PartnersOf(c, routes) : null;
-        // A start outside a place's room (the stops around it moved as far as they may) fits there neither as the stops
-        // stand nor moved: such starts are not tried.
-        var room = ShiftRoom.For(c, routes, node, windows, partners);
         var own = new List<int>(grid.Count + 64);
         foreach (var v in eligible)
         {
@@ -345,7 +341,6 @@ internal static class InsertionBuilder
                 previous = t;
                 while (at < route.Count && route[at].Start < t) at++;
                 if (at < route.Count && route[at].Start == t) continue;
-                if (!room.Allows(v, at, t)) continue;
                 if (at < route.Count)
                 {
                     if (at == settled) continue;
@@ -366,6 +361,8 @@ internal static class InsertionBuilder
         // Places between two stops with no room as they stand: the stops after pushed later, or those before pulled
         // earlier, or both, within their windows. Taken only when strictly cheaper than every place found above.
         var bestPosition = -1;
+        var partners = PartnersOf(c, routes);
+        var room = ShiftRoom.For(c, routes, node, windows, partners);
         foreach (var v in eligible)
         {
             var route = routes[v];
