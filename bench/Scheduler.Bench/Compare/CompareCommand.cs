@@ -9,7 +9,7 @@ namespace Scheduler.Bench.Compare;
 
 /// <summary>
 /// The route planner against plain OR-Tools on generated home-visit days:
-/// <c>compare [--visits 100,120,140,160,180,200] [--seed 1] [--seconds 10] [--searches 2]</c>. Each day has visits for one
+/// <c>compare [--visits 100,120,140,160,180,200] [--seed 1] [--seconds 10] [--searches 2] [--initial Automatic|Search|Insertion] [--hot n]</c>. Each day has visits for one
 /// person with one window of one to three hours, 20-60 min of service, and enough staff to serve every visit (no
 /// lunch break, so OR-Tools' own first solution can plan it). "Plain OR-Tools" is the same model and checker with
 /// path cheapest arc and guided local search at OR-Tools' default lambda, one search; "planner" is the product's
@@ -25,7 +25,13 @@ public sealed class CompareCommand : IBenchCommand
         var sizes = (args.Get("visits") ?? "100,120,140,160,180,200").Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToList();
         var seed = (int)args.Number("seed", 1);
         var limit = Duration.FromMilliseconds((long)(args.Number("seconds", 10) * 1000));
-        var planner = new RoutePlannerOptions { TimeLimit = limit, Searches = (int)args.Number("searches", new RoutePlannerOptions().Searches) };
+        var planner = new RoutePlannerOptions
+        {
+            TimeLimit = limit,
+            Searches = (int)args.Number("searches", new RoutePlannerOptions().Searches),
+            InitialPlan = args.Enum("initial", InitialPlan.Automatic),
+            HotTemperature = args.Get("hot") is { } hot ? double.Parse(hot, CultureInfo.InvariantCulture) : null,
+        };
         var plain = new RoutePlannerOptions
         {
             TimeLimit = limit,

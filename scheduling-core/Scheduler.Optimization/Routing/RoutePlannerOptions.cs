@@ -233,11 +233,11 @@ public sealed record RoutePlannerOptions
     public bool ShiftedFirstPlan { get; init; } = false;
 
     /// <summary>
-    /// The annealing's temperature at the start of each cycle (objective units; it cools to
-    /// <see cref="Routing.RuinAndRecreate.ColdTemperature"/> over the cycle). Issue 16's fourth round measured 1,200 at
-    /// 30,000 iterations only (docs/benchmarks.md); 300 stays the default.
+    /// The annealing's temperature at the start of each cycle of ruin and recreate (objective units; it cools to
+    /// <see cref="Routing.RuinAndRecreate.ColdTemperature"/> over the cycle); null for half the cost of leaving out a
+    /// routine visit (<see cref="Routing.RuinAndRecreate.HotShareOfVisit"/>; 18,000 with the default weights, ADR 0032).
     /// </summary>
-    public double HotTemperature { get; init; } = Routing.RuinAndRecreate.HotTemperature;
+    public double? HotTemperature { get; init; }
 
     /// <summary>
     /// Visits left out that each rebuild of ruin and recreate also tries to put back, beyond those its ruin removed (the

@@ -15,7 +15,7 @@ namespace Scheduler.Optimization.Routing;
 /// </summary>
 internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleIterations = RuinAndRecreate.CycleIterations,
     bool shiftKept = true, bool focusLeftOut = false, double leftOutRuinShare = RuinAndRecreate.DefaultLeftOutRuinShare,
-    double hotTemperature = RuinAndRecreate.HotTemperature, int retriedLeftOut = RuinAndRecreate.RetriedLeftOut)
+    double? hotTemperature = null, int retriedLeftOut = RuinAndRecreate.RetriedLeftOut)
 {
     /// <summary>Share of the ruins centred on a random visit left out, by default.</summary>
     public const double DefaultLeftOutRuinShare = 0.3;
@@ -27,12 +27,36 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
     public const int RetriedLeftOut = 6;
 
     /// <summary>
-    /// Annealing temperature in objective units (one unit is one second of travel by default): it starts each cycle at
-    /// <see cref="HotTemperature"/> and cools to <see cref="ColdTemperature"/> over <see cref="CycleIterations"/>
-    /// iterations, then starts again from the best plan. Fixed numbers of iterations, not fractions of the time limit,
-    /// so a longer limit runs the same search further and a plan at 20 s of a 60 s run is the plan of a 20 s run.
+    /// Annealing temperature in objective units (one unit is one second of travel by default): it starts each cycle hot
+    /// (<see cref="HotShareOfVisit"/> of the cost of leaving out a routine visit, unless given; <see
+    /// cref="ServedAllTemperature"/> when the plan serves every visit) and cools to
+    /// <see cref="ColdTemperature"/> over <see cref="CycleIterations"/> iterations, then starts again from the best plan.
+    /// Fixed numbers of iterations, not fractions of the time limit, so a longer limit runs the same search further and a
+    /// plan at 20 s of a 60 s run is the plan of a 20 s run. Hot enough that early in a cycle a rebuild that leaves out one
+    /// more routine visit is still accepted now and then (e^-2, about one in seven): the cycle wanders from the best plan
+    /// before it settles again (ADR 0032).
     /// </summary>
-    public const double HotTemperature = 300, ColdTemperature = 5;
+    public const double HotShareOfVisit = 0.5, ColdTemperature = 5;
+
+    /// <summary>
+    /// The start temperature of a cycle whose plan serves every visit (five minutes of travel): with nothing left out
+    /// there is no room to find, and the cycles only shorten routes, which a hot start would undo.
+    /// </summary>
+    public const double ServedAllTemperature = 300;
+
+    private readonly double _hot = hotTemperature ?? HotShareOfVisit * c.Weights.DropRoutine;
+
+    /// <summary>The start temperature of a cycle from <paramref name="routes"/> (ADR 0032).</summary>
+    internal double StartTemperature(List<List<Stop>> routes, int[] movable)
+    {
+        if (hotTemperature is not null) return _hot;
+        var served = new bool[c.Nodes.Teams.Count];
+        foreach (var r in routes)
+            foreach (var s in r) served[TeamOf(s.Node)] = true;
+        foreach (var t in movable)
+            if (!served[t]) return _hot;
+        return ServedAllTemperature;
+    }
 
     public const int CycleIterations = 1500;
 
@@ -70,6 +94,7 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
         long iteration = 0;
         var ended = SearchEnd.TimeLimit;
         if (movable.Length == 0) return new Outcome(best, bestCost, 0, SearchEnd.NothingToImprove, solutions);
+        var hot = StartTemperature(current, movable);
 
         while (true)
         {
@@ -91,8 +116,9 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
                 }
                 current = Copy(best);
                 currentCost = bestCost;
+                hot = StartTemperature(current, movable);
             }
-            var temperature = hotTemperature * Math.Pow(ColdTemperature / hotTemperature, (double)cycle / cycleIterations);
+            var temperature = hot * Math.Pow(ColdTemperature / hot, (double)cycle / cycleIterations);
             iteration++;
 
             var candidate = Copy(current);

@@ -321,6 +321,24 @@ public sealed class ShiftedInsertionTests
         Assert.Empty(m.Check());
     }
 
+    [Fact]
+    public void A_cycle_starts_at_half_a_routine_visit_while_visits_are_left_out_and_cool_once_every_visit_is_served()
+    {
+        var request = Day([Visit("a", 10, from: T(9), to: T(9)), Visit("b", 12, from: T(11), to: T(11))], [Staff("ann")]);
+        using var m = new Model(request);
+        int[] movable = [0, 1];
+        var search = new RuinAndRecreate(m.Context, seed: 1);
+        m.Keep("a", T(9), 0);
+        // "b" left out: hot enough that a rebuild with one more visit left out is accepted now and then (e^-2).
+        Assert.Equal(new PenaltyWeights().DropRoutine / 2.0, search.StartTemperature(m.Routes, movable));
+        Assert.Equal(18_000, search.StartTemperature(m.Routes, movable));
+        Assert.True(m.TryInsert("b", shift: true));
+        // Nothing left out: the cycles only shorten routes.
+        Assert.Equal(RuinAndRecreate.ServedAllTemperature, search.StartTemperature(m.Routes, movable));
+        // A temperature given is used as given.
+        Assert.Equal(1_200, new RuinAndRecreate(m.Context, seed: 1, hotTemperature: 1_200).StartTemperature(m.Routes, movable));
+    }
+
     private static string Fingerprint(HomeVisitPlan plan) => string.Join("\n", plan.Routes.Select(r =>
         r.StaffId + ": " + string.Join(", ", r.Stops.Select(s => $"{s.VisitId}@{s.Start}"))));
 }
