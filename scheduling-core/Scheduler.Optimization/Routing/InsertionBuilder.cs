@@ -401,9 +401,10 @@ internal static class InsertionBuilder
 
     /// <summary>
     /// For one visit, the starts each place of each route could take with the stops around it moved as far as their
-    /// windows allow (<see cref="Slack"/>, the stops of kept teams staying put): a start outside them gives no shifted
-    /// route there (<see cref="ShiftedDelta"/> would return null), so it need not be tried. Worked out once per visit,
-    /// in buffers of this thread.
+    /// windows allow (<see cref="Slack"/>; the stops of kept teams move only with the partners given, else stay put): a
+    /// start outside them gives no route there, neither with the stops as they stand nor moved (<see cref="DeltaAt"/>
+    /// and <see cref="ShiftedDelta"/> would return null), so it need not be tried. Worked out once per visit and route,
+    /// when first asked, in buffers of this thread.
     /// </summary>
     private sealed class ShiftRoom
     {
