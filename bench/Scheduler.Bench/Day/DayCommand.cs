@@ -9,7 +9,7 @@ namespace Scheduler.Bench.Day;
 /// A realistic day through the planner: <c>day [--visits 300] [--staff 30] [--seed 1 | --seeds 1-10] [--seconds 60]
 /// [--at 20] [--searches 2] [--plan-seed 1] [--reproducible] [--initial Automatic|Search|Insertion] [--first ...]
 /// [--meta ...] [--iterations n --at-iterations a,b] [--fixed-starts] [--focus on|off] [--left-out-share 0.3] [--hot 18000]
-/// [--shifted-first on|off] [--retried 6]</c> (the last four: the ruin and recreate's options, to compare them). One seed: solves once for the full time and reports when the first plan came, when the objective
+/// [--shifted-first on|off] [--retried 6] [--cycle 1500]</c> (the last four: the ruin and recreate's options, to compare them). One seed: solves once for the full time and reports when the first plan came, when the objective
 /// first came within 1% of the final one and why the search ended, with the served and dropped counts and the check.
 /// Several seeds: one solve each, and a table of the objective at the first plan, at each <c>--at</c> time (the best
 /// plan found by then, the search's own trace) and at the end, with served and dropped visits, overtime, and the spread.
@@ -66,6 +66,7 @@ public sealed class DayCommand : IBenchCommand
         LeftOutRuinShare = args.Get("left-out-share") is { } share ? double.Parse(share, CultureInfo.InvariantCulture) : new RoutePlannerOptions().LeftOutRuinShare,
         HotTemperature = args.Get("hot") is { } hot ? double.Parse(hot, CultureInfo.InvariantCulture) : null,
         RetriedLeftOut = (int)args.Number("retried", new RoutePlannerOptions().RetriedLeftOut),
+        AnnealingCycle = (int)args.Number("cycle", new RoutePlannerOptions().AnnealingCycle),
         ShiftedFirstPlan = args.Get("shifted-first") is { } sf ? sf == "on" : new RoutePlannerOptions().ShiftedFirstPlan,
         Seed = (int)args.Number("plan-seed", 1),
         Reproducible = args.Has("reproducible"),
