@@ -34,6 +34,19 @@ public sealed class CounterHintTests(AzuriteFixture azurite)
         return $"hint{Guid.NewGuid():N}"[..20];
     }
 
+    /// <summary>Starts <paramref name="count"/> commits that all wait at one gate, opens it, and returns their outcomes.</summary>
+    private static async Task<CommitOutcome[]> AllAtOnceAsync(int count, Func<int, Task<CommitOutcome>> commit)
+    {
+        var gate = new TaskCompletionSource();
+        var tasks = Enumerable.Range(0, count).Select(async i =>
+        {
+            await gate.Task;
+            return await commit(i);
+        }).ToList();
+        gate.SetResult();
+        return await Task.WhenAll(tasks);
+    }
+
     private static SlotChange Booking(string centre, int capacity)
     {
         var a = new Appointment($"social.{Guid.NewGuid():N}"[..27], centre, "social", "pension-certification", false, ["pension-certification"],
@@ -98,14 +111,7 @@ public sealed class CounterHintTests(AzuriteFixture azurite)
     {
         var centre = await CentreAsync(azurite.ConnectionString);
         var instances = new[] { Instance(), Instance() };
-        var gate = new TaskCompletionSource();
-        var tasks = Enumerable.Range(0, 30).Select(async i =>
-        {
-            await gate.Task;
-            return await instances[i % 2].Store.CommitAsync(Booking(centre, 7), TestContext.Current.CancellationToken);
-        }).ToList();
-        gate.SetResult();
-        var outcomes = await Task.WhenAll(tasks);
+        var outcomes = await AllAtOnceAsync(30, i => instances[i % 2].Store.CommitAsync(Booking(centre, 7), TestContext.Current.CancellationToken));
 
         Assert.Equal(7, outcomes.Count(o => o == CommitOutcome.Committed));
         Assert.Equal(23, outcomes.Count(o => o == CommitOutcome.Full));
@@ -128,14 +134,7 @@ public sealed class CounterHintTests(AzuriteFixture azurite)
 
         a.Meter.Reset();
         a.Meter.Recording = true;
-        var gate = new TaskCompletionSource();
-        var tasks = Enumerable.Range(0, 10).Select(async _ =>
-        {
-            await gate.Task;
-            return await a.Store.CommitAsync(Booking(centre, 12), ct);
-        }).ToList();
-        gate.SetResult();
-        var outcomes = await Task.WhenAll(tasks);
+        var outcomes = await AllAtOnceAsync(10, _ => a.Store.CommitAsync(Booking(centre, 12), ct));
         a.Meter.Recording = false;
 
         Assert.All(outcomes, o => Assert.Equal(CommitOutcome.Committed, o));

@@ -9,7 +9,7 @@ namespace Scheduler.Bench.Day;
 /// A realistic day through the planner: <c>day [--visits 300] [--staff 30] [--seed 1 | --seeds 1-10] [--seconds 60]
 /// [--at 20] [--searches 2] [--plan-seed 1] [--reproducible] [--initial Automatic|Search|Insertion] [--first ...]
 /// [--meta ...] [--iterations n --at-iterations a,b] [--fixed-starts] [--focus on|off] [--left-out-share 0.3] [--hot 18000]
-/// [--shifted-first on|off] [--retried 6] [--cycle 1500]</c> (the last four: the ruin and recreate's options, to compare them). One seed: solves once for the full time and reports when the first plan came, when the objective
+/// [--shifted-first on|off] [--retried 6] [--cycle 1500]</c> (from <c>--focus</c> on: the ruin and recreate's options, to compare them). One seed: solves once for the full time and reports when the first plan came, when the objective
 /// first came within 1% of the final one and why the search ended, with the served and dropped counts and the check.
 /// Several seeds: one solve each, and a table of the objective at the first plan, at each <c>--at</c> time (the best
 /// plan found by then, the search's own trace) and at the end, with served and dropped visits, overtime, and the spread.

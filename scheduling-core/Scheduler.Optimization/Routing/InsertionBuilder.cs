@@ -132,16 +132,15 @@ internal static class InsertionBuilder
     public static long RouteCost(RoutingContext c, int v, IReadOnlyList<Stop> route)
     {
         if (route.Count == 0) return 0;
-        long Travel(int a, int b) => c.TravelCost(a, b);
         var at = c.Nodes.All[c.Nodes.Starts[v]].Place;
         long cost = StaffUsePenalty.Cost(route.Count, c.Request.Staff[v], c.Weights);
         foreach (var s in route)
         {
-            cost += Travel(at, s.Node.Place);
+            cost += Travel(c, at, s.Node.Place);
             at = s.Node.Place;
         }
         var end = c.Nodes.All[c.Nodes.Ends[v]].Place;
-        cost += Travel(at, end);
+        cost += Travel(c, at, end);
         return cost + OvertimePenalty.Cost(route[^1].End + c.Matrix.Seconds(at, end), c.Request.Staff[v], c.Weights);
     }
 
@@ -277,7 +276,7 @@ internal static class InsertionBuilder
             var prevPlace = at > 0 ? route[at - 1].Node.Place : s.StartPlace;
             var nextPlace = at < route.Count ? route[at].Node.Place : s.EndPlace;
             if (at < route.Count && bestCost != long.MaxValue &&
-                Travel(c, prevPlace, node.Place) + Travel(c, node.Place, nextPlace) - Travel(c, prevPlace, nextPlace) >= bestCost) continue;
+                Detour(c, prevPlace, node.Place, nextPlace) >= bestCost) continue;
             var earliest = (at > 0 ? route[at - 1].End : s.Start) + c.Matrix.Seconds(prevPlace, node.Place);
             var latest = (at < route.Count ? route[at].Start : s.LatestReturn) - node.ServiceSeconds - c.Matrix.Seconds(node.Place, nextPlace);
             if (NextIn(windows, earliest) is { } t && t <= latest) return true;
@@ -345,7 +344,7 @@ internal static class InsertionBuilder
                 {
                     if (at == settled) continue;
                     var prevPlace = at > 0 ? route[at - 1].Node.Place : c.Shifts[v].StartPlace;
-                    if (Travel(c, prevPlace, node.Place) + Travel(c, node.Place, route[at].Node.Place) - Travel(c, prevPlace, route[at].Node.Place) >= bestCost)
+                    if (Detour(c, prevPlace, node.Place, route[at].Node.Place) >= bestCost)
                     {
                         settled = at;
                         continue;
@@ -372,7 +371,7 @@ internal static class InsertionBuilder
                 var prevPlace = at > 0 ? route[at - 1].Node.Place : s.StartPlace;
                 var nextPlace = at < route.Count ? route[at].Node.Place : s.EndPlace;
                 // No place here can be cheaper than the extra travel (overtime only adds to it).
-                var travel = Travel(c, prevPlace, node.Place) + Travel(c, node.Place, nextPlace) - Travel(c, prevPlace, nextPlace)
+                var travel = Detour(c, prevPlace, node.Place, nextPlace)
                              + (route.Count == 0 ? StaffUsePenalty.Cost(1, c.Request.Staff[v], c.Weights) : 0);
                 if (travel >= bestCost) continue;
                 // With the stops moved as far as their windows allow (low, high); as they stand (a), (b).
@@ -471,6 +470,10 @@ internal static class InsertionBuilder
     }
 
     private static long Travel(RoutingContext c, int a, int b) => c.TravelCost(a, b);
+
+    /// <summary>The travel a visit at <paramref name="place"/> adds between two places (the trips to and from it, less the trip it replaces).</summary>
+    private static long Detour(RoutingContext c, int prev, int place, int next) =>
+        Travel(c, prev, place) + Travel(c, place, next) - Travel(c, prev, next);
 
     /// <summary>The earliest start in a window at or after <paramref name="t"/>; null when every window ends before it.</summary>
     internal static int? NextIn((int From, int To)[] windows, int t)
@@ -666,7 +669,7 @@ internal static class InsertionBuilder
         var s = c.Shifts[v];
         var prev = at > 0 ? route[at - 1].Node.Place : s.StartPlace;
         var next = at < route.Count ? route[at].Node.Place : s.EndPlace;
-        var cost = Travel(c, prev, node.Place) + Travel(c, node.Place, next) - Travel(c, prev, next);
+        var cost = Detour(c, prev, node.Place, next);
         if (route.Count == 0) cost += StaffUsePenalty.Cost(1, c.Request.Staff[v], c.Weights);
         var newLast = buffer[route.Count];
         var newBack = newLast.End + c.Matrix.Seconds(newLast.Place, s.EndPlace);
@@ -845,8 +848,7 @@ internal static class InsertionBuilder
         if (at > 0 && route[at - 1].End + c.Matrix.Seconds(prev, node.Place) > start) return null;
         if (at < route.Count && start + node.ServiceSeconds + c.Matrix.Seconds(node.Place, next) > route[at].Start) return null;
         if (!Feasible(c, v, route, at, node, start)) return null;
-        long Travel(int a, int b) => c.TravelCost(a, b);
-        var cost = Travel(prev, node.Place) + Travel(node.Place, next) - Travel(prev, next);
+        var cost = Detour(c, prev, node.Place, next);
         if (route.Count == 0) cost += StaffUsePenalty.Cost(1, c.Request.Staff[v], c.Weights);
         var oldBack = route.Count == 0 ? 0 : route[^1].End + c.Matrix.Seconds(route[^1].Node.Place, endPlace);
         var last = at == route.Count ? node.Place : route[^1].Node.Place;
