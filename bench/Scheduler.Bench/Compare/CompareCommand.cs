@@ -9,7 +9,7 @@ namespace Scheduler.Bench.Compare;
 
 /// <summary>
 /// The route planner against plain OR-Tools on generated home-visit days:
-/// <c>compare [--visits 100,120,140,160,180,200] [--seed 1] [--seconds 10] [--searches 2] [--initial Automatic|Search|Insertion] [--hot n]</c>. Each day has visits for one
+/// <c>compare [--visits 100,120,140,160,180,200] [--seed 1] [--seconds 10] [--searches 2] [--initial Automatic|Search|Insertion] [--hot n] [--related on|off]</c>. Each day has visits for one
 /// person with one window of one to three hours, 20-60 min of service, and enough staff to serve every visit (no
 /// lunch break, so OR-Tools' own first solution can plan it). "Plain OR-Tools" is the same model and checker with
 /// path cheapest arc and guided local search at OR-Tools' default lambda, one search; "planner" is the product's
@@ -31,6 +31,7 @@ public sealed class CompareCommand : IBenchCommand
             Searches = (int)args.Number("searches", new RoutePlannerOptions().Searches),
             InitialPlan = args.Enum("initial", InitialPlan.Automatic),
             HotTemperature = args.Get("hot") is { } hot ? double.Parse(hot, CultureInfo.InvariantCulture) : null,
+            RelatedStrings = args.Get("related") is { } related ? related == "on" : new RoutePlannerOptions().RelatedStrings,
         };
         var plain = new RoutePlannerOptions
         {

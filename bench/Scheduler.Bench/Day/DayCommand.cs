@@ -9,7 +9,7 @@ namespace Scheduler.Bench.Day;
 /// A realistic day through the planner: <c>day [--visits 300] [--staff 30] [--seed 1 | --seeds 1-10] [--seconds 60]
 /// [--at 20] [--searches 2] [--plan-seed 1] [--reproducible] [--initial Automatic|Search|Insertion] [--first ...]
 /// [--meta ...] [--iterations n --at-iterations a,b] [--fixed-starts] [--focus on|off] [--left-out-share 0.3] [--hot 18000]
-/// [--shifted-first on|off] [--retried 6] [--cycle 1500]</c> (from <c>--focus</c> on: the ruin and recreate's options, to compare them). One seed: solves once for the full time and reports when the first plan came, when the objective
+/// [--shifted-first on|off] [--retried 6] [--cycle 1500] [--related on|off]</c> (from <c>--focus</c> on: the ruin and recreate's options, to compare them). One seed: solves once for the full time and reports when the first plan came, when the objective
 /// first came within 1% of the final one and why the search ended, with the served and dropped counts and the check.
 /// Several seeds: one solve each, and a table of the objective at the first plan, at each <c>--at</c> time (the best
 /// plan found by then, the search's own trace) and at the end, with served and dropped visits, overtime, and the spread.
@@ -67,6 +67,7 @@ public sealed class DayCommand : IBenchCommand
         HotTemperature = args.Get("hot") is { } hot ? double.Parse(hot, CultureInfo.InvariantCulture) : null,
         RetriedLeftOut = (int)args.Number("retried", new RoutePlannerOptions().RetriedLeftOut),
         AnnealingCycle = (int)args.Number("cycle", new RoutePlannerOptions().AnnealingCycle),
+        RelatedStrings = args.Get("related") is { } related ? related == "on" : new RoutePlannerOptions().RelatedStrings,
         ShiftedFirstPlan = args.Get("shifted-first") is { } sf ? sf == "on" : new RoutePlannerOptions().ShiftedFirstPlan,
         Seed = (int)args.Number("plan-seed", 1),
         Reproducible = args.Has("reproducible"),
@@ -97,7 +98,9 @@ public sealed class DayCommand : IBenchCommand
         var at = (args.Get("at-iterations") ?? args.Get("at") ?? "20").Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToList();
         string Label(double a) => byIteration ? $"{a:0} it" : $"{a:0.#} s";
         var end = options.IterationLimit is { } limit ? $"{limit} it" : $"{options.TimeLimit.TotalSeconds:0.#} s";
-        Console.WriteLine($"day table: seeds {string.Join(',', seeds)}, {options.TimeLimit.TotalSeconds} s, searches {options.Searches}, plan seed {options.Seed}");
+        Console.WriteLine($"day table: seeds {string.Join(',', seeds)}, {options.TimeLimit.TotalSeconds} s, searches {options.Searches}, plan seed {options.Seed}; " +
+                          $"ruins {(options.RelatedStrings ? "related strings" : "nearest and stretches")}, focus {(options.FocusLeftOut ? "on" : "off")}, " +
+                          $"hot {options.HotTemperature?.ToString(CultureInfo.InvariantCulture) ?? "derived"}, cycle {options.AnnealingCycle}, retried {options.RetriedLeftOut}");
         Console.WriteLine($"| seed | first plan | {string.Join(" | ", at.Select(a => $"at {Label(a)}"))} | at {end} | " +
                           $"{string.Join(" | ", at.Select(a => $"{Label(a)} vs end"))} | served / dropped | urgent dropped | overtime | search |");
         Console.WriteLine($"| --- | --- | {string.Join(" | ", at.Select(_ => "---"))} | --- | {string.Join(" | ", at.Select(_ => "---"))} | --- | --- | --- | --- |");

@@ -390,7 +390,7 @@ public sealed class HomeVisitRoutePlanner(RoutePlannerOptions options)
         var outcomes = new RuinAndRecreate.Outcome[searches];
         using var exchange = options.ShareBest && searches > 1 ? new RuinAndRecreate.Exchange(searches) : null;
         Parallel.For(0, searches, new ParallelOptions { MaxDegreeOfParallelism = searches }, i =>
-            outcomes[i] = new RuinAndRecreate(c, options.Seed + i, options.AnnealingCycle, options.ShiftKept, options.FocusLeftOut, options.LeftOutRuinShare, options.HotTemperature, options.RetriedLeftOut).Run(built.Routes, clock, options.TimeLimit, budget, cancellationToken, exchange, i));
+            outcomes[i] = new RuinAndRecreate(c, options.Seed + i, options.AnnealingCycle, options.ShiftKept, options.FocusLeftOut, options.LeftOutRuinShare, options.HotTemperature, options.RetriedLeftOut, options.RelatedStrings).Run(built.Routes, clock, options.TimeLimit, budget, cancellationToken, exchange, i));
         var searchEnded = Duration.FromTimeSpan(clock.Elapsed);
 
         // The best outcome the checker passes (lowest cost first; the first search on a tie, so the result is reproducible).

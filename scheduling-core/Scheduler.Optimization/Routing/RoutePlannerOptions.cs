@@ -246,6 +246,13 @@ public sealed record RoutePlannerOptions
     public int RetriedLeftOut { get; init; } = Routing.RuinAndRecreate.RetriedLeftOut;
 
     /// <summary>
+    /// Whether the ruins of ruin and recreate remove strings of stops from the routes near one place and time
+    /// (<see cref="Routing.RuinAndRecreate.MaxString"/>, ADR 0033; the default); off, the visits nearest a place, or a
+    /// stretch of one route and the visits nearest it, as before.
+    /// </summary>
+    public bool RelatedStrings { get; init; } = true;
+
+    /// <summary>
     /// The first solution of the second search side by side when the search starts from OR-Tools' first solution
     /// (the first search uses <see cref="FirstSolution"/>).
     /// </summary>

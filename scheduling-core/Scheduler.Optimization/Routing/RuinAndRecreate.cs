@@ -7,7 +7,8 @@ namespace Scheduler.Optimization.Routing;
 
 /// <summary>
 /// The planner's own improvement search for days it starts from its insertion (team visits, lunch breaks): remove a
-/// handful of related visits (those near a random one, or a stretch of one route), put them back together with some
+/// handful of related visits (strings of stops from the routes near one place and time, ADR 0033; or, as before,
+/// those near a random one, or a stretch of one route), put them back together with some
 /// of the visits left out by <see cref="InsertionBuilder"/>'s cheapest insertion (whole teams at one start, every
 /// route checked after each insertion; the visits kept may move within their windows to make room), and accept the result by simulated annealing. Every plan it holds keeps the
 /// hard rules by construction, so it needs no completion search and never stops early: it runs until its time limit,
@@ -15,7 +16,7 @@ namespace Scheduler.Optimization.Routing;
 /// </summary>
 internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleIterations = RuinAndRecreate.CycleIterations,
     bool shiftKept = true, bool focusLeftOut = false, double leftOutRuinShare = RuinAndRecreate.DefaultLeftOutRuinShare,
-    double? hotTemperature = null, int retriedLeftOut = RuinAndRecreate.RetriedLeftOut)
+    double? hotTemperature = null, int retriedLeftOut = RuinAndRecreate.RetriedLeftOut, bool relatedStrings = true)
 {
     /// <summary>Share of the ruins centred on a random visit left out, by default.</summary>
     public const double DefaultLeftOutRuinShare = 0.3;
@@ -226,12 +227,14 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
     }
 
     /// <summary>
-    /// Removes related served visits (all of a team's stops) and returns them, with the place the ruin centred on: the
+    /// Removes related served visits (all of a team's stops) and returns them, with the place the ruin centred on: with
+    /// <c>relatedStrings</c> (the default), strings from the routes near a place and time (<see cref="RelatedStrings"/>); else the
     /// visits nearest a random served one, or nearest a random visit left out (to make room for it), or a stretch of
     /// one route and the visits nearest it.
     /// </summary>
     private (List<int> Removed, int Centre, int Target) Ruin(List<List<Stop>> routes, int[] movable)
     {
+        if (relatedStrings) return RelatedStrings(routes, movable);
         var served = new HashSet<int>();
         foreach (var r in routes)
             foreach (var s in r)
@@ -276,6 +279,75 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
             if (chosen.Count == 0) chosen = [TeamOf(route.First(s => s.Node.Visit!.Pin is null).Node)];
             centre = c.Nodes.Teams[chosen[0]][0].Place;
             chosen.AddRange(Nearest(centre, count - chosen.Count, chosen));
+        }
+        var removed = chosen.ToHashSet();
+        foreach (var r in routes) r.RemoveAll(s => removed.Contains(TeamOf(s.Node)));
+        return (chosen, centre, target);
+    }
+
+    /// <summary>Longest string of stops one route loses in a ruin of related strings.</summary>
+    public const int MaxString = 8;
+
+    /// <summary>
+    /// Removes strings of stops from several routes near one place and time (after Christiaens and Vanden Berghe's
+    /// string removals, with Shaw's relatedness): the centre is a random visit left out (its start windows) or a random
+    /// served stop (its start). Served stops are ranked by travel from the centre plus how far their starts lie from its
+    /// time; down that ranking, each route not yet ruined loses a string of up to <see cref="MaxString"/> stops around
+    /// the stop ranked, until enough visits are removed. So the ruin frees the same stretch of the day in neighbouring
+    /// routes: room for a visit left out there, and for a team that needs two staff free at once.
+    /// </summary>
+    internal (List<int> Removed, int Centre, int Target) RelatedStrings(List<List<Stop>> routes, int[] movable, int? removing = null)
+    {
+        var served = new bool[c.Nodes.Teams.Count];
+        var stops = new List<(int Route, int At)>();
+        for (var v = 0; v < routes.Count; v++)
+            for (var i = 0; i < routes[v].Count; i++)
+            {
+                served[TeamOf(routes[v][i].Node)] = true;
+                if (routes[v][i].Node.Visit!.Pin is null) stops.Add((v, i));
+            }
+        if (stops.Count == 0) return ([], c.Nodes.Teams[movable[0]][0].Place, -1);
+        var count = removing ?? _random.Next(MinRemoved, MaxRemoved + 1);
+        var leftOut = movable.Where(t => !served[t]).ToList();
+        int centre, target = -1;
+        IReadOnlyList<(int From, int To)> when;
+        if (_random.NextDouble() < leftOutRuinShare && leftOut.Count > 0)
+        {
+            target = leftOut[_random.Next(leftOut.Count)];
+            centre = c.Nodes.Teams[target][0].Place;
+            when = VisitFeasibility.StartWindows(c.Nodes.Teams[target][0].Visit!);
+        }
+        else
+        {
+            var (v, i) = stops[_random.Next(stops.Count)];
+            centre = routes[v][i].Node.Place;
+            when = [(routes[v][i].Start, routes[v][i].Start)];
+        }
+        int Apart(int start)
+        {
+            var apart = int.MaxValue;
+            foreach (var (from, to) in when)
+                apart = Math.Min(apart, start < from ? from - start : start > to ? start - to : 0);
+            return apart;
+        }
+        var ranked = stops.OrderBy(s => (long)c.Matrix.Seconds(centre, routes[s.Route][s.At].Node.Place) + Apart(routes[s.Route][s.At].Start))
+            .ThenBy(s => s.Route).ThenBy(s => s.At);
+        var chosen = new List<int>();
+        var ruined = new bool[routes.Count];
+        foreach (var (v, at) in ranked)
+        {
+            if (chosen.Count >= count) break;
+            if (ruined[v]) continue;
+            ruined[v] = true;
+            var route = routes[v];
+            var length = _random.Next(1, Math.Min(Math.Min(MaxString, route.Count), count - chosen.Count) + 1);
+            var from = _random.Next(Math.Max(0, at - length + 1), Math.Min(at, route.Count - length) + 1);
+            for (var i = from; i < from + length; i++)
+            {
+                if (route[i].Node.Visit!.Pin is not null) continue;
+                var team = TeamOf(route[i].Node);
+                if (!chosen.Contains(team)) chosen.Add(team);
+            }
         }
         var removed = chosen.ToHashSet();
         foreach (var r in routes) r.RemoveAll(s => removed.Contains(TeamOf(s.Node)));

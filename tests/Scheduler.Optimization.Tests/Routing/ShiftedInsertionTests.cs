@@ -339,6 +339,50 @@ public sealed class ShiftedInsertionTests
         Assert.Equal(1_200, new RuinAndRecreate(m.Context, seed: 1, hotTemperature: 1_200).StartTemperature(m.Routes, movable));
     }
 
+    [Fact]
+    public void A_ruin_of_related_strings_frees_the_stops_near_a_visit_left_out_in_its_window_not_those_at_its_door_hours_before()
+    {
+        // "x" (km 10, 14:00-14:30) is left out. "a9" is at its very door but at 09:00; "b14" is 2 km away at 14:00, and
+        // "a14" 30 km away at 14:00. Ranked by travel plus time apart: b14 (120 s), a14 (1,800 s), a9 (18,000 s), b9.
+        var request = Day([Visit("a9", 10, from: T(9), to: T(9)), Visit("a14", 40, from: T(14), to: T(14)),
+            Visit("b9", 40, from: T(9), to: T(9)), Visit("b14", 12, from: T(14), to: T(14)),
+            Visit("x", 10, from: T(14), to: T(14, 30))], [Staff("ann"), Staff("bob")]);
+        string[] ids(IEnumerable<int> teams, Model m) => teams.Select(t => m.Context.Nodes.Teams[t][0].Visit!.Id).Order().ToArray();
+        Model Planned()
+        {
+            var m = new Model(request);
+            m.Keep("a9", T(9), 0);
+            m.Keep("a14", T(14), 0);
+            m.Keep("b9", T(9), 1);
+            m.Keep("b14", T(14), 1);
+            return m;
+        }
+        int[] movable = [0, 1, 2, 3, 4];
+
+        using (var m = Planned())
+        {
+            var one = new RuinAndRecreate(m.Context, seed: 1, leftOutRuinShare: 1, relatedStrings: true).RelatedStrings(m.Routes, movable, removing: 1);
+            Assert.Equal(["b14"], ids(one.Removed, m));
+            Assert.Equal((m.Team("x")[0].Place, m.Context.Nodes.Teams.FindIndex(t => t[0].Visit!.Id == "x")), (one.Centre, one.Target));
+            Assert.Equal(["a9", "a14"], m.Routes[0].Select(s => s.Node.Visit!.Id));
+            Assert.Equal(["b9"], m.Routes[1].Select(s => s.Node.Visit!.Id));
+        }
+        // Larger ruins, any seed: b14 always goes, and each route loses one string (its stops side by side).
+        for (var seed = 1; seed <= 20; seed++)
+        {
+            using var m = Planned();
+            var before = m.Routes.Select(r => r.Select(s => s.Node.Visit!.Id).ToList()).ToList();
+            var ruin = new RuinAndRecreate(m.Context, seed, leftOutRuinShare: 1, relatedStrings: true).RelatedStrings(m.Routes, movable);
+            Assert.Contains("b14", ids(ruin.Removed, m));
+            for (var v = 0; v < 2; v++)
+            {
+                var gone = before[v].Select((id, i) => (id, i)).Where(x => ids(ruin.Removed, m).Contains(x.id)).Select(x => x.i).ToList();
+                Assert.Equal(gone.Count, gone.Count == 0 ? 0 : gone[^1] - gone[0] + 1);
+                Assert.Equal(before[v].Except(ids(ruin.Removed, m)), m.Routes[v].Select(s => s.Node.Visit!.Id));
+            }
+        }
+    }
+
     private static string Fingerprint(HomeVisitPlan plan) => string.Join("\n", plan.Routes.Select(r =>
         r.StaffId + ": " + string.Join(", ", r.Stops.Select(s => $"{s.VisitId}@{s.Start}"))));
 }
