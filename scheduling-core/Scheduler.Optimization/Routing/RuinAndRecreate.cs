@@ -330,12 +330,19 @@ internal sealed class RuinAndRecreate(RoutingContext c, int seed, int cycleItera
                 apart = Math.Min(apart, start < from ? from - start : start > to ? start - to : 0);
             return apart;
         }
-        var ranked = stops.OrderBy(s => (long)c.Matrix.Seconds(centre, routes[s.Route][s.At].Node.Place) + Apart(routes[s.Route][s.At].Start))
-            .ThenBy(s => s.Route).ThenBy(s => s.At);
+        // Ranked by relatedness, then in route order (stops is in route order): one sort of keys that hold both.
+        var ranked = new long[stops.Count];
+        for (var k = 0; k < stops.Count; k++)
+        {
+            var stop = routes[stops[k].Route][stops[k].At];
+            ranked[k] = ((long)c.Matrix.Seconds(centre, stop.Node.Place) + Apart(stop.Start)) * stops.Count + k;
+        }
+        Array.Sort(ranked);
         var chosen = new List<int>();
         var ruined = new bool[routes.Count];
-        foreach (var (v, at) in ranked)
+        foreach (var key in ranked)
         {
+            var (v, at) = stops[(int)(key % stops.Count)];
             if (chosen.Count >= count) break;
             if (ruined[v]) continue;
             ruined[v] = true;
