@@ -347,7 +347,7 @@ public sealed class ShiftedInsertionTests
         var request = Day([Visit("a9", 10, from: T(9), to: T(9)), Visit("a14", 40, from: T(14), to: T(14)),
             Visit("b9", 40, from: T(9), to: T(9)), Visit("b14", 12, from: T(14), to: T(14)),
             Visit("x", 10, from: T(14), to: T(14, 30))], [Staff("ann"), Staff("bob")]);
-        string[] ids(IEnumerable<int> teams, Model m) => teams.Select(t => m.Context.Nodes.Teams[t][0].Visit!.Id).Order().ToArray();
+        string[] Ids(IEnumerable<int> teams, Model m) => teams.Select(t => m.Context.Nodes.Teams[t][0].Visit!.Id).Order().ToArray();
         Model Planned()
         {
             var m = new Model(request);
@@ -362,7 +362,7 @@ public sealed class ShiftedInsertionTests
         using (var m = Planned())
         {
             var one = new RuinAndRecreate(m.Context, seed: 1, leftOutRuinShare: 1, relatedStrings: true).RelatedStrings(m.Routes, movable, removing: 1);
-            Assert.Equal(["b14"], ids(one.Removed, m));
+            Assert.Equal(["b14"], Ids(one.Removed, m));
             Assert.Equal((m.Team("x")[0].Place, m.Context.Nodes.Teams.FindIndex(t => t[0].Visit!.Id == "x")), (one.Centre, one.Target));
             Assert.Equal(["a9", "a14"], m.Routes[0].Select(s => s.Node.Visit!.Id));
             Assert.Equal(["b9"], m.Routes[1].Select(s => s.Node.Visit!.Id));
@@ -373,12 +373,12 @@ public sealed class ShiftedInsertionTests
             using var m = Planned();
             var before = m.Routes.Select(r => r.Select(s => s.Node.Visit!.Id).ToList()).ToList();
             var ruin = new RuinAndRecreate(m.Context, seed, leftOutRuinShare: 1, relatedStrings: true).RelatedStrings(m.Routes, movable);
-            Assert.Contains("b14", ids(ruin.Removed, m));
+            Assert.Contains("b14", Ids(ruin.Removed, m));
             for (var v = 0; v < 2; v++)
             {
-                var gone = before[v].Select((id, i) => (id, i)).Where(x => ids(ruin.Removed, m).Contains(x.id)).Select(x => x.i).ToList();
+                var gone = before[v].Select((id, i) => (id, i)).Where(x => Ids(ruin.Removed, m).Contains(x.id)).Select(x => x.i).ToList();
                 Assert.Equal(gone.Count, gone.Count == 0 ? 0 : gone[^1] - gone[0] + 1);
-                Assert.Equal(before[v].Except(ids(ruin.Removed, m)), m.Routes[v].Select(s => s.Node.Visit!.Id));
+                Assert.Equal(before[v].Except(Ids(ruin.Removed, m)), m.Routes[v].Select(s => s.Node.Visit!.Id));
             }
         }
     }
